@@ -1,0 +1,126 @@
+import Yams
+
+/// The terminal's own settings, from `Kiosk/kiosk.yaml` (or the file given with `--config`).
+public struct KioskConfig: Sendable, Hashable {
+    /// The kiosk's identity as the platform and the technician know it.
+    public var kioskID: String
+    /// Where the kiosk stands, shown in the title bar (e.g. 天河区政务服务中心 24小时自助区).
+    public var siteName: LocalizedText
+    /// The language a new session starts in.
+    public var defaultLanguage: Language
+    /// Seconds without input before the "还在吗?" countdown appears.
+    public var idleTimeoutSeconds: Int
+    /// Length of that countdown; when it reaches zero the session is wiped.
+    public var countdownSeconds: Int
+    /// Below this size the kiosk shows "screen too small" instead of a broken layout.
+    public var minimumWidth: Int
+    public var minimumHeight: Int
+    /// The service catalogue folder, relative to the config file unless absolute.
+    public var cataloguePath: String
+    /// Where GNU Unifont's `.hex` file is, for elder mode's big headlines.
+    public var unifontPath: String
+
+    public init(kioskID: String = "zizhu-demo-001",
+                siteName: LocalizedText = LocalizedText(zh: "政务服务 24小时自助区", en: "24-hour government self-service"),
+                defaultLanguage: Language = .zhHans, idleTimeoutSeconds: Int = 60, countdownSeconds: Int = 10,
+                minimumWidth: Int = 80, minimumHeight: Int = 24, cataloguePath: String = "catalogue",
+                unifontPath: String = "/usr/share/unifont/unifont.hex") {
+        self.kioskID = kioskID
+        self.siteName = siteName
+        self.defaultLanguage = defaultLanguage
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.countdownSeconds = countdownSeconds
+        self.minimumWidth = minimumWidth
+        self.minimumHeight = minimumHeight
+        self.cataloguePath = cataloguePath
+        self.unifontPath = unifontPath
+    }
+
+    /// Parses and checks a config file; every problem names `file:line:column`.
+    public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
+        let raw: KioskConfigFile
+        let root: Node
+        do {
+            root = try YAMLDocument.compose(text, file: file)
+            raw = try YAMLDocument.decode(KioskConfigFile.self, from: root, file: file)
+        } catch {
+            throw FileProblems([error])
+        }
+        func at(_ path: String...) -> SourceLocation {
+            var node: Node? = root
+            for key in path { node = node?.mapping?[key] ?? node }
+            return node.map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
+        }
+        var config = KioskConfig()
+        var problems = YAMLDocument.unknownKeys(in: root, file: file, allowed: [
+            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont"],
+            "kiosk": ["id", "name"],
+            "kiosk.name": ["zh", "en"],
+            "idle": ["timeout_seconds", "countdown_seconds"],
+            "screen": ["min_width", "min_height"],
+        ])
+        config.kioskID = raw.kiosk.id
+        config.siteName = raw.kiosk.name
+        if raw.kiosk.id.trimmingWhitespace.isEmpty {
+            problems.append(FileProblem(at("kiosk", "id"), "kiosk.id must not be empty"))
+        }
+        if let language = raw.language { config.defaultLanguage = language }
+        if let idle = raw.idle {
+            if let timeout = idle.timeoutSeconds {
+                if timeout < 15 || timeout > 3600 {
+                    problems.append(FileProblem(at("idle", "timeout_seconds"), "idle.timeout_seconds must be between 15 and 3600, not \(timeout)"))
+                }
+                config.idleTimeoutSeconds = timeout
+            }
+            if let countdown = idle.countdownSeconds {
+                if countdown < 3 || countdown > 60 {
+                    problems.append(FileProblem(at("idle", "countdown_seconds"), "idle.countdown_seconds must be between 3 and 60, not \(countdown)"))
+                }
+                config.countdownSeconds = countdown
+            }
+        }
+        if let screen = raw.screen {
+            if let width = screen.minWidth {
+                if width < 80 { problems.append(FileProblem(at("screen", "min_width"), "screen.min_width cannot be below 80 (the layouts need it)")) }
+                config.minimumWidth = width
+            }
+            if let height = screen.minHeight {
+                if height < 24 { problems.append(FileProblem(at("screen", "min_height"), "screen.min_height cannot be below 24 (the layouts need it)")) }
+                config.minimumHeight = height
+            }
+        }
+        if let catalogue = raw.catalogue { config.cataloguePath = catalogue }
+        if let unifont = raw.unifont { config.unifontPath = unifont }
+        if !problems.isEmpty { throw FileProblems(problems) }
+        return config
+    }
+}
+
+struct KioskConfigFile: Decodable {
+    struct Identity: Decodable {
+        var id: String
+        var name: LocalizedText
+    }
+    struct Idle: Decodable {
+        var timeoutSeconds: Int?
+        var countdownSeconds: Int?
+        enum CodingKeys: String, CodingKey {
+            case timeoutSeconds = "timeout_seconds"
+            case countdownSeconds = "countdown_seconds"
+        }
+    }
+    struct Screen: Decodable {
+        var minWidth: Int?
+        var minHeight: Int?
+        enum CodingKeys: String, CodingKey {
+            case minWidth = "min_width"
+            case minHeight = "min_height"
+        }
+    }
+    var kiosk: Identity
+    var language: Language?
+    var idle: Idle?
+    var screen: Screen?
+    var catalogue: String?
+    var unifont: String?
+}

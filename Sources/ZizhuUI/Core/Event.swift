@@ -1,0 +1,35 @@
+/// Something that happened: raw inputs already mapped to buttons, time passing, the
+/// terminal changing size. Past-tense facts; `update` decides what they mean.
+public enum Event: Sendable, Hashable {
+    /// A button was activated: a touch pressed and released inside it, its keypad key,
+    /// or Enter while it had focus. All three are the same event.
+    case activated(ButtonID)
+    /// A finger came down on a button (it is highlighted until release).
+    case pressed(ButtonID)
+    /// The finger left: released outside the pressed button, or on nothing.
+    case pressCancelled
+    /// Arrow keys moved the focus to the button at this index (focus order of the frame).
+    case focusMoved(to: Int)
+    /// A key that no button on the screen claims.
+    case key(Key)
+    /// One second passed (only sent while `AppState.wantsTicks`).
+    case tick
+    /// The terminal is now this size.
+    case resized(width: Int, height: Int)
+    /// The demo's quit key was pressed (not available in production citizen mode).
+    case quitRequested
+}
+
+/// Something the runtime must do. Imperative; adapters perform them and may answer
+/// with events later.
+public enum Effect: Sendable, Hashable {
+    /// An audible alert: the idle countdown has started.
+    case beep
+    /// The citizen's session is over: drop everything personal held outside the state
+    /// (device buffers, temp files) and stop devices that only a session uses.
+    case endSession
+    /// A log line. Never personal data.
+    case log(String)
+    /// Leave the kiosk program.
+    case quit
+}

@@ -1,0 +1,81 @@
+import ZizhuCore
+
+/// A feature a home button leads to. Some are built by later work and show an honest
+/// "暂未开通 / not available yet" screen until then.
+public enum Feature: String, Sendable, Hashable, CaseIterable {
+    case services        // 办事
+    case printProof      // 打印证明
+    case queueTicket     // 取号
+    case appointment     // 预约
+    case progress        // 查询进度
+    case help            // 呼叫帮办
+    case apply           // 办理 a chosen service (forms)
+}
+
+/// Which services a list shows.
+public enum ServiceListKind: Sendable, Hashable {
+    case theme(ServiceTheme)
+    case department(String)
+    case hot
+}
+
+/// Entries of the 办事 hub.
+public enum CatalogueEntry: String, Sendable, Hashable, CaseIterable {
+    case personal, business, departments, hot, search
+}
+
+/// What the kiosk is showing. One case ↔ one view file ↔ one snapshot family.
+public enum Screen: Sendable, Hashable {
+    /// The attract screen.
+    case home
+    /// Elder mode's home shows fewer choices; the rest are here.
+    case homeMore
+    /// A feature that is not built yet.
+    case unavailable(Feature)
+    /// The 办事 hub: by theme, by department, hot items, by number code.
+    case catalogue
+    case services(ServiceListKind, page: Int)
+    case departments(page: Int)
+    /// Keypad search by service code; `code` holds the digits typed so far.
+    case search(code: String)
+    case serviceDetail(id: String, page: Int)
+
+    /// A short stable name for logs and snapshot files (never personal data).
+    public var name: String {
+        switch self {
+        case .home: return "home"
+        case .homeMore: return "home-more"
+        case .unavailable(let feature): return "unavailable-\(feature.rawValue)"
+        case .catalogue: return "catalogue"
+        case .services(let kind, _):
+            switch kind {
+            case .theme(let theme): return "services-\(theme.rawValue)"
+            case .department: return "services-department"
+            case .hot: return "services-hot"
+            }
+        case .departments: return "departments"
+        case .search: return "search"
+        case .serviceDetail: return "service-detail"
+        }
+    }
+}
+
+/// What a button does. Touch and keypad both end up as `Event.activated(ButtonID)`.
+public enum ButtonID: Sendable, Hashable {
+    case feature(Feature)
+    case toggleElderMode
+    case toggleLanguage
+    case more
+    case back
+    case goHome
+    case pagePrevious
+    case pageNext
+    case catalogue(CatalogueEntry)
+    case department(String)
+    case service(String)
+    case digit(Int)
+    case deleteDigit
+    case confirm
+    case apply(String)
+    case continueSession
+}

@@ -1,0 +1,221 @@
+import ZizhuCore
+
+/// The kiosk's state machine: applies one event to the state and says what the
+/// runtime must do. Pure: no I/O, no clock, no devices.
+public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
+    switch event {
+    case .tick:
+        return tick(&state)
+    case .resized(let width, let height):
+        state.width = width
+        state.height = height
+        state.clampPage()
+        return []
+    case .quitRequested:
+        return state.settings.allowsQuit ? [.log("quit requested"), .quit] : []
+    default:
+        break
+    }
+
+    // Everything below is a person touching the kiosk.
+    state.idleSeconds = 0
+    if state.countdown != nil {
+        // The first touch or key only answers "还在吗?"; it does not also act.
+        state.countdown = nil
+        state.pressed = nil
+        return [.log("idle countdown dismissed")]
+    }
+    switch event {
+    case .pressed(let button):
+        state.pressed = button
+        return []
+    case .pressCancelled:
+        state.pressed = nil
+        return []
+    case .focusMoved(let index):
+        state.focus = index
+        return []
+    case .key(let key):
+        return unboundKey(&state, key)
+    case .activated(let button):
+        state.pressed = nil
+        state.notice = nil
+        let before = state.screen
+        var effects = activate(&state, button)
+        if state.screen != before {
+            state.focus = nil
+            if state.screen.name != before.name { effects.append(.log("screen \(state.screen.name)")) }
+        }
+        return effects
+    case .tick, .resized, .quitRequested:
+        return []
+    }
+}
+
+private func tick(_ state: inout AppState) -> [Effect] {
+    guard state.wantsTicks else { return [] }
+    state.idleSeconds += 1
+    if let remaining = state.countdown {
+        if remaining <= 1 {
+            state = state.wiped()
+            return [.endSession, .log("session wiped after idle timeout"), .log("screen home")]
+        }
+        state.countdown = remaining - 1
+        return []
+    }
+    if state.idleSeconds >= state.settings.idleTimeoutSeconds {
+        state.countdown = state.settings.countdownSeconds
+        state.pressed = nil
+        return [.beep, .log("idle countdown started")]
+    }
+    return []
+}
+
+private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    switch (state.screen, key) {
+    case (.search, .backspace):
+        return activate(&state, .deleteDigit)
+    case (_, .escape), (_, .backspace):
+        return activate(&state, .back)
+    default:
+        return []
+    }
+}
+
+private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
+    switch button {
+    case .feature(.services):
+        state.push(.catalogue)
+    case .feature(let feature):
+        state.push(.unavailable(feature))
+    case .toggleElderMode:
+        state.elderMode.toggle()
+        if state.screen == .homeMore && !state.elderMode { state.goBack() }
+        state.clampPage()
+        return [.log(state.elderMode ? "elder mode on" : "elder mode off")]
+    case .toggleLanguage:
+        state.language = state.language.toggled
+        return [.log("language \(state.language.rawValue)")]
+    case .more:
+        state.push(.homeMore)
+    case .back:
+        state.goBack()
+    case .goHome:
+        state.screen = .home
+        state.history = []
+    case .pagePrevious, .pageNext:
+        state.turnPage(by: button == .pageNext ? 1 : -1)
+    case .catalogue(let entry):
+        switch entry {
+        case .personal: state.push(.services(.theme(.personal), page: 0))
+        case .business: state.push(.services(.theme(.business), page: 0))
+        case .hot: state.push(.services(.hot, page: 0))
+        case .departments: state.push(.departments(page: 0))
+        case .search: state.push(.search(code: ""))
+        }
+    case .department(let id):
+        state.push(.services(.department(id), page: 0))
+    case .service(let id):
+        guard state.catalogue.service(id: id) != nil else { return [] }
+        state.push(.serviceDetail(id: id, page: 0))
+    case .digit(let digit):
+        if case .search(let code) = state.screen, code.count < 6, (0...9).contains(digit) {
+            state.screen = .search(code: code + String(digit))
+        }
+    case .deleteDigit:
+        if case .search(let code) = state.screen {
+            if code.isEmpty { state.goBack() } else { state.screen = .search(code: String(code.dropLast())) }
+        }
+    case .confirm:
+        if case .search(let code) = state.screen, !code.isEmpty {
+            if let service = state.catalogue.service(code: code) {
+                state.push(.serviceDetail(id: service.id, page: 0))
+            } else {
+                state.notice = .noServiceWithCode(code)
+            }
+        }
+    case .apply:
+        state.push(.unavailable(.apply))
+    case .continueSession:
+        break
+    }
+    return []
+}
+
+extension AppState {
+    mutating func push(_ screen: Screen) {
+        history.append(self.screen)
+        self.screen = screen
+    }
+
+    mutating func goBack() {
+        screen = history.popLast() ?? .home
+        clampPage()
+    }
+
+    /// How many items of a list fit on one page at the current size and mode.
+    public var listCapacity: Int { Layout.listCapacity(width: width, height: height, elder: elderMode) }
+
+    /// Number of items the current list screen pages through, or nil for other screens.
+    var listCount: Int? {
+        switch screen {
+        case .services(let kind, _): return services(for: kind).count
+        case .departments: return catalogue.departmentsWithServices.count
+        default: return nil
+        }
+    }
+
+    /// The services a list kind shows.
+    public func services(for kind: ServiceListKind) -> [Service] {
+        switch kind {
+        case .theme(let theme): return catalogue.services(theme: theme)
+        case .department(let id): return catalogue.services(department: id)
+        case .hot: return catalogue.hotServices
+        }
+    }
+
+    mutating func turnPage(by delta: Int) {
+        switch screen {
+        case .services(let kind, let page): screen = .services(kind, page: max(0, page + delta))
+        case .departments(let page): screen = .departments(page: max(0, page + delta))
+        case .serviceDetail(let id, let page): screen = .serviceDetail(id: id, page: max(0, page + delta))
+        default: return
+        }
+        clampPage()
+    }
+
+    /// Keeps a list's page inside its range (after a resize or a mode change).
+    mutating func clampPage() {
+        guard let count = listCount else { return }
+        let pages = max(1, (count + listCapacity - 1) / listCapacity)
+        switch screen {
+        case .services(let kind, let page): screen = .services(kind, page: min(page, pages - 1))
+        case .departments(let page): screen = .departments(page: min(page, pages - 1))
+        default: break
+        }
+    }
+}
+
+/// Size rules shared by `update` (paging) and the views (drawing).
+public enum Layout {
+    /// Rows taken by the title bar, the heading, the navigation row and the footer.
+    static func chromeRows(height: Int, elder: Bool) -> Int {
+        1 + headingRows(height: height, elder: elder) + 3 + 1
+    }
+
+    /// Rows of the heading: a big block-glyph headline in elder mode when there is room.
+    static func headingRows(height: Int, elder: Bool) -> Int {
+        elder && height >= bigHeadlineMinimumHeight ? 10 : 4
+    }
+
+    /// Elder mode's big headline is 8 rows; below this height it gives way to content.
+    public static let bigHeadlineMinimumHeight = 30
+
+    /// List items per page: buttons of 3 rows (5 in elder mode), at most 6 (4) so every
+    /// item keeps a keypad digit and 7/8 stay free for paging.
+    public static func listCapacity(width: Int, height: Int, elder: Bool) -> Int {
+        let itemHeight = elder ? 5 : 3
+        let available = height - chromeRows(height: height, elder: elder)
+        return max(1, min(elder ? 4 : 6, available / itemHeight))
+    }
+}

@@ -1,0 +1,58 @@
+import ZizhuCore
+
+/// Find a service by its number code: an on-screen keypad that the physical keypad
+/// mirrors digit for digit, the code typed so far, and the services it matches.
+extension Canvas {
+    mutating func search(code: String) {
+        heading(t(.searchHeadline), big: .searchBig, subtitle: t(.searchPrompt))
+        let area = contentArea()
+        // Left: the keypad, 3 columns × 4 rows.
+        let keypadWidth = min(42, area.width / 2)
+        let keyHeight = min(3, area.height / 4)
+        var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
+        pad.append(ButtonSpec(.deleteDigit, keys: [.star, .backspace], label: t(.searchDelete)))
+        pad.append(ButtonSpec(.digit(0), keys: [.digit(0)], label: ""))
+        pad.append(ButtonSpec(.confirm, keys: [.hash, .enter], label: t(.searchConfirm)))
+        buttonGrid(pad, in: Rect(x: area.x, y: area.y, width: keypadWidth, height: keyHeight * 4),
+                   columns: 3, rowHeight: keyHeight, rowGap: 0, columnGap: 1)
+
+        // Right: the code, a message, and the matching services (touch to open).
+        let right = Rect(x: area.x + keypadWidth + 3, y: area.y, width: area.maxX - area.x - keypadWidth - 3, height: area.height)
+        grid.put(t(.searchCode), x: right.x, y: right.y, style: theme.heading, clip: right)
+        let shown = code.isEmpty ? "_" : code
+        if BigDigits.canRender(code) && !code.isEmpty {
+            for (index, line) in BigDigits.render(code).enumerated() {
+                grid.put(line, x: right.x, y: right.y + 1 + index, style: theme.heading, clip: right)
+            }
+        } else {
+            grid.put(shown, x: right.x, y: right.y + 2, style: theme.heading, clip: right)
+        }
+        let matches = state.catalogue.services(codePrefix: code)
+        var message: String
+        var messageStyle = theme.muted
+        if case .noServiceWithCode(let missing) = state.notice {
+            message = t(.searchNotFound, ["code": missing])
+            messageStyle = theme.warning
+        } else if code.isEmpty {
+            message = t(.searchPrompt)
+        } else if matches.isEmpty {
+            message = t(.searchNoMatch, ["code": code])
+            messageStyle = theme.warning
+        } else {
+            message = t(.searchMatches, ["count": String(matches.count)])
+        }
+        let messageLines = TextWidth.wrap(message, width: right.width).prefix(2)
+        for (index, line) in messageLines.enumerated() {
+            grid.put(line, x: right.x, y: right.y + 4 + index, style: messageStyle, clip: right)
+        }
+        let listTop = right.y + 4 + messageLines.count
+        let room = max(0, (right.maxY - listTop) / 3)
+        for (index, service) in matches.prefix(room).enumerated() {
+            let label = service.code + " " + t(service.name)
+            button(ButtonSpec(.service(service.id), keys: [], label: label),
+                   in: Rect(x: right.x, y: listTop + index * 3, width: right.width, height: 3))
+        }
+        // 9 and 0 are digits here, so home and help are touch-only; Esc goes back.
+        navigation([backButton(keys: [.escape]), homeButton(keys: []), helpButton(keys: [])])
+    }
+}

@@ -1,0 +1,15 @@
+/// The honest "暂未开通 / not available yet" screen for features still being built.
+extension Canvas {
+    mutating func unavailable(_ feature: Feature) {
+        heading(t(.unavailableHeadline), big: .unavailableBig)
+        let area = contentArea()
+        var y = area.y + 1
+        y = paragraph(t(.unavailableBody, ["feature": t(UIText.name(of: feature))]), in: area, y: y, style: theme.warning)
+        y += 1
+        let advice = feature == .help ? t(.unavailableHelpWhatToDo) : t(.unavailableWhatToDo)
+        paragraph(advice, in: area, y: y, style: theme.text)
+        var specs = [backButton(), homeButton()]
+        if feature != .help { specs.append(helpButton()) }
+        navigation(specs)
+    }
+}

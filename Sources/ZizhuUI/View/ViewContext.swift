@@ -1,0 +1,47 @@
+import ZizhuCore
+
+/// What views need besides the state: text in both languages, the kiosk's identity and,
+/// when available, the big-glyph font for elder mode.
+public struct ViewContext: Sendable {
+    public var strings: [Language: StringTable]
+    public var siteName: LocalizedText
+    public var kioskID: String
+    public var bigGlyphs: BigGlyphFont?
+
+    public init(strings: [Language: StringTable], siteName: LocalizedText, kioskID: String,
+                bigGlyphs: BigGlyphFont? = nil) {
+        self.strings = strings
+        self.siteName = siteName
+        self.kioskID = kioskID
+        self.bigGlyphs = bigGlyphs
+    }
+
+    /// The required keys every string table must have.
+    public static var requiredKeys: Set<String> { Set(UIText.allCases.map(\.rawValue)) }
+
+    /// Every character that a big headline can show, in every language (the glyphs to load).
+    public func bigHeadlineScalars() -> Set<UInt32> {
+        var scalars = Set<UInt32>()
+        for table in strings.values {
+            for key in UIText.bigHeadlines {
+                for scalar in table[key.rawValue].unicodeScalars { scalars.insert(scalar.value) }
+            }
+        }
+        return scalars
+    }
+}
+
+/// Reads the context for the state's language.
+struct Localizer {
+    let table: StringTable
+    let language: Language
+
+    init(_ context: ViewContext, _ language: Language) {
+        self.language = language
+        self.table = context.strings[language] ?? context.strings.values.first ?? StringTable(language: language, entries: [:])
+    }
+
+    func callAsFunction(_ key: UIText) -> String { table[key.rawValue] }
+    func callAsFunction(_ key: UIText, _ values: [String: String]) -> String { table[key.rawValue].filling(values) }
+    func callAsFunction(_ text: LocalizedText) -> String { text[language] }
+}

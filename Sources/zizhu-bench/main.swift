@@ -1,0 +1,1 @@
+print("zizhu-bench: not yet")

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import IDCardReader
+import Logging
+import ReceiptPrinter
+import ZizhuKiosk
+import ZizhuTerminal
+
+@main
+struct Zizhu: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zizhu",
+        abstract: "Zizhu (自助): a 24-hour government self-service kiosk.",
+        discussion: """
+            All kiosk state lives under ZIZHU_HOME (default: /var/lib/zizhu for root, \
+            ~/.local/state/zizhu otherwise).
+            """,
+        version: VersionInfo.text,
+        subcommands: [Run.self])
+}
+
+/// `zizhu run`: the kiosk itself.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the kiosk full-screen on this terminal.",
+        discussion: """
+            Needs a real terminal (TERM such as xterm-256color) and a UTF-8 locale; exits with \
+            status 2 and one line on stderr otherwise, and 78 when a config, string table or \
+            catalogue file is wrong (every problem is named file:line:column).
+            """)
+
+    @Flag(help: "Demo mode: the shipped demo configuration; F10 quits.")
+    var demo = false
+
+    @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
+    var config: String?
+
+    @MainActor
+    func run() async throws {
+        let status = KioskLauncher.run(demo: demo, configPath: config)
+        throw ExitCode(status)
+    }
+}
+
+enum VersionInfo {
+    static let version = "0.1.0"
+    static var text: String {
+        "zizhu \(version) (ncurses \(NcursesTerminal.libraryVersion), libusb \(USBLibrary.version), libcups \(CUPSLibrary.version))"
+    }
+}

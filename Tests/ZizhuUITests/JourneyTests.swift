@@ -1,0 +1,278 @@
+import Testing
+import ZizhuCore
+@testable import ZizhuUI
+
+/// Reducer tests written as journeys: a sequence of events, and after each one the
+/// state change and the effects it must produce.
+struct Journey {
+    var state: AppState
+
+    init(_ state: AppState = Fixtures.state()) { self.state = state }
+
+    /// Sends an event and checks the effects; `change`, when given, describes the
+    /// whole expected state change on a copy of the state before the event.
+    @discardableResult
+    mutating func send(_ event: Event, effects expected: [Effect]? = nil,
+                       sourceLocation: SourceLocation = #_sourceLocation,
+                       _ change: ((inout AppState) -> Void)? = nil) -> [Effect] {
+        var want = state
+        change?(&want)
+        let effects = update(&state, event)
+        if let expected { #expect(effects == expected, sourceLocation: sourceLocation) }
+        if change != nil { #expect(state == want, sourceLocation: sourceLocation) }
+        return effects
+    }
+
+    mutating func tick(_ times: Int) -> [Effect] {
+        var all: [Effect] = []
+        for _ in 0..<times { all += update(&state, .tick) }
+        return all
+    }
+}
+
+typealias SourceLocation = Testing.SourceLocation
+
+@Suite("Journeys through the kiosk's state machine")
+struct JourneyTests {
+    @Test func findAServiceByThemeAndReadItsGuide() {
+        var journey = Journey()
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")]) {
+            $0.history = [.home]; $0.screen = .catalogue
+        }
+        journey.send(.activated(.catalogue(.personal)), effects: [.log("screen services-personal")]) {
+            $0.history.append(.catalogue); $0.screen = .services(.theme(.personal), page: 0)
+        }
+        journey.send(.activated(.pageNext), effects: []) { $0.screen = .services(.theme(.personal), page: 1) }
+        journey.send(.activated(.pagePrevious), effects: []) { $0.screen = .services(.theme(.personal), page: 0) }
+        journey.send(.activated(.service("social-insurance-certificate")), effects: [.log("screen service-detail")]) {
+            $0.history.append(.services(.theme(.personal), page: 0))
+            $0.screen = .serviceDetail(id: "social-insurance-certificate", page: 0)
+        }
+        journey.send(.activated(.apply("social-insurance-certificate")), effects: [.log("screen unavailable-apply")]) {
+            $0.history.append(.serviceDetail(id: "social-insurance-certificate", page: 0))
+            $0.screen = .unavailable(.apply)
+        }
+        journey.send(.activated(.back)) { $0.history.removeLast(); $0.screen = .serviceDetail(id: "social-insurance-certificate", page: 0) }
+        journey.send(.activated(.goHome), effects: [.log("screen home")]) { $0.history = []; $0.screen = .home }
+        #expect(journey.state.isPristine)
+    }
+
+    @Test func pagingStopsAtTheLastPage() {
+        var journey = Journey()
+        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.catalogue(.personal)))
+        let count = journey.state.catalogue.services(theme: .personal).count
+        let pages = (count + journey.state.listCapacity - 1) / journey.state.listCapacity
+        for _ in 0..<(pages + 3) { journey.send(.activated(.pageNext)) }
+        #expect(journey.state.screen == .services(.theme(.personal), page: pages - 1))
+    }
+
+    @Test func searchByCodeFindsTheServiceAndSaysWhenNothingMatches() {
+        var journey = Journey()
+        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.catalogue(.search))) { $0.history.append(.catalogue); $0.screen = .search(code: "") }
+        journey.send(.activated(.digit(9))) { $0.screen = .search(code: "9") }
+        journey.send(.activated(.digit(9))) { $0.screen = .search(code: "99") }
+        journey.send(.activated(.confirm), effects: []) { $0.notice = .noServiceWithCode("99") }
+        journey.send(.activated(.deleteDigit)) { $0.notice = nil; $0.screen = .search(code: "9") }
+        journey.send(.activated(.deleteDigit)) { $0.screen = .search(code: "") }
+        for digit in [2, 0, 1] { journey.send(.activated(.digit(digit))) }
+        journey.send(.activated(.confirm), effects: [.log("screen service-detail")]) {
+            $0.history.append(.search(code: "201"))
+            $0.screen = .serviceDetail(id: "business-licence-print", page: 0)
+        }
+        journey.send(.activated(.back)) { $0.history.removeLast(); $0.screen = .search(code: "201") }
+        // Delete on an empty code goes back.
+        for _ in 0..<3 { journey.send(.activated(.deleteDigit)) }
+        journey.send(.activated(.deleteDigit)) { $0.history.removeLast(); $0.screen = .catalogue }
+    }
+
+    @Test func codesLongerThanSixDigitsAreNotTyped() {
+        var journey = Journey()
+        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.catalogue(.search)))
+        for _ in 0..<9 { journey.send(.activated(.digit(1))) }
+        #expect(journey.state.screen == .search(code: "111111"))
+    }
+
+    @Test func featuresNotBuiltYetSayTheyAreNotAvailable() {
+        for feature in [Feature.printProof, .queueTicket, .appointment, .progress, .help] {
+            var journey = Journey()
+            journey.send(.activated(.feature(feature)), effects: [.log("screen unavailable-\(feature.rawValue)")]) {
+                $0.history = [.home]; $0.screen = .unavailable(feature)
+            }
+            journey.send(.activated(.back)) { $0.history = []; $0.screen = .home }
+        }
+    }
+
+    @Test func idleCountdownThenWipeReturnsAFreshSession() {
+        var journey = Journey()
+        let settings = journey.state.settings
+        journey.send(.activated(.toggleLanguage), effects: [.log("language en")]) { $0.language = .en }
+        journey.send(.activated(.toggleElderMode), effects: [.log("elder mode on")]) { $0.elderMode = true }
+        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.catalogue(.hot)))
+        #expect(journey.state.wantsTicks)
+        // Quiet until the timeout, then the countdown starts with an alert.
+        #expect(journey.tick(settings.idleTimeoutSeconds - 1) == [])
+        journey.send(.tick, effects: [.beep, .log("idle countdown started")]) {
+            $0.idleSeconds = settings.idleTimeoutSeconds; $0.countdown = settings.countdownSeconds
+        }
+        journey.send(.tick, effects: []) { $0.idleSeconds += 1; $0.countdown = settings.countdownSeconds - 1 }
+        let effects = journey.tick(settings.countdownSeconds - 1)
+        #expect(effects == [.endSession, .log("session wiped after idle timeout"), .log("screen home")])
+        #expect(journey.state == Fixtures.state())
+        #expect(journey.state.isPristine && !journey.state.wantsTicks)
+    }
+
+    @Test func anyInputAnswersTheCountdownWithoutActing() {
+        var journey = Journey()
+        journey.send(.activated(.feature(.services)))
+        _ = journey.tick(journey.state.settings.idleTimeoutSeconds + 3)
+        #expect(journey.state.countdown != nil)
+        // The digit 1 would open 个人服务; while the countdown shows it only dismisses it.
+        journey.send(.activated(.catalogue(.personal)), effects: [.log("idle countdown dismissed")]) {
+            $0.countdown = nil; $0.idleSeconds = 0
+        }
+        #expect(journey.state.screen == .catalogue)
+        _ = journey.tick(journey.state.settings.idleTimeoutSeconds)
+        journey.send(.activated(.continueSession), effects: [.log("idle countdown dismissed")]) {
+            $0.countdown = nil; $0.idleSeconds = 0
+        }
+    }
+
+    @Test func theAttractScreenDoesNotTick() {
+        var journey = Journey()
+        #expect(!journey.state.wantsTicks)
+        #expect(journey.tick(10_000) == [])
+        #expect(journey.state == Fixtures.state())
+    }
+
+    @Test func languageOrElderModeLeftOnTheHomeScreenIsResetForTheNextCitizen() {
+        var journey = Journey()
+        journey.send(.activated(.toggleElderMode))
+        #expect(journey.state.wantsTicks)
+        _ = journey.tick(journey.state.settings.idleTimeoutSeconds + journey.state.settings.countdownSeconds)
+        #expect(!journey.state.elderMode)
+    }
+
+    @Test func elderModeHasItsOwnSecondHomePage() {
+        var journey = Journey()
+        journey.send(.activated(.toggleElderMode))
+        journey.send(.activated(.more)) { $0.history = [.home]; $0.screen = .homeMore }
+        journey.send(.activated(.toggleElderMode), effects: [.log("elder mode off"), .log("screen home")]) {
+            $0.elderMode = false; $0.history = []; $0.screen = .home
+        }
+    }
+
+    @Test func quitOnlyWhereAllowed() {
+        var demo = Journey()
+        demo.send(.quitRequested, effects: [.log("quit requested"), .quit])
+        var settings = Fixtures.settings(allowsQuit: false)
+        settings.allowsQuit = false
+        var citizen = Journey(AppState(catalogue: Fixtures.resources.catalogue, settings: settings))
+        citizen.send(.quitRequested, effects: [])
+    }
+
+    @Test func escapeAndBackspaceGoBack() {
+        var journey = Journey()
+        journey.send(.activated(.feature(.services)))
+        journey.send(.key(.escape)) { $0.history = []; $0.screen = .home }
+        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.catalogue(.search)))
+        journey.send(.activated(.digit(1)))
+        journey.send(.key(.backspace)) { $0.screen = .search(code: "") }
+    }
+
+    @Test func changingModeOrSizeKeepsTheListPageValid() {
+        var journey = Journey()
+        journey.send(.activated(.toggleElderMode))
+        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.catalogue(.personal)))
+        let count = journey.state.catalogue.services(theme: .personal).count
+        let elderPages = (count + journey.state.listCapacity - 1) / journey.state.listCapacity
+        for _ in 0..<elderPages { journey.send(.activated(.pageNext)) }
+        #expect(journey.state.screen == .services(.theme(.personal), page: elderPages - 1))
+        // Leaving elder mode shows more items per page, so there are fewer pages.
+        journey.send(.activated(.toggleElderMode))
+        let pages = (count + journey.state.listCapacity - 1) / journey.state.listCapacity
+        #expect(pages < elderPages)
+        #expect(journey.state.screen == .services(.theme(.personal), page: pages - 1))
+        journey.send(.resized(width: 80, height: 24)) { $0.width = 80; $0.height = 24 }
+    }
+
+    @Test func unknownServiceIsIgnored() {
+        var journey = Journey()
+        journey.send(.activated(.service("no-such-service")), effects: [])
+    }
+}
+
+@Suite("Touch and keypad are the same event")
+struct InputMapperTests {
+    @Test func touchPressAndReleaseInsideAButtonEqualsItsKeypadDigit() {
+        let state = Fixtures.state()
+        let frame = render(state, Fixtures.context())
+        guard let region = frame.hits.first(where: { $0.button == .feature(.services) }) else {
+            Issue.record("home has no 办事 button"); return
+        }
+        #expect(region.keys.first == .digit(1))
+        var mapper = InputMapper()
+        let x = region.rect.x + 3, y = region.rect.y + 1
+        #expect(mapper.map(.press(x: x, y: y), frame: frame, focus: nil) == .pressed(.feature(.services)))
+        let touch = mapper.map(.release(x: x + 1, y: y + 1), frame: frame, focus: nil)
+        var keypad = InputMapper()
+        let key = keypad.map(.key(.digit(1)), frame: frame, focus: nil)
+        #expect(touch == .activated(.feature(.services)))
+        #expect(touch == key)
+        var a = state, b = state
+        #expect(update(&a, touch!) == update(&b, key!))
+        #expect(a == b)
+    }
+
+    @Test func releaseOutsideThePressedButtonDoesNothing() {
+        let frame = render(Fixtures.state(), Fixtures.context())
+        guard let region = frame.hits.first(where: { $0.button == .feature(.services) }) else { return }
+        var mapper = InputMapper()
+        _ = mapper.map(.press(x: region.rect.x + 1, y: region.rect.y + 1), frame: frame, focus: nil)
+        #expect(mapper.map(.release(x: 0, y: 0), frame: frame, focus: nil) == .pressCancelled)
+        // Sliding onto another button and releasing there does not activate it either.
+        guard let other = frame.hits.first(where: { $0.button == .feature(.printProof) }) else { return }
+        _ = mapper.map(.press(x: region.rect.x + 1, y: region.rect.y + 1), frame: frame, focus: nil)
+        #expect(mapper.map(.release(x: other.rect.x + 1, y: other.rect.y + 1), frame: frame, focus: nil) == .pressCancelled)
+    }
+
+    @Test func digitsWithoutAButtonOnScreenAreNotActivations() {
+        let frame = render(Fixtures.state(), Fixtures.context())
+        var mapper = InputMapper()
+        #expect(mapper.map(.key(.digit(9)), frame: frame, focus: nil) == .key(.digit(9)))
+    }
+
+    @Test func enterActivatesTheFocusedButton() {
+        var state = Fixtures.state()
+        var mapper = InputMapper()
+        var frame = render(state, Fixtures.context())
+        let focus = mapper.map(.key(.down), frame: frame, focus: state.focus)
+        #expect(focus == .focusMoved(to: 0))
+        _ = update(&state, focus!)
+        frame = render(state, Fixtures.context())
+        // Focus shows without colour: a double border and a ► marker.
+        let rect = frame.hits[0].rect
+        #expect(frame.grid[rect.x, rect.y].character == "╔")
+        #expect(frame.grid.row(rect.y + 1).contains("►"))
+        #expect(mapper.map(.key(.enter), frame: frame, focus: state.focus) == .activated(frame.hits[0].button))
+    }
+
+    @Test func aPressedButtonIsDrawnInReverseVideo() {
+        var state = Fixtures.state()
+        _ = update(&state, .pressed(.feature(.services)))
+        let frame = render(state, Fixtures.context())
+        guard let rect = frame.hits.first(where: { $0.button == .feature(.services) })?.rect else { return }
+        #expect(frame.grid[rect.x + 2, rect.y + 1].style.reverse)
+    }
+
+    @Test func f10AsksToQuit() {
+        let frame = render(Fixtures.state(), Fixtures.context())
+        var mapper = InputMapper()
+        #expect(mapper.map(.key(.function(10)), frame: frame, focus: nil) == .quitRequested)
+    }
+}

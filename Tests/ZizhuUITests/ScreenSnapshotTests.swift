@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import ZizhuCore
+@testable import ZizhuUI
+
+/// One state per screen, reached the way a citizen reaches it.
+enum ScreenCatalogue {
+    static func states() -> [(name: String, build: (inout AppState) -> Void)] {
+        [
+            ("home", { _ in }),
+            ("home-more", { $0.elderMode = true; $0.screen = .homeMore; $0.history = [.home] }),
+            ("unavailable-queue-ticket", { $0.screen = .unavailable(.queueTicket); $0.history = [.home] }),
+            ("unavailable-help", { $0.screen = .unavailable(.help); $0.history = [.home] }),
+            ("catalogue", { $0.screen = .catalogue; $0.history = [.home] }),
+            ("services-personal", { $0.screen = .services(.theme(.personal), page: 0); $0.history = [.home, .catalogue] }),
+            ("services-personal-page2", { $0.screen = .services(.theme(.personal), page: 1); $0.history = [.home, .catalogue] }),
+            ("services-business", { $0.screen = .services(.theme(.business), page: 0); $0.history = [.home, .catalogue] }),
+            ("services-hot", { $0.screen = .services(.hot, page: 0); $0.history = [.home, .catalogue] }),
+            ("departments", { $0.screen = .departments(page: 0); $0.history = [.home, .catalogue] }),
+            ("services-department", { $0.screen = .services(.department("hrss"), page: 0); $0.history = [.home, .catalogue, .departments(page: 0)] }),
+            ("search-empty", { $0.screen = .search(code: ""); $0.history = [.home, .catalogue] }),
+            ("search-partial", { $0.screen = .search(code: "10"); $0.history = [.home, .catalogue] }),
+            ("search-not-found", { $0.screen = .search(code: "999"); $0.notice = .noServiceWithCode("999"); $0.history = [.home, .catalogue] }),
+            ("service-detail", { $0.screen = .serviceDetail(id: "residence-permit", page: 0); $0.history = [.home, .catalogue] }),
+            ("service-detail-long", { $0.screen = .serviceDetail(id: "talent-housing-subsidy", page: 0); $0.history = [.home, .catalogue] }),
+            ("idle-countdown", { $0.screen = .catalogue; $0.history = [.home]; $0.countdown = 7 }),
+            ("focus", { $0.screen = .catalogue; $0.history = [.home]; $0.focus = 1 }),
+        ]
+    }
+
+    /// Every variant the issue asks for: both sizes, both languages, standard and elder mode.
+    static let variants: [(suffix: String, width: Int, height: Int, language: Language, elder: Bool)] = [
+        ("100x30", 100, 30, .zhHans, false),
+        ("80x24", 80, 24, .zhHans, false),
+        ("elder-100x30", 100, 30, .zhHans, true),
+        ("elder-80x24", 80, 24, .zhHans, true),
+        ("en-100x30", 100, 30, .en, false),
+        ("en-80x24", 80, 24, .en, false),
+        ("en-elder-100x30", 100, 30, .en, true),
+    ]
+
+    static func state(_ build: (inout AppState) -> Void, width: Int, height: Int, language: Language, elder: Bool) -> AppState {
+        var state = Fixtures.state(width: width, height: height)
+        state.language = language
+        state.elderMode = elder
+        build(&state)
+        if state.screen == .homeMore && !elder { state.elderMode = true }
+        return state
+    }
+}
+
+@Suite("Screen snapshots (plain text)")
+struct ScreenSnapshotTests {
+    @Test(arguments: ScreenCatalogue.states().map(\.name))
+    func screen(_ name: String) throws {
+        let build = try #require(ScreenCatalogue.states().first { $0.name == name }?.build)
+        for variant in ScreenCatalogue.variants {
+            let state = ScreenCatalogue.state(build, width: variant.width, height: variant.height,
+                                              language: variant.language, elder: variant.elder)
+            let frame = render(state, Fixtures.context())
+            #expect(frame.grid.width == variant.width && frame.grid.height == variant.height)
+            Snapshot.assert(frame.grid.plainText(), named: "\(name)-\(variant.suffix)")
+        }
+    }
+
+    @Test(arguments: [(60, 20), (79, 30), (100, 23), (20, 5)])
+    func tooSmall(width: Int, height: Int) {
+        var state = Fixtures.state(width: width, height: height)
+        state.screen = .catalogue
+        let frame = render(state, Fixtures.context())
+        #expect(frame.hits.isEmpty)
+        let text = frame.grid.plainText()
+        if width >= 20 { #expect(text.contains("屏幕太小")) }
+        if width == 60 { Snapshot.assert(text, named: "too-small-60x20") }
+    }
+
+    @Test func theKioskRecoversWhenTheTerminalGrowsAgain() {
+        var state = Fixtures.state()
+        _ = update(&state, .activated(.feature(.services)))
+        let before = render(state, Fixtures.context()).grid.plainText()
+        _ = update(&state, .resized(width: 60, height: 20))
+        #expect(render(state, Fixtures.context()).grid.plainText().contains("屏幕太小"))
+        _ = update(&state, .resized(width: 100, height: 30))
+        #expect(render(state, Fixtures.context()).grid.plainText() == before)
+    }
+
+    @Test func elderModeUsesBigGlyphsAndHighContrast() throws {
+        #expect(Fixtures.glyphs != nil, "GNU Unifont is needed for elder mode (apt-get install unifont)")
+        var state = Fixtures.state()
+        state.elderMode = true
+        let frame = render(state, Fixtures.context())
+        let text = frame.grid.plainText()
+        #expect(text.contains("█"))
+        // High contrast: light on black, everything bold.
+        let cell = frame.grid[50, 15]
+        #expect(cell.style.background == .black && cell.style.bold)
+        // Keypad numbers drawn big (box-drawing digits) on the main choices.
+        #expect(text.contains("╺┻╸"))
+    }
+
+    @Test func elderModeWithoutUnifontFallsBackToPlainHeadlines() {
+        var state = Fixtures.state()
+        state.elderMode = true
+        let text = render(state, Fixtures.context(glyphs: false)).grid.plainText()
+        #expect(!text.contains("█"))
+        #expect(text.contains("【欢迎使用政务服务自助终端】"))
+    }
+}

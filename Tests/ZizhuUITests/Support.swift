@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import ZizhuCore
+import ZizhuKiosk
+@testable import ZizhuUI
+
+/// The repository checkout the tests run from.
+enum Repository {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var paths: KioskPaths { KioskPaths(home: URL(fileURLWithPath: "/tmp/zizhu-unused"), shareRoot: root) }
+}
+
+/// The shipped assets and catalogue, loaded the way the kiosk loads them.
+enum Fixtures {
+    static let resources: KioskResources = {
+        do {
+            return try KioskResources.load(paths: Repository.paths, configPath: nil)
+        } catch {
+            fatalError("the shipped kiosk files do not load: \(error)")
+        }
+    }()
+
+    static let glyphs: BigGlyphFont? = {
+        let context = ViewContext(strings: resources.strings, siteName: resources.config.siteName,
+                                  kioskID: resources.config.kioskID)
+        return GlyphLoader.load(path: resources.config.unifontPath, scalars: context.bigHeadlineScalars()).font
+    }()
+
+    static func context(glyphs: Bool = true) -> ViewContext {
+        ViewContext(strings: resources.strings, siteName: resources.config.siteName,
+                    kioskID: resources.config.kioskID, bigGlyphs: glyphs ? Self.glyphs : nil)
+    }
+
+    static func settings(allowsQuit: Bool = true) -> SessionSettings {
+        let config = resources.config
+        return SessionSettings(idleTimeoutSeconds: config.idleTimeoutSeconds, countdownSeconds: config.countdownSeconds,
+                               defaultLanguage: config.defaultLanguage, minimumWidth: config.minimumWidth,
+                               minimumHeight: config.minimumHeight, allowsQuit: allowsQuit)
+    }
+
+    /// The state the demo kiosk starts in, at a size.
+    static func state(width: Int = 100, height: Int = 30) -> AppState {
+        AppState(catalogue: resources.catalogue, settings: settings(), width: width, height: height)
+    }
+}
+
+/// Plain-text golden files under `Tests/ZizhuUITests/__Snapshots__/`.
+///
+/// A missing file is written and the test fails (so a new snapshot is always looked at
+/// before it counts); `SNAPSHOT_RECORD=1` rewrites files on purpose. On a mismatch the
+/// actual text is written next to the golden file as `<name>.actual.txt`.
+enum Snapshot {
+    static let folder = Repository.root.appendingPathComponent("Tests/ZizhuUITests/__Snapshots__")
+
+    static func url(_ name: String) -> URL { folder.appendingPathComponent(name + ".txt") }
+
+    static func expected(_ name: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: url(name).path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func assert(_ actual: String, named name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let file = url(name)
+        let record = ProcessInfo.processInfo.environment["SNAPSHOT_RECORD"] == "1"
+        let text = actual + "\n"
+        guard !record, let expected = expected(name) else {
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try? text.write(to: file, atomically: true, encoding: .utf8)
+            if !record {
+                Issue.record("recorded a new snapshot \(name); look at it and run the tests again", sourceLocation: sourceLocation)
+            }
+            return
+        }
+        let actualFile = folder.appendingPathComponent(name + ".actual.txt")
+        if expected == text {
+            try? FileManager.default.removeItem(at: actualFile)
+            return
+        }
+        try? text.write(to: actualFile, atomically: true, encoding: .utf8)
+        Issue.record("snapshot \(name) differs:\n\(lineDiff(expected: expected, actual: text))", sourceLocation: sourceLocation)
+    }
+
+    static func lineDiff(expected: String, actual: String) -> String {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        var out: [String] = []
+        for index in 0..<max(a.count, b.count) {
+            let left = index < a.count ? String(a[index]) : "<none>"
+            let right = index < b.count ? String(b[index]) : "<none>"
+            if left != right { out.append("line \(index + 1):\n  - \(left)\n  + \(right)") }
+        }
+        return out.prefix(12).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import ZizhuCore
+@testable import ZizhuUI
+
+@Suite("Lint over all UI strings and screens")
+struct UILintTests {
+    /// Box drawing and block elements are ambiguous width but drawn narrow by design.
+    static func allowed(_ scalar: Unicode.Scalar) -> Bool { (0x2500...0x259F).contains(scalar.value) }
+
+    @Test(arguments: Language.allCases)
+    func noAmbiguousWidthCharactersInUIText(_ language: Language) throws {
+        let table = try #require(Fixtures.resources.strings[language])
+        for key in UIText.allCases {
+            let text = table[key.rawValue]
+            let bad = text.unicodeScalars.filter { TextWidth.isAmbiguous($0) && !Self.allowed($0) }
+            #expect(bad.isEmpty, "\(language.rawValue) \(key.rawValue) has ambiguous-width \(bad.map { String(format: "U+%04X", $0.value) })")
+        }
+    }
+
+    @Test func catalogueTextHasNoAmbiguousWidthCharacters() {
+        for service in Fixtures.resources.catalogue.services {
+            let texts = [service.name, service.summary, service.fee] + service.conditions + service.materials
+            for text in texts {
+                for language in Language.allCases {
+                    let bad = text[language].unicodeScalars.filter { TextWidth.isAmbiguous($0) }
+                    #expect(bad.isEmpty, "\(service.id): '\(text[language])' has ambiguous-width characters")
+                }
+            }
+        }
+    }
+
+    @Test func placeholdersAgreeAcrossLanguages() throws {
+        func placeholders(_ text: String) -> Set<String> {
+            var found = Set<String>()
+            var rest = Substring(text)
+            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                found.insert(String(rest[rest.index(after: open)..<close]))
+                rest = rest[rest.index(after: close)...]
+            }
+            return found
+        }
+        let zh = try #require(Fixtures.resources.strings[.zhHans])
+        let en = try #require(Fixtures.resources.strings[.en])
+        for key in UIText.allCases {
+            #expect(placeholders(zh[key.rawValue]) == placeholders(en[key.rawValue]), "\(key.rawValue)")
+        }
+    }
+
+    @Test func bigHeadlinesHaveGlyphsAndFitTheNarrowestScreen() throws {
+        let font = try #require(Fixtures.glyphs, "GNU Unifont is needed (apt-get install unifont)")
+        for language in Language.allCases {
+            let table = try #require(Fixtures.resources.strings[language])
+            for key in UIText.bigHeadlines {
+                let text = table[key.rawValue]
+                #expect(font.canRender(text), "\(language.rawValue) \(key.rawValue): '\(text)' lacks glyphs")
+                #expect(font.width(of: text) <= 76, "\(language.rawValue) \(key.rawValue): '\(text)' is \(font.width(of: text)) cells")
+            }
+        }
+    }
+
+    @Test func everyScreenOffersAWayBackOrHome() {
+        for (name, build) in ScreenCatalogue.states() where name != "home" {
+            for variant in ScreenCatalogue.variants {
+                let state = ScreenCatalogue.state(build, width: variant.width, height: variant.height,
+                                                  language: variant.language, elder: variant.elder)
+                let buttons = render(state, Fixtures.context()).hits.map(\.button)
+                let ok = buttons.contains(.back) || buttons.contains(.goHome) || buttons.contains(.continueSession)
+                #expect(ok, "\(name)-\(variant.suffix) has neither back nor home")
+            }
+        }
+    }
+
+    @Test func everyButtonLabelFitsAtTheMinimumSize() {
+        // Navigation and home buttons must never be cut short (service names in lists may be).
+        for (name, build) in ScreenCatalogue.states() {
+            for variant in ScreenCatalogue.variants where variant.width == 80 {
+                let state = ScreenCatalogue.state(build, width: 80, height: 24, language: variant.language, elder: variant.elder)
+                let frame = render(state, Fixtures.context())
+                for hit in frame.hits {
+                    switch hit.button {
+                    case .service, .department: continue
+                    default: break
+                    }
+                    let rows = (hit.rect.y..<hit.rect.maxY).map { frame.grid.row($0) }
+                    let inside = rows.map { row -> String in
+                        var cells = ""
+                        var column = 0
+                        for character in row {
+                            if column >= hit.rect.x && column < hit.rect.maxX { cells.append(character) }
+                            column += TextWidth.width(of: character)
+                        }
+                        return cells
+                    }
+                    #expect(!inside.joined().contains("..."), "\(name)-\(variant.suffix): \(hit.button) is truncated")
+                }
+            }
+        }
+    }
+
+    @Test func everyKeypadNumberIsUniqueOnAScreen() {
+        for (name, build) in ScreenCatalogue.states() {
+            for variant in ScreenCatalogue.variants {
+                let state = ScreenCatalogue.state(build, width: variant.width, height: variant.height,
+                                                  language: variant.language, elder: variant.elder)
+                let keys = render(state, Fixtures.context()).hits.flatMap(\.keys)
+                #expect(Set(keys).count == keys.count, "\(name)-\(variant.suffix) binds a key twice")
+            }
+        }
+    }
+}
