@@ -15,6 +15,7 @@ static int saved_fd_out = -1;
 static char restore_buffer[512];
 static size_t restore_length = 0;
 static volatile sig_atomic_t termination = 0;
+static volatile sig_atomic_t resized = 0;
 static int wake_pipe[2] = {-1, -1};
 static atomic_int restored = 0;
 
@@ -55,6 +56,17 @@ static void on_terminate(int sig) {
     errno = saved_errno;
 }
 
+static void on_resize(int sig) {
+    (void)sig;
+    int saved_errno = errno;
+    resized = 1;
+    if (wake_pipe[1] >= 0) {
+        char byte = 'R';
+        (void)!write(wake_pipe[1], &byte, 1);
+    }
+    errno = saved_errno;
+}
+
 static int install(int sig, void (*handler)(int), int flags) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
@@ -86,6 +98,7 @@ int zz_safety_install(int fd_in, int fd_out, const char *restore_sequence, int c
     /* No SA_RESTART: a blocking poll() must return so the loop sees the flag. */
     if (install(SIGTERM, on_terminate, 0) != 0) return -1;
     if (install(SIGHUP, on_terminate, 0) != 0) return -1;
+    if (install(SIGWINCH, on_resize, SA_RESTART) != 0) return -1;
     const int crashes[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
     for (size_t i = 0; i < sizeof crashes / sizeof crashes[0]; i++) {
         if (install(crashes[i], on_crash, SA_RESETHAND | SA_NODEFER) != 0) return -1;
@@ -99,6 +112,12 @@ int zz_safety_install(int fd_in, int fd_out, const char *restore_sequence, int c
 }
 
 int zz_safety_termination_requested(void) { return termination != 0; }
+
+int zz_safety_take_resize(void) {
+    if (!resized) return 0;
+    resized = 0;
+    return 1;
+}
 
 int zz_safety_wake_fd(void) { return wake_pipe[0]; }
 

@@ -140,15 +140,23 @@ public final class NcursesTerminal {
                    pollfd(fd: zz_safety_wake_fd(), events: Int16(POLLIN), revents: 0)]
         let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
         if fds[1].revents != 0 { zz_safety_drain_wake() }
-        // Input, or a signal such as SIGWINCH (poll returns EINTR): let ncurses report it.
-        let interrupted = ready < 0 && errno == EINTR
-        guard fds[0].revents != 0 || interrupted else { return [] }
         var inputs: [RawInput] = []
+        if zz_safety_take_resize() != 0, let resize = resized() { inputs.append(resize) }
+        let interrupted = ready < 0 && errno == EINTR
+        guard fds[0].revents != 0 || interrupted else { return inputs }
         wtimeout(window, 0)
         while inputs.count < 256, let input = readOne() {
             if let input = input { inputs.append(input) }
         }
         return inputs
+    }
+
+    /// Tells ncurses the terminal's new size (our SIGWINCH handler replaced its own).
+    private func resized() -> RawInput? {
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return nil }
+        resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        return .resize(width: Int(size.ws_col), height: Int(size.ws_row))
     }
 
     /// One ncurses read: nil when nothing is left, `.some(nil)` for input we ignore.

@@ -27,6 +27,11 @@ int zz_safety_wake_fd(void);
 /* Wakes the event loop (e.g. when a device reports from another thread). */
 void zz_safety_wake(void);
 
+/* Non-zero (once) when SIGWINCH arrived since the last call. The kiosk handles SIGWINCH
+   itself rather than leaving it to ncurses: a signal may be delivered to any thread, so
+   only the self-pipe reliably wakes the main thread's poll(). */
+int zz_safety_take_resize(void);
+
 /* Drains the self-pipe after the loop woke up. */
 void zz_safety_drain_wake(void);
 #endif

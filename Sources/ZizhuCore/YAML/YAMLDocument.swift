@@ -111,8 +111,9 @@ public enum YAMLDocument {
                                "missing required key '\(key.stringValue)'" + (parent.isEmpty ? "" : " in \(parent)"))
         case .typeMismatch(let type, let context):
             let at = walk(root, context.codingPath)
+            let found = at.scalar.map { "found '\($0.string)'" } ?? "found a \(at.sequence != nil ? "list" : "mapping")"
             return FileProblem(location(of: at, file: file),
-                               "\(describe(context.codingPath)): expected \(friendly(type)), \(context.debugDescription)")
+                               "\(describe(context.codingPath)): expected \(friendly(type)), \(found)")
         case .valueNotFound(let type, let context):
             let at = walk(root, context.codingPath)
             return FileProblem(location(of: at, file: file),

@@ -1,0 +1,55 @@
+# Zizhu (自助) — the two set-up commands of the README, and their parts.
+#
+#   make run    installs what is missing, builds, and starts the kiosk in demo mode
+#   make test   installs what is missing, builds, and runs the whole test suite
+#
+# Both run as root or through sudo on a fresh Debian 12 machine with a Swift 6 toolchain.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+# Debian packages the kiosk and its tests need.
+APT_PACKAGES := pkg-config libncurses-dev libusb-1.0-0-dev libcups2-dev cups libsqlite3-dev \
+                tmux unifont python3
+# Only the benchmarks compare against a browser.
+BENCH_PACKAGES := chromium
+ZIZHU_HOME ?= $(HOME)/.local/state/zizhu-demo
+TEST_RESULTS := .build/test-results
+
+.PHONY: run test bench deps bench-deps build build-release clean
+
+## Install whatever is missing, then start the kiosk (demo mode) on this terminal.
+run: deps build
+	@TERM="$${TERM:-xterm-256color}" LANG="$${LANG:-C.UTF-8}"; \
+	case "$$LANG" in *UTF-8*|*utf8*) ;; *) LANG=C.UTF-8 ;; esac; \
+	ZIZHU_HOME="$(ZIZHU_HOME)" TERM="$$TERM" LANG="$$LANG" .build/debug/zizhu run --demo
+
+## Install whatever is missing, then build and run every test; ends with "N passed, N failed".
+test: deps
+	$(SWIFT) build --build-tests
+	@mkdir -p $(TEST_RESULTS); rm -f $(TEST_RESULTS)/*.xml; \
+	status=0; \
+	LANG=C.UTF-8 $(SWIFT) test --skip-build --xunit-output $(TEST_RESULTS)/xunit.xml 2>&1 | tee $(TEST_RESULTS)/output.txt; \
+	status=$${PIPESTATUS[0]}; \
+	python3 .ci/test-summary.py $(TEST_RESULTS) || status=1; \
+	exit $$status
+
+## Benchmarks (release build), compared against headless Chromium where the issues ask.
+bench: deps bench-deps build-release
+	.build/release/zizhu-bench
+
+build:
+	$(SWIFT) build
+
+build-release:
+	$(SWIFT) build -c release
+
+## Installs the Debian packages that are not installed yet (apt-get, as root or with sudo).
+deps:
+	@.ci/install-packages $(APT_PACKAGES)
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required: install the toolchain from https://swift.org/install/linux/ and put it on PATH" >&2; exit 1; }
+
+bench-deps:
+	@.ci/install-packages $(BENCH_PACKAGES)
+
+clean:
+	rm -rf .build

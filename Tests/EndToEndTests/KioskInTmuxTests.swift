@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import ZizhuCore
+import ZizhuKiosk
+import ZizhuUI
+
+/// The real `zizhu run --demo` in tmux: what a citizen sees and does.
+@Suite("The kiosk in a real terminal (tmux)", .serialized)
+struct KioskInTmuxTests {
+    /// Starts the demo kiosk; the pane records the terminal settings before and after.
+    static func startKiosk(_ tmux: Tmux, scratch: URL, extraEnvironment: String = "") throws {
+        let inner = "echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(scratch.path) "
+            + "\(extraEnvironment) \(Built.zizhu) run --demo"
+        let script = "stty -g > \(scratch.path)/stty-before; sh -c '\(inner)'; echo $? > \(scratch.path)/exit; "
+            + "stty -g > \(scratch.path)/stty-after; sleep 60"
+        try tmux.start(script)
+    }
+
+    static func pid(_ scratch: URL) -> Int32? {
+        waitForFile(scratch.appendingPathComponent("pid")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Where a button is drawn on a screen, from the same view code the kiosk runs.
+    static func center(of button: ButtonID, in build: (inout AppState) -> Void) throws -> (x: Int, y: Int) {
+        let resources = try KioskResources.load(paths: KioskPaths(home: URL(fileURLWithPath: "/tmp"), shareRoot: Built.repository),
+                                                configPath: nil)
+        var state = AppState(catalogue: resources.catalogue, settings: SessionSettings(allowsQuit: true))
+        build(&state)
+        let context = ViewContext(strings: resources.strings, siteName: resources.config.siteName, kioskID: resources.config.kioskID)
+        let rect = try #require(render(state, context).hits.first { $0.button == button }?.rect)
+        return (rect.x + rect.width / 2, rect.y + rect.height / 2)
+    }
+
+    @Test func keypadDigitAndTouchDriveTheRealKioskAndMatchTheSnapshots() throws {
+        let scratch = Built.temporaryDirectory("tmux-journey")
+        let tmux = Tmux()
+        try Self.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        // The keypad digit 1 opens 办事.
+        try tmux.sendKeys("1")
+        let catalogue = try #require(Built.snapshot("catalogue-100x30"))
+        #expect(try tmux.waitForScreen { $0 == catalogue } == catalogue)
+        // A tap (SGR mouse press + release) on 个人服务.
+        let target = try Self.center(of: .catalogue(.personal)) { $0.screen = .catalogue; $0.history = [.home] }
+        try tmux.tap(x: target.x, y: target.y)
+        let list = try #require(Built.snapshot("services-personal-100x30"))
+        #expect(try tmux.waitForScreen { $0 == list } == list)
+        // Keypad and touch again: 9 goes home, then a tap on 打印证明.
+        try tmux.sendKeys("9")
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        let print = try Self.center(of: .feature(.printProof)) { _ in }
+        try tmux.tap(x: print.x, y: print.y)
+        #expect(try tmux.waitForScreen { $0.contains("「打印证明」功能暂未开通") }.contains("「打印证明」功能暂未开通"))
+        let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("screen catalogue") && log.contains("screen services-personal"))
+    }
+
+    @Test func controlKeysDoNothingInCitizenMode() throws {
+        let scratch = Built.temporaryDirectory("tmux-ctrl")
+        let tmux = Tmux()
+        try Self.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        try tmux.sendKeys("C-c")
+        try tmux.sendKeys("C-z")
+        try tmux.sendKeys("C-\\")
+        // Give the keys time to arrive, then prove the kiosk still answers.
+        try tmux.sendKeys("1")
+        let catalogue = try #require(Built.snapshot("catalogue-100x30"))
+        #expect(try tmux.waitForScreen { $0 == catalogue } == catalogue)
+        #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("exit").path))
+        if let pid = Self.pid(scratch) { #expect(kill(pid, 0) == 0, "the kiosk process is gone") }
+    }
+
+    @Test func tooSmallThenRecoversWhenTheTerminalGrows() throws {
+        let scratch = Built.temporaryDirectory("tmux-resize")
+        let tmux = Tmux()
+        try Self.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        try tmux.resize(width: 60, height: 20)
+        let small = try #require(Built.snapshot("too-small-60x20"))
+        #expect(try tmux.waitForScreen { $0 == small } == small)
+        try tmux.resize(width: 80, height: 24)
+        let home80 = try #require(Built.snapshot("home-80x24"))
+        #expect(try tmux.waitForScreen { $0 == home80 } == home80)
+        try tmux.resize(width: 100, height: 30)
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+    }
+
+    /// SIGTERM (a supervisor stopping the kiosk), a crash signal, and the demo's F10:
+    /// each must leave the terminal exactly as it was found.
+    @Test(arguments: [("SIGTERM", SIGTERM, "0"), ("SIGSEGV", SIGSEGV, "139"), ("SIGABRT", SIGABRT, "134"), ("F10", 0, "0")])
+    func theTerminalIsRestored(_ how: String, _ signal: Int32, _ expectedExit: String) throws {
+        let scratch = Built.temporaryDirectory("tmux-restore")
+        let tmux = Tmux()
+        try Self.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try tmux.format("#{alternate_on}") == "1")
+        if signal == 0 {
+            try tmux.sendKeys("F10")
+        } else {
+            let pid = try #require(Self.pid(scratch))
+            #expect(kill(pid, signal) == 0)
+        }
+        let exit = waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(exit == expectedExit, "\(how)")
+        let before = waitForFile(scratch.appendingPathComponent("stty-before"))
+        let after = waitForFile(scratch.appendingPathComponent("stty-after"))
+        #expect(before != nil && before == after, "\(how): terminal modes differ after exit")
+        // Out of the alternate screen, mouse reporting off, cursor visible.
+        #expect(try tmux.format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}") == "0 0 1", "\(how)")
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+/// The repository and the built `zizhu` binary the tests drive.
+enum Built {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `ZIZHU_BIN`, else the `zizhu` next to the test bundle (the same build).
+    static var zizhu: String {
+        if let explicit = ProcessInfo.processInfo.environment["ZIZHU_BIN"] { return explicit }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("zizhu")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+            folder = folder.deletingLastPathComponent()
+        }
+        return repository.appendingPathComponent(".build/debug/zizhu").path
+    }
+
+    static func snapshot(_ name: String) -> String? {
+        let url = repository.appendingPathComponent("Tests/ZizhuUITests/__Snapshots__/\(name).txt")
+        // capture-pane leaves out trailing empty rows, so compare without them.
+        return (try? String(contentsOf: url, encoding: .utf8)).map { text in
+            var trimmed = Substring(text)
+            while trimmed.hasSuffix("\n") { trimmed = trimmed.dropLast() }
+            return String(trimmed)
+        }
+    }
+
+    /// A fresh private directory (a kiosk's ZIZHU_HOME, scratch files).
+    static func temporaryDirectory(_ label: String) -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("zizhu-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Runs a program to completion and captures its output.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// Spawns with posix_spawn and waits with waitpid. Output goes to files, not pipes, and
+    /// nothing else of ours is inherited: tmux's server outlives the client that starts it,
+    /// and Foundation's Process waits for descriptors such a daemon keeps open.
+    static func program(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Run {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outPath = scratch.appendingPathComponent("out").path, errPath = scratch.appendingPathComponent("err").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // Close everything else the test process has open.
+        for fd in 3..<256 { posix_spawn_file_actions_addclose(&actions, Int32(fd)) }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        // Signals as a fresh process has them: the test runner may block or ignore some
+        // (e.g. SIGHUP, SIGWINCH), and children would inherit that.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Run(status: exitStatus,
+                   stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                   stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A private tmux server (its own socket) for one test; killed when the test ends.
+final class Tmux {
+    let socket: String
+    let session = "kiosk"
+    let width: Int
+    let height: Int
+
+    init(width: Int = 100, height: Int = 30) {
+        socket = "zizhu-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        self.width = width
+        self.height = height
+    }
+
+    deinit { _ = try? command(["kill-server"]) }
+
+    @discardableResult
+    func command(_ arguments: [String]) throws -> String {
+        let run = try Run.program("/usr/bin/tmux", ["-L", socket] + arguments,
+                                  environment: ProcessInfo.processInfo.environment)
+        return run.stdout
+    }
+
+    /// Starts a shell command in a new session of the given size. tmux sets TERM for its
+    /// panes itself, so the command must set TERM explicitly where it matters.
+    func start(_ shellCommand: String) throws {
+        try command(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", shellCommand])
+    }
+
+    /// The screen as text, trailing blanks trimmed (as `capture-pane -p` prints it).
+    func capture() throws -> String {
+        var text = try command(["capture-pane", "-p", "-t", session])
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    func sendKeys(_ keys: String...) throws { try command(["send-keys", "-t", session] + keys) }
+    func sendLiteral(_ text: String) throws { try command(["send-keys", "-t", session, "-l", text]) }
+
+    /// An SGR (1006) mouse press and release at a 0-based cell, as xterm sends a tap.
+    func tap(x: Int, y: Int) throws {
+        try sendLiteral("\u{1B}[<0;\(x + 1);\(y + 1)M")
+        try sendLiteral("\u{1B}[<0;\(x + 1);\(y + 1)m")
+    }
+
+    func resize(width: Int, height: Int) throws {
+        try command(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    func format(_ format: String) throws -> String {
+        try command(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Polls the screen until it satisfies the predicate or the deadline passes.
+    @discardableResult
+    func waitForScreen(timeout: Duration = .seconds(15), _ predicate: (String) -> Bool) throws -> String {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var screen = try capture()
+        while !predicate(screen) && clock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+            screen = try capture()
+        }
+        return screen
+    }
+}
+
+/// Waits for a file to appear (with a deadline) and returns its contents.
+func waitForFile(_ url: URL, timeout: Duration = .seconds(15)) -> String? {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if let data = FileManager.default.contents(atPath: url.path), !data.isEmpty {
+            return String(decoding: data, as: UTF8.self)
+        }
+        Thread.sleep(forTimeInterval: 0.02)
+    }
+    return nil
+}
