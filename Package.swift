@@ -34,6 +34,8 @@ let package = Package(
         // Adapters: what the kiosk touches.
         // Async-signal-safe terminal restore (signal handlers belong in C).
         .target(name: "CTerminalSafety"),
+        // Pseudo-terminals and raw serial modes (glibc hides them from Swift's Glibc module).
+        .target(name: "CPseudoTerminal"),
         .target(name: "ZizhuTerminal", dependencies: ["CNCursesW", "CTerminalSafety", "ZizhuUI"]),
         .target(name: "IDCardReader", dependencies: ["CLibUSB", "ZizhuCore"]),
         .target(name: "ReceiptPrinter", dependencies: ["CCUPS", "ZizhuCore"]),
@@ -55,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "zizhu-bench",
             dependencies: [
-                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CNCursesW",
+                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

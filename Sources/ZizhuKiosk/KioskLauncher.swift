@@ -8,6 +8,7 @@ import ZizhuUI
 public enum KioskLauncher {
     @MainActor
     public static func run(demo: Bool, configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        let launched = ContinuousClock.now
         if let problem = TerminalGuard.check(environment: environment) {
             printError("zizhu: \(problem)")
             return TerminalProblem.exitStatus
@@ -26,9 +27,10 @@ public enum KioskLauncher {
         }
         let sink = LogSink(file: paths.logFile)
         let logger = Logger(label: "zizhu.kiosk") { FileLogHandler(label: $0, sink: sink) }
+        let loaded = ContinuousClock.now
         logger.info("starting", metadata: [
+            "load_ms": "\(milliseconds(launched.duration(to: loaded)))",
             "kiosk": "\(resources.config.kioskID)", "demo": "\(demo)", "config": "\(resources.configFile.path)",
-            "services": "\(resources.catalogue.services.count)",
         ])
         let config = resources.config
         let settings = SessionSettings(
@@ -43,12 +45,18 @@ public enum KioskLauncher {
             printError("zizhu: \(error)")
             return TerminalProblem.exitStatus
         }
-        let runtime = KioskRuntime(state: AppState(catalogue: resources.catalogue, settings: settings), context: context,
-                                   terminal: terminal, logger: logger, unifontPath: config.unifontPath)
+        let runtime = KioskRuntime(state: AppState(catalogue: .empty, settings: settings), context: context,
+                                   terminal: terminal, logger: logger, unifontPath: config.unifontPath, launched: launched,
+                                   loadCatalogue: { Result { () throws(StartupError) -> Catalogue in try resources.catalogue() } })
         let status = runtime.run()
         terminal.close()
         logger.info("stopped", metadata: ["status": "\(status)"])
         return status
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return String(format: "%.1f", ms)
     }
 
     static func printError(_ message: String) {

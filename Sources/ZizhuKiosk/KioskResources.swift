@@ -12,14 +12,16 @@ public struct StartupError: Error, Sendable, CustomStringConvertible {
     public static let exitStatus: Int32 = 78
 }
 
-/// Everything the kiosk loads from disk before it can show a screen.
+/// What the kiosk loads from disk before it can show a screen: the config and the string
+/// tables. The service catalogue is loaded right after the first frame (`catalogue()`):
+/// the attract screen does not need it, and a bad catalogue must not keep the kiosk dark.
 public struct KioskResources: Sendable {
     public var config: KioskConfig
     public var configFile: URL
     public var strings: [Language: StringTable]
-    public var catalogue: Catalogue
+    public var catalogueFolder: URL
 
-    /// Loads config, string tables and catalogue; collects every problem it finds.
+    /// Loads the config and string tables; collects every problem it finds.
     public static func load(paths: KioskPaths, configPath: String?) throws(StartupError) -> KioskResources {
         let configURL = paths.configFile(explicit: configPath)
         let config: KioskConfig
@@ -32,8 +34,12 @@ public struct KioskResources: Sendable {
         }
         let strings = try loadStrings(assets: paths.assets)
         let catalogueURL = resolve(config.cataloguePath, relativeTo: configURL.deletingLastPathComponent())
-        let catalogue = try loadCatalogue(folder: catalogueURL)
-        return KioskResources(config: config, configFile: configURL, strings: strings, catalogue: catalogue)
+        return KioskResources(config: config, configFile: configURL, strings: strings, catalogueFolder: catalogueURL)
+    }
+
+    /// Loads and checks the service catalogue the config names.
+    public func catalogue() throws(StartupError) -> Catalogue {
+        try Self.loadCatalogue(folder: catalogueFolder)
     }
 
     public static func loadStrings(assets: URL) throws(StartupError) -> [Language: StringTable] {

@@ -19,8 +19,14 @@ public final class KioskRuntime {
     private var glyphsTried = false
     private var nextTick: ContinuousClock.Instant?
     private let clock = ContinuousClock()
+    private let launched: ContinuousClock.Instant
+    private let loadCatalogue: () -> Result<Catalogue, StartupError>
 
-    public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String) {
+    public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
+                launched: ContinuousClock.Instant = .now,
+                loadCatalogue: @escaping () -> Result<Catalogue, StartupError>) {
+        self.launched = launched
+        self.loadCatalogue = loadCatalogue
         self.state = state
         self.context = context
         self.terminal = terminal
@@ -32,8 +38,16 @@ public final class KioskRuntime {
     public func run() -> Int32 {
         let (width, height) = terminal.size
         _ = update(&state, .resized(width: width, height: height))
-        logger.info("kiosk started", metadata: ["size": "\(width)x\(height)"])
         var frame = draw()
+        logger.info("first frame", metadata: [
+            "size": "\(width)x\(height)", "after_ms": "\(KioskLauncher.milliseconds(launched.duration(to: clock.now)))",
+        ])
+        // The catalogue loads once the attract screen is up; a citizen cannot be faster.
+        switch loadCatalogue() {
+        case .success(let catalogue): _ = perform(update(&state, .catalogueLoaded(catalogue)))
+        case .failure(let problem): _ = perform(update(&state, .catalogueFailed(problem.description)))
+        }
+        frame = draw()
         while true {
             let inputs = terminal.nextInputs(timeoutMilliseconds: timeout())
             if terminal.terminationRequested {

@@ -17,15 +17,20 @@ public final class NcursesTerminal {
     private let hasColors: Bool
     private var closed = false
     private var cchar = cchar_t()
+    private let inputFD: Int32
+    private let outputFD: Int32
 
-    /// Opens the terminal on stdin/stdout. Call `TerminalGuard.check` first.
+    /// Opens the terminal (stdin/stdout unless other descriptors are given, as the
+    /// benchmarks do with a pseudo-terminal). Call `TerminalGuard.check` first.
     /// In citizen mode Ctrl-C, Ctrl-Z and Ctrl-\ do nothing (raw mode, and the signals ignored).
-    public init(term: String, citizenMode: Bool) throws(TerminalProblem) {
-        let restore = TerminalGuard.restoreSequence(term: term, outputFD: 1)
-        if zz_safety_install(0, 1, restore, citizenMode ? 1 : 0) != 0 {
+    public init(term: String, citizenMode: Bool, inputFD: Int32 = 0, outputFD: Int32 = 1) throws(TerminalProblem) {
+        self.inputFD = inputFD
+        self.outputFD = outputFD
+        let restore = TerminalGuard.restoreSequence(term: term, outputFD: outputFD)
+        if zz_safety_install(inputFD, outputFD, restore, citizenMode ? 1 : 0) != 0 {
             throw .notATerminal
         }
-        guard let output = fdopen(1, "w"), let input = fdopen(0, "r") else { throw .notATerminal }
+        guard let output = fdopen(outputFD, "w"), let input = fdopen(inputFD, "r") else { throw .notATerminal }
         guard let screen = newterm(term, output, input) else { throw .termUnknown(term) }
         self.screen = screen
         guard let window = zz_stdscr() else { throw .termUnknown(term) }
@@ -136,7 +141,7 @@ public final class NcursesTerminal {
     /// resize, a wake-up or a termination signal, then returns everything available.
     /// Blocks in poll(2): an idle kiosk uses no CPU.
     public func nextInputs(timeoutMilliseconds: Int32) -> [RawInput] {
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+        var fds = [pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: zz_safety_wake_fd(), events: Int16(POLLIN), revents: 0)]
         let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
         if fds[1].revents != 0 { zz_safety_drain_wake() }
@@ -154,7 +159,7 @@ public final class NcursesTerminal {
     /// Tells ncurses the terminal's new size (our SIGWINCH handler replaced its own).
     private func resized() -> RawInput? {
         var size = winsize()
-        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return nil }
+        guard ioctl(outputFD, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return nil }
         resizeterm(Int32(size.ws_row), Int32(size.ws_col))
         return .resize(width: Int(size.ws_col), height: Int(size.ws_row))
     }

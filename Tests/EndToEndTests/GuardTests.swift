@@ -51,6 +51,24 @@ struct GuardTests {
         #expect(err.contains("\(config.path):5:20:"), "\(err)")
     }
 
+    @Test func aBrokenCatalogueDoesNotKeepTheKioskDark() throws {
+        let share = Built.temporaryDirectory("bad-catalogue")
+        for folder in ["Assets", "Kiosk"] {
+            try FileManager.default.copyItem(at: Built.repository.appendingPathComponent(folder), to: share.appendingPathComponent(folder))
+        }
+        let broken = share.appendingPathComponent("Kiosk/catalogue/residence-permit.yaml")
+        try "id: residence-permit\ncode: [\n".write(to: broken, atomically: true, encoding: .utf8)
+        let tmux = Tmux()
+        try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(share.path) ZIZHU_SHARE=\(share.path) "
+                       + "\(Built.zizhu) run --demo; sleep 30")
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        try tmux.sendKeys("1")
+        #expect(try tmux.waitForScreen { $0.contains("服务目录暂不可用") }.contains("服务目录暂不可用"))
+        let log = try String(contentsOf: share.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("catalogue not loaded: \(broken.path):3:1"), "\(log)")
+    }
+
     @Test func versionAndHelp() throws {
         let version = try Run.program(Built.zizhu, ["--version"], environment: Self.environment([:]))
         #expect(version.status == 0)

@@ -24,7 +24,7 @@ struct KioskInTmuxTests {
     static func center(of button: ButtonID, in build: (inout AppState) -> Void) throws -> (x: Int, y: Int) {
         let resources = try KioskResources.load(paths: KioskPaths(home: URL(fileURLWithPath: "/tmp"), shareRoot: Built.repository),
                                                 configPath: nil)
-        var state = AppState(catalogue: resources.catalogue, settings: SessionSettings(allowsQuit: true))
+        var state = AppState(catalogue: try resources.catalogue(), settings: SessionSettings(allowsQuit: true))
         build(&state)
         let context = ViewContext(strings: resources.strings, siteName: resources.config.siteName, kioskID: resources.config.kioskID)
         let rect = try #require(render(state, context).hits.first { $0.button == button }?.rect)

@@ -170,7 +170,7 @@ struct JourneyTests {
         demo.send(.quitRequested, effects: [.log("quit requested"), .quit])
         var settings = Fixtures.settings(allowsQuit: false)
         settings.allowsQuit = false
-        var citizen = Journey(AppState(catalogue: Fixtures.resources.catalogue, settings: settings))
+        var citizen = Journey(AppState(catalogue: Fixtures.catalogue, settings: settings))
         citizen.send(.quitRequested, effects: [])
     }
 
@@ -199,6 +199,21 @@ struct JourneyTests {
         #expect(pages < elderPages)
         #expect(journey.state.screen == .services(.theme(.personal), page: pages - 1))
         journey.send(.resized(width: 80, height: 24)) { $0.width = 80; $0.height = 24 }
+    }
+
+    @Test func aCatalogueThatFailsLeavesTheKioskUsable() {
+        var journey = Journey(AppState(catalogue: .empty, settings: Fixtures.settings()))
+        journey.send(.catalogueFailed("residence-permit.yaml:3:1: YAML syntax"),
+                     effects: [.log("catalogue not loaded: residence-permit.yaml:3:1: YAML syntax")]) {
+            $0.catalogueProblem = "residence-permit.yaml:3:1: YAML syntax"
+        }
+        journey.send(.activated(.feature(.services)))
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("服务目录暂不可用"))
+        #expect(journey.state.wiped().catalogueProblem != nil)   // a new session does not forget it
+        journey.send(.catalogueLoaded(Fixtures.catalogue), effects: [.log("catalogue loaded: \(Fixtures.catalogue.services.count) services")]) {
+            $0.catalogue = Fixtures.catalogue; $0.catalogueProblem = nil
+        }
     }
 
     @Test func unknownServiceIsIgnored() {

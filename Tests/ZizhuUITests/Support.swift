@@ -21,6 +21,14 @@ enum Fixtures {
         }
     }()
 
+    static let catalogue: Catalogue = {
+        do {
+            return try resources.catalogue()
+        } catch {
+            fatalError("the shipped catalogue does not load: \(error)")
+        }
+    }()
+
     static let glyphs: BigGlyphFont? = {
         let context = ViewContext(strings: resources.strings, siteName: resources.config.siteName,
                                   kioskID: resources.config.kioskID)
@@ -41,7 +49,7 @@ enum Fixtures {
 
     /// The state the demo kiosk starts in, at a size.
     static func state(width: Int = 100, height: Int = 30) -> AppState {
-        AppState(catalogue: resources.catalogue, settings: settings(), width: width, height: height)
+        AppState(catalogue: catalogue, settings: settings(), width: width, height: height)
     }
 }
 

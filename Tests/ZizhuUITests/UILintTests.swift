@@ -19,7 +19,7 @@ struct UILintTests {
     }
 
     @Test func catalogueTextHasNoAmbiguousWidthCharacters() {
-        for service in Fixtures.resources.catalogue.services {
+        for service in Fixtures.catalogue.services {
             let texts = [service.name, service.summary, service.fee] + service.conditions + service.materials
             for text in texts {
                 for language in Language.allCases {

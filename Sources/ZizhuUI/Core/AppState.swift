@@ -46,6 +46,8 @@ public struct AppState: Sendable, Hashable {
     /// Seconds left in the "还在吗?" countdown, when it is showing.
     public var countdown: Int?
     public var catalogue: Catalogue
+    /// Why the catalogue could not be loaded (for technicians; citizens see 暂不可用).
+    public var catalogueProblem: String?
     public var settings: SessionSettings
 
     public init(catalogue: Catalogue, settings: SessionSettings = SessionSettings(), width: Int = 100, height: Int = 30) {
@@ -71,6 +73,8 @@ public struct AppState: Sendable, Hashable {
 
     /// A fresh session: what the next citizen must find. Keeps only the kiosk's own data.
     public func wiped() -> AppState {
-        AppState(catalogue: catalogue, settings: settings, width: width, height: height)
+        var fresh = AppState(catalogue: catalogue, settings: settings, width: width, height: height)
+        fresh.catalogueProblem = catalogueProblem
+        return fresh
     }
 }

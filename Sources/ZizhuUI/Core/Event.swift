@@ -1,3 +1,5 @@
+import ZizhuCore
+
 /// Something that happened: raw inputs already mapped to buttons, time passing, the
 /// terminal changing size. Past-tense facts; `update` decides what they mean.
 public enum Event: Sendable, Hashable {
@@ -18,6 +20,10 @@ public enum Event: Sendable, Hashable {
     case resized(width: Int, height: Int)
     /// The demo's quit key was pressed (not available in production citizen mode).
     case quitRequested
+    /// The service catalogue was loaded and checked.
+    case catalogueLoaded(Catalogue)
+    /// The service catalogue could not be loaded; the text says where and why.
+    case catalogueFailed(String)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer

@@ -13,6 +13,14 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .quitRequested:
         return state.settings.allowsQuit ? [.log("quit requested"), .quit] : []
+    case .catalogueLoaded(let catalogue):
+        state.catalogue = catalogue
+        state.catalogueProblem = nil
+        state.clampPage()
+        return [.log("catalogue loaded: \(catalogue.services.count) services")]
+    case .catalogueFailed(let problem):
+        state.catalogueProblem = problem
+        return [.log("catalogue not loaded: \(problem)")]
     default:
         break
     }
@@ -47,7 +55,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
             if state.screen.name != before.name { effects.append(.log("screen \(state.screen.name)")) }
         }
         return effects
-    case .tick, .resized, .quitRequested:
+    case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed:
         return []
     }
 }

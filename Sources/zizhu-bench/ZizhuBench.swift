@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct ZizhuBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zizhu-bench",
+        abstract: "Measures the figures the issues name (build with -c release).",
+        discussion: "Prints a table; --json writes the same figures as JSON. Tests never assert on timings; this does the measuring.")
+
+    @Option(help: "Runs per start-up measurement (the median is reported).")
+    var runs = 10
+
+    @Option(help: "Seconds over which idle CPU is measured.")
+    var idleSeconds = 30.0
+
+    @Option(help: "Frames for the render/present measurement.")
+    var frames = 1000
+
+    @Option(help: "The zizhu binary (default: next to this one).")
+    var zizhu: String?
+
+    @Flag(help: "Skip the headless Chromium comparison.")
+    var skipChromium = false
+
+    @Option(help: "Also write the figures as JSON to this file.")
+    var json: String?
+
+    @MainActor
+    mutating func run() async throws {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let zizhu = self.zizhu ?? here.appendingPathComponent("zizhu").path
+        guard FileManager.default.isExecutableFile(atPath: zizhu) else {
+            throw ValidationError("no zizhu binary at \(zizhu); build it first (swift build -c release)")
+        }
+        #if DEBUG
+        print("warning: this is a debug build; figures are only meaningful from `swift build -c release`")
+        #endif
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let chromium = skipChromium ? nil : ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+        var report = Report()
+        var frameBench = FrameBench(frames: frames, report: report)
+        try frameBench.run(zizhu: zizhu)
+        report = frameBench.report
+        var startup = StartupBench(zizhu: zizhu, runs: runs, idleSeconds: idleSeconds, chromium: chromium,
+                                   scratch: scratch, report: report)
+        try startup.run()
+        report = startup.report
+        if let json {
+            try report.json().write(to: URL(fileURLWithPath: json))
+            print("\nwrote \(json)")
+        }
+    }
+}

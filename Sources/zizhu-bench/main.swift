@@ -1,1 +1,0 @@
-print("zizhu-bench: not yet")
