@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuKiosk"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["zizhu", "ZizhuKiosk", "ZizhuUI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["zizhu", "ZizhuKiosk", "ZizhuUI", "CPseudoTerminal"]),
     ]
 )

@@ -39,7 +39,7 @@ public final class LogSink: @unchecked Sendable {
     public init(file: URL) {
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: file.path) {
-            FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o640])
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o640])
         }
         handle = try? FileHandle(forWritingTo: file)
         _ = try? handle?.seekToEnd()

@@ -54,6 +54,10 @@ public final class KioskRuntime {
                 logger.info("termination signal received")
                 return 0
             }
+            if terminal.terminalLost {
+                logger.error("the terminal hung up; stopping (the supervisor restarts the kiosk)")
+                return 1
+            }
             var events: [Event] = []
             if let due = nextTick, clock.now >= due {
                 events.append(.tick)

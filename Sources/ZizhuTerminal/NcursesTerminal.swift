@@ -66,6 +66,10 @@ public final class NcursesTerminal {
     /// Whether SIGTERM or SIGHUP asked the kiosk to stop.
     public var terminationRequested: Bool { zz_safety_termination_requested() != 0 }
 
+    /// Whether the terminal went away (hang-up or error on its input): nothing can be
+    /// shown any more, and polling it again would spin.
+    public private(set) var terminalLost = false
+
     /// An audible click.
     public func beep() { _ = CNCursesW.beep() }
 
@@ -145,6 +149,10 @@ public final class NcursesTerminal {
                    pollfd(fd: zz_safety_wake_fd(), events: Int16(POLLIN), revents: 0)]
         let ready = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
         if fds[1].revents != 0 { zz_safety_drain_wake() }
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+            terminalLost = true
+            return []
+        }
         var inputs: [RawInput] = []
         if zz_safety_take_resize() != 0, let resize = resized() { inputs.append(resize) }
         let interrupted = ready < 0 && errno == EINTR

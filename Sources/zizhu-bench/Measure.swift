@@ -42,7 +42,7 @@ struct PseudoTerminal {
         guard master >= 0 else {
             throw BenchError.failed("cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
         }
-        slavePath = String(cString: name)
+        slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     func close() { _ = Glibc.close(master) }
