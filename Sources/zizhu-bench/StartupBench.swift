@@ -65,7 +65,7 @@ struct StartupBench {
     func chromiumArguments(_ chromium: String, profile: URL) -> [String] {
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
          "--disable-extensions", "--disable-background-networking", "--hide-scrollbars",
-         "--user-data-dir=\(profile.path)", "--window-size=1000,720"]
+         "--user-data-dir=\(profile.path)", "--window-size=1220,740"]
     }
 
     /// exec → the page painted (the screenshot file written).

@@ -26,6 +26,9 @@ struct ZizhuBench: AsyncParsableCommand {
     @Option(help: "Also write the figures as JSON to this file.")
     var json: String?
 
+    @Flag(help: "Keep the scratch folder (the HTML page, Chromium's screenshots) and print where it is.")
+    var keepFiles = false
+
     @MainActor
     mutating func run() async throws {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -38,7 +41,9 @@ struct ZizhuBench: AsyncParsableCommand {
         #endif
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        defer {
+            if keepFiles { print("\nscratch files kept in \(scratch.path)") } else { try? FileManager.default.removeItem(at: scratch) }
+        }
         let chromium = skipChromium ? nil : ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }

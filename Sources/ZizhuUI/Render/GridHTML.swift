@@ -8,7 +8,13 @@ extension CellGrid {
             var runStyle: Style?
             func flush() {
                 guard let style = runStyle, !run.isEmpty else { return }
-                body += "<span class=\"\(Self.cssClass(style))\">\(Self.escape(run))</span>"
+                // Wide characters get exactly two cells, whatever the browser's CJK font says.
+                var text = ""
+                for character in run {
+                    let escaped = Self.escape(String(character))
+                    text += TextWidth.width(of: character) == 2 ? "<i>\(escaped)</i>" : escaped
+                }
+                body += "<span class=\"\(Self.cssClass(style))\">\(text)</span>"
                 run = ""
             }
             for x in 0..<width {
@@ -26,6 +32,7 @@ extension CellGrid {
             css += ".b\(foreground.rawValue){background:\(Self.css(foreground, default: "#000"))}"
         }
         css += ".B{font-weight:bold}.U{text-decoration:underline}.R{filter:invert(1)}"
+        css += "i{font-style:normal;display:inline-block;width:2ch;overflow:hidden;vertical-align:top}"
         return """
             <!DOCTYPE html>
             <html lang="zh-Hans"><head><meta charset="utf-8"><title>\(Self.escape(title))</title>
