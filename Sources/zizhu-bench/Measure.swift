@@ -1,5 +1,6 @@
 import CPseudoTerminal
 import Foundation
+import ZizhuKiosk
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -85,52 +86,13 @@ struct PseudoTerminal {
     }
 }
 
-/// Starts a program with posix_spawn; stdio on the given path (a pty slave) or /dev/null.
-func spawn(_ argv: [String], environment: [String: String], stdio: String?, newSession: Bool = true) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    let path = stdio ?? "/dev/null"
-    posix_spawn_file_actions_addopen(&actions, 0, path, O_RDWR, 0)
-    posix_spawn_file_actions_adddup2(&actions, 0, 1)
-    posix_spawn_file_actions_adddup2(&actions, 0, 2)
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t(), all = sigset_t()
-    sigemptyset(&none)
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
-    if newSession {
-        flags |= Int32(POSIX_SPAWN_SETPGROUP)   // its own process group, so stop() reaches its children
-        posix_spawnattr_setpgroup(&attributes, 0)
-    }
-    posix_spawnattr_setflags(&attributes, Int16(flags))
-    let cArgs = argv.map { strdup($0) } + [nil]
-    let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
-    guard result == 0 else { throw BenchError.failed("cannot start \(argv[0]): \(String(cString: strerror(result)))") }
-    return pid
+/// Starts a program; stdio on the given path (a pty slave) or /dev/null.
+func spawn(_ argv: [String], environment: [String: String], stdio: String?) throws -> pid_t {
+    try ChildProcess.spawn(argv, environment: environment, stdio: stdio.map { .terminal($0) } ?? .null, newProcessGroup: true)
 }
 
 /// Stops a process (and its process group) and reaps it.
-func stop(_ pid: pid_t, signal: Int32 = SIGTERM) {
-    kill(-pid, signal)
-    kill(pid, signal)
-    var status: Int32 = 0
-    let deadline = now() + 5
-    while now() < deadline {
-        if waitpid(pid, &status, WNOHANG) == pid { return }
-        usleep(5_000)
-    }
-    kill(-pid, SIGKILL)
-    kill(pid, SIGKILL)
-    waitpid(pid, &status, 0)
-}
+func stop(_ pid: pid_t) { ChildProcess.stop(pid) }
 
 /// A process and all its descendants (Chromium is a dozen processes).
 func processTree(_ root: pid_t) -> [pid_t] {

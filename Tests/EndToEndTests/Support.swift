@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZizhuKiosk
 
 /// The repository and the built `zizhu` binary the tests drive.
 enum Built {
@@ -28,10 +29,17 @@ enum Built {
         }
     }
 
+    /// One folder for everything this test process writes; removed when the process exits.
+    static let scratchRoot: URL = {
+        let url = URL(fileURLWithPath: "/tmp/zizhu-e2e-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: "/tmp/zizhu-e2e-\(getpid())") }
+        return url
+    }()
+
     /// A fresh private directory (a kiosk's ZIZHU_HOME, scratch files).
     static func temporaryDirectory(_ label: String) -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("zizhu-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let url = scratchRoot.appendingPathComponent("\(label)-\(UInt32.random(in: 0...UInt32.max))")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -43,45 +51,9 @@ struct Run {
     var stdout: String
     var stderr: String
 
-    /// Spawns with posix_spawn and waits with waitpid. Output goes to files, not pipes, and
-    /// nothing else of ours is inherited: tmux's server outlives the client that starts it,
-    /// and Foundation's Process waits for descriptors such a daemon keeps open.
     static func program(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Run {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outPath = scratch.appendingPathComponent("out").path, errPath = scratch.appendingPathComponent("err").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // Close everything else the test process has open.
-        for fd in 3..<256 { posix_spawn_file_actions_addclose(&actions, Int32(fd)) }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        // Signals as a fresh process has them: the test runner may block or ignore some
-        // (e.g. SIGHUP, SIGWINCH), and children would inherit that.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Run(status: exitStatus,
-                   stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        let result = try ChildProcess.run([path] + arguments, environment: environment)
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }
 

@@ -8,8 +8,16 @@ enum Checkout {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// One folder for everything this test process writes; removed when the process exits.
+    static let scratchRoot: URL = {
+        let url = URL(fileURLWithPath: "/tmp/zizhu-kiosk-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: "/tmp/zizhu-kiosk-tests-\(getpid())") }
+        return url
+    }()
+
     static func scratch(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-\(label)-\(UUID().uuidString)")
+        let url = scratchRoot.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
