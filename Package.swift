@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -37,7 +38,7 @@ let package = Package(
         // Pseudo-terminals and raw serial modes (glibc hides them from Swift's Glibc module).
         .target(name: "CPseudoTerminal"),
         .target(name: "ZizhuTerminal", dependencies: ["CNCursesW", "CTerminalSafety", "ZizhuUI"]),
-        .target(name: "IDCardReader", dependencies: ["CLibUSB", "ZizhuCore"]),
+        .target(name: "IDCardReader", dependencies: ["CLibUSB", "CPseudoTerminal", "ZizhuCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "ReceiptPrinter", dependencies: ["CCUPS", "ZizhuCore"]),
         .target(
             name: "ZizhuKiosk",
@@ -63,6 +64,9 @@ let package = Package(
 
         // Tests: one target per source target, plus end-to-end tests through the real binary.
         .testTarget(name: "ZizhuCoreTests", dependencies: ["ZizhuCore"]),
+        .testTarget(
+            name: "IDCardReaderTests",
+            dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "CPseudoTerminal", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuKiosk"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore"]),
