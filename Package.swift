@@ -38,12 +38,15 @@ let package = Package(
         // Pseudo-terminals and raw serial modes (glibc hides them from Swift's Glibc module).
         .target(name: "CPseudoTerminal"),
         .target(name: "ZizhuTerminal", dependencies: ["CNCursesW", "CTerminalSafety", "ZizhuUI"]),
-        .target(name: "IDCardReader", dependencies: ["CLibUSB", "CPseudoTerminal", "ZizhuCore", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "IDCardReader",
+            dependencies: ["CLibUSB", "CPseudoTerminal", "ZizhuCore", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Logging", package: "swift-log")]),
         .target(name: "ReceiptPrinter", dependencies: ["CCUPS", "ZizhuCore"]),
         .target(
             name: "ZizhuKiosk",
             dependencies: [
-                "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter",
+                "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -52,7 +55,8 @@ let package = Package(
         .executableTarget(
             name: "zizhu",
             dependencies: [
-                "ZizhuKiosk",
+                "ZizhuKiosk", "IDCardReader", "ZizhuCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import IDCardReader
 import Logging
 import ZizhuCore
 import ZizhuTerminal
@@ -7,7 +8,7 @@ import ZizhuUI
 /// Starts the kiosk: guards, resources, terminal, loop. Returns the exit status.
 public enum KioskLauncher {
     @MainActor
-    public static func run(demo: Bool, configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+    public static func run(demo: Bool, configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
         let launched = ContinuousClock.now
         if let problem = TerminalGuard.check(environment: environment) {
             printError("zizhu: \(problem)")
@@ -27,6 +28,30 @@ public enum KioskLauncher {
         }
         let sink = LogSink(file: paths.logFile)
         let logger = Logger(label: "zizhu.kiosk") { FileLogHandler(label: $0, sink: sink) }
+        // The ID card reader: the simulator in demo mode, the configured profile otherwise.
+        var simulator: pid_t?
+        let reader: ReaderSession?
+        do {
+            let readerLogger = Logger(label: "zizhu.reader") { FileLogHandler(label: $0, sink: sink) }
+            if demo {
+                let (pid, port) = try DemoReader.start(paths: paths, environment: environment)
+                simulator = pid
+                let profile = ReaderProfile(name: "demo-simulator", link: .serial(baud: 115_200))
+                reader = ReaderSession(describe: profile.describe(port: port), logger: readerLogger,
+                                       connector: profile.connector(port: port))
+            } else if let name = resources.config.readerProfile {
+                let profile = try ReaderProfiles.load(name: name, shareRoot: paths.shareRoot)
+                let port = resources.config.readerPort
+                reader = ReaderSession(describe: profile.describe(port: port), logger: readerLogger,
+                                       connector: profile.connector(port: port))
+            } else {
+                reader = nil
+            }
+        } catch {
+            printError("zizhu: cannot start:\n\(error)")
+            return StartupError.exitStatus
+        }
+        defer { if let simulator { ChildProcess.stop(simulator) } }
         let loaded = ContinuousClock.now
         logger.info("starting", metadata: [
             "load_ms": "\(milliseconds(launched.duration(to: loaded)))",
@@ -47,11 +72,41 @@ public enum KioskLauncher {
         }
         let runtime = KioskRuntime(state: AppState(catalogue: .empty, settings: settings), context: context,
                                    terminal: terminal, logger: logger, unifontPath: config.unifontPath, launched: launched,
+                                   reader: reader,
                                    loadCatalogue: { Result { () throws(StartupError) -> Catalogue in try resources.catalogue() } })
         let status = runtime.run()
         terminal.close()
+        await runtime.shutdown()
         logger.info("stopped", metadata: ["status": "\(status)"])
         return status
+    }
+
+    /// The reader simulator a demo kiosk runs as its ID card reader.
+    enum DemoReader {
+        static func start(paths: KioskPaths, environment: [String: String]) throws -> (pid_t, String) {
+            let run = paths.home.appendingPathComponent("run")
+            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            let link = run.appendingPathComponent("reader").path
+            unlink(link)
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let cards = paths.shareRoot.appendingPathComponent("Devices/simulator/demo-cards.yaml").path
+            let pid = try ChildProcess.spawn(
+                [executable, "reader", "sim", "--cards", cards, "--link", link,
+                 "--control", run.appendingPathComponent("reader-control").path],
+                environment: environment,
+                stdio: .files(stdout: run.appendingPathComponent("simulator.log").path,
+                              stderr: run.appendingPathComponent("simulator.err").path))
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                if FileManager.default.fileExists(atPath: link) { return (pid, link) }
+                if let status = ChildProcess.poll(pid) {
+                    throw StartupError("the demo reader simulator exited with status \(status); see \(run.path)/simulator.err")
+                }
+                usleep(5_000)
+            }
+            ChildProcess.stop(pid)
+            throw StartupError("the demo reader simulator did not start; see \(run.path)/simulator.err")
+        }
     }
 
     static func milliseconds(_ duration: Duration) -> String {

@@ -1,8 +1,30 @@
 import Foundation
+import IDCardReader
 import Logging
 import ZizhuCore
 import ZizhuTerminal
 import ZizhuUI
+
+/// Events that adapters (the reader, later the printer and the sync worker) deliver from
+/// their own threads; the loop drains them after every wake-up.
+public final class EventInbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [Event] = []
+
+    public init() {}
+
+    public func post(_ event: Event) {
+        lock.withLock { events.append(event) }
+        NcursesTerminal.wake()
+    }
+
+    func drain() -> [Event] {
+        lock.withLock {
+            defer { events = [] }
+            return events
+        }
+    }
+}
 
 /// The kiosk's one loop: terminal input → `Event` → `update` → `Effect`s → view → present.
 ///
@@ -21,12 +43,16 @@ public final class KioskRuntime {
     private let clock = ContinuousClock()
     private let launched: ContinuousClock.Instant
     private let loadCatalogue: () -> Result<Catalogue, StartupError>
+    private let inbox = EventInbox()
+    private let reader: ReaderSession?
+    private var readerCommands: AsyncStream<Bool>.Continuation?
 
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
-                launched: ContinuousClock.Instant = .now,
+                launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil,
                 loadCatalogue: @escaping () -> Result<Catalogue, StartupError>) {
         self.launched = launched
         self.loadCatalogue = loadCatalogue
+        self.reader = reader
         self.state = state
         self.context = context
         self.terminal = terminal
@@ -47,6 +73,7 @@ public final class KioskRuntime {
         case .success(let catalogue): _ = perform(update(&state, .catalogueLoaded(catalogue)))
         case .failure(let problem): _ = perform(update(&state, .catalogueFailed(problem.description)))
         }
+        startReader()
         frame = draw()
         while true {
             let inputs = terminal.nextInputs(timeoutMilliseconds: timeout())
@@ -64,6 +91,7 @@ public final class KioskRuntime {
                 let next = due.advanced(by: .seconds(1))
                 nextTick = next < clock.now ? clock.now.advanced(by: .seconds(1)) : next
             }
+            events = inbox.drain() + events
             var changed = !events.isEmpty
             for input in inputs {
                 guard let event = mapper.map(input, frame: frame, focus: state.focus) else { continue }
@@ -75,6 +103,33 @@ public final class KioskRuntime {
             scheduleTicks()
             if changed || !inputs.isEmpty { frame = draw() }
         }
+    }
+
+    /// Connects the reader in the background and relays its events into the loop.
+    /// Start/stop requests go through one ordered stream, so a quick stop-then-start
+    /// can never arrive the other way round.
+    private func startReader() {
+        guard let reader else { return }
+        let inbox = self.inbox
+        let (commands, continuation) = AsyncStream.makeStream(of: Bool.self)
+        readerCommands = continuation
+        Task.detached {
+            await reader.start()
+        }
+        Task.detached {
+            for await event in reader.events { inbox.post(.reader(event)) }
+        }
+        Task.detached {
+            for await wantsCard in commands {
+                if wantsCard { await reader.startReading() } else { await reader.stopReading() }
+            }
+        }
+    }
+
+    /// Stops the reader before the kiosk exits.
+    public func shutdown() async {
+        readerCommands?.finish()
+        await reader?.shutdown()
     }
 
     /// Milliseconds until the next tick, or -1 to block until input.
@@ -119,11 +174,16 @@ public final class KioskRuntime {
                 terminal.beep()
             case .endSession:
                 mapper = InputMapper()
+                readerCommands?.yield(false)
                 logger.info("session ended")
             case .log(let message):
                 logger.info("\(message)")
             case .quit:
                 return true
+            case .startCardReading:
+                readerCommands?.yield(true)
+            case .stopCardReading:
+                readerCommands?.yield(false)
             }
         }
         return false

@@ -70,6 +70,9 @@ public final class NcursesTerminal {
     /// shown any more, and polling it again would spin.
     public private(set) var terminalLost = false
 
+    /// Wakes the loop blocked in `nextInputs` (from any thread): an adapter has news.
+    public nonisolated static func wake() { zz_safety_wake() }
+
     /// An audible click.
     public func beep() { _ = CNCursesW.beep() }
 

@@ -16,7 +16,7 @@ struct Zizhu: AsyncParsableCommand {
             ~/.local/state/zizhu otherwise).
             """,
         version: VersionInfo.text,
-        subcommands: [Run.self])
+        subcommands: [Run.self, ReaderCommand.self])
 }
 
 /// `zizhu run`: the kiosk itself.
@@ -37,7 +37,7 @@ struct Run: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
-        let status = KioskLauncher.run(demo: demo, configPath: config)
+        let status = await KioskLauncher.run(demo: demo, configPath: config)
         throw ExitCode(status)
     }
 }

@@ -53,7 +53,7 @@ struct GuardTests {
 
     @Test func aBrokenCatalogueDoesNotKeepTheKioskDark() throws {
         let share = Built.temporaryDirectory("bad-catalogue")
-        for folder in ["Assets", "Kiosk"] {
+        for folder in ["Assets", "Kiosk", "Devices"] {
             try FileManager.default.copyItem(at: Built.repository.appendingPathComponent(folder), to: share.appendingPathComponent(folder))
         }
         let broken = share.appendingPathComponent("Kiosk/catalogue/residence-permit.yaml")

@@ -48,12 +48,17 @@ struct JourneyTests {
             $0.history.append(.services(.theme(.personal), page: 0))
             $0.screen = .serviceDetail(id: "social-insurance-certificate", page: 0)
         }
-        journey.send(.activated(.apply("social-insurance-certificate")), effects: [.log("screen unavailable-apply")]) {
+        journey.send(.activated(.apply("social-insurance-certificate")), effects: [.startCardReading, .log("screen identify")]) {
             $0.history.append(.serviceDetail(id: "social-insurance-certificate", page: 0))
-            $0.screen = .unavailable(.apply)
+            $0.screen = .identify(serviceID: "social-insurance-certificate")
+            $0.identifyPhase = .failed(.readerNotConnected)   // no reader has reported in this test
         }
-        journey.send(.activated(.back)) { $0.history.removeLast(); $0.screen = .serviceDetail(id: "social-insurance-certificate", page: 0) }
-        journey.send(.activated(.goHome), effects: [.log("screen home")]) { $0.history = []; $0.screen = .home }
+        journey.send(.activated(.back), effects: [.log("screen service-detail"), .stopCardReading]) {
+            $0.history.removeLast(); $0.screen = .serviceDetail(id: "social-insurance-certificate", page: 0)
+        }
+        journey.send(.activated(.goHome), effects: [.log("screen home")]) {
+            $0.history = []; $0.screen = .home; $0.identifyPhase = .waitingForCard
+        }
         #expect(journey.state.isPristine)
     }
 
@@ -289,5 +294,112 @@ struct InputMapperTests {
         let frame = render(Fixtures.state(), Fixtures.context())
         var mapper = InputMapper()
         #expect(mapper.map(.key(.function(10)), frame: frame, focus: nil) == .quitRequested)
+    }
+}
+
+@Suite("Identify: card reader and manual entry")
+struct IdentifyJourneyTests {
+    static let card = IdentityCard(kind: .resident, name: "测试样本", gender: .female, nationCode: "01",
+                                   birthDate: CalendarDate(year: 1949, month: 12, day: 31), address: "北京市朝阳区测试路1号样本小区",
+                                   idNumber: IDNumber(fromCard: "11010519491231002X"), validIndefinitely: true)
+
+    static func atIdentify(_ service: String = "social-insurance-certificate") -> Journey {
+        var journey = Journey()
+        journey.send(.reader(.connected(ReaderInfo(transport: "test", connected: true))))
+        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.service(service)))
+        journey.send(.activated(.apply(service)), effects: [.startCardReading, .log("screen identify")])
+        return journey
+    }
+
+    @Test func aCardIsReadAndTheSessionKnowsTheCitizen() {
+        var journey = Self.atIdentify()
+        #expect(journey.state.identifyPhase == .waitingForCard)
+        journey.send(.reader(.waitingForCard), effects: [])
+        journey.send(.reader(.reading), effects: []) { $0.identifyPhase = .reading }
+        journey.send(.reader(.cardRead(Self.card)), effects: [.log("identified by card: 1101**********002X")]) {
+            $0.identifyPhase = .identified; $0.citizen = Self.card
+        }
+        // The masked number is on screen, the full one nowhere.
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("1101**********002X") && text.contains("测试样本") && text.contains("请取回您的身份证"))
+        #expect(!text.contains("11010519491231002X"))
+        // Another card on the reader does not replace the first person.
+        journey.send(.reader(.cardRead(IdentityCard(kind: .resident, name: "另一人", gender: .male, birthDate: nil,
+                                                    idNumber: IDNumber(fromCard: "440106198806150019")))),
+                     effects: [.log("another card ignored: 4401**********0019")])
+        journey.send(.reader(.cardRemoved), effects: [.stopCardReading]) { $0.cardTaken = true }
+        journey.send(.activated(.proceed), effects: [.log("screen unavailable-apply"), .stopCardReading])
+        #expect(journey.state.citizen == Self.card)
+        // Going home ends the session: nothing personal stays.
+        journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")])
+        #expect(journey.state.citizen == nil)
+    }
+
+    @Test func theIdleTimeoutWipesTheCitizen() {
+        var journey = Self.atIdentify()
+        journey.send(.reader(.cardRead(Self.card)))
+        _ = journey.tick(journey.state.settings.idleTimeoutSeconds + journey.state.settings.countdownSeconds)
+        #expect(journey.state.citizen == nil && journey.state.screen == .home)
+        #expect(journey.state.readerConnected)
+    }
+
+    @Test(arguments: [CardReadFailure.cardMovedTooSoon, .unreadableCard(detail: "40"), .readerNotConnected])
+    func eachFailureSaysWhatToDoAndOffersARetry(_ failure: CardReadFailure) {
+        var journey = Self.atIdentify()
+        journey.send(.reader(.readFailed(failure))) { $0.identifyPhase = .failed(failure) }
+        let frame = render(journey.state, Fixtures.context())
+        #expect(frame.grid.plainText().contains(String(failure.zh.prefix(8))))
+        #expect(frame.hits.contains { $0.button == .retryCard && $0.keys.first == .digit(1) })
+        journey.send(.activated(.retryCard), effects: [.stopCardReading, .startCardReading]) { $0.identifyPhase = .waitingForCard }
+    }
+
+    @Test func withoutAReaderTheScreenSaysSoAndRecoversWhenItComes() {
+        var journey = Journey()
+        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.apply("residence-permit")))
+        #expect(journey.state.identifyPhase == .failed(.readerNotConnected))
+        journey.send(.reader(.connected(ReaderInfo(transport: "t", connected: true))), effects: [.log("reader connected"), .startCardReading]) {
+            $0.readerConnected = true; $0.identifyPhase = .waitingForCard
+        }
+    }
+
+    @Test func manualEntryChecksTheNumberAndShowsItMasked() {
+        var journey = Self.atIdentify("temporary-id-card")
+        journey.send(.activated(.manualEntry), effects: [.stopCardReading]) { $0.identifyPhase = .manualEntry(typed: "", problem: nil) }
+        for digit in "11010519491231002".compactMap(\.wholeNumberValue) { journey.send(.activated(.digit(digit))) }
+        journey.send(.activated(.checkCharacterX)) { $0.identifyPhase = .manualEntry(typed: "11010519491231002X", problem: nil) }
+        var text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("1101**********002X") && !text.contains("11010519491231002X"))
+        journey.send(.activated(.deleteDigit))
+        journey.send(.activated(.digit(1)))   // wrong check character
+        journey.send(.activated(.confirm)) {
+            $0.identifyPhase = .manualEntry(typed: "110105194912310021", problem: .badCheckCharacter(expected: "X"))
+        }
+        text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("校验位不正确"))
+        journey.send(.activated(.deleteDigit))
+        journey.send(.activated(.checkCharacterX))
+        journey.send(.activated(.confirm), effects: [.log("identified by typed number: 1101**********002X")])
+        #expect(journey.state.identifyPhase == .identified)
+        #expect(journey.state.citizen?.source == .manualEntry && journey.state.citizen?.gender == .female)
+        text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("手工输入的号码"))
+    }
+
+    @Test func manualEntryIsOnlyOfferedWhereTheServiceAllowsIt() {
+        var journey = Self.atIdentify("social-insurance-certificate")
+        #expect(!render(journey.state, Fixtures.context()).hits.contains { $0.button == .manualEntry })
+        journey.send(.activated(.manualEntry), effects: [])
+        #expect(journey.state.identifyPhase == .waitingForCard)
+        let permitted = Self.atIdentify("temporary-id-card")
+        #expect(render(permitted.state, Fixtures.context()).hits.contains { $0.button == .manualEntry })
+    }
+
+    @Test func readerEventsOutsideTheIdentifyScreenChangeNothingButTheStatus() {
+        var journey = Journey()
+        journey.send(.reader(.cardRead(Self.card)), effects: [])
+        #expect(journey.state.citizen == nil)
+        journey.send(.reader(.disconnected(reason: "unplugged")), effects: [.log("reader disconnected")])
     }
 }

@@ -23,6 +23,23 @@ enum ScreenCatalogue {
             ("search-not-found", { $0.screen = .search(code: "999"); $0.notice = .noServiceWithCode("999"); $0.history = [.home, .catalogue] }),
             ("service-detail", { $0.screen = .serviceDetail(id: "residence-permit", page: 0); $0.history = [.home, .catalogue] }),
             ("service-detail-long", { $0.screen = .serviceDetail(id: "talent-housing-subsidy", page: 0); $0.history = [.home, .catalogue] }),
+            ("identify-waiting", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home, .catalogue]
+                                   $0.identifyPhase = .waitingForCard }),
+            ("identify-reading", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]; $0.identifyPhase = .reading }),
+            ("identify-identified", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
+                                      $0.identifyPhase = .identified; $0.citizen = IdentifyJourneyTests.card }),
+            ("identify-card-taken", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
+                                      $0.identifyPhase = .identified; $0.citizen = IdentifyJourneyTests.card; $0.cardTaken = true }),
+            ("identify-moved", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
+                                 $0.identifyPhase = .failed(.cardMovedTooSoon) }),
+            ("identify-unreadable", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]
+                                      $0.identifyPhase = .failed(.unreadableCard(detail: "40")) }),
+            ("identify-no-reader", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
+                                     $0.identifyPhase = .failed(.readerNotConnected) }),
+            ("identify-manual", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]
+                                  $0.identifyPhase = .manualEntry(typed: "1101051949", problem: nil) }),
+            ("identify-manual-error", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]
+                                        $0.identifyPhase = .manualEntry(typed: "110105194912310021", problem: .badCheckCharacter(expected: "X")) }),
             ("idle-countdown", { $0.screen = .catalogue; $0.history = [.home]; $0.countdown = 7 }),
             ("focus", { $0.screen = .catalogue; $0.history = [.home]; $0.focus = 1 }),
         ]

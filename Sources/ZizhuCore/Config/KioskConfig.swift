@@ -19,6 +19,10 @@ public struct KioskConfig: Sendable, Hashable {
     public var cataloguePath: String
     /// Where GNU Unifont's `.hex` file is, for elder mode's big headlines.
     public var unifontPath: String
+    /// The ID card reader's profile (a file in `Devices/readers/`), or nil for none.
+    public var readerProfile: String?
+    /// The serial device of a serial reader (e.g. `/dev/zizhu-idcard`).
+    public var readerPort: String?
 
     public init(kioskID: String = "zizhu-demo-001",
                 siteName: LocalizedText = LocalizedText(zh: "政务服务 24小时自助区", en: "24-hour government self-service"),
@@ -53,7 +57,8 @@ public struct KioskConfig: Sendable, Hashable {
         }
         var config = KioskConfig()
         var problems = YAMLDocument.unknownKeys(in: root, file: file, allowed: [
-            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont"],
+            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader"],
+            "reader": ["profile", "port"],
             "kiosk": ["id", "name"],
             "kiosk.name": ["zh", "en"],
             "idle": ["timeout_seconds", "countdown_seconds"],
@@ -91,6 +96,13 @@ public struct KioskConfig: Sendable, Hashable {
         }
         if let catalogue = raw.catalogue { config.cataloguePath = catalogue }
         if let unifont = raw.unifont { config.unifontPath = unifont }
+        if let reader = raw.reader {
+            config.readerProfile = reader.profile
+            config.readerPort = reader.port
+            if let profile = reader.profile, !profile.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+                problems.append(FileProblem(at("reader", "profile"), "reader.profile names a file in Devices/readers/ (letters, digits, '-')"))
+            }
+        }
         if !problems.isEmpty { throw FileProblems(problems) }
         return config
     }
@@ -123,4 +135,10 @@ struct KioskConfigFile: Decodable {
     var screen: Screen?
     var catalogue: String?
     var unifont: String?
+    var reader: Reader?
+
+    struct Reader: Decodable {
+        var profile: String?
+        var port: String?
+    }
 }

@@ -80,6 +80,12 @@ public struct IDNumber: Sendable, Hashable, CustomStringConvertible, CustomDebug
         return String(characters.prefix(4)) + String(repeating: "*", count: characters.count - 8) + String(characters.suffix(4))
     }
 
+    /// What a keypad shows while a number is typed: never more than the first four and
+    /// the last four characters at once (exactly `masked` when all 18 are in).
+    public static func maskWhileTyping(_ typed: String) -> String {
+        typed.count <= 8 ? typed : mask(typed)
+    }
+
     public var description: String { masked }
     public var debugDescription: String { "IDNumber(\(masked))" }
 

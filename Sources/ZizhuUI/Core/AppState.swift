@@ -27,6 +27,19 @@ public enum Notice: Sendable, Hashable {
     case noServiceWithCode(String)
 }
 
+/// Where the identify screen is.
+public enum IdentifyPhase: Sendable, Hashable {
+    /// "请将身份证放在读卡区".
+    case waitingForCard
+    /// A card is on the reader; reading takes about a second.
+    case reading
+    /// Identity known (card read, or a valid number typed).
+    case identified
+    case failed(CardReadFailure)
+    /// Typing the number: the characters so far, and what was wrong with the last attempt.
+    case manualEntry(typed: String, problem: IDNumber.Problem?)
+}
+
 /// Everything the kiosk's screens depend on. A value: `update` changes it, views read it.
 public struct AppState: Sendable, Hashable {
     public var screen: Screen = .home
@@ -45,6 +58,14 @@ public struct AppState: Sendable, Hashable {
     public var idleSeconds = 0
     /// Seconds left in the "还在吗?" countdown, when it is showing.
     public var countdown: Int?
+    /// The person being served, once identified. Session data: wiped when the session
+    /// ends (idle timeout, going home). Masks itself when printed.
+    public var citizen: IdentityCard?
+    public var identifyPhase: IdentifyPhase = .waitingForCard
+    /// The identified citizen's card has been taken off the reader.
+    public var cardTaken = false
+    /// Whether the ID card reader answered its last health check (kept across sessions).
+    public var readerConnected = false
     public var catalogue: Catalogue
     /// Why the catalogue could not be loaded (for technicians; citizens see 暂不可用).
     public var catalogueProblem: String?
@@ -75,6 +96,7 @@ public struct AppState: Sendable, Hashable {
     public func wiped() -> AppState {
         var fresh = AppState(catalogue: catalogue, settings: settings, width: width, height: height)
         fresh.catalogueProblem = catalogueProblem
+        fresh.readerConnected = readerConnected
         return fresh
     }
 }

@@ -24,6 +24,8 @@ public enum Event: Sendable, Hashable {
     case catalogueLoaded(Catalogue)
     /// The service catalogue could not be loaded; the text says where and why.
     case catalogueFailed(String)
+    /// The ID card reader reported something.
+    case reader(ReaderEvent)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -38,4 +40,8 @@ public enum Effect: Sendable, Hashable {
     case log(String)
     /// Leave the kiosk program.
     case quit
+    /// A screen wants an ID card: start polling the reader.
+    case startCardReading
+    /// No screen wants a card any more: stop polling.
+    case stopCardReading
 }

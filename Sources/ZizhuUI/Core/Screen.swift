@@ -39,6 +39,9 @@ public enum Screen: Sendable, Hashable {
     /// Keypad search by service code; `code` holds the digits typed so far.
     case search(code: String)
     case serviceDetail(id: String, page: Int)
+    /// 身份核验: the citizen places their ID card (or types the number where allowed)
+    /// before applying for a service.
+    case identify(serviceID: String)
 
     /// A short stable name for logs and snapshot files (never personal data).
     public var name: String {
@@ -56,6 +59,7 @@ public enum Screen: Sendable, Hashable {
         case .departments: return "departments"
         case .search: return "search"
         case .serviceDetail: return "service-detail"
+        case .identify: return "identify"
         }
     }
 }
@@ -78,4 +82,12 @@ public enum ButtonID: Sendable, Hashable {
     case confirm
     case apply(String)
     case continueSession
+    /// Identify screen: read the card again after a failure.
+    case retryCard
+    /// Identify screen: type the ID number instead (services that allow it).
+    case manualEntry
+    /// Manual entry: the check character X.
+    case checkCharacterX
+    /// Identify screen: identity confirmed, go on with the application.
+    case proceed
 }

@@ -21,6 +21,8 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .catalogueFailed(let problem):
         state.catalogueProblem = problem
         return [.log("catalogue not loaded: \(problem)")]
+    case .reader(let event):
+        return readerEvent(&state, event)
     default:
         break
     }
@@ -53,9 +55,11 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         if state.screen != before {
             state.focus = nil
             if state.screen.name != before.name { effects.append(.log("screen \(state.screen.name)")) }
+            // Leaving the identify screen: nothing polls the reader any more.
+            if case .identify = before, !isIdentify(state.screen) { effects.append(.stopCardReading) }
         }
         return effects
-    case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed:
+    case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader:
         return []
     }
 }
@@ -81,7 +85,7 @@ private func tick(_ state: inout AppState) -> [Effect] {
 
 private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     switch (state.screen, key) {
-    case (.search, .backspace):
+    case (.search, .backspace), (.identify, .backspace):
         return activate(&state, .deleteDigit)
     case (_, .escape), (_, .backspace):
         return activate(&state, .back)
@@ -109,8 +113,14 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .back:
         state.goBack()
     case .goHome:
+        // Home is where the next citizen starts: nothing personal stays behind.
+        let hadCitizen = state.citizen != nil
         state.screen = .home
         state.history = []
+        state.citizen = nil
+        state.identifyPhase = .waitingForCard
+        state.cardTaken = false
+        if hadCitizen { return [.endSession] }
     case .pagePrevious, .pageNext:
         state.turnPage(by: button == .pageNext ? 1 : -1)
     case .catalogue(let entry):
@@ -129,12 +139,33 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .digit(let digit):
         if case .search(let code) = state.screen, code.count < 6, (0...9).contains(digit) {
             state.screen = .search(code: code + String(digit))
+        } else if case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase,
+                  typed.count < 18, !typed.hasSuffix("X"), (0...9).contains(digit) {
+            state.identifyPhase = .manualEntry(typed: typed + String(digit), problem: nil)
         }
     case .deleteDigit:
         if case .search(let code) = state.screen {
             if code.isEmpty { state.goBack() } else { state.screen = .search(code: String(code.dropLast())) }
+        } else if case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase {
+            if typed.isEmpty {
+                state.identifyPhase = .waitingForCard
+                return [.startCardReading]
+            }
+            state.identifyPhase = .manualEntry(typed: String(typed.dropLast()), problem: nil)
         }
     case .confirm:
+        if case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase {
+            do {
+                let number = try IDNumber(validating: typed)
+                state.citizen = IdentityCard(kind: .resident, name: "", gender: number.gender ?? .unknown,
+                                             birthDate: number.birthDate, idNumber: number, source: .manualEntry)
+                state.identifyPhase = .identified
+                return [.log("identified by typed number: \(number.masked)")]
+            } catch {
+                state.identifyPhase = .manualEntry(typed: typed, problem: error)
+                return []
+            }
+        }
         if case .search(let code) = state.screen, !code.isEmpty {
             if let service = state.catalogue.service(code: code) {
                 state.push(.serviceDetail(id: service.id, page: 0))
@@ -142,12 +173,86 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
                 state.notice = .noServiceWithCode(code)
             }
         }
-    case .apply:
-        state.push(.unavailable(.apply))
+    case .apply(let id):
+        guard state.catalogue.service(id: id) != nil else { return [] }
+        if state.citizen != nil {
+            state.push(.unavailable(.apply))
+            return []
+        }
+        state.push(.identify(serviceID: id))
+        state.identifyPhase = state.readerConnected ? .waitingForCard : .failed(.readerNotConnected)
+        state.cardTaken = false
+        return [.startCardReading]
     case .continueSession:
         break
+    case .retryCard:
+        guard case .identify = state.screen else { return [] }
+        state.identifyPhase = .waitingForCard
+        return [.stopCardReading, .startCardReading]
+    case .manualEntry:
+        guard case .identify(let id) = state.screen, state.catalogue.service(id: id)?.identity == .idCardOrManual else { return [] }
+        state.identifyPhase = .manualEntry(typed: "", problem: nil)
+        return [.stopCardReading]
+    case .checkCharacterX:
+        if case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase, typed.count == 17 {
+            state.identifyPhase = .manualEntry(typed: typed + "X", problem: nil)
+        }
+    case .proceed:
+        guard case .identify = state.screen, state.citizen != nil else { return [] }
+        state.push(.unavailable(.apply))
     }
     return []
+}
+
+private func isIdentify(_ screen: Screen) -> Bool {
+    if case .identify = screen { return true }
+    return false
+}
+
+/// What the reader says, applied to the identify screen (ignored elsewhere, except
+/// whether the reader is there at all).
+private func readerEvent(_ state: inout AppState, _ event: ReaderEvent) -> [Effect] {
+    switch event {
+    case .connected:
+        state.readerConnected = true
+        if case .identify = state.screen, case .failed(.readerNotConnected) = state.identifyPhase {
+            state.identifyPhase = .waitingForCard
+            return [.log("reader connected"), .startCardReading]
+        }
+        return [.log("reader connected")]
+    case .disconnected:
+        state.readerConnected = false
+        return [.log("reader disconnected")]
+    default:
+        break
+    }
+    guard case .identify = state.screen else { return [] }
+    if case .manualEntry = state.identifyPhase { return [] }
+    switch event {
+    case .waitingForCard:
+        if state.identifyPhase != .identified { state.identifyPhase = .waitingForCard }
+        return []
+    case .reading:
+        state.identifyPhase = .reading
+        return []
+    case .cardRead(let card):
+        // Identified already: a second card on the reader does not replace the first person.
+        guard state.identifyPhase != .identified else { return [.log("another card ignored: \(card.idNumber.masked)")] }
+        state.idleSeconds = 0   // the citizen just acted
+        state.citizen = card
+        state.identifyPhase = .identified
+        state.cardTaken = false
+        return [.log("identified by card: \(card.idNumber.masked)")]
+    case .readFailed(let failure):
+        if state.identifyPhase != .identified { state.identifyPhase = .failed(failure) }
+        return [.log("card not read: \(failure)")]
+    case .cardRemoved:
+        guard state.identifyPhase == .identified else { return [] }
+        state.cardTaken = true
+        return [.stopCardReading]   // the card is back with its owner; nothing more to read
+    case .connected, .disconnected:
+        return []
+    }
 }
 
 extension AppState {

@@ -17,6 +17,7 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .departments(let page): canvas.departmentList(page: page)
     case .search(let code): canvas.search(code: code)
     case .serviceDetail(let id, let page): canvas.serviceDetail(id: id, page: page)
+    case .identify(let id): canvas.identify(serviceID: id)
     }
     canvas.footer()
     if let remaining = state.countdown {

@@ -96,6 +96,26 @@ public enum UIText: String, Sendable, CaseIterable {
     case detailIdentityCardOrManual = "detail.identity.card_or_manual"
     case detailApply = "detail.apply"
 
+    case identifyHeadline = "identify.headline"
+    case identifyBig = "identify.big"
+    case identifyFor = "identify.for"
+    case identifyPlace = "identify.place"
+    case identifyPlaceHint = "identify.place_hint"
+    case identifyReading = "identify.reading"
+    case identifySuccess = "identify.success"
+    case identifyName = "identify.name"
+    case identifyNumber = "identify.number"
+    case identifyCardType = "identify.card_type"
+    case identifyManualSource = "identify.manual_source"
+    case identifyTakeCard = "identify.take_card"
+    case identifyCardTaken = "identify.card_taken"
+    case identifyProceed = "identify.proceed"
+    case identifyRetry = "identify.retry"
+    case identifyManual = "identify.manual"
+    case identifyManualPrompt = "identify.manual_prompt"
+    case identifyManualCount = "identify.manual_count"
+    case identifyDelete = "identify.delete"
+
     case idleQuestion = "idle.question"
     case idleExplain = "idle.explain"
     case idleContinue = "idle.continue"
@@ -106,7 +126,7 @@ public enum UIText: String, Sendable, CaseIterable {
     /// Keys drawn as big block-glyph headlines in elder mode (their glyphs must exist).
     public static let bigHeadlines: [UIText] = [
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
-        .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig,
+        .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.

@@ -1,0 +1,116 @@
+import ZizhuCore
+
+/// 身份核验: place the ID card on the reader (progress while reading, a clear message for
+/// each failure, retry), or type the number where the service allows it. The full
+/// number is never drawn.
+extension Canvas {
+    mutating func identify(serviceID: String) {
+        let service = state.catalogue.service(id: serviceID)
+        heading(t(.identifyHeadline), big: .identifyBig,
+                subtitle: service.map { t(.identifyFor, ["service": t($0.name)]) })
+        let area = contentArea()
+        let manualAllowed = service?.identity == .idCardOrManual
+        switch state.identifyPhase {
+        case .manualEntry(let typed, let problem):
+            manualEntry(typed: typed, problem: problem, in: area)
+            navigation([backButton(keys: [.escape]), homeButton(keys: []), helpButton(keys: [])])
+            return
+        case .waitingForCard:
+            cardPrompt(t(.identifyPlace), hint: t(.identifyPlaceHint), style: theme.heading, in: area)
+        case .reading:
+            cardPrompt(t(.identifyReading), hint: t(.identifyPlaceHint), style: theme.warning, in: area)
+        case .failed(let failure):
+            cardPrompt(state.language == .zhHans ? failure.zh : failure.en, hint: nil, style: theme.warning, in: area)
+            button(ButtonSpec(.retryCard, keys: [.digit(1)], label: t(.identifyRetry)),
+                   in: Rect(x: area.x, y: area.maxY - 3, width: min(area.width / 2 - 1, 30), height: 3))
+        case .identified:
+            identified(in: area)
+            navigation(standardNavigation())
+            return
+        }
+        if manualAllowed {
+            let spec = ButtonSpec(.manualEntry, keys: [.digit(2)], label: t(.identifyManual))
+            let width = min(area.width / 2 - 1, Canvas.buttonWidth(spec) + 4)
+            button(spec, in: Rect(x: area.maxX - width, y: area.maxY - 3, width: width, height: 3))
+        }
+        navigation(standardNavigation())
+    }
+
+    /// The prompt in a card-shaped frame, the hint below it.
+    private mutating func cardPrompt(_ prompt: String, hint: String?, style: Style, in area: Rect) {
+        let width = min(area.width, max(44, TextWidth.width(of: prompt) + 8))
+        let frame = Rect(x: area.x + (area.width - width) / 2, y: area.y + 1, width: width, height: 5)
+        grid.box(frame, style: theme.buttonBorder, line: .double)
+        let lines = TextWidth.wrap(prompt, width: frame.width - 4)
+        for (index, line) in lines.prefix(3).enumerated() {
+            grid.putCentered(line, in: frame.inset(dx: 2, dy: 0), y: frame.y + 2 - (lines.count > 1 ? 1 : 0) + index, style: style)
+        }
+        if let hint {
+            var y = frame.maxY + 1
+            for line in TextWidth.wrap(hint, width: area.width).prefix(2) {
+                grid.putCentered(line, in: area, y: y, style: theme.muted)
+                y += 1
+            }
+        }
+    }
+
+    private mutating func identified(in area: Rect) {
+        guard let citizen = state.citizen else { return }
+        var y = area.y + 1
+        grid.put(t(.identifySuccess), x: area.x, y: y, style: theme.heading, clip: area)
+        y += 2
+        let labelWidth = max(TextWidth.width(of: t(.identifyName)), TextWidth.width(of: t(.identifyNumber)),
+                             TextWidth.width(of: t(.identifyCardType))) + 2
+        func row(_ label: UIText, _ value: String) {
+            grid.put(t(label), x: area.x + 2, y: y, style: theme.muted, clip: area)
+            grid.put(value, x: area.x + 2 + labelWidth, y: y, style: theme.text, clip: area)
+            y += 1
+        }
+        if !citizen.name.isEmpty { row(.identifyName, citizen.name) }
+        row(.identifyNumber, citizen.idNumber.masked)
+        if citizen.source == .cardReader {
+            row(.identifyCardType, state.language == .zhHans ? citizen.kind.zh : citizen.kind.en)
+            y += 1
+            grid.put(state.cardTaken ? t(.identifyCardTaken) : t(.identifyTakeCard), x: area.x, y: y,
+                     style: state.cardTaken ? theme.muted : theme.warning, clip: area)
+        } else {
+            y += 1
+            grid.put(t(.identifyManualSource), x: area.x, y: y, style: theme.muted, clip: area)
+        }
+        let spec = ButtonSpec(.proceed, keys: [.digit(1), .hash], label: t(.identifyProceed))
+        button(spec, in: Rect(x: area.x, y: area.maxY - 3, width: min(area.width, Canvas.buttonWidth(spec) + 6), height: 3))
+    }
+
+    /// Typing the number: a keypad (X is * on a phone-style keypad) and the number so far,
+    /// masked as it grows.
+    private mutating func manualEntry(typed: String, problem: IDNumber.Problem?, in area: Rect) {
+        let keypadWidth = min(42, area.width / 2)
+        let keyHeight = min(3, area.height / 4)
+        var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
+        pad.append(ButtonSpec(.checkCharacterX, keys: [.star], label: "X"))
+        pad.append(ButtonSpec(.digit(0), keys: [.digit(0)], label: ""))
+        pad.append(ButtonSpec(.confirm, keys: [.hash, .enter], label: t(.searchConfirm)))
+        buttonGrid(pad, in: Rect(x: area.x, y: area.y, width: keypadWidth, height: keyHeight * 4),
+                   columns: 3, rowHeight: keyHeight, rowGap: 0, columnGap: 1)
+        let right = Rect(x: area.x + keypadWidth + 3, y: area.y, width: area.maxX - area.x - keypadWidth - 3, height: area.height)
+        var y = right.y
+        for line in TextWidth.wrap(t(.identifyManualPrompt), width: right.width).prefix(2) {
+            grid.put(line, x: right.x, y: y, style: theme.text, clip: right)
+            y += 1
+        }
+        y += 1
+        let shown = typed.isEmpty ? "_" : IDNumber.maskWhileTyping(typed)
+        grid.put(shown, x: right.x + 1, y: y, style: theme.heading, clip: right)
+        y += 1
+        grid.put(t(.identifyManualCount, ["count": String(typed.count)]), x: right.x + 1, y: y, style: theme.muted, clip: right)
+        y += 2
+        if let problem {
+            for line in TextWidth.wrap(state.language == .zhHans ? problem.zh : problem.en, width: right.width).prefix(2) {
+                grid.put(line, x: right.x, y: y, style: theme.warning, clip: right)
+                y += 1
+            }
+        }
+        let delete = ButtonSpec(.deleteDigit, keys: [.backspace], label: t(.identifyDelete))
+        button(delete, in: Rect(x: right.x, y: area.y + keyHeight * 3, width: min(right.width, Canvas.buttonWidth(delete) + 4), height: 3))
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import IDCardReader
+import Logging
+import Synchronization
+import ZizhuCore
+import ZizhuKiosk
+
+/// `zizhu reader …`: the ID card reader for technicians and tests.
+struct ReaderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reader",
+        abstract: "The ID card reader: decode captures, show the connected reader, run the simulator.",
+        subcommands: [Decode.self, Info.self, Simulate.self])
+}
+
+extension ReaderCommand {
+    struct Decode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decode a captured byte stream: every frame, card fields with the ID number masked.",
+            discussion: "Reads FILE (or standard input): raw bytes, or hex text with --hex. Garbage and broken frames are reported, not fatal.")
+
+        @Flag(help: "The input is hex text (e.g. AA AA AA 96 69 …; # starts a comment).")
+        var hex = false
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        @Flag(help: "Show full ID numbers (technicians only; never in tickets or chat).")
+        var unmasked = false
+
+        @Argument(help: "The capture file; standard input when absent.")
+        var file: String?
+
+        func run() throws {
+            let data: Data
+            if let file {
+                guard let contents = FileManager.default.contents(atPath: file) else {
+                    throw ValidationError("cannot read \(file)")
+                }
+                data = contents
+            } else {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            }
+            let bytes: [UInt8]
+            if hex {
+                do {
+                    bytes = try CaptureDecoder.bytes(fromHex: String(decoding: data, as: UTF8.self))
+                } catch {
+                    throw ValidationError("\(file ?? "stdin") is not hex text: \(error)")
+                }
+            } else {
+                bytes = [UInt8](data)
+            }
+            let items = CaptureDecoder.decode(bytes, unmasked: unmasked)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(items), as: UTF8.self))
+            } else {
+                print(CaptureDecoder.text(items))
+            }
+        }
+    }
+
+    struct Info: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Connect to the configured reader and show its transport, device, SAM ID and last error.",
+            discussion: "Exits 0 when the reader answered its health check, 1 otherwise.")
+
+        @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
+        var config: String?
+
+        @Option(help: "A reader profile from Devices/readers/ instead of the configured one.")
+        var profile: String?
+
+        @Option(help: "The serial port instead of the configured one.")
+        var port: String?
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let paths = KioskPaths.resolve()
+            let resources = try KioskResources.load(paths: paths, configPath: config)
+            guard let name = profile ?? resources.config.readerProfile else {
+                throw ValidationError("no reader configured (reader.profile in \(resources.configFile.path))")
+            }
+            let readerProfile = try ReaderProfiles.load(name: name, shareRoot: paths.shareRoot)
+            let chosenPort = port ?? resources.config.readerPort
+            let session = ReaderSession(describe: readerProfile.describe(port: chosenPort), logger: Logger(label: "zizhu.reader") { _ in SwiftLogNoOpLogHandler() },
+                                        connector: readerProfile.connector(port: chosenPort))
+            await session.start()
+            let info = await session.currentInfo
+            await session.shutdown()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(info), as: UTF8.self))
+            } else {
+                print("profile    \(name)")
+                print("transport  \(info.transport)")
+                print("connected  \(info.connected ? "yes" : "no")")
+                print("SAM ID     \(info.samID ?? "-")")
+                print("last error \(info.lastError ?? "-")")
+            }
+            if !info.connected { throw ExitCode(1) }
+        }
+    }
+
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sim",
+            abstract: "A protocol-true reader simulator on a pseudo-terminal, answering from a file of fake citizens.",
+            discussion: """
+                Prints the device path, then serves until SIGTERM or SIGINT. Control lines come from \
+                --control (a FIFO) or standard input: place N, remove, fault select-fail|read-fail|\
+                bad-checksum|silent|unknown-card [once], fault none, slow MILLISECONDS, auto off, unplug, replug.
+                """)
+
+        @Option(help: "YAML file of fake citizens (see Devices/simulator/demo-cards.yaml).")
+        var cards: String
+
+        @Option(help: "Keep a symlink here to the current pseudo-terminal (it changes after unplug/replug).")
+        var link: String?
+
+        @Option(help: "A FIFO to read control lines from (created if missing).")
+        var control: String?
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: cards), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("cannot read \(cards)")
+            }
+            let engine: SimulatorEngine
+            do {
+                engine = try SimulatorScript.load(text, file: cards)
+            } catch {
+                FileHandle.standardError.write(Data("zizhu reader sim: \(error)\n".utf8))
+                throw ExitCode(StartupError.exitStatus)
+            }
+            let host = SimulatorHost(engine: engine, link: link, control: control) { line in
+                print(line)
+                fflush(nil)
+            }
+            let device = try host.open()
+            print("reader simulator ready: \(device)" + (link != nil ? " -> \(host.slavePath)" : ""))
+            print("\(engine.cards.count) cards; SAM ID \(engine.samID)")
+            fflush(nil)
+            signal(SIGTERM, SIG_IGN)
+            signal(SIGINT, SIG_IGN)
+            let sources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { simulatorStop.store(true, ordering: .relaxed) }
+                source.resume()
+                return source
+            }
+            host.run { simulatorStop.load(ordering: .relaxed) }
+            sources.forEach { $0.cancel() }
+            host.close()
+        }
+    }
+}
+
+/// Set by SIGTERM/SIGINT; the simulator's loop checks it.
+let simulatorStop = Atomic<Bool>(false)
