@@ -71,9 +71,9 @@ let package = Package(
         .testTarget(
             name: "IDCardReaderTests",
             dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "CPseudoTerminal", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuKiosk"]),
+        .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["zizhu", "ZizhuKiosk", "ZizhuUI", "CPseudoTerminal"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["zizhu", "ZizhuKiosk", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -92,7 +92,7 @@ public enum KioskLauncher {
             let cards = paths.shareRoot.appendingPathComponent("Devices/simulator/demo-cards.yaml").path
             let pid = try ChildProcess.spawn(
                 [executable, "reader", "sim", "--cards", cards, "--link", link,
-                 "--control", run.appendingPathComponent("reader-control").path],
+                 "--control", run.appendingPathComponent("reader-control").path, "--parent", String(getpid())],
                 environment: environment,
                 stdio: .files(stdout: run.appendingPathComponent("simulator.log").path,
                               stderr: run.appendingPathComponent("simulator.err").path))

@@ -127,6 +127,9 @@ extension ReaderCommand {
         @Option(help: "A FIFO to read control lines from (created if missing).")
         var control: String?
 
+        @Option(help: "Exit when this process (the kiosk that started the simulator) is gone.")
+        var parent: Int32?
+
         func run() throws {
             guard let data = FileManager.default.contents(atPath: cards), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("cannot read \(cards)")
@@ -154,7 +157,8 @@ extension ReaderCommand {
                 source.resume()
                 return source
             }
-            host.run { simulatorStop.load(ordering: .relaxed) }
+            let parent = self.parent
+            host.run { simulatorStop.load(ordering: .relaxed) || (parent.map { getppid() != $0 } ?? false) }
             sources.forEach { $0.cancel() }
             host.close()
         }

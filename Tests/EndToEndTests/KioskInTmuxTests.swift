@@ -112,5 +112,53 @@ struct KioskInTmuxTests {
         #expect(before != nil && before == after, "\(how): terminal modes differ after exit")
         // Out of the alternate screen, mouse reporting off, cursor visible.
         #expect(try tmux.format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}") == "0 0 1", "\(how)")
+        // The demo's reader simulator does not outlive the kiosk, even after a crash.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while Self.processes(mentioning: scratch.path) > 0 && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(Self.processes(mentioning: scratch.path) == 0, "\(how): the simulator is still running")
+    }
+
+    /// Processes whose command line mentions a path (other than the tmux pane's shell).
+    static func processes(mentioning path: String) -> Int {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { entry in
+            guard Int32(entry) != nil, let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
+            let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return line.contains("reader sim") && line.contains(path)
+        }.count
+    }
+}
+
+/// The demo kiosk identifies a citizen from the reader simulator over a real pty.
+@Suite("Identify in the demo kiosk (tmux, simulator)")
+struct DemoIdentifyTests {
+    @Test func aCardPlacedOnTheSimulatedReaderIdentifiesTheCitizenMasked() throws {
+        let scratch = Built.temporaryDirectory("tmux-identify")
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        // 办事 → 个人服务 → 社保参保证明打印 → 我要办理.
+        for key in ["1", "1", "1"] {
+            try tmux.sendKeys(key)
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(try tmux.waitForScreen { $0.contains("我要办理") }.contains("社保参保证明打印"))
+        try tmux.sendKeys("1")
+        // The demo simulator "places" a card after a few polls.
+        let identified = try tmux.waitForScreen { $0.contains("身份核验成功") }
+        #expect(identified.contains("1101**********002X") && identified.contains("测试样本"), "\(identified)")
+        #expect(!identified.contains("11010519491231002X"))
+        #expect(try tmux.waitForScreen { $0.contains("身份证已取回") }.contains("身份证已取回"))
+        try tmux.sendKeys("1")
+        #expect(try tmux.waitForScreen { $0.contains("「在线申请」功能暂未开通") }.contains("暂未开通"))
+        try tmux.sendKeys("9")
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("identified by card: 1101**********002X") && log.contains("session ended"))
+        #expect(!log.contains("11010519491231002X") && !log.contains("测试样本"), "personal data in the log")
+        // The simulator goes when the kiosk goes.
+        try tmux.sendKeys("F10")
+        #expect(waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
