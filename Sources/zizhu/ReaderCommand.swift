@@ -11,7 +11,7 @@ struct ReaderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reader",
         abstract: "The ID card reader: decode captures, show the connected reader, run the simulator.",
-        subcommands: [Decode.self, Info.self, Simulate.self])
+        subcommands: [Decode.self, Info.self, Read.self, Simulate.self])
 }
 
 extension ReaderCommand {
@@ -108,6 +108,84 @@ extension ReaderCommand {
         }
     }
 
+    struct Read: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Test read: connect to the reader, wait for cards and print what happens (ID numbers masked).",
+            discussion: "One line per event (connected, waiting, reading, card read, failed, removed, disconnected); exits 0 after --count cards were read, 1 on timeout.")
+
+        @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
+        var config: String?
+
+        @Option(help: "A reader profile from Devices/readers/ instead of the configured one.")
+        var profile: String?
+
+        @Option(help: "The serial port instead of the configured one.")
+        var port: String?
+
+        @Option(help: "How many cards to read before stopping.")
+        var count = 1
+
+        @Option(help: "Give up after this many seconds.")
+        var timeout = 30.0
+
+        @Flag(help: "One JSON object per line.")
+        var json = false
+
+        func run() async throws {
+            let paths = KioskPaths.resolve()
+            let name: String
+            let chosenPort: String?
+            if let profile {
+                name = profile
+                chosenPort = port
+            } else {
+                let resources = try KioskResources.load(paths: paths, configPath: config)
+                guard let configured = resources.config.readerProfile else {
+                    throw ValidationError("no reader configured (reader.profile in \(resources.configFile.path))")
+                }
+                name = configured
+                chosenPort = port ?? resources.config.readerPort
+            }
+            let readerProfile = try ReaderProfiles.load(name: name, shareRoot: paths.shareRoot)
+            let session = ReaderSession(describe: readerProfile.describe(port: chosenPort), pollInterval: 0.3, reconnectInterval: 1,
+                                        logger: Logger(label: "zizhu.reader") { _ in SwiftLogNoOpLogHandler() },
+                                        connector: readerProfile.connector(port: chosenPort))
+            let json = self.json
+            let wanted = count
+            let reading = Task { () -> Int in
+                var read = 0
+                for await event in session.events {
+                    print(ReaderEventLine.render(event, json: json))
+                    fflush(nil)
+                    if case .cardRead = event {
+                        read += 1
+                        if read >= wanted { break }
+                    }
+                }
+                return read
+            }
+            await session.start()
+            await session.startReading()
+            let limit = Int(timeout * 1000)
+            let winner = await withTaskGroup(of: Int?.self) { group in
+                group.addTask { await reading.value }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(limit))
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            reading.cancel()
+            await session.shutdown()
+            if winner == nil {
+                print(json ? "{\"event\":\"timeout\"}" : "timed out after \(Int(timeout)) s")
+                throw ExitCode(1)
+            }
+        }
+    }
+
     struct Simulate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sim",
@@ -130,6 +208,9 @@ extension ReaderCommand {
         @Option(help: "Exit when this process (the kiosk that started the simulator) is gone.")
         var parent: Int32?
 
+        @Option(help: "Serve on this existing serial device (e.g. a USB gadget's /dev/ttyGS0) instead of a new pseudo-terminal.")
+        var device: String?
+
         func run() throws {
             guard let data = FileManager.default.contents(atPath: cards), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("cannot read \(cards)")
@@ -141,7 +222,7 @@ extension ReaderCommand {
                 FileHandle.standardError.write(Data("zizhu reader sim: \(error)\n".utf8))
                 throw ExitCode(StartupError.exitStatus)
             }
-            let host = SimulatorHost(engine: engine, link: link, control: control) { line in
+            let host = SimulatorHost(engine: engine, device: device, link: link, control: control) { line in
                 print(line)
                 fflush(nil)
             }

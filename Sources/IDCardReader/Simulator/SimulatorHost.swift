@@ -24,8 +24,12 @@ public final class SimulatorHost {
     private var controlBuffer: [UInt8] = []
     private var stdinBuffer: [UInt8] = []
 
-    public init(engine: SimulatorEngine, link: String?, control: String?, output: @escaping (String) -> Void) {
+    /// Serve on this existing serial device (e.g. a USB gadget's /dev/ttyGS0) instead of a new pty.
+    private let device: String?
+
+    public init(engine: SimulatorEngine, device: String? = nil, link: String?, control: String?, output: @escaping (String) -> Void) {
         self.engine = engine
+        self.device = device
         self.link = link
         self.controlPath = control
         self.output = output
@@ -47,6 +51,14 @@ public final class SimulatorHost {
     }
 
     private func plug() throws {
+        if let device {
+            let fd = Glibc.open(device, O_RDWR | O_NOCTTY | O_CLOEXEC)
+            guard fd >= 0 else { throw SimulatorControlError("cannot open \(device): \(String(cString: strerror(errno)))") }
+            _ = zz_make_raw(fd, 115_200)
+            master = fd
+            slavePath = device
+            return
+        }
         var name = [CChar](repeating: 0, count: 128)
         let fd = zz_open_pseudo_terminal(&name, name.count, 0, 0)
         guard fd >= 0 else { throw SimulatorControlError("cannot open a pseudo-terminal: \(String(cString: strerror(errno)))") }
@@ -78,6 +90,8 @@ public final class SimulatorHost {
     public func run(shouldStop: () -> Bool) {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !shouldStop() {
+            // A serial device that went away (e.g. the USB gadget unbound) is reopened.
+            if master < 0, device != nil { try? plug() }
             var fds: [pollfd] = []
             if master >= 0 { fds.append(pollfd(fd: master, events: Int16(POLLIN), revents: 0)) }
             if control >= 0 { fds.append(pollfd(fd: control, events: Int16(POLLIN), revents: 0)) }
@@ -91,6 +105,12 @@ public final class SimulatorHost {
                             if reply.delay > 0 { usleep(UInt32(reply.delay) * 1000) }
                             writeAll(reply.bytes)
                         }
+                    } else if device != nil && (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+                        // The line hung up: close it and reopen it on the next turn.
+                        unplug()
+                        usleep(100_000)
+                    } else if entry.revents & Int16(POLLHUP | POLLERR) != 0 {
+                        usleep(100_000)   // a pty whose other side is closed: do not spin
                     }
                 } else if entry.fd == control {
                     let n = Glibc.read(control, &buffer, buffer.count)

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// The libusb transport against an emulated USB reader: a QEMU guest (software
+/// emulation) with `dummy_hcd` and a configfs gadget 0400:C35A whose tty is served by
+/// `zizhu reader sim`; `zizhu reader read` reads two cards through libusb, with the reader
+/// unplugged and plugged back in between (Tests/EndToEndTests/VM/usb-reader-vm.sh).
+@Suite("ID card reader over libusb in an emulated USB VM")
+struct USBReaderVMTests {
+    @Test func readsCardsThroughLibUSBAcrossAnUnplug() throws {
+        let work = Built.temporaryDirectory("usb-vm")
+        let script = Built.repository.appendingPathComponent("Tests/EndToEndTests/VM/usb-reader-vm.sh").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+        let run = try Run.program("/usr/bin/timeout", ["300", script, Built.zizhu, Built.repository.path, work.path],
+                                  environment: environment)
+        let console = run.stdout + run.stderr
+        #expect(console.contains("ZIZHU-VM-DONE"), "the guest did not finish (status \(run.status)):\n\(console.suffix(3000))")
+        let events = console.split(whereSeparator: \.isNewline).compactMap { line -> [String: Any]? in
+            guard let start = line.range(of: "READER: ") else { return nil }
+            // The serial console ends lines with CR LF.
+            let json = line[start.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+            return (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        }
+        let names = events.compactMap { $0["event"] as? String }.filter { $0 != "waiting" && $0 != "reading" }
+        #expect(names == ["connected", "card_read", "card_removed", "disconnected", "read_failed", "connected", "card_read", "exit"],
+                "\(names)\n\(console.suffix(3000))")
+        let transports = events.filter { $0["event"] as? String == "connected" }.compactMap { $0["transport"] as? String }
+        #expect(transports.count == 2 && transports.allSatisfy { $0.hasPrefix("usb 0400:C35A") && $0.contains("64-byte chunks") })
+        #expect(transports.first != transports.last, "the replugged device should be a new USB device number")
+        let cards = events.filter { $0["event"] as? String == "card_read" }
+        #expect(cards.compactMap { $0["id"] as? String } == ["1101**********002X", "4401**********0019"])
+        #expect(events.contains { ($0["reason"] as? String)?.contains("LIBUSB_ERROR_NO_DEVICE") == true })
+        #expect(events.last?["status"] as? Int == 0)
+        #expect(!console.contains("11010519491231002X"), "an unmasked ID number reached the console")
+    }
+}
