@@ -102,7 +102,10 @@ struct ReaderOverPTYTests {
         try rig.say("fault unknown-card once")
         try rig.say("place 3")
         #expect(await rig.events.next { if case .readFailed(.unreadableCard) = $0 { return true } else { return nil } } == true)
+        // The card is still there: the next poll reads it.
+        #expect(await rig.events.next { if case .cardRead(let c) = $0 { return c.kind } else { return nil } } == CardKind.hkMacauTaiwanResidence)
         try rig.say("remove")
+        _ = await rig.events.next { $0 == .cardRemoved ? true : nil }
         // A corrupted checksum is retried once; a slow reader is waited for.
         rig.events.clear()
         try rig.say("fault bad-checksum once")
