@@ -15,7 +15,7 @@ BENCH_PACKAGES := chromium
 ZIZHU_HOME ?= $(HOME)/.local/state/zizhu-demo
 TEST_RESULTS := .build/test-results
 
-.PHONY: run test bench deps bench-deps build build-release clean
+.PHONY: run test bench fuzz deps bench-deps build build-release clean
 
 ## Install whatever is missing, then start the kiosk (demo mode) on this terminal.
 run: deps build
@@ -36,6 +36,11 @@ test: deps
 ## Benchmarks (release build), compared against headless Chromium where the issues ask.
 bench: deps bench-deps build-release
 	.build-release/release/zizhu-bench $(BENCH_ARGS)
+
+## The ID card decoder fuzz at full strength (10^6 inputs; CI runs 10^5).
+fuzz: deps
+	$(SWIFT) build --build-tests
+	ZIZHU_FUZZ_INPUTS=1000000 $(SWIFT) test --skip-build --filter FuzzTests
 
 build:
 	$(SWIFT) build

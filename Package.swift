@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "zizhu-bench",
             dependencies: [
-                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal",
+                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal", "IDCardReader", "ZizhuCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -23,6 +23,15 @@ struct ZizhuBench: AsyncParsableCommand {
     @Flag(help: "Skip the headless Chromium comparison.")
     var skipChromium = false
 
+    @Option(help: "Reader cycles over the pty.")
+    var readerCycles = 200
+
+    @Option(help: "Inputs for the decoder fuzz run.")
+    var fuzzInputs = 1_000_000
+
+    @Option(help: "Only these sections (comma-separated: frame, startup, reader).")
+    var only: String?
+
     @Option(help: "Also write the figures as JSON to this file.")
     var json: String?
 
@@ -47,14 +56,24 @@ struct ZizhuBench: AsyncParsableCommand {
         let chromium = skipChromium ? nil : ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
+        let sections = Set((only ?? "frame,startup,reader").split(separator: ",").map(String.init))
         var report = Report()
-        var frameBench = FrameBench(frames: frames, report: report)
-        try frameBench.run(zizhu: zizhu)
-        report = frameBench.report
-        var startup = StartupBench(zizhu: zizhu, runs: runs, idleSeconds: idleSeconds, chromium: chromium,
-                                   scratch: scratch, report: report)
-        try startup.run()
-        report = startup.report
+        if sections.contains("frame") {
+            var frameBench = FrameBench(frames: frames, report: report)
+            try frameBench.run(zizhu: zizhu)
+            report = frameBench.report
+        }
+        if sections.contains("startup") {
+            var startup = StartupBench(zizhu: zizhu, runs: runs, idleSeconds: idleSeconds, chromium: chromium,
+                                       scratch: scratch, report: report)
+            try startup.run()
+            report = startup.report
+        }
+        if sections.contains("reader") {
+            var reader = ReaderBench(zizhu: zizhu, scratch: scratch, cycles: readerCycles, fuzzInputs: fuzzInputs, report: report)
+            try reader.run()
+            report = reader.report
+        }
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))
             print("\nwrote \(json)")
