@@ -29,21 +29,15 @@ public enum KioskLauncher {
         let sink = LogSink(file: paths.logFile)
         let logger = Logger(label: "zizhu.kiosk") { FileLogHandler(label: $0, sink: sink) }
         // The ID card reader: the simulator in demo mode, the configured profile otherwise.
-        var simulator: pid_t?
+        var simulator: DemoReader?
         let reader: ReaderSession?
         do {
             let readerLogger = Logger(label: "zizhu.reader") { FileLogHandler(label: $0, sink: sink) }
             if demo {
-                let (pid, port) = try DemoReader.start(paths: paths, environment: environment)
-                simulator = pid
-                let profile = ReaderProfile(name: "demo-simulator", link: .serial(baud: 115_200))
-                let connect = profile.connector(port: port)
-                // The simulator starts alongside the first frame; give it a moment to appear.
-                reader = ReaderSession(describe: profile.describe(port: port), logger: readerLogger) {
-                    () throws(TransportError) -> any ReaderTransport in
-                    let deadline = ContinuousClock.now + .seconds(5)
-                    while !FileManager.default.fileExists(atPath: port) && ContinuousClock.now < deadline { usleep(5_000) }
-                    return try connect()
+                let demoReader = try DemoReader(paths: paths, environment: environment)
+                simulator = demoReader
+                reader = ReaderSession(describe: demoReader.profile.describe(port: demoReader.link), logger: readerLogger) {
+                    () throws(TransportError) -> any ReaderTransport in try demoReader.connect()
                 }
             } else if let name = resources.config.readerProfile {
                 let profile = try ReaderProfiles.load(name: name, shareRoot: paths.shareRoot)
@@ -57,7 +51,7 @@ public enum KioskLauncher {
             printError("zizhu: cannot start:\n\(error)")
             return StartupError.exitStatus
         }
-        defer { if let simulator { ChildProcess.stop(simulator) } }
+        defer { simulator?.stop() }
         let loaded = ContinuousClock.now
         logger.info("starting", metadata: [
             "load_ms": "\(milliseconds(launched.duration(to: loaded)))",
@@ -87,25 +81,54 @@ public enum KioskLauncher {
         return status
     }
 
-    /// The reader simulator a demo kiosk runs as its ID card reader.
-    enum DemoReader {
-        static func start(paths: KioskPaths, environment: [String: String]) throws -> (pid_t, String) {
-            // (A simulator that fails to start shows up as "reader not connected", with
-            // the reason in $ZIZHU_HOME/run/simulator.err.)
-            let run = paths.home.appendingPathComponent("run")
+    /// The reader simulator a demo kiosk uses as its ID card reader. It is started by the
+    /// reader session's first connection attempt (after the first frame, off the UI
+    /// thread), and stopped when the kiosk exits; it also exits by itself if the kiosk dies.
+    final class DemoReader: @unchecked Sendable {
+        let link: String
+        let profile = ReaderProfile(name: "demo-simulator", link: .serial(baud: 115_200))
+        private let argv: [String]
+        private let environment: [String: String]
+        private let run: URL
+        private let lock = NSLock()
+        private var pid: pid_t?
+
+        init(paths: KioskPaths, environment: [String: String]) throws {
+            run = paths.home.appendingPathComponent("run")
             try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
-            let link = run.appendingPathComponent("reader").path
+            link = run.appendingPathComponent("reader").path
             unlink(link)
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let cards = paths.shareRoot.appendingPathComponent("Devices/simulator/demo-cards.yaml").path
-            let pid = try ChildProcess.spawn(
-                [executable, "reader", "sim", "--cards", cards, "--link", link,
-                 "--control", run.appendingPathComponent("reader-control").path, "--parent", String(getpid())],
-                environment: environment,
-                stdio: .files(stdout: run.appendingPathComponent("simulator.log").path,
-                              stderr: run.appendingPathComponent("simulator.err").path))
-            // Not waited for: the reader connects in the background after the first frame.
-            return (pid, link)
+            argv = [executable, "reader", "sim", "--cards", cards, "--link", link,
+                    "--control", run.appendingPathComponent("reader-control").path, "--parent", String(getpid())]
+            self.environment = environment
+        }
+
+        /// Starts the simulator if it is not running, then opens its pseudo-terminal.
+        func connect() throws(TransportError) -> any ReaderTransport {
+            lock.lock()
+            if pid == nil || pid.flatMap(ChildProcess.poll) != nil {
+                do {
+                    pid = try ChildProcess.spawn(argv, environment: environment,
+                                                 stdio: .files(stdout: run.appendingPathComponent("simulator.log").path,
+                                                               stderr: run.appendingPathComponent("simulator.err").path))
+                } catch {
+                    lock.unlock()
+                    throw .notConnected("cannot start the demo reader simulator: \(error)")
+                }
+            }
+            lock.unlock()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !FileManager.default.fileExists(atPath: link) && ContinuousClock.now < deadline { usleep(5_000) }
+            return try profile.connector(port: link)()
+        }
+
+        func stop() {
+            lock.withLock {
+                if let pid { ChildProcess.stop(pid) }
+                pid = nil
+            }
         }
     }
 
