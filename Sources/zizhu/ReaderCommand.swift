@@ -68,28 +68,13 @@ extension ReaderCommand {
             abstract: "Connect to the configured reader and show its transport, device, SAM ID and last error.",
             discussion: "Exits 0 when the reader answered its health check, 1 otherwise.")
 
-        @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
-        var config: String?
-
-        @Option(help: "A reader profile from Devices/readers/ instead of the configured one.")
-        var profile: String?
-
-        @Option(help: "The serial port instead of the configured one.")
-        var port: String?
+        @OptionGroup var reader: ReaderOptions
 
         @Flag(help: "Print JSON.")
         var json = false
 
         func run() async throws {
-            let paths = KioskPaths.resolve()
-            let resources = try KioskResources.load(paths: paths, configPath: config)
-            guard let name = profile ?? resources.config.readerProfile else {
-                throw ValidationError("no reader configured (reader.profile in \(resources.configFile.path))")
-            }
-            let readerProfile = try ReaderProfiles.load(name: name, shareRoot: paths.shareRoot)
-            let chosenPort = port ?? resources.config.readerPort
-            let session = ReaderSession(describe: readerProfile.describe(port: chosenPort), logger: Logger(label: "zizhu.reader") { _ in SwiftLogNoOpLogHandler() },
-                                        connector: readerProfile.connector(port: chosenPort))
+            let (name, session) = try reader.session()
             await session.start()
             let info = await session.currentInfo
             await session.shutdown()
@@ -113,14 +98,7 @@ extension ReaderCommand {
             abstract: "Test read: connect to the reader, wait for cards and print what happens (ID numbers masked).",
             discussion: "One line per event (connected, waiting, reading, card read, failed, removed, disconnected); exits 0 after --count cards were read, 1 on timeout.")
 
-        @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
-        var config: String?
-
-        @Option(help: "A reader profile from Devices/readers/ instead of the configured one.")
-        var profile: String?
-
-        @Option(help: "The serial port instead of the configured one.")
-        var port: String?
+        @OptionGroup var reader: ReaderOptions
 
         @Option(help: "How many cards to read before stopping.")
         var count = 1
@@ -132,24 +110,7 @@ extension ReaderCommand {
         var json = false
 
         func run() async throws {
-            let paths = KioskPaths.resolve()
-            let name: String
-            let chosenPort: String?
-            if let profile {
-                name = profile
-                chosenPort = port
-            } else {
-                let resources = try KioskResources.load(paths: paths, configPath: config)
-                guard let configured = resources.config.readerProfile else {
-                    throw ValidationError("no reader configured (reader.profile in \(resources.configFile.path))")
-                }
-                name = configured
-                chosenPort = port ?? resources.config.readerPort
-            }
-            let readerProfile = try ReaderProfiles.load(name: name, shareRoot: paths.shareRoot)
-            let session = ReaderSession(describe: readerProfile.describe(port: chosenPort), pollInterval: 0.3, reconnectInterval: 1,
-                                        logger: Logger(label: "zizhu.reader") { _ in SwiftLogNoOpLogHandler() },
-                                        connector: readerProfile.connector(port: chosenPort))
+            let (_, session) = try reader.session(pollInterval: 0.3, reconnectInterval: 1)
             let json = self.json
             let wanted = count
             let reading = Task { () -> Int in
@@ -243,6 +204,40 @@ extension ReaderCommand {
             sources.forEach { $0.cancel() }
             host.close()
         }
+    }
+}
+
+/// Which reader to talk to: the configured one, or a profile and port given here.
+struct ReaderOptions: ParsableArguments {
+    @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
+    var config: String?
+
+    @Option(help: "A reader profile from Devices/readers/ instead of the configured one.")
+    var profile: String?
+
+    @Option(help: "The serial port instead of the configured one.")
+    var port: String?
+
+    /// The profile's name and a session for it (not started).
+    func session(pollInterval: Double = 0.5, reconnectInterval: Double = 2) throws -> (String, ReaderSession) {
+        let paths = KioskPaths.resolve()
+        var name = profile
+        var chosenPort = port
+        if name == nil {
+            let resources = try KioskResources.load(paths: paths, configPath: config)
+            guard let configured = resources.config.readerProfile else {
+                throw ValidationError("no reader configured (reader.profile in \(resources.configFile.path))")
+            }
+            name = configured
+            chosenPort = chosenPort ?? resources.config.readerPort
+        }
+        let profileName = name ?? ""
+        let readerProfile = try ReaderProfiles.load(name: profileName, shareRoot: paths.shareRoot)
+        let session = ReaderSession(describe: readerProfile.describe(port: chosenPort), pollInterval: pollInterval,
+                                    reconnectInterval: reconnectInterval,
+                                    logger: Logger(label: "zizhu.reader") { _ in SwiftLogNoOpLogHandler() },
+                                    connector: readerProfile.connector(port: chosenPort))
+        return (profileName, session)
     }
 }
 

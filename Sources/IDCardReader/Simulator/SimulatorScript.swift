@@ -69,15 +69,9 @@ public enum SimulatorScript {
 
     /// Parses and checks a cards file; every problem names `file:line:column`.
     public static func load(_ text: String, file: String) throws(FileProblems) -> SimulatorEngine {
-        let raw: File
-        let root: Node
-        do {
-            root = try YAMLDocument.compose(text, file: file)
-            raw = try YAMLDocument.decode(File.self, from: root, file: file)
-        } catch {
-            throw FileProblems([error])
-        }
-        var problems = YAMLDocument.unknownKeys(in: root, file: file, allowed: keys)
+        let loaded = try YAMLDocument.load(File.self, from: text, file: file, allowedKeys: keys)
+        let raw = loaded.value, root = loaded.root
+        var problems = loaded.problems
         func at(_ index: Int, _ key: String) -> SourceLocation {
             let node = root.mapping?["cards"]?.sequence?[index]
             let field = node?.mapping?[key] ?? node
@@ -129,9 +123,7 @@ public enum SimulatorScript {
             if parts.count == 5, parts[0] <= 0xFFFF, parts[1] <= 0xFFFF {
                 samID = SAMIdentifier(a: UInt16(parts[0]), b: UInt16(parts[1]), c: parts[2], d: parts[3], e: parts[4])
             } else {
-                let node = root.mapping?["sam_id"]
-                problems.append(FileProblem(node.map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1),
-                                            "sam_id must look like 05.01-20200101-0000000001-0000000002"))
+                problems.append(FileProblem(loaded.location(of: "sam_id"), "sam_id must look like 05.01-20200101-0000000001-0000000002"))
             }
         }
         if cards.isEmpty && problems.isEmpty {

@@ -33,18 +33,10 @@ public struct ReaderProfile: Sendable, Hashable {
 
     /// Parses and checks a profile; problems name `file:line:column`.
     public static func parse(_ text: String, name: String, file: String) throws(FileProblems) -> ReaderProfile {
-        let root: Node
-        let raw: File
-        do {
-            root = try YAMLDocument.compose(text, file: file)
-            raw = try YAMLDocument.decode(File.self, from: root, file: file)
-        } catch {
-            throw FileProblems([error])
-        }
-        var problems = YAMLDocument.unknownKeys(in: root, file: file, allowed: keys)
-        func at(_ key: String) -> SourceLocation {
-            root.mapping?[key].map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
-        }
+        let loaded = try YAMLDocument.load(File.self, from: text, file: file, allowedKeys: keys)
+        let raw = loaded.value
+        var problems = loaded.problems
+        func at(_ key: String) -> SourceLocation { loaded.location(of: key) }
         var link: Link?
         switch raw.transport {
         case "serial":

@@ -42,21 +42,7 @@ public struct KioskConfig: Sendable, Hashable {
 
     /// Parses and checks a config file; every problem names `file:line:column`.
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
-        let raw: KioskConfigFile
-        let root: Node
-        do {
-            root = try YAMLDocument.compose(text, file: file)
-            raw = try YAMLDocument.decode(KioskConfigFile.self, from: root, file: file)
-        } catch {
-            throw FileProblems([error])
-        }
-        func at(_ path: String...) -> SourceLocation {
-            var node: Node? = root
-            for key in path { node = node?.mapping?[key] ?? node }
-            return node.map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
-        }
-        var config = KioskConfig()
-        var problems = YAMLDocument.unknownKeys(in: root, file: file, allowed: [
+        let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
             "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader"],
             "reader": ["profile", "port"],
             "kiosk": ["id", "name"],
@@ -64,6 +50,14 @@ public struct KioskConfig: Sendable, Hashable {
             "idle": ["timeout_seconds", "countdown_seconds"],
             "screen": ["min_width", "min_height"],
         ])
+        let raw = loaded.value, root = loaded.root
+        func at(_ path: String...) -> SourceLocation {
+            var node: Node? = root
+            for key in path { node = node?.mapping?[key] ?? node }
+            return node.map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
+        }
+        var config = KioskConfig()
+        var problems = loaded.problems
         config.kioskID = raw.kiosk.id
         config.siteName = raw.kiosk.name
         if raw.kiosk.id.trimmingWhitespace.isEmpty {

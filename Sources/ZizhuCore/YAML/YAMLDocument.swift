@@ -24,6 +24,33 @@ public enum YAMLDocument {
         }
     }
 
+    /// A decoded operator file with its node tree (for locating later, semantic problems)
+    /// and the unknown-key problems already found.
+    public struct Loaded<T> {
+        public var value: T
+        public var root: Node
+        public var file: String
+        public var problems: [FileProblem]
+
+        /// Where a top-level key's value is (or the file's start).
+        public func location(of key: String) -> SourceLocation {
+            root.mapping?[key].map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
+        }
+    }
+
+    /// Composes, decodes and checks for unknown keys in one go; a file that cannot be
+    /// decoded at all throws its problem.
+    public static func load<T: Decodable>(_ type: T.Type, from text: String, file: String,
+                                          allowedKeys: [String: Set<String>]) throws(FileProblems) -> Loaded<T> {
+        do {
+            let root = try compose(text, file: file)
+            let value = try decode(type, from: root, file: file)
+            return Loaded(value: value, root: root, file: file, problems: unknownKeys(in: root, file: file, allowed: allowedKeys))
+        } catch {
+            throw FileProblems([error])
+        }
+    }
+
     /// Parses YAML text into a node tree that remembers line and column of every node.
     public static func compose(_ text: String, file: String) throws(FileProblem) -> Node {
         do {
