@@ -87,25 +87,27 @@ public actor ReaderSession {
             fail(connection: error.description)
             return false
         case .success(let transport):
-            self.transport = transport
+            // The health check runs on the new link before anyone else may use it: the
+            // polling loop must never interleave its requests with these.
             decoder.reset()
-            info.transport = transport.description
             do {
-                let status = try await exchange(.samStatus)
+                let status = try await exchange(.samStatus, on: transport)
                 guard status.status == .success else {
                     throw ExchangeError.status(status.status)
                 }
-                let id = try await exchange(.samID)
+                let id = try await exchange(.samID, on: transport)
                 if id.status == .success, let sam = try? SAMIdentifier(payload: id.data) {
                     info.samID = sam.description
                 }
+                self.transport = transport
+                info.transport = transport.description
                 info.connected = true
                 info.lastError = nil
                 logger.info("reader connected", metadata: ["transport": "\(info.transport)", "sam": "\(info.samID ?? "?")"])
                 continuation.yield(.connected(info))
                 return true
             } catch {
-                await dropTransport()
+                await io { transport.close() }
                 fail(connection: "health check failed: \(error)")
                 return false
             }
@@ -255,12 +257,12 @@ public actor ReaderSession {
 
     /// Sends a command and waits for its reply, resending once if either side saw a
     /// checksum or length error.
-    func exchange(_ command: SAMCommand) async throws(ExchangeError) -> SAMResponse {
+    func exchange(_ command: SAMCommand, on link: (any ReaderTransport)? = nil) async throws(ExchangeError) -> SAMResponse {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                let response = try await exchangeOnce(command)
+                let response = try await exchangeOnce(command, on: link)
                 if (response.status == .badChecksumReceived || response.status == .badLengthReceived) && attempt == 1 {
                     logger.debug("reader saw a bad frame; resending", metadata: ["command": "\(command)"])
                     continue
@@ -273,8 +275,8 @@ public actor ReaderSession {
         }
     }
 
-    private func exchangeOnce(_ command: SAMCommand) async throws(ExchangeError) -> SAMResponse {
-        guard let transport else { throw .transport(.notConnected("no reader")) }
+    private func exchangeOnce(_ command: SAMCommand, on link: (any ReaderTransport)?) async throws(ExchangeError) -> SAMResponse {
+        guard let transport = link ?? self.transport else { throw .transport(.notConnected("no reader")) }
         decoder.reset()
         let request = command.frame.bytes
         let timeout = command.timeoutSeconds
