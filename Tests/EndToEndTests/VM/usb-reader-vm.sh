@@ -19,7 +19,12 @@ mkdir -p "$cache" "$work"
 modules="usb-common usbcore udc-core configfs libcomposite u_serial usb_f_serial dummy_hcd"
 
 # The kernel Debian's linux-image-amd64 points at, unpacked once.
-version=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { sub("linux-image-", "", $2); print $2; exit }')
+find_kernel() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { sub("linux-image-", "", $2); print $2; exit }'; }
+version=$(find_kernel)
+if [ -z "$version" ] && [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >/dev/null 2>&1 || true   # a fresh machine may have no package lists yet
+    version=$(find_kernel)
+fi
 [ -n "$version" ] || { echo "cannot find Debian's current kernel package (apt-get update?)" >&2; exit 2; }
 kernel=$cache/$version
 if [ ! -f "$kernel/vmlinuz" ] || [ ! -f "$kernel/dummy_hcd.ko" ]; then
