@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Generate Sources/ZizhuUI/Render/WidthTable.swift from Python's unicodedata.
+"""Generate Sources/ZizhuCore/Text/WidthTable.swift from Python's unicodedata.
 
 The kiosk owns display width instead of asking glibc's wcwidth (which depends on
 the process locale). Python 3.11's unicodedata is Unicode 14.0, the same version
 glibc 2.36 (Debian 12) and ncurses use, so characters newer than that (CJK Ext H/I)
 are "unknown" here exactly when the terminal would draw them as a blank.
 
-Usage: python3 Assets/generators/width_table.py > Sources/ZizhuUI/Render/WidthTable.swift
+Usage: python3 Assets/generators/width_table.py > Sources/ZizhuCore/Text/WidthTable.swift
 """
 import sys
 import unicodedata

@@ -1,4 +1,5 @@
 import Foundation
+import ZizhuCore
 import ZizhuUI
 
 /// Loads elder mode's big headline glyphs from the system's GNU Unifont (`unifont` package).

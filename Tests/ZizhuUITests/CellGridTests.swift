@@ -1,4 +1,5 @@
 import Testing
+import ZizhuCore
 @testable import ZizhuUI
 
 @Suite("Cell grid: East Asian width, clipping and half overwrites")

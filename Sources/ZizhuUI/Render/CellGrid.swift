@@ -1,4 +1,5 @@
 /// Terminal colours the kiosk uses (the 8 ANSI colours every terminal has, plus default).
+import ZizhuCore
 public enum Color: UInt8, Sendable, Hashable, CaseIterable {
     case `default`, black, red, green, yellow, blue, magenta, cyan, white
 }

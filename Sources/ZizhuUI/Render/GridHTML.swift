@@ -1,4 +1,5 @@
 /// A cell grid as a static HTML page: the same screen a browser-based kiosk would show,
+import ZizhuCore
 /// used by `zizhu-bench` to compare start-up and memory with headless Chromium.
 extension CellGrid {
     public func html(title: String) -> String {

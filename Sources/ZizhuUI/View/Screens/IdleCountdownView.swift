@@ -1,4 +1,5 @@
 /// "还在吗?": drawn over the current screen when the citizen has been idle; the only
+import ZizhuCore
 /// button is 继续, and any touch or key dismisses it.
 extension Canvas {
     mutating func idleCountdown(_ remaining: Int) {

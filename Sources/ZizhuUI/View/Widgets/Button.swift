@@ -1,4 +1,5 @@
 /// A button as a view describes it; `draw` puts it on the grid and returns its hit region.
+import ZizhuCore
 struct ButtonSpec {
     var id: ButtonID
     var keys: [Key]
