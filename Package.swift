@@ -25,6 +25,9 @@ let package = Package(
             pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // libcups ships no pkg-config file on Debian: the module map links it itself.
         .systemLibrary(name: "CCUPS", path: "Sources/CCUPS", providers: [.apt(["libcups2-dev"])]),
+        .systemLibrary(
+            name: "CQREncode", path: "Sources/CQREncode",
+            pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Pure core: what the kiosk decides. No I/O.
         .target(
@@ -42,7 +45,10 @@ let package = Package(
             name: "IDCardReader",
             dependencies: ["CLibUSB", "CPseudoTerminal", "ZizhuCore", .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log")]),
-        .target(name: "ReceiptPrinter", dependencies: ["CCUPS", "ZizhuCore"]),
+        .target(
+            name: "ReceiptPrinter",
+            dependencies: ["CCUPS", "CQREncode", "ZizhuCore", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "ZizhuKiosk",
             dependencies: [
@@ -68,6 +74,7 @@ let package = Package(
 
         // Tests: one target per source target, plus end-to-end tests through the real binary.
         .testTarget(name: "ZizhuCoreTests", dependencies: ["ZizhuCore"]),
+        .testTarget(name: "ReceiptPrinterTests", dependencies: ["ReceiptPrinter", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Golden__"]),
         .testTarget(
             name: "IDCardReaderTests",
             dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "CPseudoTerminal", .product(name: "Crypto", package: "swift-crypto")]),

@@ -9,6 +9,11 @@ public struct BigGlyphFont: Sendable, Hashable {
     public struct Glyph: Sendable, Hashable {
         public var width: Int
         public var rows: [UInt16]
+
+        public init(width: Int, rows: [UInt16]) {
+            self.width = width
+            self.rows = rows
+        }
     }
 
     public private(set) var glyphs: [UInt32: Glyph]
