@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "zizhu",
             dependencies: [
-                "ZizhuKiosk", "IDCardReader", "ZizhuCore",
+                "ZizhuKiosk", "IDCardReader", "ReceiptPrinter", "ZizhuCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

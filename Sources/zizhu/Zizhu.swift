@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IDCardReader
+import ZizhuCore
 import Logging
 import ReceiptPrinter
 import ZizhuKiosk
@@ -16,7 +17,7 @@ struct Zizhu: AsyncParsableCommand {
             ~/.local/state/zizhu otherwise).
             """,
         version: VersionInfo.text,
-        subcommands: [Run.self, ReaderCommand.self])
+        subcommands: [Run.self, ReaderCommand.self, PrinterCommand.self, ReceiptCommand.self])
 }
 
 /// `zizhu run`: the kiosk itself.

@@ -6,8 +6,8 @@ import Foundation
 /// The server is a Unix socket path or `host:port` (config, else `CUPS_SERVER`, else
 /// `/run/cups/cups.sock`).
 public actor CUPSClient {
-    public let server: String
-    public let queue: String
+    public nonisolated let server: String
+    public nonisolated let queue: String
     private var http: OpaquePointer?
 
     public init(server: String?, queue: String) {
@@ -82,6 +82,29 @@ public actor CUPSClient {
         }
     }
 
+    /// The probe job: ESC @ alone (initialise; prints nothing even on a printer that takes it).
+    public static let probeJob: [UInt8] = [0x1B, 0x40]
+
+    /// Refreshes what CUPS knows: resumes a queue stopped by an earlier fault and sends the
+    /// probe job, which the escposnet backend answers with a status check only (nothing
+    /// reaches the paper). A refilled or repaired printer is noticed this way, without a
+    /// technician. Returns the health afterwards.
+    public func probe(timeout: Double = 10) async -> PrinterHealth {
+        if case .success(let status) = status(), status.state == .stopped || status.reasons.contains("paused") {
+            resume()
+        }
+        let outcome = await print(Self.probeJob, title: "status probe", timeout: timeout, cancelAfter: Int(timeout) + 5)
+        if case .failed(_, let health, _) = outcome { return health }
+        return health()
+    }
+
+    /// IPP Resume-Printer (cupsenable).
+    public func resume() {
+        guard let http = connection(), let request = ippNewRequest(IPP_OP_RESUME_PRINTER) else { return }
+        ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nil, printerURI)
+        if let response = cupsDoRequest(http, request, "/admin/") { ippDelete(response) }
+    }
+
     // MARK: - Jobs
 
     /// Submits raw bytes. `cancelAfter` seconds: a receipt that could not print by then is
@@ -103,10 +126,8 @@ public actor CUPSClient {
         guard cupsStartDocument(http, queue, job, title, CUPS_FORMAT_RAW, 1) == HTTP_STATUS_CONTINUE else {
             return .failure(.submitFailed(String(cString: cupsLastErrorString())))
         }
-        let written = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                cupsWriteRequestData(http, $0, buffer.count)
-            }
+        let written = bytes.isEmpty ? HTTP_STATUS_CONTINUE : bytes.withUnsafeBytes { buffer in
+            cupsWriteRequestData(http, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
         }
         guard written == HTTP_STATUS_CONTINUE else { return .failure(.submitFailed(String(cString: cupsLastErrorString()))) }
         let finished = cupsFinishDocument(http, queue)

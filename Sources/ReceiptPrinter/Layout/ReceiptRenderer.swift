@@ -137,7 +137,9 @@ public struct ReceiptRenderer: Sendable {
     }
 
     func qrPreview(_ payload: String) -> [String] {
-        guard let bitmap = Bitmap.qr(payload, scale: 1, quietZone: 1), bitmap.width <= profile.columns else { return ["[QR \(payload)]"] }
+        guard let bitmap = Bitmap.qr(payload, scale: 1, quietZone: 1), bitmap.width <= profile.columns else {
+            return ["[QR]"] + TextWidth.wrap(payload, width: profile.columns)
+        }
         let lines = bitmap.preview()
         let padding = String(repeating: " ", count: max(0, (profile.columns - bitmap.width) / 2))
         return lines.map { padding + $0 }

@@ -23,6 +23,11 @@ public struct KioskConfig: Sendable, Hashable {
     public var readerProfile: String?
     /// The serial device of a serial reader (e.g. `/dev/zizhu-idcard`).
     public var readerPort: String?
+    /// The CUPS queue receipts go to, its printer profile (`Devices/printers/`), and the
+    /// CUPS server (a socket path or host:port; nil: `CUPS_SERVER`, else the system's).
+    public var printerQueue = "zizhu-receipt"
+    public var printerProfile = "80mm"
+    public var printerServer: String?
 
     public init(kioskID: String = "zizhu-demo-001",
                 siteName: LocalizedText = LocalizedText(zh: "政务服务 24小时自助区", en: "24-hour government self-service"),
@@ -43,8 +48,9 @@ public struct KioskConfig: Sendable, Hashable {
     /// Parses and checks a config file; every problem names `file:line:column`.
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
-            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader"],
+            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer"],
             "reader": ["profile", "port"],
+            "printer": ["queue", "profile", "server"],
             "kiosk": ["id", "name"],
             "kiosk.name": ["zh", "en"],
             "idle": ["timeout_seconds", "countdown_seconds"],
@@ -90,6 +96,11 @@ public struct KioskConfig: Sendable, Hashable {
         }
         if let catalogue = raw.catalogue { config.cataloguePath = catalogue }
         if let unifont = raw.unifont { config.unifontPath = unifont }
+        if let printer = raw.printer {
+            if let queue = printer.queue { config.printerQueue = queue }
+            if let profile = printer.profile { config.printerProfile = profile }
+            config.printerServer = printer.server
+        }
         if let reader = raw.reader {
             config.readerProfile = reader.profile
             config.readerPort = reader.port
@@ -130,6 +141,13 @@ struct KioskConfigFile: Decodable {
     var catalogue: String?
     var unifont: String?
     var reader: Reader?
+    var printer: Printer?
+
+    struct Printer: Decodable {
+        var queue: String?
+        var profile: String?
+        var server: String?
+    }
 
     struct Reader: Decodable {
         var profile: String?
