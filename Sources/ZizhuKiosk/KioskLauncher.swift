@@ -73,6 +73,9 @@ public enum KioskLauncher {
         let runtime = KioskRuntime(state: AppState(catalogue: .empty, settings: settings), context: context,
                                    terminal: terminal, logger: logger, unifontPath: config.unifontPath, launched: launched,
                                    reader: reader,
+                                   printer: demo
+                                       ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
+                                       : .cups(server: config.printerServer, queue: config.printerQueue),
                                    loadCatalogue: { Result { () throws(StartupError) -> Catalogue in try resources.catalogue() } })
         let status = runtime.run()
         terminal.close()

@@ -46,10 +46,12 @@ public final class KioskRuntime {
     private let inbox = EventInbox()
     private let reader: ReaderSession?
     private var readerCommands: AsyncStream<Bool>.Continuation?
+    private let printer: ReceiptPrinterLink?
 
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
-                launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil,
+                launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
                 loadCatalogue: @escaping () -> Result<Catalogue, StartupError>) {
+        self.printer = printer
         self.launched = launched
         self.loadCatalogue = loadCatalogue
         self.reader = reader
@@ -130,6 +132,7 @@ public final class KioskRuntime {
     public func shutdown() async {
         readerCommands?.finish()
         await reader?.shutdown()
+        await printer?.shutdown()
     }
 
     /// Milliseconds until the next tick, or -1 to block until input.
@@ -184,6 +187,13 @@ public final class KioskRuntime {
                 readerCommands?.yield(true)
             case .stopCardReading:
                 readerCommands?.yield(false)
+            case .checkPrinter:
+                guard let printer else {
+                    inbox.post(.printerChecked(.queueMissing("no printer configured")))
+                    continue
+                }
+                let inbox = self.inbox
+                Task.detached { inbox.post(.printerChecked(await printer.check())) }
             }
         }
         return false

@@ -136,7 +136,49 @@ struct ReceiptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipt",
         abstract: "Render receipts: the exact ESC/POS bytes, and a text preview.",
-        subcommands: [Render.self])
+        subcommands: [Render.self, Print.self])
+
+    /// The sample document, laid out for a profile.
+    static func sample(_ document: String, profile: PrinterProfile, language: Language, paths: KioskPaths) throws -> ReceiptRenderer.Output {
+        let templates = try ReceiptResources.templates(assets: paths.assets)
+        let values: ReceiptTemplate.Values
+        switch document {
+        case "acceptance": values = ReceiptResources.Samples.acceptance.values(language)
+        case "queue-ticket": values = ReceiptResources.Samples.queueTicket.values(language)
+        case "proof": values = ReceiptResources.Samples.proof.values(language)
+        case "test-page": values = ReceiptResources.Samples.testPage(profile).values(language)
+        default: throw ValidationError("unknown document \(document) (acceptance, queue-ticket, proof, test-page)")
+        }
+        guard let template = templates[document] else { throw ValidationError("no template \(document)") }
+        let receipt = template.fill(values, language: language)
+        let config = try? KioskResources.load(paths: paths, configPath: nil).config
+        let renderer = ReceiptRenderer(profile: profile)
+        let glyphs = GlyphLoader.load(path: config?.unifontPath ?? "/usr/share/unifont/unifont.hex", scalars: renderer.fallbackScalars(receipt)).font
+        return ReceiptRenderer(profile: profile, fallbackGlyphs: glyphs).render(receipt)
+    }
+
+    struct Print: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a sample document through CUPS and wait for it (exit 0 when it printed).")
+
+        @Flag(help: "Use the sample data (fake citizen).") var sample = false
+        @Option(help: "acceptance, queue-ticket, proof or test-page.") var document = "acceptance"
+        @OptionGroup var options: PrinterCommand.Options
+
+        func run() async throws {
+            guard sample else { throw ValidationError("only --sample is available") }
+            let (client, config, paths) = try options.client()
+            let profile = try ReceiptResources.profile(name: config.printerProfile, shareRoot: paths.shareRoot)
+            let output = try ReceiptCommand.sample(document, profile: profile, language: .zhHans, paths: paths)
+            let outcome = await client.print(output.bytes, title: "sample \(document)")
+            switch outcome {
+            case .printed(let job): print("printed: job \(job), \(output.bytes.count) bytes")
+            case .cancelled(let job, _): print("cancelled: job \(job) did not print in time")
+            case .failed(_, let health, _): print("not printed: \(health.code)\n\(health.zh)")
+            }
+            if !outcome.printed { throw ExitCode(1) }
+        }
+    }
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -155,21 +197,7 @@ struct ReceiptCommand: ParsableCommand {
             guard let language = Language(rawValue: self.language) else { throw ValidationError("--language is zh-Hans or en") }
             let paths = KioskPaths.resolve()
             let profile = try ReceiptResources.profile(name: "\(width)mm", shareRoot: paths.shareRoot)
-            let templates = try ReceiptResources.templates(assets: paths.assets)
-            let values: ReceiptTemplate.Values
-            switch document {
-            case "acceptance": values = ReceiptResources.Samples.acceptance.values(language)
-            case "queue-ticket": values = ReceiptResources.Samples.queueTicket.values(language)
-            case "proof": values = ReceiptResources.Samples.proof.values(language)
-            case "test-page": values = ReceiptResources.Samples.testPage(profile).values(language)
-            default: throw ValidationError("unknown document \(document) (acceptance, queue-ticket, proof, test-page)")
-            }
-            guard let template = templates[document] else { throw ValidationError("no template \(document)") }
-            let receipt = template.fill(values, language: language)
-            let config = try? KioskResources.load(paths: paths, configPath: nil).config
-            let renderer = ReceiptRenderer(profile: profile)
-            let glyphs = GlyphLoader.load(path: config?.unifontPath ?? "/usr/share/unifont/unifont.hex", scalars: renderer.fallbackScalars(receipt)).font
-            let output = ReceiptRenderer(profile: profile, fallbackGlyphs: glyphs).render(receipt)
+            let output = try ReceiptCommand.sample(document, profile: profile, language: language, paths: paths)
             let text = output.preview(columns: profile.columns) + (output.rasterLines.isEmpty ? "" : "\n(printed as images: \(output.rasterLines.joined(separator: "; ")))")
             if let out {
                 try Data(output.bytes).write(to: URL(fileURLWithPath: out))

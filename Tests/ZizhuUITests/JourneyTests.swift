@@ -48,7 +48,7 @@ struct JourneyTests {
             $0.history.append(.services(.theme(.personal), page: 0))
             $0.screen = .serviceDetail(id: "social-insurance-certificate", page: 0)
         }
-        journey.send(.activated(.apply("social-insurance-certificate")), effects: [.startCardReading, .log("screen identify")]) {
+        journey.send(.activated(.apply("social-insurance-certificate")), effects: [.startCardReading, .checkPrinter, .log("screen identify")]) {
             $0.history.append(.serviceDetail(id: "social-insurance-certificate", page: 0))
             $0.screen = .identify(serviceID: "social-insurance-certificate")
             $0.identifyPhase = .failed(.readerNotConnected)   // no reader has reported in this test
@@ -308,7 +308,7 @@ struct IdentifyJourneyTests {
         journey.send(.reader(.connected(ReaderInfo(transport: "test", connected: true))))
         journey.send(.activated(.feature(.services)))
         journey.send(.activated(.service(service)))
-        journey.send(.activated(.apply(service)), effects: [.startCardReading, .log("screen identify")])
+        journey.send(.activated(.apply(service)), effects: [.startCardReading, .checkPrinter, .log("screen identify")])
         return journey
     }
 
@@ -394,6 +394,18 @@ struct IdentifyJourneyTests {
         #expect(journey.state.identifyPhase == .waitingForCard)
         let permitted = Self.atIdentify("temporary-id-card")
         #expect(render(permitted.state, Fixtures.context()).hits.contains { $0.button == .manualEntry })
+    }
+
+    @Test func thePrinterIsCheckedBeforeTheCitizenStartsAndTheyAreTold() {
+        var journey = Self.atIdentify()
+        journey.send(.printerChecked(.paperOut), effects: [.log("printer paper-out")]) { $0.printerHealth = .paperOut }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("打印机缺纸，暂不能打印回执"))
+        journey.send(.printerChecked(.paperOut), effects: [])   // no news, no log line
+        journey.send(.printerChecked(.ready), effects: [.log("printer ready")]) { $0.printerHealth = .ready }
+        #expect(!render(journey.state, Fixtures.context()).grid.plainText().contains("打印机"))
+        // Kept for the next citizen (it is the kiosk's, not the citizen's).
+        #expect(journey.state.wiped().printerHealth == .ready)
     }
 
     @Test func readerEventsOutsideTheIdentifyScreenChangeNothingButTheStatus() {

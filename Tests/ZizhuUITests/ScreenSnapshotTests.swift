@@ -36,6 +36,8 @@ enum ScreenCatalogue {
                                       $0.identifyPhase = .failed(.unreadableCard(detail: "40")) }),
             ("identify-no-reader", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
                                      $0.identifyPhase = .failed(.readerNotConnected) }),
+            ("identify-printer-out", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
+                                       $0.identifyPhase = .waitingForCard; $0.printerHealth = .paperOut }),
             ("identify-manual", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]
                                   $0.identifyPhase = .manualEntry(typed: "1101051949", problem: nil) }),
             ("identify-manual-error", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]

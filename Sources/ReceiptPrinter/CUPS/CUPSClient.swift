@@ -1,5 +1,6 @@
 import CCUPS
 import Foundation
+import ZizhuCore
 
 /// Talks to CUPS over one explicit connection (`httpConnect2`), never the per-thread
 /// default: `cupsSetServer` is per thread in libcups 2.x, and actor methods hop threads.

@@ -66,6 +66,8 @@ public struct AppState: Sendable, Hashable {
     public var cardTaken = false
     /// Whether the ID card reader answered its last health check (kept across sessions).
     public var readerConnected = false
+    /// The receipt printer's last known health (kept across sessions; nil until checked).
+    public var printerHealth: PrinterHealth?
     public var catalogue: Catalogue
     /// Why the catalogue could not be loaded (for technicians; citizens see 暂不可用).
     public var catalogueProblem: String?
@@ -97,6 +99,7 @@ public struct AppState: Sendable, Hashable {
         var fresh = AppState(catalogue: catalogue, settings: settings, width: width, height: height)
         fresh.catalogueProblem = catalogueProblem
         fresh.readerConnected = readerConnected
+        fresh.printerHealth = printerHealth
         return fresh
     }
 }

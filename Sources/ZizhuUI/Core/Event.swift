@@ -26,6 +26,8 @@ public enum Event: Sendable, Hashable {
     case catalogueFailed(String)
     /// The ID card reader reported something.
     case reader(ReaderEvent)
+    /// The receipt printer's health, as checked before a transaction.
+    case printerChecked(PrinterHealth)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -44,4 +46,7 @@ public enum Effect: Sendable, Hashable {
     case startCardReading
     /// No screen wants a card any more: stop polling.
     case stopCardReading
+    /// A transaction that ends with a receipt is starting: check (and if need be probe)
+    /// the printer so the citizen is told before they begin.
+    case checkPrinter
 }

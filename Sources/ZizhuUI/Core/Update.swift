@@ -23,6 +23,10 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         return [.log("catalogue not loaded: \(problem)")]
     case .reader(let event):
         return readerEvent(&state, event)
+    case .printerChecked(let health):
+        let changed = state.printerHealth != health
+        state.printerHealth = health
+        return changed ? [.log("printer \(health.code)")] : []
     default:
         break
     }
@@ -59,7 +63,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
             if case .identify = before, !isIdentify(state.screen) { effects.append(.stopCardReading) }
         }
         return effects
-    case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader:
+    case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked:
         return []
     }
 }
@@ -182,7 +186,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.push(.identify(serviceID: id))
         state.identifyPhase = state.readerConnected ? .waitingForCard : .failed(.readerNotConnected)
         state.cardTaken = false
-        return [.startCardReading]
+        return [.startCardReading, .checkPrinter]
     case .continueSession:
         break
     case .retryCard:

@@ -8,8 +8,17 @@ extension Canvas {
         let service = state.catalogue.service(id: serviceID)
         heading(t(.identifyHeadline), big: .identifyBig,
                 subtitle: service.map { t(.identifyFor, ["service": t($0.name)]) })
-        let area = contentArea()
+        var area = contentArea()
         let manualAllowed = service?.identity == .idCardOrManual
+        // The citizen learns before starting that no receipt can be printed, and what to do.
+        if let printer = state.printerHealth, !printer.canPrint {
+            let lines = TextWidth.wrap(state.language == .zhHans ? printer.zh : printer.en, width: area.width - 2)
+            for (index, line) in lines.prefix(3).enumerated() {
+                grid.put((index == 0 ? "! " : "  ") + line, x: area.x, y: area.y + index, style: theme.warning, clip: area)
+            }
+            let used = min(3, lines.count) + 1
+            area = Rect(x: area.x, y: area.y + used, width: area.width, height: area.height - used)
+        }
         switch state.identifyPhase {
         case .manualEntry(let typed, let problem):
             manualEntry(typed: typed, problem: problem, in: area)

@@ -1,0 +1,80 @@
+import Foundation
+import ReceiptPrinter
+import ZizhuCore
+
+/// The kiosk's way to its receipt printer: a CUPS queue (production), or — for demo
+/// kiosks — a private cupsd with the escposnet backend and an emulated printer, started
+/// on first use so the first frame never waits for it.
+public actor ReceiptPrinterLink {
+    private let makeClient: @Sendable () async throws -> CUPSClient
+    private let teardown: @Sendable () -> Void
+    private var client: CUPSClient?
+    private var setupProblem: String?
+
+    public init(make: @escaping @Sendable () async throws -> CUPSClient, teardown: @escaping @Sendable () -> Void = {}) {
+        makeClient = make
+        self.teardown = teardown
+    }
+
+    /// A production link: the configured queue on the configured (or default) CUPS.
+    public static func cups(server: String?, queue: String) -> ReceiptPrinterLink {
+        let client = CUPSClient(server: server, queue: queue)
+        return ReceiptPrinterLink(make: { client })
+    }
+
+    /// A demo link: private cupsd + emulated printer under `$ZIZHU_HOME/run/`. Write a
+    /// state (ok, paper-low, paper-out, runs-out, jam, cover-open) into
+    /// `run/printer-state` to rehearse printer faults; jobs land in `run/printer-out/`.
+    public static func demo(home: URL, backend: String) -> ReceiptPrinterLink {
+        let run = home.appendingPathComponent("run")
+        let box = DemoParts()
+        return ReceiptPrinterLink(make: {
+            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            let stateFile = run.appendingPathComponent("printer-state")
+            if !FileManager.default.fileExists(atPath: stateFile.path) { try "ok\n".write(to: stateFile, atomically: true, encoding: .utf8) }
+            let printer = PrinterSimulator(outputFolder: run.appendingPathComponent("printer-out"), stateFile: stateFile)
+            let port = try printer.start()
+            let cups = try PrivateCUPS(backends: ["escposnet": backend])
+            box.set(printer: printer, cups: cups)
+            try await cups.start()
+            try cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port)/")
+            return CUPSClient(server: cups.socketPath, queue: "zizhu-receipt")
+        }, teardown: { box.stop() })
+    }
+
+    final class DemoParts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var printer: PrinterSimulator?
+        private var cups: PrivateCUPS?
+        func set(printer: PrinterSimulator, cups: PrivateCUPS) { lock.withLock { self.printer = printer; self.cups = cups } }
+        func stop() { lock.withLock { cups?.stop(); printer?.stop() } }
+    }
+
+    private func connected() async -> CUPSClient? {
+        if let client { return client }
+        do {
+            client = try await makeClient()
+            setupProblem = nil
+        } catch {
+            setupProblem = "\(error)"
+        }
+        return client
+    }
+
+    /// The check before a transaction: a probe job, which asks the printer itself (CUPS
+    /// only learns about paper when its backend runs), resumes a queue an earlier fault
+    /// stopped, and so also notices a refilled printer without a technician.
+    public func check() async -> PrinterHealth {
+        guard let client = await connected() else { return .serviceDown(setupProblem ?? "no printer") }
+        return await client.probe()
+    }
+
+    public func print(_ bytes: [UInt8], title: String) async -> PrintOutcome {
+        guard let client = await connected() else {
+            return .failed(job: nil, health: .serviceDown(setupProblem ?? "no printer"), reasons: [])
+        }
+        return await client.print(bytes, title: title)
+    }
+
+    public func shutdown() { teardown() }
+}

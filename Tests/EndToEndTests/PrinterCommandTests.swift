@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import ZizhuKiosk
+
+/// `zizhu receipt print|render` and `zizhu printer status` through the real binary, a
+/// private cupsd and the emulated printer process (`zizhu printer sim`).
+@Suite("zizhu printer and receipt commands against a real cupsd", .serialized)
+struct PrinterCommandTests {
+    final class Rig {
+        let folder = Built.temporaryDirectory("printer-cli")
+        let cups: PrivateCUPS
+        let printer: pid_t
+        let jobs: URL
+        let stateFile: URL
+
+        init() async throws {
+            jobs = folder.appendingPathComponent("jobs")
+            stateFile = folder.appendingPathComponent("state")
+            try "ok".write(to: stateFile, atomically: true, encoding: .utf8)
+            let out = folder.appendingPathComponent("sim.out")
+            printer = try ChildProcess.spawn([Built.zizhu, "printer", "sim", "--out", jobs.path, "--state-file", stateFile.path],
+                                             environment: ["PATH": "/usr/bin:/bin"],
+                                             stdio: .files(stdout: out.path, stderr: folder.appendingPathComponent("sim.err").path))
+            var port: String?
+            for _ in 0..<500 where port == nil {
+                port = (try? String(contentsOf: out, encoding: .utf8))?.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines)
+                if port?.isEmpty == true { port = nil }
+                usleep(10_000)
+            }
+            cups = try PrivateCUPS(backends: ["escposnet": Built.repository.appendingPathComponent("Devices/cups/escposnet").path])
+            try await cups.start()
+            try cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port ?? "0")/")
+        }
+
+        func zizhu(_ arguments: [String]) throws -> Run {
+            try Run.program(Built.zizhu, arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "CUPS_SERVER": cups.socketPath,
+                                                                   "ZIZHU_HOME": folder.appendingPathComponent("home").path])
+        }
+
+        func stop() {
+            cups.stop()
+            ChildProcess.stop(printer)
+        }
+    }
+
+    @Test func theSampleReceiptGoesThroughCUPSByteExact() async throws {
+        let rig = try await Rig()
+        defer { rig.stop() }
+        let status = try rig.zizhu(["printer", "status", "--json"])
+        #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
+        let printed = try rig.zizhu(["receipt", "print", "--sample"])
+        #expect(printed.status == 0 && printed.stdout.hasPrefix("printed: job"), "\(printed.stdout)\(printed.stderr)")
+        let expected = rig.folder.appendingPathComponent("expected.bin")
+        let rendered = try rig.zizhu(["receipt", "render", "--sample", "--width", "80", "--out", expected.path])
+        #expect(rendered.status == 0)
+        let sent = FileManager.default.contents(atPath: rig.jobs.appendingPathComponent("job-0001.bin").path)
+        #expect(sent != nil && sent == FileManager.default.contents(atPath: expected.path))
+    }
+
+    @Test func paperOutIsReportedInWordsForTheCitizen() async throws {
+        let rig = try await Rig()
+        defer { rig.stop() }
+        try "paper-out".write(to: rig.stateFile, atomically: true, encoding: .utf8)
+        let printed = try rig.zizhu(["receipt", "print", "--sample"])
+        #expect(printed.status == 1)
+        #expect(printed.stdout.contains("paper-out") && printed.stdout.contains("打印机缺纸，暂不能打印回执"), "\(printed.stdout)")
+        let status = try rig.zizhu(["printer", "status"])
+        #expect(status.status == 1 && status.stdout.contains("media-empty-error"))
+        #expect(!FileManager.default.fileExists(atPath: rig.jobs.appendingPathComponent("job-0001.bin").path))
+    }
+
+    @Test func renderPrintsAPreviewThatFitsThePaper() throws {
+        let run = try Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", "58", "--out", "/dev/null", "--preview"],
+                                  environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first.map(String.init) == "+" + String(repeating: "-", count: 32) + "+")
+        #expect(run.stdout.contains("受理编号：ZZ20261122-0193-4F2A"))
+        let bad = try Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", "70"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(bad.status != 0 && bad.stderr.contains("58 or 80"))
+    }
+}
