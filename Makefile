@@ -50,9 +50,11 @@ build:
 build-release:
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-release
 
-## Installs the Debian packages that are not installed yet (apt-get, as root or with sudo).
+## Installs the Debian packages that are not installed yet (apt-get, as root or with sudo),
+## and the escposnet CUPS backend (network ESC/POS printers with paper status).
 deps:
 	@.ci/install-packages $(APT_PACKAGES)
+	@.ci/install-backend Devices/cups/escposnet
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required: install the toolchain from https://swift.org/install/linux/ and put it on PATH" >&2; exit 1; }
 
 bench-deps:

@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "zizhu-bench",
             dependencies: [
-                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal", "IDCardReader", "ZizhuCore",
+                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -29,7 +29,10 @@ struct ZizhuBench: AsyncParsableCommand {
     @Option(help: "Inputs for the decoder fuzz run.")
     var fuzzInputs = 1_000_000
 
-    @Option(help: "Only these sections (comma-separated: frame, startup, reader).")
+    @Option(help: "Print jobs through the private cupsd.")
+    var printJobs = 50
+
+    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer).")
     var only: String?
 
     @Option(help: "Also write the figures as JSON to this file.")
@@ -56,7 +59,7 @@ struct ZizhuBench: AsyncParsableCommand {
         let chromium = skipChromium ? nil : ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
-        let sections = Set((only ?? "frame,startup,reader").split(separator: ",").map(String.init))
+        let sections = Set((only ?? "frame,startup,reader,printer").split(separator: ",").map(String.init))
         var report = Report()
         if sections.contains("frame") {
             var frameBench = FrameBench(frames: frames, report: report)
@@ -73,6 +76,11 @@ struct ZizhuBench: AsyncParsableCommand {
             var reader = ReaderBench(zizhu: zizhu, scratch: scratch, cycles: readerCycles, fuzzInputs: fuzzInputs, report: report)
             try reader.run()
             report = reader.report
+        }
+        if sections.contains("printer") {
+            var printer = PrinterBench(zizhu: zizhu, jobs: printJobs, report: report)
+            try await printer.run()
+            report = printer.report
         }
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))
