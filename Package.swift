@@ -26,6 +26,8 @@ let package = Package(
         // libcups ships no pkg-config file on Debian: the module map links it itself.
         .systemLibrary(name: "CCUPS", path: "Sources/CCUPS", providers: [.apt(["libcups2-dev"])]),
         .systemLibrary(
+            name: "CSPNG", path: "Sources/CSPNG", pkgConfig: "spng", providers: [.apt(["libspng-dev"])]),
+        .systemLibrary(
             name: "CQREncode", path: "Sources/CQREncode",
             pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
@@ -47,7 +49,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "ReceiptPrinter",
-            dependencies: ["CCUPS", "CQREncode", "ZizhuCore", .product(name: "Yams", package: "Yams"),
+            dependencies: ["CCUPS", "CQREncode", "CSPNG", "ZizhuCore", .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "ZizhuKiosk",

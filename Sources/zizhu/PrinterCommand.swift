@@ -138,8 +138,8 @@ struct ReceiptCommand: ParsableCommand {
         abstract: "Render receipts: the exact ESC/POS bytes, and a text preview.",
         subcommands: [Render.self, Print.self])
 
-    /// The sample document, laid out for a profile.
-    static func sample(_ document: String, profile: PrinterProfile, language: Language, paths: KioskPaths) throws -> ReceiptRenderer.Output {
+    /// The sample document as a receipt (before layout).
+    static func sampleReceipt(_ document: String, profile: PrinterProfile, language: Language, paths: KioskPaths) throws -> Receipt {
         let templates = try ReceiptResources.templates(assets: paths.assets)
         let values: ReceiptTemplate.Values
         switch document {
@@ -150,7 +150,12 @@ struct ReceiptCommand: ParsableCommand {
         default: throw ValidationError("unknown document \(document) (acceptance, queue-ticket, proof, test-page)")
         }
         guard let template = templates[document] else { throw ValidationError("no template \(document)") }
-        let receipt = template.fill(values, language: language)
+        return template.fill(values, language: language)
+    }
+
+    /// The sample document, laid out for a profile.
+    static func sample(_ document: String, profile: PrinterProfile, language: Language, paths: KioskPaths) throws -> ReceiptRenderer.Output {
+        let receipt = try sampleReceipt(document, profile: profile, language: language, paths: paths)
         let config = try? KioskResources.load(paths: paths, configPath: nil).config
         let renderer = ReceiptRenderer(profile: profile)
         let glyphs = GlyphLoader.load(path: config?.unifontPath ?? "/usr/share/unifont/unifont.hex", scalars: renderer.fallbackScalars(receipt)).font
@@ -190,6 +195,7 @@ struct ReceiptCommand: ParsableCommand {
         @Option(help: "zh-Hans or en.") var language = "zh-Hans"
         @Option(help: "Write the bytes here instead of standard output.") var out: String?
         @Flag(help: "Print a text preview of the layout (to standard error, or standard output with --out).") var preview = false
+        @Option(help: "Also draw the receipt as a PNG picture here (Unifont glyphs, the real QR code).") var png: String?
 
         func run() throws {
             guard sample else { throw ValidationError("only --sample is available: real documents come from the kiosk's journeys") }
@@ -198,6 +204,16 @@ struct ReceiptCommand: ParsableCommand {
             let paths = KioskPaths.resolve()
             let profile = try ReceiptResources.profile(name: "\(width)mm", shareRoot: paths.shareRoot)
             let output = try ReceiptCommand.sample(document, profile: profile, language: language, paths: paths)
+            if let png {
+                let receipt = try ReceiptCommand.sampleReceipt(document, profile: profile, language: language, paths: paths)
+                let renderer = ReceiptRenderer(profile: profile)
+                let unifont = (try? KioskResources.load(paths: paths, configPath: nil).config.unifontPath) ?? "/usr/share/unifont/unifont.hex"
+                guard let font = GlyphLoader.load(path: unifont, scalars: renderer.imageScalars(receipt)).font,
+                      let bytes = renderer.image(receipt, font: font).png() else {
+                    throw ValidationError("cannot draw the PNG (is GNU Unifont installed? apt-get install unifont)")
+                }
+                try Data(bytes).write(to: URL(fileURLWithPath: png))
+            }
             let text = output.preview(columns: profile.columns) + (output.rasterLines.isEmpty ? "" : "\n(printed as images: \(output.rasterLines.joined(separator: "; ")))")
             if let out {
                 try Data(output.bytes).write(to: URL(fileURLWithPath: out))

@@ -80,3 +80,23 @@ struct PrinterCommandTests {
         #expect(bad.status != 0 && bad.stderr.contains("58 or 80"))
     }
 }
+
+/// The picture a person looks at: drawn from the same layout, and its QR code scans.
+@Suite("Receipt pictures")
+struct ReceiptPictureTests {
+    @Test(arguments: ["80", "58"])
+    func thePNGShowsTheReceiptAndItsQRCodeScans(_ width: String) throws {
+        let folder = Built.temporaryDirectory("receipt-png")
+        let png = folder.appendingPathComponent("receipt-\(width).png")
+        let run = try Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", width, "--out", "/dev/null", "--png", png.path],
+                                  environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let data = try #require(FileManager.default.contents(atPath: png.path))
+        #expect(data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        // IHDR width: the printer's dots.
+        let pngWidth = data[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        #expect(pngWidth == (width == "80" ? 576 : 384))
+        let scan = try Run.program("/usr/bin/zbarimg", ["--raw", "-q", png.path], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(scan.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "https://zwfw.example.gov.cn/p/ZZ20261122-0193-4F2A")
+    }
+}

@@ -1,0 +1,5 @@
+#ifndef ZIZHU_CSPNG_SHIM_H
+#define ZIZHU_CSPNG_SHIM_H
+/* libspng: PNG encoding for receipt previews (no setjmp-based error handling, unlike libpng). */
+#include <spng.h>
+#endif
