@@ -61,8 +61,17 @@ public enum KioskLauncher {
         let settings = SessionSettings(
             idleTimeoutSeconds: config.idleTimeoutSeconds, countdownSeconds: config.countdownSeconds,
             defaultLanguage: config.defaultLanguage, minimumWidth: config.minimumWidth,
-            minimumHeight: config.minimumHeight, allowsQuit: demo)
+            minimumHeight: config.minimumHeight, allowsQuit: demo, diagnosticsWithoutPIN: demo)
         let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
+        // Receipt templates and the printer profile; without them the kiosk still serves
+        // (no receipts), and says why in its log.
+        var receipts: SampleReceipts?
+        do {
+            receipts = try SampleReceipts(paths: paths, profileName: config.printerProfile, unifontPath: config.unifontPath,
+                                          kioskID: config.kioskID)
+        } catch {
+            logger.error("receipts unavailable: \(error)")
+        }
         let terminal: NcursesTerminal
         do {
             terminal = try NcursesTerminal(term: environment["TERM"] ?? "", citizenMode: true)
@@ -76,6 +85,7 @@ public enum KioskLauncher {
                                    printer: demo
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
                                        : .cups(server: config.printerServer, queue: config.printerQueue),
+                                   receipts: receipts,
                                    loadCatalogue: { Result { () throws(StartupError) -> Catalogue in try resources.catalogue() } })
         let status = runtime.run()
         terminal.close()

@@ -47,11 +47,13 @@ public final class KioskRuntime {
     private let reader: ReaderSession?
     private var readerCommands: AsyncStream<Bool>.Continuation?
     private let printer: ReceiptPrinterLink?
+    private let receipts: SampleReceipts?
 
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
-                loadCatalogue: @escaping () -> Result<Catalogue, StartupError>) {
+                receipts: SampleReceipts? = nil, loadCatalogue: @escaping () -> Result<Catalogue, StartupError>) {
         self.printer = printer
+        self.receipts = receipts
         self.launched = launched
         self.loadCatalogue = loadCatalogue
         self.reader = reader
@@ -194,6 +196,27 @@ public final class KioskRuntime {
                 }
                 let inbox = self.inbox
                 Task.detached { inbox.post(.printerChecked(await printer.check())) }
+            case .previewReceipt(let sample, let language):
+                guard let receipts else { continue }
+                let inbox = self.inbox
+                Task.detached { inbox.post(.receiptPreviewed(receipts.preview(sample, language: language))) }
+            case .printTestPage:
+                guard let printer, let receipts else {
+                    inbox.post(.testPageFinished(.notPrinted(.queueMissing("no printer configured"), reasons: [])))
+                    continue
+                }
+                let inbox = self.inbox
+                Task.detached {
+                    let output = receipts.testPage()
+                    switch await printer.print(output.bytes, title: "test page") {
+                    case .printed(let job):
+                        inbox.post(.testPageFinished(.printed(job: Int(job))))
+                    case .cancelled(_, let reasons):
+                        inbox.post(.testPageFinished(.notPrinted(.stopped("cancelled: not printed in time"), reasons: reasons)))
+                    case .failed(_, let health, let reasons):
+                        inbox.post(.testPageFinished(.notPrinted(health, reasons: reasons)))
+                    }
+                }
             }
         }
         return false

@@ -4,7 +4,7 @@ import ZizhuCore
 
 /// Receipt templates (`Assets/receipts/`) and printer profiles (`Devices/printers/`).
 public enum ReceiptResources {
-    public static let templateNames = ["acceptance", "queue-ticket", "proof", "test-page"]
+    public static let templateNames = ReceiptSample.allCases.map(\.rawValue)
 
     public static func templates(assets: URL) throws(StartupError) -> [String: ReceiptTemplate] {
         var templates: [String: ReceiptTemplate] = [:]

@@ -76,14 +76,8 @@ struct PrinterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (client, config, paths) = try options.client()
-            let profile = try ReceiptResources.profile(name: config.printerProfile, shareRoot: paths.shareRoot)
-            let templates = try ReceiptResources.templates(assets: paths.assets)
-            guard let template = templates["test-page"] else { throw ValidationError("no test-page template") }
-            let page = ReceiptDocuments.TestPage(kioskID: config.kioskID, profile: profile, time: Date().formatted(.iso8601))
-            let receipt = template.fill(page.values(.zhHans), language: .zhHans)
-            let renderer = ReceiptRenderer(profile: profile)
-            let glyphs = GlyphLoader.load(path: config.unifontPath, scalars: renderer.fallbackScalars(receipt)).font
-            let output = ReceiptRenderer(profile: profile, fallbackGlyphs: glyphs).render(receipt)
+            let output = try SampleReceipts(paths: paths, profileName: config.printerProfile, unifontPath: config.unifontPath,
+                                            kioskID: config.kioskID).testPage()
             let outcome = await client.print(output.bytes, title: "test page", timeout: 30)
             switch outcome {
             case .printed(let job): print("printed: job \(job), \(output.bytes.count) bytes")
@@ -138,28 +132,19 @@ struct ReceiptCommand: ParsableCommand {
         abstract: "Render receipts: the exact ESC/POS bytes, and a text preview.",
         subcommands: [Render.self, Print.self])
 
-    /// The sample document as a receipt (before layout).
-    static func sampleReceipt(_ document: String, profile: PrinterProfile, language: Language, paths: KioskPaths) throws -> Receipt {
-        let templates = try ReceiptResources.templates(assets: paths.assets)
-        let values: ReceiptTemplate.Values
-        switch document {
-        case "acceptance": values = ReceiptResources.Samples.acceptance.values(language)
-        case "queue-ticket": values = ReceiptResources.Samples.queueTicket.values(language)
-        case "proof": values = ReceiptResources.Samples.proof.values(language)
-        case "test-page": values = ReceiptResources.Samples.testPage(profile).values(language)
-        default: throw ValidationError("unknown document \(document) (acceptance, queue-ticket, proof, test-page)")
+    /// Which sample document `--document` names.
+    static func sample(_ name: String) throws -> ReceiptSample {
+        guard let sample = ReceiptSample(rawValue: name) else {
+            throw ValidationError("unknown document \(name) (\(ReceiptSample.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard let template = templates[document] else { throw ValidationError("no template \(document)") }
-        return template.fill(values, language: language)
+        return sample
     }
 
-    /// The sample document, laid out for a profile.
-    static func sample(_ document: String, profile: PrinterProfile, language: Language, paths: KioskPaths) throws -> ReceiptRenderer.Output {
-        let receipt = try sampleReceipt(document, profile: profile, language: language, paths: paths)
-        let config = try? KioskResources.load(paths: paths, configPath: nil).config
-        let renderer = ReceiptRenderer(profile: profile)
-        let glyphs = GlyphLoader.load(path: config?.unifontPath ?? "/usr/share/unifont/unifont.hex", scalars: renderer.fallbackScalars(receipt)).font
-        return ReceiptRenderer(profile: profile, fallbackGlyphs: glyphs).render(receipt)
+    /// The templates, a printer profile and the glyph font, as the kiosk loads them.
+    static func samples(paths: KioskPaths, profile: String? = nil) throws -> SampleReceipts {
+        let config = try KioskResources.load(paths: paths, configPath: nil).config
+        return try SampleReceipts(paths: paths, profileName: profile ?? config.printerProfile,
+                                  unifontPath: config.unifontPath, kioskID: config.kioskID)
     }
 
     struct Print: AsyncParsableCommand {
@@ -173,8 +158,9 @@ struct ReceiptCommand: ParsableCommand {
         func run() async throws {
             guard sample else { throw ValidationError("only --sample is available") }
             let (client, config, paths) = try options.client()
-            let profile = try ReceiptResources.profile(name: config.printerProfile, shareRoot: paths.shareRoot)
-            let output = try ReceiptCommand.sample(document, profile: profile, language: .zhHans, paths: paths)
+            let samples = try SampleReceipts(paths: paths, profileName: config.printerProfile, unifontPath: config.unifontPath,
+                                             kioskID: config.kioskID)
+            let output = samples.render(try ReceiptCommand.sample(document), language: .zhHans)
             let outcome = await client.print(output.bytes, title: "sample \(document)")
             switch outcome {
             case .printed(let job): print("printed: job \(job), \(output.bytes.count) bytes")
@@ -201,15 +187,12 @@ struct ReceiptCommand: ParsableCommand {
             guard sample else { throw ValidationError("only --sample is available: real documents come from the kiosk's journeys") }
             guard width == 58 || width == 80 else { throw ValidationError("--width is 58 or 80") }
             guard let language = Language(rawValue: self.language) else { throw ValidationError("--language is zh-Hans or en") }
-            let paths = KioskPaths.resolve()
-            let profile = try ReceiptResources.profile(name: "\(width)mm", shareRoot: paths.shareRoot)
-            let output = try ReceiptCommand.sample(document, profile: profile, language: language, paths: paths)
+            let samples = try ReceiptCommand.samples(paths: KioskPaths.resolve(), profile: "\(width)mm")
+            let sample = try ReceiptCommand.sample(document)
+            let output = samples.render(sample, language: language)
+            let profile = samples.profile
             if let png {
-                let receipt = try ReceiptCommand.sampleReceipt(document, profile: profile, language: language, paths: paths)
-                let renderer = ReceiptRenderer(profile: profile)
-                let unifont = (try? KioskResources.load(paths: paths, configPath: nil).config.unifontPath) ?? "/usr/share/unifont/unifont.hex"
-                guard let font = GlyphLoader.load(path: unifont, scalars: renderer.imageScalars(receipt)).font,
-                      let bytes = renderer.image(receipt, font: font).png() else {
+                guard let bytes = samples.png(sample, language: language) else {
                     throw ValidationError("cannot draw the PNG (is GNU Unifont installed? apt-get install unifont)")
                 }
                 try Data(bytes).write(to: URL(fileURLWithPath: png))

@@ -162,3 +162,41 @@ struct DemoIdentifyTests {
         #expect(waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
+
+/// The technician's printer screen in the demo kiosk: the preview comes from the real
+/// templates and profile, the test page goes through the private cupsd to the emulated
+/// printer, and a fault written into the emulated printer shows up on "check again".
+@Suite("Printer diagnostics in the demo kiosk (tmux, private cupsd)")
+struct DemoPrinterDiagnosticsTests {
+    @Test func previewTestPageAndAFaultThroughTheRealPrinterPath() throws {
+        let scratch = Built.temporaryDirectory("tmux-printer-diag")
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        try tmux.sendKeys("F12")
+        let shown = try tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("受理编号：ZZ20261122-0193-4F2A") && $0.contains("ready") }
+        #expect(shown.contains("打印机诊断") && shown.contains("纸宽 80 毫米，每行 48 列"), "\(shown)")
+        // The test page, through CUPS: the emulated printer receives it.
+        try tmux.sendKeys("2")
+        let printed = try tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("测试页已打印") || $0.contains("测试页未打印") }
+        #expect(printed.contains("测试页已打印"), "\(printed)")
+        let out = scratch.appendingPathComponent("run/printer-out")
+        let jobs = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        let received = try jobs.map { try Data(contentsOf: out.appendingPathComponent($0)) }
+        let marker = Array(" TEST".utf8)   // the test page's title is "打印测试 TEST"
+        #expect(received.contains { Array($0).firstRange(of: marker) != nil }, "no test page among \(jobs)")
+        // Paper runs out; "check again" asks the printer and says what citizens are told.
+        try "paper-out\n".write(to: scratch.appendingPathComponent("run/printer-state"), atomically: true, encoding: .utf8)
+        try tmux.sendKeys("3")
+        let fault = try tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("paper-out") }
+        #expect(fault.contains("打印机缺纸"), "\(fault)")
+        // The next document, then back to the attract screen.
+        try tmux.sendKeys("1")
+        #expect(try tmux.waitForScreen { $0.contains("A023") }.contains("排队小票"))
+        try tmux.sendKeys("*")
+        #expect(try tmux.waitForScreen { $0 == home } == home)
+        try tmux.sendKeys("F10")
+        #expect(waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}

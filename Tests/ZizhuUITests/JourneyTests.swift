@@ -1,5 +1,6 @@
 import Testing
 import ZizhuCore
+import ZizhuKiosk
 @testable import ZizhuUI
 
 /// Reducer tests written as journeys: a sequence of events, and after each one the
@@ -413,5 +414,103 @@ struct IdentifyJourneyTests {
         journey.send(.reader(.cardRead(Self.card)), effects: [])
         #expect(journey.state.citizen == nil)
         journey.send(.reader(.disconnected(reason: "unplugged")), effects: [.log("reader disconnected")])
+    }
+}
+
+@Suite("Printer diagnostics (technician)")
+struct PrinterDiagnosticsJourneyTests {
+    static let samples: SampleReceipts = {
+        do {
+            return try SampleReceipts(paths: Repository.paths, profileName: "80mm", unifontPath: Fixtures.resources.config.unifontPath,
+                                      kioskID: "zizhu-demo-001")
+        } catch {
+            fatalError("the shipped receipt files do not load: \(error)")
+        }
+    }()
+
+    static func demo() -> Journey {
+        var state = Fixtures.state()
+        state.settings.diagnosticsWithoutPIN = true
+        return Journey(state)
+    }
+
+    @Test func f12OnTheAttractScreenOpensItAndAsksForAPreviewAndACheck() {
+        var journey = Self.demo()
+        journey.send(.key(.function(12)),
+                     effects: [.log("screen printer-diagnostics"), .checkPrinter, .previewReceipt(.acceptance, .zhHans)]) {
+            $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home]; $0.printerCheckPending = true
+        }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("正在检测打印机"))
+        journey.send(.printerChecked(.paperOut), effects: [.log("printer paper-out")]) {
+            $0.printerHealth = .paperOut; $0.printerCheckPending = false
+        }
+        let preview = Self.samples.preview(.acceptance, language: .zhHans)
+        journey.send(.receiptPreviewed(preview), effects: []) { $0.receiptPreview = preview }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("受理编号：ZZ20261122-0193-4F2A") && text.contains("paper-out") && text.contains("打印机缺纸"))
+        #expect(text.contains("纸宽 80 毫米，每行 48 列") && text.contains("ESC/POS 数据 \(preview.byteCount) 字节"))
+        // Sample data only: the masked number of the fake citizen, never a full one.
+        #expect(text.contains("1101**********002X") && !text.contains("11010519491231002X"))
+        // 7/8 page through the preview; the last page has no "next".
+        #expect(!text.contains("~~~~"), "the whole receipt does not fit one page")
+        var pages = [text]
+        while render(journey.state, Fixtures.context()).hits.contains(where: { $0.button == .pageNext }) && pages.count < 10 {
+            journey.send(.activated(.pageNext))
+            pages.append(render(journey.state, Fixtures.context()).grid.plainText())
+        }
+        #expect(pages.count >= 2)
+        #expect(pages.last?.contains("第 \(pages.count)/\(pages.count) 页") == true)
+        #expect(pages.dropFirst().contains { $0.contains("~~~~") }, "the tear-off edge is on a later page")
+        #expect(render(journey.state, Fixtures.context()).hits.contains { $0.button == .pagePrevious })
+    }
+
+    @Test func onlyDemoKiosksAndOnlyFromTheAttractScreen() {
+        var production = Journey()
+        production.send(.key(.function(12)), effects: []) { _ in }
+        var journey = Self.demo()
+        journey.send(.activated(.feature(.services)))
+        journey.send(.key(.function(12)), effects: []) { _ in }
+        #expect(journey.state.screen == .catalogue)
+    }
+
+    @Test func nextDocumentDropsTheOldPreviewAndIgnoresALateOne() {
+        var journey = Self.demo()
+        journey.send(.key(.function(12)))
+        journey.send(.activated(.nextSample), effects: [.previewReceipt(.queueTicket, .zhHans)]) {
+            $0.screen = .printerDiagnostics(.queueTicket, page: 0)
+        }
+        // The acceptance preview arrives after the technician moved on: not shown.
+        journey.send(.receiptPreviewed(Self.samples.preview(.acceptance, language: .zhHans)), effects: []) { _ in }
+        let ticket = Self.samples.preview(.queueTicket, language: .zhHans)
+        journey.send(.receiptPreviewed(ticket)) { $0.receiptPreview = ticket }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("A023"))
+        for expected in [ReceiptSample.proof, .testPage, .acceptance] {
+            journey.send(.activated(.nextSample), effects: [.previewReceipt(expected, .zhHans)])
+        }
+        // Switching language lays the preview out again in that language.
+        journey.send(.activated(.toggleLanguage), effects: [.log("language en"), .previewReceipt(.acceptance, .en)])
+    }
+
+    @Test func theTestPageIsPrintedOnceAtATimeAndItsFailureSaysWhy() {
+        var journey = Self.demo()
+        journey.send(.key(.function(12)))
+        journey.send(.activated(.recheckPrinter), effects: []) { _ in }   // the first check is still out
+        journey.send(.printerChecked(.ready)) { $0.printerHealth = .ready; $0.printerCheckPending = false }
+        journey.send(.activated(.printTestPage), effects: [.log("test page requested"), .printTestPage]) { $0.testPage = .printing }
+        journey.send(.activated(.printTestPage), effects: []) { _ in }   // already printing
+        journey.send(.testPageFinished(.printed(job: 7)), effects: [.log("test page printed: job 7")]) { $0.testPage = .printed(job: 7) }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("测试页已打印（作业 7）"))
+        journey.send(.activated(.printTestPage))
+        journey.send(.testPageFinished(.notPrinted(.jammed, reasons: ["media-jam-error"])),
+                     effects: [.log("test page not printed: jammed media-jam-error")]) {
+            $0.testPage = .notPrinted(.jammed, reasons: ["media-jam-error"]); $0.printerHealth = .jammed
+        }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("测试页未打印： jammed"))
+        journey.send(.activated(.recheckPrinter), effects: [.checkPrinter]) { $0.printerCheckPending = true }
+        journey.send(.activated(.recheckPrinter), effects: []) { _ in }   // one check at a time
+        // Back to the attract screen; the preview and test-page result go with the session.
+        journey.send(.activated(.back))
+        #expect(journey.state.screen == .home)
+        #expect(journey.state.wiped().receiptPreview == nil && journey.state.wiped().testPage == nil)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZizhuCore
+import ZizhuKiosk
 @testable import ZizhuUI
 
 /// One state per screen, reached the way a citizen reaches it.
@@ -42,10 +43,25 @@ enum ScreenCatalogue {
                                   $0.identifyPhase = .manualEntry(typed: "1101051949", problem: nil) }),
             ("identify-manual-error", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]
                                         $0.identifyPhase = .manualEntry(typed: "110105194912310021", problem: .badCheckCharacter(expected: "X")) }),
+            ("printer-diagnostics", { $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home]
+                                      $0.printerHealth = .paperLow; $0.testPage = .printed(job: 3)
+                                      $0.receiptPreview = PrinterDiagnosticsJourneyTests.samples.preview(.acceptance, language: $0.language) }),
+            ("printer-diagnostics-58mm-last-page", { $0.screen = .printerDiagnostics(.testPage, page: 9); $0.history = [.home]
+                                                     $0.printerHealth = .paperOut
+                                                     $0.receiptPreview = ScreenCatalogue.narrow.preview(.testPage, language: $0.language) }),
             ("idle-countdown", { $0.screen = .catalogue; $0.history = [.home]; $0.countdown = 7 }),
             ("focus", { $0.screen = .catalogue; $0.history = [.home]; $0.focus = 1 }),
         ]
     }
+
+    static let narrow: SampleReceipts = {
+        do {
+            return try SampleReceipts(paths: Repository.paths, profileName: "58mm", unifontPath: Fixtures.resources.config.unifontPath,
+                                      kioskID: "zizhu-demo-001")
+        } catch {
+            fatalError("the shipped receipt files do not load: \(error)")
+        }
+    }()
 
     /// Every variant the issue asks for: both sizes, both languages, standard and elder mode.
     static let variants: [(suffix: String, width: Int, height: Int, language: Language, elder: Bool)] = [

@@ -168,7 +168,11 @@ public actor CUPSClient {
         }
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         var lastReasons: [String] = []
-        while ContinuousClock.now < deadline {
+        // The job's state is read once more after the deadline: a task that was not
+        // scheduled for a while must not call a printed receipt "cancelled".
+        var last = false
+        while !last {
+            last = ContinuousClock.now >= deadline
             switch jobState(job) {
             case .failure(let error):
                 return .failed(job: job, health: error.health, reasons: [])
@@ -186,7 +190,7 @@ public actor CUPSClient {
                     cancel(job)
                     return .failed(job: job, health: health(), reasons: reasons)
                 case .pending, .processing, .unknown:
-                    try? await Task.sleep(for: .milliseconds(20))
+                    if !last { try? await Task.sleep(for: .milliseconds(20)) }
                 }
             }
         }

@@ -23,5 +23,12 @@ public struct Receipt: Sendable, Hashable {
 
     public var blocks: [Block]
 
+    /// A pair's label with its colon: the full-width "：" after Chinese, ": " after Latin
+    /// text (an English receipt must not carry Chinese punctuation).
+    public static func labelHead(_ label: String) -> String {
+        guard let last = label.unicodeScalars.last else { return "" }
+        return label + (last.isASCII ? ": " : "：")
+    }
+
     public init(blocks: [Block]) { self.blocks = blocks }
 }

@@ -29,11 +29,11 @@ extension ReceiptRenderer {
             case .bigNumber(let text): TextWidth.wrap(text, width: columns / 4).forEach { textLine($0, scale: 4, centred: true) }
             case .text(let text, let centred): TextWidth.wrap(text, width: columns).forEach { textLine($0, centred: centred) }
             case .pair(let label, let value):
-                let one = label + "：" + value
+                let one = Receipt.labelHead(label) + value
                 if TextWidth.width(of: one) <= columns {
                     textLine(one)
                 } else {
-                    textLine(label + "：")
+                    textLine(Receipt.labelHead(label))
                     TextWidth.wrap(value, width: columns - 2).forEach { textLine("  " + $0) }
                 }
             case .bullets(let items):

@@ -79,7 +79,7 @@ public struct ReceiptRenderer: Sendable {
                 for line in TextWidth.wrap(text, width: columns) { emit(line, centred: centred, widthInColumns: columns) }
                 if centred { out.align(.left) }
             case .pair(let label, let value):
-                let head = label + "："
+                let head = Receipt.labelHead(label)
                 let one = head + value
                 if TextWidth.width(of: one) <= columns {
                     emit(one, centred: false, widthInColumns: columns)

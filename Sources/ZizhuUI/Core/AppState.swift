@@ -9,15 +9,20 @@ public struct SessionSettings: Sendable, Hashable {
     public var minimumHeight: Int
     /// Demo kiosks can be left with F10; production citizen mode cannot be left at all.
     public var allowsQuit: Bool
+    /// Whether F12 on the home screen opens the printer diagnostics without a PIN. Demo
+    /// kiosks only: production technician mode (key chord + PIN) is not built yet.
+    public var diagnosticsWithoutPIN: Bool
 
     public init(idleTimeoutSeconds: Int = 60, countdownSeconds: Int = 10, defaultLanguage: Language = .zhHans,
-                minimumWidth: Int = 80, minimumHeight: Int = 24, allowsQuit: Bool = false) {
+                minimumWidth: Int = 80, minimumHeight: Int = 24, allowsQuit: Bool = false,
+                diagnosticsWithoutPIN: Bool = false) {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.countdownSeconds = countdownSeconds
         self.defaultLanguage = defaultLanguage
         self.minimumWidth = minimumWidth
         self.minimumHeight = minimumHeight
         self.allowsQuit = allowsQuit
+        self.diagnosticsWithoutPIN = diagnosticsWithoutPIN
     }
 }
 
@@ -68,6 +73,12 @@ public struct AppState: Sendable, Hashable {
     public var readerConnected = false
     /// The receipt printer's last known health (kept across sessions; nil until checked).
     public var printerHealth: PrinterHealth?
+    /// A printer check has been asked for and has not answered yet.
+    public var printerCheckPending = false
+    /// Printer diagnostics: the sample receipt laid out for this kiosk's printer.
+    public var receiptPreview: ReceiptPreview?
+    /// Printer diagnostics: the last test page.
+    public var testPage: TestPageResult?
     public var catalogue: Catalogue
     /// Why the catalogue could not be loaded (for technicians; citizens see 暂不可用).
     public var catalogueProblem: String?

@@ -28,6 +28,10 @@ public enum Event: Sendable, Hashable {
     case reader(ReaderEvent)
     /// The receipt printer's health, as checked before a transaction.
     case printerChecked(PrinterHealth)
+    /// A sample receipt was laid out for the printer diagnostics.
+    case receiptPreviewed(ReceiptPreview)
+    /// The technician's test page printed, or did not.
+    case testPageFinished(TestPageResult)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -49,4 +53,8 @@ public enum Effect: Sendable, Hashable {
     /// A transaction that ends with a receipt is starting: check (and if need be probe)
     /// the printer so the citizen is told before they begin.
     case checkPrinter
+    /// Lay out a sample document for this kiosk's printer (answered by `.receiptPreviewed`).
+    case previewReceipt(ReceiptSample, Language)
+    /// Print the test page through CUPS (answered by `.testPageFinished`).
+    case printTestPage
 }

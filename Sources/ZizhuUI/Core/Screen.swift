@@ -42,6 +42,9 @@ public enum Screen: Sendable, Hashable {
     /// 身份核验: the citizen places their ID card (or types the number where allowed)
     /// before applying for a service.
     case identify(serviceID: String)
+    /// Technician: printer state and reasons, a text preview of each receipt as this
+    /// kiosk's printer lays it out (`page` pages through it), the test page.
+    case printerDiagnostics(ReceiptSample, page: Int)
 
     /// A short stable name for logs and snapshot files (never personal data).
     public var name: String {
@@ -60,6 +63,7 @@ public enum Screen: Sendable, Hashable {
         case .search: return "search"
         case .serviceDetail: return "service-detail"
         case .identify: return "identify"
+        case .printerDiagnostics: return "printer-diagnostics"
         }
     }
 }
@@ -90,4 +94,10 @@ public enum ButtonID: Sendable, Hashable {
     case checkCharacterX
     /// Identify screen: identity confirmed, go on with the application.
     case proceed
+    /// Printer diagnostics: preview the next sample document.
+    case nextSample
+    /// Printer diagnostics: print the test page.
+    case printTestPage
+    /// Printer diagnostics: ask the printer again.
+    case recheckPrinter
 }

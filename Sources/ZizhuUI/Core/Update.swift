@@ -26,7 +26,21 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .printerChecked(let health):
         let changed = state.printerHealth != health
         state.printerHealth = health
+        state.printerCheckPending = false
         return changed ? [.log("printer \(health.code)")] : []
+    case .receiptPreviewed(let preview):
+        // Only the preview the screen is waiting for (the technician may have moved on).
+        if case .printerDiagnostics(let sample, _) = state.screen, sample == preview.sample { state.receiptPreview = preview }
+        return []
+    case .testPageFinished(let result):
+        state.testPage = result
+        switch result {
+        case .printing: return []
+        case .printed(let job): return [.log("test page printed: job \(job)")]
+        case .notPrinted(let health, let reasons):
+            state.printerHealth = health
+            return [.log("test page not printed: \(health.code) \(reasons.joined(separator: ","))")]
+        }
     default:
         break
     }
@@ -63,7 +77,8 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
             if case .identify = before, !isIdentify(state.screen) { effects.append(.stopCardReading) }
         }
         return effects
-    case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked:
+    case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
+         .receiptPreviewed, .testPageFinished:
         return []
     }
 }
@@ -93,6 +108,13 @@ private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return activate(&state, .deleteDigit)
     case (_, .escape), (_, .backspace):
         return activate(&state, .back)
+    case (.home, .function(12)) where state.settings.diagnosticsWithoutPIN:
+        // Only from the attract screen: no citizen's data is on the way to a technician screen.
+        state.push(.printerDiagnostics(.acceptance, page: 0))
+        state.receiptPreview = nil
+        state.testPage = nil
+        state.printerCheckPending = true
+        return [.log("screen printer-diagnostics"), .checkPrinter, .previewReceipt(.acceptance, state.language)]
     default:
         return []
     }
@@ -111,6 +133,10 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         return [.log(state.elderMode ? "elder mode on" : "elder mode off")]
     case .toggleLanguage:
         state.language = state.language.toggled
+        if case .printerDiagnostics(let sample, _) = state.screen {
+            state.receiptPreview = nil
+            return [.log("language \(state.language.rawValue)"), .previewReceipt(sample, state.language)]
+        }
         return [.log("language \(state.language.rawValue)")]
     case .more:
         state.push(.homeMore)
@@ -204,6 +230,19 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .proceed:
         guard case .identify = state.screen, state.citizen != nil else { return [] }
         state.push(.unavailable(.apply))
+    case .nextSample:
+        guard case .printerDiagnostics(let sample, _) = state.screen else { return [] }
+        state.screen = .printerDiagnostics(sample.next, page: 0)
+        state.receiptPreview = nil
+        return [.previewReceipt(sample.next, state.language)]
+    case .printTestPage:
+        guard case .printerDiagnostics = state.screen, state.testPage != .printing else { return [] }
+        state.testPage = .printing
+        return [.log("test page requested"), .printTestPage]
+    case .recheckPrinter:
+        guard case .printerDiagnostics = state.screen, !state.printerCheckPending else { return [] }
+        state.printerCheckPending = true
+        return [.checkPrinter]
     }
     return []
 }
@@ -296,6 +335,7 @@ extension AppState {
         case .services(let kind, let page): screen = .services(kind, page: max(0, page + delta))
         case .departments(let page): screen = .departments(page: max(0, page + delta))
         case .serviceDetail(let id, let page): screen = .serviceDetail(id: id, page: max(0, page + delta))
+        case .printerDiagnostics(let sample, let page): screen = .printerDiagnostics(sample, page: max(0, page + delta))
         default: return
         }
         clampPage()

@@ -18,6 +18,7 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .search(let code): canvas.search(code: code)
     case .serviceDetail(let id, let page): canvas.serviceDetail(id: id, page: page)
     case .identify(let id): canvas.identify(serviceID: id)
+    case .printerDiagnostics(let sample, let page): canvas.printerDiagnostics(sample: sample, page: page)
     }
     canvas.footer()
     if let remaining = state.countdown {

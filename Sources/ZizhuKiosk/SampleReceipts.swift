@@ -1,0 +1,72 @@
+import Foundation
+import ReceiptPrinter
+import ZizhuCore
+
+/// The receipt templates and this kiosk's printer profile, loaded once: sample documents
+/// for `zizhu receipt render|print`, the diagnostics preview, and the test page.
+public struct SampleReceipts: Sendable {
+    public let profile: PrinterProfile
+    private let templates: [String: ReceiptTemplate]
+    private let unifontPath: String
+    private let kioskID: String
+
+    public init(paths: KioskPaths, profileName: String, unifontPath: String, kioskID: String) throws(StartupError) {
+        profile = try ReceiptResources.profile(name: profileName, shareRoot: paths.shareRoot)
+        templates = try ReceiptResources.templates(assets: paths.assets)   // throws unless all four load
+        self.unifontPath = unifontPath
+        self.kioskID = kioskID
+    }
+
+    /// The sample document filled in (fixed fake data, so its bytes are reproducible).
+    public func receipt(_ sample: ReceiptSample, language: Language) -> Receipt {
+        let values: ReceiptTemplate.Values
+        switch sample {
+        case .acceptance: values = ReceiptResources.Samples.acceptance.values(language)
+        case .queueTicket: values = ReceiptResources.Samples.queueTicket.values(language)
+        case .proof: values = ReceiptResources.Samples.proof.values(language)
+        case .testPage: values = ReceiptResources.Samples.testPage(profile).values(language)
+        }
+        return fill(sample, values, language: language)
+    }
+
+    /// The technician's test page: this kiosk's number and the time it was printed.
+    public func testPage(time: Date = Date(), language: Language = .zhHans) -> ReceiptRenderer.Output {
+        let page = ReceiptDocuments.TestPage(kioskID: kioskID, profile: profile, time: time.formatted(.iso8601))
+        return render(fill(.testPage, page.values(language), language: language))
+    }
+
+    /// Laid out and encoded for the profile, with Unifont images for characters the
+    /// printer's font lacks.
+    public func render(_ receipt: Receipt) -> ReceiptRenderer.Output {
+        let plain = ReceiptRenderer(profile: profile)
+        let glyphs = GlyphLoader.load(path: unifontPath, scalars: plain.fallbackScalars(receipt)).font
+        return ReceiptRenderer(profile: profile, fallbackGlyphs: glyphs).render(receipt)
+    }
+
+    public func render(_ sample: ReceiptSample, language: Language) -> ReceiptRenderer.Output {
+        render(receipt(sample, language: language))
+    }
+
+    /// What the diagnostics screen shows.
+    public func preview(_ sample: ReceiptSample, language: Language) -> ReceiptPreview {
+        let output = render(sample, language: language)
+        return ReceiptPreview(sample: sample, profileName: profile.name, paperMillimetres: profile.paperMillimetres,
+                              columns: profile.columns, nativeQR: profile.nativeQR, cutter: profile.cutter,
+                              lines: output.preview(columns: profile.columns).components(separatedBy: "\n"),
+                              byteCount: output.bytes.count, imageLines: output.rasterLines)
+    }
+
+    /// The receipt drawn as a PNG (nil when Unifont or libspng cannot draw it).
+    public func png(_ sample: ReceiptSample, language: Language) -> [UInt8]? {
+        let receipt = receipt(sample, language: language)
+        let renderer = ReceiptRenderer(profile: profile)
+        guard let font = GlyphLoader.load(path: unifontPath, scalars: renderer.imageScalars(receipt)).font else { return nil }
+        return renderer.image(receipt, font: font).png()
+    }
+
+    private func fill(_ sample: ReceiptSample, _ values: ReceiptTemplate.Values, language: Language) -> Receipt {
+        // `templates` holds every name in ReceiptResources.templateNames (init throws otherwise).
+        guard let template = templates[sample.rawValue] else { return Receipt(blocks: []) }
+        return template.fill(values, language: language)
+    }
+}
