@@ -198,27 +198,38 @@ public final class KioskRuntime {
                 Task.detached { inbox.post(.printerChecked(await printer.check())) }
             case .previewReceipt(let sample, let language):
                 guard let receipts else { continue }
-                let inbox = self.inbox
-                Task.detached { inbox.post(.receiptPreviewed(receipts.preview(sample, language: language))) }
+                Self.preview(sample, language: language, with: receipts, answer: inbox)
             case .printTestPage:
                 guard let printer, let receipts else {
                     inbox.post(.testPageFinished(.notPrinted(.queueMissing("no printer configured"), reasons: [])))
                     continue
                 }
-                let inbox = self.inbox
-                Task.detached {
-                    let output = receipts.testPage()
-                    switch await printer.print(output.bytes, title: "test page") {
-                    case .printed(let job):
-                        inbox.post(.testPageFinished(.printed(job: Int(job))))
-                    case .cancelled(_, let reasons):
-                        inbox.post(.testPageFinished(.notPrinted(.stopped("cancelled: not printed in time"), reasons: reasons)))
-                    case .failed(_, let health, let reasons):
-                        inbox.post(.testPageFinished(.notPrinted(health, reasons: reasons)))
-                    }
-                }
+                Self.printTestPage(receipts, on: printer, answer: inbox)
             }
         }
         return false
+    }
+
+    /// Lays a sample receipt out off the main loop and posts it back.
+    private nonisolated static func preview(_ sample: ReceiptSample, language: Language, with receipts: SampleReceipts,
+                                            answer inbox: EventInbox) {
+        Task.detached {
+            let preview: ReceiptPreview = receipts.layoutPreview(sample, language: language)
+            inbox.post(Event.receiptPreviewed(preview))
+        }
+    }
+
+    /// Prints the test page through CUPS and posts what happened.
+    private nonisolated static func printTestPage(_ receipts: SampleReceipts, on printer: ReceiptPrinterLink, answer inbox: EventInbox) {
+        Task.detached {
+            let bytes = receipts.testPage().bytes
+            let result: TestPageResult
+            switch await printer.print(bytes, title: "test page") {
+            case .printed(let job): result = .printed(job: Int(job))
+            case .cancelled(_, let reasons): result = .notPrinted(.stopped("cancelled: not printed in time"), reasons: reasons)
+            case .failed(_, let health, let reasons): result = .notPrinted(health, reasons: reasons)
+            }
+            inbox.post(Event.testPageFinished(result))
+        }
     }
 }

@@ -4,7 +4,7 @@ import ZizhuCore
 
 /// Receipt templates (`Assets/receipts/`) and printer profiles (`Devices/printers/`).
 public enum ReceiptResources {
-    public static let templateNames = ReceiptSample.allCases.map(\.rawValue)
+    public static let templateNames: [String] = ReceiptSample.allCases.map { $0.rawValue }
 
     public static func templates(assets: URL) throws(StartupError) -> [String: ReceiptTemplate] {
         var templates: [String: ReceiptTemplate] = [:]

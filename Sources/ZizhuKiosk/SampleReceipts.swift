@@ -48,20 +48,21 @@ public struct SampleReceipts: Sendable {
     }
 
     /// What the diagnostics screen shows.
-    public func preview(_ sample: ReceiptSample, language: Language) -> ReceiptPreview {
-        let output = render(sample, language: language)
+    public func layoutPreview(_ sample: ReceiptSample, language: Language) -> ReceiptPreview {
+        let output: ReceiptRenderer.Output = self.render(sample, language: language)
+        let text: String = output.preview(columns: profile.columns)
+        let lines: [String] = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         return ReceiptPreview(sample: sample, profileName: profile.name, paperMillimetres: profile.paperMillimetres,
                               columns: profile.columns, nativeQR: profile.nativeQR, cutter: profile.cutter,
-                              lines: output.preview(columns: profile.columns).components(separatedBy: "\n"),
-                              byteCount: output.bytes.count, imageLines: output.rasterLines)
+                              lines: lines, byteCount: output.bytes.count, imageLines: output.rasterLines)
     }
 
     /// The receipt drawn as a PNG (nil when Unifont or libspng cannot draw it).
     public func png(_ sample: ReceiptSample, language: Language) -> [UInt8]? {
-        let receipt = receipt(sample, language: language)
+        let filled = self.receipt(sample, language: language)
         let renderer = ReceiptRenderer(profile: profile)
-        guard let font = GlyphLoader.load(path: unifontPath, scalars: renderer.imageScalars(receipt)).font else { return nil }
-        return renderer.image(receipt, font: font).png()
+        guard let font = GlyphLoader.load(path: unifontPath, scalars: renderer.imageScalars(filled)).font else { return nil }
+        return renderer.image(filled, font: font).png()
     }
 
     private func fill(_ sample: ReceiptSample, _ values: ReceiptTemplate.Values, language: Language) -> Receipt {

@@ -22,7 +22,8 @@ struct Report {
     mutating func add(_ name: String, _ value: Double, unit: String, note: String? = nil) {
         rows.append(Row(section: current, name: name, value: value, unit: unit, note: note))
         let number = value.isNaN ? "n/a" : String(format: value >= 100 ? "%.1f" : "%.3f", value)
-        let padded = name.padding(toLength: 52, withPad: " ", startingAt: 0)
+        // Long names keep their full text (never cut): the value moves right instead.
+        let padded = name.count >= 52 ? name : name.padding(toLength: 52, withPad: " ", startingAt: 0)
         print("  \(padded) \(number.leftPadded(10)) \(unit)" + (note.map { "   (\($0))" } ?? ""))
     }
 

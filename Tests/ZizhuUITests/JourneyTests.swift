@@ -444,7 +444,7 @@ struct PrinterDiagnosticsJourneyTests {
         journey.send(.printerChecked(.paperOut), effects: [.log("printer paper-out")]) {
             $0.printerHealth = .paperOut; $0.printerCheckPending = false
         }
-        let preview = Self.samples.preview(.acceptance, language: .zhHans)
+        let preview = Self.samples.layoutPreview(.acceptance, language: .zhHans)
         journey.send(.receiptPreviewed(preview), effects: []) { $0.receiptPreview = preview }
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("受理编号：ZZ20261122-0193-4F2A") && text.contains("paper-out") && text.contains("打印机缺纸"))
@@ -480,8 +480,8 @@ struct PrinterDiagnosticsJourneyTests {
             $0.screen = .printerDiagnostics(.queueTicket, page: 0)
         }
         // The acceptance preview arrives after the technician moved on: not shown.
-        journey.send(.receiptPreviewed(Self.samples.preview(.acceptance, language: .zhHans)), effects: []) { _ in }
-        let ticket = Self.samples.preview(.queueTicket, language: .zhHans)
+        journey.send(.receiptPreviewed(Self.samples.layoutPreview(.acceptance, language: .zhHans)), effects: []) { _ in }
+        let ticket = Self.samples.layoutPreview(.queueTicket, language: .zhHans)
         journey.send(.receiptPreviewed(ticket)) { $0.receiptPreview = ticket }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("A023"))
         for expected in [ReceiptSample.proof, .testPage, .acceptance] {

@@ -45,10 +45,10 @@ enum ScreenCatalogue {
                                         $0.identifyPhase = .manualEntry(typed: "110105194912310021", problem: .badCheckCharacter(expected: "X")) }),
             ("printer-diagnostics", { $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home]
                                       $0.printerHealth = .paperLow; $0.testPage = .printed(job: 3)
-                                      $0.receiptPreview = PrinterDiagnosticsJourneyTests.samples.preview(.acceptance, language: $0.language) }),
+                                      $0.receiptPreview = PrinterDiagnosticsJourneyTests.samples.layoutPreview(.acceptance, language: $0.language) }),
             ("printer-diagnostics-58mm-last-page", { $0.screen = .printerDiagnostics(.testPage, page: 9); $0.history = [.home]
                                                      $0.printerHealth = .paperOut
-                                                     $0.receiptPreview = ScreenCatalogue.narrow.preview(.testPage, language: $0.language) }),
+                                                     $0.receiptPreview = ScreenCatalogue.narrow.layoutPreview(.testPage, language: $0.language) }),
             ("idle-countdown", { $0.screen = .catalogue; $0.history = [.home]; $0.countdown = 7 }),
             ("focus", { $0.screen = .catalogue; $0.history = [.home]; $0.focus = 1 }),
         ]

@@ -9,24 +9,28 @@ import ZizhuCore
 public actor CUPSClient {
     public nonisolated let server: String
     public nonisolated let queue: String
-    private var http: OpaquePointer?
+    /// The connection; closed when dropped (its own deinit, so the actor needs none).
+    private var http: Connection?
+
+    final class Connection {
+        let pointer: OpaquePointer
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { httpClose(pointer) }
+    }
 
     public init(server: String?, queue: String) {
         self.server = server ?? ProcessInfo.processInfo.environment["CUPS_SERVER"] ?? "/run/cups/cups.sock"
         self.queue = queue
     }
 
-    isolated deinit { if let http { httpClose(http) } }
-
     private func connection() -> OpaquePointer? {
-        if let http { return http }
+        if let http { return http.pointer }
         let (host, port) = Self.split(server)
-        http = httpConnect2(host, port, nil, AF_UNSPEC, HTTP_ENCRYPTION_NEVER, 1, 3000, nil)
-        return http
+        http = httpConnect2(host, port, nil, AF_UNSPEC, HTTP_ENCRYPTION_NEVER, 1, 3000, nil).map(Connection.init)
+        return http?.pointer
     }
 
     private func drop() {
-        if let http { httpClose(http) }
         http = nil
     }
 
