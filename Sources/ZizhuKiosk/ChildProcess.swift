@@ -119,4 +119,14 @@ public enum ChildProcess {
         return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
                 (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
+
+    /// `run` on a thread of its own, awaited: async code must never hold one of Swift
+    /// concurrency's few threads while a child runs (actors elsewhere need them).
+    public static func runDetached(_ argv: [String], environment: [String: String]) async throws
+        -> (status: Int32, stdout: String, stderr: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try run(argv, environment: environment) }) }
+            thread.start()
+        }
+    }
 }

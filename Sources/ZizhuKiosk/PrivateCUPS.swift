@@ -96,8 +96,8 @@ public final class PrivateCUPS: @unchecked Sendable {
     }
 
     /// Adds a raw queue (no PPD, no filters) to a device URI.
-    public func addQueue(_ name: String, uri: String, errorPolicy: String = "stop-printer") throws {
-        let result = try ChildProcess.run(
+    public func addQueue(_ name: String, uri: String, errorPolicy: String = "stop-printer") async throws {
+        let result = try await ChildProcess.runDetached(
             ["/usr/sbin/lpadmin", "-p", name, "-E", "-v", uri, "-o", "printer-error-policy=\(errorPolicy)"],
             environment: ["CUPS_SERVER": socketPath, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
         guard result.status == 0 else { throw Failure(description: "lpadmin: \(result.stderr)") }

@@ -37,7 +37,7 @@ public actor ReceiptPrinterLink {
             let cups = try PrivateCUPS(backends: ["escposnet": backend])
             box.set(printer: printer, cups: cups)
             try await cups.start()
-            try cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port)/")
+            try await cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port)/")
             return CUPSClient(server: cups.socketPath, queue: "zizhu-receipt")
         }, teardown: { box.stop() })
     }

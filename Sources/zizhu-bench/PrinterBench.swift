@@ -45,7 +45,7 @@ struct PrinterBench {
             try? FileManager.default.removeItem(at: folder)
         }
         try await cups.start()
-        try cups.addQueue("receipt", uri: "escposnet://127.0.0.1:\(port)/")
+        try await cups.addQueue("receipt", uri: "escposnet://127.0.0.1:\(port)/")
         let client = CUPSClient(server: cups.socketPath, queue: "receipt")
         var latencies: [Double] = []
         for index in 1...jobs {

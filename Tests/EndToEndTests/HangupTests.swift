@@ -7,7 +7,7 @@ import ZizhuKiosk
 /// must stop — so its supervisor restarts it — rather than spin on a dead descriptor.
 @Suite("Terminal hang-up")
 struct HangupTests {
-    @Test func theKioskStopsWhenItsTerminalGoesAway() throws {
+    @Test func theKioskStopsWhenItsTerminalGoesAway() async throws {
         var name = [CChar](repeating: 0, count: 128)
         let master = zz_open_pseudo_terminal(&name, name.count, 30, 100)
         try #require(master >= 0)
@@ -36,7 +36,7 @@ struct HangupTests {
         let stopBy = clock.now + .seconds(10)
         while clock.now < stopBy, status == nil {
             status = ChildProcess.poll(pid)
-            Thread.sleep(forTimeInterval: 0.02)
+            try await Task.sleep(for: .milliseconds(20))
         }
         if status == nil { ChildProcess.stop(pid, signal: SIGKILL) }
         #expect(status != nil, "the kiosk kept running on a hung-up terminal")

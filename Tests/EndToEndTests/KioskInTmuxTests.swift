@@ -16,8 +16,8 @@ struct KioskInTmuxTests {
         try tmux.start(script)
     }
 
-    static func pid(_ scratch: URL) -> Int32? {
-        waitForFile(scratch.appendingPathComponent("pid")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    static func pid(_ scratch: URL) async -> Int32? {
+        await waitForFile(scratch.appendingPathComponent("pid")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     /// Where a button is drawn on a screen, from the same view code the kiosk runs.
@@ -31,90 +31,90 @@ struct KioskInTmuxTests {
         return (rect.x + rect.width / 2, rect.y + rect.height / 2)
     }
 
-    @Test func keypadDigitAndTouchDriveTheRealKioskAndMatchTheSnapshots() throws {
+    @Test func keypadDigitAndTouchDriveTheRealKioskAndMatchTheSnapshots() async throws {
         let scratch = Built.temporaryDirectory("tmux-journey")
         let tmux = Tmux()
         try Self.startKiosk(tmux, scratch: scratch)
         let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         // The keypad digit 1 opens 办事.
         try tmux.sendKeys("1")
         let catalogue = try #require(Built.snapshot("catalogue-100x30"))
-        #expect(try tmux.waitForScreen { $0 == catalogue } == catalogue)
+        #expect(try await tmux.waitForScreen { $0 == catalogue } == catalogue)
         // A tap (SGR mouse press + release) on 个人服务.
         let target = try Self.center(of: .catalogue(.personal)) { $0.screen = .catalogue; $0.history = [.home] }
         try tmux.tap(x: target.x, y: target.y)
         let list = try #require(Built.snapshot("services-personal-100x30"))
-        #expect(try tmux.waitForScreen { $0 == list } == list)
+        #expect(try await tmux.waitForScreen { $0 == list } == list)
         // Keypad and touch again: 9 goes home, then a tap on 打印证明.
         try tmux.sendKeys("9")
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         let print = try Self.center(of: .feature(.printProof)) { _ in }
         try tmux.tap(x: print.x, y: print.y)
-        #expect(try tmux.waitForScreen { $0.contains("「打印证明」功能暂未开通") }.contains("「打印证明」功能暂未开通"))
+        #expect(try await tmux.waitForScreen { $0.contains("「打印证明」功能暂未开通") }.contains("「打印证明」功能暂未开通"))
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("screen catalogue") && log.contains("screen services-personal"))
     }
 
-    @Test func controlKeysDoNothingInCitizenMode() throws {
+    @Test func controlKeysDoNothingInCitizenMode() async throws {
         let scratch = Built.temporaryDirectory("tmux-ctrl")
         let tmux = Tmux()
         try Self.startKiosk(tmux, scratch: scratch)
         let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         try tmux.sendKeys("C-c")
         try tmux.sendKeys("C-z")
         try tmux.sendKeys("C-\\")
         // Give the keys time to arrive, then prove the kiosk still answers.
         try tmux.sendKeys("1")
         let catalogue = try #require(Built.snapshot("catalogue-100x30"))
-        #expect(try tmux.waitForScreen { $0 == catalogue } == catalogue)
+        #expect(try await tmux.waitForScreen { $0 == catalogue } == catalogue)
         #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("exit").path))
-        if let pid = Self.pid(scratch) { #expect(kill(pid, 0) == 0, "the kiosk process is gone") }
+        if let pid = await Self.pid(scratch) { #expect(kill(pid, 0) == 0, "the kiosk process is gone") }
     }
 
-    @Test func tooSmallThenRecoversWhenTheTerminalGrows() throws {
+    @Test func tooSmallThenRecoversWhenTheTerminalGrows() async throws {
         let scratch = Built.temporaryDirectory("tmux-resize")
         let tmux = Tmux()
         try Self.startKiosk(tmux, scratch: scratch)
         let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         try tmux.resize(width: 60, height: 20)
         let small = try #require(Built.snapshot("too-small-60x20"))
-        #expect(try tmux.waitForScreen { $0 == small } == small)
+        #expect(try await tmux.waitForScreen { $0 == small } == small)
         try tmux.resize(width: 80, height: 24)
         let home80 = try #require(Built.snapshot("home-80x24"))
-        #expect(try tmux.waitForScreen { $0 == home80 } == home80)
+        #expect(try await tmux.waitForScreen { $0 == home80 } == home80)
         try tmux.resize(width: 100, height: 30)
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
     }
 
     /// SIGTERM (a supervisor stopping the kiosk), a crash signal, and the demo's F10:
     /// each must leave the terminal exactly as it was found.
     @Test(arguments: [("SIGTERM", SIGTERM, "0"), ("SIGSEGV", SIGSEGV, "139"), ("SIGABRT", SIGABRT, "134"), ("F10", 0, "0")])
-    func theTerminalIsRestored(_ how: String, _ signal: Int32, _ expectedExit: String) throws {
+    func theTerminalIsRestored(_ how: String, _ signal: Int32, _ expectedExit: String) async throws {
         let scratch = Built.temporaryDirectory("tmux-restore")
         let tmux = Tmux()
         try Self.startKiosk(tmux, scratch: scratch)
         let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         #expect(try tmux.format("#{alternate_on}") == "1")
         if signal == 0 {
             try tmux.sendKeys("F10")
         } else {
-            let pid = try #require(Self.pid(scratch))
+            let pid = try #require(await Self.pid(scratch))
             #expect(kill(pid, signal) == 0)
         }
-        let exit = waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let exit = await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(exit == expectedExit, "\(how)")
-        let before = waitForFile(scratch.appendingPathComponent("stty-before"))
-        let after = waitForFile(scratch.appendingPathComponent("stty-after"))
+        let before = await waitForFile(scratch.appendingPathComponent("stty-before"))
+        let after = await waitForFile(scratch.appendingPathComponent("stty-after"))
         #expect(before != nil && before == after, "\(how): terminal modes differ after exit")
         // Out of the alternate screen, mouse reporting off, cursor visible.
         #expect(try tmux.format("#{alternate_on} #{mouse_any_flag} #{cursor_flag}") == "0 0 1", "\(how)")
         // The demo's reader simulator does not outlive the kiosk, even after a crash.
         let deadline = ContinuousClock.now + .seconds(5)
-        while Self.processes(mentioning: scratch.path) > 0 && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        while Self.processes(mentioning: scratch.path) > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(Self.processes(mentioning: scratch.path) == 0, "\(how): the simulator is still running")
     }
 
@@ -132,34 +132,34 @@ struct KioskInTmuxTests {
 /// The demo kiosk identifies a citizen from the reader simulator over a real pty.
 @Suite("Identify in the demo kiosk (tmux, simulator)")
 struct DemoIdentifyTests {
-    @Test func aCardPlacedOnTheSimulatedReaderIdentifiesTheCitizenMasked() throws {
+    @Test func aCardPlacedOnTheSimulatedReaderIdentifiesTheCitizenMasked() async throws {
         let scratch = Built.temporaryDirectory("tmux-identify")
         let tmux = Tmux()
         try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
         let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         // 办事 → 个人服务 → 社保参保证明打印 → 我要办理.
         for key in ["1", "1", "1"] {
             try tmux.sendKeys(key)
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(try tmux.waitForScreen { $0.contains("我要办理") }.contains("社保参保证明打印"))
+        #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("社保参保证明打印"))
         try tmux.sendKeys("1")
         // The demo simulator "places" a card after a few polls.
-        let identified = try tmux.waitForScreen { $0.contains("身份核验成功") }
+        let identified = try await tmux.waitForScreen { $0.contains("身份核验成功") }
         #expect(identified.contains("1101**********002X") && identified.contains("测试样本"), "\(identified)")
         #expect(!identified.contains("11010519491231002X"))
-        #expect(try tmux.waitForScreen { $0.contains("身份证已取回") }.contains("身份证已取回"))
+        #expect(try await tmux.waitForScreen { $0.contains("身份证已取回") }.contains("身份证已取回"))
         try tmux.sendKeys("1")
-        #expect(try tmux.waitForScreen { $0.contains("「在线申请」功能暂未开通") }.contains("暂未开通"))
+        #expect(try await tmux.waitForScreen { $0.contains("「在线申请」功能暂未开通") }.contains("暂未开通"))
         try tmux.sendKeys("9")
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("identified by card: 1101**********002X") && log.contains("session ended"))
         #expect(!log.contains("11010519491231002X") && !log.contains("测试样本"), "personal data in the log")
         // The simulator goes when the kiosk goes.
         try tmux.sendKeys("F10")
-        #expect(waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
 
@@ -168,18 +168,18 @@ struct DemoIdentifyTests {
 /// printer, and a fault written into the emulated printer shows up on "check again".
 @Suite("Printer diagnostics in the demo kiosk (tmux, private cupsd)")
 struct DemoPrinterDiagnosticsTests {
-    @Test func previewTestPageAndAFaultThroughTheRealPrinterPath() throws {
+    @Test func previewTestPageAndAFaultThroughTheRealPrinterPath() async throws {
         let scratch = Built.temporaryDirectory("tmux-printer-diag")
         let tmux = Tmux()
         try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
         let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         try tmux.sendKeys("F12")
-        let shown = try tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("受理编号：ZZ20261122-0193-4F2A") && $0.contains("ready") }
+        let shown = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("受理编号：ZZ20261122-0193-4F2A") && $0.contains("ready") }
         #expect(shown.contains("打印机诊断") && shown.contains("纸宽 80 毫米，每行 48 列"), "\(shown)")
         // The test page, through CUPS: the emulated printer receives it.
         try tmux.sendKeys("2")
-        let printed = try tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("测试页已打印") || $0.contains("测试页未打印") }
+        let printed = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("测试页已打印") || $0.contains("测试页未打印") }
         #expect(printed.contains("测试页已打印"), "\(printed)")
         let out = scratch.appendingPathComponent("run/printer-out")
         let jobs = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
@@ -189,14 +189,14 @@ struct DemoPrinterDiagnosticsTests {
         // Paper runs out; "check again" asks the printer and says what citizens are told.
         try "paper-out\n".write(to: scratch.appendingPathComponent("run/printer-state"), atomically: true, encoding: .utf8)
         try tmux.sendKeys("3")
-        let fault = try tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("paper-out") }
+        let fault = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("paper-out") }
         #expect(fault.contains("打印机缺纸"), "\(fault)")
         // The next document, then back to the attract screen.
         try tmux.sendKeys("1")
-        #expect(try tmux.waitForScreen { $0.contains("A023") }.contains("排队小票"))
+        #expect(try await tmux.waitForScreen { $0.contains("A023") }.contains("排队小票"))
         try tmux.sendKeys("*")
-        #expect(try tmux.waitForScreen { $0 == home } == home)
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
         try tmux.sendKeys("F10")
-        #expect(waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }

@@ -29,11 +29,11 @@ struct PrinterCommandTests {
             }
             cups = try PrivateCUPS(backends: ["escposnet": Built.repository.appendingPathComponent("Devices/cups/escposnet").path])
             try await cups.start()
-            try cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port ?? "0")/")
+            try await cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port ?? "0")/")
         }
 
-        func zizhu(_ arguments: [String]) throws -> Run {
-            try Run.program(Built.zizhu, arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "CUPS_SERVER": cups.socketPath,
+        func zizhu(_ arguments: [String]) async throws -> Run {
+            try await Run.program(Built.zizhu, arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "CUPS_SERVER": cups.socketPath,
                                                                    "ZIZHU_HOME": folder.appendingPathComponent("home").path])
         }
 
@@ -46,12 +46,12 @@ struct PrinterCommandTests {
     @Test func theSampleReceiptGoesThroughCUPSByteExact() async throws {
         let rig = try await Rig()
         defer { rig.stop() }
-        let status = try rig.zizhu(["printer", "status", "--json"])
+        let status = try await rig.zizhu(["printer", "status", "--json"])
         #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
-        let printed = try rig.zizhu(["receipt", "print", "--sample"])
+        let printed = try await rig.zizhu(["receipt", "print", "--sample"])
         #expect(printed.status == 0 && printed.stdout.hasPrefix("printed: job"), "\(printed.stdout)\(printed.stderr)")
         let expected = rig.folder.appendingPathComponent("expected.bin")
-        let rendered = try rig.zizhu(["receipt", "render", "--sample", "--width", "80", "--out", expected.path])
+        let rendered = try await rig.zizhu(["receipt", "render", "--sample", "--width", "80", "--out", expected.path])
         #expect(rendered.status == 0)
         let sent = FileManager.default.contents(atPath: rig.jobs.appendingPathComponent("job-0001.bin").path)
         #expect(sent != nil && sent == FileManager.default.contents(atPath: expected.path))
@@ -61,22 +61,22 @@ struct PrinterCommandTests {
         let rig = try await Rig()
         defer { rig.stop() }
         try "paper-out".write(to: rig.stateFile, atomically: true, encoding: .utf8)
-        let printed = try rig.zizhu(["receipt", "print", "--sample"])
+        let printed = try await rig.zizhu(["receipt", "print", "--sample"])
         #expect(printed.status == 1)
         #expect(printed.stdout.contains("paper-out") && printed.stdout.contains("打印机缺纸，暂不能打印回执"), "\(printed.stdout)")
-        let status = try rig.zizhu(["printer", "status"])
+        let status = try await rig.zizhu(["printer", "status"])
         #expect(status.status == 1 && status.stdout.contains("media-empty-error"))
         #expect(!FileManager.default.fileExists(atPath: rig.jobs.appendingPathComponent("job-0001.bin").path))
     }
 
-    @Test func renderPrintsAPreviewThatFitsThePaper() throws {
-        let run = try Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", "58", "--out", "/dev/null", "--preview"],
+    @Test func renderPrintsAPreviewThatFitsThePaper() async throws {
+        let run = try await Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", "58", "--out", "/dev/null", "--preview"],
                                   environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.first.map(String.init) == "+" + String(repeating: "-", count: 32) + "+")
         #expect(run.stdout.contains("受理编号：ZZ20261122-0193-4F2A"))
-        let bad = try Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", "70"], environment: ["PATH": "/usr/bin:/bin"])
+        let bad = try await Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", "70"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(bad.status != 0 && bad.stderr.contains("58 or 80"))
     }
 }
@@ -85,10 +85,10 @@ struct PrinterCommandTests {
 @Suite("Receipt pictures")
 struct ReceiptPictureTests {
     @Test(arguments: ["80", "58"])
-    func thePNGShowsTheReceiptAndItsQRCodeScans(_ width: String) throws {
+    func thePNGShowsTheReceiptAndItsQRCodeScans(_ width: String) async throws {
         let folder = Built.temporaryDirectory("receipt-png")
         let png = folder.appendingPathComponent("receipt-\(width).png")
-        let run = try Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", width, "--out", "/dev/null", "--png", png.path],
+        let run = try await Run.program(Built.zizhu, ["receipt", "render", "--sample", "--width", width, "--out", "/dev/null", "--png", png.path],
                                   environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
         #expect(run.status == 0, "\(run.stderr)")
         let data = try #require(FileManager.default.contents(atPath: png.path))
@@ -96,7 +96,7 @@ struct ReceiptPictureTests {
         // IHDR width: the printer's dots.
         let pngWidth = data[16..<20].reduce(0) { $0 << 8 | Int($1) }
         #expect(pngWidth == (width == "80" ? 576 : 384))
-        let scan = try Run.program("/usr/bin/zbarimg", ["--raw", "-q", png.path], environment: ["PATH": "/usr/bin:/bin"])
+        let scan = try await Run.program("/usr/bin/zbarimg", ["--raw", "-q", png.path], environment: ["PATH": "/usr/bin:/bin"])
         #expect(scan.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "https://zwfw.example.gov.cn/p/ZZ20261122-0193-4F2A")
     }
 }

@@ -32,11 +32,11 @@ struct ReaderCommandTests {
             """
     }
 
-    @Test func decodeMasksTheIDNumberAndReportsGarbage() throws {
+    @Test func decodeMasksTheIDNumberAndReportsGarbage() async throws {
         let folder = Built.temporaryDirectory("decode")
         let file = folder.appendingPathComponent("capture.hex")
         try Self.capture().write(to: file, atomically: true, encoding: .utf8)
-        let run = try Run.program(Built.zizhu, ["reader", "decode", "--hex", file.path], environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        let run = try await Run.program(Built.zizhu, ["reader", "decode", "--hex", file.path], environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("request  find card (20 01)"))
         #expect(run.stdout.contains("status 9F card found"))
@@ -45,16 +45,16 @@ struct ReaderCommandTests {
         #expect(!run.stdout.contains("11010519491231002X"))
         #expect(run.stdout.contains("bad_checksum"))
         #expect(run.stdout.contains("SAM ID 05.01-20200101-0000000001-0000000002"))
-        let unmasked = try Run.program(Built.zizhu, ["reader", "decode", "--hex", "--unmasked", file.path], environment: ["PATH": "/usr/bin:/bin"])
+        let unmasked = try await Run.program(Built.zizhu, ["reader", "decode", "--hex", "--unmasked", file.path], environment: ["PATH": "/usr/bin:/bin"])
         #expect(unmasked.stdout.contains("id 11010519491231002X"))
     }
 
-    @Test func decodeWritesJSONAndReadsBinaryCaptures() throws {
+    @Test func decodeWritesJSONAndReadsBinaryCaptures() async throws {
         let folder = Built.temporaryDirectory("decode-json")
         let hex = folder.appendingPathComponent("capture.hex")
         try Self.capture().write(to: hex, atomically: true, encoding: .utf8)
         // The same bytes as a binary file.
-        let converted = try Run.program(Built.zizhu, ["reader", "decode", "--hex", "--json", hex.path], environment: ["PATH": "/usr/bin:/bin"])
+        let converted = try await Run.program(Built.zizhu, ["reader", "decode", "--hex", "--json", hex.path], environment: ["PATH": "/usr/bin:/bin"])
         let items = try #require(try JSONSerialization.jsonObject(with: Data(converted.stdout.utf8)) as? [[String: Any]])
         let card = try #require(items.first { $0["card"] != nil }?["card"] as? [String: Any])
         #expect(card["id_number"] as? String == "1101**********002X")
@@ -64,25 +64,25 @@ struct ReaderCommandTests {
         let bytes = Self.findRequest.split(separator: " ").compactMap { UInt8($0, radix: 16) }
             + Self.findReply.split(separator: " ").compactMap { UInt8($0, radix: 16) }
         try Data(bytes).write(to: binary)
-        let run = try Run.program(Built.zizhu, ["reader", "decode", binary.path], environment: ["PATH": "/usr/bin:/bin"])
+        let run = try await Run.program(Built.zizhu, ["reader", "decode", binary.path], environment: ["PATH": "/usr/bin:/bin"])
         #expect(run.status == 0 && run.stdout.contains("2 frames"))
     }
 
-    @Test func badHexIsAClearError() throws {
+    @Test func badHexIsAClearError() async throws {
         let folder = Built.temporaryDirectory("decode-bad")
         let file = folder.appendingPathComponent("bad.hex")
         try "AA AA ZZ".write(to: file, atomically: true, encoding: .utf8)
-        let run = try Run.program(Built.zizhu, ["reader", "decode", "--hex", file.path], environment: ["PATH": "/usr/bin:/bin"])
+        let run = try await Run.program(Built.zizhu, ["reader", "decode", "--hex", file.path], environment: ["PATH": "/usr/bin:/bin"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("'Z' is not a hex digit"))
     }
 
-    @Test func aBrokenCardsFileNamesTheLine() throws {
+    @Test func aBrokenCardsFileNamesTheLine() async throws {
         let folder = Built.temporaryDirectory("sim-bad")
         let file = folder.appendingPathComponent("cards.yaml")
         try "cards:\n  - kind: resident\n    name: 甲\n    gender: male\n    birth: 1990-01-01\n    id: \"110105199001011234\"\n    valid_from: 2020-01-01\n    valid_until: 长期\n"
             .write(to: file, atomically: true, encoding: .utf8)
-        let run = try Run.program(Built.zizhu, ["reader", "sim", "--cards", file.path], environment: ["PATH": "/usr/bin:/bin"])
+        let run = try await Run.program(Built.zizhu, ["reader", "sim", "--cards", file.path], environment: ["PATH": "/usr/bin:/bin"])
         #expect(run.status == 78)
         #expect(run.stderr.contains("\(file.path):6:9:") && run.stderr.contains("GB 11643"), "\(run.stderr)")
         #expect(!run.stderr.contains("110105199001011234"))

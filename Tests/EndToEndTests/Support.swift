@@ -51,7 +51,14 @@ struct Run {
     var stdout: String
     var stderr: String
 
-    static func program(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Run {
+    /// Runs it on a thread of its own (a long run must not hold a concurrency thread).
+    static func program(_ path: String, _ arguments: [String], environment: [String: String]) async throws -> Run {
+        let result = try await ChildProcess.runDetached([path] + arguments, environment: environment)
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
+    }
+
+    /// Runs it on this thread: only for quick commands (tmux).
+    static func programNow(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Run {
         let result = try ChildProcess.run([path] + arguments, environment: environment)
         return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
@@ -74,7 +81,7 @@ final class Tmux {
 
     @discardableResult
     func command(_ arguments: [String]) throws -> String {
-        let run = try Run.program("/usr/bin/tmux", ["-L", socket] + arguments,
+        let run = try Run.programNow("/usr/bin/tmux", ["-L", socket] + arguments,
                                   environment: ProcessInfo.processInfo.environment)
         return run.stdout
     }
@@ -109,14 +116,15 @@ final class Tmux {
         try command(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Polls the screen until it satisfies the predicate or the deadline passes.
+    /// Polls the screen until it satisfies the predicate or the deadline passes (and
+    /// looks once more after it: a busy machine may not have run this task for a while).
     @discardableResult
-    func waitForScreen(timeout: Duration = .seconds(15), _ predicate: (String) -> Bool) throws -> String {
+    func waitForScreen(timeout: Duration = .seconds(15), _ predicate: (String) -> Bool) async throws -> String {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var screen = try capture()
         while !predicate(screen) && clock.now < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
+            try await Task.sleep(for: .milliseconds(20))
             screen = try capture()
         }
         return screen
@@ -124,14 +132,14 @@ final class Tmux {
 }
 
 /// Waits for a file to appear (with a deadline) and returns its contents.
-func waitForFile(_ url: URL, timeout: Duration = .seconds(15)) -> String? {
+func waitForFile(_ url: URL, timeout: Duration = .seconds(15)) async -> String? {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
-    while clock.now < deadline {
+    while true {
         if let data = FileManager.default.contents(atPath: url.path), !data.isEmpty {
             return String(decoding: data, as: UTF8.self)
         }
-        Thread.sleep(forTimeInterval: 0.02)
+        if clock.now >= deadline { return nil }
+        try? await Task.sleep(for: .milliseconds(20))
     }
-    return nil
 }

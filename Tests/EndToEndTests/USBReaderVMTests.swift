@@ -7,12 +7,12 @@ import Testing
 /// unplugged and plugged back in between (Tests/EndToEndTests/VM/usb-reader-vm.sh).
 @Suite("ID card reader over libusb in an emulated USB VM")
 struct USBReaderVMTests {
-    @Test func readsCardsThroughLibUSBAcrossAnUnplug() throws {
+    @Test func readsCardsThroughLibUSBAcrossAnUnplug() async throws {
         let work = Built.temporaryDirectory("usb-vm")
         let script = Built.repository.appendingPathComponent("Tests/EndToEndTests/VM/usb-reader-vm.sh").path
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
-        let run = try Run.program("/usr/bin/timeout", ["300", script, Built.zizhu, Built.repository.path, work.path],
+        let run = try await Run.program("/usr/bin/timeout", ["300", script, Built.zizhu, Built.repository.path, work.path],
                                   environment: environment)
         let console = run.stdout + run.stderr
         #expect(console.contains("ZIZHU-VM-DONE"), "the guest did not finish (status \(run.status)):\n\(console.suffix(3000))")

@@ -18,7 +18,7 @@ final class PrintRig {
         let port = try printer.start()
         cups = try PrivateCUPS(backends: ["escposnet": Repo.root.appendingPathComponent("Devices/cups/escposnet").path])
         try await cups.start()
-        try cups.addQueue("receipt", uri: "escposnet://127.0.0.1:\(port)/")
+        try await cups.addQueue("receipt", uri: "escposnet://127.0.0.1:\(port)/")
         client = CUPSClient(server: cups.socketPath, queue: "receipt")
     }
 

@@ -35,16 +35,16 @@ struct PythonEscposTests {
         """
 
     /// Creates the venv once (pip install python-escpos==3.1), then runs the script.
-    static func reference() throws -> [String: String] {
+    static func reference() async throws -> [String: String] {
         let python = venv.appendingPathComponent("bin/python").path
         if !FileManager.default.isExecutableFile(atPath: python) {
-            let made = try ChildProcess.run(["/usr/bin/python3", "-m", "venv", venv.path], environment: ["PATH": "/usr/bin:/bin"])
+            let made = try await ChildProcess.runDetached(["/usr/bin/python3", "-m", "venv", venv.path], environment: ["PATH": "/usr/bin:/bin"])
             guard made.status == 0 else { throw Failure("python3 -m venv failed (apt-get install python3-venv): \(made.stderr)") }
-            let pip = try ChildProcess.run([venv.appendingPathComponent("bin/pip").path, "install", "-q", "python-escpos==3.1"],
+            let pip = try await ChildProcess.runDetached([venv.appendingPathComponent("bin/pip").path, "install", "-q", "python-escpos==3.1"],
                                            environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
             guard pip.status == 0 else { throw Failure("pip install python-escpos failed: \(pip.stderr)") }
         }
-        let run = try ChildProcess.run([python, "-c", script], environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
+        let run = try await ChildProcess.runDetached([python, "-c", script], environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
         // python-escpos prints warnings on stdout too: the JSON is the last line.
         let last = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
         guard run.status == 0, let json = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: String] else {
@@ -58,8 +58,8 @@ struct PythonEscposTests {
         init(_ description: String) { self.description = description }
     }
 
-    @Test func everySharedPrimitiveIsByteIdentical() throws {
-        let python = try Self.reference()
+    @Test func everySharedPrimitiveIsByteIdentical() async throws {
+        let python = try await Self.reference()
         func ours(_ build: (inout ESCPOS) -> Void) -> String {
             var e = ESCPOS()
             build(&e)
