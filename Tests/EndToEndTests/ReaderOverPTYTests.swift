@@ -158,9 +158,11 @@ final class EventRecorder: @unchecked Sendable {
     func clear() { lock.withLock { consumed = events.count; clearedAt = events.count } }
 
     /// The first event after the last one consumed that the closure maps to a value.
-    func next<T>(timeout: Double = 10, _ match: (ReaderEvent) -> T?) async -> T? {
+    func next<T>(timeout: Double = 30, _ match: (ReaderEvent) -> T?) async -> T? {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-        while ContinuousClock.now < deadline {
+        var last = false
+        while !last {
+            last = ContinuousClock.now >= deadline
             let found: (Int, T)? = lock.withLock {
                 for index in consumed..<events.count { if let value = match(events[index]) { return (index, value) } }
                 return nil
@@ -169,7 +171,7 @@ final class EventRecorder: @unchecked Sendable {
                 lock.withLock { consumed = index + 1 }
                 return value
             }
-            try? await Task.sleep(for: .milliseconds(10))
+            if !last { try? await Task.sleep(for: .milliseconds(10)) }
         }
         return nil
     }

@@ -21,13 +21,13 @@ final class EventLog: @unchecked Sendable {
     var all: [ReaderEvent] { lock.withLock { events } }
 
     /// Waits (up to `seconds`) until an event matches.
-    func wait(_ seconds: Double = 10, for predicate: (ReaderEvent) -> Bool) async -> ReaderEvent? {
+    func wait(_ seconds: Double = 30, for predicate: (ReaderEvent) -> Bool) async -> ReaderEvent? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
+        while true {
             if let match = all.first(where: predicate) { return match }
+            if ContinuousClock.now >= deadline { return nil }
             try? await Task.sleep(for: .milliseconds(10))
         }
-        return nil
     }
 
     func count(where predicate: (ReaderEvent) -> Bool) -> Int { all.filter(predicate).count }
