@@ -17,7 +17,7 @@ struct Zizhu: AsyncParsableCommand {
             ~/.local/state/zizhu otherwise).
             """,
         version: VersionInfo.text,
-        subcommands: [Run.self, ReaderCommand.self, PrinterCommand.self, ReceiptCommand.self])
+        subcommands: [Run.self, ReaderCommand.self, PrinterCommand.self, ReceiptCommand.self, CatalogueCommand.self])
 }
 
 /// `zizhu run`: the kiosk itself.

@@ -4,15 +4,22 @@ import Yams
 public struct Catalogue: Sendable, Hashable, CustomStringConvertible {
     public private(set) var departments: [Department]
     public private(set) var services: [Service]
+    public private(set) var elicences: [ElicenceType]
 
-    public init(departments: [Department], services: [Service]) {
+    public init(departments: [Department], services: [Service], elicences: [ElicenceType] = []) {
         self.departments = departments
         self.services = services.sorted { $0.code < $1.code }
+        self.elicences = elicences
     }
 
     public static let empty = Catalogue(departments: [], services: [])
 
+    public func elicence(id: String) -> ElicenceType? { elicences.first { $0.id == id } }
+
     public var description: String { "Catalogue(\(services.count) services, \(departments.count) departments)" }
+
+    /// Services that are 一件事 bundles.
+    public var bundles: [Service] { services.filter(\.isBundle) }
 
     public func service(id: String) -> Service? { services.first { $0.id == id } }
     public func department(id: String) -> Department? { departments.first { $0.id == id } }
@@ -36,17 +43,20 @@ public struct Catalogue: Sendable, Hashable, CustomStringConvertible {
 
     /// The file that lists departments; every other `.yaml` file in the folder is one service.
     public static let departmentsFileName = "departments.yaml"
+    /// The file that lists the e-licence types services may ask for or prefill from.
+    public static let elicencesFileName = "elicences.yaml"
 
     /// Parses and checks a whole catalogue folder given as (file name, text) pairs.
     ///
     /// Every problem found is reported with `file:line:column`; nothing partial is returned.
-    public static func load(files: [(name: String, text: String)]) throws(FileProblems) -> Catalogue {
+    public static func load(files: [(name: String, text: String)],
+                            receiptTemplates: Set<String> = Set(ReceiptSample.allCases.map(\.rawValue))) throws(FileProblems) -> Catalogue {
         var problems: [FileProblem] = []
         var departments: [Department] = []
         var services: [Service] = []
         var departmentLocations: [String: SourceLocation] = [:]
 
-        guard let departmentsFile = files.first(where: { $0.name == departmentsFileName }) else {
+        guard let departmentsFile = files.first(where: { baseName($0.name) == departmentsFileName }) else {
             throw FileProblems([FileProblem(SourceLocation(file: departmentsFileName, line: 1, column: 1),
                                             "the catalogue has no \(departmentsFileName)")])
         }
@@ -73,56 +83,49 @@ public struct Catalogue: Sendable, Hashable, CustomStringConvertible {
             problems.append(error)
         }
 
-        var byID: [String: SourceLocation] = [:]
-        var byCode: [String: (String, SourceLocation)] = [:]
-        for file in files.sorted(by: { $0.name < $1.name }) where file.name != departmentsFileName {
-            let service: Service
+        let elicences = ElicenceCatalogue.load(files.first { baseName($0.name) == elicencesFileName }, problems: &problems)
+        var parsed: [ServiceLoader] = []
+        for file in files.sorted(by: { $0.name < $1.name }) where baseName(file.name) != departmentsFileName && baseName(file.name) != elicencesFileName {
             let root: Node
             do {
                 root = try YAMLDocument.compose(file.text, file: file.name)
-                service = try parseService(root, file: file.name)
             } catch {
                 problems.append(error)
                 continue
             }
-            let at = service.location
-            problems += YAMLDocument.unknownKeys(in: root, file: file.name, allowed: serviceKeys)
-            /// The location of a top-level field's value, or of the file's first node.
-            func field(_ key: String) -> SourceLocation {
-                root.mapping?[key].map { YAMLDocument.location(of: $0, file: file.name) } ?? at
-            }
-            problems += checkIdentifier(service.id, what: "service id", at: field("id"))
-            let stem = file.name.hasSuffix(".yaml") ? String(file.name.dropLast(5)) : file.name
+            var loader = ServiceLoader(file: file.name, text: file.text, root: root, elicences: elicences,
+                                       receiptTemplates: receiptTemplates)
+            loader.parse()
+            parsed.append(loader)
+        }
+        // Bundles take their fields and materials from their parts, so parts come first.
+        var byID: [String: Service] = [:]
+        for loader in parsed where !loader.isBundle {
+            if let service = loader.service { byID[service.id] = byID[service.id] ?? service }
+        }
+        for index in parsed.indices where parsed[index].isBundle {
+            parsed[index].resolveBundle(parts: byID)
+        }
+        var seenID: [String: SourceLocation] = [:]
+        var byCode: [String: (String, SourceLocation)] = [:]
+        for loader in parsed {
+            problems += loader.reader.problems
+            guard let service = loader.service else { continue }
+            let name = baseName(loader.reader.file)
+            let stem = name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
             if stem != service.id {
-                problems.append(FileProblem(field("id"), "service id '\(service.id)' must match its file name '\(file.name)'"))
+                problems.append(FileProblem(loader.location(of: "id"), "service id '\(service.id)' must match its file name '\(name)'"))
             }
-            if let earlier = byID[service.id] {
-                problems.append(FileProblem(at, "service id '\(service.id)' is used twice (first at \(earlier))"))
+            if let earlier = seenID[service.id] {
+                problems.append(FileProblem(service.location, "service id '\(service.id)' is used twice (first at \(earlier))"))
             }
-            byID[service.id] = at
-            if service.code.isEmpty || service.code.count < 3 || service.code.count > 6
-                || !service.code.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                problems.append(FileProblem(field("code"), "code '\(service.code)' must be 3 to 6 digits (it is typed on the keypad)"))
-            }
+            seenID[service.id] = service.location
             if let (other, earlier) = byCode[service.code] {
-                problems.append(FileProblem(field("code"), "code \(service.code) is already used by '\(other)' at \(earlier)"))
+                problems.append(FileProblem(loader.location(of: "code"), "code \(service.code) is already used by '\(other)' at \(earlier)"))
             }
-            byCode[service.code] = (service.id, field("code"))
+            byCode[service.code] = (service.id, loader.location(of: "code"))
             if departmentLocations[service.departmentID] == nil {
-                problems.append(FileProblem(field("department"), "department '\(service.departmentID)' is not defined in \(departmentsFileName)"))
-            }
-            problems += checkText(service.name, what: "name", at: field("name"))
-            problems += checkText(service.summary, what: "summary", at: field("summary"))
-            problems += checkText(service.fee, what: "fee", at: field("fee"))
-            for item in service.conditions { problems += checkText(item, what: "condition", at: field("conditions")) }
-            for item in service.materials { problems += checkText(item, what: "material", at: field("materials")) }
-            if service.materials.isEmpty {
-                problems.append(FileProblem(field("materials"), "a service must list at least one material (申请材料)"))
-            }
-            if service.timeLimit.legalDays < 0 || service.timeLimit.promisedDays < 0 {
-                problems.append(FileProblem(field("time_limit"), "time limits cannot be negative"))
-            } else if service.timeLimit.promisedDays > service.timeLimit.legalDays {
-                problems.append(FileProblem(field("time_limit"), "promised_days (\(service.timeLimit.promisedDays)) cannot exceed legal_days (\(service.timeLimit.legalDays))"))
+                problems.append(FileProblem(loader.location(of: "department"), "department '\(service.departmentID)' is not defined in \(departmentsFileName)"))
             }
             services.append(service)
         }
@@ -138,25 +141,11 @@ public struct Catalogue: Sendable, Hashable, CustomStringConvertible {
                                         "the catalogue has no services"))
         }
         if !problems.isEmpty { throw FileProblems(problems) }
-        return Catalogue(departments: departments, services: services)
+        return Catalogue(departments: departments, services: services, elicences: elicences)
     }
 
-    /// The keys a service file may use, by place.
-    static let serviceKeys: [String: Set<String>] = [
-        "": ["id", "code", "name", "theme", "department", "hot", "summary", "conditions", "materials",
-             "time_limit", "fee", "identity"],
-        "name": ["zh", "en"], "summary": ["zh", "en"], "fee": ["zh", "en"],
-        "time_limit": ["legal_days", "promised_days"],
-        "conditions[]": ["zh", "en"], "materials[]": ["zh", "en"],
-    ]
-
-    static func parseService(_ root: Node, file: String) throws(FileProblem) -> Service {
-        let raw = try YAMLDocument.decode(ServiceFile.self, from: root, file: file)
-        return Service(id: raw.id, code: raw.code, name: raw.name, theme: raw.theme, departmentID: raw.department,
-                       hot: raw.hot ?? false, summary: raw.summary, conditions: raw.conditions,
-                       materials: raw.materials, timeLimit: raw.timeLimit, fee: raw.fee, identity: raw.identity,
-                       location: YAMLDocument.location(of: root, file: file))
-    }
+    /// The last part of a path ("a/b/c.yaml" → "c.yaml").
+    static func baseName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
     static func checkIdentifier(_ id: String, what: String, at location: SourceLocation) -> [FileProblem] {
         let allowed = id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }

@@ -41,8 +41,21 @@ public struct Department: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
-/// One item of the service catalogue (政务服务事项), as an operator describes it in
-/// `Kiosk/catalogue/<id>.yaml`.
+/// What a service produces besides its decision.
+public struct ServiceOutputs: Sendable, Hashable {
+    /// The receipt template (`Assets/receipts/<name>.yaml`).
+    public var receipt: String
+    /// A proof document the platform prepares (for 打印证明 services), if any.
+    public var proof: String?
+
+    public init(receipt: String = "acceptance", proof: String? = nil) {
+        self.receipt = receipt
+        self.proof = proof
+    }
+}
+
+/// One item of the service catalogue (政务服务事项), or a 一件事 bundle of several, as an
+/// operator describes it in `Kiosk/catalogue/<id>.yaml`.
 public struct Service: Sendable, Hashable, Identifiable {
     public var id: String
     /// Short number code a citizen can type on the keypad to find the service.
@@ -53,20 +66,31 @@ public struct Service: Sendable, Hashable, Identifiable {
     /// Shown among 热门事项 (frequently used services).
     public var hot: Bool
     public var summary: LocalizedText
-    /// 受理条件: who may apply.
+    /// 受理条件 in words, for the guide.
     public var conditions: [LocalizedText]
-    /// 申请材料: what to bring or provide.
-    public var materials: [LocalizedText]
     public var timeLimit: TimeLimit
     public var fee: LocalizedText
     public var identity: IdentityRequirement
+    /// The form: for a bundle, the shared fields of all its parts, each asked once.
+    public var fields: [Field]
+    /// 申请材料 (for a bundle, all its parts' materials, each asked once).
+    public var materialSpecs: [Material]
+    /// 秒批 rules (a bundle has none of its own: each part is decided by its own).
+    public var rules: [Rule]
+    public var approval: Approval
+    public var outputs: ServiceOutputs
+    /// For 一件事 bundles: the services it fans out into, one sub-application each.
+    public var parts: [String]
+    /// The facts its rules may use (checked at load time).
+    public var schema: FactSchema
     /// Where the service was defined, for error messages.
     public var location: SourceLocation
 
     public init(id: String, code: String, name: LocalizedText, theme: ServiceTheme, departmentID: String,
-                hot: Bool, summary: LocalizedText, conditions: [LocalizedText], materials: [LocalizedText],
-                timeLimit: TimeLimit, fee: LocalizedText, identity: IdentityRequirement,
-                location: SourceLocation) {
+                hot: Bool, summary: LocalizedText, conditions: [LocalizedText], timeLimit: TimeLimit,
+                fee: LocalizedText, identity: IdentityRequirement, fields: [Field] = [], materials: [Material] = [],
+                rules: [Rule] = [], approval: Approval = .review, outputs: ServiceOutputs = ServiceOutputs(),
+                parts: [String] = [], schema: FactSchema = FactSchema(), location: SourceLocation) {
         self.id = id
         self.code = code
         self.name = name
@@ -75,34 +99,25 @@ public struct Service: Sendable, Hashable, Identifiable {
         self.hot = hot
         self.summary = summary
         self.conditions = conditions
-        self.materials = materials
         self.timeLimit = timeLimit
         self.fee = fee
         self.identity = identity
+        self.fields = fields
+        self.materialSpecs = materials
+        self.rules = rules
+        self.approval = approval
+        self.outputs = outputs
+        self.parts = parts
+        self.schema = schema
         self.location = location
     }
-}
 
-/// The YAML shape of a service file; turned into a `Service` after checking.
-struct ServiceFile: Decodable {
-    var id: String
-    var code: String
-    var name: LocalizedText
-    var theme: ServiceTheme
-    var department: String
-    var hot: Bool?
-    var summary: LocalizedText
-    var conditions: [LocalizedText]
-    var materials: [LocalizedText]
-    var timeLimit: TimeLimit
-    var fee: LocalizedText
-    var identity: IdentityRequirement
+    /// The material names, for the guide.
+    public var materials: [LocalizedText] { materialSpecs.map(\.name) }
 
-    enum CodingKeys: String, CodingKey {
-        case id, code, name, theme, department, hot, summary, conditions, materials
-        case timeLimit = "time_limit"
-        case fee, identity
-    }
+    public var isBundle: Bool { !parts.isEmpty }
+
+    public func field(id: String) -> Field? { fields.first { $0.id == id } }
 }
 
 struct DepartmentsFile: Decodable {

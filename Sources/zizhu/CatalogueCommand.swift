@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import ZizhuCore
+import ZizhuKiosk
+
+/// `zizhu catalogue …`: for the operators who edit `Kiosk/catalogue/` and write its rules.
+struct CatalogueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalogue",
+        abstract: "Check the service catalogue, and try a service's rules on facts.",
+        subcommands: [Check.self, Try.self])
+
+    static func folder(_ path: String?) throws -> URL {
+        if let path { return URL(fileURLWithPath: path) }
+        let paths = KioskPaths.resolve()
+        return try KioskResources.load(paths: paths, configPath: nil).catalogueFolder
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate every file: each problem as file:line:column and what is wrong.",
+            discussion: "Exits 0 when the catalogue is good, 1 when it has problems (they all go to standard error).")
+
+        @Argument(help: "The catalogue folder (default: the one the kiosk config names).") var path: String?
+
+        func run() throws {
+            let folder = try CatalogueCommand.folder(path)
+            do {
+                let catalogue = try KioskResources.loadCatalogue(folder: folder)
+                let rules = catalogue.services.reduce(0) { $0 + $1.rules.count }
+                print("\(folder.path): \(catalogue.services.count - catalogue.bundles.count) services, "
+                      + "\(catalogue.bundles.count) bundles, \(rules) rules, \(catalogue.elicences.count) e-licence types: OK")
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                let count = error.description.split(separator: "\n").count
+                FileHandle.standardError.write(Data("\(count) problem\(count == 1 ? "" : "s")\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Try: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide one service (or bundle) for the facts in a YAML file; print every rule's result.",
+            discussion: """
+                The facts file:
+                  today: 2026-11-22                 # default: today
+                  applicant: {id_number: 440106198806150019}   # or age, gender, region, card_kind
+                  credit: good                      # good, normal, dishonest; leave out = not known
+                  fields: {degree: bachelor, first_insured: 2025-03-01}
+                  materials: {degree: B, contract: committed}   # a grade, committed, or present
+                """)
+
+        @Argument(help: "The service or bundle id.") var service: String
+        @Option(help: "The facts (YAML).") var facts: String
+        @Option(help: "The catalogue folder (default: the one the kiosk config names).") var catalogue: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let loaded = try KioskResources.loadCatalogue(folder: try CatalogueCommand.folder(catalogue))
+            guard let target = loaded.service(id: service) else {
+                throw ValidationError("no service or bundle '\(service)' in the catalogue")
+            }
+            guard let data = FileManager.default.contents(atPath: facts), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("cannot read \(facts)")
+            }
+            let file: FactsFile
+            do {
+                file = try FactsFile.parse(text, file: facts, for: target, in: loaded)
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(2)
+            }
+            let parts = target.isBundle ? target.parts.compactMap(loaded.service(id:)) : [target]
+            let decisions = parts.map { Decider.decide($0, facts: file.facts, today: file.today) }
+            if json {
+                let object = decisions.map(DecisionReport.json)
+                let data = try JSONSerialization.data(withJSONObject: target.isBundle ? ["bundle": target.id, "parts": object] as [String: Any] : object[0],
+                                                      options: [.prettyPrinted, .sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                for decision in decisions { print(DecisionReport.text(decision, in: loaded)) }
+            }
+        }
+    }
+}
+
+/// A decision written out for the people who write rules.
+enum DecisionReport {
+    static func status(_ status: Check.Status) -> (mark: String, word: String) {
+        switch status {
+        case .passed: return ("✓", "passed")
+        case .failed(let severity): return ("✗", "failed → \(severity.keyword)")
+        case .notVerified: return ("?", "not verified → manual")
+        case .notApplicable: return ("-", "not applicable")
+        case .committed(let deadline): return ("⧗", "committed, due \(deadline)")
+        }
+    }
+
+    static func text(_ decision: Decision, in catalogue: Catalogue) -> String {
+        let name = catalogue.service(id: decision.serviceID)?.name.zh ?? decision.serviceID
+        var lines = ["\(decision.serviceID) \(name): \(decision.outcome.name.zh) (\(decision.outcome.rawValue)) on \(decision.date)",
+                     "  decided by: \(decision.decidedBy.joined(separator: ", "))"]
+        for check in decision.checks {
+            let (mark, word) = status(check.status)
+            lines.append("  \(mark) \(check.id): \(check.requirement.zh) — \(word)")
+            for shortfall in check.shortfalls where word != "passed" { lines.append("      \(shortfall)") }
+        }
+        for owed in decision.owed { lines.append("  owed: \(owed.material.zh) by \(owed.deadline)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ decision: Decision) -> [String: Any] {
+        [
+            "service": decision.serviceID, "outcome": decision.outcome.rawValue, "date": decision.date.description,
+            "decided_by": decision.decidedBy,
+            "checks": decision.checks.map { check -> [String: Any] in
+                var item: [String: Any] = ["id": check.id, "requirement": check.requirement.zh, "status": status(check.status).word]
+                if !check.shortfalls.isEmpty { item["shortfalls"] = check.shortfalls }
+                return item
+            },
+            "owed": decision.owed.map { ["material": $0.material.zh, "deadline": $0.deadline.description] },
+        ]
+    }
+}
