@@ -62,7 +62,20 @@ public enum KioskLauncher {
             idleTimeoutSeconds: config.idleTimeoutSeconds, countdownSeconds: config.countdownSeconds,
             defaultLanguage: config.defaultLanguage, minimumWidth: config.minimumWidth,
             minimumHeight: config.minimumHeight, allowsQuit: demo, diagnosticsWithoutPIN: demo)
-        let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
+        var context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
+        switch KioskResources.loadPinyin(paths: paths) {
+        case .success(let dictionary): context.pinyin = dictionary
+        case .failure(let problem): logger.warning("pinyin keyboard without candidates: \(problem)")
+        }
+        let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
+        var records = RecordsSource.unavailable
+        if demo {
+            do {
+                records = try RecordsSource.demo(file: paths.demoRecords)
+            } catch {
+                logger.error("demo records unavailable: \(error)")
+            }
+        }
         // Receipt templates and the printer profile; without them the kiosk still serves
         // (no receipts), and says why in its log.
         var receipts: SampleReceipts?
@@ -86,7 +99,8 @@ public enum KioskLauncher {
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
                                        : .cups(server: config.printerServer, queue: config.printerQueue),
                                    receipts: receipts,
-                                   loadCatalogue: { Result { () throws(StartupError) -> Catalogue in try resources.catalogue() } })
+                                   records: records,
+                                   loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()
         await runtime.shutdown()

@@ -20,6 +20,10 @@ public struct KioskPaths: Sendable, Hashable {
     public var kioskFolder: URL { shareRoot.appendingPathComponent("Kiosk") }
     public var logs: URL { home.appendingPathComponent("logs") }
     public var logFile: URL { logs.appendingPathComponent("zizhu.log") }
+    /// Generated at set-up from the pypinyin data package (`make pinyin`); not in git.
+    public var pinyinDictionary: URL { assets.appendingPathComponent("pinyin/pinyin.tsv") }
+    /// The demo platform's applicant records.
+    public var demoRecords: URL { shareRoot.appendingPathComponent("Devices/simulator/demo-records.yaml") }
 
     /// The config to use: the one given, else `$ZIZHU_HOME/kiosk.yaml` if present, else
     /// the shipped `Kiosk/kiosk.yaml`.

@@ -42,7 +42,9 @@ public final class KioskRuntime {
     private var nextTick: ContinuousClock.Instant?
     private let clock = ContinuousClock()
     private let launched: ContinuousClock.Instant
-    private let loadCatalogue: () -> Result<Catalogue, StartupError>
+    private let loadCatalogue: () -> CatalogueKeeper.Outcome
+    private let records: RecordsSource
+    private var today: CalendarDate?
     private let inbox = EventInbox()
     private let reader: ReaderSession?
     private var readerCommands: AsyncStream<Bool>.Continuation?
@@ -51,7 +53,9 @@ public final class KioskRuntime {
 
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
-                receipts: SampleReceipts? = nil, loadCatalogue: @escaping () -> Result<Catalogue, StartupError>) {
+                receipts: SampleReceipts? = nil, records: RecordsSource = .unavailable,
+                loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+        self.records = records
         self.printer = printer
         self.receipts = receipts
         self.launched = launched
@@ -73,10 +77,10 @@ public final class KioskRuntime {
             "size": "\(width)x\(height)", "after_ms": "\(KioskLauncher.milliseconds(launched.duration(to: clock.now)))",
         ])
         // The catalogue loads once the attract screen is up; a citizen cannot be faster.
-        switch loadCatalogue() {
-        case .success(let catalogue): _ = perform(update(&state, .catalogueLoaded(catalogue)))
-        case .failure(let problem): _ = perform(update(&state, .catalogueFailed(problem.description)))
-        }
+        let loaded = loadCatalogue()
+        if let catalogue = loaded.catalogue { _ = perform(update(&state, .catalogueLoaded(catalogue))) }
+        if let problem = loaded.problem { _ = perform(update(&state, .catalogueFailed(problem))) }
+        if let date = clockDateChanged() { _ = perform(update(&state, .clock(date))) }
         startReader()
         frame = draw()
         while true {
@@ -91,6 +95,7 @@ public final class KioskRuntime {
             }
             var events: [Event] = []
             if let due = nextTick, clock.now >= due {
+                if let date = clockDateChanged() { events.append(.clock(date)) }
                 events.append(.tick)
                 let next = due.advanced(by: .seconds(1))
                 nextTick = next < clock.now ? clock.now.advanced(by: .seconds(1)) : next
@@ -199,6 +204,13 @@ public final class KioskRuntime {
             case .previewReceipt(let sample, let language):
                 guard let receipts else { continue }
                 Self.preview(sample, language: language, with: receipts, answer: inbox)
+            case .lookUpRecords(let number):
+                let inbox = self.inbox, records = self.records
+                Task.detached { inbox.post(.recordsLookedUp(await records.lookUp(number))) }
+            case .reloadCatalogue:
+                let loaded = loadCatalogue()
+                if let catalogue = loaded.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
+                if let problem = loaded.problem { inbox.post(.catalogueFailed(problem)) }
             case .printTestPage:
                 guard let printer, let receipts else {
                     inbox.post(.testPageFinished(.notPrinted(.queueMissing("no printer configured"), reasons: [])))
@@ -208,6 +220,14 @@ public final class KioskRuntime {
             }
         }
         return false
+    }
+
+    /// The local date when it differs from the last one the state was told.
+    private func clockDateChanged() -> CalendarDate? {
+        let now = CalendarDate.localToday()
+        guard now != today else { return nil }
+        today = now
+        return now
     }
 
     /// Lays a sample receipt out off the main loop and posts it back.

@@ -150,14 +150,55 @@ struct DemoIdentifyTests {
         #expect(identified.contains("1101**********002X") && identified.contains("测试样本"), "\(identified)")
         #expect(!identified.contains("11010519491231002X"))
         #expect(try await tmux.waitForScreen { $0.contains("身份证已取回") }.contains("身份证已取回"))
+        // The form: two choices (证明用途, 查询期间), each a big numbered button.
         try tmux.sendKeys("1")
-        #expect(try await tmux.waitForScreen { $0.contains("「在线申请」功能暂未开通") }.contains("暂未开通"))
+        #expect(try await tmux.waitForScreen { $0.contains("第 1/2 项") }.contains("证明用途"))
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen { $0.contains("第 2/2 项") }.contains("查询期间"))
+        try tmux.sendKeys("3")
+        // Materials: the ID card was read, so the ID-card e-licence is there (grade A).
+        let materials = try await tmux.waitForScreen { $0.contains("申请材料") && $0.contains("下一步：预审") }
+        #expect(materials.contains("✓ 电子证照A级，已获取"), "\(materials)")
+        try tmux.sendKeys("#")
+        let precheck = try await tmux.waitForScreen { $0.contains("预审结果") }
+        #expect(precheck.contains("预审结果：秒批通过") && precheck.contains("✓"), "\(precheck)")
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen { $0.contains("「提交申请」功能暂未开通") }.contains("暂未开通"))
         try tmux.sendKeys("9")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("identified by card: 1101**********002X") && log.contains("session ended"))
+        #expect(log.contains("application started: social-insurance-certificate")
+                && log.contains("precheck social-insurance-certificate=approved"), "\(log)")
         #expect(!log.contains("11010519491231002X") && !log.contains("测试样本"), "personal data in the log")
         // The simulator goes when the kiosk goes.
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}
+
+extension KioskInTmuxTests {
+    /// 退休一件事 by its number: the demo platform's pension record prefills the contribution
+    /// months, and the screen says where the value came from.
+    @Test func aBundleFormIsPrefilledFromTheDemoPlatformsElicences() async throws {
+        let scratch = Built.temporaryDirectory("tmux-prefill")
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        for key in ["1", "5", "3", "0", "3", "#"] {
+            try tmux.sendKeys(key)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("退休一件事"))
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen { $0.contains("身份核验成功") }.contains("1101**********002X"))
+        try tmux.sendKeys("1")
+        let form = try await tmux.waitForScreen { $0.contains("已从电子证照") }
+        #expect(form.contains("已从电子证照「养老保险缴费记录」获取") && form.contains("312"), "\(form)")
+        // # keeps the prefilled value and moves on.
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0.contains("第 2/") }.contains("第 2/"))
         try tmux.sendKeys("F10")
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }

@@ -49,9 +49,53 @@ enum ScreenCatalogue {
             ("printer-diagnostics-58mm-last-page", { $0.screen = .printerDiagnostics(.testPage, page: 9); $0.history = [.home]
                                                      $0.printerHealth = .paperOut
                                                      $0.receiptPreview = ScreenCatalogue.narrow.layoutPreview(.testPage, language: $0.language) }),
+            ("form-text-elicence", applying("birth-bundle", .applicationForm(field: 0))),
+            ("form-date-elicence", applying("birth-bundle", .applicationForm(field: 1))),
+            ("form-prefill-failed", applying("birth-bundle", .applicationForm(field: 0), online: false)),
+            ("form-records-pending", applying("birth-bundle", .applicationForm(field: 1), online: nil)),
+            ("form-choice", applying("temporary-id-card", .applicationForm(field: 0))),
+            ("form-card-address", applying("temporary-id-card", .applicationForm(field: 1))),
+            ("form-keypad-error", applying("residence-permit", .applicationForm(field: 1)) {
+                $0.entry = "7000"; $0.problem = FieldProblem(zh: "不能大于600", en: "At most 600") }),
+            ("form-id-number", applying("no-property-certificate", .applicationForm(field: 1))),
+            ("form-credit-code", applying("business-licence-print", .applicationForm(field: 0))),
+            ("keyboard-pinyin", applying("birth-bundle", .keyboard(field: 0)) { $0.entry = "演示"; $0.pinyin = "bao" }),
+            ("keyboard-latin", applying("business-licence-print", .keyboard(field: 0)) { $0.entry = "91440106MA" }),
+            ("materials", applying("residence-permit", .materials(page: 0))),
+            ("materials-committed", applying("residence-permit", .materials(page: 0)) { $0.form.committed = ["residence-registration"] }),
+            ("materials-grade-low", applying("company-deregistration", .materials(page: 0))),
+            ("commitment", applying("residence-permit", .commitment(materialID: "residence-registration"))),
+            ("precheck-approved", applying("business-licence-print", .precheck(page: 0)) {
+                $0.form.set("is_legal_representative", "yes"); $0.form.set("copies", "2") }),
+            ("precheck-refused", applying("residence-permit", .precheck(page: 0)) {
+                $0.form.set("residence_region", "440106"); $0.form.set("months_resident", "3"); $0.form.set("phone", "13800138000") }),
+            ("precheck-bundle", applying("birth-bundle", .precheck(page: 0))),
             ("idle-countdown", { $0.screen = .catalogue; $0.history = [.home]; $0.countdown = 7 }),
             ("focus", { $0.screen = .catalogue; $0.history = [.home]; $0.focus = 1 }),
         ]
+    }
+
+    /// An identified citizen part-way through an application. `online`: the platform
+    /// answered (true), could not be asked (false), or has not answered yet (nil).
+    static func applying(_ id: String, _ screen: Screen, online: Bool? = true, citizen: IdentityCard = Fixtures.demoCitizen,
+                         _ edit: @escaping (inout Application) -> Void = { _ in }) -> (inout AppState) -> Void {
+        { state in
+            guard let service = state.catalogue.service(id: id) else {
+                Issue.record("no service \(id) in the catalogue")
+                return
+            }
+            state.citizen = citizen
+            state.identifyPhase = .identified
+            var application = Application(service: service, citizen: citizen, today: state.today)
+            if let online {
+                let records = online ? Fixtures.records[citizen.idNumber.unmasked] ?? ApplicantRecords(elicences: [], credit: "good") : nil
+                application.recordsArrived(records, service: service, citizen: citizen)
+            }
+            edit(&application)
+            state.application = application
+            state.screen = screen
+            state.history = [.home, .serviceDetail(id: id, page: 0), .identify(serviceID: id)]
+        }
     }
 
     static let narrow: SampleReceipts = {

@@ -37,8 +37,31 @@ enum Fixtures {
 
     static func context(glyphs: Bool = true) -> ViewContext {
         ViewContext(strings: resources.strings, siteName: resources.config.siteName,
-                    kioskID: resources.config.kioskID, bigGlyphs: glyphs ? Self.glyphs : nil)
+                    kioskID: resources.config.kioskID, bigGlyphs: glyphs ? Self.glyphs : nil, pinyin: pinyin)
     }
+
+    /// The generated pinyin dictionary (`make pinyin`); nil when it has not been generated,
+    /// which the pinyin tests report as a failure, not a skip.
+    static let pinyin: PinyinDictionary? = try? KioskResources.loadPinyin(paths: Repository.paths).get()
+
+    /// The date every snapshot and journey runs on.
+    static let today = CalendarDate(year: 2026, month: 11, day: 22) ?? .epoch
+
+    /// The demo platform's records, as `zizhu run --demo` answers lookups.
+    static let records: [String: ApplicantRecords] = {
+        let url = Repository.paths.demoRecords
+        do {
+            return try DemoRecords.parse(try String(contentsOf: url, encoding: .utf8), file: url.path)
+        } catch {
+            fatalError("the demo records do not load: \(error)")
+        }
+    }()
+
+    /// 演示用户: a Guangzhou resident whose e-licences the demo platform holds.
+    static let demoCitizen = IdentityCard(kind: .resident, name: "演示用户", gender: .male, nationCode: "01",
+                                          birthDate: CalendarDate(year: 1988, month: 6, day: 15),
+                                          address: "广东省广州市天河区演示大道100号",
+                                          idNumber: IDNumber(fromCard: "440106198806150019"), validIndefinitely: true)
 
     static func settings(allowsQuit: Bool = true) -> SessionSettings {
         let config = resources.config
@@ -49,7 +72,7 @@ enum Fixtures {
 
     /// The state the demo kiosk starts in, at a size.
     static func state(width: Int = 100, height: Int = 30) -> AppState {
-        AppState(catalogue: catalogue, settings: settings(), width: width, height: height)
+        AppState(catalogue: catalogue, settings: settings(), width: width, height: height, today: today)
     }
 }
 

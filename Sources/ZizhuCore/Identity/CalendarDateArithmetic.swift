@@ -39,6 +39,15 @@ extension CalendarDate {
         self.init(year: year, month: month, day: remaining + 1)
     }
 
+    /// 2000-01-01: a placeholder until the runtime's clock has said what day it is.
+    public static let epoch = CalendarDate(knownGood: 2000, 1, 1)
+
+    private init(knownGood year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     public func adding(days: Int) -> CalendarDate? { CalendarDate(dayNumber: dayNumber + days) }
 
     /// Completed years of someone born on this date, on `date` (29 February birthdays

@@ -79,13 +79,19 @@ public struct AppState: Sendable, Hashable {
     public var receiptPreview: ReceiptPreview?
     /// Printer diagnostics: the last test page.
     public var testPage: TestPageResult?
+    /// The application being filled in (session data).
+    public var application: Application?
+    /// The kiosk's date, from the runtime's clock.
+    public var today: CalendarDate
     public var catalogue: Catalogue
     /// Why the catalogue could not be loaded (for technicians; citizens see 暂不可用).
     public var catalogueProblem: String?
     public var settings: SessionSettings
 
-    public init(catalogue: Catalogue, settings: SessionSettings = SessionSettings(), width: Int = 100, height: Int = 30) {
+    public init(catalogue: Catalogue, settings: SessionSettings = SessionSettings(), width: Int = 100, height: Int = 30,
+                today: CalendarDate = CalendarDate.epoch) {
         self.catalogue = catalogue
+        self.today = today
         self.settings = settings
         self.language = settings.defaultLanguage
         self.width = width
@@ -107,7 +113,7 @@ public struct AppState: Sendable, Hashable {
 
     /// A fresh session: what the next citizen must find. Keeps only the kiosk's own data.
     public func wiped() -> AppState {
-        var fresh = AppState(catalogue: catalogue, settings: settings, width: width, height: height)
+        var fresh = AppState(catalogue: catalogue, settings: settings, width: width, height: height, today: today)
         fresh.catalogueProblem = catalogueProblem
         fresh.readerConnected = readerConnected
         fresh.printerHealth = printerHealth

@@ -32,6 +32,12 @@ public enum Event: Sendable, Hashable {
     case receiptPreviewed(ReceiptPreview)
     /// The technician's test page printed, or did not.
     case testPageFinished(TestPageResult)
+    /// The kiosk's date (sent at start and whenever it changes): dates in forms, deadlines
+    /// and dated rules use it.
+    case clock(CalendarDate)
+    /// The platform answered the records lookup for the applicant (nil: it could not be
+    /// asked, e.g. offline).
+    case recordsLookedUp(ApplicantRecords?)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -57,4 +63,10 @@ public enum Effect: Sendable, Hashable {
     case previewReceipt(ReceiptSample, Language)
     /// Print the test page through CUPS (answered by `.testPageFinished`).
     case printTestPage
+    /// Ask the platform for the applicant's e-licences and credit status (answered by
+    /// `.recordsLookedUp`). Carries the full ID number to the adapter; never logged.
+    case lookUpRecords(IDNumber)
+    /// Load and check the service catalogue again; answered by `.catalogueLoaded` (the
+    /// new one, or the last good one) and `.catalogueFailed` when the new one is refused.
+    case reloadCatalogue
 }

@@ -9,7 +9,7 @@ public enum Feature: String, Sendable, Hashable, CaseIterable {
     case appointment     // 预约
     case progress        // 查询进度
     case help            // 呼叫帮办
-    case apply           // 办理 a chosen service (forms)
+    case submit          // 提交申请: the durable outbox and the acceptance receipt
 }
 
 /// Which services a list shows.
@@ -45,6 +45,16 @@ public enum Screen: Sendable, Hashable {
     /// Technician: printer state and reasons, a text preview of each receipt as this
     /// kiosk's printer lays it out (`page` pages through it), the test page.
     case printerDiagnostics(ReceiptSample, page: Int)
+    /// 填写申请: one field of the application at a time (`AppState.application`).
+    case applicationForm(field: Int)
+    /// Typing free text into a field: pinyin for Chinese, letters for codes.
+    case keyboard(field: Int)
+    /// 申请材料: e-licences found (with grade), what is missing, 容缺 commitments.
+    case materials(page: Int)
+    /// 告知承诺: the commitment text for one tolerable material, confirmed or not.
+    case commitment(materialID: String)
+    /// 智能预审: every rule's result with ✓/✗, its reason and what to do about a ✗.
+    case precheck(page: Int)
 
     /// A short stable name for logs and snapshot files (never personal data).
     public var name: String {
@@ -64,6 +74,11 @@ public enum Screen: Sendable, Hashable {
         case .serviceDetail: return "service-detail"
         case .identify: return "identify"
         case .printerDiagnostics: return "printer-diagnostics"
+        case .applicationForm: return "application-form"
+        case .keyboard: return "keyboard"
+        case .materials: return "materials"
+        case .commitment: return "commitment"
+        case .precheck: return "precheck"
         }
     }
 }
@@ -94,10 +109,32 @@ public enum ButtonID: Sendable, Hashable {
     case checkCharacterX
     /// Identify screen: identity confirmed, go on with the application.
     case proceed
+    /// Form: a choice (or 是/否) for the current field.
+    case choose(String)
+    /// Form: open the keyboard for a text field.
+    case openKeyboard
+    /// Keyboard: a letter key.
+    case letter(Character)
+    /// Keyboard: a candidate character for the pinyin typed.
+    case candidate(Character)
+    /// Keyboard: clear what was typed.
+    case clearText
+    /// Keyboard: take the text into the field.
+    case keyboardDone
+    /// Materials: show the commitment for this tolerable material.
+    case commit(String)
+    /// Commitment screen: the applicant confirms the commitment.
+    case confirmCommitment
+    /// Materials: go on to the pre-check.
+    case toPrecheck
+    /// Pre-check: submit the application.
+    case submitApplication
     /// Printer diagnostics: preview the next sample document.
     case nextSample
     /// Printer diagnostics: print the test page.
     case printTestPage
     /// Printer diagnostics: ask the printer again.
     case recheckPrinter
+    /// Diagnostics: load the service catalogue again (refused if it has errors).
+    case reloadCatalogue
 }

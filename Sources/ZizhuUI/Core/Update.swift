@@ -41,6 +41,17 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.printerHealth = health
             return [.log("test page not printed: \(health.code) \(reasons.joined(separator: ","))")]
         }
+    case .clock(let today):
+        state.today = today
+        return []
+    case .recordsLookedUp(let records):
+        guard var application = state.application,
+              let service = state.catalogue.service(id: application.serviceID) else { return [] }
+        application.recordsArrived(records, service: service, citizen: state.citizen)
+        state.application = application
+        let found = records?.elicences?.count ?? 0
+        return [.log(records == nil ? "records lookup failed: prefill from e-licences unavailable"
+                                    : "records found: \(found) e-licences")]
     default:
         break
     }
@@ -78,7 +89,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
-         .receiptPreviewed, .testPageFinished:
+         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp:
         return []
     }
 }
@@ -104,8 +115,11 @@ private func tick(_ state: inout AppState) -> [Effect] {
 
 private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     switch (state.screen, key) {
-    case (.search, .backspace), (.identify, .backspace):
+    case (.search, .backspace), (.identify, .backspace), (.applicationForm, .backspace), (.keyboard, .backspace):
         return activate(&state, .deleteDigit)
+    case (.keyboard, .character(let character)) where character.isASCII && character.isLetter:
+        // A technician's (or an accessible) keyboard types the same letters as the screen.
+        return activate(&state, .letter(character))
     case (_, .escape), (_, .backspace):
         return activate(&state, .back)
     case (.home, .function(12)) where state.settings.diagnosticsWithoutPIN:
@@ -121,6 +135,7 @@ private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
 }
 
 private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
+    if let effects = activateApplication(&state, button) { return effects }
     switch button {
     case .feature(.services):
         state.push(.catalogue)
@@ -148,6 +163,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.screen = .home
         state.history = []
         state.citizen = nil
+        state.application = nil
         state.identifyPhase = .waitingForCard
         state.cardTaken = false
         if hadCitizen { return [.endSession] }
@@ -204,11 +220,8 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
             }
         }
     case .apply(let id):
-        guard state.catalogue.service(id: id) != nil else { return [] }
-        if state.citizen != nil {
-            state.push(.unavailable(.apply))
-            return []
-        }
+        guard let service = state.catalogue.service(id: id) else { return [] }
+        if state.citizen != nil { return startApplication(&state, service: service) }
         state.push(.identify(serviceID: id))
         state.identifyPhase = state.readerConnected ? .waitingForCard : .failed(.readerNotConnected)
         state.cardTaken = false
@@ -228,8 +241,12 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
             state.identifyPhase = .manualEntry(typed: typed + "X", problem: nil)
         }
     case .proceed:
-        guard case .identify = state.screen, state.citizen != nil else { return [] }
-        state.push(.unavailable(.apply))
+        guard case .identify(let id) = state.screen, state.citizen != nil,
+              let service = state.catalogue.service(id: id) else { return [] }
+        return startApplication(&state, service: service)
+    case .choose, .openKeyboard, .letter, .candidate, .clearText, .keyboardDone, .commit, .confirmCommitment,
+         .toPrecheck, .submitApplication:
+        return []   // only on the application screens (handled above)
     case .nextSample:
         guard case .printerDiagnostics(let sample, _) = state.screen else { return [] }
         state.screen = .printerDiagnostics(sample.next, page: 0)
@@ -239,6 +256,9 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         guard case .printerDiagnostics = state.screen, state.testPage != .printing else { return [] }
         state.testPage = .printing
         return [.log("test page requested"), .printTestPage]
+    case .reloadCatalogue:
+        guard case .printerDiagnostics = state.screen else { return [] }
+        return [.log("catalogue reload requested"), .reloadCatalogue]
     case .recheckPrinter:
         guard case .printerDiagnostics = state.screen, !state.printerCheckPending else { return [] }
         state.printerCheckPending = true

@@ -19,6 +19,11 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .serviceDetail(let id, let page): canvas.serviceDetail(id: id, page: page)
     case .identify(let id): canvas.identify(serviceID: id)
     case .printerDiagnostics(let sample, let page): canvas.printerDiagnostics(sample: sample, page: page)
+    case .applicationForm(let field): canvas.applicationForm(field: field)
+    case .keyboard(let field): canvas.keyboard(field: field)
+    case .materials(let page): canvas.materials(page: page)
+    case .commitment(let id): canvas.commitment(materialID: id)
+    case .precheck(let page): canvas.precheck(page: page)
     }
     canvas.footer()
     if let remaining = state.countdown {

@@ -43,7 +43,7 @@ public enum UIText: String, Sendable, CaseIterable {
     case unavailableBody = "unavailable.body"
     case unavailableWhatToDo = "unavailable.what_to_do"
     case unavailableHelpWhatToDo = "unavailable.help_what_to_do"
-    case featureApply = "feature.apply"
+    case featureSubmit = "feature.submit"
 
     case catalogueHeadline = "catalogue.headline"
     case catalogueBig = "catalogue.big"
@@ -139,9 +139,82 @@ public enum UIText: String, Sendable, CaseIterable {
     case diagPrinterTestPrinted = "diag.printer.test_printed"
     case diagPrinterTestFailed = "diag.printer.test_failed"
 
+    case diagCatalogue = "diag.catalogue"
+    case diagCatalogueOK = "diag.catalogue.ok"
+    case diagCatalogueProblem = "diag.catalogue.problem"
+    case diagCatalogueReload = "diag.catalogue.reload"
+
     case idleQuestion = "idle.question"
     case idleExplain = "idle.explain"
     case idleContinue = "idle.continue"
+
+    case detailMaterialElicence = "detail.material_elicence"
+    case detailMaterialTolerable = "detail.material_tolerable"
+    case formHeadline = "form.headline"
+    case formBig = "form.big"
+    case formProgress = "form.progress"
+    case formOptional = "form.optional"
+    case formFromCard = "form.from_card"
+    case formFromElicence = "form.from_elicence"
+    case formPrefillFailed = "form.prefill_failed"
+    case formEntered = "form.entered"
+    case formRecordsPending = "form.records_pending"
+    case formRecordsUnavailable = "form.records_unavailable"
+    case formKeypadPrompt = "form.keypad_prompt"
+    case formDatePrompt = "form.date_prompt"
+    case formIdPrompt = "form.id_prompt"
+    case formKeepPrompt = "form.keep_prompt"
+    case formSkipPrompt = "form.skip_prompt"
+    case formChoosePrompt = "form.choose_prompt"
+    case formTextPrompt = "form.text_prompt"
+    case formTextNeeded = "form.text_needed"
+    case formConfirm = "form.confirm"
+    case formDelete = "form.delete"
+    case formYes = "form.yes"
+    case formNo = "form.no"
+    case formTypeText = "form.type_text"
+    case formCurrent = "form.current"
+    case formNone = "form.none"
+    case keyboardHeadline = "keyboard.headline"
+    case keyboardPinyinHint = "keyboard.pinyin_hint"
+    case keyboardLatinHint = "keyboard.latin_hint"
+    case keyboardCandidates = "keyboard.candidates"
+    case keyboardNoCandidates = "keyboard.no_candidates"
+    case keyboardNoDictionary = "keyboard.no_dictionary"
+    case keyboardClear = "keyboard.clear"
+    case keyboardBackspace = "keyboard.backspace"
+    case keyboardDone = "keyboard.done"
+    case materialsHeadline = "materials.headline"
+    case materialsBig = "materials.big"
+    case materialsSubtitle = "materials.subtitle"
+    case materialsFound = "materials.found"
+    case materialsGradeLow = "materials.grade_low"
+    case materialsMissing = "materials.missing"
+    case materialsPaper = "materials.paper"
+    case materialsCommitted = "materials.committed"
+    case materialsTolerable = "materials.tolerable"
+    case materialsCommit = "materials.commit"
+    case materialsNext = "materials.next"
+    case materialsNone = "materials.none"
+    case commitmentHeadline = "commitment.headline"
+    case commitmentBig = "commitment.big"
+    case commitmentMaterial = "commitment.material"
+    case commitmentDeadline = "commitment.deadline"
+    case commitmentRead = "commitment.read"
+    case commitmentNote = "commitment.note"
+    case commitmentConfirm = "commitment.confirm"
+    case precheckHeadline = "precheck.headline"
+    case precheckBig = "precheck.big"
+    case precheckOutcome = "precheck.outcome"
+    case precheckPart = "precheck.part"
+    case precheckNotVerified = "precheck.not_verified"
+    case precheckNotApplicable = "precheck.not_applicable"
+    case precheckCommitted = "precheck.committed"
+    case precheckWhatToDo = "precheck.what_to_do"
+    case precheckOwed = "precheck.owed"
+    case precheckSubmit = "precheck.submit"
+    case precheckRefusedHint = "precheck.refused_hint"
+    case precheckPage = "precheck.page"
 
     case tooSmallTitle = "too_small.title"
     case tooSmallBody = "too_small.body"
@@ -150,6 +223,7 @@ public enum UIText: String, Sendable, CaseIterable {
     public static let bigHeadlines: [UIText] = [
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
+        .formBig, .materialsBig, .commitmentBig, .precheckBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.
@@ -161,7 +235,7 @@ public enum UIText: String, Sendable, CaseIterable {
         case .appointment: return .homeAppointment
         case .progress: return .homeProgress
         case .help: return .homeHelp
-        case .apply: return .featureApply
+        case .submit: return .featureSubmit
         }
     }
 }

@@ -7,13 +7,16 @@ public struct ViewContext: Sendable {
     public var siteName: LocalizedText
     public var kioskID: String
     public var bigGlyphs: BigGlyphFont?
+    /// The pinyin keyboard's candidates (nil: not installed; Chinese text cannot be typed).
+    public var pinyin: PinyinDictionary?
 
     public init(strings: [Language: StringTable], siteName: LocalizedText, kioskID: String,
-                bigGlyphs: BigGlyphFont? = nil) {
+                bigGlyphs: BigGlyphFont? = nil, pinyin: PinyinDictionary? = nil) {
         self.strings = strings
         self.siteName = siteName
         self.kioskID = kioskID
         self.bigGlyphs = bigGlyphs
+        self.pinyin = pinyin
     }
 
     /// The required keys every string table must have.

@@ -45,7 +45,14 @@ extension Canvas {
         for line in TextWidth.wrap(t(service.summary), width: width) { lines.append((line, false)) }
         section(.detailDepartment, [department])
         section(.detailConditions, service.conditions.map { t($0) }, numbered: true)
-        section(.detailMaterials, service.materials.map { t($0) }, numbered: true)
+        section(.detailMaterials, service.materialSpecs.map { material in
+            var notes: [String] = []
+            if case .elicence(_, let grade) = material.kind { notes.append(t(.detailMaterialElicence, ["grade": grade.letter])) }
+            if let tolerable = material.tolerable { notes.append(t(.detailMaterialTolerable, ["days": String(tolerable.deadlineDays)])) }
+            let separator = state.language == .zhHans ? "；" : "; "
+            return t(material.name) + (notes.isEmpty ? "" : (state.language == .zhHans ? "（" + notes.joined(separator: separator) + "）"
+                                                                                        : " (" + notes.joined(separator: separator) + ")"))
+        }, numbered: true)
         let limit = service.timeLimit
         var limits = [t(.detailOnTheSpot)]
         if limit.legalDays > 0 {

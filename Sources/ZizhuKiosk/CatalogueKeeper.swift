@@ -1,0 +1,102 @@
+import Foundation
+import ZizhuCore
+
+/// Loads the service catalogue and keeps a copy of the last one that passed every check,
+/// so that a bad edit never takes the kiosk's services away: the kiosk refuses the bad
+/// catalogue, runs on the last good one and shows the problem to technicians.
+public struct CatalogueKeeper: Sendable {
+    public var folder: URL
+    /// `$ZIZHU_HOME/catalogue.last-good/`: the files of the last catalogue that loaded.
+    public var lastGood: URL
+
+    public init(folder: URL, home: URL) {
+        self.folder = folder
+        self.lastGood = home.appendingPathComponent("catalogue.last-good")
+    }
+
+    /// What loading gave: the catalogue to run on (if any) and the problem to show (if any).
+    public struct Outcome: Sendable {
+        public var catalogue: Catalogue?
+        public var problem: String?
+        public var usingLastGood: Bool
+    }
+
+    public func load() -> Outcome {
+        do {
+            let catalogue = try KioskResources.loadCatalogue(folder: folder)
+            // Best effort: a kiosk whose disk is full still runs on the catalogue it has.
+            let saved = saveLastGood()
+            return Outcome(catalogue: catalogue, problem: saved, usingLastGood: false)
+        } catch {
+            guard let previous = try? KioskResources.loadCatalogue(folder: lastGood) else {
+                return Outcome(catalogue: nil, problem: error.description, usingLastGood: false)
+            }
+            return Outcome(catalogue: previous,
+                           problem: error.description + "\n(running on the last good catalogue, \(lastGood.path))",
+                           usingLastGood: true)
+        }
+    }
+
+    /// Copies the catalogue's files to `lastGood` through a temporary folder and a rename,
+    /// so a crash halfway leaves the old copy whole. Returns a problem, or nil.
+    func saveLastGood() -> String? {
+        let manager = FileManager.default
+        let temporary = lastGood.deletingLastPathComponent()
+            .appendingPathComponent(".catalogue.\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try? manager.removeItem(at: temporary)
+            try manager.createDirectory(at: temporary, withIntermediateDirectories: true)
+            for name in try manager.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".yaml") {
+                try manager.copyItem(at: folder.appendingPathComponent(name), to: temporary.appendingPathComponent(name))
+            }
+            let old = lastGood.deletingLastPathComponent().appendingPathComponent(".catalogue.old.tmp")
+            try? manager.removeItem(at: old)
+            if manager.fileExists(atPath: lastGood.path) { try manager.moveItem(at: lastGood, to: old) }
+            try manager.moveItem(at: temporary, to: lastGood)
+            try? manager.removeItem(at: old)
+            return nil
+        } catch {
+            try? manager.removeItem(at: temporary)
+            return "the last good catalogue could not be saved to \(lastGood.path): \(error.localizedDescription)"
+        }
+    }
+}
+
+/// Where the applicant's e-licences and credit status come from. The central platform
+/// (issue 6) answers in production; the demo answers from `Devices/simulator/demo-records.yaml`.
+public struct RecordsSource: Sendable {
+    let lookUp: @Sendable (IDNumber) async -> ApplicantRecords?
+
+    public init(lookUp: @escaping @Sendable (IDNumber) async -> ApplicantRecords?) {
+        self.lookUp = lookUp
+    }
+
+    /// The demo platform: applicants on file get their records, others an empty file.
+    public static func demo(file: URL) throws(StartupError) -> RecordsSource {
+        let text: String
+        do {
+            text = try KioskResources.readText(file)
+        } catch {
+            throw StartupError("\(error)")
+        }
+        let records: [String: ApplicantRecords]
+        do {
+            records = try DemoRecords.parse(text, file: file.path)
+        } catch {
+            throw StartupError(error.description)
+        }
+        return RecordsSource { number in records[number.unmasked] ?? ApplicantRecords(elicences: [], credit: "good") }
+    }
+
+    /// No platform connection: every lookup says the records are unavailable, so prefill
+    /// from e-licences fails visibly and rules needing credit are "to be verified".
+    public static let unavailable = RecordsSource { _ in nil }
+}
+
+extension CalendarDate {
+    /// Today in the kiosk's local time zone (a kiosk's day rolls over at local midnight).
+    public static func localToday(_ now: Date = Date()) -> CalendarDate {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: now)
+        return CalendarDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? .epoch
+    }
+}

@@ -1,0 +1,111 @@
+import ZizhuCore
+
+/// What the platform said about the applicant's records (e-licences, credit).
+public enum RecordsLookup: Sendable, Hashable {
+    /// Asked, no answer yet.
+    case pending
+    /// The platform answered (possibly with nothing on file).
+    case found
+    /// The platform could not be asked (offline, error): e-licences are not available and
+    /// the prefill from them fails visibly.
+    case unavailable
+}
+
+/// One application in progress at the kiosk: the form, the records behind its prefill,
+/// the field being entered. Session data, wiped with the session.
+public struct Application: Sendable, Hashable {
+    public var serviceID: String
+    public var form: ApplicationForm
+    public var records: RecordsLookup
+    /// The kiosk's date for this application (dates in validation, deadlines, dated rules).
+    public var today: CalendarDate
+    /// What is being typed into the current field (keypad or keyboard), before 确认.
+    public var entry: String
+    /// What was wrong with the last 确认 on the current field.
+    public var problem: FieldProblem?
+    /// Pinyin keyboard: the letters typed so far for the next character, and the page of
+    /// candidates shown.
+    public var pinyin: String
+    public var candidatePage: Int
+
+    public init(service: Service, citizen: IdentityCard?, today: CalendarDate) {
+        serviceID = service.id
+        form = ApplicationForm(service: service, card: citizen, records: ApplicantRecords())
+        records = .pending
+        self.today = today
+        entry = ""
+        pinyin = ""
+        candidatePage = 0
+    }
+
+    /// The platform answered: prefill again from the records, keeping what the citizen
+    /// has already entered.
+    mutating func recordsArrived(_ found: ApplicantRecords?, service: Service, citizen: IdentityCard?) {
+        records = found == nil ? .unavailable : .found
+        var fresh = ApplicationForm(service: service, card: citizen, records: found ?? ApplicantRecords())
+        for (id, origin) in form.origins where origin == .entered {
+            fresh.values[id] = form.values[id]
+            fresh.origins[id] = .entered
+        }
+        fresh.committed = form.committed
+        form = fresh
+    }
+
+    /// Fields the citizen walks through: every field of the service (bundles: the shared
+    /// fields of their parts, asked once).
+    public func fields(_ service: Service) -> [Field] { service.fields }
+
+    /// The services decided: the service itself, or each part of a bundle.
+    public func decidedServices(_ service: Service, catalogue: Catalogue) -> [Service] {
+        service.isBundle ? service.parts.compactMap(catalogue.service(id:)) : [service]
+    }
+
+    /// The decisions as they stand (pre-check): one per decided service.
+    public func decisions(_ service: Service, catalogue: Catalogue, citizen: IdentityCard?) -> [Decision] {
+        decidedServices(service, catalogue: catalogue).map { part in
+            Decider.decide(part, facts: form.facts(part, card: citizen, today: today), today: today)
+        }
+    }
+
+    /// The materials that concern this applicant (only_if not false), in catalogue order.
+    public func materials(_ service: Service, citizen: IdentityCard?) -> [Material] {
+        let facts = form.facts(service, card: citizen, today: today)
+        return service.materialSpecs.filter { $0.onlyIf?.evaluate(facts) != .no }
+    }
+}
+
+/// How one material stands for the applicant (the materials screen).
+public enum MaterialStanding: Sendable, Hashable {
+    /// An e-licence of at least the required grade was found.
+    case found(Grade)
+    /// An e-licence was found but its grade is below what the service accepts.
+    case gradeTooLow(found: Grade, minimum: Grade)
+    /// Not found; `tolerable` says whether the applicant may commit to supply it later.
+    case missing(tolerable: Bool)
+    /// Paper that staff must see.
+    case paper(tolerable: Bool)
+    /// Committed to (告知承诺/容缺), due by the deadline.
+    case committed(deadline: CalendarDate)
+
+    static func of(_ material: Material, in application: Application) -> MaterialStanding {
+        if application.form.committed.contains(material.id), let tolerable = material.tolerable,
+           let deadline = application.today.adding(days: tolerable.deadlineDays) {
+            return .committed(deadline: deadline)
+        }
+        switch material.kind {
+        case .paper:
+            return .paper(tolerable: material.tolerable != nil)
+        case .elicence(_, let minimum):
+            guard let grade = application.form.grade(of: material) else { return .missing(tolerable: material.tolerable != nil) }
+            return grade >= minimum ? .found(grade) : .gradeTooLow(found: grade, minimum: minimum)
+        }
+    }
+
+    /// Whether a commitment can be offered for it now.
+    var canCommit: Bool {
+        switch self {
+        case .missing(let tolerable), .paper(let tolerable): return tolerable
+        case .found, .gradeTooLow, .committed: return false
+        }
+    }
+}
