@@ -32,7 +32,7 @@ struct ZizhuBench: AsyncParsableCommand {
     @Option(help: "Print jobs through the private cupsd.")
     var printJobs = 50
 
-    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer).")
+    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules).")
     var only: String?
 
     @Option(help: "Also write the figures as JSON to this file.")
@@ -59,7 +59,7 @@ struct ZizhuBench: AsyncParsableCommand {
         let chromium = skipChromium ? nil : ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
-        let sections = Set((only ?? "frame,startup,reader,printer").split(separator: ",").map(String.init))
+        let sections = Set((only ?? "frame,startup,reader,printer,rules").split(separator: ",").map(String.init))
         var report = Report()
         if sections.contains("frame") {
             var frameBench = FrameBench(frames: frames, report: report)
@@ -81,6 +81,11 @@ struct ZizhuBench: AsyncParsableCommand {
             var printer = PrinterBench(zizhu: zizhu, jobs: printJobs, report: report)
             try await printer.run()
             report = printer.report
+        }
+        if sections.contains("rules") {
+            var rules = RulesBench(zizhu: zizhu, report: report)
+            try rules.run()
+            report = rules.report
         }
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))

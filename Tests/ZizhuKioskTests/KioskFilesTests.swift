@@ -165,3 +165,52 @@ struct GlyphAndLogTests {
         #expect(lines[1].contains("warning") && lines[1].contains("printer low on paper"))
     }
 }
+
+@Suite("The last good catalogue")
+struct CatalogueKeeperTests {
+    @Test func aBadCatalogueIsRefusedAndTheLastGoodOneKeepsServing() throws {
+        let share = try Checkout.copyOfShare()
+        let home = try Checkout.scratch("home")
+        let folder = share.appendingPathComponent("Kiosk/catalogue")
+        let keeper = CatalogueKeeper(folder: folder, home: home)
+        // First start: a good catalogue is used and saved.
+        let first = keeper.load()
+        let good = try #require(first.catalogue)
+        #expect(first.problem == nil && !first.usingLastGood)
+        #expect(FileManager.default.fileExists(atPath: keeper.lastGood.appendingPathComponent("residence-permit.yaml").path))
+        // An operator breaks a rule: the new catalogue is refused with file:line:column...
+        let file = folder.appendingPathComponent("residence-permit.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "field.months_resident >= 6", with: "field.months_resdent >= 6")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let second = keeper.load()
+        let problem = try #require(second.problem)
+        #expect(problem.contains("\(file.path):"), "\(problem)")
+        #expect(problem.contains("months_resdent"), "\(problem)")
+        // ...and the kiosk runs on the last good one, with every service it had.
+        #expect(second.usingLastGood)
+        #expect(second.catalogue?.services.map(\.id) == good.services.map(\.id))
+        // The refused catalogue did not overwrite the last good copy.
+        let kept = try String(contentsOf: keeper.lastGood.appendingPathComponent("residence-permit.yaml"), encoding: .utf8)
+        #expect(kept.contains("field.months_resident >= 6"))
+    }
+
+    @Test func withoutALastGoodCopyABadCatalogueLeavesNoServicesAndSaysWhy() throws {
+        let share = try Checkout.copyOfShare()
+        let folder = share.appendingPathComponent("Kiosk/catalogue")
+        try "id: [unclosed\n".write(to: folder.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        let outcome = CatalogueKeeper(folder: folder, home: try Checkout.scratch("home")).load()
+        #expect(outcome.catalogue == nil && !outcome.usingLastGood)
+        #expect(outcome.problem?.contains("broken.yaml:") == true, "\(outcome.problem ?? "")")
+    }
+
+    @Test func demoRecordsAnswerLookupsAndStrangersGetAnEmptyFile() async throws {
+        let source = try RecordsSource.demo(file: KioskPaths(home: Checkout.root, shareRoot: Checkout.root).demoRecords)
+        let known = await source.lookUp(IDNumber(fromCard: "440106198806150019"))
+        #expect(known?.elicence("business_licence")?.attributes["credit_code"] == "91440106MA9W0DEM01")
+        #expect(known?.elicence("tax_clearance")?.grade == .c)
+        let stranger = await source.lookUp(IDNumber(fromCard: "110105199001010029"))
+        #expect(stranger?.elicences == [] && stranger?.credit == "good")
+        #expect(await RecordsSource.unavailable.lookUp(IDNumber(fromCard: "440106198806150019")) == nil)
+    }
+}

@@ -20,12 +20,27 @@ struct UILintTests {
 
     @Test func catalogueTextHasNoAmbiguousWidthCharacters() {
         for service in Fixtures.catalogue.services {
-            let texts = [service.name, service.summary, service.fee] + service.conditions + service.materials
+            var texts = [service.name, service.summary, service.fee] + service.conditions + service.materials
+            for field in service.fields {
+                texts.append(field.label)
+                texts += field.options.map(\.label)
+                if let hint = field.hint { texts.append(hint) }
+            }
+            texts += service.materialSpecs.compactMap(\.tolerable?.commitment)
+            texts += service.rules.map(\.reason) + service.rules.compactMap(\.remedy)
             for text in texts {
                 for language in Language.allCases {
                     let bad = text[language].unicodeScalars.filter { TextWidth.isAmbiguous($0) }
                     #expect(bad.isEmpty, "\(service.id): '\(text[language])' has ambiguous-width characters")
                 }
+            }
+        }
+    }
+
+    @Test func eLicenceNamesHaveNoAmbiguousWidthCharacters() {
+        for licence in Fixtures.catalogue.elicences {
+            for language in Language.allCases {
+                #expect(licence.name[language].unicodeScalars.allSatisfy { !TextWidth.isAmbiguous($0) }, "\(licence.id)")
             }
         }
     }

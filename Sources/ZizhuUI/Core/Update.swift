@@ -117,6 +117,9 @@ private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     switch (state.screen, key) {
     case (.search, .backspace), (.identify, .backspace), (.applicationForm, .backspace), (.keyboard, .backspace):
         return activate(&state, .deleteDigit)
+    case (.keyboard, .digit(let digit)):
+        // Codes take digits from the keypad (pinyin candidates claim theirs as buttons).
+        return activate(&state, .digit(digit))
     case (.keyboard, .character(let character)) where character.isASCII && character.isLetter:
         // A technician's (or an accessible) keyboard types the same letters as the screen.
         return activate(&state, .letter(character))

@@ -1,0 +1,261 @@
+import Foundation
+import Testing
+import ZizhuCore
+import ZizhuKiosk
+@testable import ZizhuUI
+
+/// The application after identification, driven through `update` with the keys and
+/// touches a citizen uses, and checked on the rendered screen.
+@Suite("Application journeys: form, keyboard, materials, 告知承诺, pre-check")
+struct ApplicationJourneyTests {
+    /// An identified citizen on the identify screen of a service.
+    static func identified(_ service: String, citizen: IdentityCard = Fixtures.demoCitizen) -> Journey {
+        var journey = Journey()
+        journey.state.screen = .identify(serviceID: service)
+        journey.state.history = [.home, .serviceDetail(id: service, page: 0)]
+        journey.state.citizen = citizen
+        journey.state.identifyPhase = .identified
+        return journey
+    }
+
+    static func screen(_ journey: Journey) -> String { render(journey.state, Fixtures.context()).grid.plainText() }
+
+    /// Presses whatever button on the current screen claims this key, as the keypad does.
+    static func press(_ key: Key, _ journey: inout Journey, sourceLocation: SourceLocation = #_sourceLocation) {
+        let frame = render(journey.state, Fixtures.context())
+        var mapper = InputMapper()
+        guard let event = mapper.map(.key(key), frame: frame, focus: nil) else {
+            Issue.record("key \(key) maps to nothing", sourceLocation: sourceLocation)
+            return
+        }
+        _ = update(&journey.state, event)
+    }
+
+    static func records(_ citizen: IdentityCard) -> ApplicantRecords? { Fixtures.records[citizen.idNumber.unmasked] }
+
+    @Test func proceedingStartsTheFormAndAsksThePlatformForTheRecords() throws {
+        var journey = Self.identified("birth-bundle")
+        let effects = journey.send(.activated(.proceed))
+        #expect(effects.contains(.lookUpRecords(Fixtures.demoCitizen.idNumber)))
+        #expect(effects.contains(.stopCardReading))
+        #expect(journey.state.screen == .applicationForm(field: 0))
+        // Before the platform answers, the e-licence prefill says it is still looking.
+        #expect(Self.screen(journey).contains("正在查询您的电子证照"))
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        let form = try #require(journey.state.application?.form)
+        #expect(form.values["child_name"] == "演示宝宝")
+        #expect(form.origins["child_name"] == .prefilled(.elicence(type: "birth_medical_certificate", attribute: "child_name")))
+        let text = Self.screen(journey)
+        #expect(text.contains("演示宝宝") && text.contains("已从电子证照「出生医学证明」获取"))
+    }
+
+    @Test func offlineThePrefillFailsVisiblyAndTheFieldMustBeTyped() throws {
+        var journey = Self.identified("birth-bundle")
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(nil))
+        #expect(journey.state.application?.records == .unavailable)
+        #expect(journey.state.application?.form.values["child_name"] == nil)
+        var text = Self.screen(journey)
+        #expect(text.contains("电子证照未能获取") && text.contains("请点「输入文字」"))
+        // Required and empty: 确认 is not offered; the keyboard is.
+        #expect(!render(journey.state, Fixtures.context()).hits.contains { $0.button == .confirm })
+        // A card prefill that cannot work (number typed by hand, no card read) says so too.
+        var manual = Self.identified("temporary-id-card", citizen: IdentityCard(
+            kind: .resident, name: "", gender: .male, birthDate: nil, idNumber: IDNumber(fromCard: "440106198806150019"),
+            source: .manualEntry))
+        manual.send(.activated(.proceed))
+        manual.send(.recordsLookedUp(ApplicantRecords(elicences: [], credit: "good")))
+        manual.send(.activated(.choose("waiting")))
+        #expect(manual.state.screen == .applicationForm(field: 1))
+        text = Self.screen(manual)
+        #expect(text.contains("户籍地址") && text.contains("未能自动获取，请填写"), "\(text)")
+    }
+
+    @Test func keypadEntryIsValidatedAndAPrefilledValueCanBeKeptWithHash() throws {
+        var journey = Self.identified("residence-permit")
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        // 居住地行政区划代码: five digits are not a region code.
+        for digit in [4, 4, 0, 1, 0] { Self.press(.digit(digit), &journey) }
+        Self.press(.hash, &journey)
+        #expect(journey.state.application?.problem?.zh == "请输入6位行政区划代码")
+        #expect(Self.screen(journey).contains("! 请输入6位行政区划代码"))
+        #expect(journey.state.screen == .applicationForm(field: 0))
+        Self.press(.digit(6), &journey)
+        #expect(journey.state.application?.problem == nil)
+        Self.press(.hash, &journey)
+        #expect(journey.state.screen == .applicationForm(field: 1))
+        #expect(journey.state.application?.form.values["residence_region"] == "440106")
+        #expect(journey.state.application?.form.origins["residence_region"] == .entered)
+        // 月数: over the maximum, then corrected with the delete key (* on this keypad).
+        for key in [Key.digit(7), .digit(0), .digit(0), .digit(0), .hash] { Self.press(key, &journey) }
+        #expect(journey.state.application?.problem?.zh == "不能大于600")
+        for _ in 0..<4 { Self.press(.star, &journey) }
+        #expect(journey.state.application?.entry == "")
+        for key in [Key.digit(2), .digit(4), .hash] { Self.press(key, &journey) }
+        #expect(journey.state.application?.form.values["months_resident"] == "24")
+        // Esc goes back a field; # keeps what is there.
+        #expect(journey.state.screen == .applicationForm(field: 2))
+        Self.press(.escape, &journey)
+        #expect(journey.state.screen == .applicationForm(field: 1))
+        #expect(Self.screen(journey).contains("内容无误请按 # 确认"))
+        Self.press(.hash, &journey)
+        #expect(journey.state.screen == .applicationForm(field: 2))
+        #expect(journey.state.application?.form.values["months_resident"] == "24")
+    }
+
+    @Test func datesAreTypedAsEightDigitsAndCheckedAgainstToday() {
+        var journey = Self.identified("birth-bundle")
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(nil))
+        journey.state.screen = .applicationForm(field: 1)   // 出生日期
+        for character in "20270101" { Self.press(.digit(character.wholeNumberValue ?? 0), &journey) }
+        Self.press(.hash, &journey)
+        #expect(journey.state.application?.problem?.zh == "日期不能晚于今天")
+        journey.send(.activated(.deleteDigit))
+        for _ in 0..<8 { Self.press(.backspace, &journey) }
+        for character in "20261031" { Self.press(.digit(character.wholeNumberValue ?? 0), &journey) }
+        Self.press(.hash, &journey)
+        #expect(journey.state.application?.form.values["child_birth_date"] == "20261031")
+        #expect(journey.state.screen == .applicationForm(field: 2))
+    }
+
+    @Test func thePinyinKeyboardTypesChineseFromTheGeneratedDictionary() throws {
+        let dictionary = try #require(Fixtures.pinyin, "run `make pinyin` (the test command does it)")
+        var journey = Self.identified("birth-bundle")
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(nil))
+        journey.send(.activated(.openKeyboard))
+        #expect(journey.state.screen == .keyboard(field: 0))
+        for letter in "bao" { journey.send(.activated(.letter(letter))) }
+        #expect(journey.state.application?.pinyin == "bao")
+        let candidates = dictionary.candidates("bao")
+        let wanted = try #require(candidates.firstIndex(of: "宝"), "宝 is a candidate for bao")
+        #expect(wanted < 6, "宝 is on the first page")
+        // The candidate's keypad digit picks it (the same as touching it).
+        Self.press(.digit(wanted + 1), &journey)
+        #expect(journey.state.application?.entry == "宝")
+        #expect(journey.state.application?.pinyin == "")
+        // A physical keyboard's letters type too; paging moves through the candidates.
+        for letter in "bei" { journey.send(.key(.character(letter))) }
+        Self.press(.digit(8), &journey)
+        #expect(journey.state.application?.candidatePage == 1)
+        let secondPage = Array(dictionary.candidates("bei").dropFirst(6).prefix(6))
+        #expect(Self.screen(journey).contains(String(try #require(secondPage.first))))
+        Self.press(.digit(1), &journey)
+        #expect(journey.state.application?.entry == "宝" + String(secondPage[0]))
+        journey.send(.activated(.deleteDigit))
+        #expect(journey.state.application?.entry == "宝")
+        Self.press(.hash, &journey)
+        #expect(journey.state.screen == .applicationForm(field: 1))
+        #expect(journey.state.application?.form.values["child_name"] == "宝")
+        #expect(journey.state.application?.form.origins["child_name"] == .entered)
+    }
+
+    @Test func creditCodesAreTypedWithLettersAndKeypadDigitsAndChecked() {
+        var journey = Self.identified("business-licence-print", citizen: JourneyFixtures.stranger)
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(ApplicantRecords(elicences: [], credit: "good")))
+        #expect(Self.screen(journey).contains("未能自动获取，请填写"))
+        journey.send(.activated(.openKeyboard))
+        for character in "91440106MA9W0DEM02" {
+            if let digit = character.wholeNumberValue { Self.press(.digit(digit), &journey) }
+            else { journey.send(.activated(.letter(Character(character.lowercased())))) }
+        }
+        #expect(journey.state.application?.entry == "91440106MA9W0DEM02")
+        Self.press(.hash, &journey)
+        #expect(journey.state.application?.problem?.zh.contains("统一社会信用代码不正确") == true)
+        journey.send(.activated(.deleteDigit))
+        Self.press(.digit(1), &journey)
+        Self.press(.hash, &journey)
+        #expect(journey.state.application?.form.values["credit_code"] == "91440106MA9W0DEM01")
+        #expect(journey.state.screen == .applicationForm(field: 1))
+    }
+
+    @Test func aMissingTolerableMaterialIsCommittedToAndOwedOnThePrecheck() throws {
+        var journey = Self.identified("residence-permit")
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        journey.state.application?.form.set("residence_region", "440106")
+        journey.state.application?.form.set("months_resident", "24")
+        journey.state.application?.form.set("phone", "13800138000")
+        journey.state.screen = .materials(page: 0)
+        var text = Self.screen(journey)
+        #expect(text.contains("✓ 电子证照A级，已获取") && text.contains("可承诺后 10 日内补交"))
+        Self.press(.digit(1), &journey)
+        #expect(journey.state.screen == .commitment(materialID: "residence-registration"))
+        text = Self.screen(journey)
+        #expect(text.contains("补交期限：2026-12-02 前（10 日内）") && text.contains("本人承诺在10日内"))
+        journey.send(.activated(.confirmCommitment), effects: [.log("commitment confirmed: residence-registration"), .log("screen materials")])
+        #expect(journey.state.screen == .materials(page: 0))
+        #expect(Self.screen(journey).contains("已承诺，2026-12-02 前补交"))
+        // The commit button is gone once committed.
+        #expect(!render(journey.state, Fixtures.context()).hits.contains { $0.button == .commit("residence-registration") })
+        Self.press(.hash, &journey)
+        #expect(journey.state.screen == .precheck(page: 0))
+        let application = try #require(journey.state.application)
+        let service = try #require(Fixtures.catalogue.service(id: "residence-permit"))
+        let decision = try #require(application.decisions(service, catalogue: Fixtures.catalogue, citizen: Fixtures.demoCitizen).first)
+        #expect(decision.owed.map(\.deadline) == [CalendarDate(year: 2026, month: 12, day: 2)])
+        // 演示用户 is registered in Guangzhou: a residence permit is refused, and the screen says why.
+        #expect(decision.outcome == .refused && decision.decidedBy == ["not-local-hukou"])
+        text = Self.screen(journey)
+        #expect(text.contains("✗ 本市户籍居民无需办理居住证") && text.contains("✓ 须在本市居住满半年"))
+        #expect(text.contains("本申请不能受理"))
+        #expect(journey.send(.activated(.submitApplication)).isEmpty)
+        #expect(journey.state.screen == .precheck(page: 0))
+    }
+
+    @Test func anApprovedApplicationCanBeSubmittedAndHomeWipesIt() throws {
+        var journey = Self.identified("business-licence-print")
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        #expect(Self.screen(journey).contains("91440106MA9W0DEM01"))
+        Self.press(.digit(1), &journey)                   // keep the prefilled credit code
+        Self.press(.digit(1), &journey)                   // 是 法定代表人
+        Self.press(.digit(2), &journey)                   // 2 copies
+        Self.press(.hash, &journey)
+        #expect(journey.state.screen == .materials(page: 0))
+        let effects = journey.send(.activated(.toPrecheck))
+        #expect(effects.contains(.log("precheck business-licence-print=approved")))
+        #expect(Self.screen(journey).contains("预审结果：秒批通过"))
+        Self.press(.digit(1), &journey)
+        #expect(journey.state.screen == .unavailable(.submit))
+        #expect(Self.screen(journey).contains("「提交申请」功能暂未开通"))
+        journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")])
+        #expect(journey.state.application == nil && journey.state.citizen == nil && journey.state.isPristine)
+    }
+
+    @Test func aBundleIsDecidedPartByPartOnOnePrecheck() throws {
+        var journey = Self.identified("birth-bundle")
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        let application = try #require(journey.state.application)
+        let bundle = try #require(Fixtures.catalogue.service(id: "birth-bundle"))
+        // Shared fields are asked once: the bundle's form has each field id once.
+        let ids = application.fields(bundle).map(\.id)
+        #expect(Set(ids).count == ids.count && ids.contains("child_name"))
+        journey.state.screen = .precheck(page: 0)
+        let decisions = application.decisions(bundle, catalogue: Fixtures.catalogue, citizen: Fixtures.demoCitizen)
+        #expect(decisions.map(\.serviceID) == bundle.parts)
+        let text = Self.screen(journey)
+        for part in bundle.parts {
+            let name = try #require(Fixtures.catalogue.service(id: part)).name.zh
+            #expect(text.contains(name + "："), "\(part) has its own outcome line")
+        }
+    }
+
+    @Test func theIdleTimeoutWipesTheApplication() {
+        var journey = Self.identified("residence-permit")
+        journey.send(.activated(.proceed))
+        journey.state.application?.form.set("phone", "13800138000")
+        _ = journey.tick(journey.state.settings.idleTimeoutSeconds + journey.state.settings.countdownSeconds)
+        #expect(journey.state.application == nil && journey.state.citizen == nil && journey.state.screen == .home)
+    }
+}
+
+enum JourneyFixtures {
+    /// Someone the demo platform has nothing on file for.
+    static let stranger = IdentityCard(kind: .resident, name: "测试", gender: .female, birthDate: CalendarDate(year: 1990, month: 1, day: 1),
+                                       idNumber: IDNumber(fromCard: "110105199001010029"))
+}
