@@ -241,3 +241,44 @@ struct DemoPrinterDiagnosticsTests {
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
+
+extension KioskInTmuxTests {
+    /// An operator breaks the catalogue while the kiosk runs: the reload on the technician
+    /// screen refuses it with file:line:column, and citizens keep every service.
+    @Test func aBrokenCatalogueIsRefusedAndTheLastGoodOneKeepsServing() async throws {
+        let scratch = Built.temporaryDirectory("tmux-catalogue")
+        let catalogue = scratch.appendingPathComponent("catalogue")
+        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: catalogue)
+        let config = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/kiosk.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "catalogue: catalogue", with: "catalogue: \(catalogue.path)")
+        try config.write(to: scratch.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        // The good catalogue was saved as the last good one.
+        let lastGood = scratch.appendingPathComponent("catalogue.last-good/residence-permit.yaml")
+        #expect(await waitForFile(lastGood) != nil)
+        let file = catalogue.appendingPathComponent("residence-permit.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "field.months_resident >= 6", with: "field.months_resdent >= 6")
+            .write(to: file, atomically: true, encoding: .utf8)
+        try tmux.sendKeys("F12")
+        #expect(try await tmux.waitForScreen { $0.contains("重新加载服务目录") }.contains("服务目录"))
+        try tmux.sendKeys("4")
+        let refused = try await tmux.waitForScreen { $0.contains("新目录有误") }
+        #expect(refused.contains("residence-permit.yaml:") && refused.contains("在用 33 项事项"), "\(refused)")
+        // Citizens still find the service the broken file describes.
+        try tmux.sendKeys("Escape")
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        for key in ["1", "5", "1", "0", "6", "#"] {
+            try tmux.sendKeys(key)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("居住证申领"))
+        let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("catalogue not loaded") && log.contains("months_resdent"), "\(log)")
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}

@@ -330,7 +330,10 @@ struct IdentifyJourneyTests {
                                                     idNumber: IDNumber(fromCard: "440106198806150019")))),
                      effects: [.log("another card ignored: 4401**********0019")])
         journey.send(.reader(.cardRemoved), effects: [.stopCardReading]) { $0.cardTaken = true }
-        journey.send(.activated(.proceed), effects: [.log("screen unavailable-apply"), .stopCardReading])
+        journey.send(.activated(.proceed), effects: [.log("application started: social-insurance-certificate"),
+                                                     .lookUpRecords(Self.card.idNumber), .log("screen application-form"),
+                                                     .stopCardReading])
+        #expect(journey.state.screen == .applicationForm(field: 0))
         #expect(journey.state.citizen == Self.card)
         // Going home ends the session: nothing personal stays.
         journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")])

@@ -70,6 +70,10 @@ enum ScreenCatalogue {
             ("precheck-refused", applying("residence-permit", .precheck(page: 0)) {
                 $0.form.set("residence_region", "440106"); $0.form.set("months_resident", "3"); $0.form.set("phone", "13800138000") }),
             ("precheck-bundle", applying("birth-bundle", .precheck(page: 0))),
+            ("printer-diagnostics-catalogue-refused", { $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home]
+                                                       $0.printerHealth = .ready
+                                                       $0.catalogueProblem = "/srv/zizhu/catalogue/residence-permit.yaml:44:14: unknown fact 'field.months_resdent'\n(running on the last good catalogue, /var/lib/zizhu/catalogue.last-good)"
+                                                       $0.receiptPreview = PrinterDiagnosticsJourneyTests.samples.layoutPreview(.acceptance, language: $0.language) }),
             ("idle-countdown", { $0.screen = .catalogue; $0.history = [.home]; $0.countdown = 7 }),
             ("focus", { $0.screen = .catalogue; $0.history = [.home]; $0.focus = 1 }),
         ]
