@@ -8,12 +8,16 @@ let package = Package(
     products: [
         .executable(name: "zizhu", targets: ["zizhu"]),
         .executable(name: "zizhu-bench", targets: ["zizhu-bench"]),
+        .executable(name: "zizhu-central", targets: ["zizhu-central"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -59,11 +63,42 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]),
 
+        // Kiosk ↔ platform: the wire types and request signing both sides compile.
+        .target(name: "ZizhuWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The kiosk's durable outbox and the sync worker.
+        .target(
+            name: "ZizhuOutbox",
+            dependencies: [
+                "ZizhuWire", "ZizhuCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The central platform.
+        .target(
+            name: "ZizhuCentral",
+            dependencies: [
+                "ZizhuWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // Executables.
+        .executableTarget(
+            name: "zizhu-central",
+            dependencies: [
+                "ZizhuCentral", "ZizhuWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "zizhu",
             dependencies: [
-                "ZizhuKiosk", "IDCardReader", "ReceiptPrinter", "ZizhuCore",
+                "ZizhuKiosk", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox", "ZizhuWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -83,6 +118,12 @@ let package = Package(
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore"]),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: ["ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["zizhu", "ZizhuKiosk", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",

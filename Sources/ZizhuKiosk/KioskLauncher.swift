@@ -103,7 +103,16 @@ public enum KioskLauncher {
                                    loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()
-        await runtime.shutdown()
+        // Devices get a few seconds to let go (reader, private cupsd, simulator); a device
+        // that hangs must not keep a dead kiosk from exiting and being restarted.
+        let done = ShutdownFlag()
+        Task { @MainActor in
+            await runtime.shutdown()
+            done.set()
+        }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(3))
+        while !done.isSet && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if !done.isSet { logger.warning("devices did not shut down within 3 s; exiting anyway") }
         logger.info("stopped", metadata: ["status": "\(status)"])
         return status
     }
@@ -167,4 +176,12 @@ public enum KioskLauncher {
     static func printError(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
+}
+
+/// Set once, read from anywhere.
+final class ShutdownFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -17,7 +17,8 @@ struct Zizhu: AsyncParsableCommand {
             ~/.local/state/zizhu otherwise).
             """,
         version: VersionInfo.text,
-        subcommands: [Run.self, ReaderCommand.self, PrinterCommand.self, ReceiptCommand.self, CatalogueCommand.self])
+        subcommands: [Run.self, ReaderCommand.self, PrinterCommand.self, ReceiptCommand.self, CatalogueCommand.self,
+                      SubmitCommand.self, SyncCommand.self, QueueCommand.self, EnrollCommand.self])
 }
 
 /// `zizhu run`: the kiosk itself.

@@ -27,6 +27,8 @@ extension FactValue {
 public struct FactsFile: Sendable {
     public var facts: Facts
     public var today: CalendarDate
+    /// The applicant's ID number, when the file gives one (headless submissions need it).
+    public var idNumber: IDNumber?
 
     public static func parse(_ text: String, file: String, for service: Service, in catalogue: Catalogue,
                              defaultToday: CalendarDate? = nil) throws(FileProblems) -> FactsFile {
@@ -37,6 +39,7 @@ public struct FactsFile: Sendable {
             throw FileProblems([error])
         }
         var reader = NodeReader(file: file, text: text)
+        var idNumber: IDNumber?
         let top = reader.mapping(root, what: "the facts", allowed: ["today", "applicant", "credit", "fields", "materials"]) ?? [:]
         let today = top["today"].flatMap { reader.date($0, what: "today") } ?? defaultToday ?? CalendarDate(year: 2026, month: 1, day: 1)!
         var facts = Facts(["today": .date(today)])
@@ -49,6 +52,7 @@ public struct FactsFile: Sendable {
             if let number = applicant["id_number"].flatMap({ reader.string($0, what: "id_number") }) {
                 do {
                     let id = try IDNumber(validating: number)
+                    idNumber = id
                     let card = IdentityCard(kind: .resident, name: "", gender: id.gender ?? .unknown, birthDate: id.birthDate, idNumber: id)
                     for (name, value) in Facts.applicant(card, today: today).values { facts[name] = value }
                 } catch {
@@ -100,7 +104,7 @@ public struct FactsFile: Sendable {
             }
         }
         if !reader.problems.isEmpty { throw FileProblems(reader.problems) }
-        return FactsFile(facts: facts, today: today)
+        return FactsFile(facts: facts, today: today, idNumber: idNumber)
     }
 
     static func set(_ name: String, _ node: Node, schema: FactSchema, reader: inout NodeReader, facts: inout Facts) {

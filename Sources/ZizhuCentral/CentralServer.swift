@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import ZizhuWire
+
+/// The platform's HTTP API (Hummingbird). Kiosk requests are signed (`RequestSigning`);
+/// enrolment spends a one-time token.
+public enum CentralServer {
+    /// Larger request bodies are refused with 413 (the kiosk halves its batch).
+    public static let maximumBody = 1 << 20
+
+    public static func router(store: CentralStore, maximumBody: Int = CentralServer.maximumBody) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/health") { _, _ in "ok\n" }
+
+        router.post("/v1/enrol") { request, _ -> Response in
+            var request = request
+            guard let body = try? await request.collectBody(upTo: 64 << 10) else {
+                return problem(.contentTooLarge, "too large", "an enrolment request is small")
+            }
+            guard let enrolment = try? JSONDecoder().decode(EnrolmentRequest.self, from: Data(buffer: body)),
+                  !enrolment.kioskID.isEmpty, enrolment.kioskID.count <= 64 else {
+                return problem(.badRequest, "malformed request", "expected {token, kioskID, siteName}")
+            }
+            do {
+                let secret = try store.enrol(token: enrolment.token, kioskID: enrolment.kioskID, site: enrolment.siteName)
+                return json(.created, EnrolmentResponse(kioskID: enrolment.kioskID, secret: secret))
+            } catch CentralStore.EnrolmentProblem.unknownToken {
+                return problem(.forbidden, "unknown token", "this enrolment token was never issued")
+            } catch CentralStore.EnrolmentProblem.tokenUsed {
+                return problem(.forbidden, "token used", "this enrolment token has already enrolled a kiosk")
+            } catch CentralStore.EnrolmentProblem.kioskExists {
+                return problem(.conflict, "kiosk exists", "a kiosk with this id is already enrolled")
+            }
+        }
+
+        router.post("/v1/submissions") { request, _ -> Response in
+            var request = request
+            guard let buffer = try? await request.collectBody(upTo: maximumBody) else {
+                return problem(.contentTooLarge, "too large", "at most \(maximumBody) bytes per batch; send fewer submissions")
+            }
+            let body = Data(buffer: buffer)
+            let kioskID: String
+            switch await authenticate(request, body: body, store: store) {
+            case .success(let id): kioskID = id
+            case .failure(let failure): return failure.response
+            }
+            guard let batch = try? JSONDecoder().decode(SubmissionBatch.self, from: body) else {
+                return problem(.badRequest, "malformed batch", "expected {submissions: [...]}")
+            }
+            let results = try await store.store(batch.submissions, from: kioskID)
+            return json(.ok, SubmissionBatchResult(results: results))
+        }
+
+        router.get("/v1/progress/{number}") { request, context -> Response in
+            let body = Data()
+            if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
+            guard let number = context.parameters.get("number"), let progress = try store.progress(acceptanceNumber: number) else {
+                return problem(.notFound, "unknown acceptance number", "no submission has this 受理编号")
+            }
+            return json(.ok, ["acceptanceNumber": number, "progress": progress])
+        }
+        return router
+    }
+
+    /// Why a request was not accepted as coming from an enrolled kiosk.
+    struct AuthFailure: Error {
+        var status: HTTPResponse.Status
+        var error: String
+        var detail: String
+        var response: Response { problem(status, error, detail) }
+    }
+
+    static func header(_ request: Request, _ name: String) -> String? {
+        let wanted = name.lowercased()
+        return request.headers.first { $0.name.canonicalName == wanted }?.value
+    }
+
+    static func authenticate(_ request: Request, body: Data, store: CentralStore) async -> Result<String, AuthFailure> {
+        guard let kioskID = header(request, RequestSigning.kioskHeader),
+              let timestampText = header(request, RequestSigning.timestampHeader),
+              let nonce = header(request, RequestSigning.nonceHeader),
+              let signature = header(request, RequestSigning.signatureHeader) else {
+            return .failure(AuthFailure(status: .unauthorized, error: "unsigned",
+                                        detail: "kiosk requests must carry X-Zizhu-Kiosk, -Timestamp, -Nonce and -Signature"))
+        }
+        guard let timestamp = Int64(timestampText) else {
+            return .failure(AuthFailure(status: .unauthorized, error: "bad timestamp", detail: "X-Zizhu-Timestamp is Unix seconds"))
+        }
+        guard let secret = try? await store.secret(kioskID: kioskID) else {
+            return .failure(AuthFailure(status: .unauthorized, error: "unknown kiosk", detail: "kiosk '\(kioskID)' is not enrolled"))
+        }
+        guard RequestSigning.isValid(signature: signature, secret: secret, method: request.method.rawValue,
+                                     path: request.uri.path, timestamp: timestamp, nonce: nonce, body: body) else {
+            return .failure(AuthFailure(status: .unauthorized, error: "bad signature",
+                                        detail: "the signature does not match this kiosk's secret and this request"))
+        }
+        let skew = timestamp - Int64(Date().timeIntervalSince1970)
+        guard abs(skew) <= RequestSigning.maximumSkew else {
+            return .failure(AuthFailure(status: .unauthorized, error: "stale request",
+                                        detail: "the kiosk's clock is \(skew) s off; at most \(RequestSigning.maximumSkew) s is accepted"))
+        }
+        guard (try? await store.remember(nonce: nonce, kioskID: kioskID, timestamp: timestamp, skew: skew)) == true else {
+            return .failure(AuthFailure(status: .unauthorized, error: "replayed request", detail: "this nonce was used before"))
+        }
+        return .success(kioskID)
+    }
+
+    static func json<T: Encodable>(_ status: HTTPResponse.Status, _ value: T) -> Response {
+        let data = (try? CanonicalJSON.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func problem(_ status: HTTPResponse.Status, _ error: String, _ detail: String) -> Response {
+        json(status, ProblemResponse(error: error, detail: detail))
+    }
+}
+
+extension Data {
+    init(buffer: ByteBuffer) {
+        self = Data(buffer.readableBytesView)
+    }
+}

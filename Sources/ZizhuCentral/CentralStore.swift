@@ -1,0 +1,229 @@
+import Crypto
+import Foundation
+import GRDB
+import ZizhuWire
+
+/// The platform's storage: kiosks and their secrets, enrolment tokens, submissions (one
+/// row per idempotency key, forever), seen nonces, delivery counters.
+///
+/// SQLite in WAL with `synchronous=FULL` on the writer: once the platform answers
+/// "accepted", the kiosk deletes its copy, so an acknowledged submission must survive a
+/// power cut. (GRDB's `DatabasePool` resets `synchronous` to NORMAL when it sets up WAL;
+/// it is set again on the writer after opening, and a test reads it back.)
+public final class CentralStore: Sendable {
+    public let writer: DatabasePool
+
+    public init(path: String) throws {
+        writer = try DatabasePool(path: path)
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try Self.migrator.migrate(writer)
+    }
+
+    /// `sqlite://PATH` (or a bare path).
+    public convenience init(url: String) throws {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            throw ProblemResponse(error: "unsupported database",
+                                  detail: "PostgreSQL storage is not built yet; use sqlite://PATH")
+        }
+        let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
+        guard !path.isEmpty else { throw ProblemResponse(error: "bad database URL", detail: "expected sqlite://PATH") }
+        try self.init(path: path)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE token (
+                    token TEXT PRIMARY KEY,
+                    created_at TEXT NOT NULL,
+                    used_by TEXT
+                );
+                CREATE TABLE kiosk (
+                    id TEXT PRIMARY KEY,
+                    secret TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    enrolled_at TEXT NOT NULL,
+                    last_seen_at TEXT,
+                    skew_seconds INTEGER
+                );
+                CREATE TABLE submission (
+                    key TEXT PRIMARY KEY,
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    sequence INTEGER NOT NULL,
+                    acceptance_number TEXT NOT NULL UNIQUE,
+                    service_id TEXT NOT NULL,
+                    payload_hash TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    progress TEXT NOT NULL
+                );
+                CREATE INDEX submission_by_kiosk ON submission(kiosk_id, sequence);
+                CREATE TABLE nonce (
+                    kiosk_id TEXT NOT NULL,
+                    nonce TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    PRIMARY KEY (kiosk_id, nonce)
+                );
+                CREATE TABLE counter (
+                    name TEXT PRIMARY KEY,
+                    value INTEGER NOT NULL
+                );
+                INSERT INTO counter(name, value) VALUES ('repeats', 0), ('conflicts', 0);
+                """)
+        }
+        return migrator
+    }
+
+    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    // MARK: Enrolment
+
+    /// A one-time enrolment token for a new kiosk.
+    public func createToken() throws -> String {
+        let token = "zzt-" + Hex.string(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
+        try writer.write { db in
+            try db.execute(sql: "INSERT INTO token(token, created_at) VALUES (?, ?)", arguments: [token, Self.now()])
+        }
+        return token
+    }
+
+    public enum EnrolmentProblem: Error, Equatable {
+        case unknownToken, tokenUsed, kioskExists
+    }
+
+    /// Spends the token and returns the kiosk's new secret (base64).
+    public func enrol(token: String, kioskID: String, site: String) throws -> String {
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        try writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT used_by FROM token WHERE token = ?", arguments: [token]) else {
+                throw EnrolmentProblem.unknownToken
+            }
+            if (row["used_by"] as String?) != nil { throw EnrolmentProblem.tokenUsed }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM kiosk WHERE id = ?", arguments: [kioskID]) == true {
+                throw EnrolmentProblem.kioskExists
+            }
+            try db.execute(sql: "UPDATE token SET used_by = ? WHERE token = ?", arguments: [kioskID, token])
+            try db.execute(sql: "INSERT INTO kiosk(id, secret, site, enrolled_at) VALUES (?, ?, ?, ?)",
+                           arguments: [kioskID, secret, site, Self.now()])
+        }
+        return secret
+    }
+
+    public func secret(kioskID: String) async throws -> SymmetricKey? {
+        let text = try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT secret FROM kiosk WHERE id = ?", arguments: [kioskID])
+        }
+        return text.flatMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
+    }
+
+    /// Records a request's nonce; false when it was seen before (a replay). Nonces older
+    /// than the skew window are forgotten: a request that old is refused as stale anyway.
+    public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM nonce WHERE timestamp < ?",
+                           arguments: [Int64(Date().timeIntervalSince1970) - 2 * RequestSigning.maximumSkew])
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM nonce WHERE kiosk_id = ? AND nonce = ?", arguments: [kioskID, nonce]) == true {
+                return false
+            }
+            try db.execute(sql: "INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (?, ?, ?)", arguments: [kioskID, nonce, timestamp])
+            try db.execute(sql: "UPDATE kiosk SET last_seen_at = ?, skew_seconds = ? WHERE id = ?",
+                           arguments: [Self.now(), skew, kioskID])
+            return true
+        }
+    }
+
+    // MARK: Submissions
+
+    /// Stores a batch idempotently: a repeat of a stored key with the same payload answers
+    /// the original result; the same key with another payload is a conflict and changes
+    /// nothing. One transaction (one durable commit) per batch.
+    public func store(_ batch: [SubmissionEnvelope], from kioskID: String) async throws -> [SubmissionResult] {
+        try await writer.write { db in
+            var results: [SubmissionResult] = []
+            for envelope in batch {
+                if let problem = Self.problem(envelope, kioskID: kioskID) {
+                    results.append(SubmissionResult(key: envelope.key, status: .rejected, reason: problem))
+                    continue
+                }
+                if let row = try Row.fetchOne(db, sql: "SELECT payload_hash, progress FROM submission WHERE key = ?",
+                                              arguments: [envelope.key]) {
+                    if (row["payload_hash"] as String) == envelope.payloadHash {
+                        try db.execute(sql: "UPDATE counter SET value = value + 1 WHERE name = 'repeats'")
+                        results.append(SubmissionResult(key: envelope.key, status: .duplicate, progress: row["progress"]))
+                    } else {
+                        try db.execute(sql: "UPDATE counter SET value = value + 1 WHERE name = 'conflicts'")
+                        results.append(SubmissionResult(key: envelope.key, status: .conflict,
+                                                        reason: "this key was stored with a different payload"))
+                    }
+                    continue
+                }
+                let progress = Self.progress(of: envelope.payload)
+                try db.execute(sql: """
+                    INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload,
+                                           created_at, received_at, progress)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [envelope.key, kioskID, envelope.sequence, envelope.acceptanceNumber, envelope.serviceID,
+                                     envelope.payloadHash, envelope.payload, envelope.createdAt, Self.now(), progress])
+                results.append(SubmissionResult(key: envelope.key, status: .accepted, progress: progress))
+            }
+            return results
+        }
+    }
+
+    static func problem(_ envelope: SubmissionEnvelope, kioskID: String) -> String? {
+        if envelope.kioskID != kioskID { return "submission of kiosk '\(envelope.kioskID)' sent by kiosk '\(kioskID)'" }
+        if !UUIDv7.isValid(envelope.key) { return "the key is not a UUIDv7" }
+        if AcceptanceNumber.from(key: envelope.key) != envelope.acceptanceNumber { return "the acceptance number does not match the key" }
+        if Data(envelope.payload.utf8).sha256Hex != envelope.payloadHash { return "payload hash mismatch" }
+        if envelope.serviceID.isEmpty { return "no service" }
+        return nil
+    }
+
+    /// The case's first progress state, from the kiosk's decision in the payload.
+    static func progress(of payload: String) -> String {
+        struct Peek: Decodable { struct Decision: Decodable { var outcome: String }; var decision: Decision? }
+        let outcome = (try? JSONDecoder().decode(Peek.self, from: Data(payload.utf8)))?.decision?.outcome
+        switch outcome {
+        case "approved": return "approved"
+        case "refused": return "refused"
+        default: return "manual_review"
+        }
+    }
+
+    // MARK: Statistics
+
+    public struct Stats: Codable, Sendable, Equatable {
+        /// Enrolled kiosks.
+        public var kiosks: Int
+        /// Distinct submissions stored.
+        public var submissions: Int
+        /// Repeated deliveries answered with the original result.
+        public var repeats: Int
+        /// Same key, different payload: refused.
+        public var conflicts: Int
+    }
+
+    public func stats() throws -> Stats {
+        try writer.read { db in
+            Stats(kiosks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kiosk") ?? 0,
+                  submissions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0,
+                  repeats: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'repeats'") ?? 0,
+                  conflicts: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'conflicts'") ?? 0)
+        }
+    }
+
+    /// Keys stored for one kiosk, in its sequence order (tests and audits).
+    public func keys(kioskID: String) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT key FROM submission WHERE kiosk_id = ? ORDER BY sequence", arguments: [kioskID])
+        }
+    }
+
+    public func progress(acceptanceNumber: String) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT progress FROM submission WHERE acceptance_number = ?", arguments: [acceptanceNumber])
+        }
+    }
+}

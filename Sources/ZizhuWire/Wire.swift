@@ -1,0 +1,171 @@
+import Crypto
+import Foundation
+
+/// What travels between a kiosk and the central platform. Both sides compile these
+/// types, so a field renamed on one side is a build error on the other.
+
+/// One accepted application, as the platform receives it.
+public struct SubmissionEnvelope: Codable, Sendable, Hashable {
+    /// The idempotency key: a UUIDv7 minted once at submit time, sent on every retry.
+    public var key: String
+    /// 受理编号, derived from the key (printed on the receipt).
+    public var acceptanceNumber: String
+    /// The kiosk's own sequence number for this entry (gaps show lost entries).
+    public var sequence: Int64
+    public var kioskID: String
+    public var serviceID: String
+    /// Device time at submit (ISO 8601, UTC); the platform records its own time too.
+    public var createdAt: String
+    /// SHA-256 (hex) of `payload` in canonical form: the platform recomputes it.
+    public var payloadHash: String
+    /// The application itself (canonical JSON: sorted keys, no insignificant space).
+    public var payload: String
+
+    public init(key: String, acceptanceNumber: String, sequence: Int64, kioskID: String, serviceID: String,
+                createdAt: String, payloadHash: String, payload: String) {
+        self.key = key
+        self.acceptanceNumber = acceptanceNumber
+        self.sequence = sequence
+        self.kioskID = kioskID
+        self.serviceID = serviceID
+        self.createdAt = createdAt
+        self.payloadHash = payloadHash
+        self.payload = payload
+    }
+}
+
+public struct SubmissionBatch: Codable, Sendable {
+    public var submissions: [SubmissionEnvelope]
+    public init(submissions: [SubmissionEnvelope]) { self.submissions = submissions }
+}
+
+/// The platform's answer for one submission of a batch.
+public struct SubmissionResult: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable {
+        /// Stored now.
+        case accepted
+        /// Stored before with the same payload: the original result stands.
+        case duplicate
+        /// The same key with a different payload: never stored twice, never overwritten.
+        case conflict
+        /// Malformed (bad hash, unknown service, wrong kiosk): will not be accepted on retry.
+        case rejected
+    }
+
+    public var key: String
+    public var status: Status
+    /// The platform's progress state for it (`approved`, `manual_review`, `refused`, …).
+    public var progress: String?
+    public var reason: String?
+
+    public init(key: String, status: Status, progress: String? = nil, reason: String? = nil) {
+        self.key = key
+        self.status = status
+        self.progress = progress
+        self.reason = reason
+    }
+
+    /// Whether the kiosk may forget the payload: the platform holds it.
+    public var isConfirmed: Bool { status == .accepted || status == .duplicate }
+}
+
+public struct SubmissionBatchResult: Codable, Sendable {
+    public var results: [SubmissionResult]
+    public init(results: [SubmissionResult]) { self.results = results }
+}
+
+public struct EnrolmentRequest: Codable, Sendable {
+    public var token: String
+    public var kioskID: String
+    public var siteName: String
+    public init(token: String, kioskID: String, siteName: String) {
+        self.token = token
+        self.kioskID = kioskID
+        self.siteName = siteName
+    }
+}
+
+public struct EnrolmentResponse: Codable, Sendable {
+    public var kioskID: String
+    /// Base64 of the 256-bit HMAC secret, shown once.
+    public var secret: String
+    public init(kioskID: String, secret: String) {
+        self.kioskID = kioskID
+        self.secret = secret
+    }
+}
+
+/// A problem answer from the platform: what is wrong, in words.
+public struct ProblemResponse: Codable, Sendable, Error, CustomStringConvertible {
+    public var error: String
+    public var detail: String
+    public init(error: String, detail: String) {
+        self.error = error
+        self.detail = detail
+    }
+    public var description: String { "\(error): \(detail)" }
+}
+
+public enum Hex {
+    public static func string<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Data {
+    public var sha256Hex: String { Hex.string(SHA256.hash(data: self)) }
+}
+
+/// Canonical JSON (sorted keys, no escaped slashes) so both sides hash the same bytes.
+public enum CanonicalJSON {
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+}
+
+/// UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, 74 random bits. Sorts by time.
+public enum UUIDv7 {
+    public static func make(milliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<6 { bytes[index] = UInt8((milliseconds >> (8 * (5 - UInt64(index)))) & 0xFF) }
+        var generator = SystemRandomNumberGenerator()
+        for index in 6..<16 { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = Hex.string(bytes)
+        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4),
+                     hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        return parts.joined(separator: "-")
+    }
+
+    /// The milliseconds a UUIDv7 carries, or nil for anything else.
+    public static func milliseconds(_ key: String) -> UInt64? {
+        let hex = key.replacingOccurrences(of: "-", with: "")
+        guard hex.count == 32, hex.allSatisfy(\.isHexDigit), Array(hex)[12] == "7",
+              let value = UInt64(hex.prefix(12), radix: 16) else { return nil }
+        return value
+    }
+
+    public static func isValid(_ key: String) -> Bool {
+        let parts = key.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.map(\.count) == [8, 4, 4, 4, 12] && milliseconds(key) != nil && key == key.lowercased()
+    }
+}
+
+/// 受理编号: `ZZ` + the key's date (UTC+8, the kiosks' time zone) + 12 characters of the key's
+/// random part, e.g. `ZZ20261122-7F3A-91C2-4B0D`. Unique because the key is; readable aloud.
+public enum AcceptanceNumber {
+    public static func from(key: String) -> String? {
+        guard let milliseconds = UUIDv7.milliseconds(key) else { return nil }
+        let seconds = Double(milliseconds) / 1000 + 8 * 3600
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: seconds))
+        let hex = key.replacingOccurrences(of: "-", with: "").uppercased()
+        let random = Array(hex.suffix(12))
+        let date = String(format: "%04d%02d%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        return "ZZ\(date)-\(String(random[0..<4]))-\(String(random[4..<8]))-\(String(random[8..<12]))"
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ZizhuCentral
+import ZizhuWire
+
+@main
+struct ZizhuCentralCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zizhu-central",
+        abstract: "The central platform Zizhu kiosks sync to.",
+        subcommands: [Serve.self, Token.self, Stats.self])
+
+    struct DatabaseOption: ParsableArguments {
+        @Option(help: "sqlite://PATH (default: sqlite://zizhu-central.sqlite in the current folder).")
+        var database = "sqlite://zizhu-central.sqlite"
+
+        func open() throws -> CentralStore {
+            do {
+                return try CentralStore(url: database)
+            } catch {
+                throw ValidationError("cannot open \(database): \(error)")
+            }
+        }
+    }
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the kiosk API and the dashboard.")
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port (0: any free port; the one chosen is printed).") var port = 8080
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            let store = try database.open()
+            var logger = Logger(label: "zizhu.central")
+            logger.logLevel = .warning
+            let host = self.host
+            let app = Application(
+                router: CentralServer.router(store: store),
+                configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? 0
+                    FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+                },
+                logger: logger)
+            try await app.runService()
+        }
+    }
+
+    struct Token: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enrolment tokens.", subcommands: [Create.self])
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print a new one-time enrolment token (the last word).")
+            @OptionGroup var database: DatabaseOption
+
+            func run() throws {
+                let token = try database.open().createToken()
+                print("enrolment token (one kiosk, once): \(token)")
+            }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Counts of kiosks, submissions and repeated deliveries.")
+        @OptionGroup var database: DatabaseOption
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let stats = try database.open().stats()
+            if json {
+                print(String(decoding: try CanonicalJSON.encode(stats), as: UTF8.self))
+            } else {
+                print("kiosks \(stats.kiosks)\nsubmissions \(stats.submissions)\nrepeats \(stats.repeats)\nconflicts \(stats.conflicts)")
+            }
+        }
+    }
+}

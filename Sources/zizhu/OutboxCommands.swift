@@ -1,0 +1,247 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ZizhuCore
+import ZizhuKiosk
+import ZizhuOutbox
+import ZizhuWire
+
+/// The kiosk's identity and home, as every outbox command needs them.
+struct KioskContext {
+    let paths: KioskPaths
+    let kioskID: String
+    let catalogueFolder: URL
+
+    static func load(config: String? = nil) throws -> KioskContext {
+        let paths = KioskPaths.resolve()
+        let resources = try KioskResources.load(paths: paths, configPath: config)
+        return KioskContext(paths: paths, kioskID: resources.config.kioskID, catalogueFolder: resources.catalogueFolder)
+    }
+
+    func outbox() throws -> Outbox {
+        let outbox = try Outbox(home: paths.home, kioskID: Enrolment.load(home: paths.home)?.kioskID ?? kioskID)
+        if outbox.integrity != "ok" {
+            FileHandle.standardError.write(Data("warning: outbox integrity check: \(outbox.integrity)\n".utf8))
+        }
+        return outbox
+    }
+}
+
+/// `zizhu enroll --central URL --token TOKEN`.
+struct EnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll", abstract: "Register this kiosk with the central platform (a one-time token).")
+    @Option(help: "The platform's base URL, e.g. http://central.example:8080.") var central: String
+    @Option(help: "The enrolment token from `zizhu-central token create`.") var token: String
+    @Option(help: "The kiosk config.") var config: String?
+
+    func run() async throws {
+        let context = try KioskContext.load(config: config)
+        let resources = try KioskResources.load(paths: context.paths, configPath: config)
+        let base = central.hasSuffix("/") ? String(central.dropLast()) : central
+        let enrolment: Enrolment
+        do {
+            enrolment = try await Enrolment.enrol(central: base, token: token, kioskID: context.kioskID,
+                                                  siteName: resources.config.siteName.zh)
+        } catch {
+            throw ValidationError("enrolment refused: \(error)")
+        }
+        try enrolment.save(home: context.paths.home)
+        // The key that seals payloads at rest is created now if it does not exist yet.
+        _ = try context.outbox()
+        print("enrolled as \(enrolment.kioskID) with \(base)")
+    }
+}
+
+/// `zizhu submit SERVICE --facts FILE` / `zizhu submit --sample`.
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit one application headlessly, through the path the screen uses (decision, durable outbox commit).",
+        discussion: "Prints the acceptance number (受理编号) and the decision. Each call is a new submission.")
+    @Argument(help: "The service or bundle id.") var service: String?
+    @Option(help: "The applicant's facts (YAML, as for `zizhu catalogue try`).") var facts: String?
+    @Flag(help: "A demo citizen applying for a demo service.") var sample = false
+    @Option(help: "The kiosk config.") var config: String?
+
+    static let sampleFacts = """
+        today: 2026-11-22
+        applicant: {id_number: 440106198806150019}
+        credit: good
+        fields: {credit_code: 91440106MA9W0DEM01, is_legal_representative: yes, copies: 2}
+        materials: {id-card: A, business-licence: A}
+        """
+
+    func run() throws {
+        let context = try KioskContext.load(config: config)
+        let catalogue = try KioskResources.loadCatalogue(folder: context.catalogueFolder)
+        let serviceID = sample ? "business-licence-print" : service
+        guard let serviceID, let target = catalogue.service(id: serviceID) else {
+            throw ValidationError(sample || service == nil ? "give a SERVICE and --facts FILE, or --sample" : "no service '\(service ?? "")'")
+        }
+        let text: String
+        let file: String
+        if sample {
+            (text, file) = (Self.sampleFacts, "<sample>")
+        } else {
+            guard let facts, let data = FileManager.default.contents(atPath: facts) else {
+                throw ValidationError("--facts FILE is required (or --sample)")
+            }
+            (text, file) = (String(decoding: data, as: UTF8.self), facts)
+        }
+        let parsed: FactsFile
+        do {
+            parsed = try FactsFile.parse(text, file: file, for: target, in: catalogue, defaultToday: CalendarDate.localToday())
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(2)
+        }
+        guard let number = parsed.idNumber else { throw ValidationError("the facts must give applicant.id_number") }
+        let parts = target.isBundle ? target.parts.compactMap(catalogue.service(id:)) : [target]
+        let decisions = parts.map { Decider.decide($0, facts: parsed.facts, today: parsed.today) }
+        let payload = Submissions.payload(service: target, idNumber: number.unmasked, name: "", cardKind: "resident",
+                                          fields: Submissions.fields(from: parsed.facts),
+                                          committed: Submissions.committed(from: parsed.facts), decisions: decisions)
+        let accepted: Outbox.Accepted
+        do {
+            accepted = try context.outbox().submit(payload)
+        } catch let error as OutboxError {
+            FileHandle.standardError.write(Data("zizhu: \(error.en)\n\(error.zh)\n".utf8))
+            throw ExitCode(3)
+        }
+        print("已受理 accepted \(accepted.acceptanceNumber) key \(accepted.key) sequence \(accepted.sequence) "
+              + "decision \(payload.decision.outcome) applicant \(number.masked)")
+    }
+}
+
+/// `zizhu sync [--now]`.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Deliver the outbox to the central platform until nothing is due.")
+    @Flag(help: "Also send entries that are waiting out a retry delay.") var now = false
+    @Option(help: "The kiosk config.") var config: String?
+    @Option(help: "Entries per batch.") var batch = 100
+
+    func run() async throws {
+        let context = try KioskContext.load(config: config)
+        guard let enrolment = Enrolment.load(home: context.paths.home) else {
+            throw ValidationError("this kiosk is not enrolled: run `zizhu enroll --central URL --token TOKEN`")
+        }
+        let logger = Logger(label: "zizhu.sync")
+        let worker = SyncWorker(outbox: try context.outbox(), enrolment: enrolment, home: context.paths.home,
+                                logger: logger, batchCount: batch)
+        let terminal = isatty(STDOUT_FILENO) == 1
+        let started = Date()
+        let report = try await worker.drain(ignoringBackoff: now) { progress in
+            let elapsed = max(0.001, Date().timeIntervalSince(started))
+            let rate = Double(progress.done) / elapsed
+            let eta = rate > 0 ? Double(max(0, progress.total - progress.done)) / rate : 0
+            if terminal {
+                let width = 30
+                let filled = progress.total == 0 ? width : min(width, width * progress.done / max(1, progress.total))
+                let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+                FileHandle.standardOutput.write(Data(String(format: "\r[%@] %d/%d  %.0f/s  ETA %.0fs ", bar, progress.done,
+                                                            progress.total, rate, eta).utf8))
+            } else {
+                print(String(format: "sent %d/%d (%.0f/s, ETA %.0fs)", progress.done, progress.total, rate, eta))
+            }
+        }
+        if terminal { print("") }
+        if report.busy {
+            print("another sync is already running")
+            return
+        }
+        let depth = try worker.outbox.depth()
+        print("delivered \(report.delivered), already received \(report.repeats), dead letters \(report.deadLettered), "
+              + "pending \(depth.pending)")
+        if let reason = report.stoppedBecause {
+            print("stopped: \(reason)")
+            throw ExitCode(4)
+        }
+    }
+}
+
+/// `zizhu queue list|show|requeue|purge`.
+struct QueueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "The outbox: pending entries, tombstones and dead letters.",
+        subcommands: [List.self, Show.self, Requeue.self, Purge.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List entries (no personal data).")
+        @Option(help: "pending, confirmed, dead or quarantined.") var state: String?
+        @Option(help: "The kiosk config.") var config: String?
+
+        func run() throws {
+            let filter: Outbox.State?
+            if let state {
+                guard let parsed = Outbox.State(rawValue: state) else { throw ValidationError("unknown state '\(state)'") }
+                filter = parsed
+            } else {
+                filter = nil
+            }
+            for entry in try KioskContext.load(config: config).outbox().list(filter) {
+                print("\(entry.sequence)\t\(entry.acceptanceNumber)\t\(entry.state.rawValue)\t\(entry.serviceID)\t"
+                      + "attempts \(entry.attempts)\t\(entry.lastError ?? "")")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One entry, personal data masked.")
+        @Argument(help: "Key or acceptance number.") var entry: String
+        @Option(help: "The kiosk config.") var config: String?
+
+        func run() throws {
+            let (summary, payload) = try KioskContext.load(config: config).outbox().show(entry)
+            print("key \(summary.key)\nacceptance \(summary.acceptanceNumber)\nsequence \(summary.sequence)\n"
+                  + "service \(summary.serviceID)\nstate \(summary.state.rawValue)\nattempts \(summary.attempts)\n"
+                  + "created \(summary.createdAt)\nerror \(summary.lastError ?? "-")")
+            if let payload {
+                print("applicant \(payload.applicant.idNumber) \(payload.applicant.name)\ndecision \(payload.decision.outcome)")
+                for (field, value) in payload.fields.sorted(by: { $0.key < $1.key }) { print("field \(field) = \(value)") }
+            } else {
+                print("payload: none on this kiosk (delivered, purged or unreadable)")
+            }
+        }
+    }
+
+    struct Requeue: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a dead letter again (retry counters reset).")
+        @Argument(help: "Key or acceptance number.") var entry: String
+        @Option(help: "The kiosk config.") var config: String?
+
+        func run() throws {
+            guard try KioskContext.load(config: config).outbox().requeue(entry) else {
+                throw ValidationError("\(entry) is not a dead or quarantined entry with its payload")
+            }
+            print("requeued \(entry)")
+        }
+    }
+
+    struct Purge: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a dead letter's payload for good (audited).")
+        @Argument(help: "Key or acceptance number.") var entry: String
+        @Option(help: "The kiosk config.") var config: String?
+
+        func run() throws {
+            let context = try KioskContext.load(config: config)
+            guard let purged = try context.outbox().purge(entry) else {
+                throw ValidationError("\(entry) is not a dead or quarantined entry")
+            }
+            let line = "\(ISO8601DateFormatter().string(from: Date())) purge \(purged.acceptanceNumber) key \(purged.key) "
+                + "state \(purged.state.rawValue) by uid \(getuid()) reason \(purged.lastError ?? "-")\n"
+            let audit = context.paths.logs.appendingPathComponent("audit.log")
+            try FileManager.default.createDirectory(at: context.paths.logs, withIntermediateDirectories: true)
+            if let handle = try? FileHandle(forWritingTo: audit) {
+                handle.seekToEndOfFile()
+                handle.write(Data(line.utf8))
+                try handle.synchronize()
+                try handle.close()
+            } else {
+                try line.write(to: audit, atomically: true, encoding: .utf8)
+            }
+            print("purged \(purged.acceptanceNumber) (audit: \(audit.path))")
+        }
+    }
+}
