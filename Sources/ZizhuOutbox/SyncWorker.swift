@@ -77,9 +77,13 @@ public final class SyncWorker: Sendable {
     let logger: Logger
     public let batchCount: Int
     public let batchBytes: Int
+    /// The whole request's deadline. AsyncHTTPClient keeps retrying a refused connection
+    /// until the deadline, so this is also how long an unreachable platform takes to notice.
+    public let requestTimeoutSeconds: Int64
 
     public init(outbox: Outbox, enrolment: Enrolment, home: URL, client: HTTPClient = .shared, logger: Logger,
-                batchCount: Int = 100, batchBytes: Int = 512 << 10) {
+                batchCount: Int = 100, batchBytes: Int = 512 << 10, requestTimeoutSeconds: Int64 = 20) {
+        self.requestTimeoutSeconds = requestTimeoutSeconds
         self.outbox = outbox
         self.enrolment = enrolment
         self.client = client
@@ -191,7 +195,8 @@ public final class SyncWorker: Sendable {
         let headers = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "POST", path: path, body: body)
         let status: Int, data: Data
         do {
-            (status, data) = try await PlatformLink.post(client: client, url: enrolment.central + path, body: body, headers: headers)
+            (status, data) = try await PlatformLink.post(client: client, url: enrolment.central + path, body: body, headers: headers,
+                                                         timeoutSeconds: requestTimeoutSeconds)
         } catch {
             return .retryable("network: \(error)")
         }

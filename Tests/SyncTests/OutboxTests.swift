@@ -1,0 +1,314 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import Hummingbird
+import Logging
+import Testing
+import ZizhuCentral
+import ZizhuCore
+@testable import ZizhuOutbox
+import ZizhuWire
+
+enum Scratch {
+    static let root: URL = {
+        let url = URL(fileURLWithPath: "/tmp/zizhu-sync-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: "/tmp/zizhu-sync-tests-\(getpid())") }
+        return url
+    }()
+
+    static func folder(_ label: String) -> URL {
+        let url = root.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+enum Sample {
+    static func payload(_ index: Int = 0, outcome: String = "approved") -> SubmissionPayload {
+        SubmissionPayload(service: "business-licence-print",
+                          applicant: .init(idNumber: "440106198806150019", name: "演示用户", cardKind: "resident"),
+                          fields: ["credit_code": "91440106MA9W0DEM01", "copies": String(index)], committed: [],
+                          decisions: [:], decision: .init(outcome: outcome, decidedBy: ["r1"], owed: []))
+    }
+}
+
+/// A real central server on a loopback port, in this process.
+final class RunningCentral: @unchecked Sendable {
+    let store: CentralStore
+    let url: String
+    private let task: Task<Void, any Error>
+
+    init(maximumBody: Int = CentralServer.maximumBody, folder: URL = Scratch.folder("central")) async throws {
+        store = try CentralStore(path: folder.appendingPathComponent("central.sqlite").path)
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
+                              logger: Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() }))
+        task = Task { try await app.run() }
+        var port = 0
+        for await value in stream {
+            port = value
+            break
+        }
+        url = "http://127.0.0.1:\(port)"
+    }
+
+    func enrol(_ kioskID: String = "kiosk-a") throws -> Enrolment {
+        let token = try store.createToken()
+        let secret = try store.enrol(token: token, kioskID: kioskID, site: "test")
+        return Enrolment(central: url, kioskID: kioskID, secret: secret)
+    }
+
+    func stop() { task.cancel() }
+}
+
+@Suite("Durable outbox (GRDB, real SQLite files)")
+struct OutboxTests {
+    @Test func theWriterCommitsWithSynchronousFullAndPayloadsAreSealed() throws {
+        let home = Scratch.folder("outbox")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        #expect(try outbox.writerSynchronous() == 2, "synchronous must be FULL on the writer (GRDB resets it to NORMAL)")
+        #expect(outbox.integrity == "ok")
+        let accepted = try outbox.submit(Sample.payload())
+        #expect(UUIDv7.isValid(accepted.key) && accepted.sequence == 1)
+        #expect(accepted.acceptanceNumber == AcceptanceNumber.from(key: accepted.key))
+        // Personal data is not in the file in the clear (database and WAL).
+        for name in ["outbox.sqlite", "outbox.sqlite-wal"] {
+            let bytes = FileManager.default.contents(atPath: home.appendingPathComponent(name).path) ?? Data()
+            #expect(bytes.range(of: Data("440106198806150019".utf8)) == nil, "\(name) holds the ID number in the clear")
+            #expect(bytes.range(of: Data("演示用户".utf8)) == nil)
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent("keys/outbox.key").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        // The key is reused, not replaced, when the kiosk starts again.
+        let again = try Outbox(home: home, kioskID: "kiosk-a")
+        let due = try again.due(limit: 10, maxBytes: 1 << 20)
+        #expect(due.map(\.envelope.key) == [accepted.key])
+        #expect(due.first.map { Data($0.envelope.payload.utf8).sha256Hex } == due.first?.envelope.payloadHash)
+        #expect(try again.submit(Sample.payload(1)).sequence == 2)
+    }
+
+    @Test func aTamperedEntryIsQuarantinedAndTheOthersStillGo() throws {
+        let home = Scratch.folder("outbox")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        let first = try outbox.submit(Sample.payload(1))
+        let second = try outbox.submit(Sample.payload(2))
+        let third = try outbox.submit(Sample.payload(3))
+        try outbox.writer.write { db in
+            // Flip a byte of the sealed payload, and change a stored hash.
+            try db.execute(sql: "UPDATE entry SET sealed = substr(sealed, 1, 20) || x'00' || substr(sealed, 22) WHERE key = ?",
+                           arguments: [first.key])
+            try db.execute(sql: "UPDATE entry SET payload_hash = 'deadbeef' WHERE key = ?", arguments: [third.key])
+        }
+        let due = try outbox.due(limit: 10, maxBytes: 1 << 20)
+        #expect(due.map(\.envelope.key) == [second.key])
+        let quarantined = try outbox.list(.quarantined)
+        #expect(Set(quarantined.map(\.key)) == [first.key, third.key])
+        #expect(quarantined.contains { $0.lastError?.contains("hash mismatch") == true })
+        #expect(quarantined.contains { $0.lastError?.contains("decrypted") == true })
+    }
+
+    @Test func showMasksAndPurgeKeepsATombstone() throws {
+        let outbox = try Outbox(home: Scratch.folder("outbox"), kioskID: "kiosk-a")
+        let accepted = try outbox.submit(Sample.payload())
+        let shown = try outbox.show(accepted.acceptanceNumber)
+        #expect(shown.payload?.applicant.idNumber == "4401**********0019")
+        #expect(shown.payload?.applicant.name == "演*")
+        try outbox.deadLetter([accepted.key], reason: "409: conflict")
+        #expect(try outbox.requeue(accepted.key))
+        #expect(try outbox.list(.pending).count == 1)
+        try outbox.deadLetter([accepted.key], reason: "409: conflict")
+        let purged = try #require(try outbox.purge(accepted.key))
+        #expect(purged.key == accepted.key)
+        #expect(try outbox.show(accepted.key).payload == nil)
+        #expect(!(try outbox.requeue(accepted.key)), "nothing left to send")
+        #expect(try outbox.list().map(\.key) == [accepted.key], "the tombstone stays")
+    }
+
+    @Test func aFullDiskIsAClearErrorAndNothingIsHalfWritten() throws {
+        let outbox = try Outbox(home: Scratch.folder("outbox"), kioskID: "kiosk-a")
+        _ = try outbox.submit(Sample.payload(1))
+        // SQLite's own limit stands in for a full filesystem here; the end-to-end test uses a real small one.
+        try outbox.writer.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        var big = Sample.payload(2)
+        big.fields["notes"] = String(repeating: "很长的备注", count: 4000)
+        do {
+            _ = try outbox.submit(big)
+            Issue.record("a submission was accepted on a full disk")
+        } catch {
+            #expect(error.kind == .diskFull)
+            #expect(error.zh.contains("存储空间已满"))
+        }
+        #expect(try outbox.list().count == 1)
+    }
+}
+
+@Suite("Central platform and sync worker over real HTTP on loopback")
+struct SyncWorkerTests {
+    static let logger = Logger(label: "test.sync", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test func aBacklogDrainsInOneGoAndARepeatIsAnsweredWithTheOriginalResult() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let home = Scratch.folder("kiosk")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        for index in 0..<250 { _ = try outbox.submit(Sample.payload(index)) }
+        let worker = SyncWorker(outbox: outbox, enrolment: try central.enrol(), home: home, logger: Self.logger, batchCount: 50)
+        let report = try await worker.drain()
+        #expect(report.delivered == 250 && report.batches == 5 && report.stoppedBecause == nil)
+        #expect(try outbox.depth().pending == 0 && outbox.depth().confirmed == 250)
+        #expect(try central.store.stats().submissions == 250)
+        // Payloads are gone from the kiosk; tombstones stay.
+        let sealed = try await outbox.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry WHERE sealed IS NOT NULL") }
+        #expect(sealed == 0)
+        // The same envelope again (a retry after a lost answer) is a duplicate, not a new row.
+        let keys = try central.store.keys(kioskID: "kiosk-a")
+        #expect(keys.count == 250 && Set(keys).count == 250)
+    }
+
+    @Test func repeatsConflictsAndOtherKiosksAreAnsweredPerItem() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        _ = try central.enrol("kiosk-a")
+        _ = try central.enrol("kiosk-b")
+        let key = UUIDv7.make()
+        let payload = String(decoding: try CanonicalJSON.encode(Sample.payload()), as: UTF8.self)
+        func envelope(_ payload: String, kiosk: String = "kiosk-a") -> SubmissionEnvelope {
+            SubmissionEnvelope(key: key, acceptanceNumber: AcceptanceNumber.from(key: key) ?? "", sequence: 1, kioskID: kiosk,
+                               serviceID: "business-licence-print", createdAt: "2026-11-22T10:00:00Z",
+                               payloadHash: Data(payload.utf8).sha256Hex, payload: payload)
+        }
+        #expect(try await central.store.store([envelope(payload)], from: "kiosk-a").map(\.status) == [.accepted])
+        #expect(try await central.store.store([envelope(payload)], from: "kiosk-a").map(\.status) == [.duplicate])
+        let other = payload.replacingOccurrences(of: "演示用户", with: "别人")
+        #expect(try await central.store.store([envelope(other)], from: "kiosk-a").map(\.status) == [.conflict])
+        #expect(try await central.store.store([envelope(payload, kiosk: "kiosk-a")], from: "kiosk-b").map(\.status) == [.rejected])
+        var forged = envelope(payload)
+        forged.payloadHash = String(repeating: "0", count: 64)
+        #expect(try await central.store.store([forged], from: "kiosk-a").first?.reason == "payload hash mismatch")
+        let stats = try central.store.stats()
+        #expect(stats.submissions == 1 && stats.repeats == 1 && stats.conflicts == 1)
+    }
+
+    @Test func aConflictIsDeadLetteredWithoutBlockingTheEntriesBehindIt() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let home = Scratch.folder("kiosk")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        let enrolment = try central.enrol()
+        let accepted = try (0..<5).map { try outbox.submit(Sample.payload($0)) }
+        // The platform already holds the second key with another payload.
+        let bad = try #require(try outbox.due(limit: 5, maxBytes: 1 << 20).first { $0.envelope.key == accepted[1].key }?.envelope)
+        var altered = bad
+        altered.payload = bad.payload.replacingOccurrences(of: "演示用户", with: "别人")
+        altered.payloadHash = Data(altered.payload.utf8).sha256Hex
+        _ = try await central.store.store([altered], from: "kiosk-a")
+        let report = try await SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger).drain()
+        #expect(report.delivered == 4 && report.deadLettered == 1)
+        let dead = try outbox.list(.dead)
+        #expect(dead.map(\.key) == [accepted[1].key])
+        #expect(dead.first?.lastError?.contains("conflict") == true)
+    }
+
+    @Test func aTooLargeBatchIsHalvedUntilItFits() async throws {
+        let central = try await RunningCentral(maximumBody: 6_000)
+        defer { central.stop() }
+        let home = Scratch.folder("kiosk")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        for index in 0..<16 { _ = try outbox.submit(Sample.payload(index)) }
+        var huge = Sample.payload(99)
+        huge.fields["notes"] = String(repeating: "x", count: 10_000)
+        let tooBig = try outbox.submit(huge)
+        let report = try await SyncWorker(outbox: outbox, enrolment: try central.enrol(), home: home, logger: Self.logger,
+                                          batchCount: 16).drain()
+        #expect(report.delivered == 16)
+        #expect(report.batches > 2, "batches were halved (\(report.batches))")
+        #expect(try outbox.list(.dead).map(\.key) == [tooBig.key])
+    }
+
+    @Test func whenTheLinkIsDownEntriesBackOffAndTheNextDrainDeliversThemAll() async throws {
+        let home = Scratch.folder("kiosk")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        for index in 0..<10 { _ = try outbox.submit(Sample.payload(index)) }
+        // A port nothing listens on.
+        let down = Enrolment(central: "http://127.0.0.1:9", kioskID: "kiosk-a",
+                             secret: SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString())
+        let failed = try await SyncWorker(outbox: outbox, enrolment: down, home: home, logger: Self.logger,
+                                          requestTimeoutSeconds: 2).drain()
+        #expect(failed.stoppedBecause?.contains("network") == true && failed.delivered == 0)
+        let pending = try outbox.list(.pending)
+        #expect(pending.count == 10 && pending.allSatisfy { $0.attempts <= 1 })
+        #expect(pending.first?.attempts == 1)
+        // Waiting out the backoff: nothing is due yet... unless asked to send now.
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        var enrolment = try central.enrol()
+        enrolment.kioskID = "kiosk-a"
+        let report = try await SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger)
+            .drain(ignoringBackoff: true)
+        let left = try outbox.depth().pending
+        #expect(report.delivered == 10 && left == 0)
+    }
+
+    @Test func oneSyncAtATimeAcrossProcesses() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let home = Scratch.folder("kiosk")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        _ = try outbox.submit(Sample.payload())
+        let fd = open(home.appendingPathComponent("sync.lock").path, O_RDWR | O_CREAT, 0o600)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let report = try await SyncWorker(outbox: outbox, enrolment: try central.enrol(), home: home, logger: Self.logger).drain()
+        #expect(report.busy && report.delivered == 0)
+        flock(fd, LOCK_UN)
+        close(fd)
+        #expect(try await SyncWorker(outbox: outbox, enrolment: try central.enrol("kiosk-a2"), home: home, logger: Self.logger)
+            .drain().busy == false)
+    }
+}
+
+@Suite("Request signing")
+struct SigningTests {
+    func post(_ central: RunningCentral, headers: [(String, String)], body: Data) async throws -> (Int, String) {
+        var request = URLRequest(url: try #require(URL(string: central.url + "/v1/submissions")))
+        request.httpMethod = "POST"
+        request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func unsignedStaleReplayedAndForgedRequestsAreRefusedWithReasons() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let enrolment = try central.enrol()
+        let secret = SymmetricKey(data: try #require(Data(base64Encoded: enrolment.secret)))
+        let body = try CanonicalJSON.encode(SubmissionBatch(submissions: []))
+        var (status, text) = try await post(central, headers: [], body: body)
+        #expect(status == 401 && text.contains("unsigned"))
+        let good = RequestSigning.headers(kioskID: "kiosk-a", secret: secret, method: "POST", path: "/v1/submissions", body: body)
+        (status, text) = try await post(central, headers: good, body: body)
+        #expect(status == 200, "\(text)")
+        (status, text) = try await post(central, headers: good, body: body)
+        #expect(status == 401 && text.contains("replayed"))
+        let stale = RequestSigning.headers(kioskID: "kiosk-a", secret: secret, method: "POST", path: "/v1/submissions", body: body,
+                                           now: Date().addingTimeInterval(-1000))
+        (status, text) = try await post(central, headers: stale, body: body)
+        #expect(status == 401 && text.contains("stale") && text.contains("-100"))
+        let otherBody = try CanonicalJSON.encode(SubmissionBatch(submissions: [])) + Data(" ".utf8)
+        (status, text) = try await post(central, headers: RequestSigning.headers(kioskID: "kiosk-a", secret: secret, method: "POST",
+                                                                                   path: "/v1/submissions", body: body), body: otherBody)
+        #expect(status == 401 && text.contains("bad signature"))
+        let stranger = RequestSigning.headers(kioskID: "kiosk-z", secret: secret, method: "POST", path: "/v1/submissions", body: body)
+        (status, text) = try await post(central, headers: stranger, body: body)
+        #expect(status == 401 && text.contains("unknown kiosk"))
+    }
+}
