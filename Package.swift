@@ -126,7 +126,7 @@ let package = Package(
                            .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["zizhu", "ZizhuKiosk", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
+            dependencies: ["zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["VM"]),
     ]

@@ -19,6 +19,11 @@ enum Built {
         return repository.appendingPathComponent(".build/debug/zizhu").path
     }
 
+    /// The `zizhu-central` built next to `zizhu`.
+    static var central: String {
+        URL(fileURLWithPath: zizhu).deletingLastPathComponent().appendingPathComponent("zizhu-central").path
+    }
+
     static func snapshot(_ name: String) -> String? {
         let url = repository.appendingPathComponent("Tests/ZizhuUITests/__Snapshots__/\(name).txt")
         // capture-pane leaves out trailing empty rows, so compare without them.

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+import ZizhuKiosk
+
+/// The real `zizhu` and `zizhu-central` binaries, a real SQLite file on each side, HTTP on
+/// loopback, and SIGKILL at random moments.
+@Suite("Outbox and sync through the real binaries, with faults")
+struct SyncFaultTests {
+    /// A central server process on a free loopback port.
+    final class Central: @unchecked Sendable {
+        let database: String
+        let scratch: URL
+        private(set) var pid: pid_t = 0
+        private(set) var url = ""
+
+        init(scratch: URL) {
+            self.scratch = scratch
+            database = "sqlite://" + scratch.appendingPathComponent("central.sqlite").path
+        }
+
+        func start(port: Int = 0) async throws {
+            let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
+            pid = try ChildProcess.spawn([Built.central, "serve", "--port", String(port), "--database", database],
+                                         environment: ProcessInfo.processInfo.environment,
+                                         stdio: .files(stdout: out, stderr: out))
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
+                if let text = try? String(contentsOfFile: out, encoding: .utf8),
+                   let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
+                    url = String(line.dropFirst("listening on ".count))
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            throw CentralProblem.didNotStart(out)
+        }
+
+        var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
+
+        func kill() {
+            _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5)
+        }
+
+        func run(_ arguments: [String]) throws -> String {
+            let result = try ChildProcess.run([Built.central] + arguments + ["--database", database],
+                                              environment: ProcessInfo.processInfo.environment)
+            return result.stdout
+        }
+
+        func stats() throws -> [String: Int] {
+            let text = try run(["stats", "--json"])
+            return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Int]) ?? [:]
+        }
+    }
+
+    enum CentralProblem: Error { case didNotStart(String) }
+
+    static func kioskEnvironment(_ home: URL) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["ZIZHU_HOME"] = home.path
+        return environment
+    }
+
+    static func zizhu(_ arguments: [String], home: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        try ChildProcess.run([Built.zizhu] + arguments, environment: kioskEnvironment(home))
+    }
+
+    /// How many kill trials: 200 in CI; `ZIZHU_FAULT_TRIALS=1000` for the long run.
+    static var trials: Int { Int(ProcessInfo.processInfo.environment["ZIZHU_FAULT_TRIALS"] ?? "") ?? 200 }
+
+    @Test func killedAtRandomMomentsEveryAcceptedSubmissionArrivesExactlyOnce() async throws {
+        let scratch = Built.temporaryDirectory("sync-kill")
+        let central = Central(scratch: scratch)
+        try await central.start()
+        defer { central.kill() }
+        let home = scratch.appendingPathComponent("kiosk")
+        let token = try #require(try central.run(["token", "create"]).split(separator: " ").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let enrolled = try Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home)
+        #expect(enrolled.status == 0, "\(enrolled.stderr)")
+
+        // How long one submit takes here (debug build, loaded machine): kills land anywhere
+        // from start-up to half as long again, so some die before, some during and some
+        // after the commit.
+        let started = ContinuousClock.now
+        let warmUp = try Self.zizhu(["submit", "--sample"], home: home)
+        let took = ContinuousClock.now - started
+        #expect(warmUp.status == 0)
+        let window = Int(took.components.seconds * 1_000_000 + took.components.attoseconds / 1_000_000_000_000) * 3 / 2
+        var accepted: Set<String> = warmUp.stdout.split(separator: " ").dropFirst(2).first.map { [String($0)] } ?? []
+        var killedSubmits = 0, killedSyncs = 0
+        var generator = SystemRandomNumberGenerator()
+        for trial in 0..<Self.trials {
+            let out = scratch.appendingPathComponent("submit-\(trial).out").path
+            let syncing = trial % 5 == 4
+            let argv = syncing ? [Built.zizhu, "sync", "--now", "--batch", "7"] : [Built.zizhu, "submit", "--sample"]
+            let pid = try ChildProcess.spawn(argv, environment: Self.kioskEnvironment(home), stdio: .files(stdout: out, stderr: out + ".err"))
+            // Somewhere between start-up and well after the commit.
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...(syncing ? 2 * window : window), using: &generator)))
+            let status = ChildProcess.stop(pid, signal: SIGKILL, grace: 5)
+            if status == 128 + SIGKILL || status == -SIGKILL || status == SIGKILL { if syncing { killedSyncs += 1 } else { killedSubmits += 1 } }
+            if !syncing, let text = try? String(contentsOfFile: out, encoding: .utf8),
+               let number = text.split(separator: " ").dropFirst(2).first, text.hasPrefix("已受理") {
+                // The citizen was told: it must arrive.
+                accepted.insert(String(number))
+            }
+        }
+        // Let the link work without faults: everything due goes.
+        let final = try Self.zizhu(["sync", "--now"], home: home)
+        #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
+        let list = try Self.zizhu(["queue", "list"], home: home).stdout
+        let rows = list.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let stored = Set(rows.compactMap { $0.count > 2 ? $0[1] : nil })
+        let states = rows.compactMap { $0.count > 2 ? $0[2] : nil }
+        // Every submission the kiosk told someone about is in its outbox, and all were delivered.
+        #expect(accepted.isSubset(of: stored), "accepted but not in the outbox: \(accepted.subtracting(stored))")
+        #expect(states.allSatisfy { $0 == "confirmed" }, "\(Dictionary(grouping: states, by: { $0 }).mapValues(\.count))")
+        let stats = try central.stats()
+        // Exactly once as far as the platform can tell: one stored row per outbox entry.
+        #expect(stats["submissions"] == stored.count, "platform \(stats) vs kiosk \(stored.count)")
+        #expect(accepted.count > Self.trials / 4, "too few trials got as far as the commit (\(accepted.count)) to mean much")
+        print("fault trials: \(Self.trials) (\(killedSubmits) submits and \(killedSyncs) syncs killed), "
+              + "\(accepted.count) acknowledged, \(stored.count) committed, platform \(stats)")
+    }
+
+    @Test func theServerKilledAndRestartedMidDrainLosesAndDuplicatesNothing() async throws {
+        let scratch = Built.temporaryDirectory("sync-server-kill")
+        let central = Central(scratch: scratch)
+        try await central.start()
+        defer { central.kill() }
+        let home = scratch.appendingPathComponent("kiosk")
+        let token = try #require(try central.run(["token", "create"]).split(separator: " ").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        for _ in 0..<60 { #expect(try Self.zizhu(["submit", "--sample"], home: home).status == 0) }
+        let port = central.port
+        // A drain in small batches, with the server killed under it.
+        let out = scratch.appendingPathComponent("sync.out").path
+        let sync = try ChildProcess.spawn([Built.zizhu, "sync", "--now", "--batch", "2"], environment: Self.kioskEnvironment(home),
+                                          stdio: .files(stdout: out, stderr: out))
+        try await Task.sleep(for: .milliseconds(40))
+        central.kill()
+        _ = ChildProcess.stop(sync, signal: SIGTERM, grace: 30)
+        try await central.start(port: port)
+        let final = try Self.zizhu(["sync", "--now"], home: home)
+        #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
+        let stats = try central.stats()
+        #expect(stats["submissions"] == 60, "\(stats)")
+        let pending = try Self.zizhu(["queue", "list", "--state", "pending"], home: home).stdout
+        #expect(pending.isEmpty)
+    }
+
+    @Test func aFullDiskAtSubmitIsToldAndCorruptsNothing() async throws {
+        // A small filesystem of our own: a 1 MiB tmpfs if we may mount, else skip with a reason.
+        let scratch = Built.temporaryDirectory("sync-full")
+        let mount = scratch.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        let mounted = try ChildProcess.run(["/bin/mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", mount.path],
+                                           environment: ProcessInfo.processInfo.environment)
+        try #require(mounted.status == 0, "mounting a small tmpfs needs root: \(mounted.stderr)")
+        defer { _ = try? ChildProcess.run(["/bin/umount", "-l", mount.path], environment: ProcessInfo.processInfo.environment) }
+        var told = 0, accepted = 0
+        for _ in 0..<400 {
+            let result = try Self.zizhu(["submit", "--sample"], home: mount)
+            if result.status == 0 { accepted += 1; continue }
+            #expect(result.status == 3, "\(result.stderr)")
+            #expect(result.stderr.contains("存储空间已满") || result.stderr.contains("storage"), "\(result.stderr)")
+            told += 1
+            break
+        }
+        #expect(told == 1, "the disk never filled (\(accepted) accepted)")
+        // Everything acknowledged before the disk filled is intact and readable.
+        let list = try Self.zizhu(["queue", "list"], home: mount)
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.split(separator: "\n").count == accepted, "\(accepted) acknowledged")
+    }
+}
