@@ -58,7 +58,8 @@ let package = Package(
         .target(
             name: "ZizhuKiosk",
             dependencies: [
-                "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal",
+                "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "ZizhuOutbox",
+                "ZizhuWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]),

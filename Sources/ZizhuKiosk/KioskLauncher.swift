@@ -1,6 +1,7 @@
 import Foundation
 import IDCardReader
 import Logging
+import ZizhuOutbox
 import ZizhuCore
 import ZizhuTerminal
 import ZizhuUI
@@ -68,6 +69,17 @@ public enum KioskLauncher {
         case .failure(let problem): logger.warning("pinyin keyboard without candidates: \(problem)")
         }
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
+        // The durable outbox: without it the kiosk still guides citizens but accepts nothing.
+        var outbox: KioskOutbox?
+        do {
+            let enrolment = Enrolment.load(home: paths.home)
+            let store = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? config.kioskID)
+            if store.integrity != "ok" { logger.error("outbox integrity check: \(store.integrity)") }
+            outbox = KioskOutbox(outbox: store, enrolment: enrolment, home: paths.home, logger: logger)
+            if enrolment == nil { logger.info("not enrolled: submissions stay in the outbox until `zizhu enroll`") }
+        } catch {
+            logger.error("outbox unavailable: \(error)")
+        }
         var records = RecordsSource.unavailable
         if demo {
             do {
@@ -99,7 +111,7 @@ public enum KioskLauncher {
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
                                        : .cups(server: config.printerServer, queue: config.printerQueue),
                                    receipts: receipts,
-                                   records: records,
+                                   records: records, outbox: outbox,
                                    loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()

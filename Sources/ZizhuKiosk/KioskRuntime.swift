@@ -44,6 +44,7 @@ public final class KioskRuntime {
     private let launched: ContinuousClock.Instant
     private let loadCatalogue: () -> CatalogueKeeper.Outcome
     private let records: RecordsSource
+    private let outbox: KioskOutbox?
     private var today: CalendarDate?
     private let inbox = EventInbox()
     private let reader: ReaderSession?
@@ -53,9 +54,10 @@ public final class KioskRuntime {
 
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
-                receipts: SampleReceipts? = nil, records: RecordsSource = .unavailable,
+                receipts: SampleReceipts? = nil, records: RecordsSource = .unavailable, outbox: KioskOutbox? = nil,
                 loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
         self.records = records
+        self.outbox = outbox
         self.printer = printer
         self.receipts = receipts
         self.launched = launched
@@ -140,6 +142,7 @@ public final class KioskRuntime {
         readerCommands?.finish()
         await reader?.shutdown()
         await printer?.shutdown()
+        outbox?.stop()
     }
 
     /// Milliseconds until the next tick, or -1 to block until input.
@@ -207,6 +210,14 @@ public final class KioskRuntime {
             case .lookUpRecords(let number):
                 let inbox = self.inbox, records = self.records
                 Task.detached { inbox.post(.recordsLookedUp(await records.lookUp(number))) }
+            case .submit(let request):
+                guard let outbox else {
+                    inbox.post(.submitted(.failed(zh: "终端存储不可用，申请未保存，请到人工窗口办理",
+                                                  en: "The kiosk's storage is unavailable: nothing was saved. Please go to a staffed counter")))
+                    continue
+                }
+                let inbox = self.inbox, catalogue = state.catalogue
+                Task.detached { inbox.post(.submitted(outbox.commit(request, catalogue: catalogue))) }
             case .reloadCatalogue:
                 let loaded = loadCatalogue()
                 if let catalogue = loaded.catalogue { inbox.post(.catalogueLoaded(catalogue)) }

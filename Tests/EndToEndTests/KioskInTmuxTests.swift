@@ -162,8 +162,15 @@ struct DemoIdentifyTests {
         try tmux.sendKeys("#")
         let precheck = try await tmux.waitForScreen { $0.contains("预审结果") }
         #expect(precheck.contains("预审结果：秒批通过") && precheck.contains("✓"), "\(precheck)")
+        // Submitting: 已受理 only once the outbox has it on disk.
         try tmux.sendKeys("1")
-        #expect(try await tmux.waitForScreen { $0.contains("「提交申请」功能暂未开通") }.contains("暂未开通"))
+        let accepted = try await tmux.waitForScreen { $0.contains("受理编号：") }
+        #expect(accepted.contains("已受理") || accepted.contains("受理编号：ZZ"), "\(accepted)")
+        let number = try #require(accepted.split(separator: "\n").first { $0.contains("受理编号：") }?
+            .components(separatedBy: "受理编号：").last?.trimmingCharacters(in: .whitespaces))
+        let queue = try ChildProcess.run([Built.zizhu, "queue", "list"],
+                                         environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
+        #expect(queue.stdout.contains(number) && queue.stdout.contains("pending"), "\(queue.stdout)\(queue.stderr)")
         try tmux.sendKeys("9")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)

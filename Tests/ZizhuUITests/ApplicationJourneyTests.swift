@@ -219,9 +219,42 @@ struct ApplicationJourneyTests {
         let effects = journey.send(.activated(.toPrecheck))
         #expect(effects.contains(.log("precheck business-licence-print=approved")))
         #expect(Self.screen(journey).contains("预审结果：秒批通过"))
-        Self.press(.digit(1), &journey)
-        #expect(journey.state.screen == .unavailable(.submit))
-        #expect(Self.screen(journey).contains("「提交申请」功能暂未开通"))
+        let submit = journey.send(.activated(.submitApplication))
+        let request = try #require(submit.compactMap { effect -> SubmissionRequest? in
+            if case .submit(let request) = effect { return request }
+            return nil
+        }.first)
+        #expect(request.serviceID == "business-licence-print" && request.idNumber == Fixtures.demoCitizen.idNumber)
+        #expect(request.fields["copies"] == "2" && request.decisions.map(\.outcome) == [.approved])
+        // Nothing says 已受理 until the outbox answers; a second press submits nothing.
+        #expect(journey.state.screen == .submitted)
+        #expect(Self.screen(journey).contains("正在保存您的申请") && !Self.screen(journey).contains("已受理"))
+        journey.state.screen = .precheck(page: 0)
+        #expect(journey.send(.activated(.submitApplication)).isEmpty)
+        journey.state.screen = .submitted
+        journey.send(.submitted(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: [])),
+                     effects: [.log("accepted ZZ20261122-7F3A-91C2-4B0D approved")])
+        let text = Self.screen(journey)
+        #expect(text.contains("受理编号：ZZ20261122-7F3A-91C2-4B0D") && text.contains("办理结果：秒批通过"))
+        Self.press(.hash, &journey)   // 完成
+        #expect(journey.state.screen == .home && journey.state.application == nil && journey.state.citizen == nil)
+        #expect(journey.state.isPristine)
+    }
+
+    @Test func aSubmissionThatCouldNotBeStoredSaysSoAndNeverSaysAccepted() {
+        var journey = Self.identified("business-licence-print")
+        journey.send(.activated(.proceed))
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        journey.state.screen = .precheck(page: 0)
+        journey.send(.activated(.submitApplication))
+        journey.send(.submitted(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理", en: "full")))
+        let text = Self.screen(journey)
+        #expect(text.contains("本次申请未能保存") && text.contains("存储空间已满") && !text.contains("已受理"))
+    }
+
+    @Test func goingHomeStillWipes() {
+        var journey = Self.identified("business-licence-print")
+        journey.send(.activated(.proceed))
         journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")])
         #expect(journey.state.application == nil && journey.state.citizen == nil && journey.state.isPristine)
     }

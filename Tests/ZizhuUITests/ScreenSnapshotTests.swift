@@ -70,6 +70,14 @@ enum ScreenCatalogue {
             ("precheck-refused", applying("residence-permit", .precheck(page: 0)) {
                 $0.form.set("residence_region", "440106"); $0.form.set("months_resident", "3"); $0.form.set("phone", "13800138000") }),
             ("precheck-bundle", applying("birth-bundle", .precheck(page: 0))),
+            ("submitted-saving", applying("residence-permit", .submitted) { $0.submission = .submitting }),
+            ("submitted-accepted", applying("residence-permit", .submitted) {
+                $0.submission = .done(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .manualReview,
+                                                owed: [OwedMaterial(material: LocalizedText(zh: "居住登记凭证或房屋租赁合同", en: "Residence registration or a rental contract"),
+                                                                    deadline: CalendarDate(year: 2026, month: 12, day: 2) ?? .epoch)])) }),
+            ("submitted-failed", applying("residence-permit", .submitted) {
+                $0.submission = .done(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
+                                              en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")) }),
             ("printer-diagnostics-catalogue-refused", { $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home]
                                                        $0.printerHealth = .ready
                                                        $0.catalogueProblem = "/srv/zizhu/catalogue/residence-permit.yaml:44:14: unknown fact 'field.months_resdent'\n(running on the last good catalogue, /var/lib/zizhu/catalogue.last-good)"

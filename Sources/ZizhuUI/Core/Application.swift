@@ -27,6 +27,8 @@ public struct Application: Sendable, Hashable {
     /// candidates shown.
     public var pinyin: String
     public var candidatePage: Int
+    /// Where submitting stands (nil: not submitted yet).
+    public var submission: SubmissionState?
 
     public init(service: Service, citizen: IdentityCard?, today: CalendarDate) {
         serviceID = service.id
@@ -72,6 +74,41 @@ public struct Application: Sendable, Hashable {
         let facts = form.facts(service, card: citizen, today: today)
         return service.materialSpecs.filter { $0.onlyIf?.evaluate(facts) != .no }
     }
+}
+
+/// What the kiosk must store for one application (the effect carries it to the outbox).
+public struct SubmissionRequest: Sendable, Hashable {
+    public var serviceID: String
+    public var idNumber: IDNumber
+    public var name: String
+    public var cardKind: String
+    public var fields: [String: String]
+    public var committed: [String]
+    public var decisions: [Decision]
+
+    public init(serviceID: String, idNumber: IDNumber, name: String, cardKind: String, fields: [String: String],
+                committed: [String], decisions: [Decision]) {
+        self.serviceID = serviceID
+        self.idNumber = idNumber
+        self.name = name
+        self.cardKind = cardKind
+        self.fields = fields
+        self.committed = committed
+        self.decisions = decisions
+    }
+}
+
+/// The outbox's answer.
+public enum SubmitOutcome: Sendable, Hashable {
+    /// Durably stored: 已受理 may be said, with this 受理编号.
+    case accepted(acceptanceNumber: String, outcome: Outcome, owed: [OwedMaterial])
+    /// Not stored (full disk, storage fault): the citizen is told what to do instead.
+    case failed(zh: String, en: String)
+}
+
+public enum SubmissionState: Sendable, Hashable {
+    case submitting
+    case done(SubmitOutcome)
 }
 
 /// How one material stands for the applicant (the materials screen).

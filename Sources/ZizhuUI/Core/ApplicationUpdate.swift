@@ -130,9 +130,14 @@ func activateApplication(_ state: inout AppState, _ button: ButtonID) -> [Effect
     // MARK: Pre-check
     case (.precheck, .submitApplication):
         let decisions = application.decisions(service, catalogue: state.catalogue, citizen: state.citizen)
-        guard !decisions.isEmpty, decisions.contains(where: { $0.outcome != .refused }) else { return [] }
-        state.push(.unavailable(.submit))
-        return []
+        guard !decisions.isEmpty, decisions.contains(where: { $0.outcome != .refused }),
+              application.submission == nil, let citizen = state.citizen else { return [] }
+        application.submission = .submitting
+        state.push(.submitted)
+        let request = SubmissionRequest(
+            serviceID: service.id, idNumber: citizen.idNumber, name: citizen.name, cardKind: citizen.source == .manualEntry ? "manual" : "\(citizen.kind)",
+            fields: application.form.values, committed: application.form.committed.sorted(), decisions: decisions)
+        return [.log("submitting \(service.id)"), .submit(request)]
     case (.precheck(let page), .pageNext):
         state.screen = .precheck(page: page + 1)
         return []

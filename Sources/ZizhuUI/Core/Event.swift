@@ -38,6 +38,8 @@ public enum Event: Sendable, Hashable {
     /// The platform answered the records lookup for the applicant (nil: it could not be
     /// asked, e.g. offline).
     case recordsLookedUp(ApplicantRecords?)
+    /// The outbox stored the application, or could not.
+    case submitted(SubmitOutcome)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -69,4 +71,7 @@ public enum Effect: Sendable, Hashable {
     /// Load and check the service catalogue again; answered by `.catalogueLoaded` (the
     /// new one, or the last good one) and `.catalogueFailed` when the new one is refused.
     case reloadCatalogue
+    /// Commit the application to the durable outbox (answered by `.submitted`). Nothing
+    /// may say 已受理 before the answer.
+    case submit(SubmissionRequest)
 }

@@ -55,6 +55,8 @@ public enum Screen: Sendable, Hashable {
     case commitment(materialID: String)
     /// 智能预审: every rule's result with ✓/✗, its reason and what to do about a ✗.
     case precheck(page: Int)
+    /// 已受理 (or why not): the 受理编号, the outcome, what is still owed and by when.
+    case submitted
 
     /// A short stable name for logs and snapshot files (never personal data).
     public var name: String {
@@ -79,6 +81,7 @@ public enum Screen: Sendable, Hashable {
         case .materials: return "materials"
         case .commitment: return "commitment"
         case .precheck: return "precheck"
+        case .submitted: return "submitted"
         }
     }
 }

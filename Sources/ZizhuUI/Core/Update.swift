@@ -44,6 +44,13 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .clock(let today):
         state.today = today
         return []
+    case .submitted(let outcome):
+        guard state.application?.submission == .submitting else { return [.log("late submit answer ignored")] }
+        state.application?.submission = .done(outcome)
+        switch outcome {
+        case .accepted(let number, let decided, _): return [.log("accepted \(number) \(decided.rawValue)")]
+        case .failed(_, let en): return [.log("submission not stored: \(en)")]
+        }
     case .recordsLookedUp(let records):
         guard var application = state.application,
               let service = state.catalogue.service(id: application.serviceID) else { return [] }
@@ -89,7 +96,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
-         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp:
+         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted:
         return []
     }
 }

@@ -24,6 +24,7 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .materials(let page): canvas.materials(page: page)
     case .commitment(let id): canvas.commitment(materialID: id)
     case .precheck(let page): canvas.precheck(page: page)
+    case .submitted: canvas.submitted()
     }
     canvas.footer()
     if let remaining = state.countdown {

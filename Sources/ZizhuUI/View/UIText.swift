@@ -216,6 +216,19 @@ public enum UIText: String, Sendable, CaseIterable {
     case precheckRefusedHint = "precheck.refused_hint"
     case precheckPage = "precheck.page"
 
+    case submittedHeadline = "submitted.headline"
+    case submittedBig = "submitted.big"
+    case submittedSaving = "submitted.saving"
+    case submittedAccepted = "submitted.accepted"
+    case submittedNumber = "submitted.number"
+    case submittedOutcome = "submitted.outcome"
+    case submittedOwed = "submitted.owed"
+    case submittedOwedItem = "submitted.owed_item"
+    case submittedUpload = "submitted.upload"
+    case submittedKeepNumber = "submitted.keep_number"
+    case submittedFailed = "submitted.failed"
+    case submittedDone = "submitted.done"
+
     case tooSmallTitle = "too_small.title"
     case tooSmallBody = "too_small.body"
 
@@ -223,7 +236,7 @@ public enum UIText: String, Sendable, CaseIterable {
     public static let bigHeadlines: [UIText] = [
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
-        .formBig, .materialsBig, .commitmentBig, .precheckBig,
+        .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.

@@ -1,0 +1,42 @@
+import ZizhuCore
+
+/// 已受理: shown only after the outbox has the application on disk. The 受理编号, the
+/// outcome, what is still owed and by when; or, if it could not be stored, what to do.
+extension Canvas {
+    mutating func submitted() {
+        let state = self.state.application?.submission
+        switch state {
+        case .done(.accepted)?: heading(t(.submittedAccepted), big: .submittedBig)
+        default: heading(t(.submittedHeadline))
+        }
+        let area = contentArea()
+        var y = area.y + 1
+        switch state {
+        case nil, .submitting?:
+            grid.put(t(.submittedSaving), x: area.x, y: y, style: theme.warning, clip: area)
+            navigation([homeButton(), helpButton()])
+        case .done(.accepted(let number, let outcome, let owed))?:
+            grid.put(t(.submittedNumber, ["number": number]), x: area.x, y: y, style: theme.heading, clip: area)
+            y += 1
+            grid.put(t(.submittedOutcome, ["outcome": t(outcome.name)]), x: area.x, y: y, style: theme.text, clip: area)
+            y += 2
+            if !owed.isEmpty {
+                grid.put(t(.submittedOwed), x: area.x, y: y, style: theme.warning, clip: area)
+                y += 1
+                for (index, item) in owed.prefix(4).enumerated() {
+                    let line = "\(index + 1). " + t(.submittedOwedItem, ["material": t(item.material), "date": item.deadline.description])
+                    grid.put(TextWidth.truncate(line, toWidth: area.width - 2), x: area.x + 2, y: y, style: theme.text, clip: area)
+                    y += 1
+                }
+                y += 1
+            }
+            y = paragraph(t(.submittedUpload), in: area, y: y, style: theme.muted)
+            paragraph(t(.submittedKeepNumber), in: area, y: y, style: theme.muted)
+            navigation([ButtonSpec(.goHome, keys: [.digit(9), .hash], label: t(.submittedDone)), helpButton()])
+        case .done(.failed(let zh, let en))?:
+            y = paragraph(t(.submittedFailed), in: area, y: y, style: theme.warning)
+            paragraph(self.state.language == .zhHans ? zh : en, in: area, y: y + 1, style: theme.text)
+            navigation([homeButton(), helpButton()])
+        }
+    }
+}
