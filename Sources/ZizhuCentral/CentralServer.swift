@@ -10,7 +10,7 @@ public enum CentralServer {
     /// Larger request bodies are refused with 413 (the kiosk halves its batch).
     public static let maximumBody = 1 << 20
 
-    public static func router(store: CentralStore, maximumBody: Int = CentralServer.maximumBody) -> Router<BasicRequestContext> {
+    public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
 
@@ -24,13 +24,13 @@ public enum CentralServer {
                 return problem(.badRequest, "malformed request", "expected {token, kioskID, siteName}")
             }
             do {
-                let secret = try store.enrol(token: enrolment.token, kioskID: enrolment.kioskID, site: enrolment.siteName)
+                let secret = try await store.enrol(token: enrolment.token, kioskID: enrolment.kioskID, site: enrolment.siteName)
                 return json(.created, EnrolmentResponse(kioskID: enrolment.kioskID, secret: secret))
-            } catch CentralStore.EnrolmentProblem.unknownToken {
+            } catch EnrolmentProblem.unknownToken {
                 return problem(.forbidden, "unknown token", "this enrolment token was never issued")
-            } catch CentralStore.EnrolmentProblem.tokenUsed {
+            } catch EnrolmentProblem.tokenUsed {
                 return problem(.forbidden, "token used", "this enrolment token has already enrolled a kiosk")
-            } catch CentralStore.EnrolmentProblem.kioskExists {
+            } catch EnrolmentProblem.kioskExists {
                 return problem(.conflict, "kiosk exists", "a kiosk with this id is already enrolled")
             }
         }
@@ -56,7 +56,7 @@ public enum CentralServer {
         router.get("/v1/progress/{number}") { request, context -> Response in
             let body = Data()
             if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
-            guard let number = context.parameters.get("number"), let progress = try store.progress(acceptanceNumber: number) else {
+            guard let number = context.parameters.get("number"), let progress = try await store.progress(acceptanceNumber: number) else {
                 return problem(.notFound, "unknown acceptance number", "no submission has this 受理编号")
             }
             return json(.ok, ["acceptanceNumber": number, "progress": progress])
@@ -77,7 +77,7 @@ public enum CentralServer {
         return request.headers.first { $0.name.canonicalName == wanted }?.value
     }
 
-    static func authenticate(_ request: Request, body: Data, store: CentralStore) async -> Result<String, AuthFailure> {
+    static func authenticate(_ request: Request, body: Data, store: any CentralStorage) async -> Result<String, AuthFailure> {
         guard let kioskID = header(request, RequestSigning.kioskHeader),
               let timestampText = header(request, RequestSigning.timestampHeader),
               let nonce = header(request, RequestSigning.nonceHeader),

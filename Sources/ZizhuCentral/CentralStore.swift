@@ -3,31 +3,70 @@ import Foundation
 import GRDB
 import ZizhuWire
 
-/// The platform's storage: kiosks and their secrets, enrolment tokens, submissions (one
+/// What the platform stores, whichever database holds it. The same storage test suite runs
+/// against SQLite and PostgreSQL.
+public protocol CentralStorage: Sendable {
+    func createToken() async throws -> String
+    /// Spends the token and returns the kiosk's new secret (base64).
+    func enrol(token: String, kioskID: String, site: String) async throws -> String
+    func secret(kioskID: String) async throws -> SymmetricKey?
+    /// Records a request's nonce; false when it was seen before (a replay).
+    func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool
+    func store(_ batch: [SubmissionEnvelope], from kioskID: String) async throws -> [SubmissionResult]
+    func stats() async throws -> CentralStats
+    func keys(kioskID: String) async throws -> [String]
+    func progress(acceptanceNumber: String) async throws -> String?
+}
+
+public enum EnrolmentProblem: Error, Equatable {
+    case unknownToken, tokenUsed, kioskExists
+}
+
+public struct CentralStats: Codable, Sendable, Equatable {
+    /// Enrolled kiosks.
+    public var kiosks: Int
+    /// Distinct submissions stored.
+    public var submissions: Int
+    /// Repeated deliveries answered with the original result.
+    public var repeats: Int
+    /// Same key, different payload: refused.
+    public var conflicts: Int
+
+    public init(kiosks: Int, submissions: Int, repeats: Int, conflicts: Int) {
+        self.kiosks = kiosks
+        self.submissions = submissions
+        self.repeats = repeats
+        self.conflicts = conflicts
+    }
+}
+
+/// Opens the storage a `--database` URL names: `sqlite://PATH` (or a bare path) or
+/// `postgres://user[:password]@host[:port]/database`.
+public enum CentralDatabase {
+    public static func open(_ url: String) async throws -> any CentralStorage {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return try await PostgresCentralStore(url: url)
+        }
+        let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
+        guard !path.isEmpty else { throw ProblemResponse(error: "bad database URL", detail: "expected sqlite://PATH or postgres://...") }
+        return try CentralStore(path: path)
+    }
+}
+
+/// The platform's storage in SQLite: kiosks and their secrets, enrolment tokens, submissions (one
 /// row per idempotency key, forever), seen nonces, delivery counters.
 ///
 /// SQLite in WAL with `synchronous=FULL` on the writer: once the platform answers
 /// "accepted", the kiosk deletes its copy, so an acknowledged submission must survive a
 /// power cut. (GRDB's `DatabasePool` resets `synchronous` to NORMAL when it sets up WAL;
 /// it is set again on the writer after opening, and a test reads it back.)
-public final class CentralStore: Sendable {
+public final class CentralStore: CentralStorage {
     public let writer: DatabasePool
 
     public init(path: String) throws {
         writer = try DatabasePool(path: path)
         try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(writer)
-    }
-
-    /// `sqlite://PATH` (or a bare path).
-    public convenience init(url: String) throws {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw ProblemResponse(error: "unsupported database",
-                                  detail: "PostgreSQL storage is not built yet; use sqlite://PATH")
-        }
-        let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
-        guard !path.isEmpty else { throw ProblemResponse(error: "bad database URL", detail: "expected sqlite://PATH") }
-        try self.init(path: path)
     }
 
     static var migrator: DatabaseMigrator {
@@ -81,22 +120,18 @@ public final class CentralStore: Sendable {
     // MARK: Enrolment
 
     /// A one-time enrolment token for a new kiosk.
-    public func createToken() throws -> String {
+    public func createToken() async throws -> String {
         let token = "zzt-" + Hex.string(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
-        try writer.write { db in
+        try await writer.write { db in
             try db.execute(sql: "INSERT INTO token(token, created_at) VALUES (?, ?)", arguments: [token, Self.now()])
         }
         return token
     }
 
-    public enum EnrolmentProblem: Error, Equatable {
-        case unknownToken, tokenUsed, kioskExists
-    }
-
     /// Spends the token and returns the kiosk's new secret (base64).
-    public func enrol(token: String, kioskID: String, site: String) throws -> String {
+    public func enrol(token: String, kioskID: String, site: String) async throws -> String {
         let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-        try writer.write { db in
+        try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT used_by FROM token WHERE token = ?", arguments: [token]) else {
                 throw EnrolmentProblem.unknownToken
             }
@@ -194,20 +229,9 @@ public final class CentralStore: Sendable {
 
     // MARK: Statistics
 
-    public struct Stats: Codable, Sendable, Equatable {
-        /// Enrolled kiosks.
-        public var kiosks: Int
-        /// Distinct submissions stored.
-        public var submissions: Int
-        /// Repeated deliveries answered with the original result.
-        public var repeats: Int
-        /// Same key, different payload: refused.
-        public var conflicts: Int
-    }
-
-    public func stats() throws -> Stats {
-        try writer.read { db in
-            Stats(kiosks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kiosk") ?? 0,
+    public func stats() async throws -> CentralStats {
+        try await writer.read { db in
+            CentralStats(kiosks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kiosk") ?? 0,
                   submissions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0,
                   repeats: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'repeats'") ?? 0,
                   conflicts: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'conflicts'") ?? 0)
@@ -215,14 +239,14 @@ public final class CentralStore: Sendable {
     }
 
     /// Keys stored for one kiosk, in its sequence order (tests and audits).
-    public func keys(kioskID: String) throws -> [String] {
-        try writer.read { db in
+    public func keys(kioskID: String) async throws -> [String] {
+        try await writer.read { db in
             try String.fetchAll(db, sql: "SELECT key FROM submission WHERE kiosk_id = ? ORDER BY sequence", arguments: [kioskID])
         }
     }
 
-    public func progress(acceptanceNumber: String) throws -> String? {
-        try writer.read { db in
+    public func progress(acceptanceNumber: String) async throws -> String? {
+        try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT progress FROM submission WHERE acceptance_number = ?", arguments: [acceptanceNumber])
         }
     }

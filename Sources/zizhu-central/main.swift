@@ -16,9 +16,9 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @Option(help: "sqlite://PATH (default: sqlite://zizhu-central.sqlite in the current folder).")
         var database = "sqlite://zizhu-central.sqlite"
 
-        func open() throws -> CentralStore {
+        func open() async throws -> any CentralStorage {
             do {
-                return try CentralStore(url: database)
+                return try await CentralDatabase.open(database)
             } catch {
                 throw ValidationError("cannot open \(database): \(error)")
             }
@@ -32,7 +32,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            let store = try database.open()
+            let store = try await database.open()
             var logger = Logger(label: "zizhu.central")
             logger.logLevel = .warning
             let host = self.host
@@ -48,27 +48,27 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         }
     }
 
-    struct Token: ParsableCommand {
+    struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enrolment tokens.", subcommands: [Create.self])
 
-        struct Create: ParsableCommand {
+        struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Print a new one-time enrolment token (the last word).")
             @OptionGroup var database: DatabaseOption
 
-            func run() throws {
-                let token = try database.open().createToken()
+            func run() async throws {
+                let token = try await database.open().createToken()
                 print("enrolment token (one kiosk, once): \(token)")
             }
         }
     }
 
-    struct Stats: ParsableCommand {
+    struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Counts of kiosks, submissions and repeated deliveries.")
         @OptionGroup var database: DatabaseOption
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            let stats = try database.open().stats()
+        func run() async throws {
+            let stats = try await database.open().stats()
             if json {
                 print(String(decoding: try CanonicalJSON.encode(stats), as: UTF8.self))
             } else {

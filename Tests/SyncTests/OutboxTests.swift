@@ -38,12 +38,12 @@ enum Sample {
 
 /// A real central server on a loopback port, in this process.
 final class RunningCentral: @unchecked Sendable {
-    let store: CentralStore
+    let store: any CentralStorage
     let url: String
     private let task: Task<Void, any Error>
 
-    init(maximumBody: Int = CentralServer.maximumBody, folder: URL = Scratch.folder("central")) async throws {
-        store = try CentralStore(path: folder.appendingPathComponent("central.sqlite").path)
+    init(maximumBody: Int = CentralServer.maximumBody, storage: StorageKind = .sqlite) async throws {
+        store = try await storage.open()
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody),
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -58,9 +58,9 @@ final class RunningCentral: @unchecked Sendable {
         url = "http://127.0.0.1:\(port)"
     }
 
-    func enrol(_ kioskID: String = "kiosk-a") throws -> Enrolment {
-        let token = try store.createToken()
-        let secret = try store.enrol(token: token, kioskID: kioskID, site: "test")
+    func enrol(_ kioskID: String = "kiosk-a") async throws -> Enrolment {
+        let token = try await store.createToken()
+        let secret = try await store.enrol(token: token, kioskID: kioskID, site: "test")
         return Enrolment(central: url, kioskID: kioskID, secret: secret)
     }
 
@@ -161,24 +161,24 @@ struct SyncWorkerTests {
         let home = Scratch.folder("kiosk")
         let outbox = try Outbox(home: home, kioskID: "kiosk-a")
         for index in 0..<250 { _ = try outbox.submit(Sample.payload(index)) }
-        let worker = SyncWorker(outbox: outbox, enrolment: try central.enrol(), home: home, logger: Self.logger, batchCount: 50)
+        let worker = SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger, batchCount: 50)
         let report = try await worker.drain()
         #expect(report.delivered == 250 && report.batches == 5 && report.stoppedBecause == nil)
         #expect(try outbox.depth().pending == 0 && outbox.depth().confirmed == 250)
-        #expect(try central.store.stats().submissions == 250)
+        #expect(try await central.store.stats().submissions == 250)
         // Payloads are gone from the kiosk; tombstones stay.
         let sealed = try await outbox.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry WHERE sealed IS NOT NULL") }
         #expect(sealed == 0)
         // The same envelope again (a retry after a lost answer) is a duplicate, not a new row.
-        let keys = try central.store.keys(kioskID: "kiosk-a")
+        let keys = try await central.store.keys(kioskID: "kiosk-a")
         #expect(keys.count == 250 && Set(keys).count == 250)
     }
 
     @Test func repeatsConflictsAndOtherKiosksAreAnsweredPerItem() async throws {
         let central = try await RunningCentral()
         defer { central.stop() }
-        _ = try central.enrol("kiosk-a")
-        _ = try central.enrol("kiosk-b")
+        _ = try await central.enrol("kiosk-a")
+        _ = try await central.enrol("kiosk-b")
         let key = UUIDv7.make()
         let payload = String(decoding: try CanonicalJSON.encode(Sample.payload()), as: UTF8.self)
         func envelope(_ payload: String, kiosk: String = "kiosk-a") -> SubmissionEnvelope {
@@ -194,7 +194,7 @@ struct SyncWorkerTests {
         var forged = envelope(payload)
         forged.payloadHash = String(repeating: "0", count: 64)
         #expect(try await central.store.store([forged], from: "kiosk-a").first?.reason == "payload hash mismatch")
-        let stats = try central.store.stats()
+        let stats = try await central.store.stats()
         #expect(stats.submissions == 1 && stats.repeats == 1 && stats.conflicts == 1)
     }
 
@@ -203,7 +203,7 @@ struct SyncWorkerTests {
         defer { central.stop() }
         let home = Scratch.folder("kiosk")
         let outbox = try Outbox(home: home, kioskID: "kiosk-a")
-        let enrolment = try central.enrol()
+        let enrolment = try await central.enrol()
         let accepted = try (0..<5).map { try outbox.submit(Sample.payload($0)) }
         // The platform already holds the second key with another payload.
         let bad = try #require(try outbox.due(limit: 5, maxBytes: 1 << 20).first { $0.envelope.key == accepted[1].key }?.envelope)
@@ -227,7 +227,7 @@ struct SyncWorkerTests {
         var huge = Sample.payload(99)
         huge.fields["notes"] = String(repeating: "x", count: 10_000)
         let tooBig = try outbox.submit(huge)
-        let report = try await SyncWorker(outbox: outbox, enrolment: try central.enrol(), home: home, logger: Self.logger,
+        let report = try await SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger,
                                           batchCount: 16).drain()
         #expect(report.delivered == 16)
         #expect(report.batches > 2, "batches were halved (\(report.batches))")
@@ -250,7 +250,7 @@ struct SyncWorkerTests {
         // Waiting out the backoff: nothing is due yet... unless asked to send now.
         let central = try await RunningCentral()
         defer { central.stop() }
-        var enrolment = try central.enrol()
+        var enrolment = try await central.enrol()
         enrolment.kioskID = "kiosk-a"
         let report = try await SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger)
             .drain(ignoringBackoff: true)
@@ -266,11 +266,11 @@ struct SyncWorkerTests {
         _ = try outbox.submit(Sample.payload())
         let fd = open(home.appendingPathComponent("sync.lock").path, O_RDWR | O_CREAT, 0o600)
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
-        let report = try await SyncWorker(outbox: outbox, enrolment: try central.enrol(), home: home, logger: Self.logger).drain()
+        let report = try await SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger).drain()
         #expect(report.busy && report.delivered == 0)
         flock(fd, LOCK_UN)
         close(fd)
-        #expect(try await SyncWorker(outbox: outbox, enrolment: try central.enrol("kiosk-a2"), home: home, logger: Self.logger)
+        #expect(try await SyncWorker(outbox: outbox, enrolment: try await central.enrol("kiosk-a2"), home: home, logger: Self.logger)
             .drain().busy == false)
     }
 }
@@ -289,7 +289,7 @@ struct SigningTests {
     @Test func unsignedStaleReplayedAndForgedRequestsAreRefusedWithReasons() async throws {
         let central = try await RunningCentral()
         defer { central.stop() }
-        let enrolment = try central.enrol()
+        let enrolment = try await central.enrol()
         let secret = SymmetricKey(data: try #require(Data(base64Encoded: enrolment.secret)))
         let body = try CanonicalJSON.encode(SubmissionBatch(submissions: []))
         var (status, text) = try await post(central, headers: [], body: body)

@@ -1,0 +1,186 @@
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+import ZizhuWire
+
+/// The platform's storage in PostgreSQL, for fleets: the same tables and the same answers
+/// as the SQLite store. Each batch is one transaction; a key is stored once
+/// (`INSERT … ON CONFLICT DO NOTHING`), so two servers racing on one repeat cannot both
+/// store it.
+public final class PostgresCentralStore: CentralStorage {
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+    let logger = Logger(label: "zizhu.central.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// `postgres://user[:password]@host[:port]/database`.
+    public init(url: String) async throws {
+        guard let components = URLComponents(string: url), let host = components.host,
+              let user = components.user, components.path.count > 1 else {
+            throw ProblemResponse(error: "bad database URL", detail: "expected postgres://user[:password]@host[:port]/database")
+        }
+        let configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: String(components.path.dropFirst()), tls: .disable)
+        let client = PostgresClient(configuration: configuration)
+        self.client = client
+        runner = Task { await client.run() }
+        try await migrate()
+    }
+
+    deinit { runner.cancel() }
+
+    func migrate() async throws {
+        let statements: [PostgresQuery] = [
+            "CREATE TABLE IF NOT EXISTS token (token TEXT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), used_by TEXT)",
+            """
+            CREATE TABLE IF NOT EXISTS kiosk (id TEXT PRIMARY KEY, secret TEXT NOT NULL, site TEXT NOT NULL,
+                enrolled_at TIMESTAMPTZ NOT NULL DEFAULT now(), last_seen_at TIMESTAMPTZ, skew_seconds BIGINT)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS submission (key TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                sequence BIGINT NOT NULL, acceptance_number TEXT NOT NULL UNIQUE, service_id TEXT NOT NULL,
+                payload_hash TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL,
+                received_at TIMESTAMPTZ NOT NULL DEFAULT now(), progress TEXT NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS submission_by_kiosk ON submission(kiosk_id, sequence)",
+            "CREATE TABLE IF NOT EXISTS nonce (kiosk_id TEXT NOT NULL, nonce TEXT NOT NULL, timestamp BIGINT NOT NULL, PRIMARY KEY (kiosk_id, nonce))",
+            "CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+            "INSERT INTO counter(name, value) VALUES ('repeats', 0), ('conflicts', 0) ON CONFLICT DO NOTHING",
+        ]
+        try await client.withConnection { connection in
+            // One migration at a time even when several servers start together.
+            try await connection.query("SELECT pg_advisory_lock(7240001)", logger: logger)
+            do {
+                for statement in statements { try await connection.query(statement, logger: logger) }
+            } catch {
+                try? await connection.query("SELECT pg_advisory_unlock(7240001)", logger: logger)
+                throw error
+            }
+            try await connection.query("SELECT pg_advisory_unlock(7240001)", logger: logger)
+        }
+    }
+
+    public func createToken() async throws -> String {
+        let token = "zzt-" + Hex.string(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
+        try await client.query("INSERT INTO token(token) VALUES (\(token))", logger: logger)
+        return token
+    }
+
+    public func enrol(token: String, kioskID: String, site: String) async throws -> String {
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        let logger = self.logger
+        do {
+            try await enrolInTransaction(token: token, kioskID: kioskID, site: site, secret: secret, logger: logger)
+        } catch let error as PostgresTransactionError {
+            // The reason, not the transaction wrapper (the same errors as the SQLite store).
+            if let problem = error.closureError as? EnrolmentProblem { throw problem }
+            throw error
+        }
+        return secret
+    }
+
+    private func enrolInTransaction(token: String, kioskID: String, site: String, secret: String, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("SELECT used_by FROM token WHERE token = \(token) FOR UPDATE", logger: logger)
+            var found = false
+            var used: String?
+            for try await (usedBy) in rows.decode(String?.self) {
+                found = true
+                used = usedBy
+            }
+            guard found else { throw EnrolmentProblem.unknownToken }
+            if used != nil { throw EnrolmentProblem.tokenUsed }
+            let existing = try await connection.query("SELECT 1 FROM kiosk WHERE id = \(kioskID)", logger: logger)
+            for try await _ in existing { throw EnrolmentProblem.kioskExists }
+            try await connection.query("UPDATE token SET used_by = \(kioskID) WHERE token = \(token)", logger: logger)
+            try await connection.query("INSERT INTO kiosk(id, secret, site) VALUES (\(kioskID), \(secret), \(site))", logger: logger)
+        }
+    }
+
+    public func secret(kioskID: String) async throws -> SymmetricKey? {
+        let rows = try await client.query("SELECT secret FROM kiosk WHERE id = \(kioskID)", logger: logger)
+        for try await secret in rows.decode(String.self) {
+            return Data(base64Encoded: secret).map { SymmetricKey(data: $0) }
+        }
+        return nil
+    }
+
+    public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
+        let horizon = Int64(Date().timeIntervalSince1970) - 2 * RequestSigning.maximumSkew
+        try await client.query("DELETE FROM nonce WHERE timestamp < \(horizon)", logger: logger)
+        let rows = try await client.query("""
+            INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (\(kioskID), \(nonce), \(timestamp))
+            ON CONFLICT DO NOTHING RETURNING nonce
+            """, logger: logger)
+        var inserted = false
+        for try await _ in rows { inserted = true }
+        if inserted {
+            try await client.query("UPDATE kiosk SET last_seen_at = now(), skew_seconds = \(skew) WHERE id = \(kioskID)", logger: logger)
+        }
+        return inserted
+    }
+
+    public func store(_ batch: [SubmissionEnvelope], from kioskID: String) async throws -> [SubmissionResult] {
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            var results: [SubmissionResult] = []
+            for envelope in batch {
+                if let problem = CentralStore.problem(envelope, kioskID: kioskID) {
+                    results.append(SubmissionResult(key: envelope.key, status: .rejected, reason: problem))
+                    continue
+                }
+                let progress = CentralStore.progress(of: envelope.payload)
+                let inserted = try await connection.query("""
+                    INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload, created_at, progress)
+                    VALUES (\(envelope.key), \(kioskID), \(envelope.sequence), \(envelope.acceptanceNumber), \(envelope.serviceID),
+                            \(envelope.payloadHash), \(envelope.payload), \(envelope.createdAt), \(progress))
+                    ON CONFLICT (key) DO NOTHING RETURNING key
+                    """, logger: logger)
+                var stored = false
+                for try await _ in inserted { stored = true }
+                if stored {
+                    results.append(SubmissionResult(key: envelope.key, status: .accepted, progress: progress))
+                    continue
+                }
+                let existing = try await connection.query(
+                    "SELECT payload_hash, progress FROM submission WHERE key = \(envelope.key)", logger: logger)
+                for try await (hash, storedProgress) in existing.decode((String, String).self) {
+                    if hash == envelope.payloadHash {
+                        try await connection.query("UPDATE counter SET value = value + 1 WHERE name = 'repeats'", logger: logger)
+                        results.append(SubmissionResult(key: envelope.key, status: .duplicate, progress: storedProgress))
+                    } else {
+                        try await connection.query("UPDATE counter SET value = value + 1 WHERE name = 'conflicts'", logger: logger)
+                        results.append(SubmissionResult(key: envelope.key, status: .conflict,
+                                                        reason: "this key was stored with a different payload"))
+                    }
+                }
+            }
+            return results
+        }
+    }
+
+    public func stats() async throws -> CentralStats {
+        func count(_ query: PostgresQuery) async throws -> Int {
+            for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return Int(value) }
+            return 0
+        }
+        return CentralStats(kiosks: try await count("SELECT COUNT(*) FROM kiosk"),
+                            submissions: try await count("SELECT COUNT(*) FROM submission"),
+                            repeats: try await count("SELECT value FROM counter WHERE name = 'repeats'"),
+                            conflicts: try await count("SELECT value FROM counter WHERE name = 'conflicts'"))
+    }
+
+    public func keys(kioskID: String) async throws -> [String] {
+        var keys: [String] = []
+        let rows = try await client.query("SELECT key FROM submission WHERE kiosk_id = \(kioskID) ORDER BY sequence", logger: logger)
+        for try await key in rows.decode(String.self) { keys.append(key) }
+        return keys
+    }
+
+    public func progress(acceptanceNumber: String) async throws -> String? {
+        let rows = try await client.query("SELECT progress FROM submission WHERE acceptance_number = \(acceptanceNumber)", logger: logger)
+        for try await progress in rows.decode(String.self) { return progress }
+        return nil
+    }
+}
