@@ -120,6 +120,23 @@ public enum ChildProcess {
                 (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 
+    /// `stop` on a thread of its own, awaited (the grace period must not hold a Swift
+    /// concurrency thread).
+    public static func stopDetached(_ pid: pid_t, signal: Int32 = SIGTERM, grace: Double = 5) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: stop(pid, signal: signal, grace: grace)) }
+            thread.start()
+        }
+    }
+
+    /// Any blocking work on a thread of its own, awaited.
+    public static func detached<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.start()
+        }
+    }
+
     /// `run` on a thread of its own, awaited: async code must never hold one of Swift
     /// concurrency's few threads while a child runs (actors elsewhere need them).
     public static func runDetached(_ argv: [String], environment: [String: String]) async throws

@@ -37,18 +37,18 @@ struct SyncFaultTests {
 
         var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
 
-        func kill() {
-            _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5)
+        func kill() async {
+            _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
         }
 
-        func run(_ arguments: [String]) throws -> String {
-            let result = try ChildProcess.run([Built.central] + arguments + ["--database", database],
-                                              environment: ProcessInfo.processInfo.environment)
+        func run(_ arguments: [String]) async throws -> String {
+            let result = try await ChildProcess.runDetached([Built.central] + arguments + ["--database", database],
+                                                            environment: ProcessInfo.processInfo.environment)
             return result.stdout
         }
 
-        func stats() throws -> [String: Int] {
-            let text = try run(["stats", "--json"])
+        func stats() async throws -> [String: Int] {
+            let text = try await run(["stats", "--json"])
             return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Int]) ?? [:]
         }
     }
@@ -61,8 +61,8 @@ struct SyncFaultTests {
         return environment
     }
 
-    static func zizhu(_ arguments: [String], home: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        try ChildProcess.run([Built.zizhu] + arguments, environment: kioskEnvironment(home))
+    static func zizhu(_ arguments: [String], home: URL) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await ChildProcess.runDetached([Built.zizhu] + arguments, environment: kioskEnvironment(home))
     }
 
     /// How many kill trials: 200 in CI; `ZIZHU_FAULT_TRIALS=1000` for the long run.
@@ -72,18 +72,18 @@ struct SyncFaultTests {
         let scratch = Built.temporaryDirectory("sync-kill")
         let central = Central(scratch: scratch)
         try await central.start()
-        defer { central.kill() }
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         let home = scratch.appendingPathComponent("kiosk")
-        let token = try #require(try central.run(["token", "create"]).split(separator: " ").last)
+        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let enrolled = try Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home)
+        let enrolled = try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home)
         #expect(enrolled.status == 0, "\(enrolled.stderr)")
 
         // How long one submit takes here (debug build, loaded machine): kills land anywhere
         // from start-up to half as long again, so some die before, some during and some
         // after the commit.
         let started = ContinuousClock.now
-        let warmUp = try Self.zizhu(["submit", "--sample"], home: home)
+        let warmUp = try await Self.zizhu(["submit", "--sample"], home: home)
         let took = ContinuousClock.now - started
         #expect(warmUp.status == 0)
         let window = Int(took.components.seconds * 1_000_000 + took.components.attoseconds / 1_000_000_000_000) * 3 / 2
@@ -97,7 +97,7 @@ struct SyncFaultTests {
             let pid = try ChildProcess.spawn(argv, environment: Self.kioskEnvironment(home), stdio: .files(stdout: out, stderr: out + ".err"))
             // Somewhere between start-up and well after the commit.
             try await Task.sleep(for: .microseconds(Int.random(in: 0...(syncing ? 2 * window : window), using: &generator)))
-            let status = ChildProcess.stop(pid, signal: SIGKILL, grace: 5)
+            let status = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
             if status == 128 + SIGKILL || status == -SIGKILL || status == SIGKILL { if syncing { killedSyncs += 1 } else { killedSubmits += 1 } }
             if !syncing, let text = try? String(contentsOfFile: out, encoding: .utf8),
                let number = text.split(separator: " ").dropFirst(2).first, text.hasPrefix("已受理") {
@@ -106,16 +106,16 @@ struct SyncFaultTests {
             }
         }
         // Let the link work without faults: everything due goes.
-        let final = try Self.zizhu(["sync", "--now"], home: home)
+        let final = try await Self.zizhu(["sync", "--now"], home: home)
         #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
-        let list = try Self.zizhu(["queue", "list"], home: home).stdout
+        let list = try await Self.zizhu(["queue", "list"], home: home).stdout
         let rows = list.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         let stored = Set(rows.compactMap { $0.count > 2 ? $0[1] : nil })
         let states = rows.compactMap { $0.count > 2 ? $0[2] : nil }
         // Every submission the kiosk told someone about is in its outbox, and all were delivered.
         #expect(accepted.isSubset(of: stored), "accepted but not in the outbox: \(accepted.subtracting(stored))")
         #expect(states.allSatisfy { $0 == "confirmed" }, "\(Dictionary(grouping: states, by: { $0 }).mapValues(\.count))")
-        let stats = try central.stats()
+        let stats = try await central.stats()
         // Exactly once as far as the platform can tell: one stored row per outbox entry.
         #expect(stats["submissions"] == stored.count, "platform \(stats) vs kiosk \(stored.count)")
         #expect(accepted.count > Self.trials / 4, "too few trials got as far as the commit (\(accepted.count)) to mean much")
@@ -127,26 +127,26 @@ struct SyncFaultTests {
         let scratch = Built.temporaryDirectory("sync-server-kill")
         let central = Central(scratch: scratch)
         try await central.start()
-        defer { central.kill() }
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         let home = scratch.appendingPathComponent("kiosk")
-        let token = try #require(try central.run(["token", "create"]).split(separator: " ").last)
+        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
-        for _ in 0..<60 { #expect(try Self.zizhu(["submit", "--sample"], home: home).status == 0) }
+        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        for _ in 0..<60 { #expect(try await Self.zizhu(["submit", "--sample"], home: home).status == 0) }
         let port = central.port
         // A drain in small batches, with the server killed under it.
         let out = scratch.appendingPathComponent("sync.out").path
         let sync = try ChildProcess.spawn([Built.zizhu, "sync", "--now", "--batch", "2"], environment: Self.kioskEnvironment(home),
                                           stdio: .files(stdout: out, stderr: out))
         try await Task.sleep(for: .milliseconds(40))
-        central.kill()
-        _ = ChildProcess.stop(sync, signal: SIGTERM, grace: 30)
+        await central.kill()
+        _ = await ChildProcess.stopDetached(sync, signal: SIGTERM, grace: 30)
         try await central.start(port: port)
-        let final = try Self.zizhu(["sync", "--now"], home: home)
+        let final = try await Self.zizhu(["sync", "--now"], home: home)
         #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
-        let stats = try central.stats()
+        let stats = try await central.stats()
         #expect(stats["submissions"] == 60, "\(stats)")
-        let pending = try Self.zizhu(["queue", "list", "--state", "pending"], home: home).stdout
+        let pending = try await Self.zizhu(["queue", "list", "--state", "pending"], home: home).stdout
         #expect(pending.isEmpty)
     }
 
@@ -155,13 +155,13 @@ struct SyncFaultTests {
         let scratch = Built.temporaryDirectory("sync-full")
         let mount = scratch.appendingPathComponent("small")
         try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
-        let mounted = try ChildProcess.run(["/bin/mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", mount.path],
+        let mounted = try await ChildProcess.runDetached(["/bin/mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", mount.path],
                                            environment: ProcessInfo.processInfo.environment)
         try #require(mounted.status == 0, "mounting a small tmpfs needs root: \(mounted.stderr)")
         defer { _ = try? ChildProcess.run(["/bin/umount", "-l", mount.path], environment: ProcessInfo.processInfo.environment) }
         var told = 0, accepted = 0
         for _ in 0..<400 {
-            let result = try Self.zizhu(["submit", "--sample"], home: mount)
+            let result = try await Self.zizhu(["submit", "--sample"], home: mount)
             if result.status == 0 { accepted += 1; continue }
             #expect(result.status == 3, "\(result.stderr)")
             #expect(result.stderr.contains("存储空间已满") || result.stderr.contains("storage"), "\(result.stderr)")
@@ -170,7 +170,7 @@ struct SyncFaultTests {
         }
         #expect(told == 1, "the disk never filled (\(accepted) accepted)")
         // Everything acknowledged before the disk filled is intact and readable.
-        let list = try Self.zizhu(["queue", "list"], home: mount)
+        let list = try await Self.zizhu(["queue", "list"], home: mount)
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.split(separator: "\n").count == accepted, "\(accepted) acknowledged")
     }

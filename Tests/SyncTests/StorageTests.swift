@@ -19,7 +19,9 @@ enum StorageKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqlite:
             return try CentralStore(path: Scratch.folder("central").appendingPathComponent("central.sqlite").path)
         case .postgres:
-            return try await PostgresCentralStore(url: try TestPostgres.shared.get().newDatabase())
+            // initdb and createdb block: never on one of Swift concurrency's two threads.
+            let url = try await ChildProcess.detached { try TestPostgres.shared.get().newDatabase() }
+            return try await PostgresCentralStore(url: url)
         }
     }
 }
