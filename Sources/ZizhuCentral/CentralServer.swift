@@ -53,6 +53,70 @@ public enum CentralServer {
             return json(.ok, SubmissionBatchResult(results: results))
         }
 
+        router.post("/v1/heartbeat") { request, _ -> Response in
+            var request = request
+            guard let buffer = try? await request.collectBody(upTo: 64 << 10) else {
+                return problem(.contentTooLarge, "too large", "a heartbeat is small")
+            }
+            let body = Data(buffer: buffer)
+            let kioskID: String
+            switch await authenticate(request, body: body, store: store) {
+            case .success(let id): kioskID = id
+            case .failure(let failure): return failure.response
+            }
+            guard let heartbeat = try? JSONDecoder().decode(Heartbeat.self, from: body) else {
+                return problem(.badRequest, "malformed heartbeat", "expected the Heartbeat fields")
+            }
+            try await store.recordHeartbeat(kioskID: kioskID, heartbeat)
+            return Response(status: .noContent)
+        }
+
+        router.post("/v1/help") { request, _ -> Response in
+            var request = request
+            guard let buffer = try? await request.collectBody(upTo: 16 << 10) else {
+                return problem(.contentTooLarge, "too large", "a help request is small")
+            }
+            let body = Data(buffer: buffer)
+            let kioskID: String
+            switch await authenticate(request, body: body, store: store) {
+            case .success(let id): kioskID = id
+            case .failure(let failure): return failure.response
+            }
+            guard let help = try? JSONDecoder().decode(HelpRequest.self, from: body), !help.screen.isEmpty else {
+                return problem(.badRequest, "malformed help request", "expected {screen, at}")
+            }
+            let id = try await store.createHelp(kioskID: kioskID, help)
+            return json(.created, HelpTicket(id: id, status: "open"))
+        }
+
+        router.get("/v1/help/{id}") { request, context -> Response in
+            let kioskID: String
+            switch await authenticate(request, body: Data(), store: store) {
+            case .success(let id): kioskID = id
+            case .failure(let failure): return failure.response
+            }
+            guard let id = context.parameters.get("id").flatMap(Int64.init),
+                  let ticket = try await store.help(id: id, kioskID: kioskID) else {
+                return problem(.notFound, "unknown help request", "this kiosk has no such help request")
+            }
+            return json(.ok, ticket)
+        }
+
+        router.get("/dashboard") { _, _ -> Response in
+            let page = Dashboard.page(fleet: try await store.fleet(),
+                                      perHour: try await store.submissionsPerHour(since: Date().addingTimeInterval(-24 * 3600)),
+                                      help: try await store.openHelp(), stats: try await store.stats(), now: Date())
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        }
+
+        router.post("/dashboard/help/{id}/acknowledge") { _, context -> Response in
+            guard let id = context.parameters.get("id").flatMap(Int64.init), try await store.acknowledgeHelp(id: id) else {
+                return problem(.notFound, "unknown help request", "no open help request with this id")
+            }
+            return Response(status: .seeOther, headers: [.location: "/dashboard"])
+        }
+
         router.get("/v1/progress/{number}") { request, context -> Response in
             let body = Data()
             if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }

@@ -16,6 +16,45 @@ public protocol CentralStorage: Sendable {
     func stats() async throws -> CentralStats
     func keys(kioskID: String) async throws -> [String]
     func progress(acceptanceNumber: String) async throws -> String?
+    func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws
+    /// Every enrolled kiosk with its last heartbeat.
+    func fleet() async throws -> [FleetKiosk]
+    /// Submissions received per UTC hour (`2026-11-22T10` → count) since a time.
+    func submissionsPerHour(since: Date) async throws -> [String: Int]
+    func createHelp(kioskID: String, _ request: HelpRequest) async throws -> Int64
+    func help(id: Int64, kioskID: String) async throws -> HelpTicket?
+    func openHelp() async throws -> [OpenHelp]
+    /// Staff acknowledged it; false when there is no such open request.
+    func acknowledgeHelp(id: Int64) async throws -> Bool
+}
+
+public struct FleetKiosk: Sendable, Hashable {
+    public var id: String
+    public var site: String
+    public var lastSeen: Date?
+    public var skewSeconds: Int64?
+    public var heartbeat: Heartbeat?
+    public var heartbeatAt: Date?
+    public var submissions: Int
+
+    public init(id: String, site: String, lastSeen: Date?, skewSeconds: Int64?, heartbeat: Heartbeat?, heartbeatAt: Date?,
+                submissions: Int) {
+        self.id = id
+        self.site = site
+        self.lastSeen = lastSeen
+        self.skewSeconds = skewSeconds
+        self.heartbeat = heartbeat
+        self.heartbeatAt = heartbeatAt
+        self.submissions = submissions
+    }
+}
+
+public struct OpenHelp: Sendable, Hashable {
+    public var id: Int64
+    public var kioskID: String
+    public var screen: String
+    public var at: String
+    public var status: String
 }
 
 public enum EnrolmentProblem: Error, Equatable {
@@ -110,6 +149,24 @@ public final class CentralStore: CentralStorage {
                     value INTEGER NOT NULL
                 );
                 INSERT INTO counter(name, value) VALUES ('repeats', 0), ('conflicts', 0);
+                """)
+        }
+        migrator.registerMigration("v2-heartbeats-help") { db in
+            try db.execute(sql: """
+                CREATE TABLE heartbeat (
+                    kiosk_id TEXT PRIMARY KEY REFERENCES kiosk(id),
+                    received_at TEXT NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE TABLE help (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    screen TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open',
+                    acknowledged_at TEXT
+                );
+                CREATE INDEX submission_received ON submission(received_at);
                 """)
         }
         return migrator
@@ -242,6 +299,79 @@ public final class CentralStore: CentralStorage {
     public func keys(kioskID: String) async throws -> [String] {
         try await writer.read { db in
             try String.fetchAll(db, sql: "SELECT key FROM submission WHERE kiosk_id = ? ORDER BY sequence", arguments: [kioskID])
+        }
+    }
+
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
+        let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (?, ?, ?)
+                ON CONFLICT(kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
+                """, arguments: [kioskID, Self.now(), body])
+        }
+    }
+
+    public func fleet() async throws -> [FleetKiosk] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body,
+                       (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id) AS submissions
+                FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
+                """)
+            let formatter = ISO8601DateFormatter()
+            return rows.map { row in
+                let body: String? = row["body"]
+                return FleetKiosk(id: row["id"], site: row["site"],
+                                  lastSeen: (row["last_seen_at"] as String?).flatMap(formatter.date(from:)),
+                                  skewSeconds: row["skew_seconds"],
+                                  heartbeat: body.flatMap { try? JSONDecoder().decode(Heartbeat.self, from: Data($0.utf8)) },
+                                  heartbeatAt: (row["received_at"] as String?).flatMap(formatter.date(from:)),
+                                  submissions: row["submissions"])
+            }
+        }
+    }
+
+    public func submissionsPerHour(since: Date) async throws -> [String: Int] {
+        let from = ISO8601DateFormatter().string(from: since)
+        return try await writer.read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT substr(received_at, 1, 13) AS hour, COUNT(*) AS n FROM submission WHERE received_at >= ? GROUP BY hour
+                """, arguments: [from]) {
+                result[row["hour"]] = row["n"]
+            }
+            return result
+        }
+    }
+
+    public func createHelp(kioskID: String, _ request: HelpRequest) async throws -> Int64 {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO help(kiosk_id, screen, at) VALUES (?, ?, ?)", arguments: [kioskID, request.screen, request.at])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func help(id: Int64, kioskID: String) async throws -> HelpTicket? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM help WHERE id = ? AND kiosk_id = ?", arguments: [id, kioskID])
+                .map { HelpTicket(id: id, status: $0) }
+        }
+    }
+
+    public func openHelp() async throws -> [OpenHelp] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, kiosk_id, screen, at, status FROM help WHERE status = 'open' ORDER BY id").map {
+                OpenHelp(id: $0["id"], kioskID: $0["kiosk_id"], screen: $0["screen"], at: $0["at"], status: $0["status"])
+            }
+        }
+    }
+
+    public func acknowledgeHelp(id: Int64) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE help SET status = 'acknowledged', acknowledged_at = ? WHERE id = ? AND status = 'open'",
+                           arguments: [Self.now(), id])
+            return db.changesCount > 0
         }
     }
 

@@ -47,6 +47,12 @@ public final class PostgresCentralStore: CentralStorage {
             "CREATE TABLE IF NOT EXISTS nonce (kiosk_id TEXT NOT NULL, nonce TEXT NOT NULL, timestamp BIGINT NOT NULL, PRIMARY KEY (kiosk_id, nonce))",
             "CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
             "INSERT INTO counter(name, value) VALUES ('repeats', 0), ('conflicts', 0) ON CONFLICT DO NOTHING",
+            "CREATE TABLE IF NOT EXISTS heartbeat (kiosk_id TEXT PRIMARY KEY REFERENCES kiosk(id), received_at TIMESTAMPTZ NOT NULL, body TEXT NOT NULL)",
+            """
+            CREATE TABLE IF NOT EXISTS help (id BIGSERIAL PRIMARY KEY, kiosk_id TEXT NOT NULL REFERENCES kiosk(id), screen TEXT NOT NULL,
+                at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', acknowledged_at TIMESTAMPTZ)
+            """,
+            "CREATE INDEX IF NOT EXISTS submission_received ON submission(received_at)",
         ]
         try await client.withConnection { connection in
             // One migration at a time even when several servers start together.
@@ -176,6 +182,68 @@ public final class PostgresCentralStore: CentralStorage {
         let rows = try await client.query("SELECT key FROM submission WHERE kiosk_id = \(kioskID) ORDER BY sequence", logger: logger)
         for try await key in rows.decode(String.self) { keys.append(key) }
         return keys
+    }
+
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
+        let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
+        try await client.query("""
+            INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (\(kioskID), now(), \(body))
+            ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
+            """, logger: logger)
+    }
+
+    public func fleet() async throws -> [FleetKiosk] {
+        let rows = try await client.query("""
+            SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body,
+                   (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id)
+            FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
+            """, logger: logger)
+        var fleet: [FleetKiosk] = []
+        for try await (id, site, seen, skew, at, body, count) in rows.decode((String, String, Date?, Int64?, Date?, String?, Int64).self) {
+            fleet.append(FleetKiosk(id: id, site: site, lastSeen: seen, skewSeconds: skew,
+                                    heartbeat: body.flatMap { try? JSONDecoder().decode(Heartbeat.self, from: Data($0.utf8)) },
+                                    heartbeatAt: at, submissions: Int(count)))
+        }
+        return fleet
+    }
+
+    public func submissionsPerHour(since: Date) async throws -> [String: Int] {
+        let rows = try await client.query("""
+            SELECT to_char(date_trunc('hour', received_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24'), COUNT(*)
+            FROM submission WHERE received_at >= \(since) GROUP BY 1
+            """, logger: logger)
+        var result: [String: Int] = [:]
+        for try await (hour, count) in rows.decode((String, Int64).self) { result[hour] = Int(count) }
+        return result
+    }
+
+    public func createHelp(kioskID: String, _ request: HelpRequest) async throws -> Int64 {
+        let rows = try await client.query(
+            "INSERT INTO help(kiosk_id, screen, at) VALUES (\(kioskID), \(request.screen), \(request.at)) RETURNING id", logger: logger)
+        for try await id in rows.decode(Int64.self) { return id }
+        throw ProblemResponse(error: "storage", detail: "no id returned")
+    }
+
+    public func help(id: Int64, kioskID: String) async throws -> HelpTicket? {
+        let rows = try await client.query("SELECT status FROM help WHERE id = \(id) AND kiosk_id = \(kioskID)", logger: logger)
+        for try await status in rows.decode(String.self) { return HelpTicket(id: id, status: status) }
+        return nil
+    }
+
+    public func openHelp() async throws -> [OpenHelp] {
+        let rows = try await client.query("SELECT id, kiosk_id, screen, at, status FROM help WHERE status = 'open' ORDER BY id", logger: logger)
+        var open: [OpenHelp] = []
+        for try await (id, kiosk, screen, at, status) in rows.decode((Int64, String, String, String, String).self) {
+            open.append(OpenHelp(id: id, kioskID: kiosk, screen: screen, at: at, status: status))
+        }
+        return open
+    }
+
+    public func acknowledgeHelp(id: Int64) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE help SET status = 'acknowledged', acknowledged_at = now() WHERE id = \(id) AND status = 'open' RETURNING id", logger: logger)
+        for try await _ in rows { return true }
+        return false
     }
 
     public func progress(acceptanceNumber: String) async throws -> String? {

@@ -181,6 +181,8 @@ public final class KioskRuntime {
 
     /// Carries out effects; returns true when the kiosk must stop.
     private func perform(_ effects: [Effect]) -> Bool {
+        outbox?.updateDevices(reader: state.readerConnected ? "ok" : "disconnected",
+                              printer: (state.printerHealth?.code ?? "unknown").replacingOccurrences(of: "-", with: "_"))
         for effect in effects {
             switch effect {
             case .beep:

@@ -11,8 +11,9 @@ public final class KioskOutbox: Sendable {
     let outbox: Outbox
     private let kick: AsyncStream<Void>.Continuation?
     private let tasks: [Task<Void, Never>]
+    private let devices = DeviceStates()
 
-    init(outbox: Outbox, enrolment: Enrolment?, home: URL, logger: Logger) {
+    init(outbox: Outbox, enrolment: Enrolment?, home: URL, logger: Logger, version: String = "0.1.0") {
         self.outbox = outbox
         guard let enrolment else {
             kick = nil
@@ -22,7 +23,9 @@ public final class KioskOutbox: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         kick = continuation
         let worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: logger)
+        let devices = self.devices
         let drainer = Task.detached {
+            var lastHeartbeat = ContinuousClock.now - .seconds(3600)
             for await _ in stream {
                 do {
                     let report = try await worker.drain()
@@ -32,6 +35,12 @@ public final class KioskOutbox: Sendable {
                     }
                 } catch {
                     logger.error("sync failed: \(error)")
+                }
+                // The heartbeat: at most once every 30 s (the ticker asks every minute).
+                if ContinuousClock.now - lastHeartbeat >= .seconds(30),
+                   let heartbeat = try? worker.heartbeat(devices: devices.snapshot, version: version, home: home) {
+                    lastHeartbeat = ContinuousClock.now
+                    await worker.send(heartbeat: heartbeat)
                 }
             }
         }
@@ -62,8 +71,21 @@ public final class KioskOutbox: Sendable {
         }
     }
 
+    /// The devices as the kiosk last saw them (reader, printer), for the heartbeat.
+    func updateDevices(reader: String, printer: String) {
+        devices.set(["reader": reader, "printer": printer])
+    }
+
     func stop() {
         kick?.finish()
         for task in tasks { task.cancel() }
     }
+}
+
+/// Device states shared between the UI loop and the heartbeat.
+final class DeviceStates: @unchecked Sendable {
+    private let lock = NSLock()
+    private var states: [String: String] = [:]
+    func set(_ new: [String: String]) { lock.withLock { states = new } }
+    var snapshot: [String: String] { lock.withLock { states } }
 }

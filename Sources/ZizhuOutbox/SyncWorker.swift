@@ -184,6 +184,41 @@ public final class SyncWorker: Sendable {
         return report
     }
 
+    /// What this kiosk's outbox and disk look like, for a heartbeat.
+    public func heartbeat(devices: [String: String], version: String, home: URL) throws -> Heartbeat {
+        let depth = try outbox.depth()
+        var stats = statvfs()
+        let free = statvfs(home.path, &stats) == 0 ? Int64(stats.f_bavail) * Int64(stats.f_frsize) : -1
+        var devices = devices
+        devices["disk"] = free >= 0 && free < 200 << 20 ? "low" : "ok"
+        let faulty = devices.values.contains { !["ok", "ready", "paper_low", "low", "unknown"].contains($0) }
+        let worried = devices.values.contains { $0 == "paper_low" || $0 == "low" } || depth.dead > 0
+        return Heartbeat(status: faulty ? "error" : worried ? "warning" : "ok", devices: devices, diskFreeBytes: free,
+                         outboxPending: depth.pending, outboxOldestSeconds: depth.oldestPendingSeconds, deadLetters: depth.dead,
+                         version: version, deviceTime: ISO8601DateFormatter().string(from: Date()))
+    }
+
+    /// Sends a heartbeat; returns the HTTP status (204 when received), or nil when offline.
+    @discardableResult
+    public func send(heartbeat: Heartbeat) async -> Int? {
+        guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(heartbeat) else { return nil }
+        return try? await signedPost("/v1/heartbeat", body: body, secret: secret).0
+    }
+
+    /// 呼叫帮办: the request's number, or nil when it could not be sent (the caller queues it).
+    public func requestHelp(screen: String, at: Date = Date()) async -> HelpTicket? {
+        guard let secret = enrolment.key,
+              let body = try? CanonicalJSON.encode(HelpRequest(screen: screen, at: ISO8601DateFormatter().string(from: at))),
+              let (status, data) = try? await signedPost("/v1/help", body: body, secret: secret), status == 201 else { return nil }
+        return try? JSONDecoder().decode(HelpTicket.self, from: data)
+    }
+
+    func signedPost(_ path: String, body: Data, secret: SymmetricKey) async throws -> (Int, Data) {
+        let headers = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "POST", path: path, body: body)
+        return try await PlatformLink.post(client: client, url: enrolment.central + path, body: body, headers: headers,
+                                           timeoutSeconds: requestTimeoutSeconds)
+    }
+
     func send(_ envelopes: [SubmissionEnvelope], secret: SymmetricKey) async -> Outcome {
         let path = "/v1/submissions"
         let body: Data

@@ -169,3 +169,51 @@ public enum AcceptanceNumber {
         return "ZZ\(date)-\(String(random[0..<4]))-\(String(random[4..<8]))-\(String(random[8..<12]))"
     }
 }
+
+/// Sent every minute while the kiosk is online.
+public struct Heartbeat: Codable, Sendable, Hashable {
+    /// ok | warning | error, as the kiosk sees itself.
+    public var status: String
+    /// Device → state: reader (ok, disconnected, error), printer (ready, paper_low, paper_out,
+    /// offline, …), disk (ok, low).
+    public var devices: [String: String]
+    public var diskFreeBytes: Int64
+    public var outboxPending: Int
+    public var outboxOldestSeconds: Double?
+    public var deadLetters: Int
+    public var version: String
+    /// The kiosk's clock when it sent this (ISO 8601).
+    public var deviceTime: String
+
+    public init(status: String, devices: [String: String], diskFreeBytes: Int64, outboxPending: Int,
+                outboxOldestSeconds: Double?, deadLetters: Int, version: String, deviceTime: String) {
+        self.status = status
+        self.devices = devices
+        self.diskFreeBytes = diskFreeBytes
+        self.outboxPending = outboxPending
+        self.outboxOldestSeconds = outboxOldestSeconds
+        self.deadLetters = deadLetters
+        self.version = version
+        self.deviceTime = deviceTime
+    }
+}
+
+/// 呼叫帮办: a citizen pressed help on this screen at this time.
+public struct HelpRequest: Codable, Sendable, Hashable {
+    public var screen: String
+    public var at: String
+    public init(screen: String, at: String) {
+        self.screen = screen
+        self.at = at
+    }
+}
+
+public struct HelpTicket: Codable, Sendable, Hashable {
+    public var id: Int64
+    /// open | acknowledged
+    public var status: String
+    public init(id: Int64, status: String) {
+        self.id = id
+        self.status = status
+    }
+}

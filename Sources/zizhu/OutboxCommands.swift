@@ -151,6 +151,10 @@ struct SyncCommand: AsyncParsableCommand {
             print("another sync is already running")
             return
         }
+        // Online: tell the platform how this kiosk is (devices are reported by the running kiosk).
+        if report.stoppedBecause == nil, let heartbeat = try? worker.heartbeat(devices: [:], version: VersionInfo.version, home: context.paths.home) {
+            await worker.send(heartbeat: heartbeat)
+        }
         let depth = try worker.outbox.depth()
         print("delivered \(report.delivered), already received \(report.repeats), dead letters \(report.deadLettered), "
               + "pending \(depth.pending)")
