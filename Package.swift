@@ -109,7 +109,11 @@ let package = Package(
             name: "zizhu-bench",
             dependencies: [
                 "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore",
+                "ZizhuOutbox", "ZizhuCentral", "ZizhuWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // Tests: one target per source target, plus end-to-end tests through the real binary.

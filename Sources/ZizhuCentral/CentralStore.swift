@@ -172,7 +172,7 @@ public final class CentralStore: CentralStorage {
         return migrator
     }
 
-    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+    static func now() -> String { UTCTime.iso(Date()) }
 
     // MARK: Enrolment
 
@@ -333,7 +333,7 @@ public final class CentralStore: CentralStorage {
     }
 
     public func submissionsPerHour(since: Date) async throws -> [String: Int] {
-        let from = ISO8601DateFormatter().string(from: since)
+        let from = UTCTime.iso(since)
         return try await writer.read { db in
             var result: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: """

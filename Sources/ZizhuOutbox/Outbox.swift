@@ -182,7 +182,7 @@ public final class Outbox: Sendable {
         } catch {
             throw OutboxError(kind: .key, zh: "加密失败，申请未保存", en: "could not seal the application: \(error)")
         }
-        let created = ISO8601DateFormatter().string(from: now)
+        let created = UTCTime.iso(now)
         do {
             let sequence = try writer.write { db -> Int64 in
                 let next = (try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM entry") ?? 0) + 1
@@ -245,7 +245,7 @@ public final class Outbox: Sendable {
 
     /// The platform holds it: the payload is deleted, a tombstone stays.
     public func confirm(_ results: [SubmissionResult]) throws {
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = UTCTime.iso(Date())
         try writer.write { db in
             for result in results where result.isConfirmed {
                 try db.execute(sql: """

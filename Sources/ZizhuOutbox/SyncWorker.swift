@@ -195,7 +195,7 @@ public final class SyncWorker: Sendable {
         let worried = devices.values.contains { $0 == "paper_low" || $0 == "low" } || depth.dead > 0
         return Heartbeat(status: faulty ? "error" : worried ? "warning" : "ok", devices: devices, diskFreeBytes: free,
                          outboxPending: depth.pending, outboxOldestSeconds: depth.oldestPendingSeconds, deadLetters: depth.dead,
-                         version: version, deviceTime: ISO8601DateFormatter().string(from: Date()))
+                         version: version, deviceTime: UTCTime.iso(Date()))
     }
 
     /// Sends a heartbeat; returns the HTTP status (204 when received), or nil when offline.
@@ -208,7 +208,7 @@ public final class SyncWorker: Sendable {
     /// 呼叫帮办: the request's number, or nil when it could not be sent (the caller queues it).
     public func requestHelp(screen: String, at: Date = Date()) async -> HelpTicket? {
         guard let secret = enrolment.key,
-              let body = try? CanonicalJSON.encode(HelpRequest(screen: screen, at: ISO8601DateFormatter().string(from: at))),
+              let body = try? CanonicalJSON.encode(HelpRequest(screen: screen, at: UTCTime.iso(at))),
               let (status, data) = try? await signedPost("/v1/help", body: body, secret: secret), status == 201 else { return nil }
         return try? JSONDecoder().decode(HelpTicket.self, from: data)
     }

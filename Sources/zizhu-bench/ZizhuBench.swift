@@ -32,7 +32,13 @@ struct ZizhuBench: AsyncParsableCommand {
     @Option(help: "Print jobs through the private cupsd.")
     var printJobs = 50
 
-    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules).")
+    @Option(help: "Durable submits to time (and the same through persist-queue).")
+    var submits = 2000
+
+    @Option(help: "Queued submissions to drain to a local server.")
+    var drainCount = 10_000
+
+    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules, sync).")
     var only: String?
 
     @Option(help: "Also write the figures as JSON to this file.")
@@ -59,7 +65,7 @@ struct ZizhuBench: AsyncParsableCommand {
         let chromium = skipChromium ? nil : ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
-        let sections = Set((only ?? "frame,startup,reader,printer,rules").split(separator: ",").map(String.init))
+        let sections = Set((only ?? "frame,startup,reader,printer,rules,sync").split(separator: ",").map(String.init))
         var report = Report()
         if sections.contains("frame") {
             var frameBench = FrameBench(frames: frames, report: report)
@@ -86,6 +92,11 @@ struct ZizhuBench: AsyncParsableCommand {
             var rules = RulesBench(zizhu: zizhu, report: report)
             try rules.run()
             report = rules.report
+        }
+        if sections.contains("sync") {
+            var sync = SyncBench(zizhu: zizhu, submits: submits, drain: drainCount, scratch: scratch, report: report)
+            try await sync.run()
+            report = sync.report
         }
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))

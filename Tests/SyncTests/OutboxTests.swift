@@ -275,6 +275,22 @@ struct SyncWorkerTests {
     }
 }
 
+@Suite("Wire formats")
+struct WireTests {
+    @Test func isoTimesAndAcceptanceNumbersAgreeWithFoundation() throws {
+        let formatter = ISO8601DateFormatter()
+        for seconds in [0.0, 951_782_400, 1_795_392_000, 1_795_420_799.9, 4_102_444_800, 1_709_164_800] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(UTCTime.iso(date) == formatter.string(from: date), "\(seconds)")
+        }
+        // 2026-11-22 16:30 UTC is 2026-11-23 00:30 in the kiosks' UTC+8.
+        let key = UUIDv7.make(milliseconds: 1_795_365_000_000)
+        #expect(AcceptanceNumber.from(key: key)?.hasPrefix("ZZ20261123-") == true)
+        #expect(UUIDv7.isValid(key) && UUIDv7.milliseconds(key) == 1_795_365_000_000)
+        #expect(!UUIDv7.isValid(UUID().uuidString.lowercased()), "a v4 UUID is not a v7 key")
+    }
+}
+
 @Suite("Request signing")
 struct SigningTests {
     func post(_ central: RunningCentral, headers: [(String, String)], body: Data) async throws -> (Int, String) {

@@ -26,110 +26,32 @@ enum StorageKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
-/// A private PostgreSQL cluster for this test process: initdb in a scratch folder, started
-/// on a free loopback port (as the `postgres` user when the tests run as root), stopped
-/// when the process exits. Each test gets a database of its own.
-final class TestPostgres: @unchecked Sendable {
-    let port: Int
-    let folder: URL
-    let bin: String
-    private let asPostgres: Bool
-    private let lock = NSLock()
-    private var counter = 0
-
-    static let shared: Result<TestPostgres, TestPostgresProblem> = {
+/// This test process's PostgreSQL cluster (started on first use, stopped at exit).
+enum TestPostgres {
+    static let shared: Result<PrivatePostgres, PrivatePostgres.Problem> = {
         do {
-            return .success(try TestPostgres())
-        } catch let problem as TestPostgresProblem {
+            let cluster = try PrivatePostgres(folder: Scratch.root.appendingPathComponent("postgres"))
+            ExitHooks.add { cluster.stop() }
+            return .success(cluster)
+        } catch let problem as PrivatePostgres.Problem {
             return .failure(problem)
         } catch {
-            return .failure(TestPostgresProblem(description: "\(error)"))
+            return .failure(PrivatePostgres.Problem(description: "\(error)"))
         }
     }()
-
-    init() throws {
-        let candidates = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        guard let version = candidates.sorted().last(where: { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") }) else {
-            throw TestPostgresProblem(description: "PostgreSQL server binaries not found (apt-get install postgresql)")
-        }
-        bin = "/usr/lib/postgresql/\(version)/bin"
-        folder = Scratch.root.appendingPathComponent("postgres")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        asPostgres = geteuid() == 0
-        if asPostgres {
-            try Self.run(["/bin/chown", "-R", "postgres:postgres", folder.path])
-            try Self.run(["/bin/chmod", "755", Scratch.root.path])
-        }
-        port = Self.freePort()
-        let data = folder.appendingPathComponent("data").path
-        try run(["\(bin)/initdb", "-D", data, "-A", "trust", "-U", "zizhu", "-E", "UTF8", "--no-sync"])
-        try run(["\(bin)/pg_ctl", "-D", data, "-l", folder.appendingPathComponent("log").path, "-w", "-t", "60", "-o",
-                 "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1", "start"])
-        let ctl = "\(bin)/pg_ctl"
-        let owner = asPostgres
-        atexit_b {
-            let argv = owner ? ["/usr/sbin/runuser", "-u", "postgres", "--", ctl, "-D", data, "-m", "immediate", "stop"]
-                             : [ctl, "-D", data, "-m", "immediate", "stop"]
-            try? TestPostgres.run(argv)
-        }
-    }
-
-    /// A fresh, empty database: its URL.
-    func newDatabase() throws -> String {
-        let name = lock.withLock { () -> String in
-            counter += 1
-            return "zizhu_\(getpid())_\(counter)"
-        }
-        try run(["\(bin)/createdb", "-h", "127.0.0.1", "-p", String(port), "-U", "zizhu", name])
-        return "postgres://zizhu@127.0.0.1:\(port)/\(name)"
-    }
-
-    func run(_ argv: [String]) throws {
-        try Self.run(asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv)
-    }
-
-    /// Runs a command to completion with its output in a file (not a pipe: the server pg_ctl
-    /// starts would hold a pipe open for ever).
-    static func run(_ argv: [String]) throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-pg-\(UUID().uuidString).out").path
-        defer { unlink(log) }
-        let pid = try ChildProcess.spawn(argv, environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8"],
-                                         stdio: .files(stdout: log, stderr: log))
-        let status = ChildProcess.wait(pid)
-        guard status == 0 else {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw TestPostgresProblem(description: "\(argv.joined(separator: " ")) failed (\(status)): \(text)")
-        }
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
-struct TestPostgresProblem: Error, CustomStringConvertible {
-    var description: String
-}
-
-private func atexit_b(_ block: @escaping @Sendable () -> Void) {
-    ExitHooks.lock.withLock { ExitHooks.blocks.append(block) }
-    if ExitHooks.lock.withLock({ ExitHooks.blocks.count }) == 1 {
-        atexit { for block in ExitHooks.lock.withLock({ ExitHooks.blocks }) { block() } }
-    }
-}
-
-private enum ExitHooks {
+enum ExitHooks {
     static let lock = NSLock()
     nonisolated(unsafe) static var blocks: [@Sendable () -> Void] = []
+
+    static func add(_ block: @escaping @Sendable () -> Void) {
+        let first = lock.withLock { () -> Bool in
+            blocks.append(block)
+            return blocks.count == 1
+        }
+        if first { atexit { for block in ExitHooks.lock.withLock({ ExitHooks.blocks }) { block() } } }
+    }
 }
 
 /// The same suite against SQLite and a real PostgreSQL.
