@@ -87,7 +87,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            resources: [.copy("openapi.yaml")]),
 
         // Executables.
         .executableTarget(
@@ -130,7 +131,8 @@ let package = Package(
             dependencies: ["ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore", "ZizhuKiosk",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Hummingbird", package: "hummingbird")]),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",

@@ -13,6 +13,10 @@ public enum CentralServer {
     public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
+        router.get("/openapi.yaml") { _, _ -> Response in
+            guard let text = openAPIDocument else { return problem(.notFound, "missing", "the OpenAPI document is not installed") }
+            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
 
         router.post("/v1/enrol") { request, _ -> Response in
             var request = request
@@ -127,6 +131,10 @@ public enum CentralServer {
         }
         return router
     }
+
+    /// The OpenAPI 3.1 document that describes this API (`Sources/ZizhuCentral/openapi.yaml`).
+    public static let openAPIDocument: String? = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
+        .flatMap { try? String(contentsOf: $0, encoding: .utf8) }
 
     /// Why a request was not accepted as coming from an enrolled kiosk.
     struct AuthFailure: Error {

@@ -1,0 +1,163 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import Yams
+import ZizhuCentral
+import ZizhuWire
+
+/// The OpenAPI document in the repository, checked against what the real server answers:
+/// every response's status must be documented for its path and method, and its JSON body
+/// must validate against the documented schema (types, required, enums, patterns, no
+/// undocumented properties).
+@Suite("OpenAPI document against real responses")
+struct OpenAPITests {
+    struct Document {
+        let root: [String: Any]
+
+        init(_ text: String) throws {
+            root = try #require(try Yams.load(yaml: text) as? [String: Any])
+        }
+
+        func resolve(_ node: Any) -> [String: Any] {
+            guard let map = node as? [String: Any] else { return [:] }
+            if let ref = map["$ref"] as? String {
+                var current: Any = root
+                for part in ref.dropFirst(2).split(separator: "/") { current = (current as? [String: Any])?[String(part)] ?? [:] }
+                return resolve(current)
+            }
+            return map
+        }
+
+        /// The documented response for a concrete path (templates like `/v1/help/{id}` match).
+        func response(method: String, path: String, status: Int) -> [String: Any]? {
+            guard let paths = root["paths"] as? [String: Any] else { return nil }
+            for (template, item) in paths where Self.matches(template: template, path: path) {
+                guard let operation = (item as? [String: Any])?[method.lowercased()] as? [String: Any],
+                      let responses = operation["responses"] as? [String: Any], let response = responses[String(status)] else { continue }
+                return resolve(response)
+            }
+            return nil
+        }
+
+        static func matches(template: String, path: String) -> Bool {
+            let a = template.split(separator: "/"), b = path.split(separator: "/")
+            return a.count == b.count && zip(a, b).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }
+
+        /// Problems of a value against a schema ("" path = the body).
+        func validate(_ value: Any, _ schemaNode: Any, at path: String = "$") -> [String] {
+            let schema = resolve(schemaNode)
+            var problems: [String] = []
+            switch schema["type"] as? String {
+            case "object":
+                guard let object = value as? [String: Any] else { return ["\(path): not an object"] }
+                let properties = schema["properties"] as? [String: Any] ?? [:]
+                for name in schema["required"] as? [String] ?? [] where object[name] == nil { problems.append("\(path).\(name): required") }
+                for (name, child) in object {
+                    if let property = properties[name] {
+                        problems += validate(child, property, at: "\(path).\(name)")
+                    } else if let extra = schema["additionalProperties"] {
+                        if extra as? Bool == false { problems.append("\(path).\(name): not documented") }
+                        else if extra is [String: Any] { problems += validate(child, extra, at: "\(path).\(name)") }
+                    }
+                }
+            case "array":
+                guard let array = value as? [Any] else { return ["\(path): not an array"] }
+                for (index, item) in array.enumerated() { problems += validate(item, schema["items"] ?? [:], at: "\(path)[\(index)]") }
+            case "string":
+                guard let text = value as? String else { return ["\(path): not a string"] }
+                if let options = schema["enum"] as? [String], !options.contains(text) { problems.append("\(path): '\(text)' not in \(options)") }
+                if let pattern = schema["pattern"] as? String, text.range(of: pattern, options: .regularExpression) == nil {
+                    problems.append("\(path): '\(text)' does not match \(pattern)")
+                }
+            case "integer":
+                guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded() else { return ["\(path): not an integer"] }
+                if let minimum = schema["minimum"] as? Int, number.intValue < minimum { problems.append("\(path): below \(minimum)") }
+            case "number":
+                if !(value is NSNumber) { problems.append("\(path): not a number") }
+            default:
+                break
+            }
+            return problems
+        }
+    }
+
+    struct Exchange {
+        var method: String
+        var path: String
+        var status: Int
+        var contentType: String
+        var body: Data
+    }
+
+    static func call(_ base: String, _ method: String, _ path: String, body: Data = Data(), headers: [(String, String)] = []) async throws -> Exchange {
+        var request = URLRequest(url: try #require(URL(string: base + path)))
+        request.httpMethod = method
+        if !body.isEmpty { request.httpBody = body }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        return Exchange(method: method, path: path, status: http.statusCode,
+                        contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "", body: data)
+    }
+
+    @Test func everyResponseIsDocumentedAndValidatesAgainstItsSchema() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let served = try await Self.call(central.url, "GET", "/openapi.yaml")
+        #expect(served.status == 200)
+        let text = String(decoding: served.body, as: UTF8.self)
+        #expect(text.hasPrefix("openapi: 3.1.0"))
+        let document = try Document(text)
+
+        var exchanges: [Exchange] = []
+        let token = try await central.store.createToken()
+        let enrolBody = try CanonicalJSON.encode(EnrolmentRequest(token: token, kioskID: "kiosk-a", siteName: "天河"))
+        let enrolled = try await Self.call(central.url, "POST", "/v1/enrol", body: enrolBody)
+        exchanges.append(enrolled)
+        exchanges.append(try await Self.call(central.url, "POST", "/v1/enrol", body: enrolBody))            // 403 token used
+        exchanges.append(try await Self.call(central.url, "POST", "/v1/enrol", body: Data("{}".utf8)))      // 400
+        let secret = SymmetricKey(data: try #require(Data(base64Encoded: try JSONDecoder().decode(EnrolmentResponse.self, from: enrolled.body).secret)))
+        func signed(_ method: String, _ path: String, _ body: Data = Data()) async throws -> Exchange {
+            try await Self.call(central.url, method, path, body: body,
+                                headers: RequestSigning.headers(kioskID: "kiosk-a", secret: secret, method: method, path: path, body: body))
+        }
+        let key = UUIDv7.make()
+        let payload = "{\"decision\":{\"outcome\":\"approved\"}}"
+        let envelope = SubmissionEnvelope(key: key, acceptanceNumber: AcceptanceNumber.from(key: key) ?? "", sequence: 1, kioskID: "kiosk-a",
+                                          serviceID: "business-licence-print", createdAt: "2026-11-22T10:00:00Z",
+                                          payloadHash: Data(payload.utf8).sha256Hex, payload: payload)
+        let batch = try CanonicalJSON.encode(SubmissionBatch(submissions: [envelope]))
+        exchanges.append(try await signed("POST", "/v1/submissions", batch))
+        exchanges.append(try await signed("POST", "/v1/submissions", batch))                                // duplicate
+        exchanges.append(try await signed("POST", "/v1/submissions", Data("{\"nope\":1}".utf8)))            // 400
+        exchanges.append(try await Self.call(central.url, "POST", "/v1/submissions", body: batch))           // 401
+        let heartbeat = Heartbeat(status: "ok", devices: ["reader": "ok"], diskFreeBytes: 1 << 30, outboxPending: 0, outboxOldestSeconds: nil,
+                                  deadLetters: 0, version: "0.1.0", deviceTime: "2026-11-22T10:00:00Z")
+        exchanges.append(try await signed("POST", "/v1/heartbeat", try CanonicalJSON.encode(heartbeat)))
+        let help = try await signed("POST", "/v1/help", try CanonicalJSON.encode(HelpRequest(screen: "home", at: "2026-11-22T10:00:00Z")))
+        exchanges.append(help)
+        let ticket = try JSONDecoder().decode(HelpTicket.self, from: help.body)
+        exchanges.append(try await signed("GET", "/v1/help/\(ticket.id)"))
+        exchanges.append(try await signed("GET", "/v1/help/999999"))                                        // 404
+        exchanges.append(try await signed("GET", "/v1/progress/\(envelope.acceptanceNumber)"))
+        exchanges.append(try await signed("GET", "/v1/progress/ZZ00000000-0000-0000-0000"))                  // 404
+        exchanges.append(try await Self.call(central.url, "GET", "/health"))
+        exchanges.append(try await Self.call(central.url, "GET", "/dashboard"))
+
+        let statuses = Set(exchanges.map(\.status))
+        #expect(statuses.isSuperset(of: [200, 201, 204, 400, 401, 403, 404]), "\(statuses.sorted())")
+        for exchange in exchanges {
+            let documented = document.response(method: exchange.method, path: exchange.path, status: exchange.status)
+            #expect(documented != nil, "\(exchange.method) \(exchange.path) answered \(exchange.status), which is not documented")
+            guard let documented, exchange.contentType.hasPrefix("application/json") else { continue }
+            let schema = ((documented["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"]
+            let body = try JSONSerialization.jsonObject(with: exchange.body)
+            let problems = document.validate(body, schema ?? [:])
+            #expect(problems.isEmpty, "\(exchange.method) \(exchange.path) \(exchange.status): \(problems)")
+        }
+    }
+}
