@@ -136,6 +136,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
+                           "ZizhuOutbox",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["VM"]),
     ]

@@ -121,6 +121,7 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "Also send entries that are waiting out a retry delay.") var now = false
     @Option(help: "The kiosk config.") var config: String?
     @Option(help: "Entries per batch.") var batch = 100
+    @Option(help: "Seconds before a request to the platform is given up.") var timeout: Int64 = 20
 
     func run() async throws {
         let context = try KioskContext.load(config: config)
@@ -129,7 +130,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "zizhu.sync")
         let worker = SyncWorker(outbox: try context.outbox(), enrolment: enrolment, home: context.paths.home,
-                                logger: logger, batchCount: batch)
+                                logger: logger, batchCount: batch, requestTimeoutSeconds: timeout)
         let terminal = isatty(STDOUT_FILENO) == 1
         let started = Date()
         let report = try await worker.drain(ignoringBackoff: now) { progress in

@@ -1,0 +1,122 @@
+import Foundation
+
+/// A loopback TCP proxy that misbehaves on purpose: per connection it drops it at once,
+/// stalls it, resets it after the request has reached the server (so the server stores a
+/// batch whose answer never arrives), or passes it through. Plain sockets and threads.
+final class FaultyProxy: @unchecked Sendable {
+    enum Fault: CaseIterable { case pass, drop, stall, resetAfterRequest }
+
+    let port: Int
+    private let listener: Int32
+    private let upstreamPort: Int
+    private let lock = NSLock()
+    private var counts: [Fault: Int] = [:]
+    private var stopped = false
+
+    init(upstreamPort: Int) throws {
+        self.upstreamPort = upstreamPort
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = FaultyProxy.loopback(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        guard withUnsafePointer(to: &address, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }) == 0,
+              listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread { [self] in acceptLoop() }.start()
+    }
+
+    var faults: [Fault: Int] { lock.withLock { counts } }
+
+    func stop() {
+        lock.withLock { stopped = true }
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return address
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 { return }
+            // A third of connections misbehave, in equal parts.
+            let roll = Int.random(in: 0..<9)
+            let fault: Fault = roll < 6 ? .pass : [.drop, .stall, .resetAfterRequest][roll - 6]
+            lock.withLock { counts[fault, default: 0] += 1 }
+            Thread { [self] in handle(client, fault) }.start()
+        }
+    }
+
+    private func handle(_ client: Int32, _ fault: Fault) {
+        switch fault {
+        case .drop:
+            reset(client)
+            return
+        case .stall:
+            sleep(3)
+            close(client)
+            return
+        case .pass, .resetAfterRequest:
+            break
+        }
+        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = FaultyProxy.loopback(port: upstreamPort)
+        guard withUnsafePointer(to: &address, {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }) == 0 else {
+            close(upstream)
+            reset(client)
+            return
+        }
+        pump(client, upstream, resetOnFirstAnswer: fault == .resetAfterRequest)
+        close(upstream)
+    }
+
+    /// Copies both ways until either side closes; with `resetOnFirstAnswer`, the first bytes
+    /// of the server's answer make the proxy reset the client instead (the request was served).
+    private func pump(_ client: Int32, _ upstream: Int32, resetOnFirstAnswer: Bool) {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var answered = false
+        while true {
+            var fds = [pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: upstream, events: Int16(POLLIN), revents: 0)]
+            // One exchange per connection: once the answer has gone quiet for 100 ms the proxy
+            // closes, so every request meets a fresh roll of the dice.
+            let ready = poll(&fds, 2, answered ? 100 : 30_000)
+            guard ready > 0 else { break }
+            if fds[0].revents != 0 {
+                // A second request on this connection: close it (the client reconnects).
+                if answered { break }
+                let n = read(client, &buffer, buffer.count)
+                if n <= 0 { break }
+                if write(upstream, buffer, n) != n { break }
+            }
+            if fds[1].revents != 0 {
+                let n = read(upstream, &buffer, buffer.count)
+                if n <= 0 { break }
+                if resetOnFirstAnswer {
+                    reset(client)
+                    return
+                }
+                if write(client, buffer, n) != n { break }
+                answered = true
+            }
+        }
+        close(client)
+    }
+
+    /// Close with RST (SO_LINGER 0), as a broken middlebox would.
+    private func reset(_ fd: Int32) {
+        var linger = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+        close(fd)
+    }
+}
