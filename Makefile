@@ -18,7 +18,7 @@ TEST_RESULTS := .build/test-results
 PYPINYIN_VERSION := 0.55.0
 PINYIN := Assets/pinyin/pinyin.tsv
 
-.PHONY: run test bench fuzz deps bench-deps build build-release clean pinyin
+.PHONY: run test bench fuzz fault-long deps bench-deps build build-release clean pinyin
 
 ## Install whatever is missing, then start the kiosk (demo mode) on this terminal.
 run: deps build
@@ -45,6 +45,11 @@ bench: deps bench-deps build-release
 fuzz: deps
 	$(SWIFT) build --build-tests
 	ZIZHU_FUZZ_INPUTS=1000000 $(SWIFT) test --skip-build --filter FuzzTests
+
+## The SIGKILL fault test at full strength (1,000 trials; CI runs 200).
+fault-long: deps
+	$(SWIFT) build --build-tests
+	ZIZHU_FAULT_TRIALS=1000 LANG=C.UTF-8 $(SWIFT) test --skip-build --filter killedAtRandomMomentsEveryAcceptedSubmissionArrivesExactlyOnce
 
 build:
 	$(SWIFT) build
