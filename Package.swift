@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "zizhu-central",
             dependencies: [
-                "ZizhuCentral", "ZizhuWire",
+                "ZizhuCentral", "ZizhuWire", "ZizhuCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,7 +10,8 @@ public enum CentralServer {
     /// Larger request bodies are refused with 413 (the kiosk halves its batch).
     public static let maximumBody = 1 << 20
 
-    public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody) -> Router<BasicRequestContext> {
+    public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody,
+                              records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil }) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
         router.get("/openapi.yaml") { _, _ -> Response in
@@ -104,6 +105,20 @@ public enum CentralServer {
                 return problem(.notFound, "unknown help request", "this kiosk has no such help request")
             }
             return json(.ok, ticket)
+        }
+
+        // 电子证照 and credit for an applicant (demo data on this platform).
+        router.post("/v1/records") { request, _ -> Response in
+            var request = request
+            guard let buffer = try? await request.collectBody(upTo: 4 << 10) else {
+                return problem(.contentTooLarge, "too large", "a records request is small")
+            }
+            let body = Data(buffer: buffer)
+            if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
+            guard let query = try? JSONDecoder().decode(RecordsRequest.self, from: body), query.idNumber.count == 18 else {
+                return problem(.badRequest, "malformed request", "expected {idNumber} with 18 characters")
+            }
+            return json(.ok, records(query.idNumber) ?? RecordsResponse(elicences: [], credit: "good"))
         }
 
         router.get("/dashboard") { _, _ -> Response in

@@ -1,5 +1,6 @@
 import Foundation
 import ZizhuCore
+import ZizhuOutbox
 
 /// Loads the service catalogue and keeps a copy of the last one that passed every check,
 /// so that a bad edit never takes the kiosk's services away: the kiosk refuses the bad
@@ -86,6 +87,16 @@ public struct RecordsSource: Sendable {
             throw StartupError(error.description)
         }
         return RecordsSource { number in records[number.unmasked] ?? ApplicantRecords(elicences: [], credit: "good") }
+    }
+
+    /// The central platform, through the enrolled kiosk's signed link.
+    public static func platform(_ worker: SyncWorker) -> RecordsSource {
+        RecordsSource { number in
+            guard let answer = await worker.records(idNumber: number.unmasked) else { return nil }
+            return ApplicantRecords(elicences: answer.elicences.compactMap { licence in
+                Grade(letter: licence.grade).map { Elicence(type: licence.type, grade: $0, attributes: licence.attributes) }
+            }, credit: answer.credit)
+        }
     }
 
     /// No platform connection: every lookup says the records are unavailable, so prefill

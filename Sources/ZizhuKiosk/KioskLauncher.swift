@@ -69,17 +69,6 @@ public enum KioskLauncher {
         case .failure(let problem): logger.warning("pinyin keyboard without candidates: \(problem)")
         }
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
-        // The durable outbox: without it the kiosk still guides citizens but accepts nothing.
-        var outbox: KioskOutbox?
-        do {
-            let enrolment = Enrolment.load(home: paths.home)
-            let store = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? config.kioskID)
-            if store.integrity != "ok" { logger.error("outbox integrity check: \(store.integrity)") }
-            outbox = KioskOutbox(outbox: store, enrolment: enrolment, home: paths.home, logger: logger)
-            if enrolment == nil { logger.info("not enrolled: submissions stay in the outbox until `zizhu enroll`") }
-        } catch {
-            logger.error("outbox unavailable: \(error)")
-        }
         var records = RecordsSource.unavailable
         if demo {
             do {
@@ -87,6 +76,22 @@ public enum KioskLauncher {
             } catch {
                 logger.error("demo records unavailable: \(error)")
             }
+        }
+        // The durable outbox: without it the kiosk still guides citizens but accepts nothing.
+        var outbox: KioskOutbox?
+        do {
+            let enrolment = Enrolment.load(home: paths.home)
+            let store = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? config.kioskID)
+            if store.integrity != "ok" { logger.error("outbox integrity check: \(store.integrity)") }
+            outbox = KioskOutbox(outbox: store, enrolment: enrolment, home: paths.home, logger: logger)
+            // An enrolled production kiosk asks the platform for e-licences and credit.
+            if !demo, let enrolment {
+                records = RecordsSource.platform(SyncWorker(outbox: store, enrolment: enrolment, home: paths.home, logger: logger,
+                                                            requestTimeoutSeconds: 5))
+            }
+            if enrolment == nil { logger.info("not enrolled: submissions stay in the outbox until `zizhu enroll`") }
+        } catch {
+            logger.error("outbox unavailable: \(error)")
         }
         // Receipt templates and the printer profile; without them the kiosk still serves
         // (no receipts), and says why in its log.

@@ -213,6 +213,13 @@ public final class SyncWorker: Sendable {
         return try? JSONDecoder().decode(HelpTicket.self, from: data)
     }
 
+    /// The applicant's e-licences and credit from the platform; nil when it cannot be asked.
+    public func records(idNumber: String) async -> RecordsResponse? {
+        guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(RecordsRequest(idNumber: idNumber)),
+              let (status, data) = try? await signedPost("/v1/records", body: body, secret: secret), status == 200 else { return nil }
+        return try? JSONDecoder().decode(RecordsResponse.self, from: data)
+    }
+
     func signedPost(_ path: String, body: Data, secret: SymmetricKey) async throws -> (Int, Data) {
         let headers = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "POST", path: path, body: body)
         return try await PlatformLink.post(client: client, url: enrolment.central + path, body: body, headers: headers,

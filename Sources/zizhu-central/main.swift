@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ZizhuCentral
+import ZizhuCore
 import ZizhuWire
 
 @main
@@ -30,14 +31,26 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @Option(help: "Address to listen on.") var host = "127.0.0.1"
         @Option(help: "Port (0: any free port; the one chosen is printed).") var port = 8080
         @OptionGroup var database: DatabaseOption
+        @Option(help: "Applicant records (e-licences, credit) to answer lookups from: the demo file's format.")
+        var records: String?
 
         func run() async throws {
             let store = try await database.open()
+            var lookup: [String: RecordsResponse] = [:]
+            if let records {
+                guard let data = FileManager.default.contents(atPath: records) else { throw ValidationError("cannot read \(records)") }
+                do {
+                    lookup = try DemoRecordsFile.parse(String(decoding: data, as: UTF8.self), file: records)
+                } catch {
+                    throw ValidationError("\(error)")
+                }
+            }
+            let answers = lookup
             var logger = Logger(label: "zizhu.central")
             logger.logLevel = .warning
             let host = self.host
             let app = Application(
-                router: CentralServer.router(store: store),
+                router: CentralServer.router(store: store, records: { answers[$0] }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
@@ -74,6 +87,17 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             } else {
                 print("kiosks \(stats.kiosks)\nsubmissions \(stats.submissions)\nrepeats \(stats.repeats)\nconflicts \(stats.conflicts)")
             }
+        }
+    }
+}
+
+/// The demo records file (`Devices/simulator/demo-records.yaml`) as the platform answers it.
+enum DemoRecordsFile {
+    static func parse(_ text: String, file: String) throws -> [String: RecordsResponse] {
+        try DemoRecords.parse(text, file: file).mapValues { records in
+            RecordsResponse(elicences: (records.elicences ?? []).map {
+                RecordsResponse.Licence(type: $0.type, grade: $0.grade.letter, attributes: $0.attributes)
+            }, credit: records.credit)
         }
     }
 }

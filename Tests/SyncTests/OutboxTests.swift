@@ -42,10 +42,11 @@ final class RunningCentral: @unchecked Sendable {
     let url: String
     private let task: Task<Void, any Error>
 
-    init(maximumBody: Int = CentralServer.maximumBody, storage: StorageKind = .sqlite) async throws {
+    init(maximumBody: Int = CentralServer.maximumBody, storage: StorageKind = .sqlite,
+         records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil }) async throws {
         store = try await storage.open()
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody),
+        let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records),
                               configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
                               logger: Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -256,6 +257,18 @@ struct SyncWorkerTests {
             .drain(ignoringBackoff: true)
         let left = try outbox.depth().pending
         #expect(report.delivered == 10 && left == 0)
+    }
+
+    @Test func theKioskAsksThePlatformForAnApplicantsRecords() async throws {
+        let licence = RecordsResponse.Licence(type: "business_licence", grade: "A", attributes: ["credit_code": "91440106MA9W0DEM01"])
+        let central = try await RunningCentral(records: { $0 == "440106198806150019" ? RecordsResponse(elicences: [licence], credit: "good") : nil })
+        defer { central.stop() }
+        let home = Scratch.folder("kiosk")
+        let worker = SyncWorker(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
+                                logger: Self.logger)
+        let found = try #require(await worker.records(idNumber: "440106198806150019"))
+        #expect(found.elicences == [licence] && found.credit == "good")
+        #expect(await worker.records(idNumber: "110105199001010029")?.elicences == [])
     }
 
     @Test func oneSyncAtATimeAcrossProcesses() async throws {
