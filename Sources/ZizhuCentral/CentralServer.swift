@@ -11,7 +11,8 @@ public enum CentralServer {
     public static let maximumBody = 1 << 20
 
     public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody,
-                              records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil }) -> Router<BasicRequestContext> {
+                              records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
+                              catalogue: URL? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
         router.get("/openapi.yaml") { _, _ -> Response in
@@ -119,6 +120,23 @@ public enum CentralServer {
                 return problem(.badRequest, "malformed request", "expected {idNumber} with 18 characters")
             }
             return json(.ok, records(query.idNumber) ?? RecordsResponse(elicences: [], credit: "good"))
+        }
+
+        // The catalogue kiosks should run, versioned by ETag (304 when the kiosk has it).
+        router.get("/v1/catalogue") { request, _ -> Response in
+            if case .failure(let failure) = await authenticate(request, body: Data(), store: store) { return failure.response }
+            guard let catalogue, let names = try? FileManager.default.contentsOfDirectory(atPath: catalogue.path) else {
+                return problem(.notFound, "no catalogue", "this platform distributes no catalogue (serve --catalogue DIR)")
+            }
+            let files = names.filter { $0.hasSuffix(".yaml") }.compactMap { name in
+                (try? String(contentsOf: catalogue.appendingPathComponent(name), encoding: .utf8)).map { CatalogueBundle.File(name: name, text: $0) }
+            }
+            let bundle = CatalogueBundle(files: files)
+            let etag = "\"\(bundle.version)\""
+            if header(request, "If-None-Match") == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
+            var response = json(.ok, bundle)
+            response.headers[.eTag] = etag
+            return response
         }
 
         router.get("/dashboard") { _, _ -> Response in

@@ -1,6 +1,7 @@
 import Foundation
 import ZizhuCore
 import ZizhuOutbox
+import ZizhuWire
 
 /// Loads the service catalogue and keeps a copy of the last one that passed every check,
 /// so that a bad edit never takes the kiosk's services away: the kiosk refuses the bad
@@ -109,5 +110,51 @@ extension CalendarDate {
     public static func localToday(_ now: Date = Date()) -> CalendarDate {
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: now)
         return CalendarDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? .epoch
+    }
+}
+
+extension CatalogueKeeper {
+    /// The version (ETag) of the catalogue in `folder`, when it came from the platform.
+    public var installedVersion: String? {
+        (try? String(contentsOf: folder.appendingPathComponent(".version"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Installs a catalogue from the platform: checked by the same checker as
+    /// `zizhu catalogue check`, written to a temporary folder, then swapped in with renames
+    /// so the kiosk never sees half a catalogue. A bad one is refused (its problems, with
+    /// file:line:column, are returned) and the old one stays.
+    public func install(_ bundle: CatalogueBundle) -> String? {
+        do {
+            _ = try Catalogue.load(files: bundle.files.map { (name: $0.name, text: $0.text) })
+        } catch let problems as FileProblems {
+            return "catalogue \(bundle.version.prefix(12)) refused:\n" + problems.description
+        } catch {
+            return "catalogue \(bundle.version.prefix(12)) refused: \(error)"
+        }
+        let manager = FileManager.default
+        let parent = folder.deletingLastPathComponent()
+        let incoming = parent.appendingPathComponent(".\(folder.lastPathComponent).incoming")
+        let outgoing = parent.appendingPathComponent(".\(folder.lastPathComponent).outgoing")
+        do {
+            try? manager.removeItem(at: incoming)
+            try? manager.removeItem(at: outgoing)
+            try manager.createDirectory(at: incoming, withIntermediateDirectories: true)
+            for file in bundle.files {
+                guard !file.name.contains("/"), !file.name.hasPrefix(".") else { return "refused: bad file name '\(file.name)'" }
+                try file.text.write(to: incoming.appendingPathComponent(file.name), atomically: true, encoding: .utf8)
+            }
+            try bundle.version.write(to: incoming.appendingPathComponent(".version"), atomically: true, encoding: .utf8)
+            if manager.fileExists(atPath: folder.path) { try manager.moveItem(at: folder, to: outgoing) }
+            try manager.moveItem(at: incoming, to: folder)
+            try? manager.removeItem(at: outgoing)
+            return nil
+        } catch {
+            // Put the old one back if it was moved away.
+            if !manager.fileExists(atPath: folder.path), manager.fileExists(atPath: outgoing.path) {
+                try? manager.moveItem(at: outgoing, to: folder)
+            }
+            return "catalogue \(bundle.version.prefix(12)) not installed: \(error.localizedDescription)"
+        }
     }
 }

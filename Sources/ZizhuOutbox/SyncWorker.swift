@@ -220,6 +220,38 @@ public final class SyncWorker: Sendable {
         return try? JSONDecoder().decode(RecordsResponse.self, from: data)
     }
 
+    public enum CatalogueFetch: Sendable {
+        case notModified
+        case bundle(CatalogueBundle)
+        /// Offline, not distributed, or unreadable.
+        case unavailable(String)
+    }
+
+    /// Asks the platform for its catalogue unless it is still `known` (the ETag).
+    public func fetchCatalogue(known: String?) async -> CatalogueFetch {
+        guard let secret = enrolment.key else { return .unavailable("not enrolled") }
+        let path = "/v1/catalogue"
+        var request = HTTPClientRequest(url: enrolment.central + path)
+        for (name, value) in RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "GET", path: path, body: Data()) {
+            request.headers.add(name: name, value: value)
+        }
+        if let known { request.headers.add(name: "If-None-Match", value: "\"\(known)\"") }
+        do {
+            let response = try await client.execute(request, timeout: .seconds(requestTimeoutSeconds))
+            let data = Data(try await response.body.collect(upTo: 16 << 20).readableBytesView)
+            switch response.status.code {
+            case 304: return .notModified
+            case 200:
+                guard let bundle = try? JSONDecoder().decode(CatalogueBundle.self, from: data) else { return .unavailable("unreadable answer") }
+                guard CatalogueBundle(files: bundle.files).version == bundle.version else { return .unavailable("version does not match the files") }
+                return .bundle(bundle)
+            default: return .unavailable("HTTP \(response.status.code)")
+            }
+        } catch {
+            return .unavailable("network: \(error)")
+        }
+    }
+
     func signedPost(_ path: String, body: Data, secret: SymmetricKey) async throws -> (Int, Data) {
         let headers = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "POST", path: path, body: body)
         return try await PlatformLink.post(client: client, url: enrolment.central + path, body: body, headers: headers,

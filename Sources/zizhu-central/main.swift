@@ -33,6 +33,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
         @Option(help: "Applicant records (e-licences, credit) to answer lookups from: the demo file's format.")
         var records: String?
+        @Option(help: "A catalogue folder to distribute to kiosks (GET /v1/catalogue).")
+        var catalogue: String?
 
         func run() async throws {
             let store = try await database.open()
@@ -50,7 +52,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             let host = self.host
             let app = Application(
-                router: CentralServer.router(store: store, records: { answers[$0] }),
+                router: CentralServer.router(store: store, records: { answers[$0] },
+                                             catalogue: catalogue.map { URL(fileURLWithPath: $0) }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0

@@ -2,13 +2,15 @@ import ArgumentParser
 import Foundation
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuOutbox
+import Logging
 
 /// `zizhu catalogue …`: for the operators who edit `Kiosk/catalogue/` and write its rules.
-struct CatalogueCommand: ParsableCommand {
+struct CatalogueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalogue",
         abstract: "Check the service catalogue, and try a service's rules on facts.",
-        subcommands: [Check.self, Try.self])
+        subcommands: [Check.self, Try.self, Update.self])
 
     static func folder(_ path: String?) throws -> URL {
         if let path { return URL(fileURLWithPath: path) }
@@ -121,5 +123,41 @@ enum DecisionReport {
             },
             "owed": decision.owed.map { ["material": $0.material.zh, "deadline": $0.deadline.description] },
         ]
+    }
+}
+
+extension CatalogueCommand {
+    /// `zizhu catalogue update`: fetch the platform's catalogue (ETag) and install it if it
+    /// passes the checker; a bad one is refused and the old one stays.
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Install the catalogue the central platform distributes (checked first; swapped atomically).",
+            discussion: "Exit 0: installed or already current; 1: refused (problems on standard error); 4: platform unreachable.")
+        @Option(help: "The catalogue folder to install into (default: the one the kiosk config names).") var path: String?
+
+        func run() async throws {
+            let paths = KioskPaths.resolve()
+            guard let enrolment = Enrolment.load(home: paths.home) else {
+                throw ValidationError("this kiosk is not enrolled: run `zizhu enroll --central URL --token TOKEN`")
+            }
+            let folder = try CatalogueCommand.folder(path)
+            let keeper = CatalogueKeeper(folder: folder, home: paths.home)
+            let outbox = try Outbox(home: paths.home, kioskID: enrolment.kioskID)
+            let worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: paths.home,
+                                    logger: Logger(label: "zizhu.catalogue"), requestTimeoutSeconds: 20)
+            switch await worker.fetchCatalogue(known: keeper.installedVersion) {
+            case .notModified:
+                print("catalogue \(keeper.installedVersion?.prefix(12) ?? "") is current")
+            case .unavailable(let reason):
+                FileHandle.standardError.write(Data("zizhu: the platform's catalogue is unavailable: \(reason)\n".utf8))
+                throw ExitCode(4)
+            case .bundle(let bundle):
+                if let problem = keeper.install(bundle) {
+                    FileHandle.standardError.write(Data((problem + "\n").utf8))
+                    throw ExitCode(1)
+                }
+                print("catalogue \(bundle.version.prefix(12)) installed in \(folder.path) (\(bundle.files.count) files)")
+            }
+        }
     }
 }

@@ -19,9 +19,11 @@ struct SyncFaultTests {
             database = "sqlite://" + scratch.appendingPathComponent("central.sqlite").path
         }
 
+        var extraArguments: [String] = []
+
         func start(port: Int = 0) async throws {
             let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
-            pid = try ChildProcess.spawn([Built.central, "serve", "--port", String(port), "--database", database],
+            pid = try ChildProcess.spawn([Built.central, "serve", "--port", String(port), "--database", database] + extraArguments,
                                          environment: ProcessInfo.processInfo.environment,
                                          stdio: .files(stdout: out, stderr: out))
             let deadline = ContinuousClock.now + .seconds(30)
@@ -215,5 +217,50 @@ extension SyncFaultTests {
         #expect(depth.pending == 0 && depth.dead == 0 && depth.confirmed == 1000, "\(depth)")
         #expect(stats["submissions"] == 1000, "\(stats)")
         #expect((faults[.resetAfterRequest] ?? 0) > 0 && (faults[.drop] ?? 0) > 0, "the proxy did misbehave: \(faults)")
+    }
+}
+
+extension SyncFaultTests {
+    /// Catalogue updates from the platform: installed when they pass the checker (ETag: a
+    /// second fetch changes nothing), refused with file:line:column when they do not, and
+    /// the kiosk keeps what it had.
+    @Test func catalogueUpdatesAreCheckedAndSwappedOrRefused() async throws {
+        let scratch = Built.temporaryDirectory("catalogue-update")
+        let distributed = scratch.appendingPathComponent("distributed")
+        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: distributed)
+        let central = Central(scratch: scratch)
+        central.extraArguments = ["--catalogue", distributed.path]
+        try await central.start()
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        let home = scratch.appendingPathComponent("kiosk")
+        let installed = scratch.appendingPathComponent("kiosk-catalogue")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let config = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/kiosk.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "catalogue: catalogue", with: "catalogue: \(installed.path)")
+        try config.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+
+        var update = try await Self.zizhu(["catalogue", "update"], home: home)
+        #expect(update.status == 0 && update.stdout.contains("installed"), "\(update.stdout)\(update.stderr)")
+        #expect(FileManager.default.fileExists(atPath: installed.appendingPathComponent("residence-permit.yaml").path))
+        update = try await Self.zizhu(["catalogue", "update"], home: home)
+        #expect(update.stdout.contains("is current"), "\(update.stdout)")
+        // A good edit is installed...
+        let file = "residence-permit.yaml"
+        let text = try String(contentsOf: distributed.appendingPathComponent(file), encoding: .utf8)
+        try text.replacingOccurrences(of: "居住证申领", with: "居住证申领（新版）").write(to: distributed.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        update = try await Self.zizhu(["catalogue", "update"], home: home)
+        #expect(update.status == 0)
+        #expect(try String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8).contains("居住证申领（新版）"))
+        // ...a broken one is refused with where and why, and the kiosk keeps the good one.
+        try text.replacingOccurrences(of: "field.months_resident >= 6", with: "field.months_resdent >= 6")
+            .write(to: distributed.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        update = try await Self.zizhu(["catalogue", "update"], home: home)
+        #expect(update.status == 1 && update.stderr.contains("\(file):") && update.stderr.contains("months_resdent"), "\(update.stderr)")
+        #expect(try String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8).contains("居住证申领（新版）"))
+        let check = try await Self.zizhu(["catalogue", "check", installed.path], home: home)
+        #expect(check.status == 0, "\(check.stderr)")
     }
 }
