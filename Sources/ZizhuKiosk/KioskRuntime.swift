@@ -1,6 +1,7 @@
 import Foundation
 import IDCardReader
 import Logging
+import ReceiptPrinter
 import ZizhuCore
 import ZizhuTerminal
 import ZizhuUI
@@ -220,6 +221,12 @@ public final class KioskRuntime {
                 }
                 let inbox = self.inbox, catalogue = state.catalogue
                 Task.detached { inbox.post(.submitted(outbox.commit(request, catalogue: catalogue))) }
+            case .printReceipt(let receipt):
+                guard let printer, let receipts else {
+                    inbox.post(.receiptPrinted(.notPrinted(zh: "本终端未配置打印机", en: "No printer is configured")))
+                    continue
+                }
+                Self.printAcceptance(receipt, site: context.siteName, kioskID: context.kioskID, receipts: receipts, on: printer, answer: inbox)
             case .reloadCatalogue:
                 let loaded = loadCatalogue()
                 if let catalogue = loaded.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
@@ -249,6 +256,34 @@ public final class KioskRuntime {
         Task.detached {
             let preview: ReceiptPreview = receipts.layoutPreview(sample, language: language)
             inbox.post(Event.receiptPreviewed(preview))
+        }
+    }
+
+    /// Prints the 受理回执 through CUPS and posts what happened. The ID number is masked
+    /// before it reaches the printer; `job-cancel-after` keeps a stuck receipt from coming
+    /// out for the next citizen.
+    private nonisolated static func printAcceptance(_ receipt: AcceptanceReceipt, site: LocalizedText, kioskID: String,
+                                                    receipts: SampleReceipts, on printer: ReceiptPrinterLink, answer inbox: EventInbox) {
+        Task.detached {
+            let outcome: ReceiptOutcome
+            switch receipt.outcome {
+            case .approved: outcome = receipt.owed.isEmpty ? .approved : .toleratedMissing(receipt.owed.map { ($0.material, $0.deadline) })
+            case .manualReview, .refused:
+                outcome = receipt.owed.isEmpty ? .manualReview : .toleratedMissing(receipt.owed.map { ($0.material, $0.deadline) })
+            }
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+            let document = ReceiptDocuments.Acceptance(site: site, kioskID: kioskID, service: receipt.service,
+                                                       acceptanceNumber: receipt.acceptanceNumber, time: formatter.string(from: Date()),
+                                                       maskedID: receipt.maskedID, outcome: outcome, trackingURL: nil, uploaded: false)
+            let bytes = receipts.acceptance(document, language: receipt.language).bytes
+            let result: ReceiptState
+            switch await printer.print(bytes, title: "receipt \(receipt.acceptanceNumber)") {
+            case .printed: result = .printed
+            case .cancelled: result = .notPrinted(zh: "打印超时，已取消", en: "Printing timed out and was cancelled")
+            case .failed(_, let health, _): result = .notPrinted(zh: health.zh, en: health.en)
+            }
+            inbox.post(Event.receiptPrinted(result))
         }
     }
 

@@ -65,6 +65,11 @@ public struct SampleReceipts: Sendable {
         return renderer.image(filled, font: font).png()
     }
 
+    /// A real acceptance receipt, laid out for this kiosk's printer.
+    public func acceptance(_ document: ReceiptDocuments.Acceptance, language: Language) -> ReceiptRenderer.Output {
+        render(fill(.acceptance, document.values(language), language: language))
+    }
+
     private func fill(_ sample: ReceiptSample, _ values: ReceiptTemplate.Values, language: Language) -> Receipt {
         // `templates` holds every name in ReceiptResources.templateNames (init throws otherwise).
         guard let template = templates[sample.rawValue] else { return Receipt(blocks: []) }

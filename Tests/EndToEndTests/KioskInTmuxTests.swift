@@ -171,6 +171,14 @@ struct DemoIdentifyTests {
         let queue = try ChildProcess.run([Built.zizhu, "queue", "list"],
                                          environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
         #expect(queue.stdout.contains(number) && queue.stdout.contains("pending"), "\(queue.stdout)\(queue.stderr)")
+        // The 受理回执 came out of the (emulated) printer through the private cupsd: the
+        // number on it, the ID number only masked.
+        #expect(try await tmux.waitForScreen { $0.contains("受理回执已打印") }.contains("受理回执已打印"))
+        let printed = scratch.appendingPathComponent("run/printer-out")
+        let jobs = (try? FileManager.default.contentsOfDirectory(atPath: printed.path)) ?? []
+        let bytes = jobs.compactMap { FileManager.default.contents(atPath: printed.appendingPathComponent($0).path) }
+        #expect(bytes.contains { $0.range(of: Data(number.utf8)) != nil }, "no printed job carries \(number): \(jobs)")
+        #expect(!bytes.contains { $0.range(of: Data("11010519491231002X".utf8)) != nil }, "the full ID number was printed")
         try tmux.sendKeys("9")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)

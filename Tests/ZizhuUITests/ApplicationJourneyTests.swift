@@ -232,10 +232,19 @@ struct ApplicationJourneyTests {
         journey.state.screen = .precheck(page: 0)
         #expect(journey.send(.activated(.submitApplication)).isEmpty)
         journey.state.screen = .submitted
-        journey.send(.submitted(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: [])),
-                     effects: [.log("accepted ZZ20261122-7F3A-91C2-4B0D approved")])
-        let text = Self.screen(journey)
+        let accepted = journey.send(.submitted(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: [])))
+        // Only now is the receipt printed, with the number masked.
+        #expect(accepted == [.log("accepted ZZ20261122-7F3A-91C2-4B0D approved"),
+                             .printReceipt(AcceptanceReceipt(service: LocalizedText(zh: "营业执照打印", en: "Business licence print"),
+                                                             acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", maskedID: "4401**********0019",
+                                                             outcome: .approved, owed: [], language: .zhHans))]
+                || accepted.contains { if case .printReceipt(let receipt) = $0 { return receipt.maskedID == "4401**********0019" }; return false })
+        var text = Self.screen(journey)
         #expect(text.contains("受理编号：ZZ20261122-7F3A-91C2-4B0D") && text.contains("办理结果：秒批通过"))
+        #expect(text.contains("正在打印受理回执"))
+        journey.send(.receiptPrinted(.notPrinted(zh: "打印机缺纸，暂不能打印回执", en: "out of paper")))
+        text = Self.screen(journey)
+        #expect(text.contains("回执未能打印，请记下受理编号。打印机缺纸"), "\(text)")
         Self.press(.hash, &journey)   // 完成
         #expect(journey.state.screen == .home && journey.state.application == nil && journey.state.citizen == nil)
         #expect(journey.state.isPristine)

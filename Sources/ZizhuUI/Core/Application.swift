@@ -29,6 +29,8 @@ public struct Application: Sendable, Hashable {
     public var candidatePage: Int
     /// Where submitting stands (nil: not submitted yet).
     public var submission: SubmissionState?
+    /// The 受理回执: printing, printed, or why not.
+    public var receipt: ReceiptState?
 
     public init(service: Service, citizen: IdentityCard?, today: CalendarDate) {
         serviceID = service.id
@@ -104,6 +106,33 @@ public enum SubmitOutcome: Sendable, Hashable {
     case accepted(acceptanceNumber: String, outcome: Outcome, owed: [OwedMaterial])
     /// Not stored (full disk, storage fault): the citizen is told what to do instead.
     case failed(zh: String, en: String)
+}
+
+/// What the acceptance receipt needs (no full ID number: it is printed masked).
+public struct AcceptanceReceipt: Sendable, Hashable {
+    public var service: LocalizedText
+    public var acceptanceNumber: String
+    public var maskedID: String
+    public var outcome: Outcome
+    public var owed: [OwedMaterial]
+    public var language: Language
+
+    public init(service: LocalizedText, acceptanceNumber: String, maskedID: String, outcome: Outcome, owed: [OwedMaterial],
+                language: Language) {
+        self.service = service
+        self.acceptanceNumber = acceptanceNumber
+        self.maskedID = maskedID
+        self.outcome = outcome
+        self.owed = owed
+        self.language = language
+    }
+}
+
+public enum ReceiptState: Sendable, Hashable {
+    case printing
+    case printed
+    /// Not printed (paper out, printer offline, …): what the citizen is told.
+    case notPrinted(zh: String, en: String)
 }
 
 public enum SubmissionState: Sendable, Hashable {

@@ -40,6 +40,8 @@ public enum Event: Sendable, Hashable {
     case recordsLookedUp(ApplicantRecords?)
     /// The outbox stored the application, or could not.
     case submitted(SubmitOutcome)
+    /// The 受理回执 printed, or did not (zh/en reason).
+    case receiptPrinted(ReceiptState)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -74,4 +76,6 @@ public enum Effect: Sendable, Hashable {
     /// Commit the application to the durable outbox (answered by `.submitted`). Nothing
     /// may say 已受理 before the answer.
     case submit(SubmissionRequest)
+    /// Print the 受理回执 through CUPS (answered by `.receiptPrinted`).
+    case printReceipt(AcceptanceReceipt)
 }

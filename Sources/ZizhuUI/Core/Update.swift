@@ -48,8 +48,24 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         guard state.application?.submission == .submitting else { return [.log("late submit answer ignored")] }
         state.application?.submission = .done(outcome)
         switch outcome {
-        case .accepted(let number, let decided, _): return [.log("accepted \(number) \(decided.rawValue)")]
+        case .accepted(let number, let decided, let owed):
+            guard let application = state.application, let citizen = state.citizen,
+                  let service = state.catalogue.service(id: application.serviceID) else {
+                return [.log("accepted \(number) \(decided.rawValue)")]
+            }
+            state.application?.receipt = .printing
+            let receipt = AcceptanceReceipt(service: service.name, acceptanceNumber: number, maskedID: citizen.idNumber.masked,
+                                            outcome: decided, owed: owed, language: state.language)
+            return [.log("accepted \(number) \(decided.rawValue)"), .printReceipt(receipt)]
         case .failed(_, let en): return [.log("submission not stored: \(en)")]
+        }
+    case .receiptPrinted(let result):
+        guard state.application?.receipt == .printing else { return [] }
+        state.application?.receipt = result
+        switch result {
+        case .printed: return [.log("receipt printed")]
+        case .notPrinted(_, let en): return [.log("receipt not printed: \(en)")]
+        case .printing: return []
         }
     case .recordsLookedUp(let records):
         guard var application = state.application,
@@ -96,7 +112,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
-         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted:
+         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted:
         return []
     }
 }

@@ -229,6 +229,10 @@ public enum UIText: String, Sendable, CaseIterable {
     case submittedFailed = "submitted.failed"
     case submittedDone = "submitted.done"
 
+    case submittedReceiptPrinting = "submitted.receipt_printing"
+    case submittedReceiptPrinted = "submitted.receipt_printed"
+    case submittedReceiptNotPrinted = "submitted.receipt_not_printed"
+
     case tooSmallTitle = "too_small.title"
     case tooSmallBody = "too_small.body"
 

@@ -30,6 +30,13 @@ extension Canvas {
                 }
                 y += 1
             }
+            switch self.state.application?.receipt {
+            case .printing?: y = paragraph(t(.submittedReceiptPrinting), in: area, y: y, style: theme.muted)
+            case .printed?: y = paragraph(t(.submittedReceiptPrinted), in: area, y: y, style: theme.heading)
+            case .notPrinted(let zh, let en)?:
+                y = paragraph(t(.submittedReceiptNotPrinted) + (self.state.language == .zhHans ? zh : en), in: area, y: y, style: theme.warning)
+            case nil: break
+            }
             y = paragraph(t(.submittedUpload), in: area, y: y, style: theme.muted)
             paragraph(t(.submittedKeepNumber), in: area, y: y, style: theme.muted)
             navigation([ButtonSpec(.goHome, keys: [.digit(9), .hash], label: t(.submittedDone)), helpButton()])
