@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "zizhu",
             dependencies: [
-                "ZizhuKiosk", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox", "ZizhuWire",
+                "ZizhuKiosk", "ZizhuUI", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox", "ZizhuWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

@@ -12,6 +12,7 @@ public enum CentralServer {
 
     public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody,
                               records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
+                              proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
                               catalogue: URL? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
@@ -57,6 +58,59 @@ public enum CentralServer {
             }
             let results = try await store.store(batch.submissions, from: kioskID)
             return json(.ok, SubmissionBatchResult(results: results))
+        }
+
+        // 好差评 and 取号 records: the outbox's other kinds, idempotent by key, one per reference.
+        for kind in [OutboxKind.rating, .ticket] {
+            router.post(RouterPath(kind.path)) { request, _ -> Response in
+                var request = request
+                guard let buffer = try? await request.collectBody(upTo: maximumBody) else {
+                    return problem(.contentTooLarge, "too large", "at most \(maximumBody) bytes per batch; send fewer entries")
+                }
+                let body = Data(buffer: buffer)
+                let kioskID: String
+                switch await authenticate(request, body: body, store: store) {
+                case .success(let id): kioskID = id
+                case .failure(let failure): return failure.response
+                }
+                guard let batch = try? JSONDecoder().decode(EntryBatch.self, from: body) else {
+                    return problem(.badRequest, "malformed batch", "expected {entries: [...]}")
+                }
+                return json(.ok, SubmissionBatchResult(results: try await store.storeEntries(batch.entries, kind: kind, from: kioskID)))
+            }
+        }
+
+        // 打印证明: the proofs the platform can issue for an applicant, then one of them.
+        router.post("/v1/proofs") { request, _ -> Response in
+            var request = request
+            guard let buffer = try? await request.collectBody(upTo: 4 << 10) else {
+                return problem(.contentTooLarge, "too large", "a proofs request is small")
+            }
+            let body = Data(buffer: buffer)
+            if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
+            guard let query = try? JSONDecoder().decode(ProofsRequest.self, from: body), query.idNumber.count == 18 else {
+                return problem(.badRequest, "malformed request", "expected {idNumber} with 18 characters")
+            }
+            return json(.ok, ProofList(proofs: proofs(query.idNumber).map { ProofList.Item(id: $0.id, title: $0.title) }))
+        }
+
+        router.post("/v1/proofs/{id}") { request, context -> Response in
+            var request = request
+            guard let buffer = try? await request.collectBody(upTo: 4 << 10) else {
+                return problem(.contentTooLarge, "too large", "a proofs request is small")
+            }
+            let body = Data(buffer: buffer)
+            if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
+            guard let query = try? JSONDecoder().decode(ProofsRequest.self, from: body), query.idNumber.count == 18 else {
+                return problem(.badRequest, "malformed request", "expected {idNumber} with 18 characters")
+            }
+            guard let id = context.parameters.get("id"), var document = proofs(query.idNumber).first(where: { $0.id == id }) else {
+                return problem(.notFound, "no such proof", "the platform holds no such proof for this applicant")
+            }
+            let now = Date()
+            document.issuedAt = UTCTime.iso(now)
+            document.verificationCode = verificationCode(proof: document.id, idNumber: query.idNumber, issuedAt: document.issuedAt)
+            return json(.ok, document)
         }
 
         router.post("/v1/heartbeat") { request, _ -> Response in
@@ -142,7 +196,8 @@ public enum CentralServer {
         router.get("/dashboard") { _, _ -> Response in
             let page = Dashboard.page(fleet: try await store.fleet(),
                                       perHour: try await store.submissionsPerHour(since: Date().addingTimeInterval(-24 * 3600)),
-                                      help: try await store.openHelp(), stats: try await store.stats(), now: Date())
+                                      help: try await store.openHelp(), stats: try await store.stats(), now: Date(),
+                                      review: try await store.reviewQueue(limit: 50), ratings: try await store.ratingCounts())
             return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
         }
@@ -154,15 +209,53 @@ public enum CentralServer {
             return Response(status: .seeOther, headers: [.location: "/dashboard"])
         }
 
+        // 人工审核: a reviewer approves or refuses a case; its progress changes accordingly.
+        for (action, approve) in [("approve", true), ("refuse", false)] {
+            router.post(RouterPath("/dashboard/review/{number}/\(action)")) { request, context -> Response in
+                var request = request
+                let form = (try? await request.collectBody(upTo: 8 << 10)).map { String(buffer: $0) } ?? ""
+                let reason = formValue(form, "reason") ?? ""
+                if !approve && reason.trimmingCharacters(in: .whitespaces).isEmpty {
+                    return problem(.badRequest, "reason required", "a refusal must say why (the citizen sees it)")
+                }
+                guard let number = context.parameters.get("number") else { return problem(.notFound, "unknown", "no number") }
+                switch try await store.decide(acceptanceNumber: number, approve: approve, reason: reason) {
+                case .decided: return Response(status: .seeOther, headers: [.location: "/dashboard#review"])
+                case .unknown: return problem(.notFound, "unknown acceptance number", "no submission has this 受理编号")
+                case .notInReview(let progress): return problem(.conflict, "not in review", "this case is already \(progress)")
+                }
+            }
+        }
+
         router.get("/v1/progress/{number}") { request, context -> Response in
             let body = Data()
             if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
-            guard let number = context.parameters.get("number"), let progress = try await store.progress(acceptanceNumber: number) else {
+            guard let number = context.parameters.get("number"), let answer = try await store.progressAnswer(acceptanceNumber: number) else {
                 return problem(.notFound, "unknown acceptance number", "no submission has this 受理编号")
             }
-            return json(.ok, ["acceptanceNumber": number, "progress": progress])
+            return json(.ok, answer)
         }
         return router
+    }
+
+    /// A code printed on a proof that the issuer can check: derived from the proof, the
+    /// holder and the issue time (demo: no issuer key; a real platform signs it).
+    static func verificationCode(proof: String, idNumber: String, issuedAt: String) -> String {
+        let hex = Data("\(proof)|\(idNumber)|\(issuedAt)".utf8).sha256Hex.uppercased()
+        return stride(from: 0, to: 16, by: 4).map { offset in
+            String(hex.dropFirst(offset).prefix(4))
+        }.joined(separator: "-")
+    }
+
+    /// One field of an `application/x-www-form-urlencoded` body.
+    static func formValue(_ form: String, _ name: String) -> String? {
+        for pair in form.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.first == name else { continue }
+            let raw = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : ""
+            return raw.removingPercentEncoding ?? raw
+        }
+        return nil
     }
 
     /// The OpenAPI 3.1 document that describes this API (`Sources/ZizhuCentral/openapi.yaml`).

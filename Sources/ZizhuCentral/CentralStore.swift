@@ -15,7 +15,16 @@ public protocol CentralStorage: Sendable {
     func store(_ batch: [SubmissionEnvelope], from kioskID: String) async throws -> [SubmissionResult]
     func stats() async throws -> CentralStats
     func keys(kioskID: String) async throws -> [String]
-    func progress(acceptanceNumber: String) async throws -> String?
+    func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer?
+    /// Ratings and tickets: idempotent by key like submissions; one per reference
+    /// (one rating per case, one record per printed ticket).
+    func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult]
+    /// How many ratings there are at each level (1…5).
+    func ratingCounts() async throws -> [Int: Int]
+    /// Cases waiting for a person, oldest first.
+    func reviewQueue(limit: Int) async throws -> [ReviewItem]
+    /// A reviewer's decision on a case in manual review.
+    func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome
     func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws
     /// Every enrolled kiosk with its last heartbeat.
     func fleet() async throws -> [FleetKiosk]
@@ -57,6 +66,20 @@ public struct OpenHelp: Sendable, Hashable {
     public var status: String
 }
 
+public enum ReviewOutcome: Sendable, Equatable {
+    case decided
+    case unknown
+    /// Decided already (instantly or by another reviewer): its progress stands.
+    case notInReview(String)
+}
+
+extension CentralStorage {
+    /// The case's progress state alone.
+    public func progress(acceptanceNumber: String) async throws -> String? {
+        try await progressAnswer(acceptanceNumber: acceptanceNumber)?.progress
+    }
+}
+
 public enum EnrolmentProblem: Error, Equatable {
     case unknownToken, tokenUsed, kioskExists
 }
@@ -70,8 +93,14 @@ public struct CentralStats: Codable, Sendable, Equatable {
     public var repeats: Int
     /// Same key, different payload: refused.
     public var conflicts: Int
+    /// 好差评 ratings stored.
+    public var ratings: Int
+    /// Cases waiting for a person.
+    public var inReview: Int
 
-    public init(kiosks: Int, submissions: Int, repeats: Int, conflicts: Int) {
+    public init(kiosks: Int, submissions: Int, repeats: Int, conflicts: Int, ratings: Int = 0, inReview: Int = 0) {
+        self.ratings = ratings
+        self.inReview = inReview
         self.kiosks = kiosks
         self.submissions = submissions
         self.repeats = repeats
@@ -167,6 +196,24 @@ public final class CentralStore: CentralStorage {
                     acknowledged_at TEXT
                 );
                 CREATE INDEX submission_received ON submission(received_at);
+                """)
+        }
+        migrator.registerMigration("v3-ratings-tickets-review") { db in
+            try db.execute(sql: """
+                CREATE TABLE kiosk_entry (
+                    key TEXT PRIMARY KEY,
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    kind TEXT NOT NULL,
+                    reference TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    payload_hash TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    UNIQUE (kind, reference)
+                );
+                ALTER TABLE submission ADD COLUMN progress_reason TEXT;
+                ALTER TABLE submission ADD COLUMN progress_at TEXT;
+                CREATE INDEX submission_progress ON submission(progress, received_at);
                 """)
         }
         return migrator
@@ -291,7 +338,9 @@ public final class CentralStore: CentralStorage {
             CentralStats(kiosks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kiosk") ?? 0,
                   submissions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0,
                   repeats: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'repeats'") ?? 0,
-                  conflicts: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'conflicts'") ?? 0)
+                  conflicts: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'conflicts'") ?? 0,
+                  ratings: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kiosk_entry WHERE kind = 'rating'") ?? 0,
+                  inReview: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission WHERE progress = 'manual_review'") ?? 0)
         }
     }
 
@@ -375,9 +424,129 @@ public final class CentralStore: CentralStorage {
         }
     }
 
-    public func progress(acceptanceNumber: String) async throws -> String? {
+    public func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer? {
         try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT progress FROM submission WHERE acceptance_number = ?", arguments: [acceptanceNumber])
+            try Row.fetchOne(db, sql: """
+                SELECT progress, service_id, progress_reason, COALESCE(progress_at, received_at) AS at FROM submission WHERE acceptance_number = ?
+                """, arguments: [acceptanceNumber]).map {
+                ProgressAnswer(acceptanceNumber: acceptanceNumber, progress: $0["progress"], serviceID: $0["service_id"],
+                               reason: $0["progress_reason"], updatedAt: $0["at"])
+            }
+        }
+    }
+
+    // MARK: Ratings and tickets
+
+    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult] {
+        try await writer.write { db in
+            var results: [SubmissionResult] = []
+            for envelope in batch {
+                let reference: String
+                switch Self.entryReference(envelope, kind: kind, kioskID: kioskID) {
+                case .failure(let problem):
+                    results.append(SubmissionResult(key: envelope.key, status: .rejected, reason: problem.reason))
+                    continue
+                case .success(let value): reference = value
+                }
+                if let hash = try String.fetchOne(db, sql: "SELECT payload_hash FROM kiosk_entry WHERE key = ?", arguments: [envelope.key]) {
+                    if hash == envelope.payloadHash {
+                        try db.execute(sql: "UPDATE counter SET value = value + 1 WHERE name = 'repeats'")
+                        results.append(SubmissionResult(key: envelope.key, status: .duplicate))
+                    } else {
+                        try db.execute(sql: "UPDATE counter SET value = value + 1 WHERE name = 'conflicts'")
+                        results.append(SubmissionResult(key: envelope.key, status: .conflict, reason: "this key was stored with a different payload"))
+                    }
+                    continue
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM kiosk_entry WHERE kind = ? AND reference = ?",
+                                     arguments: [kind.rawValue, reference]) == true {
+                    results.append(SubmissionResult(key: envelope.key, status: .rejected, reason: Self.alreadyHeld(kind, reference)))
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [envelope.key, kioskID, kind.rawValue, reference, envelope.sequence, envelope.payloadHash,
+                                     envelope.payload, Self.now()])
+                results.append(SubmissionResult(key: envelope.key, status: .accepted))
+            }
+            return results
+        }
+    }
+
+    struct EntryProblem: Error { var reason: String }
+
+    /// What makes a rating or ticket one of a kind (the rated case; the ticket's day and
+    /// number), or why it cannot be stored.
+    static func entryReference(_ envelope: SubmissionEnvelope, kind: OutboxKind, kioskID: String) -> Result<String, EntryProblem> {
+        if let problem = problem(envelope, kioskID: kioskID) { return .failure(EntryProblem(reason: problem)) }
+        if (envelope.kind ?? OutboxKind.submission.rawValue) != kind.rawValue {
+            return .failure(EntryProblem(reason: "a \(envelope.kind ?? "submission") entry sent to \(kind.path)"))
+        }
+        let data = Data(envelope.payload.utf8)
+        switch kind {
+        case .rating:
+            guard let rating = try? JSONDecoder().decode(RatingPayload.self, from: data) else {
+                return .failure(EntryProblem(reason: "not a rating: expected acceptanceNumber, serviceID, level, ratedAt"))
+            }
+            guard (1...5).contains(rating.level) else { return .failure(EntryProblem(reason: "level must be 1…5, not \(rating.level)")) }
+            guard rating.acceptanceNumber.hasPrefix("ZZ"), rating.acceptanceNumber.count == 25 else {
+                return .failure(EntryProblem(reason: "'\(rating.acceptanceNumber)' is not a 受理编号"))
+            }
+            if let reason = rating.reason, reason.count > 500 { return .failure(EntryProblem(reason: "the reason is longer than 500 characters")) }
+            return .success(rating.acceptanceNumber)
+        case .ticket:
+            guard let ticket = try? JSONDecoder().decode(TicketPayload.self, from: data), !ticket.reference.isEmpty else {
+                return .failure(EntryProblem(reason: "not a ticket: expected reference, category, number, issuedAt, peopleAhead"))
+            }
+            guard ticket.reference.hasPrefix(kioskID + "/") else {
+                return .failure(EntryProblem(reason: "ticket reference '\(ticket.reference)' is not this kiosk's"))
+            }
+            return .success(ticket.reference)
+        case .submission:
+            return .failure(EntryProblem(reason: "applications go to /v1/submissions"))
+        }
+    }
+
+    static func alreadyHeld(_ kind: OutboxKind, _ reference: String) -> String {
+        kind == .rating ? "case \(reference) has already been rated" : "ticket \(reference) is already recorded"
+    }
+
+    public func ratingCounts() async throws -> [Int: Int] {
+        try await writer.read { db in
+            var counts: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT payload FROM kiosk_entry WHERE kind = 'rating'") {
+                let payload: String = row["payload"]
+                if let rating = try? JSONDecoder().decode(RatingPayload.self, from: Data(payload.utf8)) { counts[rating.level, default: 0] += 1 }
+            }
+            return counts
+        }
+    }
+
+    // MARK: Manual review
+
+    public func reviewQueue(limit: Int) async throws -> [ReviewItem] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT acceptance_number, kiosk_id, service_id, received_at FROM submission
+                WHERE progress = 'manual_review' ORDER BY received_at, acceptance_number LIMIT ?
+                """, arguments: [limit]).map {
+                ReviewItem(acceptanceNumber: $0["acceptance_number"], kioskID: $0["kiosk_id"], serviceID: $0["service_id"],
+                           receivedAt: $0["received_at"])
+            }
+        }
+    }
+
+    public func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome {
+        try await writer.write { db in
+            try db.execute(sql: """
+                UPDATE submission SET progress = ?, progress_reason = ?, progress_at = ?
+                WHERE acceptance_number = ? AND progress = 'manual_review'
+                """, arguments: [approve ? "approved" : "refused", reason, Self.now(), acceptanceNumber])
+            if db.changesCount > 0 { return .decided }
+            guard let progress = try String.fetchOne(db, sql: "SELECT progress FROM submission WHERE acceptance_number = ?",
+                                                     arguments: [acceptanceNumber]) else { return .unknown }
+            return .notInReview(progress)
         }
     }
 }

@@ -25,6 +25,7 @@ public enum Dashboard {
             }
         }
         if heartbeat.status == "error" && errors.isEmpty { errors.append("kiosk reports an error") }
+        if heartbeat.catalogueRefused != nil { warnings.append("catalogue update refused") }
         if heartbeat.deadLetters > 0 { warnings.append("\(heartbeat.deadLetters) dead letters") }
         if let oldest = heartbeat.outboxOldestSeconds, oldest > 3600 { warnings.append("outbox oldest \(Int(oldest / 3600)) h") }
         if let skew = kiosk.skewSeconds, abs(skew) > 60 { warnings.append("clock \(skew) s off") }
@@ -63,22 +64,26 @@ public enum Dashboard {
         return svg + "</svg>"
     }
 
-    public static func page(fleet: [FleetKiosk], perHour: [String: Int], help: [OpenHelp], stats: CentralStats, now: Date) -> String {
+    public static func page(fleet: [FleetKiosk], perHour: [String: Int], help: [OpenHelp], stats: CentralStats, now: Date,
+                            review: [ReviewItem] = [], ratings: [Int: Int] = [:]) -> String {
         var html = """
             <!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
             <title>自助终端运行监控 Fleet dashboard</title>
             <style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
             .OK{background:#dff5df}.Warning{background:#fff3c4}.Error{background:#ffd6d6}.Offline{background:#e4e4e4}</style></head><body>
             <h1>自助终端运行监控 <small>Fleet dashboard</small></h1>
-            <p id="totals">\(stats.kiosks) kiosks, \(stats.submissions) submissions, \(stats.repeats) repeated deliveries answered</p>
-            <h2>Kiosks</h2><table id="kiosks"><tr><th>Kiosk</th><th>Site</th><th>Status</th><th>Faults</th><th>Outbox</th><th>Clock skew</th><th>Submissions</th></tr>
+            <p id="totals">\(stats.kiosks) kiosks, \(stats.submissions) submissions, \(stats.repeats) repeated deliveries answered, \(stats.inReview) in manual review</p>
+            <h2>Kiosks</h2><table id="kiosks"><tr><th>Kiosk</th><th>Site</th><th>Status</th><th>Faults</th><th>Outbox</th><th>Clock skew</th><th>Catalogue</th><th>Submissions</th></tr>
             """
         for kiosk in fleet {
             let (state, faults) = health(kiosk, now: now)
             let outbox = kiosk.heartbeat.map { "\($0.outboxPending) pending" + ($0.outboxOldestSeconds.map { ", oldest \(Int($0)) s" } ?? "") } ?? "-"
             let skew = kiosk.skewSeconds.map { ($0 >= 0 ? "+" : "") + "\($0) s" } ?? "-"
+            var catalogue = kiosk.heartbeat?.catalogueVersion.map { String($0.prefix(12)) } ?? "-"
+            if let refused = kiosk.heartbeat?.catalogueRefused { catalogue += " (update refused: \(refused))" }
             html += "<tr class=\"\(state.rawValue)\" data-kiosk=\"\(escape(kiosk.id))\"><td>\(escape(kiosk.id))</td><td>\(escape(kiosk.site))</td>"
                 + "<td>\(state.rawValue)</td><td>\(escape(faults.joined(separator: "; ")))</td><td>\(outbox)</td><td>\(skew)</td>"
+                + "<td class=\"catalogue\">\(escape(catalogue))</td>"
                 + "<td>\(kiosk.submissions)</td></tr>"
         }
         html += "</table><h2>Submissions per hour</h2><figure id=\"per-hour\">\(chart(perHour, now: now))</figure>"
@@ -93,6 +98,29 @@ public enum Dashboard {
             }
             html += "</table>"
         }
+        html += "<h2 id=\"review\">人工审核 Manual review <small>(\(stats.inReview) waiting)</small></h2>"
+        if review.isEmpty {
+            html += "<p id=\"review-none\">No case is waiting for a reviewer.</p>"
+        } else {
+            html += "<table id=\"review-queue\"><tr><th>受理编号</th><th>Service</th><th>Kiosk</th><th>Received</th><th>Decision</th></tr>"
+            for item in review {
+                let number = escape(item.acceptanceNumber)
+                html += "<tr data-case=\"\(number)\"><td>\(number)</td><td>\(escape(item.serviceID))</td><td>\(escape(item.kioskID))</td>"
+                    + "<td>\(escape(item.receivedAt))</td><td>"
+                    + "<form method=\"post\" action=\"/dashboard/review/\(number)/approve\"><input type=\"hidden\" name=\"reason\" value=\"\">"
+                    + "<button>Approve 通过</button></form>"
+                    + "<form method=\"post\" action=\"/dashboard/review/\(number)/refuse\"><input name=\"reason\" required "
+                    + "placeholder=\"reason 不予通过的理由\"><button>Refuse 不予通过</button></form></td></tr>"
+            }
+            html += "</table>"
+        }
+        let total = ratings.values.reduce(0, +)
+        html += "<h2>好差评 Ratings <small>(\(total))</small></h2><table id=\"ratings\"><tr><th>Level</th><th>Count</th></tr>"
+        for level in RatingPayload.levels {
+            html += "<tr><td>\(level.zh) \(level.en)</td><td>\(ratings[level.level] ?? 0)</td></tr>"
+        }
+        let average = total == 0 ? "-" : String(format: "%.2f", Double(ratings.reduce(0) { $0 + $1.key * $1.value }) / Double(total))
+        html += "</table><p id=\"rating-average\">Average \(average) of 5</p>"
         return html + "</body></html>"
     }
 }

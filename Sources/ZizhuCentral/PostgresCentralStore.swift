@@ -53,6 +53,14 @@ public final class PostgresCentralStore: CentralStorage {
                 at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', acknowledged_at TIMESTAMPTZ)
             """,
             "CREATE INDEX IF NOT EXISTS submission_received ON submission(received_at)",
+            """
+            CREATE TABLE IF NOT EXISTS kiosk_entry (key TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL REFERENCES kiosk(id), kind TEXT NOT NULL,
+                reference TEXT NOT NULL, sequence BIGINT NOT NULL, payload_hash TEXT NOT NULL, payload TEXT NOT NULL,
+                received_at TIMESTAMPTZ NOT NULL DEFAULT now(), UNIQUE (kind, reference))
+            """,
+            "ALTER TABLE submission ADD COLUMN IF NOT EXISTS progress_reason TEXT",
+            "ALTER TABLE submission ADD COLUMN IF NOT EXISTS progress_at TIMESTAMPTZ",
+            "CREATE INDEX IF NOT EXISTS submission_progress ON submission(progress, received_at)",
         ]
         try await client.withConnection { connection in
             // One migration at a time even when several servers start together.
@@ -174,7 +182,9 @@ public final class PostgresCentralStore: CentralStorage {
         return CentralStats(kiosks: try await count("SELECT COUNT(*) FROM kiosk"),
                             submissions: try await count("SELECT COUNT(*) FROM submission"),
                             repeats: try await count("SELECT value FROM counter WHERE name = 'repeats'"),
-                            conflicts: try await count("SELECT value FROM counter WHERE name = 'conflicts'"))
+                            conflicts: try await count("SELECT value FROM counter WHERE name = 'conflicts'"),
+                            ratings: try await count("SELECT COUNT(*) FROM kiosk_entry WHERE kind = 'rating'"),
+                            inReview: try await count("SELECT COUNT(*) FROM submission WHERE progress = 'manual_review'"))
     }
 
     public func keys(kioskID: String) async throws -> [String] {
@@ -246,9 +256,91 @@ public final class PostgresCentralStore: CentralStorage {
         return false
     }
 
-    public func progress(acceptanceNumber: String) async throws -> String? {
-        let rows = try await client.query("SELECT progress FROM submission WHERE acceptance_number = \(acceptanceNumber)", logger: logger)
-        for try await progress in rows.decode(String.self) { return progress }
+    public func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer? {
+        let rows = try await client.query("""
+            SELECT progress, service_id, progress_reason, COALESCE(progress_at, received_at) FROM submission
+            WHERE acceptance_number = \(acceptanceNumber)
+            """, logger: logger)
+        for try await (progress, service, reason, at) in rows.decode((String, String, String?, Date).self) {
+            return ProgressAnswer(acceptanceNumber: acceptanceNumber, progress: progress, serviceID: service, reason: reason,
+                                  updatedAt: UTCTime.iso(at))
+        }
         return nil
+    }
+
+    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult] {
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            var results: [SubmissionResult] = []
+            for envelope in batch {
+                let reference: String
+                switch CentralStore.entryReference(envelope, kind: kind, kioskID: kioskID) {
+                case .failure(let problem):
+                    results.append(SubmissionResult(key: envelope.key, status: .rejected, reason: problem.reason))
+                    continue
+                case .success(let value): reference = value
+                }
+                let inserted = try await connection.query("""
+                    INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload)
+                    VALUES (\(envelope.key), \(kioskID), \(kind.rawValue), \(reference), \(envelope.sequence), \(envelope.payloadHash),
+                            \(envelope.payload))
+                    ON CONFLICT DO NOTHING RETURNING key
+                    """, logger: logger)
+                var stored = false
+                for try await _ in inserted { stored = true }
+                if stored {
+                    results.append(SubmissionResult(key: envelope.key, status: .accepted))
+                    continue
+                }
+                var known = false
+                for try await hash in try await connection.query("SELECT payload_hash FROM kiosk_entry WHERE key = \(envelope.key)",
+                                                                 logger: logger).decode(String.self) {
+                    known = true
+                    if hash == envelope.payloadHash {
+                        try await connection.query("UPDATE counter SET value = value + 1 WHERE name = 'repeats'", logger: logger)
+                        results.append(SubmissionResult(key: envelope.key, status: .duplicate))
+                    } else {
+                        try await connection.query("UPDATE counter SET value = value + 1 WHERE name = 'conflicts'", logger: logger)
+                        results.append(SubmissionResult(key: envelope.key, status: .conflict, reason: "this key was stored with a different payload"))
+                    }
+                }
+                if !known {
+                    results.append(SubmissionResult(key: envelope.key, status: .rejected, reason: CentralStore.alreadyHeld(kind, reference)))
+                }
+            }
+            return results
+        }
+    }
+
+    public func ratingCounts() async throws -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        let rows = try await client.query("SELECT payload FROM kiosk_entry WHERE kind = 'rating'", logger: logger)
+        for try await payload in rows.decode(String.self) {
+            if let rating = try? JSONDecoder().decode(RatingPayload.self, from: Data(payload.utf8)) { counts[rating.level, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    public func reviewQueue(limit: Int) async throws -> [ReviewItem] {
+        let rows = try await client.query("""
+            SELECT acceptance_number, kiosk_id, service_id, received_at FROM submission
+            WHERE progress = 'manual_review' ORDER BY received_at, acceptance_number LIMIT \(limit)
+            """, logger: logger)
+        var items: [ReviewItem] = []
+        for try await (number, kiosk, service, at) in rows.decode((String, String, String, Date).self) {
+            items.append(ReviewItem(acceptanceNumber: number, kioskID: kiosk, serviceID: service, receivedAt: UTCTime.iso(at)))
+        }
+        return items
+    }
+
+    public func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome {
+        let progress = approve ? "approved" : "refused"
+        let rows = try await client.query("""
+            UPDATE submission SET progress = \(progress), progress_reason = \(reason), progress_at = now()
+            WHERE acceptance_number = \(acceptanceNumber) AND progress = 'manual_review' RETURNING key
+            """, logger: logger)
+        for try await _ in rows { return .decided }
+        guard let current = try await self.progress(acceptanceNumber: acceptanceNumber) else { return .unknown }
+        return .notInReview(current)
     }
 }

@@ -69,6 +69,7 @@ public enum KioskLauncher {
         case .failure(let problem): logger.warning("pinyin keyboard without candidates: \(problem)")
         }
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
+        let inbox = EventInbox()
         var records = RecordsSource.unavailable
         if demo {
             do {
@@ -83,7 +84,13 @@ public enum KioskLauncher {
             let enrolment = Enrolment.load(home: paths.home)
             let store = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? config.kioskID)
             if store.integrity != "ok" { logger.error("outbox integrity check: \(store.integrity)") }
-            outbox = KioskOutbox(outbox: store, enrolment: enrolment, home: paths.home, logger: logger)
+            // An enrolled kiosk takes catalogue updates from the platform.
+            let updates = KioskOutbox.CatalogueUpdates(keeper: keeper, everySeconds: config.catalogueCheckSeconds) { outcome in
+                if let catalogue = outcome.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
+                if let problem = outcome.problem { inbox.post(.catalogueFailed(problem)) }
+            }
+            outbox = KioskOutbox(outbox: store, enrolment: enrolment, home: paths.home, logger: logger, version: KioskVersion.version,
+                                 syncSeconds: config.syncSeconds, catalogue: updates)
             // An enrolled production kiosk asks the platform for e-licences and credit.
             if !demo, let enrolment {
                 records = RecordsSource.platform(SyncWorker(outbox: store, enrolment: enrolment, home: paths.home, logger: logger,
@@ -116,7 +123,7 @@ public enum KioskLauncher {
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
                                        : .cups(server: config.printerServer, queue: config.printerQueue),
                                    receipts: receipts,
-                                   records: records, outbox: outbox,
+                                   records: records, outbox: outbox, inbox: inbox,
                                    loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()

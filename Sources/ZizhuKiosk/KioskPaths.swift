@@ -70,3 +70,8 @@ public struct KioskPaths: Sendable, Hashable {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 }
+
+/// The kiosk software's version (heartbeats, `zizhu --version`, diagnostics).
+public enum KioskVersion {
+    public static let version = "0.1.0"
+}

@@ -47,7 +47,7 @@ public final class KioskRuntime {
     private let records: RecordsSource
     private let outbox: KioskOutbox?
     private var today: CalendarDate?
-    private let inbox = EventInbox()
+    private let inbox: EventInbox
     private let reader: ReaderSession?
     private var readerCommands: AsyncStream<Bool>.Continuation?
     private let printer: ReceiptPrinterLink?
@@ -56,7 +56,8 @@ public final class KioskRuntime {
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
                 receipts: SampleReceipts? = nil, records: RecordsSource = .unavailable, outbox: KioskOutbox? = nil,
-                loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+                inbox: EventInbox = EventInbox(), loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+        self.inbox = inbox
         self.records = records
         self.outbox = outbox
         self.printer = printer
@@ -265,25 +266,8 @@ public final class KioskRuntime {
     private nonisolated static func printAcceptance(_ receipt: AcceptanceReceipt, site: LocalizedText, kioskID: String,
                                                     receipts: SampleReceipts, on printer: ReceiptPrinterLink, answer inbox: EventInbox) {
         Task.detached {
-            let outcome: ReceiptOutcome
-            switch receipt.outcome {
-            case .approved: outcome = receipt.owed.isEmpty ? .approved : .toleratedMissing(receipt.owed.map { ($0.material, $0.deadline) })
-            case .manualReview, .refused:
-                outcome = receipt.owed.isEmpty ? .manualReview : .toleratedMissing(receipt.owed.map { ($0.material, $0.deadline) })
-            }
-            let formatter = DateFormatter()
-            formatter.dateFormat = "yyyy-MM-dd HH:mm"
-            let document = ReceiptDocuments.Acceptance(site: site, kioskID: kioskID, service: receipt.service,
-                                                       acceptanceNumber: receipt.acceptanceNumber, time: formatter.string(from: Date()),
-                                                       maskedID: receipt.maskedID, outcome: outcome, trackingURL: nil, uploaded: false)
-            let bytes = receipts.acceptance(document, language: receipt.language).bytes
-            let result: ReceiptState
-            switch await printer.print(bytes, title: "receipt \(receipt.acceptanceNumber)") {
-            case .printed: result = .printed
-            case .cancelled: result = .notPrinted(zh: "打印超时，已取消", en: "Printing timed out and was cancelled")
-            case .failed(_, let health, _): result = .notPrinted(zh: health.zh, en: health.en)
-            }
-            inbox.post(Event.receiptPrinted(result))
+            inbox.post(Event.receiptPrinted(await AcceptancePrinting.print(receipt, site: site, kioskID: kioskID, receipts: receipts,
+                                                                           on: printer)))
         }
     }
 

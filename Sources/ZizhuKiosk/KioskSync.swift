@@ -6,26 +6,49 @@ import ZizhuUI
 import ZizhuWire
 
 /// The kiosk's side of the outbox while it runs: commits submissions (off the UI loop)
-/// and, when enrolled, drains the outbox after every submission and once a minute.
+/// and, when enrolled, drains the outbox after every submission and every `syncSeconds`,
+/// sends a heartbeat, and asks the platform for a newer catalogue every
+/// `catalogueCheckSeconds` (installed only if it passes the same checks as
+/// `zizhu catalogue check`; the screens take it over when no citizen is mid-application).
 public final class KioskOutbox: Sendable {
     let outbox: Outbox
     private let kick: AsyncStream<Void>.Continuation?
     private let tasks: [Task<Void, Never>]
     private let devices = DeviceStates()
+    public let worker: SyncWorker?
 
-    init(outbox: Outbox, enrolment: Enrolment?, home: URL, logger: Logger, version: String = "0.1.0") {
+    /// How the running kiosk hears about catalogue updates.
+    public struct CatalogueUpdates: Sendable {
+        public var keeper: CatalogueKeeper
+        public var everySeconds: Int
+        /// Called with the freshly loaded catalogue, or the reason an update was refused.
+        public var deliver: @Sendable (CatalogueKeeper.Outcome) -> Void
+
+        public init(keeper: CatalogueKeeper, everySeconds: Int, deliver: @escaping @Sendable (CatalogueKeeper.Outcome) -> Void) {
+            self.keeper = keeper
+            self.everySeconds = everySeconds
+            self.deliver = deliver
+        }
+    }
+
+    init(outbox: Outbox, enrolment: Enrolment?, home: URL, logger: Logger, version: String = "0.1.0", syncSeconds: Int = 60,
+         catalogue: CatalogueUpdates? = nil) {
         self.outbox = outbox
         guard let enrolment else {
             kick = nil
             tasks = []
+            worker = nil
             return
         }
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         kick = continuation
         let worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: logger)
+        self.worker = worker
         let devices = self.devices
         let drainer = Task.detached {
-            var lastHeartbeat = ContinuousClock.now - .seconds(3600)
+            var lastHeartbeat = ContinuousClock.now - .seconds(86_400)
+            var lastCatalogueCheck = ContinuousClock.now - .seconds(86_400)
+            var refused: String?
             for await _ in stream {
                 do {
                     let report = try await worker.drain()
@@ -36,10 +59,29 @@ public final class KioskOutbox: Sendable {
                 } catch {
                     logger.error("sync failed: \(error)")
                 }
-                // The heartbeat: at most once every 30 s (the ticker asks every minute).
-                if ContinuousClock.now - lastHeartbeat >= .seconds(30),
-                   let heartbeat = try? worker.heartbeat(devices: devices.snapshot, version: version, home: home) {
+                if let catalogue, ContinuousClock.now - lastCatalogueCheck >= .seconds(catalogue.everySeconds) {
+                    lastCatalogueCheck = ContinuousClock.now
+                    switch await worker.fetchCatalogue(known: catalogue.keeper.installedVersion) {
+                    case .notModified, .unavailable:
+                        break
+                    case .bundle(let bundle):
+                        if let problem = catalogue.keeper.install(bundle) {
+                            refused = problem
+                            logger.error("catalogue update refused; the kiosk keeps the one it has", metadata: ["problem": "\(problem)"])
+                            catalogue.deliver(CatalogueKeeper.Outcome(catalogue: nil, problem: problem, usingLastGood: false))
+                        } else {
+                            refused = nil
+                            logger.info("catalogue \(bundle.version.prefix(12)) installed from the platform")
+                            catalogue.deliver(catalogue.keeper.load())
+                        }
+                    }
+                }
+                // The heartbeat: at most once every 30 s.
+                if ContinuousClock.now - lastHeartbeat >= .seconds(min(30, syncSeconds)),
+                   var heartbeat = try? worker.heartbeat(devices: devices.snapshot, version: version, home: home) {
                     lastHeartbeat = ContinuousClock.now
+                    heartbeat.catalogueVersion = catalogue?.keeper.installedVersion
+                    heartbeat.catalogueRefused = refused.map { String($0.prefix(300)) }
                     await worker.send(heartbeat: heartbeat)
                 }
             }
@@ -47,7 +89,7 @@ public final class KioskOutbox: Sendable {
         let ticker = Task.detached {
             while !Task.isCancelled {
                 continuation.yield()
-                try? await Task.sleep(for: .seconds(60))
+                try? await Task.sleep(for: .seconds(syncSeconds))
             }
         }
         tasks = [drainer, ticker]

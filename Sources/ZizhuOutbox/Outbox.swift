@@ -109,6 +109,7 @@ public final class Outbox: Sendable {
         public var createdAt: String
         public var lastError: String?
         public var progress: String?
+        public var kind: OutboxKind = .submission
     }
 
     public init(home: URL, kioskID: String) throws {
@@ -151,6 +152,10 @@ public final class Outbox: Sendable {
                 CREATE INDEX entry_due ON entry(state, next_attempt_at, sequence);
                 """)
         }
+        migrator.registerMigration("v2-kinds") { db in
+            // Ratings and tickets travel through the same outbox as applications.
+            try db.execute(sql: "ALTER TABLE entry ADD COLUMN kind TEXT NOT NULL DEFAULT 'submission'")
+        }
         return migrator
     }
 
@@ -170,6 +175,12 @@ public final class Outbox: Sendable {
     /// Stores one submission durably. Returns only after the commit is on disk; anything
     /// that says 已受理 must come after this returns.
     public func submit(_ payload: SubmissionPayload, now: Date = Date()) throws(OutboxError) -> Accepted {
+        try enqueue(.submission, serviceID: payload.service, outcome: payload.decision.outcome, body: payload, now: now)
+    }
+
+    /// Stores a rating, ticket or check-in durably, with the same guarantees as an application.
+    public func enqueue(_ kind: OutboxKind, serviceID: String, outcome: String = "", body: some Encodable,
+                        now: Date = Date()) throws(OutboxError) -> Accepted {
         let key = UUIDv7.make(milliseconds: UInt64(now.timeIntervalSince1970 * 1000))
         guard let number = AcceptanceNumber.from(key: key) else {
             throw OutboxError(kind: .storage, zh: "受理编号生成失败", en: "could not derive the acceptance number")
@@ -177,19 +188,19 @@ public final class Outbox: Sendable {
         let canonical: Data
         let sealed: Data
         do {
-            canonical = try CanonicalJSON.encode(payload)
+            canonical = try CanonicalJSON.encode(body)
             sealed = try AES.GCM.seal(canonical, using: self.key, authenticating: Data(key.utf8)).combined ?? Data()
         } catch {
-            throw OutboxError(kind: .key, zh: "加密失败，申请未保存", en: "could not seal the application: \(error)")
+            throw OutboxError(kind: .key, zh: "加密失败，未能保存", en: "could not seal the entry: \(error)")
         }
         let created = UTCTime.iso(now)
         do {
             let sequence = try writer.write { db -> Int64 in
                 let next = (try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM entry") ?? 0) + 1
                 try db.execute(sql: """
-                    INSERT INTO entry(key, sequence, acceptance_number, service_id, created_at, payload_hash, sealed, state, outcome)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                    """, arguments: [key, next, number, payload.service, created, canonical.sha256Hex, sealed, payload.decision.outcome])
+                    INSERT INTO entry(key, sequence, acceptance_number, service_id, created_at, payload_hash, sealed, state, outcome, kind)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                    """, arguments: [key, next, number, serviceID, created, canonical.sha256Hex, sealed, outcome, kind.rawValue])
                 return next
             }
             return Accepted(key: key, acceptanceNumber: number, sequence: sequence)
@@ -203,13 +214,14 @@ public final class Outbox: Sendable {
     /// Pending entries in order, oldest first, capped by count and bytes. `ignoringBackoff`
     /// takes entries whose retry time has not come yet (`zizhu sync --now`). Entries that
     /// cannot be opened are quarantined and skipped.
-    public func due(limit: Int, maxBytes: Int, now: Date = Date(), ignoringBackoff: Bool = false) throws -> [Entry] {
+    public func due(limit: Int, maxBytes: Int, kind: OutboxKind = .submission, now: Date = Date(),
+                    ignoringBackoff: Bool = false) throws -> [Entry] {
         let rows = try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT key, sequence, acceptance_number, service_id, created_at, payload_hash, sealed, attempts
-                FROM entry WHERE state = 'pending' AND (? OR next_attempt_at <= ?)
+                FROM entry WHERE state = 'pending' AND kind = ? AND (? OR next_attempt_at <= ?)
                 ORDER BY sequence LIMIT ?
-                """, arguments: [ignoringBackoff, now.timeIntervalSince1970, limit])
+                """, arguments: [kind.rawValue, ignoringBackoff, now.timeIntervalSince1970, limit])
         }
         var entries: [Entry] = []
         var bytes = 0
@@ -228,7 +240,8 @@ public final class Outbox: Sendable {
             }
             let envelope = SubmissionEnvelope(key: key, acceptanceNumber: row["acceptance_number"], sequence: row["sequence"],
                                               kioskID: kioskID, serviceID: row["service_id"], createdAt: row["created_at"],
-                                              payloadHash: hash, payload: String(decoding: plain, as: UTF8.self))
+                                              payloadHash: hash, payload: String(decoding: plain, as: UTF8.self),
+                                              kind: kind == .submission ? nil : kind.rawValue)
             let entry = Entry(envelope: envelope, attempts: row["attempts"])
             if !entries.isEmpty && bytes + entry.size > maxBytes { break }
             bytes += entry.size
@@ -291,13 +304,14 @@ public final class Outbox: Sendable {
     public func list(_ state: State? = nil) throws -> [Summary] {
         try writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT key, acceptance_number, sequence, service_id, state, attempts, created_at, last_error, progress FROM entry
+                SELECT key, acceptance_number, sequence, service_id, state, attempts, created_at, last_error, progress, kind FROM entry
                 WHERE (? IS NULL OR state = ?) ORDER BY sequence
                 """, arguments: [state?.rawValue, state?.rawValue])
             return rows.map { row in
                 Summary(key: row["key"], acceptanceNumber: row["acceptance_number"], sequence: row["sequence"],
                         serviceID: row["service_id"], state: State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-                        createdAt: row["created_at"], lastError: row["last_error"], progress: row["progress"])
+                        createdAt: row["created_at"], lastError: row["last_error"], progress: row["progress"],
+                        kind: OutboxKind(rawValue: row["kind"]) ?? .submission)
             }
         }
     }

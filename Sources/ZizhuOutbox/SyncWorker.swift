@@ -80,6 +80,10 @@ public final class SyncWorker: Sendable {
     /// The whole request's deadline. AsyncHTTPClient keeps retrying a refused connection
     /// until the deadline, so this is also how long an unreachable platform takes to notice.
     public let requestTimeoutSeconds: Int64
+    /// The batch size the next drain starts with: halved after a failed batch, doubled back
+    /// (up to `batchCount`) after each delivered one, so a link that chokes on big
+    /// requests still moves.
+    private let startingLimit: LockedCounter
 
     public init(outbox: Outbox, enrolment: Enrolment, home: URL, client: HTTPClient = .shared, logger: Logger,
                 batchCount: Int = 100, batchBytes: Int = 512 << 10, requestTimeoutSeconds: Int64 = 20) {
@@ -91,7 +95,11 @@ public final class SyncWorker: Sendable {
         self.logger = logger
         self.batchCount = batchCount
         self.batchBytes = batchBytes
+        self.startingLimit = LockedCounter(batchCount)
     }
+
+    /// The batch size the next drain starts with (tests and the technician screen).
+    public var nextBatchLimit: Int { startingLimit.value }
 
     public struct Report: Sendable, Hashable {
         public var delivered = 0
@@ -133,52 +141,59 @@ public final class SyncWorker: Sendable {
         }
         let total = try outbox.depth().pending
         var done = 0
-        var limit = batchCount
-        while true {
-            let entries = try outbox.due(limit: limit, maxBytes: batchBytes, ignoringBackoff: ignoringBackoff)
-            if entries.isEmpty { break }
-            report.batches += 1
-            let keys = entries.map(\.envelope.key)
-            switch await send(entries.map(\.envelope), secret: secret) {
-            case .results(let results):
-                try outbox.confirm(results)
-                let confirmed = Set(results.filter(\.isConfirmed).map(\.key))
-                report.delivered += results.filter { $0.status == .accepted }.count
-                report.repeats += results.filter { $0.status == .duplicate }.count
-                for result in results where !result.isConfirmed {
-                    try outbox.deadLetter([result.key], reason: "\(result.status.rawValue): \(result.reason ?? "")")
+        // Applications first: a rating or ticket may refer to one.
+        for kind in OutboxKind.allCases {
+            var limit = startingLimit.value
+            while true {
+                let entries = try outbox.due(limit: limit, maxBytes: batchBytes, kind: kind, ignoringBackoff: ignoringBackoff)
+                if entries.isEmpty { break }
+                report.batches += 1
+                let keys = entries.map(\.envelope.key)
+                switch await send(entries.map(\.envelope), kind: kind, secret: secret) {
+                case .results(let results):
+                    try outbox.confirm(results)
+                    let confirmed = Set(results.filter(\.isConfirmed).map(\.key))
+                    report.delivered += results.filter { $0.status == .accepted }.count
+                    report.repeats += results.filter { $0.status == .duplicate }.count
+                    for result in results where !result.isConfirmed {
+                        try outbox.deadLetter([result.key], reason: "\(result.status.rawValue): \(result.reason ?? "")")
+                        report.deadLettered += 1
+                    }
+                    // An entry the platform did not mention is tried again later.
+                    let unanswered = keys.filter { key in !results.contains { $0.key == key } }
+                    if !unanswered.isEmpty { try outbox.retryLater(unanswered, reason: "not answered in the batch result") }
+                    done += confirmed.count + results.filter { !$0.isConfirmed }.count
+                    progress(Progress(done: done, total: total))
+                    try outbox.resetBackoff()   // the link works: the whole backlog is due now
+                    limit = min(batchCount, max(limit, entries.count) * 2)
+                    startingLimit.value = limit
+                case .tooLarge where entries.count > 1:
+                    limit = max(1, entries.count / 2)
+                case .tooLarge:
+                    try outbox.deadLetter(keys, reason: "413: too large for the platform even alone")
                     report.deadLettered += 1
+                    done += 1
+                case .refused(let status, let reason) where entries.count > 1:
+                    // Halve to find the entry the platform will not take; the rest go through.
+                    logger.warning("batch of \(entries.count) refused (\(status)): halving", metadata: ["reason": "\(reason)"])
+                    limit = max(1, entries.count / 2)
+                case .refused(let status, let reason):
+                    try outbox.deadLetter(keys, reason: "\(status): \(reason)")
+                    report.deadLettered += 1
+                    done += 1
+                    limit = batchCount
+                case .unauthorised(let reason):
+                    report.stoppedBecause = "the platform refused this kiosk: \(reason)"
+                    return report
+                case .retryable(let reason):
+                    // Back off, and send half as much next time: a link that stalls on a big
+                    // request may carry a smaller one.
+                    try outbox.retryLater(keys, reason: reason)
+                    startingLimit.value = max(1, entries.count / 2)
+                    report.stoppedBecause = reason
+                    logger.info("sync paused: \(reason)")
+                    return report
                 }
-                // An entry the platform did not mention is tried again later.
-                let unanswered = keys.filter { key in !results.contains { $0.key == key } }
-                if !unanswered.isEmpty { try outbox.retryLater(unanswered, reason: "not answered in the batch result") }
-                done += confirmed.count + results.filter { !$0.isConfirmed }.count
-                progress(Progress(done: done, total: total))
-                try outbox.resetBackoff()   // the link works: the whole backlog is due now
-                limit = batchCount
-            case .tooLarge where entries.count > 1:
-                limit = max(1, entries.count / 2)
-            case .tooLarge:
-                try outbox.deadLetter(keys, reason: "413: too large for the platform even alone")
-                report.deadLettered += 1
-                done += 1
-            case .refused(let status, let reason) where entries.count > 1:
-                // Halve to find the entry the platform will not take; the rest go through.
-                logger.warning("batch of \(entries.count) refused (\(status)): halving", metadata: ["reason": "\(reason)"])
-                limit = max(1, entries.count / 2)
-            case .refused(let status, let reason):
-                try outbox.deadLetter(keys, reason: "\(status): \(reason)")
-                report.deadLettered += 1
-                done += 1
-                limit = batchCount
-            case .unauthorised(let reason):
-                report.stoppedBecause = "the platform refused this kiosk: \(reason)"
-                return report
-            case .retryable(let reason):
-                try outbox.retryLater(keys, reason: reason)
-                report.stoppedBecause = reason
-                logger.info("sync paused: \(reason)")
-                return report
             }
         }
         return report
@@ -258,11 +273,12 @@ public final class SyncWorker: Sendable {
                                            timeoutSeconds: requestTimeoutSeconds)
     }
 
-    func send(_ envelopes: [SubmissionEnvelope], secret: SymmetricKey) async -> Outcome {
-        let path = "/v1/submissions"
+    func send(_ envelopes: [SubmissionEnvelope], kind: OutboxKind, secret: SymmetricKey) async -> Outcome {
+        let path = kind.path
         let body: Data
         do {
-            body = try CanonicalJSON.encode(SubmissionBatch(submissions: envelopes))
+            body = kind == .submission ? try CanonicalJSON.encode(SubmissionBatch(submissions: envelopes))
+                                       : try CanonicalJSON.encode(EntryBatch(entries: envelopes))
         } catch {
             return .refused(0, "cannot encode: \(error)")
         }
@@ -286,5 +302,16 @@ public final class SyncWorker: Sendable {
         case 408, 429, 500...: return .retryable("HTTP \(status): \(problem)")
         default: return .refused(status, problem)
         }
+    }
+}
+
+/// An integer shared between drains (the next batch size).
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int
+    init(_ value: Int) { stored = value }
+    var value: Int {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

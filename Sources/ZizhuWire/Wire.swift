@@ -20,9 +20,13 @@ public struct SubmissionEnvelope: Codable, Sendable, Hashable {
     public var payloadHash: String
     /// The application itself (canonical JSON: sorted keys, no insignificant space).
     public var payload: String
+    /// What the entry is when it is not an application (`rating`, `ticket`); absent for
+    /// applications, so older kiosks and platforms agree.
+    public var kind: String?
 
     public init(key: String, acceptanceNumber: String, sequence: Int64, kioskID: String, serviceID: String,
-                createdAt: String, payloadHash: String, payload: String) {
+                createdAt: String, payloadHash: String, payload: String, kind: String? = nil) {
+        self.kind = kind
         self.key = key
         self.acceptanceNumber = acceptanceNumber
         self.sequence = sequence
@@ -37,6 +41,113 @@ public struct SubmissionEnvelope: Codable, Sendable, Hashable {
 public struct SubmissionBatch: Codable, Sendable {
     public var submissions: [SubmissionEnvelope]
     public init(submissions: [SubmissionEnvelope]) { self.submissions = submissions }
+}
+
+/// What the outbox carries. Every kind travels with the same guarantees (a key minted once,
+/// a sealed payload, its hash, per-item results) to its own endpoint.
+public enum OutboxKind: String, Codable, Sendable, CaseIterable {
+    /// An application (`/v1/submissions`).
+    case submission
+    /// 好差评: one rating for one case (`/v1/ratings`).
+    case rating
+    /// 取号 and 预约签到: a queue ticket or an appointment check-in (`/v1/tickets`).
+    case ticket
+
+    public var path: String {
+        switch self {
+        case .submission: "/v1/submissions"
+        case .rating: "/v1/ratings"
+        case .ticket: "/v1/tickets"
+        }
+    }
+}
+
+/// A batch of outbox entries other than applications (ratings, tickets).
+public struct EntryBatch: Codable, Sendable {
+    public var entries: [SubmissionEnvelope]
+    public init(entries: [SubmissionEnvelope]) { self.entries = entries }
+}
+
+/// 好差评: the citizen's rating of one case, five levels (5 非常满意 … 1 非常不满意); a reason
+/// is asked only for the two lowest.
+public struct RatingPayload: Codable, Sendable, Hashable {
+    /// The 受理编号 of the rated case.
+    public var acceptanceNumber: String
+    public var serviceID: String
+    public var level: Int
+    public var reason: String?
+    public var ratedAt: String
+
+    public init(acceptanceNumber: String, serviceID: String, level: Int, reason: String?, ratedAt: String) {
+        self.acceptanceNumber = acceptanceNumber
+        self.serviceID = serviceID
+        self.level = level
+        self.reason = reason
+        self.ratedAt = ratedAt
+    }
+
+    public static let levels: [(level: Int, zh: String, en: String)] = [
+        (5, "非常满意", "Very satisfied"), (4, "满意", "Satisfied"), (3, "基本满意", "Acceptable"),
+        (2, "不满意", "Dissatisfied"), (1, "非常不满意", "Very dissatisfied"),
+    ]
+}
+
+/// The printable proofs the platform holds for an applicant (打印证明).
+public struct ProofsRequest: Codable, Sendable, Hashable {
+    public var idNumber: String
+    public init(idNumber: String) { self.idNumber = idNumber }
+}
+
+public struct ProofList: Codable, Sendable, Hashable {
+    public struct Item: Codable, Sendable, Hashable {
+        public var id: String
+        public var title: String
+        public init(id: String, title: String) {
+            self.id = id
+            self.title = title
+        }
+    }
+    public var proofs: [Item]
+    public init(proofs: [Item]) { self.proofs = proofs }
+}
+
+/// One proof document as the platform issues it: printed as it comes, with a verification
+/// code anyone can check with the issuer.
+public struct ProofDocument: Codable, Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var issuer: String
+    public var lines: [String]
+    public var verificationCode: String
+    public var issuedAt: String
+
+    public init(id: String, title: String, issuer: String, lines: [String], verificationCode: String, issuedAt: String) {
+        self.id = id
+        self.title = title
+        self.issuer = issuer
+        self.lines = lines
+        self.verificationCode = verificationCode
+        self.issuedAt = issuedAt
+    }
+}
+
+/// A case's progress as the platform answers `GET /v1/progress/{number}`.
+public struct ProgressAnswer: Codable, Sendable, Hashable {
+    public var acceptanceNumber: String
+    /// approved | manual_review | refused
+    public var progress: String
+    public var serviceID: String?
+    /// The reviewer's reason, when a person decided.
+    public var reason: String?
+    public var updatedAt: String?
+
+    public init(acceptanceNumber: String, progress: String, serviceID: String? = nil, reason: String? = nil, updatedAt: String? = nil) {
+        self.acceptanceNumber = acceptanceNumber
+        self.progress = progress
+        self.serviceID = serviceID
+        self.reason = reason
+        self.updatedAt = updatedAt
+    }
 }
 
 /// The platform's answer for one submission of a batch.
@@ -206,9 +317,15 @@ public struct Heartbeat: Codable, Sendable, Hashable {
     public var version: String
     /// The kiosk's clock when it sent this (ISO 8601).
     public var deviceTime: String
+    /// The catalogue the kiosk runs (its ETag), and why the last update was refused.
+    public var catalogueVersion: String?
+    public var catalogueRefused: String?
 
     public init(status: String, devices: [String: String], diskFreeBytes: Int64, outboxPending: Int,
-                outboxOldestSeconds: Double?, deadLetters: Int, version: String, deviceTime: String) {
+                outboxOldestSeconds: Double?, deadLetters: Int, version: String, deviceTime: String,
+                catalogueVersion: String? = nil, catalogueRefused: String? = nil) {
+        self.catalogueVersion = catalogueVersion
+        self.catalogueRefused = catalogueRefused
         self.status = status
         self.devices = devices
         self.diskFreeBytes = diskFreeBytes
@@ -293,5 +410,43 @@ public struct CatalogueBundle: Codable, Sendable, Hashable {
             hasher.update(data: Data([0]))
         }
         version = Hex.string(hasher.finalize())
+    }
+}
+
+/// 取号 / 预约签到: one queue ticket as it was printed (issued only once CUPS confirmed it).
+public struct TicketPayload: Codable, Sendable, Hashable {
+    /// Unique per kiosk and day: `<kiosk>/<yyyy-mm-dd>/<number>`.
+    public var reference: String
+    /// The queue category (e.g. `social_insurance`).
+    public var category: String
+    /// The number printed, e.g. `A007`.
+    public var number: String
+    public var issuedAt: String
+    public var peopleAhead: Int
+    /// The appointment code when this ticket is an appointment's check-in.
+    public var appointmentCode: String?
+
+    public init(reference: String, category: String, number: String, issuedAt: String, peopleAhead: Int, appointmentCode: String? = nil) {
+        self.reference = reference
+        self.category = category
+        self.number = number
+        self.issuedAt = issuedAt
+        self.peopleAhead = peopleAhead
+        self.appointmentCode = appointmentCode
+    }
+}
+
+/// A case waiting for a person (转人工审核), as the review queue lists it.
+public struct ReviewItem: Codable, Sendable, Hashable {
+    public var acceptanceNumber: String
+    public var kioskID: String
+    public var serviceID: String
+    public var receivedAt: String
+
+    public init(acceptanceNumber: String, kioskID: String, serviceID: String, receivedAt: String) {
+        self.acceptanceNumber = acceptanceNumber
+        self.kioskID = kioskID
+        self.serviceID = serviceID
+        self.receivedAt = receivedAt
     }
 }

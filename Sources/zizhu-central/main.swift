@@ -11,7 +11,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zizhu-central",
         abstract: "The central platform Zizhu kiosks sync to.",
-        subcommands: [Serve.self, Token.self, Stats.self])
+        subcommands: [Serve.self, Token.self, Stats.self, Review.self])
 
     struct DatabaseOption: ParsableArguments {
         @Option(help: "sqlite://PATH (default: sqlite://zizhu-central.sqlite in the current folder).")
@@ -39,20 +39,21 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try await database.open()
             var lookup: [String: RecordsResponse] = [:]
+            var held: [String: [ProofDocument]] = [:]
             if let records {
                 guard let data = FileManager.default.contents(atPath: records) else { throw ValidationError("cannot read \(records)") }
                 do {
-                    lookup = try DemoRecordsFile.parse(String(decoding: data, as: UTF8.self), file: records)
+                    (lookup, held) = try DemoRecordsFile.parse(String(decoding: data, as: UTF8.self), file: records)
                 } catch {
                     throw ValidationError("\(error)")
                 }
             }
-            let answers = lookup
+            let answers = lookup, proofs = held
             var logger = Logger(label: "zizhu.central")
             logger.logLevel = .warning
             let host = self.host
             let app = Application(
-                router: CentralServer.router(store: store, records: { answers[$0] },
+                router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              catalogue: catalogue.map { URL(fileURLWithPath: $0) }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
@@ -88,7 +89,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             if json {
                 print(String(decoding: try CanonicalJSON.encode(stats), as: UTF8.self))
             } else {
-                print("kiosks \(stats.kiosks)\nsubmissions \(stats.submissions)\nrepeats \(stats.repeats)\nconflicts \(stats.conflicts)")
+                print("kiosks \(stats.kiosks)\nsubmissions \(stats.submissions)\nrepeats \(stats.repeats)\nconflicts \(stats.conflicts)\n"
+                      + "ratings \(stats.ratings)\nin review \(stats.inReview)")
             }
         }
     }
@@ -96,11 +98,63 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
 
 /// The demo records file (`Devices/simulator/demo-records.yaml`) as the platform answers it.
 enum DemoRecordsFile {
-    static func parse(_ text: String, file: String) throws -> [String: RecordsResponse] {
-        try DemoRecords.parse(text, file: file).mapValues { records in
+    static func parse(_ text: String, file: String) throws -> ([String: RecordsResponse], [String: [ProofDocument]]) {
+        let parsed = try DemoRecords.parse(text, file: file)
+        let records = parsed.mapValues { records in
             RecordsResponse(elicences: (records.elicences ?? []).map {
                 RecordsResponse.Licence(type: $0.type, grade: $0.grade.letter, attributes: $0.attributes)
             }, credit: records.credit)
+        }
+        let proofs = parsed.mapValues { records in
+            records.proofs.map { ProofDocument(id: $0.id, title: $0.title, issuer: $0.issuer, lines: $0.lines, verificationCode: "", issuedAt: "") }
+        }
+        return (records, proofs)
+    }
+}
+
+/// `zizhu-central review list|approve|refuse`: the manual-review queue from a shell.
+struct Review: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Cases waiting for a person (转人工审核).",
+                                                    subcommands: [List.self, Approve.self, Refuse.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cases in manual review, oldest first.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Option(help: "At most this many.") var limit = 100
+
+        func run() async throws {
+            let items = try await database.open().reviewQueue(limit: limit)
+            if items.isEmpty { print("no case is waiting for a reviewer") }
+            for item in items { print("\(item.acceptanceNumber)\t\(item.serviceID)\t\(item.kioskID)\t\(item.receivedAt)") }
+        }
+    }
+
+    static func decide(_ database: ZizhuCentralCommand.DatabaseOption, number: String, approve: Bool, reason: String) async throws {
+        switch try await database.open().decide(acceptanceNumber: number, approve: approve, reason: reason) {
+        case .decided: print("\(number) \(approve ? "approved" : "refused")")
+        case .unknown: throw ValidationError("no submission has the acceptance number \(number)")
+        case .notInReview(let progress): throw ValidationError("\(number) is not in review: it is \(progress)")
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a case.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "The 受理编号.") var number: String
+        @Option(help: "A note for the citizen.") var reason = ""
+
+        func run() async throws { try await Review.decide(database, number: number, approve: true, reason: reason) }
+    }
+
+    struct Refuse: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refuse a case (the reason is shown to the citizen).")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "The 受理编号.") var number: String
+        @Option(help: "Why (required).") var reason: String
+
+        func run() async throws {
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("a refusal needs --reason") }
+            try await Review.decide(database, number: number, approve: false, reason: reason)
         }
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import ZizhuCore
 import ZizhuKiosk
 import ZizhuOutbox
+import ZizhuUI
 import ZizhuWire
 
 /// The kiosk's identity and home, as every outbox command needs them.
@@ -54,15 +55,24 @@ struct EnrollCommand: AsyncParsableCommand {
 }
 
 /// `zizhu submit SERVICE --facts FILE` / `zizhu submit --sample`.
-struct SubmitCommand: ParsableCommand {
+struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
-        abstract: "Submit one application headlessly, through the path the screen uses (decision, durable outbox commit).",
-        discussion: "Prints the acceptance number (受理编号) and the decision. Each call is a new submission.")
+        abstract: "Submit one application headlessly, through the path the screen uses (decision, durable outbox commit, receipt).",
+        discussion: """
+            Prints the acceptance number (受理编号) and the decision. Each call is a new submission. The 受理回执 is printed \
+            through CUPS when a printer is configured (printer.server in the kiosk config, or CUPS_SERVER), after the \
+            application is stored; --receipt always|never overrides.
+            """)
+
+    enum ReceiptChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
     @Argument(help: "The service or bundle id.") var service: String?
     @Option(help: "The applicant's facts (YAML, as for `zizhu catalogue try`).") var facts: String?
     @Flag(help: "A demo citizen applying for a demo service.") var sample = false
     @Option(help: "The kiosk config.") var config: String?
+    @Option(help: "Print the 受理回执: auto (when a printer is configured), always or never.") var receipt: ReceiptChoice = .auto
 
     static let sampleFacts = """
         today: 2026-11-22
@@ -72,7 +82,7 @@ struct SubmitCommand: ParsableCommand {
         materials: {id-card: A, business-licence: A}
         """
 
-    func run() throws {
+    func run() async throws {
         let context = try KioskContext.load(config: config)
         let catalogue = try KioskResources.loadCatalogue(folder: context.catalogueFolder)
         let serviceID = sample ? "business-licence-print" : service
@@ -111,6 +121,39 @@ struct SubmitCommand: ParsableCommand {
         }
         print("已受理 accepted \(accepted.acceptanceNumber) key \(accepted.key) sequence \(accepted.sequence) "
               + "decision \(payload.decision.outcome) applicant \(number.masked)")
+        try await printReceipt(context: context, service: target, accepted: accepted, maskedID: number.masked, decisions: decisions)
+    }
+
+    /// The receipt comes after the commit, as on the screen: a printer fault never loses
+    /// an application, it only leaves the citizen without paper (and says so).
+    func printReceipt(context: KioskContext, service: Service, accepted: Outbox.Accepted, maskedID: String,
+                      decisions: [Decision]) async throws {
+        let resources = try KioskResources.load(paths: context.paths, configPath: config)
+        let settings = resources.config
+        let configured = settings.printerServer != nil || ProcessInfo.processInfo.environment["CUPS_SERVER"] != nil
+        guard receipt == .always || (receipt == .auto && configured) else {
+            print("receipt: not printed (\(receipt == .never ? "--receipt never" : "no printer configured: printer.server or CUPS_SERVER"))")
+            return
+        }
+        let receipts: SampleReceipts
+        do {
+            receipts = try SampleReceipts(paths: context.paths, profileName: settings.printerProfile, unifontPath: settings.unifontPath,
+                                          kioskID: context.kioskID)
+        } catch {
+            print("receipt: not printed (\(error))")
+            return
+        }
+        let printer = ReceiptPrinterLink.cups(server: settings.printerServer, queue: settings.printerQueue)
+        let document = AcceptanceReceipt(service: service.name, acceptanceNumber: accepted.acceptanceNumber, maskedID: maskedID,
+                                         outcome: Submissions.overall(decisions), owed: decisions.flatMap(\.owed),
+                                         language: settings.defaultLanguage)
+        let state = await AcceptancePrinting.print(document, site: settings.siteName, kioskID: context.kioskID, receipts: receipts, on: printer)
+        await printer.shutdown()
+        switch state {
+        case .printed: print("receipt: printed on \(settings.printerQueue)")
+        case .notPrinted(let zh, let en): print("receipt: not printed: \(en) / \(zh)")
+        case .printing: break
+        }
     }
 }
 
@@ -186,7 +229,7 @@ struct QueueCommand: ParsableCommand {
                 filter = nil
             }
             for entry in try KioskContext.load(config: config).outbox().list(filter) {
-                print("\(entry.sequence)\t\(entry.acceptanceNumber)\t\(entry.state.rawValue)\t\(entry.serviceID)\t"
+                print("\(entry.sequence)\t\(entry.acceptanceNumber)\t\(entry.kind.rawValue)\t\(entry.state.rawValue)\t\(entry.serviceID)\t"
                       + "attempts \(entry.attempts)\t\(entry.lastError ?? "")")
             }
         }
@@ -199,13 +242,13 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             let (summary, payload) = try KioskContext.load(config: config).outbox().show(entry)
-            print("key \(summary.key)\nacceptance \(summary.acceptanceNumber)\nsequence \(summary.sequence)\n"
+            print("key \(summary.key)\nkind \(summary.kind.rawValue)\nacceptance \(summary.acceptanceNumber)\nsequence \(summary.sequence)\n"
                   + "service \(summary.serviceID)\nstate \(summary.state.rawValue)\nattempts \(summary.attempts)\n"
                   + "created \(summary.createdAt)\nerror \(summary.lastError ?? "-")")
             if let payload {
                 print("applicant \(payload.applicant.idNumber) \(payload.applicant.name)\ndecision \(payload.decision.outcome)")
                 for (field, value) in payload.fields.sorted(by: { $0.key < $1.key }) { print("field \(field) = \(value)") }
-            } else {
+            } else if summary.kind == .submission {
                 print("payload: none on this kiosk (delivered, purged or unreadable)")
             }
         }

@@ -45,7 +45,7 @@ struct Run: AsyncParsableCommand {
 }
 
 enum VersionInfo {
-    static let version = "0.1.0"
+    static let version = KioskVersion.version
     static var text: String {
         "zizhu \(version) (ncurses \(NcursesTerminal.libraryVersion), libusb \(USBLibrary.version), libcups \(CUPSLibrary.version))"
     }

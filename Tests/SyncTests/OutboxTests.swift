@@ -43,11 +43,13 @@ final class RunningCentral: @unchecked Sendable {
     private let task: Task<Void, any Error>
 
     init(maximumBody: Int = CentralServer.maximumBody, storage: StorageKind = .sqlite,
-         records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil }) async throws {
-        store = try await storage.open()
+         records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
+         proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
+         store existing: (any CentralStorage)? = nil, port wanted: Int = 0) async throws {
+        if let existing { store = existing } else { store = try await storage.open() }
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records, proofs: proofs),
+                              configuration: .init(address: .hostname("127.0.0.1", port: wanted)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
                               logger: Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() }))
         task = Task { try await app.run() }
@@ -66,6 +68,14 @@ final class RunningCentral: @unchecked Sendable {
     }
 
     func stop() { task.cancel() }
+
+    var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
+
+    /// Stops the server and waits until its port refuses connections.
+    func stopAndWait() async {
+        task.cancel()
+        _ = await task.result
+    }
 }
 
 @Suite("Durable outbox (GRDB, real SQLite files)")
@@ -257,6 +267,55 @@ struct SyncWorkerTests {
             .drain(ignoringBackoff: true)
         let left = try outbox.depth().pending
         #expect(report.delivered == 10 && left == 0)
+    }
+
+    @Test func afterAFailedBatchTheNextOneIsHalvedThenGrowsBackWhenTheLinkWorks() async throws {
+        let first = try await RunningCentral()
+        let enrolment = try await first.enrol()
+        let port = first.port
+        await first.stopAndWait()
+        let home = Scratch.folder("kiosk")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        for index in 0..<40 { _ = try outbox.submit(Sample.payload(index)) }
+        let worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger, batchCount: 16,
+                                requestTimeoutSeconds: 2)
+        #expect(worker.nextBatchLimit == 16)
+        let failed = try await worker.drain()
+        #expect(failed.stoppedBecause != nil && failed.delivered == 0)
+        #expect(worker.nextBatchLimit == 8, "a failed batch of 16 halves the next one")
+        // The platform is back on the same address: 8, then 16 per batch again.
+        let second = try await RunningCentral(store: first.store, port: port)
+        defer { second.stop() }
+        let report = try await worker.drain(ignoringBackoff: true)
+        #expect(report.delivered == 40 && report.batches == 3, "8 + 16 + 16 = 40 in \(report.batches) batches")
+        #expect(worker.nextBatchLimit == 16)
+        #expect(try await second.store.stats().submissions == 40)
+    }
+
+    @Test func ratingsTravelThroughTheOutboxAfterTheirApplicationsOnePerCase() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let home = Scratch.folder("kiosk")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        let application = try outbox.submit(Sample.payload())
+        let rating = RatingPayload(acceptanceNumber: application.acceptanceNumber, serviceID: "business-licence-print", level: 1,
+                                   reason: "打印机卡纸", ratedAt: UTCTime.iso(Date()))
+        _ = try outbox.enqueue(.rating, serviceID: rating.serviceID, body: rating)
+        // The same case rated twice (a bug, or a replayed session): the platform keeps one.
+        var twice = rating
+        twice.level = 5
+        let duplicate = try outbox.enqueue(.rating, serviceID: rating.serviceID, body: twice)
+        #expect(try outbox.list().map(\.kind) == [.submission, .rating, .rating])
+        let report = try await SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger).drain()
+        #expect(report.delivered == 2 && report.deadLettered == 1, "\(report)")
+        #expect(try outbox.list(.dead).map(\.key) == [duplicate.key])
+        #expect(try outbox.list(.dead).first?.lastError?.contains("already been rated") == true)
+        #expect(try await central.store.ratingCounts() == [1: 1])
+        // Rating payloads are deleted once confirmed, like applications.
+        let sealed = try await outbox.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry WHERE sealed IS NOT NULL AND state = 'confirmed'")
+        }
+        #expect(sealed == 0)
     }
 
     @Test func theKioskAsksThePlatformForAnApplicantsRecords() async throws {

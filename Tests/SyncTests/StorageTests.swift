@@ -95,6 +95,66 @@ struct StorageTests {
         #expect(try await store.stats() == CentralStats(kiosks: 2, submissions: 1, repeats: 1, conflicts: 1))
     }
 
+    static func entry(_ kind: OutboxKind, _ body: some Encodable, kiosk: String = "kiosk-a", key: String = UUIDv7.make()) throws -> SubmissionEnvelope {
+        let payload = String(decoding: try CanonicalJSON.encode(body), as: UTF8.self)
+        return SubmissionEnvelope(key: key, acceptanceNumber: AcceptanceNumber.from(key: key) ?? "", sequence: 1, kioskID: kiosk,
+                                  serviceID: "business-licence-print", createdAt: "2026-11-22T10:00:00Z",
+                                  payloadHash: Data(payload.utf8).sha256Hex, payload: payload, kind: kind.rawValue)
+    }
+
+    @Test(arguments: StorageKind.allCases)
+    func ratingsAndTicketsAreStoredOncePerKeyAndOncePerCase(_ kind: StorageKind) async throws {
+        let store = try await kind.open()
+        _ = try await store.enrol(token: try await store.createToken(), kioskID: "kiosk-a", site: "a")
+        let case1 = Self.envelope()
+        _ = try await store.store([case1], from: "kiosk-a")
+        let rating = try Self.entry(.rating, RatingPayload(acceptanceNumber: case1.acceptanceNumber, serviceID: "business-licence-print",
+                                                           level: 2, reason: "等待太久", ratedAt: "2026-11-22T10:01:00Z"))
+        #expect(try await store.storeEntries([rating], kind: .rating, from: "kiosk-a").map(\.status) == [.accepted])
+        #expect(try await store.storeEntries([rating], kind: .rating, from: "kiosk-a").map(\.status) == [.duplicate])
+        // A second rating of the same case (another key) is refused: one rating per case.
+        let again = try Self.entry(.rating, RatingPayload(acceptanceNumber: case1.acceptanceNumber, serviceID: "business-licence-print",
+                                                          level: 5, reason: nil, ratedAt: "2026-11-22T10:02:00Z"))
+        let second = try await store.storeEntries([again], kind: .rating, from: "kiosk-a")
+        #expect(second.map(\.status) == [.rejected] && second.first?.reason?.contains("already been rated") == true, "\(second)")
+        // Out-of-range levels, a rating sent as a ticket, another kiosk's ticket: refused with reasons.
+        let bad = try Self.entry(.rating, RatingPayload(acceptanceNumber: case1.acceptanceNumber, serviceID: "x", level: 9, reason: nil,
+                                                        ratedAt: "2026-11-22T10:02:00Z"))
+        #expect(try await store.storeEntries([bad], kind: .rating, from: "kiosk-a").first?.reason?.contains("1…5") == true)
+        #expect(try await store.storeEntries([rating], kind: .ticket, from: "kiosk-a").first?.status == .rejected)
+        let ticket = try Self.entry(.ticket, TicketPayload(reference: "kiosk-a/2026-11-22/A001", category: "social_insurance", number: "A001",
+                                                           issuedAt: "2026-11-22T09:00:00Z", peopleAhead: 0))
+        let foreign = try Self.entry(.ticket, TicketPayload(reference: "kiosk-b/2026-11-22/A001", category: "social_insurance", number: "A001",
+                                                            issuedAt: "2026-11-22T09:00:00Z", peopleAhead: 0))
+        #expect(try await store.storeEntries([ticket, foreign], kind: .ticket, from: "kiosk-a").map(\.status) == [.accepted, .rejected])
+        #expect(try await store.ratingCounts() == [2: 1])
+        let stats = try await store.stats()
+        #expect(stats.ratings == 1 && stats.submissions == 1, "\(stats)")
+    }
+
+    @Test(arguments: StorageKind.allCases)
+    func aReviewersDecisionChangesTheCasesProgressOnce(_ kind: StorageKind) async throws {
+        let store = try await kind.open()
+        _ = try await store.enrol(token: try await store.createToken(), kioskID: "kiosk-a", site: "a")
+        let waiting = Self.envelope(payload: "{\"decision\":{\"outcome\":\"manual_review\"}}")
+        let other = Self.envelope(payload: "{\"decision\":{\"outcome\":\"manual_review\"}}", sequence: 2)
+        let instant = Self.envelope(sequence: 3)
+        _ = try await store.store([waiting, other, instant], from: "kiosk-a")
+        #expect(Set(try await store.reviewQueue(limit: 10).map(\.acceptanceNumber)) == [waiting.acceptanceNumber, other.acceptanceNumber])
+        #expect(try await store.stats().inReview == 2)
+        #expect(try await store.decide(acceptanceNumber: waiting.acceptanceNumber, approve: false, reason: "材料不全") == .decided)
+        let answer = try await store.progressAnswer(acceptanceNumber: waiting.acceptanceNumber)
+        #expect(answer?.progress == "refused" && answer?.reason == "材料不全" && answer?.serviceID == "business-licence-print", "\(String(describing: answer))")
+        // Decided cases cannot be decided again; instant approvals never were in review.
+        #expect(try await store.decide(acceptanceNumber: waiting.acceptanceNumber, approve: true, reason: "") == .notInReview("refused"))
+        #expect(try await store.decide(acceptanceNumber: instant.acceptanceNumber, approve: false, reason: "x") == .notInReview("approved"))
+        #expect(try await store.decide(acceptanceNumber: "ZZ20260101-0000-0000-0000", approve: true, reason: "") == .unknown)
+        #expect(try await store.decide(acceptanceNumber: other.acceptanceNumber, approve: true, reason: "") == .decided)
+        #expect(try await store.reviewQueue(limit: 10).isEmpty)
+        // A repeat delivery now answers with the decided progress.
+        #expect(try await store.store([waiting], from: "kiosk-a").first?.progress == "refused")
+    }
+
     @Test(arguments: StorageKind.allCases)
     func concurrentDeliveriesOfOneKeyStoreItOnce(_ kind: StorageKind) async throws {
         let store = try await kind.open()

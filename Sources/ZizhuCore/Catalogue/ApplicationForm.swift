@@ -26,10 +26,13 @@ public enum FieldOrigin: Sendable, Hashable {
 public struct ApplicantRecords: Sendable, Hashable {
     public var elicences: [Elicence]?
     public var credit: String?
+    /// Printable proofs the platform holds for the applicant (打印证明).
+    public var proofs: [HeldProof]
 
-    public init(elicences: [Elicence]? = nil, credit: String? = nil) {
+    public init(elicences: [Elicence]? = nil, credit: String? = nil, proofs: [HeldProof] = []) {
         self.elicences = elicences
         self.credit = credit
+        self.proofs = proofs
     }
 
     public func elicence(_ type: String) -> Elicence? { elicences?.first { $0.type == type } }
@@ -219,6 +222,21 @@ public enum CreditCode {
     }
 }
 
+/// A proof document the platform can issue for an applicant (社保参保证明, 完税证明, …).
+public struct HeldProof: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var issuer: String
+    public var lines: [String]
+
+    public init(id: String, title: String, issuer: String, lines: [String]) {
+        self.id = id
+        self.title = title
+        self.issuer = issuer
+        self.lines = lines
+    }
+}
+
 /// The demo platform's records (`Devices/simulator/demo-records.yaml`), by ID number.
 public enum DemoRecords {
     public static func parse(_ text: String, file: String) throws(FileProblems) -> [String: ApplicantRecords] {
@@ -232,7 +250,8 @@ public enum DemoRecords {
         var result: [String: ApplicantRecords] = [:]
         let top = reader.mapping(root, what: "the demo records", allowed: ["records"], required: ["records"])
         for item in reader.sequence(top?["records"], what: "records") {
-            guard let entries = reader.mapping(item, what: "a record", allowed: ["id_number", "credit", "elicences"], required: ["id_number"]),
+            guard let entries = reader.mapping(item, what: "a record", allowed: ["id_number", "credit", "elicences", "proofs"],
+                                               required: ["id_number"]),
                   let number = reader.string(entries["id_number"], what: "id_number") else { continue }
             let credit = entries["credit"].flatMap { reader.keyword($0, what: "credit", ["good": "good", "normal": "normal", "dishonest": "dishonest"]) }
             var elicences: [Elicence] = []
@@ -246,7 +265,15 @@ public enum DemoRecords {
                 }
                 elicences.append(Elicence(type: type, grade: grade, attributes: attributes))
             }
-            result[number] = ApplicantRecords(elicences: elicences, credit: credit)
+            var proofs: [HeldProof] = []
+            for node in reader.sequence(entries["proofs"], what: "proofs") {
+                guard let p = reader.mapping(node, what: "a proof", allowed: ["id", "title", "issuer", "lines"], required: ["id", "title", "issuer", "lines"]),
+                      let id = reader.string(p["id"], what: "id"), let title = reader.string(p["title"], what: "title"),
+                      let issuer = reader.string(p["issuer"], what: "issuer") else { continue }
+                let lines = reader.sequence(p["lines"], what: "lines").compactMap { reader.string($0, what: "a line") }
+                proofs.append(HeldProof(id: id, title: title, issuer: issuer, lines: lines))
+            }
+            result[number] = ApplicantRecords(elicences: elicences, credit: credit, proofs: proofs)
         }
         if !reader.problems.isEmpty { throw FileProblems(reader.problems) }
         return result

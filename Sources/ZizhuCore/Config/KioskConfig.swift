@@ -28,6 +28,10 @@ public struct KioskConfig: Sendable, Hashable {
     public var printerQueue = "zizhu-receipt"
     public var printerProfile = "80mm"
     public var printerServer: String?
+    /// How often an enrolled kiosk drains its outbox and sends a heartbeat (seconds).
+    public var syncSeconds = 60
+    /// How often an enrolled kiosk asks the platform for a newer catalogue (seconds).
+    public var catalogueCheckSeconds = 600
 
     public init(kioskID: String = "zizhu-demo-001",
                 siteName: LocalizedText = LocalizedText(zh: "政务服务 24小时自助区", en: "24-hour government self-service"),
@@ -48,7 +52,8 @@ public struct KioskConfig: Sendable, Hashable {
     /// Parses and checks a config file; every problem names `file:line:column`.
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
-            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer"],
+            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform"],
+            "platform": ["sync_seconds", "catalogue_check_seconds"],
             "reader": ["profile", "port"],
             "printer": ["queue", "profile", "server"],
             "kiosk": ["id", "name"],
@@ -101,6 +106,21 @@ public struct KioskConfig: Sendable, Hashable {
             if let profile = printer.profile { config.printerProfile = profile }
             config.printerServer = printer.server
         }
+        if let platform = raw.platform {
+            if let seconds = platform.syncSeconds {
+                if seconds < 5 || seconds > 3600 {
+                    problems.append(FileProblem(at("platform", "sync_seconds"), "platform.sync_seconds must be between 5 and 3600, not \(seconds)"))
+                }
+                config.syncSeconds = seconds
+            }
+            if let seconds = platform.catalogueCheckSeconds {
+                if seconds < 5 || seconds > 86_400 {
+                    problems.append(FileProblem(at("platform", "catalogue_check_seconds"),
+                                                "platform.catalogue_check_seconds must be between 5 and 86400, not \(seconds)"))
+                }
+                config.catalogueCheckSeconds = seconds
+            }
+        }
         if let reader = raw.reader {
             config.readerProfile = reader.profile
             config.readerPort = reader.port
@@ -134,6 +154,15 @@ struct KioskConfigFile: Decodable {
             case minHeight = "min_height"
         }
     }
+    struct Platform: Decodable {
+        var syncSeconds: Int?
+        var catalogueCheckSeconds: Int?
+        enum CodingKeys: String, CodingKey {
+            case syncSeconds = "sync_seconds"
+            case catalogueCheckSeconds = "catalogue_check_seconds"
+        }
+    }
+    var platform: Platform?
     var kiosk: Identity
     var language: Language?
     var idle: Idle?

@@ -86,6 +86,9 @@ public struct AppState: Sendable, Hashable {
     public var catalogue: Catalogue
     /// Why the catalogue could not be loaded (for technicians; citizens see 暂不可用).
     public var catalogueProblem: String?
+    /// A catalogue update that arrived while a citizen was applying: it takes over when
+    /// that session ends, so no journey has its service changed under it.
+    public var pendingCatalogue: Catalogue?
     public var settings: SessionSettings
 
     public init(catalogue: Catalogue, settings: SessionSettings = SessionSettings(), width: Int = 100, height: Int = 30,
@@ -113,7 +116,7 @@ public struct AppState: Sendable, Hashable {
 
     /// A fresh session: what the next citizen must find. Keeps only the kiosk's own data.
     public func wiped() -> AppState {
-        var fresh = AppState(catalogue: catalogue, settings: settings, width: width, height: height, today: today)
+        var fresh = AppState(catalogue: pendingCatalogue ?? catalogue, settings: settings, width: width, height: height, today: today)
         fresh.catalogueProblem = catalogueProblem
         fresh.readerConnected = readerConnected
         fresh.printerHealth = printerHealth

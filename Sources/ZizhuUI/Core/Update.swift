@@ -14,6 +14,11 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .quitRequested:
         return state.settings.allowsQuit ? [.log("quit requested"), .quit] : []
     case .catalogueLoaded(let catalogue):
+        if state.application != nil {
+            state.pendingCatalogue = catalogue
+            return [.log("catalogue update held until this citizen's session ends")]
+        }
+        state.pendingCatalogue = nil
         state.catalogue = catalogue
         state.catalogueProblem = nil
         state.clampPage()
@@ -192,6 +197,10 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.application = nil
         state.identifyPhase = .waitingForCard
         state.cardTaken = false
+        if let pending = state.pendingCatalogue {
+            state.catalogue = pending
+            state.pendingCatalogue = nil
+        }
         if hadCitizen { return [.endSession] }
     case .pagePrevious, .pageNext:
         state.turnPage(by: button == .pageNext ? 1 : -1)
