@@ -132,6 +132,7 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "EndToEndTests",

@@ -57,6 +57,28 @@ struct PrinterCommandTests {
         #expect(sent != nil && sent == FileManager.default.contents(atPath: expected.path))
     }
 
+    /// `zizhu submit` takes the screen's path to paper: stored first, then the 受理回执
+    /// through CUPS; a printer fault leaves the application accepted and says so.
+    @Test func aHeadlessSubmissionPrintsItsReceiptAfterTheCommit() async throws {
+        let rig = try await Rig()
+        defer { rig.stop() }
+        let submitted = try await rig.zizhu(["submit", "--sample"])
+        #expect(submitted.status == 0 && submitted.stdout.contains("receipt: printed"), "\(submitted.stdout)\(submitted.stderr)")
+        let number = try #require(submitted.stdout.split(separator: " ").first { $0.hasPrefix("ZZ") }.map(String.init))
+        let job = FileManager.default.contents(atPath: rig.jobs.appendingPathComponent("job-0001.bin").path) ?? Data()
+        #expect(Array(job).firstRange(of: Array(number.utf8)) != nil, "the receipt carries \(number)")
+        #expect(Array(job).firstRange(of: Array("440106198806150019".utf8)) == nil, "the full ID number never reaches paper")
+        // Paper out: the application is still accepted; the receipt is not, and the output says why.
+        try "paper-out".write(to: rig.stateFile, atomically: true, encoding: .utf8)
+        let unprinted = try await rig.zizhu(["submit", "--sample"])
+        #expect(unprinted.status == 0 && unprinted.stdout.contains("已受理") && unprinted.stdout.contains("receipt: not printed"),
+                "\(unprinted.stdout)\(unprinted.stderr)")
+        let never = try await rig.zizhu(["submit", "--sample", "--receipt", "never"])
+        #expect(never.stdout.contains("receipt: not printed (--receipt never)"))
+        let queue = try await rig.zizhu(["queue", "list"])
+        #expect(queue.stdout.split(separator: "\n").count == 3, "three applications stored: \(queue.stdout)")
+    }
+
     @Test func paperOutIsReportedInWordsForTheCitizen() async throws {
         let rig = try await Rig()
         defer { rig.stop() }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 import ZizhuKiosk
 import ZizhuOutbox
@@ -262,5 +265,72 @@ extension SyncFaultTests {
         #expect(try String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8).contains("居住证申领（新版）"))
         let check = try await Self.zizhu(["catalogue", "check", installed.path], home: home)
         #expect(check.status == 0, "\(check.stderr)")
+    }
+
+    /// A running, enrolled kiosk asks the platform for a newer catalogue on its own: a good
+    /// one reaches citizens without a restart; a broken one is refused, the kiosk keeps
+    /// serving the one it has, and the dashboard shows the refusal.
+    @Test func aRunningKioskTakesCatalogueUpdatesAndRefusesABrokenOne() async throws {
+        let scratch = Built.temporaryDirectory("catalogue-live")
+        let distributed = scratch.appendingPathComponent("distributed")
+        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: distributed)
+        let file = "residence-permit.yaml"
+        let original = try String(contentsOf: distributed.appendingPathComponent(file), encoding: .utf8)
+        try original.replacingOccurrences(of: "居住证申领", with: "居住证申领（新版）")
+            .write(to: distributed.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        let central = Central(scratch: scratch)
+        central.extraArguments = ["--catalogue", distributed.path]
+        try await central.start()
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        let home = scratch.appendingPathComponent("kiosk")
+        let installed = scratch.appendingPathComponent("kiosk-catalogue")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: installed)
+        let config = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/kiosk.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "catalogue: catalogue", with: "catalogue: \(installed.path)")
+            .replacingOccurrences(of: "sync_seconds: 60", with: "sync_seconds: 5")
+            .replacingOccurrences(of: "catalogue_check_seconds: 600", with: "catalogue_check_seconds: 5")
+        try config.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+
+        let tmux = Tmux()
+        try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run --demo; echo $? > \(scratch.path)/exit; sleep 60")
+        #expect(try await tmux.waitForScreen { $0.contains("办事") }.contains("办事"))
+        // The update is installed in the background...
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline,
+              (try? String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8))?.contains("（新版）") != true {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(try String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8).contains("居住证申领（新版）"))
+        // ...and citizens see it without a restart.
+        try await Task.sleep(for: .milliseconds(500))
+        for key in ["1", "5", "1", "0", "6", "#"] {
+            try tmux.sendKeys(key)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let shown = try await tmux.waitForScreen { $0.contains("我要办理") }
+        #expect(shown.contains("居住证申领（新版）"), "\(shown)")
+        try tmux.sendKeys("*")
+
+        // A broken catalogue: refused, reported, and the kiosk keeps the good one.
+        try original.replacingOccurrences(of: "field.months_resident >= 6", with: "field.months_resdent >= 6")
+            .write(to: distributed.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        var dashboard = ""
+        let reported = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < reported && !dashboard.contains("update refused") {
+            try await Task.sleep(for: .milliseconds(500))
+            if let url = URL(string: central.url + "/dashboard"), let (data, _) = try? await URLSession.shared.data(from: url) {
+                dashboard = String(decoding: data, as: UTF8.self)
+            }
+        }
+        #expect(dashboard.contains("update refused") && dashboard.contains("months_resdent"), "\(dashboard.suffix(2000))")
+        #expect(try String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8).contains("居住证申领（新版）"))
+        let log = try String(contentsOf: home.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("catalogue update refused") && log.contains("installed from the platform"), "\(log.suffix(3000))")
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }

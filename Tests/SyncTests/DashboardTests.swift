@@ -1,8 +1,10 @@
+import AsyncHTTPClient
 import Crypto
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 import Foundation
+import Hummingbird
 import Logging
 import Testing
 import ZizhuCentral
@@ -77,6 +79,53 @@ struct DashboardTests {
         #expect(after.contains("No open help requests."))
     }
 
+    @Test func reviewersDecideCasesAndSeeRatingsAndEachKiosksCatalogue() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let (worker, home) = try await Self.worker(central, "tianhe-01")
+        let waiting = try worker.outbox.submit(Sample.payload(1, outcome: "manual_review"))
+        let other = try worker.outbox.submit(Sample.payload(2, outcome: "manual_review"))
+        let instant = try worker.outbox.submit(Sample.payload(3))
+        for (level, number) in [(5, instant.acceptanceNumber), (2, waiting.acceptanceNumber)] {
+            _ = try worker.outbox.enqueue(.rating, serviceID: "business-licence-print",
+                                          body: RatingPayload(acceptanceNumber: number, serviceID: "business-licence-print", level: level,
+                                                              reason: level < 3 ? "排队太久" : nil, ratedAt: UTCTime.iso(Date())))
+        }
+        #expect(try await worker.drain().delivered == 5)
+        var heartbeat = try worker.heartbeat(devices: ["reader": "ok", "printer": "ready"], version: "0.1.0", home: home)
+        heartbeat.catalogueVersion = String(repeating: "ab", count: 32)
+        heartbeat.catalogueRefused = "residence-permit.yaml:40:12: unknown fact field.months_resdent"
+        await worker.send(heartbeat: heartbeat)
+
+        let dom = try await Self.chromium(central.url + "/dashboard")
+        #expect(dom.contains("data-case=\"\(waiting.acceptanceNumber)\"") && dom.contains("data-case=\"\(other.acceptanceNumber)\""))
+        #expect(!dom.contains("data-case=\"\(instant.acceptanceNumber)\""), "an instant approval is not waiting for anyone")
+        #expect(dom.contains("2 in manual review"))
+        #expect(dom.contains("Average 3.50 of 5"), "ratings 5 and 2")
+        #expect(dom.contains("abababababab (update refused: residence-permit.yaml:40:12") && dom.contains("<td>Warning</td>"))
+
+        // A refusal needs a reason; with one, the case leaves the queue and its progress says why.
+        // A client that does not follow the 303, so the test sees it.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        defer { Task { try? await client.shutdown() } }
+        func post(_ path: String, _ form: String) async throws -> Int {
+            var request = HTTPClientRequest(url: central.url + path)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form))
+            return Int(try await client.execute(request, timeout: .seconds(10)).status.code)
+        }
+        #expect(try await post("/dashboard/review/\(waiting.acceptanceNumber)/refuse", "reason=") == 400)
+        #expect(try await post("/dashboard/review/\(waiting.acceptanceNumber)/refuse", "reason=%E6%9D%90%E6%96%99%E4%B8%8D%E5%85%A8") == 303)
+        #expect(try await post("/dashboard/review/\(other.acceptanceNumber)/approve", "reason=") == 303)
+        #expect(try await post("/dashboard/review/\(other.acceptanceNumber)/approve", "reason=") == 409)
+        let refused = try await central.store.progressAnswer(acceptanceNumber: waiting.acceptanceNumber)
+        #expect(refused?.progress == "refused" && refused?.reason == "材料不全")
+        #expect(try await central.store.progress(acceptanceNumber: other.acceptanceNumber) == "approved")
+        let after = try await Self.chromium(central.url + "/dashboard")
+        #expect(after.contains("No case is waiting for a reviewer."))
+    }
+
     @Test func aSilentKioskTurnsOfflineAfterMissedHeartbeats() {
         let heartbeat = Heartbeat(status: "ok", devices: ["reader": "ok", "printer": "ready"], diskFreeBytes: 1 << 30, outboxPending: 0,
                                   outboxOldestSeconds: nil, deadLetters: 0, version: "0.1.0", deviceTime: "2026-11-22T10:00:00Z")
@@ -90,3 +139,4 @@ struct DashboardTests {
         #expect(Dashboard.health(skewed, now: now).1.contains("clock -400 s off"))
     }
 }
+

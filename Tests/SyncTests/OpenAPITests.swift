@@ -105,7 +105,9 @@ struct OpenAPITests {
     }
 
     @Test func everyResponseIsDocumentedAndValidatesAgainstItsSchema() async throws {
-        let central = try await RunningCentral()
+        let proofDocument = ProofDocument(id: "social_insurance", title: "社会保险个人参保证明", issuer: "演示", lines: ["参保状态：正常参保"],
+                                          verificationCode: "", issuedAt: "")
+        let central = try await RunningCentral(proofs: { $0 == "440106198806150019" ? [proofDocument] : [] })
         defer { central.stop() }
         let served = try await Self.call(central.url, "GET", "/openapi.yaml")
         #expect(served.status == 200)
@@ -131,6 +133,11 @@ struct OpenAPITests {
                                           serviceID: "business-licence-print", createdAt: "2026-11-22T10:00:00Z",
                                           payloadHash: Data(payload.utf8).sha256Hex, payload: payload)
         let batch = try CanonicalJSON.encode(SubmissionBatch(submissions: [envelope]))
+        let manualKey = UUIDv7.make()
+        let manualPayload = "{\"decision\":{\"outcome\":\"manual_review\"}}"
+        let manual = SubmissionEnvelope(key: manualKey, acceptanceNumber: AcceptanceNumber.from(key: manualKey) ?? "", sequence: 4,
+                                        kioskID: "kiosk-a", serviceID: "talent-housing-subsidy", createdAt: "2026-11-22T10:00:00Z",
+                                        payloadHash: Data(manualPayload.utf8).sha256Hex, payload: manualPayload)
         exchanges.append(try await signed("POST", "/v1/submissions", batch))
         exchanges.append(try await signed("POST", "/v1/submissions", batch))                                // duplicate
         exchanges.append(try await signed("POST", "/v1/submissions", Data("{\"nope\":1}".utf8)))            // 400
@@ -148,11 +155,45 @@ struct OpenAPITests {
         exchanges.append(try await signed("POST", "/v1/records", try CanonicalJSON.encode(RecordsRequest(idNumber: "440106198806150019"))))
         exchanges.append(try await signed("POST", "/v1/records", Data("{}".utf8)))                            // 400
         exchanges.append(try await signed("GET", "/v1/catalogue"))                                           // 404: none here
+        let rating = RatingPayload(acceptanceNumber: envelope.acceptanceNumber, serviceID: envelope.serviceID, level: 4, reason: nil,
+                                   ratedAt: "2026-11-22T10:05:00Z")
+        let ratingText = String(decoding: try CanonicalJSON.encode(rating), as: UTF8.self)
+        let ratingKey = UUIDv7.make()
+        let ratingEntry = SubmissionEnvelope(key: ratingKey, acceptanceNumber: AcceptanceNumber.from(key: ratingKey) ?? "", sequence: 2,
+                                             kioskID: "kiosk-a", serviceID: envelope.serviceID, createdAt: "2026-11-22T10:05:00Z",
+                                             payloadHash: Data(ratingText.utf8).sha256Hex, payload: ratingText, kind: "rating")
+        exchanges.append(try await signed("POST", "/v1/ratings", try CanonicalJSON.encode(EntryBatch(entries: [ratingEntry]))))
+        exchanges.append(try await signed("POST", "/v1/ratings", Data("{\"submissions\":[]}".utf8)))            // 400
+        let queueTicket = TicketPayload(reference: "kiosk-a/2026-11-22/A001", category: "social_insurance", number: "A001",
+                                   issuedAt: "2026-11-22T09:00:00Z", peopleAhead: 3)
+        let ticketText = String(decoding: try CanonicalJSON.encode(queueTicket), as: UTF8.self)
+        let ticketKey = UUIDv7.make()
+        let ticketEntry = SubmissionEnvelope(key: ticketKey, acceptanceNumber: AcceptanceNumber.from(key: ticketKey) ?? "", sequence: 3,
+                                             kioskID: "kiosk-a", serviceID: "social_insurance", createdAt: "2026-11-22T09:00:00Z",
+                                             payloadHash: Data(ticketText.utf8).sha256Hex, payload: ticketText, kind: "ticket")
+        exchanges.append(try await signed("POST", "/v1/tickets", try CanonicalJSON.encode(EntryBatch(entries: [ticketEntry]))))
+        let person = try CanonicalJSON.encode(ProofsRequest(idNumber: "440106198806150019"))
+        exchanges.append(try await signed("POST", "/v1/proofs", person))
+        let proof = try await signed("POST", "/v1/proofs/social_insurance", person)
+        exchanges.append(proof)
+        #expect(proof.status == 200 && String(decoding: proof.body, as: UTF8.self).contains("参保"))
+        exchanges.append(try await signed("POST", "/v1/proofs/no_such_proof", person))                        // 404
+        exchanges.append(try await signed("POST", "/v1/proofs", Data("{}".utf8)))                             // 400
+        let review = try CanonicalJSON.encode(SubmissionBatch(submissions: [manual]))
+        exchanges.append(try await signed("POST", "/v1/submissions", review))
+        exchanges.append(try await Self.call(central.url, "POST", "/dashboard/review/\(manual.acceptanceNumber)/refuse",
+                                             body: Data("reason=".utf8)))                                     // 400
+        exchanges.append(try await Self.call(central.url, "POST", "/dashboard/review/ZZ20260101-0000-0000-0000/approve"))  // 404
+        exchanges.append(try await Self.call(central.url, "POST", "/dashboard/review/\(envelope.acceptanceNumber)/approve")) // 409
+        _ = try await central.store.decide(acceptanceNumber: manual.acceptanceNumber, approve: false, reason: "材料不全")
+        let decided = try await signed("GET", "/v1/progress/\(manual.acceptanceNumber)")
+        exchanges.append(decided)
+        #expect(String(decoding: decided.body, as: UTF8.self).contains("材料不全"))
         exchanges.append(try await Self.call(central.url, "GET", "/health"))
         exchanges.append(try await Self.call(central.url, "GET", "/dashboard"))
 
         let statuses = Set(exchanges.map(\.status))
-        #expect(statuses.isSuperset(of: [200, 201, 204, 400, 401, 403, 404]), "\(statuses.sorted())")
+        #expect(statuses.isSuperset(of: [200, 201, 204, 400, 401, 403, 404, 409]), "\(statuses.sorted())")
         for exchange in exchanges {
             let documented = document.response(method: exchange.method, path: exchange.path, status: exchange.status)
             #expect(documented != nil, "\(exchange.method) \(exchange.path) answered \(exchange.status), which is not documented")

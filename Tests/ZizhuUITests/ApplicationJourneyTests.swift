@@ -49,6 +49,25 @@ struct ApplicationJourneyTests {
         #expect(text.contains("演示宝宝") && text.contains("已从电子证照「出生医学证明」获取"))
     }
 
+    /// A catalogue update from the platform never changes a service under a citizen who
+    /// is applying: it waits until the session ends.
+    @Test func aCatalogueUpdateWaitsUntilTheApplyingCitizenLeaves() throws {
+        var journey = Self.identified("birth-bundle")
+        journey.send(.activated(.proceed))
+        let before = journey.state.catalogue
+        let updated = Catalogue(departments: before.departments, services: before.services.filter { $0.id != "birth-bundle" },
+                                elicences: before.elicences)
+        let effects = journey.send(.catalogueLoaded(updated))
+        #expect(effects.contains(.log("catalogue update held until this citizen's session ends")))
+        #expect(journey.state.catalogue == before && journey.state.pendingCatalogue == updated)
+        #expect(journey.state.screen == .applicationForm(field: 0))
+        journey.send(.activated(.goHome))
+        #expect(journey.state.catalogue == updated && journey.state.pendingCatalogue == nil)
+        // With nobody applying, an update takes over at once.
+        journey.send(.catalogueLoaded(before))
+        #expect(journey.state.catalogue == before)
+    }
+
     @Test func offlineThePrefillFailsVisiblyAndTheFieldMustBeTyped() throws {
         var journey = Self.identified("birth-bundle")
         journey.send(.activated(.proceed))
