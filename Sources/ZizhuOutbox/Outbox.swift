@@ -316,6 +316,21 @@ public final class Outbox: Sendable {
         }
     }
 
+    /// This kiosk's own record of a case, by 受理编号 (what progress lookup says offline).
+    public func record(acceptanceNumber: String) throws -> Summary? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT key, acceptance_number, sequence, service_id, state, attempts, created_at, last_error, progress, kind, outcome FROM entry
+                WHERE acceptance_number = ? AND kind = 'submission'
+                """, arguments: [acceptanceNumber]).map { row in
+                Summary(key: row["key"], acceptanceNumber: row["acceptance_number"], sequence: row["sequence"],
+                        serviceID: row["service_id"], state: State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+                        createdAt: row["created_at"], lastError: row["last_error"], progress: row["progress"] ?? row["outcome"],
+                        kind: .submission)
+            }
+        }
+    }
+
     /// One entry with its payload opened and personal data masked (for technicians).
     public func show(_ key: String) throws -> (summary: Summary, payload: SubmissionPayload?) {
         guard let summary = try list().first(where: { $0.key == key || $0.acceptanceNumber == key }) else {

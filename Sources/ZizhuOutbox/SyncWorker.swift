@@ -235,6 +235,31 @@ public final class SyncWorker: Sendable {
         return try? JSONDecoder().decode(RecordsResponse.self, from: data)
     }
 
+    /// A case's progress from the platform; nil when it cannot be asked (offline), and
+    /// `.unknown` when the platform has no such case.
+    public enum ProgressLookup: Sendable, Equatable {
+        case found(ProgressAnswer)
+        case unknown
+    }
+
+    public func progress(acceptanceNumber: String) async -> ProgressLookup? {
+        guard let secret = enrolment.key else { return nil }
+        let allowed = acceptanceNumber.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        guard allowed, !acceptanceNumber.isEmpty else { return .unknown }
+        let path = "/v1/progress/" + acceptanceNumber
+        var request = HTTPClientRequest(url: enrolment.central + path)
+        for (name, value) in RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "GET", path: path, body: Data()) {
+            request.headers.add(name: name, value: value)
+        }
+        guard let response = try? await client.execute(request, timeout: .seconds(requestTimeoutSeconds)),
+              let body = try? await response.body.collect(upTo: 64 << 10) else { return nil }
+        switch response.status.code {
+        case 200: return (try? JSONDecoder().decode(ProgressAnswer.self, from: Data(body.readableBytesView))).map { .found($0) }
+        case 404: return .unknown
+        default: return nil
+        }
+    }
+
     public enum CatalogueFetch: Sendable {
         case notModified
         case bundle(CatalogueBundle)

@@ -293,3 +293,50 @@ struct QueueCommand: ParsableCommand {
         }
     }
 }
+
+/// `zizhu progress NUMBER`: a case's progress from the platform, or this kiosk's own
+/// record when the platform cannot be asked — and it says which.
+struct ProgressCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "progress", abstract: "Where a case stands, by 受理编号 (the platform's answer, else this kiosk's record).")
+    @Argument(help: "The 受理编号, e.g. ZZ20261122-7F3A-91C2-4B0D.") var number: String
+    @Option(help: "The kiosk config.") var config: String?
+    @Option(help: "Seconds before the platform is given up.") var timeout: Int64 = 5
+
+    static func words(_ progress: String) -> String {
+        switch progress {
+        case "approved": "办结（通过） approved"
+        case "refused": "不予通过 refused"
+        case "manual_review": "人工审核中 in manual review"
+        default: progress
+        }
+    }
+
+    func run() async throws {
+        let context = try KioskContext.load(config: config)
+        let outbox = try context.outbox()
+        if let enrolment = Enrolment.load(home: context.paths.home) {
+            let worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: context.paths.home,
+                                    logger: Logger(label: "zizhu.progress"), requestTimeoutSeconds: timeout)
+            switch await worker.progress(acceptanceNumber: number) {
+            case .found(let answer):
+                print("来自平台 from the platform: \(number) \(Self.words(answer.progress))"
+                      + (answer.reason.map { $0.isEmpty ? "" : " — \($0)" } ?? "") + (answer.updatedAt.map { " (\($0))" } ?? ""))
+                return
+            case .unknown:
+                if try outbox.record(acceptanceNumber: number) == nil {
+                    print("no case has the acceptance number \(number)")
+                    throw ExitCode(1)
+                }
+            case nil:
+                break
+            }
+        }
+        guard let record = try outbox.record(acceptanceNumber: number) else {
+            print("本机无此记录，平台暂不可查询 / not on this kiosk, and the platform cannot be asked now")
+            throw ExitCode(1)
+        }
+        let uploaded = record.state == .confirmed ? "已上传 uploaded" : record.state == .pending ? "待上传 not uploaded yet" : record.state.rawValue
+        print("本机记录 from this kiosk's record: \(number) \(Self.words(record.progress ?? "")), \(uploaded)")
+    }
+}

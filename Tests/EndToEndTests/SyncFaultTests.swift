@@ -333,4 +333,45 @@ extension SyncFaultTests {
         try tmux.sendKeys("F10")
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
+
+    /// A case the rules send to a person: it waits in the platform's review queue; a
+    /// reviewer refuses it with a reason (`zizhu-central review`), and the kiosk's progress
+    /// lookup shows that — or, with the platform down, its own record, saying so.
+    @Test func aManualReviewCaseIsDecidedByAReviewerAndTheKioskSeesTheProgress() async throws {
+        let scratch = Built.temporaryDirectory("review")
+        let central = Central(scratch: scratch)
+        try await central.start()
+        let home = scratch.appendingPathComponent("kiosk")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let facts = scratch.appendingPathComponent("facts.yaml")
+        try """
+            applicant: {id_number: "440106198806150019"}
+            credit: good
+            fields: {reason: waiting, address: 广东省广州市天河区演示大道100号, phone: "13800138000"}
+            materials: {application-receipt: present, household-register: A}
+            """.write(to: facts, atomically: true, encoding: .utf8)
+        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        let submitted = try await Self.zizhu(["submit", "temporary-id-card", "--facts", facts.path, "--receipt", "never"], home: home)
+        #expect(submitted.status == 0 && submitted.stdout.contains("decision manual_review"), "\(submitted.stdout)\(submitted.stderr)")
+        let number = try #require(submitted.stdout.split(separator: " ").first { $0.hasPrefix("ZZ") }.map(String.init))
+        // Offline first: the kiosk answers from its own record and says it is not uploaded.
+        let local = try await Self.zizhu(["progress", number], home: home)
+        #expect(local.stdout.contains("本机记录") && local.stdout.contains("待上传"), "\(local.stdout)")
+        #expect(try await Self.zizhu(["sync"], home: home).status == 0)
+        #expect(try await central.run(["review", "list"]).contains(number))
+        let online = try await Self.zizhu(["progress", number], home: home)
+        #expect(online.stdout.contains("来自平台") && online.stdout.contains("人工审核中"), "\(online.stdout)")
+        let refused = try await central.run(["review", "refuse", number, "--reason", "请到窗口核验受理回执原件"])
+        #expect(refused.contains("refused"))
+        #expect(try await central.run(["review", "list"]).contains("no case is waiting"))
+        let decided = try await Self.zizhu(["progress", number], home: home)
+        #expect(decided.stdout.contains("不予通过") && decided.stdout.contains("请到窗口核验受理回执原件"), "\(decided.stdout)")
+        // The platform goes away: the kiosk's record, marked as such.
+        await central.kill()
+        let down = try await Self.zizhu(["progress", number, "--timeout", "2"], home: home)
+        #expect(down.stdout.contains("本机记录") && down.stdout.contains("已上传"), "\(down.stdout)")
+        #expect(try await Self.zizhu(["progress", "ZZ20260101-0000-0000-0000", "--timeout", "2"], home: home).status == 1)
+    }
 }
