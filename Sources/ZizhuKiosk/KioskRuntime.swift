@@ -52,12 +52,15 @@ public final class KioskRuntime {
     private var readerCommands: AsyncStream<Bool>.Continuation?
     private let printer: ReceiptPrinterLink?
     private let receipts: SampleReceipts?
+    private let helpDesk: HelpDesk
 
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
                 receipts: SampleReceipts? = nil, records: RecordsSource = .unavailable, outbox: KioskOutbox? = nil,
-                inbox: EventInbox = EventInbox(), loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+                inbox: EventInbox = EventInbox(), helpDesk: HelpDesk = HelpDesk(worker: nil, logger: Logger(label: "zizhu.help")),
+                loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
         self.inbox = inbox
+        self.helpDesk = helpDesk
         self.records = records
         self.outbox = outbox
         self.printer = printer
@@ -145,6 +148,7 @@ public final class KioskRuntime {
         await reader?.shutdown()
         await printer?.shutdown()
         outbox?.stop()
+        helpDesk.stop()
     }
 
     /// Milliseconds until the next tick, or -1 to block until input.
@@ -232,6 +236,18 @@ public final class KioskRuntime {
                 let loaded = loadCatalogue()
                 if let catalogue = loaded.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
                 if let problem = loaded.problem { inbox.post(.catalogueFailed(problem)) }
+            case .requestHelp(let screen):
+                let inbox = self.inbox
+                helpDesk.call(screen: screen) { inbox.post(.helpUpdated($0)) }
+            case .rate(let request):
+                guard let outbox else {
+                    inbox.post(.rated(.failed(zh: "终端存储不可用", en: "the kiosk's storage is unavailable")))
+                    continue
+                }
+                let reason = request.reason.flatMap { id in RatingLevel.reasons.first { $0.id == id } }
+                    .map { context.strings[.zhHans]?[$0.text.rawValue] ?? $0.id }
+                let inbox = self.inbox
+                Task.detached { inbox.post(.rated(outbox.rate(request, reasonText: reason))) }
             case .printTestPage:
                 guard let printer, let receipts else {
                     inbox.post(.testPageFinished(.notPrinted(.queueMissing("no printer configured"), reasons: [])))

@@ -228,6 +228,19 @@ public final class SyncWorker: Sendable {
         return try? JSONDecoder().decode(HelpTicket.self, from: data)
     }
 
+    /// A help request's status ("open", "acknowledged"); nil when it cannot be asked.
+    public func helpStatus(id: Int64) async -> HelpTicket? {
+        guard let secret = enrolment.key else { return nil }
+        let path = "/v1/help/\(id)"
+        var request = HTTPClientRequest(url: enrolment.central + path)
+        for (name, value) in RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "GET", path: path, body: Data()) {
+            request.headers.add(name: name, value: value)
+        }
+        guard let response = try? await client.execute(request, timeout: .seconds(requestTimeoutSeconds)), response.status.code == 200,
+              let body = try? await response.body.collect(upTo: 16 << 10) else { return nil }
+        return try? JSONDecoder().decode(HelpTicket.self, from: Data(body.readableBytesView))
+    }
+
     /// The applicant's e-licences and credit from the platform; nil when it cannot be asked.
     public func records(idNumber: String) async -> RecordsResponse? {
         guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(RecordsRequest(idNumber: idNumber)),

@@ -75,6 +75,17 @@ enum ScreenCatalogue {
                 $0.submission = .done(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .manualReview,
                                                 owed: [OwedMaterial(material: LocalizedText(zh: "居住登记凭证或房屋租赁合同", en: "Residence registration or a rental contract"),
                                                                     deadline: CalendarDate(year: 2026, month: 12, day: 2) ?? .epoch)])) }),
+            ("help-sent", { $0.screen = .help; $0.history = [.home, .catalogue]; $0.help = HelpCall(screen: "catalogue", status: .sent(17)) }),
+            ("help-queued", { $0.screen = .help; $0.history = [.home]; $0.help = HelpCall(screen: "home", status: .queued) }),
+            ("help-coming", { $0.screen = .help; $0.history = [.home]; $0.help = HelpCall(screen: "home", status: .acknowledged(17)) }),
+            ("help-unavailable", { $0.screen = .help; $0.history = [.home]; $0.help = HelpCall(screen: "home", status: .unavailable) }),
+            ("rating", applying("residence-permit", .rating) {
+                $0.submission = .done(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: [])) }),
+            ("rating-reason", applying("residence-permit", .ratingReason(level: 2)) {
+                $0.submission = .done(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: [])) }),
+            ("rated", applying("residence-permit", .rated) {
+                $0.submission = .done(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: []))
+                $0.rating = .saved }),
             ("submitted-failed", applying("residence-permit", .submitted) {
                 $0.submission = .done(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                               en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")) }),

@@ -81,6 +81,8 @@ public struct AppState: Sendable, Hashable {
     public var testPage: TestPageResult?
     /// The application being filled in (session data).
     public var application: Application?
+    /// 呼叫帮办 in this session (session data).
+    public var help: HelpCall?
     /// The kiosk's date, from the runtime's clock.
     public var today: CalendarDate
     public var catalogue: Catalogue

@@ -31,6 +31,8 @@ public struct Application: Sendable, Hashable {
     public var submission: SubmissionState?
     /// The 受理回执: printing, printed, or why not.
     public var receipt: ReceiptState?
+    /// 好差评 for this case (one per case).
+    public var rating: RatingState?
 
     public init(service: Service, citizen: IdentityCard?, today: CalendarDate) {
         serviceID = service.id

@@ -42,6 +42,10 @@ public enum Event: Sendable, Hashable {
     case submitted(SubmitOutcome)
     /// The 受理回执 printed, or did not (zh/en reason).
     case receiptPrinted(ReceiptState)
+    /// The call for help moved on (sent, queued, acknowledged, …).
+    case helpUpdated(HelpStatus)
+    /// The rating was stored in the outbox, or could not be.
+    case rated(RatingState)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -78,4 +82,8 @@ public enum Effect: Sendable, Hashable {
     case submit(SubmissionRequest)
     /// Print the 受理回执 through CUPS (answered by `.receiptPrinted`).
     case printReceipt(AcceptanceReceipt)
+    /// 呼叫帮办 from this screen: send (or queue) a help request; answered by `.helpUpdated`.
+    case requestHelp(screen: String)
+    /// Store a 好差评 rating in the outbox (answered by `.rated`).
+    case rate(RatingRequest)
 }

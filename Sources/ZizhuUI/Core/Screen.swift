@@ -57,6 +57,14 @@ public enum Screen: Sendable, Hashable {
     case precheck(page: Int)
     /// 已受理 (or why not): the 受理编号, the outcome, what is still owed and by when.
     case submitted
+    /// 呼叫帮办: the call's number and whether staff are coming.
+    case help
+    /// 好差评: five levels for the case just submitted.
+    case rating
+    /// A low rating: why (optional).
+    case ratingReason(level: Int)
+    /// Thanks for the rating (or why it could not be kept).
+    case rated
 
     /// A short stable name for logs and snapshot files (never personal data).
     public var name: String {
@@ -82,6 +90,10 @@ public enum Screen: Sendable, Hashable {
         case .commitment: return "commitment"
         case .precheck: return "precheck"
         case .submitted: return "submitted"
+        case .help: return "help"
+        case .rating: return "rating"
+        case .ratingReason: return "rating-reason"
+        case .rated: return "rated"
         }
     }
 }
@@ -102,6 +114,13 @@ public enum ButtonID: Sendable, Hashable {
     case digit(Int)
     case deleteDigit
     case confirm
+    /// 已受理 screen: rate this case.
+    case startRating
+    /// Rating screen: a level, 5 (非常满意) … 1 (非常不满意).
+    case rate(Int)
+    /// Low rating: a reason (its id), or none.
+    case ratingReason(String)
+    case skipRatingReason
     case apply(String)
     case continueSession
     /// Identify screen: read the card again after a failure.

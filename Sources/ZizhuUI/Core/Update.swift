@@ -72,6 +72,24 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .notPrinted(_, let en): return [.log("receipt not printed: \(en)")]
         case .printing: return []
         }
+    case .helpUpdated(let status):
+        guard state.help != nil else { return [.log("help status for an ended session: \(status)")] }
+        state.help?.status = status
+        switch status {
+        case .sent(let id): return [.log("help request \(id) sent")]
+        case .acknowledged(let id): return [.log("help request \(id) acknowledged: staff are coming")]
+        case .queued: return [.log("help request queued: the platform cannot be reached")]
+        case .unavailable: return [.log("help request cannot be sent: no platform link")]
+        case .sending: return []
+        }
+    case .rated(let result):
+        guard state.application?.rating == .saving else { return [] }
+        state.application?.rating = result
+        switch result {
+        case .saved: return [.log("rating stored")]
+        case .failed(_, let en): return [.log("rating not stored: \(en)")]
+        case .saving: return []
+        }
     case .recordsLookedUp(let records):
         guard var application = state.application,
               let service = state.catalogue.service(id: application.serviceID) else { return [] }
@@ -117,9 +135,19 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
-         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted:
+         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted, .helpUpdated, .rated:
         return []
     }
+}
+
+/// Stores the case's rating (one per case) and thanks the citizen.
+private func rate(_ state: inout AppState, level: Int, reason: String?) -> [Effect] {
+    guard let application = state.application, application.rating == nil,
+          case .done(.accepted(let number, _, _))? = application.submission else { return [] }
+    state.application?.rating = .saving
+    state.screen = .rated
+    state.history = [.home]
+    return [.log("rated \(level)"), .rate(RatingRequest(acceptanceNumber: number, serviceID: application.serviceID, level: level, reason: reason))]
 }
 
 private func tick(_ state: inout AppState) -> [Effect] {
@@ -151,6 +179,9 @@ private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case (.keyboard, .character(let character)) where character.isASCII && character.isLetter:
         // A technician's (or an accessible) keyboard types the same letters as the screen.
         return activate(&state, .letter(character))
+    case (_, .function(1)):
+        // The keypad's help key works on every screen, keypad fields included (there 0 is a digit).
+        return activate(&state, .feature(.help))
     case (_, .escape), (_, .backspace):
         return activate(&state, .back)
     case (.home, .function(12)) where state.settings.diagnosticsWithoutPIN:
@@ -170,6 +201,31 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     switch button {
     case .feature(.services):
         state.push(.catalogue)
+    case .feature(.help):
+        // One press from any screen. A call already open in this session is shown, not repeated.
+        if state.screen == .help { return [] }
+        let from = state.screen.name
+        state.push(.help)
+        if let call = state.help, call.status != .unavailable { return [.log("help screen shown again (request from \(call.screen))")] }
+        state.help = HelpCall(screen: from, status: .sending)
+        return [.log("help requested on \(from)"), .requestHelp(screen: from)]
+    case .startRating:
+        guard case .done(.accepted)? = state.application?.submission, state.application?.rating == nil else { return [] }
+        state.push(.rating)
+    case .rate(let level):
+        guard state.screen == .rating, (1...5).contains(level) else { return [] }
+        if RatingLevel.asksWhy(level) {
+            state.push(.ratingReason(level: level))
+            return []
+        }
+        return rate(&state, level: level, reason: nil)
+    case .ratingReason(let id):
+        guard case .ratingReason(let level) = state.screen,
+              let reason = RatingLevel.reasons.first(where: { $0.id == id }) else { return [] }
+        return rate(&state, level: level, reason: reason.id)
+    case .skipRatingReason:
+        guard case .ratingReason(let level) = state.screen else { return [] }
+        return rate(&state, level: level, reason: nil)
     case .feature(let feature):
         state.push(.unavailable(feature))
     case .toggleElderMode:

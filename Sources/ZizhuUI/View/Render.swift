@@ -25,6 +25,10 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .commitment(let id): canvas.commitment(materialID: id)
     case .precheck(let page): canvas.precheck(page: page)
     case .submitted: canvas.submitted()
+    case .help: canvas.help()
+    case .rating: canvas.rating()
+    case .ratingReason(let level): canvas.ratingReason(level: level)
+    case .rated: canvas.rated()
     }
     canvas.footer()
     if let remaining = state.countdown {

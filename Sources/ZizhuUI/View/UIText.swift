@@ -232,6 +232,39 @@ public enum UIText: String, Sendable, CaseIterable {
     case submittedReceiptPrinting = "submitted.receipt_printing"
     case submittedReceiptPrinted = "submitted.receipt_printed"
     case submittedReceiptNotPrinted = "submitted.receipt_not_printed"
+    case submittedRate = "submitted.rate"
+
+    case helpHeadline = "help.headline"
+    case helpBig = "help.big"
+    case helpSending = "help.sending"
+    case helpQueued = "help.queued"
+    case helpSent = "help.sent"
+    case helpWait = "help.wait"
+    case helpComing = "help.coming"
+    case helpUnavailable = "help.unavailable"
+    case helpMeanwhile = "help.meanwhile"
+
+    case ratingHeadline = "rating.headline"
+    case ratingBig = "rating.big"
+    case ratingSubtitle = "rating.subtitle"
+    case ratingVerySatisfied = "rating.very_satisfied"
+    case ratingSatisfied = "rating.satisfied"
+    case ratingAcceptable = "rating.acceptable"
+    case ratingDissatisfied = "rating.dissatisfied"
+    case ratingVeryDissatisfied = "rating.very_dissatisfied"
+    case ratingReasonHeadline = "rating.reason_headline"
+    case ratingReasonWaiting = "rating.reason.waiting"
+    case ratingReasonComplicated = "rating.reason.complicated"
+    case ratingReasonDevice = "rating.reason.device"
+    case ratingReasonUnclear = "rating.reason.unclear"
+    case ratingReasonOutcome = "rating.reason.outcome"
+    case ratingSkip = "rating.skip"
+    case ratedHeadline = "rated.headline"
+    case ratedBig = "rated.big"
+    case ratedSaving = "rated.saving"
+    case ratedThanks = "rated.thanks"
+    case ratedTakeCard = "rated.take_card"
+    case ratedFailed = "rated.failed"
 
     case tooSmallTitle = "too_small.title"
     case tooSmallBody = "too_small.body"
@@ -240,7 +273,7 @@ public enum UIText: String, Sendable, CaseIterable {
     public static let bigHeadlines: [UIText] = [
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
-        .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig,
+        .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.

@@ -39,7 +39,9 @@ extension Canvas {
             }
             y = paragraph(t(.submittedUpload), in: area, y: y, style: theme.muted)
             paragraph(t(.submittedKeepNumber), in: area, y: y, style: theme.muted)
-            navigation([ButtonSpec(.goHome, keys: [.digit(9), .hash], label: t(.submittedDone)), helpButton()])
+            var specs = [ButtonSpec(.goHome, keys: [.digit(9), .hash], label: t(.submittedDone))]
+            if self.state.application?.rating == nil { specs.insert(ButtonSpec(.startRating, keys: [.digit(1)], label: t(.submittedRate)), at: 0) }
+            navigation(specs + [helpButton()])
         case .done(.failed(let zh, let en))?:
             y = paragraph(t(.submittedFailed), in: area, y: y, style: theme.warning)
             paragraph(self.state.language == .zhHans ? zh : en, in: area, y: y + 1, style: theme.text)

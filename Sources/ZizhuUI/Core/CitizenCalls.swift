@@ -1,0 +1,64 @@
+import ZizhuCore
+
+/// 呼叫帮办: where a citizen's call for help stands.
+public enum HelpStatus: Sendable, Hashable {
+    /// Being sent to the platform.
+    case sending
+    /// The link is down: the kiosk keeps the call and sends it as soon as it can.
+    case queued
+    /// Staff have been notified; the number is the platform's request number.
+    case sent(Int64)
+    /// A member of staff acknowledged it on the dashboard: help is coming.
+    case acknowledged(Int64)
+    /// This kiosk has no platform link at all (not enrolled).
+    case unavailable
+}
+
+/// One call for help in this session: the screen it came from and its status.
+public struct HelpCall: Sendable, Hashable {
+    public var screen: String
+    public var status: HelpStatus
+
+    public init(screen: String, status: HelpStatus) {
+        self.screen = screen
+        self.status = status
+    }
+}
+
+/// 好差评: the five levels, best first; the keypad digit of each is its position (1 = 非常满意).
+public enum RatingLevel {
+    public static let all: [(level: Int, text: UIText)] = [
+        (5, .ratingVerySatisfied), (4, .ratingSatisfied), (3, .ratingAcceptable), (2, .ratingDissatisfied), (1, .ratingVeryDissatisfied),
+    ]
+    /// The two lowest levels ask (optionally) why.
+    public static func asksWhy(_ level: Int) -> Bool { level <= 2 }
+
+    /// Reasons offered for a low rating; the platform receives the Chinese text.
+    public static let reasons: [(id: String, text: UIText)] = [
+        ("waiting", .ratingReasonWaiting), ("complicated", .ratingReasonComplicated), ("device", .ratingReasonDevice),
+        ("unclear", .ratingReasonUnclear), ("outcome", .ratingReasonOutcome),
+    ]
+}
+
+/// What the kiosk stores for one rating (the case's 受理编号, the level, a reason).
+public struct RatingRequest: Sendable, Hashable {
+    public var acceptanceNumber: String
+    public var serviceID: String
+    public var level: Int
+    /// The id of the reason chosen (see `RatingLevel.reasons`), or nil.
+    public var reason: String?
+
+    public init(acceptanceNumber: String, serviceID: String, level: Int, reason: String?) {
+        self.acceptanceNumber = acceptanceNumber
+        self.serviceID = serviceID
+        self.level = level
+        self.reason = reason
+    }
+}
+
+/// Where the case's rating stands.
+public enum RatingState: Sendable, Hashable {
+    case saving
+    case saved
+    case failed(zh: String, en: String)
+}

@@ -1,0 +1,68 @@
+import ZizhuCore
+
+/// 呼叫帮办 and 好差评.
+extension Canvas {
+    /// The call for help: its number, and whether staff are on their way.
+    mutating func help() {
+        heading(t(.helpHeadline), big: .helpBig)
+        let area = contentArea()
+        var y = area.y + 1
+        switch state.help?.status ?? .sending {
+        case .sending:
+            y = paragraph(t(.helpSending), in: area, y: y, style: theme.text)
+        case .queued:
+            y = paragraph(t(.helpQueued), in: area, y: y, style: theme.warning)
+        case .sent(let id):
+            y = paragraph(t(.helpSent, ["number": "H\(id)"]), in: area, y: y, style: theme.heading)
+            y = paragraph(t(.helpWait), in: area, y: y + 1, style: theme.text)
+        case .acknowledged(let id):
+            y = paragraph(t(.helpComing, ["number": "H\(id)"]), in: area, y: y, style: theme.heading)
+        case .unavailable:
+            y = paragraph(t(.helpUnavailable), in: area, y: y, style: theme.warning)
+        }
+        paragraph(t(.helpMeanwhile), in: area, y: y + 1, style: theme.muted)
+        navigation([backButton(), homeButton()])
+    }
+
+    /// 好差评: five big buttons, best first.
+    mutating func rating() {
+        heading(t(.ratingHeadline), big: .ratingBig, subtitle: t(.ratingSubtitle))
+        let area = contentArea()
+        let specs = RatingLevel.all.enumerated().map { index, entry in
+            ButtonSpec(.rate(entry.level), keys: [.digit(index + 1)], label: t(entry.text), bigKey: state.elderMode)
+        }
+        let rowHeight = state.elderMode ? 5 : 3
+        buttonGrid(specs, in: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1),
+                   columns: state.elderMode ? 2 : 3, rowHeight: rowHeight, rowGap: 1, columnGap: 2)
+        navigation([backButton(), homeButton()])
+    }
+
+    /// A low rating: what went wrong (optional).
+    mutating func ratingReason(level: Int) {
+        heading(t(.ratingReasonHeadline), big: .ratingBig)
+        let area = contentArea()
+        let specs = RatingLevel.reasons.enumerated().map { index, reason in
+            ButtonSpec(.ratingReason(reason.id), keys: [.digit(index + 1)], label: t(reason.text), bigKey: state.elderMode)
+        }
+        let rowHeight = state.elderMode ? 5 : 3
+        buttonGrid(specs, in: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1),
+                   columns: 2, rowHeight: rowHeight, rowGap: state.elderMode ? 0 : 1, columnGap: 2)
+        navigation([backButton(), ButtonSpec(.skipRatingReason, keys: [.hash], label: t(.ratingSkip)), homeButton()])
+    }
+
+    /// Thanks (the rating is kept in the outbox and sent with the application).
+    mutating func rated() {
+        heading(t(.ratedHeadline), big: .ratedBig)
+        let area = contentArea()
+        switch state.application?.rating {
+        case .failed(let zh, let en)?:
+            paragraph(t(.ratedFailed) + (state.language == .zhHans ? zh : en), in: area, y: area.y + 1, style: theme.warning)
+        case .saving?, nil:
+            paragraph(t(.ratedSaving), in: area, y: area.y + 1, style: theme.muted)
+        case .saved?:
+            let y = paragraph(t(.ratedThanks), in: area, y: area.y + 1, style: theme.heading)
+            paragraph(t(.ratedTakeCard), in: area, y: y + 1, style: theme.text)
+        }
+        navigation([ButtonSpec(.goHome, keys: [.digit(9), .hash], label: t(.submittedDone))])
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import ZizhuCore
+import ZizhuKiosk
+@testable import ZizhuUI
+
+/// 呼叫帮办 from any screen, and 好差评 after a case, through `update` and the rendered screen.
+@Suite("呼叫帮办 and 好差评")
+struct HelpAndRatingTests {
+    static func screen(_ journey: Journey) -> String { render(journey.state, Fixtures.context()).grid.plainText() }
+
+    /// Presses whatever button on the current screen claims this key, as the keypad does.
+    static func press(_ key: Key, _ journey: inout Journey, sourceLocation: SourceLocation = #_sourceLocation) -> [Effect] {
+        let frame = render(journey.state, Fixtures.context())
+        var mapper = InputMapper()
+        guard let event = mapper.map(.key(key), frame: frame, focus: nil) else {
+            Issue.record("key \(key) maps to nothing on \(journey.state.screen.name)", sourceLocation: sourceLocation)
+            return []
+        }
+        return update(&journey.state, event)
+    }
+
+    static func accepted(_ service: String = "residence-permit") -> Journey {
+        var journey = Journey()
+        ScreenCatalogue.applying(service, .submitted) {
+            $0.submission = .done(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: []))
+            $0.receipt = .printed
+        }(&journey.state)
+        return journey
+    }
+
+    @Test func helpIsOnePressFromAFormAndBackReturnsToIt() {
+        var journey = Self.accepted()
+        journey.state.screen = .applicationForm(field: 1)
+        // On a keypad field 0 is a digit: the help key (F1) or a touch on 呼叫帮办 calls.
+        let effects = journey.send(.key(.function(1)))
+        #expect(effects.contains(.requestHelp(screen: "application-form")))
+        #expect(journey.state.screen == .help && journey.state.help == HelpCall(screen: "application-form", status: .sending))
+        #expect(Self.screen(journey).contains("正在呼叫工作人员"))
+        journey.send(.helpUpdated(.queued))
+        #expect(Self.screen(journey).contains("您的求助已记录在本终端"))
+        journey.send(.helpUpdated(.sent(42)))
+        #expect(Self.screen(journey).contains("求助编号：H42"))
+        journey.send(.helpUpdated(.acknowledged(42)))
+        #expect(Self.screen(journey).contains("正在赶来"))
+        // Back: the form, with what was entered.
+        _ = Self.press(.star, &journey)
+        #expect(journey.state.screen == .applicationForm(field: 1) && journey.state.application != nil)
+        // Pressing help again in the same session shows the call; it does not send another.
+        let again = journey.send(.key(.function(1)))
+        #expect(!again.contains { if case .requestHelp = $0 { return true } else { return false } })
+        #expect(journey.state.screen == .help)
+    }
+
+    @Test func withoutAPlatformTheHelpScreenSaysWhatToDoInstead() {
+        var journey = Journey()
+        _ = journey.send(.activated(.feature(.help)))
+        journey.send(.helpUpdated(.unavailable))
+        #expect(Self.screen(journey).contains("12345"))
+        // A status for a session that has ended changes nothing.
+        journey.send(.activated(.goHome))
+        var wiped = journey.state.wiped()
+        #expect(wiped.help == nil)
+        _ = update(&wiped, .helpUpdated(.acknowledged(3)))
+        #expect(wiped.help == nil)
+    }
+
+    @Test func aCaseIsRatedOnceAndLowRatingsMayGiveAReason() {
+        var journey = Self.accepted()
+        #expect(Self.screen(journey).contains("评价本次服务"))
+        _ = Self.press(.digit(1), &journey)
+        #expect(journey.state.screen == .rating)
+        let levels = Self.screen(journey)
+        #expect(["非常满意", "满意", "基本满意", "不满意", "非常不满意"].allSatisfy(levels.contains))
+        // 5 on the keypad is the fifth button: 非常不满意 (level 1), which asks why.
+        _ = Self.press(.digit(5), &journey)
+        #expect(journey.state.screen == .ratingReason(level: 1))
+        let effects = Self.press(.digit(3), &journey)
+        #expect(effects.contains(.rate(RatingRequest(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
+                                                     level: 1, reason: "device"))))
+        #expect(journey.state.screen == .rated && journey.state.application?.rating == .saving)
+        journey.send(.rated(.saved))
+        #expect(Self.screen(journey).contains("感谢您的评价"))
+        // Done: home, and the session is wiped.
+        let done = Self.press(.hash, &journey)
+        #expect(done.contains(.endSession) && journey.state.application == nil && journey.state.citizen == nil)
+    }
+
+    @Test func aGoodRatingNeedsNoReasonAndTheRateButtonGoesAway() {
+        var journey = Self.accepted()
+        _ = Self.press(.digit(1), &journey)
+        let effects = Self.press(.digit(2), &journey)   // 满意 (level 4)
+        #expect(effects.contains(.rate(RatingRequest(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
+                                                     level: 4, reason: nil))))
+        journey.send(.rated(.failed(zh: "终端存储空间已满", en: "The kiosk's storage is full")))
+        #expect(Self.screen(journey).contains("评价未能保存：终端存储空间已满"))
+        // No second rating for this case.
+        journey.state.screen = .submitted
+        #expect(!Self.screen(journey).contains("评价本次服务"))
+        #expect(journey.send(.activated(.startRating)).isEmpty && journey.state.screen == .submitted)
+    }
+}
