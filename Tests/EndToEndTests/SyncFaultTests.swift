@@ -374,4 +374,112 @@ extension SyncFaultTests {
         #expect(down.stdout.contains("本机记录") && down.stdout.contains("已上传"), "\(down.stdout)")
         #expect(try await Self.zizhu(["progress", "ZZ20260101-0000-0000-0000", "--timeout", "2"], home: home).status == 1)
     }
+
+    /// The citizen's whole visit on an enrolled demo kiosk, through the real binary, the
+    /// reader simulator, the private cupsd and a local zizhu-central: apply, receipt, rate,
+    /// home; the platform gets the application and the rating. Then 呼叫帮办 from the
+    /// attract screen: the request number on screen, staff acknowledge it on the dashboard,
+    /// and the kiosk says help is coming.
+    @Test func aVisitEndsWithARatingOnThePlatformAndHelpIsAcknowledged() async throws {
+        let scratch = Built.temporaryDirectory("visit")
+        let central = Central(scratch: scratch)
+        try await central.start()
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        let home = scratch.appendingPathComponent("kiosk")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let config = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/kiosk.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "catalogue: catalogue", with: "catalogue: \(Built.repository.appendingPathComponent("Kiosk/catalogue").path)")
+            .replacingOccurrences(of: "sync_seconds: 60", with: "sync_seconds: 5")
+        try config.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        let tmux = Tmux()
+        try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run --demo; echo $? > \(scratch.path)/exit; sleep 60")
+        #expect(try await tmux.waitForScreen { $0.contains("呼叫帮办") }.contains("办事"))
+        // 办事 → 个人服务 → 社保参保证明打印 → 我要办理, card, two choices, materials, pre-check, submit.
+        for key in ["1", "1", "1"] {
+            try tmux.sendKeys(key)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("社保参保证明打印"))
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }.contains("1101**********002X"))
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen { $0.contains("第 1/2 项") }.contains("证明用途"))
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen { $0.contains("第 2/2 项") }.contains("查询期间"))
+        try tmux.sendKeys("3")
+        #expect(try await tmux.waitForScreen { $0.contains("下一步：预审") }.contains("申请材料"))
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0.contains("预审结果") }.contains("秒批通过"))
+        try tmux.sendKeys("1")
+        let accepted = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("受理回执已打印") || $0.contains("回执未能打印") }
+        #expect(accepted.contains("受理回执已打印"), "\(accepted)")
+        let number = try #require(accepted.split(separator: "\n").first { $0.contains("受理编号：") }?
+            .components(separatedBy: "受理编号：").last?.trimmingCharacters(in: .whitespaces))
+        // 好差评: 不满意 (the fourth button) asks why; 等待时间太长.
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen { $0.contains("非常不满意") }.contains("基本满意"))
+        try tmux.sendKeys("4")
+        #expect(try await tmux.waitForScreen { $0.contains("哪里做得不好") }.contains("等待时间太长"))
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen { $0.contains("感谢您的评价") }.contains("感谢您的评价"))
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("欢迎使用"))
+        // The platform has the application and its rating (the kiosk syncs after each).
+        var stats: [String: Int] = [:]
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline && (stats["ratings"] ?? 0) < 1 {
+            try await Task.sleep(for: .milliseconds(500))
+            stats = try await central.stats()
+        }
+        #expect(stats["submissions"] == 1 && stats["ratings"] == 1, "\(stats)")
+        let progress = try await Self.zizhu(["progress", number], home: home)
+        #expect(progress.stdout.contains("来自平台") && progress.stdout.contains("approved"), "\(progress.stdout)")
+
+        // 呼叫帮办 from the attract screen.
+        try tmux.sendKeys("0")
+        let called = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("求助编号：H") }
+        let helpID = try #require(called.components(separatedBy: "求助编号：H").last?.prefix { $0.isNumber }).description
+        #expect(!helpID.isEmpty, "\(called)")
+        let page = try #require(URL(string: central.url + "/dashboard"))
+        let (before, _) = try await URLSession.shared.data(from: page)
+        #expect(String(decoding: before, as: UTF8.self).contains("<td>home</td>"), "the dashboard shows the screen the citizen was on")
+        var acknowledge = URLRequest(url: try #require(URL(string: central.url + "/dashboard/help/\(helpID)/acknowledge")))
+        acknowledge.httpMethod = "POST"
+        _ = try await URLSession.shared.data(for: acknowledge)
+        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("正在赶来") }.contains("正在赶来"))
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    /// 呼叫帮办 while the platform is down: the citizen is told the call is kept, and it
+    /// reaches the platform by itself when the platform is back.
+    @Test func aHelpCallMadeOfflineIsQueuedAndArrivesWhenThePlatformReturns() async throws {
+        let scratch = Built.temporaryDirectory("help-offline")
+        let central = Central(scratch: scratch)
+        try await central.start()
+        let home = scratch.appendingPathComponent("kiosk")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        let port = central.port
+        await central.kill()
+        let tmux = Tmux()
+        try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run --demo; echo $? > \(scratch.path)/exit; sleep 60")
+        #expect(try await tmux.waitForScreen { $0.contains("呼叫帮办") }.contains("办事"))
+        try tmux.sendKeys("0")
+        let queued = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("求助已记录") }
+        #expect(queued.contains("12345"), "\(queued)")
+        try await central.start(port: port)
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        let sent = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("求助编号：H") }
+        #expect(sent.contains("求助编号：H1"), "\(sent)")
+        let (dashboard, _) = try await URLSession.shared.data(from: try #require(URL(string: central.url + "/dashboard")))
+        #expect(String(decoding: dashboard, as: UTF8.self).contains("Acknowledge"))
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
 }
