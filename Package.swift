@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore"]),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore", "ZizhuKiosk",
+            dependencies: ["ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore", "ZizhuKiosk", "ZizhuUI",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),

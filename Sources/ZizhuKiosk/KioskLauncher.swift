@@ -81,6 +81,7 @@ public enum KioskLauncher {
         // The durable outbox: without it the kiosk still guides citizens but accepts nothing.
         var outbox: KioskOutbox?
         var helpDesk = HelpDesk(worker: nil, logger: logger)
+        var progressDesk = ProgressDesk(worker: nil, outbox: nil)
         do {
             let enrolment = Enrolment.load(home: paths.home)
             let store = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? config.kioskID)
@@ -93,9 +94,11 @@ public enum KioskLauncher {
             outbox = KioskOutbox(outbox: store, enrolment: enrolment, home: paths.home, logger: logger, version: KioskVersion.version,
                                  syncSeconds: config.syncSeconds, catalogue: updates)
             // 呼叫帮办 goes to the platform with a short timeout (the citizen is waiting).
+            progressDesk = ProgressDesk(worker: nil, outbox: store)
             if let enrolment {
-                helpDesk = HelpDesk(worker: SyncWorker(outbox: store, enrolment: enrolment, home: paths.home, logger: logger,
-                                                       requestTimeoutSeconds: 5), logger: logger)
+                let quick = SyncWorker(outbox: store, enrolment: enrolment, home: paths.home, logger: logger, requestTimeoutSeconds: 5)
+                helpDesk = HelpDesk(worker: quick, logger: logger)
+                progressDesk = ProgressDesk(worker: quick, outbox: store)
             }
             // An enrolled production kiosk asks the platform for e-licences and credit.
             if !demo, let enrolment {
@@ -129,7 +132,7 @@ public enum KioskLauncher {
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
                                        : .cups(server: config.printerServer, queue: config.printerQueue),
                                    receipts: receipts,
-                                   records: records, outbox: outbox, inbox: inbox, helpDesk: helpDesk,
+                                   records: records, outbox: outbox, inbox: inbox, helpDesk: helpDesk, progressDesk: progressDesk,
                                    loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()

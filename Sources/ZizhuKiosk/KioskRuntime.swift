@@ -53,12 +53,15 @@ public final class KioskRuntime {
     private let printer: ReceiptPrinterLink?
     private let receipts: SampleReceipts?
     private let helpDesk: HelpDesk
+    private let progressDesk: ProgressDesk
 
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
                 receipts: SampleReceipts? = nil, records: RecordsSource = .unavailable, outbox: KioskOutbox? = nil,
                 inbox: EventInbox = EventInbox(), helpDesk: HelpDesk = HelpDesk(worker: nil, logger: Logger(label: "zizhu.help")),
+                progressDesk: ProgressDesk = ProgressDesk(worker: nil, outbox: nil),
                 loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+        self.progressDesk = progressDesk
         self.inbox = inbox
         self.helpDesk = helpDesk
         self.records = records
@@ -236,6 +239,9 @@ public final class KioskRuntime {
                 let loaded = loadCatalogue()
                 if let catalogue = loaded.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
                 if let problem = loaded.problem { inbox.post(.catalogueFailed(problem)) }
+            case .lookUpProgress(let number):
+                let inbox = self.inbox, desk = progressDesk
+                Task.detached { inbox.post(.progressLookedUp(await desk.lookUp(number))) }
             case .requestHelp(let screen):
                 let inbox = self.inbox
                 helpDesk.call(screen: screen) { inbox.post(.helpUpdated($0)) }

@@ -210,3 +210,29 @@ final class CurrentTask: @unchecked Sendable {
         }
     }
 }
+
+/// 查询进度: the platform's answer when it can be asked, else this kiosk's own record of
+/// the case (and the screen says which).
+public struct ProgressDesk: Sendable {
+    let worker: SyncWorker?
+    let outbox: Outbox?
+
+    public init(worker: SyncWorker?, outbox: Outbox?) {
+        self.worker = worker
+        self.outbox = outbox
+    }
+
+    public func lookUp(_ number: String) async -> ProgressLookup {
+        let platform = await worker?.progress(acceptanceNumber: number)
+        if case .found(let answer)? = platform {
+            let service = answer.serviceID ?? (try? outbox?.record(acceptanceNumber: number))??.serviceID ?? ""
+            return .found(CaseProgress(acceptanceNumber: number, serviceID: service, progress: answer.progress, reason: answer.reason,
+                                       updatedAt: answer.updatedAt, source: .platform))
+        }
+        guard let record = (try? outbox?.record(acceptanceNumber: number)) ?? nil else {
+            return platform == .unknown ? .notFound : .unavailable
+        }
+        return .found(CaseProgress(acceptanceNumber: number, serviceID: record.serviceID, progress: record.progress ?? "manual_review",
+                                   updatedAt: record.createdAt, source: .kiosk(uploaded: record.state == .confirmed)))
+    }
+}

@@ -437,6 +437,18 @@ extension SyncFaultTests {
         #expect(stats["submissions"] == 1 && stats["ratings"] == 1, "\(stats)")
         let progress = try await Self.zizhu(["progress", number], home: home)
         #expect(progress.stdout.contains("来自平台") && progress.stdout.contains("approved"), "\(progress.stdout)")
+        // 查询进度 on the screen: the number typed (digits on the keypad, letters as keys), the platform's answer.
+        try tmux.sendKeys("5")
+        #expect(try await tmux.waitForScreen { $0.contains("请输入回执上的受理编号") }.contains("受理编号"))
+        let typed = number.dropFirst(2).replacingOccurrences(of: "-", with: "")
+        try tmux.sendLiteral(typed)
+        let complete = try await tmux.waitForScreen { $0.contains(number) }
+        #expect(complete.contains("请按 #"), "\(complete)")
+        try tmux.sendKeys("#")
+        let answer = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("办理状态") }
+        #expect(answer.contains("已办结（通过）") && answer.contains("来自政务服务平台") && answer.contains("社保参保证明打印"), "\(answer)")
+        try tmux.sendKeys("9")
+        #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("欢迎使用"))
 
         // 呼叫帮办 from the attract screen.
         try tmux.sendKeys("0")

@@ -11,6 +11,8 @@ import ZizhuCentral
 import ZizhuCore
 @testable import ZizhuOutbox
 import ZizhuWire
+import ZizhuUI
+import ZizhuKiosk
 
 enum Scratch {
     static let root: URL = {
@@ -316,6 +318,30 @@ struct SyncWorkerTests {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry WHERE sealed IS NOT NULL AND state = 'confirmed'")
         }
         #expect(sealed == 0)
+    }
+
+    @Test func progressComesFromThePlatformElseFromTheKiosksOwnRecord() async throws {
+        let home = Scratch.folder("kiosk")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        let accepted = try outbox.submit(Sample.payload(outcome: "manual_review"))
+        // Not enrolled (or offline): the kiosk's record, not uploaded yet.
+        let offline = await ProgressDesk(worker: nil, outbox: outbox).lookUp(accepted.acceptanceNumber)
+        #expect(offline == .found(CaseProgress(acceptanceNumber: accepted.acceptanceNumber, serviceID: "business-licence-print",
+                                               progress: "manual_review", updatedAt: try outbox.record(acceptanceNumber: accepted.acceptanceNumber)?.createdAt,
+                                               source: .kiosk(uploaded: false))))
+        #expect(await ProgressDesk(worker: nil, outbox: outbox).lookUp("ZZ20260101-0000-0000-0000") == .unavailable)
+        // Online: delivered, decided by a reviewer, answered by the platform with the reason.
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let worker = SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger)
+        #expect(try await worker.drain().delivered == 1)
+        _ = try await central.store.decide(acceptanceNumber: accepted.acceptanceNumber, approve: true, reason: "已核验")
+        guard case .found(let found) = await ProgressDesk(worker: worker, outbox: outbox).lookUp(accepted.acceptanceNumber) else {
+            Issue.record("no answer")
+            return
+        }
+        #expect(found.source == .platform && found.progress == "approved" && found.reason == "已核验")
+        #expect(await ProgressDesk(worker: worker, outbox: outbox).lookUp("ZZ20260101-0000-0000-0000") == .notFound)
     }
 
     @Test func theKioskAsksThePlatformForAnApplicantsRecords() async throws {

@@ -99,4 +99,43 @@ struct HelpAndRatingTests {
         #expect(!Self.screen(journey).contains("评价本次服务"))
         #expect(journey.send(.activated(.startRating)).isEmpty && journey.state.screen == .submitted)
     }
+
+    @Test func progressIsLookedUpByTheNumberTypedWithDigitsAndLetters() {
+        var journey = Journey()
+        _ = Self.press(.digit(5), &journey)
+        #expect(journey.state.screen == .progressLookup(typed: ""))
+        // Letters before the 8 date digits are refused; the keypad's digits and A–F make the rest.
+        journey.send(.activated(.hexLetter("A")))
+        #expect(journey.state.screen == .progressLookup(typed: ""))
+        for digit in [2, 0, 2, 6, 1, 1, 2, 2, 7] { _ = Self.press(.digit(digit), &journey) }
+        journey.send(.activated(.hexLetter("F")))
+        journey.send(.key(.character("3")))
+        journey.send(.key(.character("a")))
+        for character in "91C24B0D" { journey.send(.key(.character(character))) }
+        #expect(journey.state.screen == .progressLookup(typed: "202611227F3A91C24B0D"))
+        #expect(Self.screen(journey).contains("ZZ20261122-7F3A-91C2-4B0D"))
+        // One more character does not fit.
+        journey.send(.activated(.hexLetter("E")))
+        let effects = Self.press(.hash, &journey)
+        #expect(effects.contains(.lookUpProgress("ZZ20261122-7F3A-91C2-4B0D")))
+        #expect(journey.state.screen == .progressResult && Self.screen(journey).contains("正在查询"))
+        journey.send(.progressLookedUp(.found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
+                                                           progress: "refused", reason: "材料不全", source: .platform))))
+        let shown = Self.screen(journey)
+        #expect(shown.contains("居住证申领") && shown.contains("不予通过") && shown.contains("材料不全") && shown.contains("来自政务服务平台"))
+    }
+
+    @Test func offlineTheKiosksOwnRecordIsShownAndSaysSo() {
+        var journey = Journey()
+        journey.state.screen = .progressResult
+        journey.state.history = [.home, .progressLookup(typed: "202611227F3A91C24B0D")]
+        journey.state.progress = .looking
+        journey.send(.progressLookedUp(.found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
+                                                           progress: "manual_review", source: .kiosk(uploaded: false)))))
+        let shown = Self.screen(journey)
+        #expect(shown.contains("人工审核中") && shown.contains("本终端的记录") && shown.contains("尚未上传"))
+        journey.state.progress = .looking
+        journey.send(.progressLookedUp(.unavailable))
+        #expect(Self.screen(journey).contains("暂时无法连接"))
+    }
 }

@@ -86,6 +86,15 @@ enum ScreenCatalogue {
             ("rated", applying("residence-permit", .rated) {
                 $0.submission = .done(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: []))
                 $0.rating = .saved }),
+            ("progress-lookup", { $0.screen = .progressLookup(typed: "202611227F3A"); $0.history = [.home] }),
+            ("progress-result", { $0.screen = .progressResult; $0.history = [.home, .progressLookup(typed: "202611227F3A91C24B0D")]
+                                  $0.progress = .found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
+                                                                    progress: "refused", reason: "请携带居住登记凭证原件到窗口核验",
+                                                                    source: .platform)) }),
+            ("progress-result-offline", { $0.screen = .progressResult; $0.history = [.home]
+                                          $0.progress = .found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D",
+                                                                            serviceID: "residence-permit", progress: "manual_review",
+                                                                            source: .kiosk(uploaded: false))) }),
             ("submitted-failed", applying("residence-permit", .submitted) {
                 $0.submission = .done(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                               en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")) }),

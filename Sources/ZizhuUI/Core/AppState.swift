@@ -83,6 +83,8 @@ public struct AppState: Sendable, Hashable {
     public var application: Application?
     /// 呼叫帮办 in this session (session data).
     public var help: HelpCall?
+    /// 查询进度: the last lookup (session data).
+    public var progress: ProgressLookup?
     /// The kiosk's date, from the runtime's clock.
     public var today: CalendarDate
     public var catalogue: Catalogue

@@ -46,6 +46,8 @@ public enum Event: Sendable, Hashable {
     case helpUpdated(HelpStatus)
     /// The rating was stored in the outbox, or could not be.
     case rated(RatingState)
+    /// The progress lookup answered.
+    case progressLookedUp(ProgressLookup)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -86,4 +88,6 @@ public enum Effect: Sendable, Hashable {
     case requestHelp(screen: String)
     /// Store a 好差评 rating in the outbox (answered by `.rated`).
     case rate(RatingRequest)
+    /// Ask the platform (else this kiosk's record) where a case stands (answered by `.progressLookedUp`).
+    case lookUpProgress(String)
 }

@@ -65,6 +65,10 @@ public enum Screen: Sendable, Hashable {
     case ratingReason(level: Int)
     /// Thanks for the rating (or why it could not be kept).
     case rated
+    /// 查询进度: typing a 受理编号 (`typed` is what follows `ZZ`, without dashes).
+    case progressLookup(typed: String)
+    /// 查询进度: the answer, and where it came from.
+    case progressResult
 
     /// A short stable name for logs and snapshot files (never personal data).
     public var name: String {
@@ -94,6 +98,8 @@ public enum Screen: Sendable, Hashable {
         case .rating: return "rating"
         case .ratingReason: return "rating-reason"
         case .rated: return "rated"
+        case .progressLookup: return "progress-lookup"
+        case .progressResult: return "progress-result"
         }
     }
 }
@@ -121,6 +127,8 @@ public enum ButtonID: Sendable, Hashable {
     /// Low rating: a reason (its id), or none.
     case ratingReason(String)
     case skipRatingReason
+    /// Progress lookup: a letter A–F of the 受理编号.
+    case hexLetter(Character)
     case apply(String)
     case continueSession
     /// Identify screen: read the card again after a failure.

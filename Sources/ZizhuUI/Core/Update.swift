@@ -82,6 +82,19 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .unavailable: return [.log("help request cannot be sent: no platform link")]
         case .sending: return []
         }
+    case .progressLookedUp(let result):
+        guard state.progress == .looking else { return [] }
+        state.progress = result
+        switch result {
+        case .found(let found):
+            switch found.source {
+            case .platform: return [.log("progress from the platform: \(found.progress)")]
+            case .kiosk: return [.log("progress from this kiosk's record: \(found.progress)")]
+            }
+        case .notFound: return [.log("progress: no such case")]
+        case .unavailable: return [.log("progress: platform unreachable, no local record")]
+        case .looking: return []
+        }
     case .rated(let result):
         guard state.application?.rating == .saving else { return [] }
         state.application?.rating = result
@@ -135,7 +148,8 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
-         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted, .helpUpdated, .rated:
+         .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted, .helpUpdated, .rated,
+         .progressLookedUp:
         return []
     }
 }
@@ -176,6 +190,10 @@ private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case (.keyboard, .digit(let digit)):
         // Codes take digits from the keypad (pinyin candidates claim theirs as buttons).
         return activate(&state, .digit(digit))
+    case (.progressLookup, .character(let character)) where character.isASCII && character.isHexDigit:
+        // A hardware keyboard types the letters A–F as the screen's buttons do.
+        let upper = Character(character.uppercased())
+        return activate(&state, upper.isNumber ? .digit(Int(String(upper)) ?? 0) : .hexLetter(upper))
     case (.keyboard, .character(let character)) where character.isASCII && character.isLetter:
         // A technician's (or an accessible) keyboard types the same letters as the screen.
         return activate(&state, .letter(character))
@@ -209,6 +227,12 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         if let call = state.help, call.status != .unavailable { return [.log("help screen shown again (request from \(call.screen))")] }
         state.help = HelpCall(screen: from, status: .sending)
         return [.log("help requested on \(from)"), .requestHelp(screen: from)]
+    case .feature(.progress):
+        state.push(.progressLookup(typed: ""))
+        state.progress = nil
+    case .hexLetter(let letter):
+        guard case .progressLookup(let typed) = state.screen, AcceptanceNumberEntry.canAppend(letter, to: typed) else { return [] }
+        state.screen = .progressLookup(typed: typed + String(letter))
     case .startRating:
         guard case .done(.accepted)? = state.application?.submission, state.application?.rating == nil else { return [] }
         state.push(.rating)
@@ -274,14 +298,19 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         guard state.catalogue.service(id: id) != nil else { return [] }
         state.push(.serviceDetail(id: id, page: 0))
     case .digit(let digit):
-        if case .search(let code) = state.screen, code.count < 6, (0...9).contains(digit) {
+        if case .progressLookup(let typed) = state.screen, let character = String(digit).first,
+           AcceptanceNumberEntry.canAppend(character, to: typed) {
+            state.screen = .progressLookup(typed: typed + String(character))
+        } else if case .search(let code) = state.screen, code.count < 6, (0...9).contains(digit) {
             state.screen = .search(code: code + String(digit))
         } else if case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase,
                   typed.count < 18, !typed.hasSuffix("X"), (0...9).contains(digit) {
             state.identifyPhase = .manualEntry(typed: typed + String(digit), problem: nil)
         }
     case .deleteDigit:
-        if case .search(let code) = state.screen {
+        if case .progressLookup(let typed) = state.screen {
+            if typed.isEmpty { state.goBack() } else { state.screen = .progressLookup(typed: String(typed.dropLast())) }
+        } else if case .search(let code) = state.screen {
             if code.isEmpty { state.goBack() } else { state.screen = .search(code: String(code.dropLast())) }
         } else if case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase {
             if typed.isEmpty {
@@ -291,6 +320,12 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
             state.identifyPhase = .manualEntry(typed: String(typed.dropLast()), problem: nil)
         }
     case .confirm:
+        if case .progressLookup(let typed) = state.screen {
+            guard let number = AcceptanceNumberEntry.number(typed) else { return [] }
+            state.progress = .looking
+            state.push(.progressResult)
+            return [.log("progress lookup"), .lookUpProgress(number)]
+        }
         if case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase {
             do {
                 let number = try IDNumber(validating: typed)

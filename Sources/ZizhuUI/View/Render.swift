@@ -29,6 +29,8 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .rating: canvas.rating()
     case .ratingReason(let level): canvas.ratingReason(level: level)
     case .rated: canvas.rated()
+    case .progressLookup(let typed): canvas.progressLookup(typed: typed)
+    case .progressResult: canvas.progressResult()
     }
     canvas.footer()
     if let remaining = state.countdown {

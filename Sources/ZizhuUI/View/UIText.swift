@@ -266,6 +266,27 @@ public enum UIText: String, Sendable, CaseIterable {
     case ratedTakeCard = "rated.take_card"
     case ratedFailed = "rated.failed"
 
+    case progressHeadline = "progress.headline"
+    case progressBig = "progress.big"
+    case progressPrompt = "progress.prompt"
+    case progressNumber = "progress.number"
+    case progressHintDate = "progress.hint_date"
+    case progressHintCode = "progress.hint_code"
+    case progressHintReady = "progress.hint_ready"
+    case progressLooking = "progress.looking"
+    case progressNotFound = "progress.not_found"
+    case progressUnavailable = "progress.unavailable"
+    case progressService = "progress.service"
+    case progressStatus = "progress.status"
+    case progressApproved = "progress.approved"
+    case progressRefused = "progress.refused"
+    case progressInReview = "progress.in_review"
+    case progressReason = "progress.reason"
+    case progressFromPlatform = "progress.from_platform"
+    case progressFromKiosk = "progress.from_kiosk"
+    case progressUploaded = "progress.uploaded"
+    case progressNotUploaded = "progress.not_uploaded"
+
     case tooSmallTitle = "too_small.title"
     case tooSmallBody = "too_small.body"
 
@@ -273,7 +294,7 @@ public enum UIText: String, Sendable, CaseIterable {
     public static let bigHeadlines: [UIText] = [
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
-        .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig,
+        .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.
