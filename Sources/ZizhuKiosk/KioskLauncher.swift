@@ -62,7 +62,7 @@ public enum KioskLauncher {
         let settings = SessionSettings(
             idleTimeoutSeconds: config.idleTimeoutSeconds, countdownSeconds: config.countdownSeconds,
             defaultLanguage: config.defaultLanguage, minimumWidth: config.minimumWidth,
-            minimumHeight: config.minimumHeight, allowsQuit: demo, diagnosticsWithoutPIN: demo)
+            minimumHeight: config.minimumHeight, allowsQuit: demo, diagnosticsWithoutPIN: demo, queueCategories: config.queueCategories)
         var context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
         switch KioskResources.loadPinyin(paths: paths) {
         case .success(let dictionary): context.pinyin = dictionary
@@ -86,6 +86,9 @@ public enum KioskLauncher {
             let enrolment = Enrolment.load(home: paths.home)
             let store = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? config.kioskID)
             if store.integrity != "ok" { logger.error("outbox integrity check: \(store.integrity)") }
+            if let voided = try? store.voidUnconfirmedTickets(), voided > 0 {
+                logger.warning("\(voided) ticket number(s) left printing by a crash are void (not reused)")
+            }
             // An enrolled kiosk takes catalogue updates from the platform.
             let updates = KioskOutbox.CatalogueUpdates(keeper: keeper, everySeconds: config.catalogueCheckSeconds) { outcome in
                 if let catalogue = outcome.catalogue { inbox.post(.catalogueLoaded(catalogue)) }

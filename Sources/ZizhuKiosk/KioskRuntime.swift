@@ -239,6 +239,15 @@ public final class KioskRuntime {
                 let loaded = loadCatalogue()
                 if let catalogue = loaded.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
                 if let problem = loaded.problem { inbox.post(.catalogueFailed(problem)) }
+            case .issueTicket(let categoryID, let language):
+                guard let outbox, let printer, let receipts else {
+                    inbox.post(.ticketIssued(.notIssued(zh: "本终端暂不能出票", en: "This kiosk cannot print tickets now")))
+                    continue
+                }
+                let desk = TicketDesk(outbox: outbox.store, printer: printer, receipts: receipts, site: context.siteName,
+                                      categories: state.settings.queueCategories, delivered: { outbox.nudge() })
+                let inbox = self.inbox
+                Task.detached { inbox.post(.ticketIssued(await desk.issue(categoryID: categoryID, language: language))) }
             case .lookUpProgress(let number):
                 let inbox = self.inbox, desk = progressDesk
                 Task.detached { inbox.post(.progressLookedUp(await desk.lookUp(number))) }

@@ -113,6 +113,12 @@ public final class KioskOutbox: Sendable {
         }
     }
 
+    /// The outbox itself (tickets are reserved and confirmed in it).
+    public var store: Outbox { outbox }
+
+    /// Asks the drainer to run now (after a ticket or rating was stored).
+    public func nudge() { kick?.yield() }
+
     /// Stores a 好差评 rating (the reason as Chinese text) with the outbox's guarantees.
     func rate(_ request: RatingRequest, reasonText: String?) -> RatingState {
         let rating = RatingPayload(acceptanceNumber: request.acceptanceNumber, serviceID: request.serviceID, level: request.level,

@@ -70,6 +70,11 @@ public struct SampleReceipts: Sendable {
         render(fill(.acceptance, document.values(language), language: language))
     }
 
+    /// A real queue ticket, laid out for this kiosk's printer.
+    public func queueTicket(_ document: ReceiptDocuments.QueueTicket, language: Language) -> ReceiptRenderer.Output {
+        render(fill(.queueTicket, document.values(language), language: language))
+    }
+
     private func fill(_ sample: ReceiptSample, _ values: ReceiptTemplate.Values, language: Language) -> Receipt {
         // `templates` holds every name in ReceiptResources.templateNames (init throws otherwise).
         guard let template = templates[sample.rawValue] else { return Receipt(blocks: []) }

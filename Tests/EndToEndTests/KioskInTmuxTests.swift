@@ -297,3 +297,48 @@ extension KioskInTmuxTests {
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
+
+extension KioskInTmuxTests {
+    /// 取号 on the demo kiosk: the ticket goes through the private cupsd to the emulated
+    /// printer and only then counts; out of paper, no number is taken. (A ticket that fails
+    /// while printing voids its number: `ticketNumbersRollOverAtLocalMidnightAndOnlyPrintedOnesCount`.)
+    @Test func aQueueTicketCountsOnlyOnceItPrinted() async throws {
+        let scratch = Built.temporaryDirectory("tmux-ticket")
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        try tmux.sendKeys("3")
+        #expect(try await tmux.waitForScreen { $0.contains("请选择要办理的业务") }.contains("A  社保医保"))
+        try tmux.sendKeys("1")
+        let issued = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
+        #expect(issued.contains("A001") && issued.contains("前面还有 0 人"), "\(issued)")
+        let out = scratch.appendingPathComponent("run/printer-out")
+        let jobs = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        #expect(jobs.compactMap { FileManager.default.contents(atPath: out.appendingPathComponent($0).path) }
+            .contains { $0.range(of: Data("A001".utf8)) != nil }, "no printed ticket carries A001: \(jobs)")
+        try tmux.sendKeys("9")
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        // Out of paper: told, and no number taken.
+        try "paper-out\n".write(to: scratch.appendingPathComponent("run/printer-state"), atomically: true, encoding: .utf8)
+        try tmux.sendKeys("3")
+        try await Task.sleep(for: .milliseconds(200))
+        try tmux.sendKeys("2")
+        let refused = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("未能出票") || $0.contains("您的号码") }
+        #expect(refused.contains("未能出票，未占用号码") && refused.contains("缺纸"), "\(refused)")
+        try tmux.sendKeys("9")
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        // Paper back: the printer was asked before a number was reserved, so none was taken.
+        try "ok\n".write(to: scratch.appendingPathComponent("run/printer-state"), atomically: true, encoding: .utf8)
+        try tmux.sendKeys("3")
+        try await Task.sleep(for: .milliseconds(200))
+        try tmux.sendKeys("2")
+        let next = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
+        #expect(next.contains("B001"), "\(next)")
+        let queue = try ChildProcess.run([Built.zizhu, "queue", "list"],
+                                         environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
+        #expect(queue.stdout.split(separator: "\n").filter { $0.contains("\tticket\t") }.count == 2, "\(queue.stdout)")
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}

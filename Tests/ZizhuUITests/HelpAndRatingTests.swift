@@ -138,4 +138,26 @@ struct HelpAndRatingTests {
         journey.send(.progressLookedUp(.unavailable))
         #expect(Self.screen(journey).contains("暂时无法连接"))
     }
+
+    @Test func aQueueTicketIsShownOnlyOnceItPrinted() {
+        var journey = Journey()
+        _ = Self.press(.digit(3), &journey)
+        #expect(journey.state.screen == .queueCategories)
+        #expect(Self.screen(journey).contains("B  住房公积金"))
+        let effects = Self.press(.digit(2), &journey)
+        #expect(effects.contains(.issueTicket(categoryID: "housing_fund", language: .zhHans)))
+        #expect(journey.state.screen == .ticket && Self.screen(journey).contains("正在打印排队小票"))
+        // A second press while it prints does nothing.
+        journey.state.screen = .queueCategories
+        #expect(!Self.press(.digit(2), &journey).contains { if case .issueTicket = $0 { return true } else { return false } })
+        journey.state.screen = .ticket
+        journey.send(.ticketIssued(.issued(IssuedTicket(number: "B007", categoryID: "housing_fund", peopleAhead: 4, waitMinutes: 32))))
+        let shown = Self.screen(journey)
+        #expect(shown.contains("B007") && shown.contains("前面还有 4 人") && shown.contains("约 32 分钟"))
+        var failed = Journey()
+        _ = Self.press(.digit(3), &failed)
+        _ = Self.press(.digit(1), &failed)
+        failed.send(.ticketIssued(.notIssued(zh: "打印机缺纸", en: "The printer is out of paper")))
+        #expect(Self.screen(failed).contains("未能出票，未占用号码：打印机缺纸"))
+    }
 }

@@ -95,6 +95,11 @@ enum ScreenCatalogue {
                                           $0.progress = .found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D",
                                                                             serviceID: "residence-permit", progress: "manual_review",
                                                                             source: .kiosk(uploaded: false))) }),
+            ("queue-categories", { $0.screen = .queueCategories; $0.history = [.home] }),
+            ("ticket-issued", { $0.screen = .ticket; $0.history = [.home, .queueCategories]
+                                $0.ticket = .issued(IssuedTicket(number: "A023", categoryID: "social_insurance", peopleAhead: 5, waitMinutes: 30)) }),
+            ("ticket-not-issued", { $0.screen = .ticket; $0.history = [.home, .queueCategories]
+                                    $0.ticket = .notIssued(zh: "打印机缺纸，暂不能打印", en: "The printer is out of paper") }),
             ("submitted-failed", applying("residence-permit", .submitted) {
                 $0.submission = .done(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                               en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")) }),

@@ -28,6 +28,8 @@ public struct KioskConfig: Sendable, Hashable {
     public var printerQueue = "zizhu-receipt"
     public var printerProfile = "80mm"
     public var printerServer: String?
+    /// 取号: the queues this hall calls.
+    public var queueCategories: [QueueCategory] = QueueCategory.defaults
     /// How often an enrolled kiosk drains its outbox and sends a heartbeat (seconds).
     public var syncSeconds = 60
     /// How often an enrolled kiosk asks the platform for a newer catalogue (seconds).
@@ -52,8 +54,10 @@ public struct KioskConfig: Sendable, Hashable {
     /// Parses and checks a config file; every problem names `file:line:column`.
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
-            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform"],
+            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue"],
             "platform": ["sync_seconds", "catalogue_check_seconds"],
+            "queue[]": ["id", "letter", "name", "minutes"],
+            "queue[].name": ["zh", "en"],
             "reader": ["profile", "port"],
             "printer": ["queue", "profile", "server"],
             "kiosk": ["id", "name"],
@@ -105,6 +109,25 @@ public struct KioskConfig: Sendable, Hashable {
             if let queue = printer.queue { config.printerQueue = queue }
             if let profile = printer.profile { config.printerProfile = profile }
             config.printerServer = printer.server
+        }
+        if let queue = raw.queue {
+            var ids = Set<String>(), letters = Set<Character>()
+            for category in queue {
+                let here = at("queue")
+                if !ids.insert(category.id).inserted { problems.append(FileProblem(here, "queue: the id '\(category.id)' is used twice")) }
+                guard category.letter.count == 1, let letter = category.letter.first, letter.isASCII, letter.isUppercase else {
+                    problems.append(FileProblem(here, "queue '\(category.id)': letter must be one capital letter A-Z, not '\(category.letter)'"))
+                    continue
+                }
+                if !letters.insert(letter).inserted { problems.append(FileProblem(here, "queue: the letter \(letter) is used twice")) }
+                if !(1...120).contains(category.minutes) {
+                    problems.append(FileProblem(here, "queue '\(category.id)': minutes must be between 1 and 120, not \(category.minutes)"))
+                }
+            }
+            if queue.isEmpty || queue.count > 6 { problems.append(FileProblem(at("queue"), "queue: between 1 and 6 categories, not \(queue.count)")) }
+            config.queueCategories = queue.compactMap { item in
+                item.letter.first.map { QueueCategory(id: item.id, letter: $0, name: item.name, minutesPerPerson: item.minutes) }
+            }
         }
         if let platform = raw.platform {
             if let seconds = platform.syncSeconds {
@@ -162,7 +185,14 @@ struct KioskConfigFile: Decodable {
             case catalogueCheckSeconds = "catalogue_check_seconds"
         }
     }
+    struct Queue: Decodable {
+        var id: String
+        var letter: String
+        var name: LocalizedText
+        var minutes: Int
+    }
     var platform: Platform?
+    var queue: [Queue]?
     var kiosk: Identity
     var language: Language?
     var idle: Idle?
@@ -182,4 +212,26 @@ struct KioskConfigFile: Decodable {
         var profile: String?
         var port: String?
     }
+}
+
+/// 取号: one queue of the hall — its ticket letter (A007) and how long one person takes.
+public struct QueueCategory: Sendable, Hashable {
+    public var id: String
+    public var letter: Character
+    public var name: LocalizedText
+    public var minutesPerPerson: Int
+
+    public init(id: String, letter: Character, name: LocalizedText, minutesPerPerson: Int) {
+        self.id = id
+        self.letter = letter
+        self.name = name
+        self.minutesPerPerson = minutesPerPerson
+    }
+
+    public static let defaults: [QueueCategory] = [
+        QueueCategory(id: "social_insurance", letter: "A", name: LocalizedText(zh: "社保医保", en: "Social insurance"), minutesPerPerson: 6),
+        QueueCategory(id: "housing_fund", letter: "B", name: LocalizedText(zh: "住房公积金", en: "Housing fund"), minutesPerPerson: 8),
+        QueueCategory(id: "business", letter: "C", name: LocalizedText(zh: "企业开办", en: "Starting a business"), minutesPerPerson: 12),
+        QueueCategory(id: "general", letter: "D", name: LocalizedText(zh: "综合业务", en: "Other services"), minutesPerPerson: 5),
+    ]
 }

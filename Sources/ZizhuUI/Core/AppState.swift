@@ -12,10 +12,13 @@ public struct SessionSettings: Sendable, Hashable {
     /// Whether F12 on the home screen opens the printer diagnostics without a PIN. Demo
     /// kiosks only: production technician mode (key chord + PIN) is not built yet.
     public var diagnosticsWithoutPIN: Bool
+    /// 取号: the hall's queues (from the kiosk config).
+    public var queueCategories: [QueueCategory] = QueueCategory.defaults
 
     public init(idleTimeoutSeconds: Int = 60, countdownSeconds: Int = 10, defaultLanguage: Language = .zhHans,
                 minimumWidth: Int = 80, minimumHeight: Int = 24, allowsQuit: Bool = false,
-                diagnosticsWithoutPIN: Bool = false) {
+                diagnosticsWithoutPIN: Bool = false, queueCategories: [QueueCategory] = QueueCategory.defaults) {
+        self.queueCategories = queueCategories
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.countdownSeconds = countdownSeconds
         self.defaultLanguage = defaultLanguage
@@ -85,6 +88,8 @@ public struct AppState: Sendable, Hashable {
     public var help: HelpCall?
     /// 查询进度: the last lookup (session data).
     public var progress: ProgressLookup?
+    /// 取号: the ticket of this session.
+    public var ticket: TicketState?
     /// The kiosk's date, from the runtime's clock.
     public var today: CalendarDate
     public var catalogue: Catalogue

@@ -48,6 +48,8 @@ public enum Event: Sendable, Hashable {
     case rated(RatingState)
     /// The progress lookup answered.
     case progressLookedUp(ProgressLookup)
+    /// The queue ticket printed (and is issued), or did not.
+    case ticketIssued(TicketState)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -90,4 +92,7 @@ public enum Effect: Sendable, Hashable {
     case rate(RatingRequest)
     /// Ask the platform (else this kiosk's record) where a case stands (answered by `.progressLookedUp`).
     case lookUpProgress(String)
+    /// Reserve the next number of a queue, print the ticket, and issue it only if CUPS
+    /// confirms (answered by `.ticketIssued`).
+    case issueTicket(categoryID: String, language: Language)
 }

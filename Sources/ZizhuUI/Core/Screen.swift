@@ -69,6 +69,10 @@ public enum Screen: Sendable, Hashable {
     case progressLookup(typed: String)
     /// 查询进度: the answer, and where it came from.
     case progressResult
+    /// 取号: the hall's queues.
+    case queueCategories
+    /// 取号: the ticket printing, printed, or why not.
+    case ticket
 
     /// A short stable name for logs and snapshot files (never personal data).
     public var name: String {
@@ -100,6 +104,8 @@ public enum Screen: Sendable, Hashable {
         case .rated: return "rated"
         case .progressLookup: return "progress-lookup"
         case .progressResult: return "progress-result"
+        case .queueCategories: return "queue-categories"
+        case .ticket: return "ticket"
         }
     }
 }
@@ -129,6 +135,8 @@ public enum ButtonID: Sendable, Hashable {
     case skipRatingReason
     /// Progress lookup: a letter A–F of the 受理编号.
     case hexLetter(Character)
+    /// 取号: a queue (its id).
+    case queueCategory(String)
     case apply(String)
     case continueSession
     /// Identify screen: read the card again after a failure.

@@ -82,6 +82,14 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .unavailable: return [.log("help request cannot be sent: no platform link")]
         case .sending: return []
         }
+    case .ticketIssued(let result):
+        guard state.ticket == .printing else { return [] }
+        state.ticket = result
+        switch result {
+        case .issued(let ticket): return [.log("ticket \(ticket.number) issued")]
+        case .notIssued(_, let en): return [.log("ticket not issued: \(en)")]
+        case .printing: return []
+        }
     case .progressLookedUp(let result):
         guard state.progress == .looking else { return [] }
         state.progress = result
@@ -149,7 +157,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
          .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted, .helpUpdated, .rated,
-         .progressLookedUp:
+         .progressLookedUp, .ticketIssued:
         return []
     }
 }
@@ -227,6 +235,15 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         if let call = state.help, call.status != .unavailable { return [.log("help screen shown again (request from \(call.screen))")] }
         state.help = HelpCall(screen: from, status: .sending)
         return [.log("help requested on \(from)"), .requestHelp(screen: from)]
+    case .feature(.queueTicket):
+        state.push(.queueCategories)
+        return [.checkPrinter]
+    case .queueCategory(let id):
+        guard state.screen == .queueCategories, state.settings.queueCategories.contains(where: { $0.id == id }),
+              state.ticket != .printing else { return [] }
+        state.ticket = .printing
+        state.push(.ticket)
+        return [.log("ticket requested: \(id)"), .issueTicket(categoryID: id, language: state.language)]
     case .feature(.progress):
         state.push(.progressLookup(typed: ""))
         state.progress = nil

@@ -31,6 +31,8 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .rated: canvas.rated()
     case .progressLookup(let typed): canvas.progressLookup(typed: typed)
     case .progressResult: canvas.progressResult()
+    case .queueCategories: canvas.queueCategories()
+    case .ticket: canvas.ticket()
     }
     canvas.footer()
     if let remaining = state.countdown {

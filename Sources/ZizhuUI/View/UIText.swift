@@ -287,6 +287,17 @@ public enum UIText: String, Sendable, CaseIterable {
     case progressUploaded = "progress.uploaded"
     case progressNotUploaded = "progress.not_uploaded"
 
+    case ticketHeadline = "ticket.headline"
+    case ticketBig = "ticket.big"
+    case ticketPrompt = "ticket.prompt"
+    case ticketPrinterDown = "ticket.printer_down"
+    case ticketPrinting = "ticket.printing"
+    case ticketYourNumber = "ticket.your_number"
+    case ticketDetails = "ticket.details"
+    case ticketTake = "ticket.take"
+    case ticketNotIssued = "ticket.not_issued"
+    case ticketWhatToDo = "ticket.what_to_do"
+
     case tooSmallTitle = "too_small.title"
     case tooSmallBody = "too_small.body"
 
@@ -294,7 +305,7 @@ public enum UIText: String, Sendable, CaseIterable {
     public static let bigHeadlines: [UIText] = [
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
-        .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig,
+        .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig, .ticketBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.

@@ -1,0 +1,93 @@
+import Foundation
+import ReceiptPrinter
+import ZizhuCore
+import ZizhuOutbox
+import ZizhuUI
+import ZizhuWire
+
+/// 取号: reserve the next number of the kiosk's day, print the ticket through CUPS, and
+/// only when CUPS confirms it count the number as issued and put the ticket in the outbox
+/// (one transaction). A ticket that did not print leaves its number void: never issued,
+/// never printed for someone else.
+public struct TicketDesk: Sendable {
+    let outbox: Outbox
+    let printer: ReceiptPrinterLink
+    let receipts: SampleReceipts
+    let site: LocalizedText
+    let categories: [QueueCategory]
+    let timeZone: TimeZone
+    let delivered: @Sendable () -> Void
+
+    public init(outbox: Outbox, printer: ReceiptPrinterLink, receipts: SampleReceipts, site: LocalizedText, categories: [QueueCategory],
+                timeZone: TimeZone = .current, delivered: @escaping @Sendable () -> Void = {}) {
+        self.outbox = outbox
+        self.printer = printer
+        self.receipts = receipts
+        self.site = site
+        self.categories = categories
+        self.timeZone = timeZone
+        self.delivered = delivered
+    }
+
+    /// The kiosk's local day (tickets roll over at local midnight).
+    public static func day(_ now: Date, timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 2000, parts.month ?? 1, parts.day ?? 1)
+    }
+
+    /// People ahead, estimated from the tickets issued today and the minutes one person
+    /// takes (until the hall's calling system tells the kiosk who has been called).
+    public static func peopleAhead(issuedBefore: Int, firstIssuedAt: Double?, minutesPerPerson: Int, now: Date) -> Int {
+        guard let first = firstIssuedAt else { return issuedBefore }
+        let served = Int(max(0, now.timeIntervalSince1970 - first) / 60) / max(1, minutesPerPerson)
+        return max(0, issuedBefore - served)
+    }
+
+    public func issue(categoryID: String, language: Language, now: @Sendable () -> Date = { Date() }) async -> TicketState {
+        guard let category = categories.first(where: { $0.id == categoryID }) else {
+            return .notIssued(zh: "没有这项业务", en: "No such queue")
+        }
+        // Ask the printer first (this also resumes a queue a refilled printer had stopped):
+        // a ticket that cannot print takes no number at all.
+        let health = await printer.check()
+        guard health.canPrint else { return .notIssued(zh: health.zh, en: health.en) }
+        let reserved = now()
+        let reservation: Outbox.TicketReservation
+        do {
+            reservation = try outbox.reserveTicket(category: category.id, day: Self.day(reserved, timeZone: timeZone), now: reserved)
+        } catch {
+            return .notIssued(zh: "终端存储故障", en: "The kiosk could not store the ticket (\(error))")
+        }
+        let number = String(category.letter) + String(format: "%03d", reservation.number)
+        let ahead = Self.peopleAhead(issuedBefore: reservation.issuedBefore, firstIssuedAt: reservation.firstIssuedAt,
+                                     minutesPerPerson: category.minutesPerPerson, now: reserved)
+        let wait = ahead * category.minutesPerPerson
+        let formatter = DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        let document = ReceiptDocuments.QueueTicket(site: site, category: category.name, number: number, peopleAhead: ahead,
+                                                    estimatedWaitMinutes: wait, time: formatter.string(from: reserved))
+        let bytes = receipts.queueTicket(document, language: language).bytes
+        switch await printer.print(bytes, title: "ticket \(number)") {
+        case .printed:
+            let payload = TicketPayload(reference: "\(outbox.kioskID)/\(reservation.day)/\(number)", category: category.id, number: number,
+                                        issuedAt: UTCTime.iso(now()), peopleAhead: ahead)
+            do {
+                _ = try outbox.confirmTicket(reservation, payload: payload, now: now())
+                delivered()
+            } catch {
+                // The paper is out; the number stays reserved (not reused) and the record is lost.
+                return .issued(IssuedTicket(number: number, categoryID: category.id, peopleAhead: ahead, waitMinutes: wait))
+            }
+            return .issued(IssuedTicket(number: number, categoryID: category.id, peopleAhead: ahead, waitMinutes: wait))
+        case .cancelled:
+            try? outbox.voidTicket(reservation)
+            return .notIssued(zh: "打印超时，已取消", en: "Printing timed out and was cancelled")
+        case .failed(_, let health, _):
+            try? outbox.voidTicket(reservation)
+            return .notIssued(zh: health.zh, en: health.en)
+        }
+    }
+}
