@@ -117,7 +117,9 @@ struct SyncFaultTests {
         let list = try await Self.zizhu(["queue", "list"], home: home).stdout
         let rows = list.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         let stored = Set(rows.compactMap { $0.count > 2 ? $0[1] : nil })
-        let states = rows.compactMap { $0.count > 2 ? $0[2] : nil }
+        // sequence, 受理编号, kind, state, service, attempts, last error
+        let states = rows.compactMap { $0.count > 3 ? $0[3] : nil }
+        #expect(rows.allSatisfy { $0.count > 3 && $0[2] == "submission" })
         // Every submission the kiosk told someone about is in its outbox, and all were delivered.
         #expect(accepted.isSubset(of: stored), "accepted but not in the outbox: \(accepted.subtracting(stored))")
         #expect(states.allSatisfy { $0 == "confirmed" }, "\(Dictionary(grouping: states, by: { $0 }).mapValues(\.count))")
