@@ -119,8 +119,10 @@ struct SubmitCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("zizhu: \(error.en)\n\(error.zh)\n".utf8))
             throw ExitCode(3)
         }
-        print("已受理 accepted \(accepted.acceptanceNumber) key \(accepted.key) sequence \(accepted.sequence) "
-              + "decision \(payload.decision.outcome) applicant \(number.masked)")
+        // Written straight to the descriptor (print buffers): said before the receipt is
+        // attempted, whatever happens to it.
+        FileHandle.standardOutput.write(Data(("已受理 accepted \(accepted.acceptanceNumber) key \(accepted.key) sequence \(accepted.sequence) "
+              + "decision \(payload.decision.outcome) applicant \(number.masked)\n").utf8))
         try await printReceipt(context: context, service: target, accepted: accepted, maskedID: number.masked, decisions: decisions)
     }
 
