@@ -18,6 +18,20 @@ struct UILintTests {
         }
     }
 
+    /// In YAML, ` #` starts a comment: an unquoted string with one loses its end silently
+    /// ("请按 # 查询" became "请按"). Such values must be quoted.
+    @Test(arguments: Language.allCases)
+    func noUnquotedValueIsCutByAComment(_ language: Language) throws {
+        let file = Repository.paths.assets.appendingPathComponent("strings/\(language.rawValue).yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard !line.hasPrefix("#"), let colon = line.range(of: ": ") else { continue }
+            let value = line[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+            guard !value.hasPrefix("\""), !value.hasPrefix("'") else { continue }
+            #expect(!value.contains(" #"), "\(file.lastPathComponent):\(index + 1): quote this value, ' #' starts a YAML comment")
+        }
+    }
+
     @Test func catalogueTextHasNoAmbiguousWidthCharacters() {
         for service in Fixtures.catalogue.services {
             var texts = [service.name, service.summary, service.fee] + service.conditions + service.materials
