@@ -43,110 +43,67 @@ public enum CentralServer {
         }
 
         router.post("/v1/submissions") { request, _ -> Response in
-            var request = request
-            guard let buffer = try? await request.collectBody(upTo: maximumBody) else {
-                return problem(.contentTooLarge, "too large", "at most \(maximumBody) bytes per batch; send fewer submissions")
+            switch await signed(request, SubmissionBatch.self, upTo: maximumBody, store: store,
+                                tooLarge: "at most \(maximumBody) bytes per batch; send fewer submissions",
+                                malformed: ("malformed batch", "expected {submissions: [...]}")) {
+            case .refused(let response): return response
+            case .accepted(let kioskID, let batch):
+                return json(.ok, SubmissionBatchResult(results: try await store.store(batch.submissions, from: kioskID)))
             }
-            let body = Data(buffer: buffer)
-            let kioskID: String
-            switch await authenticate(request, body: body, store: store) {
-            case .success(let id): kioskID = id
-            case .failure(let failure): return failure.response
-            }
-            guard let batch = try? JSONDecoder().decode(SubmissionBatch.self, from: body) else {
-                return problem(.badRequest, "malformed batch", "expected {submissions: [...]}")
-            }
-            let results = try await store.store(batch.submissions, from: kioskID)
-            return json(.ok, SubmissionBatchResult(results: results))
         }
 
         // 好差评 and 取号 records: the outbox's other kinds, idempotent by key, one per reference.
         for kind in [OutboxKind.rating, .ticket] {
             router.post(RouterPath(kind.path)) { request, _ -> Response in
-                var request = request
-                guard let buffer = try? await request.collectBody(upTo: maximumBody) else {
-                    return problem(.contentTooLarge, "too large", "at most \(maximumBody) bytes per batch; send fewer entries")
+                switch await signed(request, EntryBatch.self, upTo: maximumBody, store: store,
+                                    tooLarge: "at most \(maximumBody) bytes per batch; send fewer entries",
+                                    malformed: ("malformed batch", "expected {entries: [...]}")) {
+                case .refused(let response): return response
+                case .accepted(let kioskID, let batch):
+                    return json(.ok, SubmissionBatchResult(results: try await store.storeEntries(batch.entries, kind: kind, from: kioskID)))
                 }
-                let body = Data(buffer: buffer)
-                let kioskID: String
-                switch await authenticate(request, body: body, store: store) {
-                case .success(let id): kioskID = id
-                case .failure(let failure): return failure.response
-                }
-                guard let batch = try? JSONDecoder().decode(EntryBatch.self, from: body) else {
-                    return problem(.badRequest, "malformed batch", "expected {entries: [...]}")
-                }
-                return json(.ok, SubmissionBatchResult(results: try await store.storeEntries(batch.entries, kind: kind, from: kioskID)))
             }
         }
 
         // 打印证明: the proofs the platform can issue for an applicant, then one of them.
         router.post("/v1/proofs") { request, _ -> Response in
-            var request = request
-            guard let buffer = try? await request.collectBody(upTo: 4 << 10) else {
-                return problem(.contentTooLarge, "too large", "a proofs request is small")
+            switch await applicant(request, ProofsRequest.self, store: store, what: "a proofs request", number: \.idNumber) {
+            case .refused(let response): return response
+            case .accepted(_, let query):
+                return json(.ok, ProofList(proofs: proofs(query.idNumber).map { ProofList.Item(id: $0.id, title: $0.title) }))
             }
-            let body = Data(buffer: buffer)
-            if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
-            guard let query = try? JSONDecoder().decode(ProofsRequest.self, from: body), query.idNumber.count == 18 else {
-                return problem(.badRequest, "malformed request", "expected {idNumber} with 18 characters")
-            }
-            return json(.ok, ProofList(proofs: proofs(query.idNumber).map { ProofList.Item(id: $0.id, title: $0.title) }))
         }
 
         router.post("/v1/proofs/{id}") { request, context -> Response in
-            var request = request
-            guard let buffer = try? await request.collectBody(upTo: 4 << 10) else {
-                return problem(.contentTooLarge, "too large", "a proofs request is small")
+            switch await applicant(request, ProofsRequest.self, store: store, what: "a proofs request", number: \.idNumber) {
+            case .refused(let response): return response
+            case .accepted(_, let query):
+                guard let id = context.parameters.get("id"), var document = proofs(query.idNumber).first(where: { $0.id == id }) else {
+                    return problem(.notFound, "no such proof", "the platform holds no such proof for this applicant")
+                }
+                document.issuedAt = UTCTime.iso(Date())
+                document.verificationCode = verificationCode(proof: document.id, idNumber: query.idNumber, issuedAt: document.issuedAt)
+                return json(.ok, document)
             }
-            let body = Data(buffer: buffer)
-            if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
-            guard let query = try? JSONDecoder().decode(ProofsRequest.self, from: body), query.idNumber.count == 18 else {
-                return problem(.badRequest, "malformed request", "expected {idNumber} with 18 characters")
-            }
-            guard let id = context.parameters.get("id"), var document = proofs(query.idNumber).first(where: { $0.id == id }) else {
-                return problem(.notFound, "no such proof", "the platform holds no such proof for this applicant")
-            }
-            let now = Date()
-            document.issuedAt = UTCTime.iso(now)
-            document.verificationCode = verificationCode(proof: document.id, idNumber: query.idNumber, issuedAt: document.issuedAt)
-            return json(.ok, document)
         }
 
         router.post("/v1/heartbeat") { request, _ -> Response in
-            var request = request
-            guard let buffer = try? await request.collectBody(upTo: 64 << 10) else {
-                return problem(.contentTooLarge, "too large", "a heartbeat is small")
+            switch await signed(request, Heartbeat.self, upTo: 64 << 10, store: store, tooLarge: "a heartbeat is small",
+                                malformed: ("malformed heartbeat", "expected the Heartbeat fields")) {
+            case .refused(let response): return response
+            case .accepted(let kioskID, let heartbeat):
+                try await store.recordHeartbeat(kioskID: kioskID, heartbeat)
+                return Response(status: .noContent)
             }
-            let body = Data(buffer: buffer)
-            let kioskID: String
-            switch await authenticate(request, body: body, store: store) {
-            case .success(let id): kioskID = id
-            case .failure(let failure): return failure.response
-            }
-            guard let heartbeat = try? JSONDecoder().decode(Heartbeat.self, from: body) else {
-                return problem(.badRequest, "malformed heartbeat", "expected the Heartbeat fields")
-            }
-            try await store.recordHeartbeat(kioskID: kioskID, heartbeat)
-            return Response(status: .noContent)
         }
 
         router.post("/v1/help") { request, _ -> Response in
-            var request = request
-            guard let buffer = try? await request.collectBody(upTo: 16 << 10) else {
-                return problem(.contentTooLarge, "too large", "a help request is small")
+            switch await signed(request, HelpRequest.self, upTo: 16 << 10, store: store, tooLarge: "a help request is small",
+                                malformed: ("malformed help request", "expected {screen, at}"), valid: { !$0.screen.isEmpty }) {
+            case .refused(let response): return response
+            case .accepted(let kioskID, let help):
+                return json(.created, HelpTicket(id: try await store.createHelp(kioskID: kioskID, help), status: "open"))
             }
-            let body = Data(buffer: buffer)
-            let kioskID: String
-            switch await authenticate(request, body: body, store: store) {
-            case .success(let id): kioskID = id
-            case .failure(let failure): return failure.response
-            }
-            guard let help = try? JSONDecoder().decode(HelpRequest.self, from: body), !help.screen.isEmpty else {
-                return problem(.badRequest, "malformed help request", "expected {screen, at}")
-            }
-            let id = try await store.createHelp(kioskID: kioskID, help)
-            return json(.created, HelpTicket(id: id, status: "open"))
         }
 
         router.get("/v1/help/{id}") { request, context -> Response in
@@ -164,16 +121,11 @@ public enum CentralServer {
 
         // 电子证照 and credit for an applicant (demo data on this platform).
         router.post("/v1/records") { request, _ -> Response in
-            var request = request
-            guard let buffer = try? await request.collectBody(upTo: 4 << 10) else {
-                return problem(.contentTooLarge, "too large", "a records request is small")
+            switch await applicant(request, RecordsRequest.self, store: store, what: "a records request", number: \.idNumber) {
+            case .refused(let response): return response
+            case .accepted(_, let query):
+                return json(.ok, records(query.idNumber) ?? RecordsResponse(elicences: [], credit: "good"))
             }
-            let body = Data(buffer: buffer)
-            if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }
-            guard let query = try? JSONDecoder().decode(RecordsRequest.self, from: body), query.idNumber.count == 18 else {
-                return problem(.badRequest, "malformed request", "expected {idNumber} with 18 characters")
-            }
-            return json(.ok, records(query.idNumber) ?? RecordsResponse(elicences: [], credit: "good"))
         }
 
         // The catalogue kiosks should run, versioned by ETag (304 when the kiosk has it).
@@ -273,6 +225,39 @@ public enum CentralServer {
     static func header(_ request: Request, _ name: String) -> String? {
         let wanted = name.lowercased()
         return request.headers.first { $0.name.canonicalName == wanted }?.value
+    }
+
+    /// A signed kiosk request with a JSON body, or the response that refuses it: too large
+    /// (413), not from an enrolled kiosk (401), or not the expected shape (400) — in that order.
+    enum Signed<Value> {
+        case accepted(kioskID: String, Value)
+        case refused(Response)
+    }
+
+    static func signed<Value: Decodable>(_ request: Request, _ type: Value.Type, upTo limit: Int, store: any CentralStorage,
+                                         tooLarge: String, malformed: (error: String, detail: String),
+                                         valid: (Value) -> Bool = { _ in true }) async -> Signed<Value> {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: limit) else {
+            return .refused(problem(.contentTooLarge, "too large", tooLarge))
+        }
+        let body = Data(buffer: buffer)
+        let kioskID: String
+        switch await authenticate(request, body: body, store: store) {
+        case .success(let id): kioskID = id
+        case .failure(let failure): return .refused(failure.response)
+        }
+        guard let value = try? JSONDecoder().decode(Value.self, from: body), valid(value) else {
+            return .refused(problem(.badRequest, malformed.error, malformed.detail))
+        }
+        return .accepted(kioskID: kioskID, value)
+    }
+
+    /// A signed question about one applicant (`{idNumber}`, 18 characters).
+    static func applicant<Value: Decodable>(_ request: Request, _ type: Value.Type, store: any CentralStorage, what: String,
+                                            number: KeyPath<Value, String>) async -> Signed<Value> {
+        await signed(request, type, upTo: 4 << 10, store: store, tooLarge: "\(what) is small",
+                     malformed: ("malformed request", "expected {idNumber} with 18 characters"), valid: { $0[keyPath: number].count == 18 })
     }
 
     static func authenticate(_ request: Request, body: Data, store: any CentralStorage) async -> Result<String, AuthFailure> {
