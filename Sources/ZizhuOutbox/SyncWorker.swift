@@ -230,15 +230,8 @@ public final class SyncWorker: Sendable {
 
     /// A help request's status ("open", "acknowledged"); nil when it cannot be asked.
     public func helpStatus(id: Int64) async -> HelpTicket? {
-        guard let secret = enrolment.key else { return nil }
-        let path = "/v1/help/\(id)"
-        var request = HTTPClientRequest(url: enrolment.central + path)
-        for (name, value) in RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "GET", path: path, body: Data()) {
-            request.headers.add(name: name, value: value)
-        }
-        guard let response = try? await client.execute(request, timeout: .seconds(requestTimeoutSeconds)), response.status.code == 200,
-              let body = try? await response.body.collect(upTo: 16 << 10) else { return nil }
-        return try? JSONDecoder().decode(HelpTicket.self, from: Data(body.readableBytesView))
+        guard let (status, body) = try? await signedGet("/v1/help/\(id)", limit: 16 << 10), status == 200 else { return nil }
+        return try? JSONDecoder().decode(HelpTicket.self, from: body)
     }
 
     /// The applicant's e-licences and credit from the platform; nil when it cannot be asked.
@@ -256,18 +249,12 @@ public final class SyncWorker: Sendable {
     }
 
     public func progress(acceptanceNumber: String) async -> ProgressLookup? {
-        guard let secret = enrolment.key else { return nil }
+        guard enrolment.key != nil else { return nil }
         let allowed = acceptanceNumber.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         guard allowed, !acceptanceNumber.isEmpty else { return .unknown }
-        let path = "/v1/progress/" + acceptanceNumber
-        var request = HTTPClientRequest(url: enrolment.central + path)
-        for (name, value) in RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "GET", path: path, body: Data()) {
-            request.headers.add(name: name, value: value)
-        }
-        guard let response = try? await client.execute(request, timeout: .seconds(requestTimeoutSeconds)),
-              let body = try? await response.body.collect(upTo: 64 << 10) else { return nil }
-        switch response.status.code {
-        case 200: return (try? JSONDecoder().decode(ProgressAnswer.self, from: Data(body.readableBytesView))).map { .found($0) }
+        guard let (status, body) = try? await signedGet("/v1/progress/" + acceptanceNumber, limit: 64 << 10) else { return nil }
+        switch status {
+        case 200: return (try? JSONDecoder().decode(ProgressAnswer.self, from: body)).map { .found($0) }
         case 404: return .unknown
         default: return nil
         }
@@ -282,27 +269,33 @@ public final class SyncWorker: Sendable {
 
     /// Asks the platform for its catalogue unless it is still `known` (the ETag).
     public func fetchCatalogue(known: String?) async -> CatalogueFetch {
-        guard let secret = enrolment.key else { return .unavailable("not enrolled") }
-        let path = "/v1/catalogue"
-        var request = HTTPClientRequest(url: enrolment.central + path)
-        for (name, value) in RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "GET", path: path, body: Data()) {
-            request.headers.add(name: name, value: value)
-        }
-        if let known { request.headers.add(name: "If-None-Match", value: "\"\(known)\"") }
+        guard enrolment.key != nil else { return .unavailable("not enrolled") }
         do {
-            let response = try await client.execute(request, timeout: .seconds(requestTimeoutSeconds))
-            let data = Data(try await response.body.collect(upTo: 16 << 20).readableBytesView)
-            switch response.status.code {
+            let (status, data) = try await signedGet("/v1/catalogue", limit: 16 << 20,
+                                                     headers: known.map { [("If-None-Match", "\"\($0)\"")] } ?? [])
+            switch status {
             case 304: return .notModified
             case 200:
                 guard let bundle = try? JSONDecoder().decode(CatalogueBundle.self, from: data) else { return .unavailable("unreadable answer") }
                 guard CatalogueBundle(files: bundle.files).version == bundle.version else { return .unavailable("version does not match the files") }
                 return .bundle(bundle)
-            default: return .unavailable("HTTP \(response.status.code)")
+            default: return .unavailable("HTTP \(status)")
             }
         } catch {
             return .unavailable("network: \(error)")
         }
+    }
+
+    /// A signed GET of one of the platform's paths: status and body.
+    func signedGet(_ path: String, limit: Int, headers extra: [(String, String)] = []) async throws -> (Int, Data) {
+        guard let secret = enrolment.key else { throw OutboxError(kind: .key, zh: "未注册", en: "not enrolled") }
+        var request = HTTPClientRequest(url: enrolment.central + path)
+        for (name, value) in RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "GET", path: path, body: Data()) + extra {
+            request.headers.add(name: name, value: value)
+        }
+        let response = try await client.execute(request, timeout: .seconds(requestTimeoutSeconds))
+        let body = try await response.body.collect(upTo: limit)
+        return (Int(response.status.code), Data(body.readableBytesView))
     }
 
     func signedPost(_ path: String, body: Data, secret: SymmetricKey) async throws -> (Int, Data) {
