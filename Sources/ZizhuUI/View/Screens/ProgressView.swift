@@ -8,12 +8,7 @@ extension Canvas {
         let area = contentArea()
         let keypadWidth = min(42, area.width / 2)
         let keyHeight = min(3, area.height / 5)
-        var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
-        pad.append(ButtonSpec(.deleteDigit, keys: [.star, .backspace], label: t(.searchDelete)))
-        pad.append(ButtonSpec(.digit(0), keys: [.digit(0)], label: ""))
-        pad.append(ButtonSpec(.confirm, keys: [.hash, .enter], label: t(.searchConfirm)))
-        buttonGrid(pad, in: Rect(x: area.x, y: area.y, width: keypadWidth, height: keyHeight * 4),
-                   columns: 3, rowHeight: keyHeight, rowGap: 0, columnGap: 1)
+        codeKeypad(in: Rect(x: area.x, y: area.y, width: keypadWidth, height: area.height), keyHeight: keyHeight)
         let letters = "ABCDEF".map { ButtonSpec(.hexLetter($0), keys: [], label: String($0)) }
         buttonGrid(letters, in: Rect(x: area.x, y: area.y + keyHeight * 4, width: keypadWidth, height: keyHeight),
                    columns: 6, rowHeight: keyHeight, rowGap: 0, columnGap: 1)

@@ -3,18 +3,22 @@ import ZizhuCore
 /// Find a service by its number code: an on-screen keypad that the physical keypad
 /// mirrors digit for digit, the code typed so far, and the services it matches.
 extension Canvas {
+    /// The digit keypad of the code screens: 1–9, 删除 (`*`), 0, 确认 (`#`), 3 × 4.
+    mutating func codeKeypad(in area: Rect, keyHeight: Int) {
+        var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
+        pad.append(ButtonSpec(.deleteDigit, keys: [.star, .backspace], label: t(.searchDelete)))
+        pad.append(ButtonSpec(.digit(0), keys: [.digit(0)], label: ""))
+        pad.append(ButtonSpec(.confirm, keys: [.hash, .enter], label: t(.searchConfirm)))
+        buttonGrid(pad, in: Rect(x: area.x, y: area.y, width: area.width, height: keyHeight * 4),
+                   columns: 3, rowHeight: keyHeight, rowGap: 0, columnGap: 1)
+    }
+
     mutating func search(code: String) {
         heading(t(.searchHeadline), big: .searchBig, subtitle: t(.searchPrompt))
         let area = contentArea()
         // Left: the keypad, 3 columns × 4 rows.
         let keypadWidth = min(42, area.width / 2)
-        let keyHeight = min(3, area.height / 4)
-        var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
-        pad.append(ButtonSpec(.deleteDigit, keys: [.star, .backspace], label: t(.searchDelete)))
-        pad.append(ButtonSpec(.digit(0), keys: [.digit(0)], label: ""))
-        pad.append(ButtonSpec(.confirm, keys: [.hash, .enter], label: t(.searchConfirm)))
-        buttonGrid(pad, in: Rect(x: area.x, y: area.y, width: keypadWidth, height: keyHeight * 4),
-                   columns: 3, rowHeight: keyHeight, rowGap: 0, columnGap: 1)
+        codeKeypad(in: Rect(x: area.x, y: area.y, width: keypadWidth, height: area.height), keyHeight: min(3, area.height / 4))
 
         // Right: the code, a message, and the matching services (touch to open).
         let right = Rect(x: area.x + keypadWidth + 3, y: area.y, width: area.maxX - area.x - keypadWidth - 3, height: area.height)
