@@ -29,22 +29,6 @@ public struct TicketDesk: Sendable {
         self.delivered = delivered
     }
 
-    /// The kiosk's local day (tickets roll over at local midnight).
-    public static func day(_ now: Date, timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 2000, parts.month ?? 1, parts.day ?? 1)
-    }
-
-    /// People ahead, estimated from the tickets issued today and the minutes one person
-    /// takes (until the hall's calling system tells the kiosk who has been called).
-    public static func peopleAhead(issuedBefore: Int, firstIssuedAt: Double?, minutesPerPerson: Int, now: Date) -> Int {
-        guard let first = firstIssuedAt else { return issuedBefore }
-        let served = Int(max(0, now.timeIntervalSince1970 - first) / 60) / max(1, minutesPerPerson)
-        return max(0, issuedBefore - served)
-    }
-
     public func issue(categoryID: String, language: Language, now: @Sendable () -> Date = { Date() }) async -> TicketState {
         guard let category = categories.first(where: { $0.id == categoryID }) else {
             return .notIssued(zh: "没有这项业务", en: "No such queue")
@@ -56,13 +40,13 @@ public struct TicketDesk: Sendable {
         let reserved = now()
         let reservation: Outbox.TicketReservation
         do {
-            reservation = try outbox.reserveTicket(category: category.id, day: Self.day(reserved, timeZone: timeZone), now: reserved)
+            reservation = try outbox.reserveTicket(category: category.id, day: QueueDay.of(reserved, timeZone: timeZone), now: reserved)
         } catch {
             return .notIssued(zh: "终端存储故障", en: "The kiosk could not store the ticket (\(error))")
         }
-        let number = String(category.letter) + String(format: "%03d", reservation.number)
-        let ahead = Self.peopleAhead(issuedBefore: reservation.issuedBefore, firstIssuedAt: reservation.firstIssuedAt,
-                                     minutesPerPerson: category.minutesPerPerson, now: reserved)
+        let number = category.ticketNumber(reservation.number)
+        let ahead = category.peopleAhead(issuedBefore: reservation.issuedBefore,
+                                         firstIssuedAt: reservation.firstIssuedAt.map { Date(timeIntervalSince1970: $0) }, now: reserved)
         let wait = ahead * category.minutesPerPerson
         let formatter = DateFormatter()
         formatter.timeZone = timeZone

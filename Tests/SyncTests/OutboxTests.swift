@@ -329,23 +329,23 @@ struct SyncWorkerTests {
         let shanghai = try #require(TimeZone(identifier: "Asia/Shanghai"))
         // 2026-11-22 23:59:58 and :59 in Shanghai (UTC+8), then 00:00:01 the next day.
         let late = Date(timeIntervalSince1970: 1_795_363_198)
-        #expect(TicketDesk.day(late, timeZone: shanghai) == "2026-11-22")
+        #expect(QueueDay.of(late, timeZone: shanghai) == "2026-11-22")
         let midnight = late.addingTimeInterval(3)
-        #expect(TicketDesk.day(midnight, timeZone: shanghai) == "2026-11-23")
+        #expect(QueueDay.of(midnight, timeZone: shanghai) == "2026-11-23")
         func payload(_ reservation: Outbox.TicketReservation) -> TicketPayload {
             TicketPayload(reference: "kiosk-a/\(reservation.day)/A\(reservation.number)", category: "social_insurance",
                           number: "A\(reservation.number)", issuedAt: UTCTime.iso(late), peopleAhead: reservation.issuedBefore)
         }
-        let first = try outbox.reserveTicket(category: "social_insurance", day: TicketDesk.day(late, timeZone: shanghai), now: late)
+        let first = try outbox.reserveTicket(category: "social_insurance", day: QueueDay.of(late, timeZone: shanghai), now: late)
         _ = try outbox.confirmTicket(first, payload: payload(first), now: late)
         // The printer fails on the second: void.
         let failed = try outbox.reserveTicket(category: "social_insurance", day: "2026-11-22", now: late)
         try outbox.voidTicket(failed)
         // The third is reserved before midnight and confirmed after it.
-        let straddling = try outbox.reserveTicket(category: "social_insurance", day: TicketDesk.day(late.addingTimeInterval(1), timeZone: shanghai),
+        let straddling = try outbox.reserveTicket(category: "social_insurance", day: QueueDay.of(late.addingTimeInterval(1), timeZone: shanghai),
                                                   now: late.addingTimeInterval(1))
         _ = try outbox.confirmTicket(straddling, payload: payload(straddling), now: midnight)
-        let newDay = try outbox.reserveTicket(category: "social_insurance", day: TicketDesk.day(midnight, timeZone: shanghai), now: midnight)
+        let newDay = try outbox.reserveTicket(category: "social_insurance", day: QueueDay.of(midnight, timeZone: shanghai), now: midnight)
         _ = try outbox.confirmTicket(newDay, payload: payload(newDay), now: midnight)
         let other = try outbox.reserveTicket(category: "housing_fund", day: "2026-11-23", now: midnight)
         let numbers: [Int] = [first.number, failed.number, straddling.number, newDay.number, other.number]
@@ -357,7 +357,9 @@ struct SyncWorkerTests {
         #expect(try outbox.voidUnconfirmedTickets() == 1)
         #expect(try outbox.reserveTicket(category: "housing_fund", day: "2026-11-23", now: midnight).number == 2)
         // People ahead: 5 issued, the first 13 minutes ago at 6 min/person → 2 served, 3 ahead.
-        #expect(TicketDesk.peopleAhead(issuedBefore: 5, firstIssuedAt: midnight.timeIntervalSince1970 - 780, minutesPerPerson: 6, now: midnight) == 3)
+        let category = QueueCategory(id: "social_insurance", letter: "A", name: LocalizedText(zh: "社保", en: "Insurance"), minutesPerPerson: 6)
+        #expect(category.peopleAhead(issuedBefore: 5, firstIssuedAt: midnight.addingTimeInterval(-780), now: midnight) == 3)
+        #expect(category.ticketNumber(7) == "A007")
         // The three issued tickets reach the platform, once each.
         let central = try await RunningCentral()
         defer { central.stop() }

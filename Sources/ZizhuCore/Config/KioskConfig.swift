@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// The terminal's own settings, from `Kiosk/kiosk.yaml` (or the file given with `--config`).
@@ -228,10 +229,31 @@ public struct QueueCategory: Sendable, Hashable {
         self.minutesPerPerson = minutesPerPerson
     }
 
+    /// The printed number: the letter and three digits (`A007`).
+    public func ticketNumber(_ number: Int) -> String { String(letter) + String(format: "%03d", number) }
+
+    /// People ahead, estimated from the tickets issued today and the minutes one person
+    /// takes (until the hall's calling system tells the kiosk who has been called).
+    public func peopleAhead(issuedBefore: Int, firstIssuedAt: Date?, now: Date) -> Int {
+        guard let first = firstIssuedAt else { return issuedBefore }
+        let served = Int(max(0, now.timeIntervalSince(first)) / 60) / max(1, minutesPerPerson)
+        return max(0, issuedBefore - served)
+    }
+
     public static let defaults: [QueueCategory] = [
         QueueCategory(id: "social_insurance", letter: "A", name: LocalizedText(zh: "社保医保", en: "Social insurance"), minutesPerPerson: 6),
         QueueCategory(id: "housing_fund", letter: "B", name: LocalizedText(zh: "住房公积金", en: "Housing fund"), minutesPerPerson: 8),
         QueueCategory(id: "business", letter: "C", name: LocalizedText(zh: "企业开办", en: "Starting a business"), minutesPerPerson: 12),
         QueueCategory(id: "general", letter: "D", name: LocalizedText(zh: "综合业务", en: "Other services"), minutesPerPerson: 5),
     ]
+}
+
+/// The kiosk's local day (`2026-11-22`): ticket numbers restart at local midnight.
+public enum QueueDay {
+    public static func of(_ now: Date, timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 2000, parts.month ?? 1, parts.day ?? 1)
+    }
 }
