@@ -71,6 +71,31 @@ struct SyncFaultTests {
         try await ChildProcess.runDetached([Built.zizhu] + arguments, environment: kioskEnvironment(home))
     }
 
+    /// Enrols the kiosk at `home` with the platform (a fresh one-time token).
+    static func enrol(_ home: URL, with central: Central) async throws {
+        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let enrolled = try await zizhu(["enroll", "--central", central.url, "--token", token], home: home)
+        #expect(enrolled.status == 0, "\(enrolled.stdout)\(enrolled.stderr)")
+    }
+
+    /// The shipped kiosk.yaml with some lines replaced, as `home`'s own config.
+    static func writeConfig(_ home: URL, _ replacements: [String: String]) throws {
+        var config = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/kiosk.yaml"), encoding: .utf8)
+        for (old, new) in replacements {
+            #expect(config.contains(old), "kiosk.yaml has no '\(old)'")
+            config = config.replacingOccurrences(of: old, with: new)
+        }
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        try config.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// `zizhu run --demo` for `home` in tmux; its exit status lands in `scratch/exit`.
+    static func startDemoKiosk(_ tmux: Tmux, home: URL, scratch: URL) throws {
+        try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run --demo; "
+                       + "echo $? > \(scratch.path)/exit; sleep 60")
+    }
+
     /// How many kill trials: 200 in CI; `ZIZHU_FAULT_TRIALS=1000` for the long run.
     static var trials: Int { Int(ProcessInfo.processInfo.environment["ZIZHU_FAULT_TRIALS"] ?? "") ?? 200 }
 
@@ -80,10 +105,7 @@ struct SyncFaultTests {
         try await central.start()
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         let home = scratch.appendingPathComponent("kiosk")
-        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let enrolled = try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home)
-        #expect(enrolled.status == 0, "\(enrolled.stderr)")
+        try await Self.enrol(home, with: central)
 
         // How long one submit takes here (debug build, loaded machine): kills land anywhere
         // from start-up to half as long again, so some die before, some during and some
@@ -137,9 +159,7 @@ struct SyncFaultTests {
         try await central.start()
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         let home = scratch.appendingPathComponent("kiosk")
-        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        try await Self.enrol(home, with: central)
         for _ in 0..<60 { #expect(try await Self.zizhu(["submit", "--sample"], home: home).status == 0) }
         let port = central.port
         // A drain in small batches, with the server killed under it.
@@ -240,12 +260,8 @@ extension SyncFaultTests {
         let home = scratch.appendingPathComponent("kiosk")
         let installed = scratch.appendingPathComponent("kiosk-catalogue")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let config = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/kiosk.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "catalogue: catalogue", with: "catalogue: \(installed.path)")
-        try config.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
-        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        try Self.writeConfig(home, ["catalogue: catalogue": "catalogue: \(installed.path)"])
+        try await Self.enrol(home, with: central)
 
         var update = try await Self.zizhu(["catalogue", "update"], home: home)
         #expect(update.status == 0 && update.stdout.contains("installed"), "\(update.stdout)\(update.stderr)")
@@ -288,17 +304,12 @@ extension SyncFaultTests {
         let installed = scratch.appendingPathComponent("kiosk-catalogue")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: installed)
-        let config = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/kiosk.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "catalogue: catalogue", with: "catalogue: \(installed.path)")
-            .replacingOccurrences(of: "sync_seconds: 60", with: "sync_seconds: 5")
-            .replacingOccurrences(of: "catalogue_check_seconds: 600", with: "catalogue_check_seconds: 5")
-        try config.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
-        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        try Self.writeConfig(home, ["catalogue: catalogue": "catalogue: \(installed.path)", "sync_seconds: 60": "sync_seconds: 5",
+                                    "catalogue_check_seconds: 600": "catalogue_check_seconds: 5"])
+        try await Self.enrol(home, with: central)
 
         let tmux = Tmux()
-        try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run --demo; echo $? > \(scratch.path)/exit; sleep 60")
+        try Self.startDemoKiosk(tmux, home: home, scratch: scratch)
         #expect(try await tmux.waitForScreen { $0.contains("办事") }.contains("办事"))
         // The update is installed in the background...
         let deadline = ContinuousClock.now + .seconds(60)
@@ -352,9 +363,7 @@ extension SyncFaultTests {
             fields: {reason: waiting, address: 广东省广州市天河区演示大道100号, phone: "13800138000"}
             materials: {application-receipt: present, household-register: A}
             """.write(to: facts, atomically: true, encoding: .utf8)
-        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        try await Self.enrol(home, with: central)
         let submitted = try await Self.zizhu(["submit", "temporary-id-card", "--facts", facts.path, "--receipt", "never"], home: home)
         #expect(submitted.status == 0 && submitted.stdout.contains("decision manual_review"), "\(submitted.stdout)\(submitted.stderr)")
         let number = try #require(submitted.stdout.split(separator: " ").first { $0.hasPrefix("ZZ") }.map(String.init))
@@ -389,15 +398,11 @@ extension SyncFaultTests {
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         let home = scratch.appendingPathComponent("kiosk")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let config = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/kiosk.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "catalogue: catalogue", with: "catalogue: \(Built.repository.appendingPathComponent("Kiosk/catalogue").path)")
-            .replacingOccurrences(of: "sync_seconds: 60", with: "sync_seconds: 5")
-        try config.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
-        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        try Self.writeConfig(home, ["catalogue: catalogue": "catalogue: \(Built.repository.appendingPathComponent("Kiosk/catalogue").path)",
+                                    "sync_seconds: 60": "sync_seconds: 5"])
+        try await Self.enrol(home, with: central)
         let tmux = Tmux()
-        try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run --demo; echo $? > \(scratch.path)/exit; sleep 60")
+        try Self.startDemoKiosk(tmux, home: home, scratch: scratch)
         #expect(try await tmux.waitForScreen { $0.contains("呼叫帮办") }.contains("办事"))
         // 办事 → 个人服务 → 社保参保证明打印 → 我要办理, card, two choices, materials, pre-check, submit.
         for key in ["1", "1", "1"] {
@@ -476,13 +481,11 @@ extension SyncFaultTests {
         try await central.start()
         let home = scratch.appendingPathComponent("kiosk")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let token = try #require(try await central.run(["token", "create"]).split(separator: " ").last)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(try await Self.zizhu(["enroll", "--central", central.url, "--token", token], home: home).status == 0)
+        try await Self.enrol(home, with: central)
         let port = central.port
         await central.kill()
         let tmux = Tmux()
-        try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run --demo; echo $? > \(scratch.path)/exit; sleep 60")
+        try Self.startDemoKiosk(tmux, home: home, scratch: scratch)
         #expect(try await tmux.waitForScreen { $0.contains("呼叫帮办") }.contains("办事"))
         try tmux.sendKeys("0")
         let queued = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("求助已记录") }
