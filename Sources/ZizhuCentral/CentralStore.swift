@@ -508,18 +508,22 @@ public final class CentralStore: CentralStorage {
         }
     }
 
+    /// How many stored ratings are at each level.
+    static func levels(of payloads: [String]) -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for payload in payloads {
+            if let rating = try? JSONDecoder().decode(RatingPayload.self, from: Data(payload.utf8)) { counts[rating.level, default: 0] += 1 }
+        }
+        return counts
+    }
+
     static func alreadyHeld(_ kind: OutboxKind, _ reference: String) -> String {
         kind == .rating ? "case \(reference) has already been rated" : "ticket \(reference) is already recorded"
     }
 
     public func ratingCounts() async throws -> [Int: Int] {
         try await writer.read { db in
-            var counts: [Int: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT payload FROM kiosk_entry WHERE kind = 'rating'") {
-                let payload: String = row["payload"]
-                if let rating = try? JSONDecoder().decode(RatingPayload.self, from: Data(payload.utf8)) { counts[rating.level, default: 0] += 1 }
-            }
-            return counts
+            Self.levels(of: try String.fetchAll(db, sql: "SELECT payload FROM kiosk_entry WHERE kind = 'rating'"))
         }
     }
 

@@ -313,12 +313,10 @@ public final class PostgresCentralStore: CentralStorage {
     }
 
     public func ratingCounts() async throws -> [Int: Int] {
-        var counts: [Int: Int] = [:]
-        let rows = try await client.query("SELECT payload FROM kiosk_entry WHERE kind = 'rating'", logger: logger)
-        for try await payload in rows.decode(String.self) {
-            if let rating = try? JSONDecoder().decode(RatingPayload.self, from: Data(payload.utf8)) { counts[rating.level, default: 0] += 1 }
-        }
-        return counts
+        var payloads: [String] = []
+        for try await payload in try await client.query("SELECT payload FROM kiosk_entry WHERE kind = 'rating'", logger: logger)
+            .decode(String.self) { payloads.append(payload) }
+        return CentralStore.levels(of: payloads)
     }
 
     public func reviewQueue(limit: Int) async throws -> [ReviewItem] {
