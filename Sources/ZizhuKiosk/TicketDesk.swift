@@ -58,13 +58,9 @@ public struct TicketDesk: Sendable {
         case .printed:
             let payload = TicketPayload(reference: "\(outbox.kioskID)/\(reservation.day)/\(number)", category: category.id, number: number,
                                         issuedAt: UTCTime.iso(now()), peopleAhead: ahead)
-            do {
-                _ = try outbox.confirmTicket(reservation, payload: payload, now: now())
-                delivered()
-            } catch {
-                // The paper is out; the number stays reserved (not reused) and the record is lost.
-                return .issued(IssuedTicket(number: number, categoryID: category.id, peopleAhead: ahead, waitMinutes: wait))
-            }
+            // The paper is out either way. If the record cannot be stored, the number stays
+            // reserved (voided at the next start, never reused) and the platform never hears of it.
+            if (try? outbox.confirmTicket(reservation, payload: payload, now: now())) != nil { delivered() }
             return .issued(IssuedTicket(number: number, categoryID: category.id, peopleAhead: ahead, waitMinutes: wait))
         case .cancelled:
             try? outbox.voidTicket(reservation)
