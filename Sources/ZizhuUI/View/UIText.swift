@@ -42,7 +42,6 @@ public enum UIText: String, Sendable, CaseIterable {
     case unavailableBig = "unavailable.big"
     case unavailableBody = "unavailable.body"
     case unavailableWhatToDo = "unavailable.what_to_do"
-    case unavailableHelpWhatToDo = "unavailable.help_what_to_do"
     case featureSubmit = "feature.submit"
 
     case catalogueHeadline = "catalogue.headline"

@@ -6,10 +6,7 @@ extension Canvas {
         var y = area.y + 1
         y = paragraph(t(.unavailableBody, ["feature": t(UIText.name(of: feature))]), in: area, y: y, style: theme.warning)
         y += 1
-        let advice = feature == .help ? t(.unavailableHelpWhatToDo) : t(.unavailableWhatToDo)
-        paragraph(advice, in: area, y: y, style: theme.text)
-        var specs = [backButton(), homeButton()]
-        if feature != .help { specs.append(helpButton()) }
-        navigation(specs)
+        paragraph(t(.unavailableWhatToDo), in: area, y: y, style: theme.text)
+        navigation([backButton(), homeButton(), helpButton()])
     }
 }
