@@ -63,63 +63,12 @@ public enum KioskLauncher {
             idleTimeoutSeconds: config.idleTimeoutSeconds, countdownSeconds: config.countdownSeconds,
             defaultLanguage: config.defaultLanguage, minimumWidth: config.minimumWidth,
             minimumHeight: config.minimumHeight, allowsQuit: demo, diagnosticsWithoutPIN: demo, queueCategories: config.queueCategories)
-        var context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
-        switch KioskResources.loadPinyin(paths: paths) {
-        case .success(let dictionary): context.pinyin = dictionary
-        case .failure(let problem): logger.warning("pinyin keyboard without candidates: \(problem)")
-        }
+        let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
         let inbox = EventInbox()
-        var records = RecordsSource.unavailable
-        if demo {
-            do {
-                records = try RecordsSource.demo(file: paths.demoRecords)
-            } catch {
-                logger.error("demo records unavailable: \(error)")
-            }
-        }
-        // The durable outbox: without it the kiosk still guides citizens but accepts nothing.
-        var outbox: KioskOutbox?
-        var helpDesk = HelpDesk(worker: nil, logger: logger)
-        var progressDesk = ProgressDesk(worker: nil, outbox: nil)
-        do {
-            let enrolment = Enrolment.load(home: paths.home)
-            let store = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? config.kioskID)
-            if store.integrity != "ok" { logger.error("outbox integrity check: \(store.integrity)") }
-            if let voided = try? store.voidUnconfirmedTickets(), voided > 0 {
-                logger.warning("\(voided) ticket number(s) left printing by a crash are void (not reused)")
-            }
-            // An enrolled kiosk takes catalogue updates from the platform.
-            let updates = KioskOutbox.CatalogueUpdates(keeper: keeper, everySeconds: config.catalogueCheckSeconds) { outcome in
-                if let catalogue = outcome.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
-                if let problem = outcome.problem { inbox.post(.catalogueFailed(problem)) }
-            }
-            outbox = KioskOutbox(outbox: store, enrolment: enrolment, home: paths.home, logger: logger, version: KioskVersion.version,
-                                 syncSeconds: config.syncSeconds, catalogue: updates)
-            // 呼叫帮办 goes to the platform with a short timeout (the citizen is waiting).
-            progressDesk = ProgressDesk(worker: nil, outbox: store)
-            if let enrolment {
-                let quick = SyncWorker(outbox: store, enrolment: enrolment, home: paths.home, logger: logger, requestTimeoutSeconds: 5)
-                helpDesk = HelpDesk(worker: quick, logger: logger)
-                progressDesk = ProgressDesk(worker: quick, outbox: store)
-            }
-            // An enrolled production kiosk asks the platform for e-licences and credit.
-            if !demo, let enrolment {
-                records = RecordsSource.platform(SyncWorker(outbox: store, enrolment: enrolment, home: paths.home, logger: logger,
-                                                            requestTimeoutSeconds: 5))
-            }
-            if enrolment == nil { logger.info("not enrolled: submissions stay in the outbox until `zizhu enroll`") }
-        } catch {
-            logger.error("outbox unavailable: \(error)")
-        }
-        // Receipt templates and the printer profile; without them the kiosk still serves
-        // (no receipts), and says why in its log.
-        var receipts: SampleReceipts?
-        do {
-            receipts = try SampleReceipts(paths: paths, profileName: config.printerProfile, unifontPath: config.unifontPath,
-                                          kioskID: config.kioskID)
-        } catch {
-            logger.error("receipts unavailable: \(error)")
+        // Opened after the first frame: creating or opening the outbox costs fsyncs.
+        let services = { () -> KioskServices in
+            openServices(paths: paths, config: config, demo: demo, keeper: keeper, inbox: inbox, logger: logger)
         }
         let terminal: NcursesTerminal
         do {
@@ -134,9 +83,7 @@ public enum KioskLauncher {
                                    printer: demo
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
                                        : .cups(server: config.printerServer, queue: config.printerQueue),
-                                   receipts: receipts,
-                                   records: records, outbox: outbox, inbox: inbox, helpDesk: helpDesk, progressDesk: progressDesk,
-                                   loadCatalogue: { keeper.load() })
+                                   inbox: inbox, services: services, loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()
         // Devices get a few seconds to let go (reader, private cupsd, simulator); a device
@@ -151,6 +98,62 @@ public enum KioskLauncher {
         if !done.isSet { logger.warning("devices did not shut down within 3 s; exiting anyway") }
         logger.info("stopped", metadata: ["status": "\(status)"])
         return status
+    }
+
+    /// The outbox, the platform desks, the receipt templates and the pinyin keyboard. Each
+    /// can fail on its own; the kiosk then still guides citizens and says what is missing.
+    static func openServices(paths: KioskPaths, config: KioskConfig, demo: Bool, keeper: CatalogueKeeper, inbox: EventInbox,
+                             logger: Logger) -> KioskServices {
+        var services = KioskServices(helpDesk: HelpDesk(worker: nil, logger: logger))
+        switch KioskResources.loadPinyin(paths: paths) {
+        case .success(let dictionary): services.pinyin = dictionary
+        case .failure(let problem): logger.warning("pinyin keyboard without candidates: \(problem)")
+        }
+        if demo {
+            do {
+                services.records = try RecordsSource.demo(file: paths.demoRecords)
+            } catch {
+                logger.error("demo records unavailable: \(error)")
+            }
+        }
+        // The durable outbox: without it the kiosk still guides citizens but accepts nothing.
+        do {
+            let enrolment = Enrolment.load(home: paths.home)
+            let store = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? config.kioskID)
+            if store.integrity != "ok" { logger.error("outbox integrity check: \(store.integrity)") }
+            if let voided = try? store.voidUnconfirmedTickets(), voided > 0 {
+                logger.warning("\(voided) ticket number(s) left printing by a crash are void (not reused)")
+            }
+            // An enrolled kiosk takes catalogue updates from the platform.
+            let updates = KioskOutbox.CatalogueUpdates(keeper: keeper, everySeconds: config.catalogueCheckSeconds) { outcome in
+                if let catalogue = outcome.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
+                if let problem = outcome.problem { inbox.post(.catalogueFailed(problem)) }
+            }
+            services.outbox = KioskOutbox(outbox: store, enrolment: enrolment, home: paths.home, logger: logger, version: KioskVersion.version,
+                                          syncSeconds: config.syncSeconds, catalogue: updates)
+            services.progressDesk = ProgressDesk(worker: nil, outbox: store)
+            if let enrolment {
+                // 呼叫帮办 and progress go to the platform with a short timeout (the citizen is waiting).
+                let quick = SyncWorker(outbox: store, enrolment: enrolment, home: paths.home, logger: logger, requestTimeoutSeconds: 5)
+                services.helpDesk = HelpDesk(worker: quick, logger: logger)
+                services.progressDesk = ProgressDesk(worker: quick, outbox: store)
+                // An enrolled production kiosk asks the platform for e-licences and credit.
+                if !demo { services.records = RecordsSource.platform(quick) }
+            } else {
+                logger.info("not enrolled: submissions stay in the outbox until `zizhu enroll`")
+            }
+        } catch {
+            logger.error("outbox unavailable: \(error)")
+        }
+        // Receipt templates and the printer profile; without them the kiosk still serves
+        // (no receipts), and says why in its log.
+        do {
+            services.receipts = try SampleReceipts(paths: paths, profileName: config.printerProfile, unifontPath: config.unifontPath,
+                                                   kioskID: config.kioskID)
+        } catch {
+            logger.error("receipts unavailable: \(error)")
+        }
+        return services
     }
 
     /// The reader simulator a demo kiosk uses as its ID card reader. It is started by the

@@ -27,6 +27,18 @@ public final class EventInbox: @unchecked Sendable {
     }
 }
 
+/// The parts of the kiosk that are opened after the first frame.
+public struct KioskServices {
+    public var records = RecordsSource.unavailable
+    public var outbox: KioskOutbox?
+    public var helpDesk: HelpDesk
+    public var progressDesk = ProgressDesk(worker: nil, outbox: nil)
+    public var receipts: SampleReceipts?
+    public var pinyin: PinyinDictionary?
+
+    public init(helpDesk: HelpDesk) { self.helpDesk = helpDesk }
+}
+
 /// The kiosk's one loop: terminal input → `Event` → `update` → `Effect`s → view → present.
 ///
 /// It blocks in poll(2) until input arrives; ticks (one a second) run only while a
@@ -44,30 +56,28 @@ public final class KioskRuntime {
     private let clock = ContinuousClock()
     private let launched: ContinuousClock.Instant
     private let loadCatalogue: () -> CatalogueKeeper.Outcome
-    private let records: RecordsSource
-    private let outbox: KioskOutbox?
+    private let openServices: () -> KioskServices
+    private var records = RecordsSource.unavailable
+    private var outbox: KioskOutbox?
     private var today: CalendarDate?
     private let inbox: EventInbox
     private let reader: ReaderSession?
     private var readerCommands: AsyncStream<Bool>.Continuation?
     private let printer: ReceiptPrinterLink?
-    private let receipts: SampleReceipts?
-    private let helpDesk: HelpDesk
-    private let progressDesk: ProgressDesk
+    private var receipts: SampleReceipts?
+    private var helpDesk: HelpDesk
+    private var progressDesk = ProgressDesk(worker: nil, outbox: nil)
 
+    /// `services` opens what the first frame does not need (the outbox's database, the
+    /// receipt templates, the pinyin dictionary); it runs right after the first frame.
     public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
-                receipts: SampleReceipts? = nil, records: RecordsSource = .unavailable, outbox: KioskOutbox? = nil,
-                inbox: EventInbox = EventInbox(), helpDesk: HelpDesk = HelpDesk(worker: nil, logger: Logger(label: "zizhu.help")),
-                progressDesk: ProgressDesk = ProgressDesk(worker: nil, outbox: nil),
+                inbox: EventInbox = EventInbox(), services: @escaping () -> KioskServices,
                 loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
-        self.progressDesk = progressDesk
         self.inbox = inbox
-        self.helpDesk = helpDesk
-        self.records = records
-        self.outbox = outbox
+        self.helpDesk = HelpDesk(worker: nil, logger: logger)
+        self.openServices = services
         self.printer = printer
-        self.receipts = receipts
         self.launched = launched
         self.loadCatalogue = loadCatalogue
         self.reader = reader
@@ -86,7 +96,14 @@ public final class KioskRuntime {
         logger.info("first frame", metadata: [
             "size": "\(width)x\(height)", "after_ms": "\(KioskLauncher.milliseconds(launched.duration(to: clock.now)))",
         ])
-        // The catalogue loads once the attract screen is up; a citizen cannot be faster.
+        // The rest opens once the attract screen is up; a citizen cannot be faster.
+        let services = openServices()
+        records = services.records
+        outbox = services.outbox
+        helpDesk = services.helpDesk
+        progressDesk = services.progressDesk
+        receipts = services.receipts
+        if let pinyin = services.pinyin { context.pinyin = pinyin }
         let loaded = loadCatalogue()
         if let catalogue = loaded.catalogue { _ = perform(update(&state, .catalogueLoaded(catalogue))) }
         if let problem = loaded.problem { _ = perform(update(&state, .catalogueFailed(problem))) }
