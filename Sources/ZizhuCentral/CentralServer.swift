@@ -119,6 +119,17 @@ public enum CentralServer {
             return json(.ok, ticket)
         }
 
+        // The platform's clock: the technician's network check measures latency and offset.
+        router.get("/v1/time") { request, _ -> Response in
+            switch await authenticate(request, body: Data(), store: store) {
+            case .failure(let failure): return failure.response
+            case .success(let kioskID):
+                let now = Date()
+                return json(.ok, PlatformTime(kioskID: kioskID, epochMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded()),
+                                              now: UTCTime.iso(now)))
+            }
+        }
+
         // 电子证照 and credit for an applicant (demo data on this platform).
         router.post("/v1/records") { request, _ -> Response in
             switch await applicant(request, RecordsRequest.self, store: store, what: "a records request", number: \.idNumber) {

@@ -83,7 +83,8 @@ public enum KioskLauncher {
                                    printer: demo
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
                                        : .cups(server: config.printerServer, queue: config.printerQueue),
-                                   inbox: inbox, services: services, loadCatalogue: { keeper.load() })
+                                   inbox: inbox, statusFile: KioskStatusWriter(home: paths.home), services: services,
+                                   loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()
         // Devices get a few seconds to let go (reader, private cupsd, simulator); a device

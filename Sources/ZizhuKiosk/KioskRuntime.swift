@@ -57,6 +57,7 @@ public final class KioskRuntime {
     private let launched: ContinuousClock.Instant
     private let loadCatalogue: () -> CatalogueKeeper.Outcome
     private let openServices: () -> KioskServices
+    private let statusFile: KioskStatusWriter?
     private var records = RecordsSource.unavailable
     private var outbox: KioskOutbox?
     private var today: CalendarDate?
@@ -70,10 +71,11 @@ public final class KioskRuntime {
 
     /// `services` opens what the first frame does not need (the outbox's database, the
     /// receipt templates, the pinyin dictionary); it runs right after the first frame.
-    public init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
+    init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
-                inbox: EventInbox = EventInbox(), services: @escaping () -> KioskServices,
+                inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, services: @escaping () -> KioskServices,
                 loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+        self.statusFile = statusFile
         self.inbox = inbox
         self.helpDesk = HelpDesk(worker: nil, logger: logger)
         self.openServices = services
@@ -152,8 +154,18 @@ public final class KioskRuntime {
         Task.detached {
             await reader.start()
         }
+        let statusFile = self.statusFile
         Task.detached {
-            for await event in reader.events { inbox.post(.reader(event)) }
+            for await event in reader.events {
+                inbox.post(.reader(event))
+                switch event {
+                case .connected, .disconnected:
+                    let info = await reader.currentInfo
+                    statusFile?.update { $0.reader = info }
+                default:
+                    break
+                }
+            }
         }
         Task.detached {
             for await wantsCard in commands {
@@ -169,6 +181,7 @@ public final class KioskRuntime {
         await printer?.shutdown()
         outbox?.stop()
         helpDesk.stop()
+        statusFile?.remove()
     }
 
     /// Milliseconds until the next tick, or -1 to block until input.
@@ -230,8 +243,13 @@ public final class KioskRuntime {
                     inbox.post(.printerChecked(.queueMissing("no printer configured")))
                     continue
                 }
-                let inbox = self.inbox
-                Task.detached { inbox.post(.printerChecked(await printer.check())) }
+                let inbox = self.inbox, statusFile = self.statusFile
+                Task.detached {
+                    inbox.post(.printerChecked(await printer.check()))
+                    if let endpoint = await printer.endpoint {
+                        statusFile?.update { $0.printerServer = endpoint.server; $0.printerQueue = endpoint.queue }
+                    }
+                }
             case .previewReceipt(let sample, let language):
                 guard let receipts else { continue }
                 Self.preview(sample, language: language, with: receipts, answer: inbox)

@@ -61,16 +61,22 @@ public final class KioskOutbox: Sendable {
                 }
                 if let catalogue, ContinuousClock.now - lastCatalogueCheck >= .seconds(catalogue.everySeconds) {
                     lastCatalogueCheck = ContinuousClock.now
-                    switch await worker.fetchCatalogue(known: catalogue.keeper.installedVersion) {
-                    case .notModified, .unavailable:
-                        break
+                    let fetched = await worker.fetchCatalogue(known: catalogue.keeper.installedVersion)
+                    func record(_ result: String) { CatalogueCheckRecord(at: UTCTime.iso(Date()), result: result).save(home: home) }
+                    switch fetched {
+                    case .notModified:
+                        record("not modified")
+                    case .unavailable(let why):
+                        record("unavailable: \(why)")
                     case .bundle(let bundle):
                         if let problem = catalogue.keeper.install(bundle) {
+                            record("refused: \(problem.split(separator: "\n").first ?? "")")
                             refused = problem
                             logger.error("catalogue update refused; the kiosk keeps the one it has", metadata: ["problem": "\(problem)"])
                             catalogue.deliver(CatalogueKeeper.Outcome(catalogue: nil, problem: problem, usingLastGood: false))
                         } else {
                             refused = nil
+                            record("installed \(bundle.version.prefix(12))")
                             logger.info("catalogue \(bundle.version.prefix(12)) installed from the platform")
                             catalogue.deliver(catalogue.keeper.load())
                         }

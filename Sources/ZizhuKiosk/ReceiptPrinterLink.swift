@@ -69,6 +69,18 @@ public actor ReceiptPrinterLink {
         return await client.probe()
     }
 
+    /// The CUPS server and queue, once the link has been used.
+    public var endpoint: (server: String, queue: String)? { client.map { ($0.server, $0.queue) } }
+
+    /// For technicians: the printer's health (asked through a probe job, as before a
+    /// transaction), CUPS' own state and reasons, and which queue on which server.
+    public func diagnose() async -> (PrinterHealth, PrinterStatus?, String) {
+        guard let client = await connected() else { return (.serviceDown(setupProblem ?? "no printer"), nil, "-") }
+        let health = await client.probe()
+        let status = try? await client.status().get()
+        return (health, status, "\(client.queue) on \(client.server)")
+    }
+
     public func print(_ bytes: [UInt8], title: String) async -> PrintOutcome {
         guard let client = await connected() else {
             return .failed(job: nil, health: .serviceDown(setupProblem ?? "no printer"), reasons: [])

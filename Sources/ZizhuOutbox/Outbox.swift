@@ -399,6 +399,11 @@ public final class Outbox: Sendable {
         public var oldestPendingSeconds: Double?
     }
 
+    /// The SQLite library's version (diagnostics).
+    public var sqliteVersion: String {
+        (try? writer.read { try String.fetchOne($0, sql: "SELECT sqlite_version()") }).flatMap { $0 } ?? "unknown"
+    }
+
     public func depth(now: Date = Date()) throws -> Depth {
         try writer.read { db in
             var counts: [String: Int] = [:]

@@ -286,6 +286,39 @@ public final class SyncWorker: Sendable {
         }
     }
 
+    /// What one signed request to the platform showed: whether it answered and accepted this
+    /// kiosk's signature, how long it took, and how far this kiosk's clock is off.
+    public struct LinkProbe: Sendable, Hashable {
+        public var status: Int?
+        public var latencyMilliseconds: Double?
+        /// The platform's time minus this kiosk's (positive: the kiosk is behind).
+        public var clockOffsetSeconds: Double?
+        /// Why the platform could not be asked (network, refusal).
+        public var problem: String?
+    }
+
+    /// Asks the platform for its time (`GET /v1/time`, signed) — the technician's network check.
+    public func probe() async -> LinkProbe {
+        let sent = Date()
+        let started = ContinuousClock.now
+        do {
+            let (status, body) = try await signedGet("/v1/time", limit: 4 << 10)
+            let elapsed = started.duration(to: .now)
+            let latency = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            guard status == 200, let time = try? JSONDecoder().decode(PlatformTime.self, from: body) else {
+                let refusal = (try? JSONDecoder().decode(ProblemResponse.self, from: body)).map { "\($0.error): \($0.detail)" }
+                return LinkProbe(status: status, latencyMilliseconds: latency, clockOffsetSeconds: nil,
+                                 problem: refusal ?? "HTTP \(status)")
+            }
+            // The platform read its clock about halfway through the round trip.
+            let midpoint = sent.timeIntervalSince1970 + latency / 2000
+            return LinkProbe(status: status, latencyMilliseconds: latency,
+                             clockOffsetSeconds: Double(time.epochMilliseconds) / 1000 - midpoint, problem: nil)
+        } catch {
+            return LinkProbe(status: nil, latencyMilliseconds: nil, clockOffsetSeconds: nil, problem: "\(error)")
+        }
+    }
+
     /// A signed GET of one of the platform's paths: status and body.
     func signedGet(_ path: String, limit: Int, headers extra: [(String, String)] = []) async throws -> (Int, Data) {
         guard let secret = enrolment.key else { throw OutboxError(kind: .key, zh: "未注册", en: "not enrolled") }

@@ -357,6 +357,20 @@ public struct HelpTicket: Codable, Sendable, Hashable {
     }
 }
 
+/// `GET /v1/time`: the platform's clock, for the technician's network check (latency and
+/// the kiosk's clock offset; signed requests more than 300 s off are refused).
+public struct PlatformTime: Codable, Sendable, Hashable {
+    public var kioskID: String
+    public var epochMilliseconds: Int64
+    public var now: String
+
+    public init(kioskID: String, epochMilliseconds: Int64, now: String) {
+        self.kioskID = kioskID
+        self.epochMilliseconds = epochMilliseconds
+        self.now = now
+    }
+}
+
 /// The applicant's records the platform holds (电子证照 with trust grades, credit status).
 /// The ID number travels in the signed body, never in a URL.
 public struct RecordsRequest: Codable, Sendable, Hashable {

@@ -150,6 +150,8 @@ struct OpenAPITests {
         let ticket = try JSONDecoder().decode(HelpTicket.self, from: help.body)
         exchanges.append(try await signed("GET", "/v1/help/\(ticket.id)"))
         exchanges.append(try await signed("GET", "/v1/help/999999"))                                        // 404
+        exchanges.append(try await signed("GET", "/v1/time"))
+        exchanges.append(try await Self.call(central.url, "GET", "/v1/time", body: Data()))                  // 401
         exchanges.append(try await signed("GET", "/v1/progress/\(envelope.acceptanceNumber)"))
         exchanges.append(try await signed("GET", "/v1/progress/ZZ00000000-0000-0000-0000"))                  // 404
         exchanges.append(try await signed("POST", "/v1/records", try CanonicalJSON.encode(RecordsRequest(idNumber: "440106198806150019"))))

@@ -80,6 +80,40 @@ public struct IDNumber: Sendable, Hashable, CustomStringConvertible, CustomDebug
         return String(characters.prefix(4)) + String(repeating: "*", count: characters.count - 8) + String(characters.suffix(4))
     }
 
+    /// Masks every run of 17 digits plus a digit or X in a text (a log line, a diagnostic
+    /// dump): the safety net under "never log an ID number". Longer digit runs (e.g. a
+    /// timestamp in milliseconds) are left alone.
+    public static func maskNumbers(in text: String) -> String {
+        let characters = Array(text)
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            guard character.isASCII, character.isNumber, index == 0 || !isIDCharacter(characters[index - 1]) else {
+                out.append(character)
+                index += 1
+                continue
+            }
+            var end = index
+            while end < characters.count, end - index < 19, isIDCharacter(characters[end]) { end += 1 }
+            let run = String(characters[index..<end])
+            if run.count == 18, run.dropLast().allSatisfy({ $0.isASCII && $0.isNumber }) {
+                out += mask(run)
+            } else {
+                // Not an ID number: copy the whole run so its tail is not looked at again.
+                while end < characters.count, isIDCharacter(characters[end]) { end += 1 }
+                out += String(characters[index..<end])
+            }
+            index = end
+        }
+        return out
+    }
+
+    private static func isIDCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isNumber || character == "X" || character == "x")
+    }
+
     /// What a keypad shows while a number is typed: never more than the first four and
     /// the last four characters at once (exactly `masked` when all 18 are in).
     public static func maskWhileTyping(_ typed: String) -> String {
