@@ -63,6 +63,8 @@ let package = Package(
                 "ZizhuWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),   // PBKDF2 for the technician PIN
             ]),
 
         // Kiosk ↔ platform: the wire types and request signing both sides compile.

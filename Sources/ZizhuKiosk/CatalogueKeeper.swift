@@ -21,6 +21,12 @@ public struct CatalogueKeeper: Sendable {
         public var catalogue: Catalogue?
         public var problem: String?
         public var usingLastGood: Bool
+
+        public init(catalogue: Catalogue?, problem: String?, usingLastGood: Bool) {
+            self.catalogue = catalogue
+            self.problem = problem
+            self.usingLastGood = usingLastGood
+        }
     }
 
     public func load() -> Outcome {

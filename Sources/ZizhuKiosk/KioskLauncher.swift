@@ -83,7 +83,10 @@ public enum KioskLauncher {
                                    printer: demo
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
                                        : .cups(server: config.printerServer, queue: config.printerQueue),
-                                   inbox: inbox, statusFile: KioskStatusWriter(home: paths.home), services: services,
+                                   inbox: inbox, statusFile: KioskStatusWriter(home: paths.home),
+                                   technician: TechnicianDesk(lock: TechnicianLock(stored: config.technicianPIN, home: paths.home), paths: paths,
+                                                              config: config, catalogueVersion: { keeper.installedVersion }),
+                                   services: services,
                                    loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()

@@ -58,6 +58,7 @@ public final class KioskRuntime {
     private let loadCatalogue: () -> CatalogueKeeper.Outcome
     private let openServices: () -> KioskServices
     private let statusFile: KioskStatusWriter?
+    private let technician: TechnicianDesk?
     private var records = RecordsSource.unavailable
     private var outbox: KioskOutbox?
     private var today: CalendarDate?
@@ -73,8 +74,9 @@ public final class KioskRuntime {
     /// receipt templates, the pinyin dictionary); it runs right after the first frame.
     init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
-                inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, services: @escaping () -> KioskServices,
-                loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+                inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
+                services: @escaping () -> KioskServices, loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+        self.technician = technician
         self.statusFile = statusFile
         self.inbox = inbox
         self.helpDesk = HelpDesk(worker: nil, logger: logger)
@@ -298,6 +300,46 @@ public final class KioskRuntime {
                     .map { context.strings[.zhHans]?[$0.text.rawValue] ?? $0.id }
                 let inbox = self.inbox
                 Task.detached { inbox.post(.rated(outbox.rate(request, reasonText: reason))) }
+            case .verifyTechnicianPIN(let pin):
+                guard let lock = technician?.lock else {
+                    inbox.post(.technicianPINChecked(.notConfigured))
+                    continue
+                }
+                let inbox = self.inbox
+                Task.detached { inbox.post(.technicianPINChecked(lock.check(pin))) }
+            case .runDiagnostics:
+                guard let technician else { continue }
+                var inputs = KioskDiagnostics.Inputs(paths: technician.paths, config: technician.config)
+                inputs.printer = printer
+                inputs.outbox = outbox?.store
+                inputs.outboxProblem = outbox == nil ? "the outbox could not be opened (see the log)" : nil
+                inputs.worker = outbox?.worker
+                inputs.catalogue = CatalogueKeeper.Outcome(catalogue: state.catalogue.services.isEmpty ? nil : state.catalogue,
+                                                           problem: state.catalogueProblem, usingLastGood: state.catalogueProblem != nil)
+                inputs.catalogueVersion = technician.catalogueVersion()
+                let inbox = self.inbox, reader = self.reader
+                Task.detached {
+                    inputs.reader = await reader?.currentInfo
+                    inbox.post(.diagnosed(await KioskDiagnostics.collect(inputs)))
+                }
+            case .syncNow:
+                guard let worker = outbox?.worker else {
+                    inbox.post(.technicianNote(LocalizedText(zh: "未注册到平台，无法上传", en: "Not enrolled with a platform: nothing can be sent")))
+                    continue
+                }
+                let inbox = self.inbox
+                Task.detached {
+                    let note: LocalizedText
+                    do {
+                        let report = try await worker.drain()
+                        let stopped = report.stoppedBecause.map { "; stopped: \($0)" } ?? ""
+                        note = LocalizedText(zh: "已上传 \(report.delivered) 条，退回 \(report.deadLettered) 条" + (report.stoppedBecause == nil ? "" : "，未完成"),
+                                             en: "Sent \(report.delivered), refused \(report.deadLettered)\(stopped)")
+                    } catch {
+                        note = LocalizedText(zh: "上传失败", en: "Sync failed: \(error)")
+                    }
+                    inbox.post(.technicianNote(note))
+                }
             case .printTestPage:
                 guard let printer, let receipts else {
                     inbox.post(.testPageFinished(.notPrinted(.queueMissing("no printer configured"), reasons: [])))

@@ -397,6 +397,14 @@ public final class Outbox: Sendable {
         public var quarantined: Int
         /// Age in seconds of the oldest pending entry.
         public var oldestPendingSeconds: Double?
+
+        public init(pending: Int, confirmed: Int, dead: Int, quarantined: Int, oldestPendingSeconds: Double?) {
+            self.pending = pending
+            self.confirmed = confirmed
+            self.dead = dead
+            self.quarantined = quarantined
+            self.oldestPendingSeconds = oldestPendingSeconds
+        }
     }
 
     /// The SQLite library's version (diagnostics).

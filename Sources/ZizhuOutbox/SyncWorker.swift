@@ -295,6 +295,13 @@ public final class SyncWorker: Sendable {
         public var clockOffsetSeconds: Double?
         /// Why the platform could not be asked (network, refusal).
         public var problem: String?
+
+        public init(status: Int?, latencyMilliseconds: Double?, clockOffsetSeconds: Double?, problem: String?) {
+            self.status = status
+            self.latencyMilliseconds = latencyMilliseconds
+            self.clockOffsetSeconds = clockOffsetSeconds
+            self.problem = problem
+        }
     }
 
     /// Asks the platform for its time (`GET /v1/time`, signed) — the technician's network check.

@@ -121,3 +121,28 @@ struct DiagnoseCommand: AsyncParsableCommand {
         enum CodingKeys: String, CodingKey { case kiosk, takenAt = "taken_at", healthy, status, checks }
     }
 }
+
+/// `zizhu technician pin-hash`: the line for kiosk.yaml that stores a technician PIN.
+struct TechnicianCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "technician",
+        abstract: "Technician mode (Shift+F12 on the attract screen, then the PIN).",
+        subcommands: [PINHash.self])
+
+    struct PINHash: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pin-hash",
+            abstract: "Read a PIN (6 to 12 digits) from standard input and print the kiosk.yaml lines that store it hashed.",
+            discussion: "PBKDF2-SHA256 with a random salt. Example: read -rs PIN; printf '%s\\n' \"$PIN\" | zizhu technician pin-hash")
+
+        func run() throws {
+            guard let line = readLine(strippingNewline: true) else { throw ValidationError("no PIN on standard input") }
+            do {
+                let stored = try TechnicianLock.hash(line.trimmingCharacters(in: .whitespaces))
+                print("technician:\n  pin_hash: \"\(stored.text)\"")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+}

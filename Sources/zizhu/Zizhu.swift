@@ -18,7 +18,8 @@ struct Zizhu: AsyncParsableCommand {
             """,
         version: VersionInfo.text,
         subcommands: [Run.self, ReaderCommand.self, PrinterCommand.self, ReceiptCommand.self, CatalogueCommand.self,
-                      SubmitCommand.self, SyncCommand.self, QueueCommand.self, EnrollCommand.self, ProgressCommand.self, DiagnoseCommand.self])
+                      SubmitCommand.self, SyncCommand.self, QueueCommand.self, EnrollCommand.self, ProgressCommand.self, DiagnoseCommand.self,
+                      TechnicianCommand.self])
 }
 
 /// `zizhu run`: the kiosk itself.

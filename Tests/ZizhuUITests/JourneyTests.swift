@@ -437,11 +437,20 @@ struct PrinterDiagnosticsJourneyTests {
         return Journey(state)
     }
 
-    @Test func f12OnTheAttractScreenOpensItAndAsksForAPreviewAndACheck() {
+    /// Technician mode (F12 in a demo kiosk), then 2 打印机.
+    static func openPrinterScreen(_ journey: inout Journey) {
+        journey.send(.key(.function(12)))
+        journey.send(.activated(.technicianArea(.printer)))
+    }
+
+    @Test func technicianModeOpensItAndAsksForAPreviewAndACheck() {
         var journey = Self.demo()
-        journey.send(.key(.function(12)),
-                     effects: [.log("screen printer-diagnostics"), .checkPrinter, .previewReceipt(.acceptance, .zhHans)]) {
-            $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home]; $0.printerCheckPending = true
+        journey.send(.key(.function(12)), effects: [.log("screen technician-menu"), .runDiagnostics]) {
+            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician = TechnicianSession(); $0.technician?.checking = true
+        }
+        journey.send(.activated(.technicianArea(.printer)),
+                     effects: [.checkPrinter, .previewReceipt(.acceptance, .zhHans), .log("screen printer-diagnostics")]) {
+            $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home, .technicianMenu]; $0.printerCheckPending = true
         }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("正在检测打印机"))
         journey.send(.printerChecked(.paperOut), effects: [.log("printer paper-out")]) {
@@ -478,7 +487,7 @@ struct PrinterDiagnosticsJourneyTests {
 
     @Test func nextDocumentDropsTheOldPreviewAndIgnoresALateOne() {
         var journey = Self.demo()
-        journey.send(.key(.function(12)))
+        Self.openPrinterScreen(&journey)
         journey.send(.activated(.nextSample), effects: [.previewReceipt(.queueTicket, .zhHans)]) {
             $0.screen = .printerDiagnostics(.queueTicket, page: 0)
         }
@@ -496,7 +505,7 @@ struct PrinterDiagnosticsJourneyTests {
 
     @Test func theTestPageIsPrintedOnceAtATimeAndItsFailureSaysWhy() {
         var journey = Self.demo()
-        journey.send(.key(.function(12)))
+        Self.openPrinterScreen(&journey)
         journey.send(.activated(.recheckPrinter), effects: []) { _ in }   // the first check is still out
         journey.send(.printerChecked(.ready)) { $0.printerHealth = .ready; $0.printerCheckPending = false }
         journey.send(.activated(.printTestPage), effects: [.log("test page requested"), .printTestPage]) { $0.testPage = .printing }
@@ -511,9 +520,11 @@ struct PrinterDiagnosticsJourneyTests {
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("测试页未打印： jammed"))
         journey.send(.activated(.recheckPrinter), effects: [.checkPrinter]) { $0.printerCheckPending = true }
         journey.send(.activated(.recheckPrinter), effects: []) { _ in }   // one check at a time
-        // Back to the attract screen; the preview and test-page result go with the session.
+        // Back to the technician menu, then out; the preview and test-page result go with the session.
         journey.send(.activated(.back))
-        #expect(journey.state.screen == .home)
+        #expect(journey.state.screen == .technicianMenu)
+        journey.send(.activated(.goHome))
+        #expect(journey.state.screen == .home && journey.state.technician == nil)
         #expect(journey.state.wiped().receiptPreview == nil && journey.state.wiped().testPage == nil)
     }
 }

@@ -7,6 +7,20 @@ import ZizhuKiosk
 /// One state per screen, reached the way a citizen reaches it.
 enum ScreenCatalogue {
     static func states() -> [(name: String, build: (inout AppState) -> Void)] {
+        citizenStates() + technicianAreaStates()
+    }
+
+    /// One snapshot per technician area (the printer's is printer-diagnostics).
+    static func technicianAreaStates() -> [(name: String, build: (inout AppState) -> Void)] {
+        DiagnosticArea.allCases.filter { $0 != .printer }.map { area in
+            ("technician-\(area.rawValue)", { (state: inout AppState) in
+                state.screen = .technicianArea(area); state.history = [.home, .technicianMenu]; state.technician = TechnicianFixtures.session()
+                if area == .reader { state.technician?.note = LocalizedText(zh: "读卡成功：演*  4401**********0019", en: "Card read: 演*  4401**********0019") }
+            })
+        }
+    }
+
+    static func citizenStates() -> [(name: String, build: (inout AppState) -> Void)] {
         [
             ("home", { _ in }),
             ("home-more", { $0.elderMode = true; $0.screen = .homeMore; $0.history = [.home] }),
@@ -102,10 +116,12 @@ enum ScreenCatalogue {
             ("submitted-failed", applying("residence-permit", .submitted) {
                 $0.submission = .done(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                               en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")) }),
-            ("printer-diagnostics-catalogue-refused", { $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home]
-                                                       $0.printerHealth = .ready
-                                                       $0.catalogueProblem = "/srv/zizhu/catalogue/residence-permit.yaml:44:14: unknown fact 'field.months_resdent'\n(running on the last good catalogue, /var/lib/zizhu/catalogue.last-good)"
-                                                       $0.receiptPreview = PrinterDiagnosticsJourneyTests.samples.layoutPreview(.acceptance, language: $0.language) }),
+            ("technician-pin", { $0.screen = .technicianPIN(typed: "1234"); $0.history = [.home] }),
+            ("technician-pin-wrong", { $0.screen = .technicianPIN(typed: ""); $0.history = [.home]; $0.pinCheck = .wrong(attemptsLeft: 2) }),
+            ("technician-pin-locked", { $0.screen = .technicianPIN(typed: ""); $0.history = [.home]; $0.pinCheck = .locked(seconds: 120) }),
+            ("technician-menu", { $0.screen = .technicianMenu; $0.history = [.home]; $0.technician = TechnicianFixtures.session() }),
+            ("technician-menu-checking", { $0.screen = .technicianMenu; $0.history = [.home]; $0.technician = TechnicianSession()
+                                           $0.technician?.checking = true }),
             ("idle-countdown", { $0.screen = .catalogue; $0.history = [.home]; $0.countdown = 7 }),
             ("focus", { $0.screen = .catalogue; $0.history = [.home]; $0.focus = 1 }),
         ]

@@ -35,6 +35,8 @@ public struct KioskConfig: Sendable, Hashable {
     public var syncSeconds = 60
     /// How often an enrolled kiosk asks the platform for a newer catalogue (seconds).
     public var catalogueCheckSeconds = 600
+    /// The technician's PIN, hashed (nil: technician mode cannot be opened on a production kiosk).
+    public var technicianPIN: TechnicianPIN.Stored?
 
     public init(kioskID: String = "zizhu-demo-001",
                 siteName: LocalizedText = LocalizedText(zh: "政务服务 24小时自助区", en: "24-hour government self-service"),
@@ -55,7 +57,8 @@ public struct KioskConfig: Sendable, Hashable {
     /// Parses and checks a config file; every problem names `file:line:column`.
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
-            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue"],
+            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician"],
+            "technician": ["pin_hash"],
             "platform": ["sync_seconds", "catalogue_check_seconds"],
             "queue[]": ["id", "letter", "name", "minutes"],
             "queue[].name": ["zh", "en"],
@@ -145,6 +148,14 @@ public struct KioskConfig: Sendable, Hashable {
                 config.catalogueCheckSeconds = seconds
             }
         }
+        if let technician = raw.technician, let text = technician.pinHash {
+            if let stored = TechnicianPIN.Stored(parsing: text) {
+                config.technicianPIN = stored
+            } else {
+                problems.append(FileProblem(at("technician", "pin_hash"),
+                                            "technician.pin_hash must be pbkdf2-sha256$ROUNDS$SALT$HASH with at least \(TechnicianPIN.minimumRounds) rounds (make it with `zizhu technician pin-hash`)"))
+            }
+        }
         if let reader = raw.reader {
             config.readerProfile = reader.profile
             config.readerPort = reader.port
@@ -192,7 +203,12 @@ struct KioskConfigFile: Decodable {
         var name: LocalizedText
         var minutes: Int
     }
+    struct Technician: Decodable {
+        var pinHash: String?
+        enum CodingKeys: String, CodingKey { case pinHash = "pin_hash" }
+    }
     var platform: Platform?
+    var technician: Technician?
     var queue: [Queue]?
     var kiosk: Identity
     var language: Language?

@@ -9,8 +9,8 @@ public struct SessionSettings: Sendable, Hashable {
     public var minimumHeight: Int
     /// Demo kiosks can be left with F10; production citizen mode cannot be left at all.
     public var allowsQuit: Bool
-    /// Whether F12 on the home screen opens the printer diagnostics without a PIN. Demo
-    /// kiosks only: production technician mode (key chord + PIN) is not built yet.
+    /// Whether F12 on the home screen opens technician mode without a PIN. Demo kiosks
+    /// only: production kiosks open it with Shift+F12 and the technician's PIN.
     public var diagnosticsWithoutPIN: Bool
     /// 取号: the hall's queues (from the kiosk config).
     public var queueCategories: [QueueCategory] = QueueCategory.defaults
@@ -90,6 +90,12 @@ public struct AppState: Sendable, Hashable {
     public var progress: ProgressLookup?
     /// 取号: the ticket of this session.
     public var ticket: TicketState?
+    /// 技术人员模式: the PIN screen's last answer (nil while typing).
+    public var pinCheck: PINCheck?
+    /// A PIN is being checked.
+    public var pinChecking = false
+    /// 技术人员模式, once the PIN was accepted.
+    public var technician: TechnicianSession?
     /// The kiosk's date, from the runtime's clock.
     public var today: CalendarDate
     public var catalogue: Catalogue

@@ -50,6 +50,12 @@ public enum Event: Sendable, Hashable {
     case progressLookedUp(ProgressLookup)
     /// The queue ticket printed (and is issued), or did not.
     case ticketIssued(TicketState)
+    /// The technician's PIN was checked.
+    case technicianPINChecked(PINCheck)
+    /// Every diagnostic check, just taken.
+    case diagnosed(DiagnosticReport)
+    /// A technician action finished (sync now): what it came to.
+    case technicianNote(LocalizedText)
 }
 
 /// Something the runtime must do. Imperative; adapters perform them and may answer
@@ -95,4 +101,11 @@ public enum Effect: Sendable, Hashable {
     /// Reserve the next number of a queue, print the ticket, and issue it only if CUPS
     /// confirms (answered by `.ticketIssued`).
     case issueTicket(categoryID: String, language: Language)
+    /// Check the technician's PIN against the stored hash, with the lockout (answered by
+    /// `.technicianPINChecked`). The PIN is never logged.
+    case verifyTechnicianPIN(String)
+    /// Take every diagnostic check (answered by `.diagnosed`).
+    case runDiagnostics
+    /// Drain the outbox now (answered by `.technicianNote`, then `.diagnosed`).
+    case syncNow
 }

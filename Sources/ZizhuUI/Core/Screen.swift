@@ -73,6 +73,12 @@ public enum Screen: Sendable, Hashable {
     case queueCategories
     /// 取号: the ticket printing, printed, or why not.
     case ticket
+    /// 技术人员模式: the PIN (`typed` is never drawn, only its length).
+    case technicianPIN(typed: String)
+    /// 技术人员模式: every area with its status mark.
+    case technicianMenu
+    /// 技术人员模式: one area's facts and its actions.
+    case technicianArea(DiagnosticArea)
 
     /// A short stable name for logs and snapshot files (never personal data).
     public var name: String {
@@ -106,6 +112,9 @@ public enum Screen: Sendable, Hashable {
         case .progressResult: return "progress-result"
         case .queueCategories: return "queue-categories"
         case .ticket: return "ticket"
+        case .technicianPIN: return "technician-pin"
+        case .technicianMenu: return "technician-menu"
+        case .technicianArea(let area): return "technician-\(area.rawValue)"
         }
     }
 }
@@ -175,4 +184,12 @@ public enum ButtonID: Sendable, Hashable {
     case recheckPrinter
     /// Diagnostics: load the service catalogue again (refused if it has errors).
     case reloadCatalogue
+    /// Technician menu: open one area.
+    case technicianArea(DiagnosticArea)
+    /// Technician: run every check again.
+    case runDiagnostics
+    /// Technician, reader: wait for a card and show what was read (masked).
+    case testRead
+    /// Technician, outbox: send what is due now.
+    case syncNow
 }

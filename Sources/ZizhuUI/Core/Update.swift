@@ -22,10 +22,10 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.catalogue = catalogue
         state.catalogueProblem = nil
         state.clampPage()
-        return [.log("catalogue loaded: \(catalogue.services.count) services")]
+        return [.log("catalogue loaded: \(catalogue.services.count) services")] + refreshTechnician(&state)
     case .catalogueFailed(let problem):
         state.catalogueProblem = problem
-        return [.log("catalogue not loaded: \(problem)")]
+        return [.log("catalogue not loaded: \(problem)")] + refreshTechnician(&state)
     case .reader(let event):
         return readerEvent(&state, event)
     case .printerChecked(let health):
@@ -111,6 +111,32 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .failed(_, let en): return [.log("rating not stored: \(en)")]
         case .saving: return []
         }
+    case .technicianPINChecked(let check):
+        guard case .technicianPIN = state.screen, state.pinChecking else { return [] }
+        state.pinChecking = false
+        if check == .accepted {
+            state.pinCheck = nil
+            return openTechnicianMode(&state)
+        }
+        state.pinCheck = check
+        state.screen = .technicianPIN(typed: "")
+        switch check {
+        case .wrong(let left): return [.log("technician PIN wrong (\(left) tries left)")]
+        case .locked(let seconds): return [.log("technician PIN locked for \(seconds) s")]
+        case .notConfigured: return [.log("technician PIN not configured")]
+        case .accepted: return []
+        }
+    case .diagnosed(let report):
+        guard state.technician != nil else { return [] }
+        state.technician?.report = report
+        state.technician?.checking = false
+        let failed = report.checks.filter { $0.status == .failed }.map(\.area.rawValue)
+        return [.log(failed.isEmpty ? "diagnostics: healthy" : "diagnostics: failed \(failed.joined(separator: ","))")]
+    case .technicianNote(let note):
+        guard state.technician != nil else { return [] }
+        state.technician?.note = note
+        // What the action changed shows in a fresh report.
+        return refreshTechnician(&state)
     case .recordsLookedUp(let records):
         guard var application = state.application,
               let service = state.catalogue.service(id: application.serviceID) else { return [] }
@@ -153,11 +179,16 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
             if state.screen.name != before.name { effects.append(.log("screen \(state.screen.name)")) }
             // Leaving the identify screen: nothing polls the reader any more.
             if case .identify = before, !isIdentify(state.screen) { effects.append(.stopCardReading) }
+            // Leaving a technician's test read the same way.
+            if before == .technicianArea(.reader), state.technician?.testReading == true {
+                state.technician?.testReading = false
+                effects.append(.stopCardReading)
+            }
         }
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
          .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted, .helpUpdated, .rated,
-         .progressLookedUp, .ticketIssued:
+         .progressLookedUp, .ticketIssued, .technicianPINChecked, .diagnosed, .technicianNote:
         return []
     }
 }
@@ -210,13 +241,17 @@ private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return activate(&state, .feature(.help))
     case (_, .escape), (_, .backspace):
         return activate(&state, .back)
-    case (.home, .function(12)) where state.settings.diagnosticsWithoutPIN:
+    case (.home, .function(12)) where state.settings.diagnosticsWithoutPIN,
+         (.home, .function(24)) where state.settings.diagnosticsWithoutPIN:
         // Only from the attract screen: no citizen's data is on the way to a technician screen.
-        state.push(.printerDiagnostics(.acceptance, page: 0))
-        state.receiptPreview = nil
-        state.testPage = nil
-        state.printerCheckPending = true
-        return [.log("screen printer-diagnostics"), .checkPrinter, .previewReceipt(.acceptance, state.language)]
+        return openTechnicianMode(&state)
+    case (.home, .function(24)):
+        // The chord (Shift+F12, from a keyboard inside the cabinet): the PIN comes first.
+        state.push(.technicianPIN(typed: ""))
+        state.pinCheck = nil
+        return [.log("screen technician-pin")]
+    case (.technicianPIN, .backspace):
+        return activate(&state, .deleteDigit)
     default:
         return []
     }
@@ -294,11 +329,14 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.application = nil
         state.identifyPhase = .waitingForCard
         state.cardTaken = false
+        let wasTechnician = state.technician != nil
+        state.technician = nil
+        state.pinCheck = nil
         if let pending = state.pendingCatalogue {
             state.catalogue = pending
             state.pendingCatalogue = nil
         }
-        if hadCitizen { return [.endSession] }
+        if hadCitizen || wasTechnician { return [.endSession] }
     case .pagePrevious, .pageNext:
         state.turnPage(by: button == .pageNext ? 1 : -1)
     case .catalogue(let entry):
@@ -315,7 +353,10 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         guard state.catalogue.service(id: id) != nil else { return [] }
         state.push(.serviceDetail(id: id, page: 0))
     case .digit(let digit):
-        if case .progressLookup(let typed) = state.screen, let character = String(digit).first,
+        if case .technicianPIN(let typed) = state.screen {
+            guard typed.count < TechnicianPIN.maximumLength, !state.pinChecking, (0...9).contains(digit) else { return [] }
+            state.screen = .technicianPIN(typed: typed + String(digit))
+        } else if case .progressLookup(let typed) = state.screen, let character = String(digit).first,
            AcceptanceNumberEntry.canAppend(character, to: typed) {
             state.screen = .progressLookup(typed: typed + String(character))
         } else if case .search(let code) = state.screen, code.count < 6, (0...9).contains(digit) {
@@ -325,7 +366,9 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
             state.identifyPhase = .manualEntry(typed: typed + String(digit), problem: nil)
         }
     case .deleteDigit:
-        if case .progressLookup(let typed) = state.screen {
+        if case .technicianPIN(let typed) = state.screen {
+            if typed.isEmpty { state.goBack() } else { state.screen = .technicianPIN(typed: String(typed.dropLast())) }
+        } else if case .progressLookup(let typed) = state.screen {
             if typed.isEmpty { state.goBack() } else { state.screen = .progressLookup(typed: String(typed.dropLast())) }
         } else if case .search(let code) = state.screen {
             if code.isEmpty { state.goBack() } else { state.screen = .search(code: String(code.dropLast())) }
@@ -337,6 +380,12 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
             state.identifyPhase = .manualEntry(typed: String(typed.dropLast()), problem: nil)
         }
     case .confirm:
+        if case .technicianPIN(let typed) = state.screen {
+            guard typed.count >= TechnicianPIN.minimumLength, !state.pinChecking else { return [] }
+            state.pinChecking = true
+            state.pinCheck = nil
+            return [.log("technician PIN entered"), .verifyTechnicianPIN(typed)]
+        }
         if case .progressLookup(let typed) = state.screen {
             guard let number = AcceptanceNumberEntry.number(typed) else { return [] }
             state.progress = .looking
@@ -400,14 +449,78 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.testPage = .printing
         return [.log("test page requested"), .printTestPage]
     case .reloadCatalogue:
-        guard case .printerDiagnostics = state.screen else { return [] }
+        guard state.screen == .technicianArea(.catalogue) else { return [] }
         return [.log("catalogue reload requested"), .reloadCatalogue]
+    case .technicianArea(let area):
+        guard state.screen == .technicianMenu, state.technician != nil else { return [] }
+        if area == .printer { return openPrinterDiagnostics(&state) }
+        state.push(.technicianArea(area))
+        state.technician?.note = nil
+    case .runDiagnostics:
+        guard state.technician != nil, state.technician?.checking == false else { return [] }
+        state.technician?.checking = true
+        return [.runDiagnostics]
+    case .testRead:
+        guard state.screen == .technicianArea(.reader), state.technician?.testReading == false else { return [] }
+        state.technician?.testReading = true
+        state.technician?.note = nil
+        return [.log("technician test read"), .startCardReading]
+    case .syncNow:
+        guard state.screen == .technicianArea(.outbox), state.technician != nil else { return [] }
+        state.technician?.note = LocalizedText(zh: "正在上传", en: "Sending")
+        return [.log("technician sync now"), .syncNow]
     case .recheckPrinter:
         guard case .printerDiagnostics = state.screen, !state.printerCheckPending else { return [] }
         state.printerCheckPending = true
         return [.checkPrinter]
     }
     return []
+}
+
+/// A fresh report for an open technician mode (after an action changed something).
+private func refreshTechnician(_ state: inout AppState) -> [Effect] {
+    guard state.technician?.checking == false else { return [] }
+    state.technician?.checking = true
+    return [.runDiagnostics]
+}
+
+/// Technician mode opens on its menu and takes every check at once.
+private func openTechnicianMode(_ state: inout AppState) -> [Effect] {
+    state.screen = .technicianMenu
+    state.history = [.home]
+    state.technician = TechnicianSession()
+    state.technician?.checking = true
+    return [.log("screen technician-menu"), .runDiagnostics]
+}
+
+/// 打印机诊断: the sample receipts as this printer lays them out, and a fresh check.
+private func openPrinterDiagnostics(_ state: inout AppState) -> [Effect] {
+    state.push(.printerDiagnostics(.acceptance, page: 0))
+    state.receiptPreview = nil
+    state.testPage = nil
+    state.printerCheckPending = true
+    return [.checkPrinter, .previewReceipt(.acceptance, state.language)]
+}
+
+/// The technician's test read: what the card said, masked; the card is not kept.
+private func technicianTestRead(_ state: inout AppState, _ event: ReaderEvent) -> [Effect] {
+    switch event {
+    case .cardRead(let card):
+        state.technician?.testReading = false
+        let name = card.name.first.map { String($0) + String(repeating: "*", count: max(1, card.name.count - 1)) } ?? "-"
+        state.technician?.note = LocalizedText(zh: "读卡成功：\(name)  \(card.idNumber.masked)",
+                                               en: "Card read: \(name)  \(card.idNumber.masked)")
+        return [.log("technician test read: \(card.idNumber.masked)"), .stopCardReading]
+    case .readFailed(let failure):
+        state.technician?.testReading = false
+        state.technician?.note = LocalizedText(zh: "读卡失败：\(failure)", en: "Read failed: \(failure)")
+        return [.log("technician test read failed: \(failure)"), .stopCardReading]
+    case .reading:
+        state.technician?.note = LocalizedText(zh: "正在读卡", en: "Reading")
+        return []
+    default:
+        return []
+    }
 }
 
 private func isIdentify(_ screen: Screen) -> Bool {
@@ -431,6 +544,9 @@ private func readerEvent(_ state: inout AppState, _ event: ReaderEvent) -> [Effe
         return [.log("reader disconnected")]
     default:
         break
+    }
+    if state.screen == .technicianArea(.reader), state.technician?.testReading == true {
+        return technicianTestRead(&state, event)
     }
     guard case .identify = state.screen else { return [] }
     if case .manualEntry = state.identifyPhase { return [] }

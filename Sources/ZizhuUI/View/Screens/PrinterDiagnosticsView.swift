@@ -47,15 +47,6 @@ extension Canvas {
         } else {
             lines.append((t(.diagPrinterUnknown), theme.muted))
         }
-        // The service catalogue: a bad one is refused and the kiosk runs on the last good one.
-        lines.append((t(.diagCatalogue), theme.heading))
-        lines.append((t(.diagCatalogueOK, ["count": String(state.catalogue.services.count)]),
-                      state.catalogue.services.isEmpty ? theme.warning : theme.text))
-        if let problem = state.catalogueProblem {
-            lines.append((t(.diagCatalogueProblem), theme.warning))
-            let wrapped = problem.split(separator: "\n").prefix(2).flatMap { TextWidth.wrap(String($0), width: status.width) }
-            lines += wrapped.prefix(4).map { ($0, theme.warning) }
-        }
         switch state.testPage {
         case .printing: lines.append((t(.diagPrinterTestPrinting), theme.warning))
         case .printed(let job): lines.append((t(.diagPrinterTestPrinted, ["job": String(job)]), theme.heading))
@@ -78,8 +69,7 @@ extension Canvas {
                     ButtonSpec(.recheckPrinter, keys: [.digit(3)], label: t(.diagPrinterRecheck))],
                    in: buttons, columns: 1, rowHeight: 3, rowGap: 0)
 
-        var navigation = [backButton(), ButtonSpec(.nextSample, keys: [.digit(1)], label: t(.diagPrinterNextSample)),
-                          ButtonSpec(.reloadCatalogue, keys: [.digit(4)], label: t(.diagCatalogueReload))]
+        var navigation = [backButton(), ButtonSpec(.nextSample, keys: [.digit(1)], label: t(.diagPrinterNextSample))]
         if shownPage > 0 { navigation.append(previousButton()) }
         if shownPage < pages - 1 { navigation.append(nextButton()) }
         self.navigation(navigation)

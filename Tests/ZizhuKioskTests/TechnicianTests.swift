@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import ZizhuCore
+import ZizhuOutbox
+@testable import ZizhuKiosk
+@testable import ZizhuUI
+
+@Suite("Technician PIN: hashed, checked, locked out with a growing delay that survives a restart")
+struct TechnicianLockTests {
+    static let stored: TechnicianPIN.Stored = {
+        do { return try TechnicianLock.hash("135792") } catch { fatalError("\(error)") }
+    }()
+
+    @Test func theStoredFormRoundTripsAndWeakFormsAreRefused() throws {
+        let text = Self.stored.text
+        #expect(text.hasPrefix("pbkdf2-sha256$210000$") && !text.contains("135792"))
+        #expect(TechnicianPIN.Stored(parsing: text) == Self.stored)
+        #expect(TechnicianPIN.Stored(parsing: text.replacingOccurrences(of: "$210000$", with: "$1000$")) == nil, "too few rounds")
+        #expect(TechnicianPIN.Stored(parsing: "sha256$210000$AAAA$BBBB") == nil)
+        #expect(TechnicianPIN.Stored(parsing: "135792") == nil)
+        #expect(throws: TechnicianLock.ConfigProblem.self) { try TechnicianLock.hash("12345") }
+        #expect(throws: TechnicianLock.ConfigProblem.self) { try TechnicianLock.hash("12345a") }
+        // Two hashes of one PIN differ (random salt).
+        #expect(try TechnicianLock.hash("135792").hash != Self.stored.hash)
+    }
+
+    @Test func fiveWrongPINsLockAndTheDelayDoublesAndOutlivesARestart() throws {
+        let home = try Checkout.scratch("pin")
+        var lock = TechnicianLock(stored: Self.stored, home: home)
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        #expect(lock.check("135792", now: start) == .accepted)
+        for left in [4, 3, 2, 1] { #expect(lock.check("000000", now: start) == .wrong(attemptsLeft: left)) }
+        #expect(lock.check("000000", now: start) == .locked(seconds: 30))
+        // While locked even the right PIN is not checked.
+        #expect(lock.check("135792", now: start.addingTimeInterval(10)) == .locked(seconds: 20))
+        // A restart (a new lock on the same home) keeps the lockout.
+        lock = TechnicianLock(stored: Self.stored, home: home)
+        #expect(lock.check("135792", now: start.addingTimeInterval(29)) == .locked(seconds: 1))
+        // After the delay one more wrong PIN locks for twice as long, then four times.
+        #expect(lock.check("111111", now: start.addingTimeInterval(31)) == .locked(seconds: 60))
+        #expect(lock.check("111111", now: start.addingTimeInterval(92)) == .locked(seconds: 120))
+        // The right PIN after the delay opens and clears the count.
+        #expect(lock.check("135792", now: start.addingTimeInterval(213)) == .accepted)
+        #expect(lock.check("000000", now: start.addingTimeInterval(214)) == .wrong(attemptsLeft: 4))
+        // The state file holds counts and times, never the PIN.
+        let saved = try String(contentsOf: home.appendingPathComponent("technician-lock.json"), encoding: .utf8)
+        #expect(!saved.contains("135792") && !saved.contains("000000"))
+    }
+
+    @Test func theDelayStopsGrowingAtAnHour() throws {
+        let lock = TechnicianLock(stored: Self.stored, home: try Checkout.scratch("pin-cap"))
+        var now = Date(timeIntervalSince1970: 1_795_000_000)
+        var last = PINCheck.accepted
+        for _ in 0..<15 {
+            last = lock.check("000000", now: now)
+            if case .locked(let seconds) = last { now = now.addingTimeInterval(Double(seconds) + 1) }
+        }
+        #expect(last == .locked(seconds: 3600))
+    }
+
+    @Test func withoutAStoredPINNothingOpens() throws {
+        #expect(TechnicianLock(stored: nil, home: try Checkout.scratch("pin-none")).check("135792") == .notConfigured)
+    }
+
+    @Test func theConfigTakesTheHashAndRefusesAMalformedOne() throws {
+        let good = "kiosk: {id: k1, name: {zh: 厅, en: Hall}}\ntechnician:\n  pin_hash: \"\(Self.stored.text)\"\n"
+        #expect(try KioskConfig.parse(good, file: "kiosk.yaml").technicianPIN == Self.stored)
+        let bad = "kiosk: {id: k1, name: {zh: 厅, en: Hall}}\ntechnician:\n  pin_hash: \"135792\"\n"
+        do {
+            _ = try KioskConfig.parse(bad, file: "kiosk.yaml")
+            Issue.record("a plain PIN was accepted as a hash")
+        } catch {
+            #expect("\(error)".contains("kiosk.yaml:3:13") && "\(error)".contains("zizhu technician pin-hash"), "\(error)")
+        }
+    }
+}
+
+@Suite("Diagnostic checks: what each device answer means for the technician")
+struct DiagnosticCheckTests {
+    @Test func printerHealthDecidesTheStatus() {
+        #expect(KioskDiagnostics.printer(health: .ready, status: nil, queue: "q").status == .ok)
+        #expect(KioskDiagnostics.printer(health: .paperLow, status: nil, queue: "q").status == .warning)
+        for health in [PrinterHealth.paperOut, .jammed, .coverOpen, .offline, .serviceDown("x"), .queueMissing("q")] {
+            #expect(KioskDiagnostics.printer(health: health, status: nil, queue: "q").status == .failed, "\(health)")
+        }
+    }
+
+    @Test func theClockOffsetWarnsThenFailsBeforeThePlatformRefuses() {
+        func status(_ offset: Double?, _ http: Int? = 200) -> DiagnosticStatus {
+            KioskDiagnostics.network(platform: "p", probe: .init(status: http, latencyMilliseconds: 5, clockOffsetSeconds: offset, problem: nil)).status
+        }
+        #expect(status(0.3) == .ok)
+        #expect(status(-90) == .warning)
+        #expect(status(250) == .failed)
+        #expect(status(nil, nil) == .failed)
+        #expect(status(nil, 401) == .failed)
+        let check = KioskDiagnostics.network(platform: "p", probe: .init(status: 200, latencyMilliseconds: 5, clockOffsetSeconds: 90, problem: nil))
+        #expect(check.facts.contains { $0.value.hasPrefix("-90.0 s") }, "the kiosk is 90 s behind: \(check.facts)")
+    }
+
+    @Test func theOutboxWarnsOnDeadLettersAndOldBacklogsAndFailsOnIntegrity() {
+        func depth(dead: Int = 0, oldest: Double? = nil) -> Outbox.Depth {
+            Outbox.Depth(pending: 1, confirmed: 0, dead: dead, quarantined: 0, oldestPendingSeconds: oldest)
+        }
+        #expect(KioskDiagnostics.outbox(depth: depth(oldest: 30), integrity: "ok").status == .ok)
+        #expect(KioskDiagnostics.outbox(depth: depth(dead: 1), integrity: "ok").status == .warning)
+        #expect(KioskDiagnostics.outbox(depth: depth(oldest: 4000), integrity: "ok").status == .warning)
+        #expect(KioskDiagnostics.outbox(depth: depth(), integrity: "row 3 missing from index").status == .failed)
+        #expect(KioskDiagnostics.outbox(nil, problem: "disk full").status == .failed)
+    }
+
+    @Test func diskThresholds() {
+        #expect(KioskDiagnostics.disk(path: "/", free: 1 << 30, total: 8 << 30).status == .ok)
+        #expect(KioskDiagnostics.disk(path: "/", free: 100 << 20, total: 8 << 30).status == .warning)
+        #expect(KioskDiagnostics.disk(path: "/", free: 5 << 20, total: 8 << 30).status == .failed)
+        #expect(KioskDiagnostics.disk(path: "/definitely/not/here").status == .failed)
+    }
+
+    @Test func recentErrorsAreTheLastWarningsAndErrorsMasked() throws {
+        let log = try Checkout.scratch("log").appendingPathComponent("zizhu.log")
+        var lines = (0..<20).map { "2026-11-22T10:00:\(String(format: "%02d", $0)).000Z info zizhu.kiosk: screen home" }
+        lines.insert("2026-11-22T09:00:00.000Z error zizhu.kiosk: old", at: 0)
+        lines += (0..<9).map { "2026-11-22T11:00:0\($0).000Z warning zizhu.kiosk: printer paper-low \($0)" }
+        lines.append("2026-11-22T11:00:10.000Z error zizhu.kiosk: somebody logged 44010619880615001X by mistake")
+        try (lines.joined(separator: "\n") + "\n").write(to: log, atomically: true, encoding: .utf8)
+        let check = KioskDiagnostics.errors(logFile: log)
+        #expect(check.facts.count == 8)
+        #expect(check.facts.last?.value == "error zizhu.kiosk: somebody logged 4401**********001X by mistake")
+        #expect(!check.facts.contains { $0.value.contains("old") || $0.value.contains("info") })
+        #expect(KioskDiagnostics.errors(logFile: log.deletingLastPathComponent().appendingPathComponent("none.log")).facts.isEmpty)
+    }
+
+    @Test func theReportIsUnhealthyOnlyWhenSomethingFailed() {
+        let ok = DiagnosticCheck(.disk, .ok, zh: "", en: "")
+        var report = DiagnosticReport(kioskID: "k", takenAt: "t", checks: [ok, DiagnosticCheck(.reader, .skipped, zh: "", en: "")])
+        #expect(report.healthy && report.status == .ok)
+        report.replace(DiagnosticCheck(.outbox, .warning, zh: "", en: ""))
+        #expect(report.healthy && report.status == .warning && report.checks.map(\.area) == [.reader, .outbox, .disk])
+        report.replace(DiagnosticCheck(.reader, .failed, zh: "", en: ""))
+        #expect(!report.healthy && report.status == .failed && report.checks.count == 3)
+    }
+}
+
+@Suite("ID numbers in free text are masked")
+struct MaskNumbersTests {
+    @Test func eighteenCharacterNumbersAreMaskedAndOtherDigitRunsAreNot() {
+        #expect(IDNumber.maskNumbers(in: "id=11010519491231002X ok") == "id=1101**********002X ok")
+        #expect(IDNumber.maskNumbers(in: "440106198806150019") == "4401**********0019")
+        #expect(IDNumber.maskNumbers(in: "a 440106198806150019,440106198806150019") == "a 4401**********0019,4401**********0019")
+        // A 19-digit run, a 13-digit epoch in ms and a 17-digit run stay as they are.
+        for text in ["4401061988061500191", "t=1795363198000", "44010619880615001 x"] {
+            #expect(IDNumber.maskNumbers(in: text) == text)
+        }
+        #expect(IDNumber.maskNumbers(in: "自助 ZZ20261122-7F3A 受理") == "自助 ZZ20261122-7F3A 受理")
+    }
+}

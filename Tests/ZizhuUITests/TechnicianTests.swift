@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import ZizhuCore
+import ZizhuKiosk
+@testable import ZizhuUI
+
+/// A fixed report: every area, one failed (the printer), one warning (the outbox).
+enum TechnicianFixtures {
+    static let report = DiagnosticReport(kioskID: "zizhu-demo-001", takenAt: "2026-11-22T10:00:00Z", checks: [
+        KioskDiagnostics.reader(ReaderInfo(transport: "serial /dev/zizhu-idcard 115200 8N1", samID: "05.01-20101231-0000000001-0123456789",
+                                           connected: true)),
+        KioskDiagnostics.printer(health: .paperOut, status: nil, queue: "zizhu-receipt on /run/cups/cups.sock"),
+        KioskDiagnostics.network(platform: "http://127.0.0.1:8080",
+                                 probe: .init(status: 200, latencyMilliseconds: 12, clockOffsetSeconds: 0.4, problem: nil)),
+        KioskDiagnostics.outbox(depth: .init(pending: 3, confirmed: 120, dead: 1, quarantined: 0, oldestPendingSeconds: 5400), integrity: "ok"),
+        KioskDiagnostics.catalogue(CatalogueKeeper.Outcome(catalogue: Fixtures.catalogue, problem: nil, usingLastGood: false),
+                                   lastCheck: CatalogueCheckRecord(at: "2026-11-22T09:50:00Z", result: "not modified")),
+        KioskDiagnostics.disk(path: "/var/lib/zizhu", free: 40 << 30, total: 64 << 30),
+        DiagnosticCheck(.versions, .ok, zh: "版本信息", en: "Versions in use",
+                        facts: [DiagnosticFact("自助终端", "Zizhu", "0.1.0"), DiagnosticFact("SQLite", "SQLite", "3.40.1")]),
+        DiagnosticCheck(.errors, .ok, zh: "近期有 1 条警告或错误", en: "1 recent warnings or errors",
+                        facts: [DiagnosticFact("2026-11-22T09:59:00", "2026-11-22T09:59:00", "error zizhu.kiosk: receipt not printed")]),
+    ])
+
+    static func session() -> TechnicianSession {
+        var session = TechnicianSession()
+        session.report = report
+        return session
+    }
+}
+
+@Suite("Technician mode: chord, PIN, lockout answers, menu, areas and actions")
+struct TechnicianJourneyTests {
+    static func production() -> Journey { Journey(Fixtures.state()) }
+
+    static func signIn(_ journey: inout Journey) {
+        journey.send(.key(.function(24)))
+        for digit in [1, 3, 5, 7, 9, 2] { journey.send(.activated(.digit(digit))) }
+        journey.send(.activated(.confirm))
+        journey.send(.technicianPINChecked(.accepted))
+    }
+
+    @Test func theChordAsksForThePINAndTheScreenNeverShowsItsDigits() {
+        var journey = Self.production()
+        // F12 alone does nothing on a production kiosk; neither does the chord away from home.
+        journey.send(.key(.function(12)), effects: []) { _ in }
+        journey.send(.key(.function(24)), effects: [.log("screen technician-pin")]) {
+            $0.screen = .technicianPIN(typed: ""); $0.history = [.home]
+        }
+        for digit in [1, 3, 5, 7, 9] { journey.send(.activated(.digit(digit))) }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("* * * * *") && !text.contains("13579"), "\(text)")
+        // Too short: nothing is checked.
+        journey.send(.activated(.confirm), effects: []) { _ in }
+        journey.send(.activated(.digit(2)))
+        journey.send(.activated(.confirm), effects: [.log("technician PIN entered"), .verifyTechnicianPIN("135792")]) {
+            $0.pinChecking = true
+        }
+        // A second confirm while checking is ignored; so are digits.
+        journey.send(.activated(.confirm), effects: []) { _ in }
+        journey.send(.activated(.digit(4)), effects: []) { _ in }
+        journey.send(.technicianPINChecked(.wrong(attemptsLeft: 2)), effects: [.log("technician PIN wrong (2 tries left)")]) {
+            $0.pinChecking = false; $0.pinCheck = .wrong(attemptsLeft: 2); $0.screen = .technicianPIN(typed: "")
+        }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("PIN 错误，再错 2 次将锁定"))
+        for digit in [0, 0, 0, 0, 0, 0] { journey.send(.activated(.digit(digit))) }
+        journey.send(.activated(.confirm))
+        journey.send(.technicianPINChecked(.locked(seconds: 30)), effects: [.log("technician PIN locked for 30 s")]) {
+            $0.pinChecking = false; $0.pinCheck = .locked(seconds: 30); $0.screen = .technicianPIN(typed: "")
+        }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请 30 秒后再试"))
+        // Backspace on an empty PIN leaves.
+        journey.send(.key(.backspace)) { $0.screen = .home; $0.history = [] }
+        var away = Self.production()
+        away.send(.activated(.feature(.services)))
+        away.send(.key(.function(24)), effects: []) { _ in }
+    }
+
+    @Test func theRightPINOpensTheMenuWithEveryAreaAndItsMark() {
+        var journey = Self.production()
+        journey.send(.key(.function(24)))
+        for digit in [1, 3, 5, 7, 9, 2] { journey.send(.activated(.digit(digit))) }
+        journey.send(.activated(.confirm))
+        journey.send(.technicianPINChecked(.accepted), effects: [.log("screen technician-menu"), .runDiagnostics]) {
+            $0.pinChecking = false; $0.screen = .technicianMenu; $0.history = [.home]
+            $0.technician = TechnicianSession(); $0.technician?.checking = true
+        }
+        journey.send(.diagnosed(TechnicianFixtures.report), effects: [.log("diagnostics: failed printer")]) {
+            $0.technician?.report = TechnicianFixtures.report; $0.technician?.checking = false
+        }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        for expected in ["读卡器  ✓ 正常", "打印机  ✗ 故障", "待上传队列  ! 注意", "有部件故障"] {
+            #expect(text.contains(expected), "\(expected) in \(text)")
+        }
+        // Every area has a keypad digit: 1–8.
+        let hits = render(journey.state, Fixtures.context()).hits
+        for (index, area) in DiagnosticArea.allCases.enumerated() {
+            #expect(hits.contains { $0.button == .technicianArea(area) && $0.keys.contains(.digit(index + 1)) })
+        }
+    }
+
+    @Test func areasHaveTheirActionsAndLeavingWipesTechnicianMode() {
+        var journey = Self.production()
+        Self.signIn(&journey)
+        journey.send(.diagnosed(TechnicianFixtures.report))
+        // 1 读卡器 → test read: the card is shown masked, then reading stops.
+        journey.send(.activated(.technicianArea(.reader))) { $0.screen = .technicianArea(.reader); $0.history = [.home, .technicianMenu] }
+        journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading]) { $0.technician?.testReading = true }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请在读卡区放一张身份证"))
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
+                     effects: [.log("technician test read: 4401**********0019"), .stopCardReading]) {
+            $0.technician?.testReading = false
+            $0.technician?.note = LocalizedText(zh: "读卡成功：演***  4401**********0019", en: "Card read: 演***  4401**********0019")
+        }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("4401**********0019") && !text.contains("440106198806150019") && !text.contains("演示用户"))
+        #expect(journey.state.citizen == nil, "a test read identifies nobody")
+        // Leaving the reader area while a test read waits stops the reader.
+        journey.send(.activated(.testRead))
+        journey.send(.activated(.back), effects: [.log("screen technician-menu"), .stopCardReading]) {
+            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician?.testReading = false
+        }
+        // 4 待上传队列 → sync now; the note asks for a fresh report.
+        journey.send(.activated(.technicianArea(.outbox)))
+        journey.send(.activated(.syncNow), effects: [.log("technician sync now"), .syncNow]) {
+            $0.technician?.note = LocalizedText(zh: "正在上传", en: "Sending")
+        }
+        let sent = LocalizedText(zh: "已上传 3 条，退回 0 条", en: "Sent 3, refused 0")
+        journey.send(.technicianNote(sent), effects: [.runDiagnostics]) { $0.technician?.note = sent; $0.technician?.checking = true }
+        // 5 服务目录 → reload; the answer refreshes the report.
+        journey.send(.diagnosed(TechnicianFixtures.report))
+        journey.send(.activated(.back))
+        journey.send(.activated(.technicianArea(.catalogue)))
+        journey.send(.activated(.reloadCatalogue), effects: [.log("catalogue reload requested"), .reloadCatalogue]) { _ in }
+        journey.send(.catalogueFailed("x.yaml:1:1: broken"), effects: [.log("catalogue not loaded: x.yaml:1:1: broken"), .runDiagnostics]) {
+            $0.catalogueProblem = "x.yaml:1:1: broken"; $0.technician?.checking = true
+        }
+        // 退出: back to the attract screen with nothing of technician mode left.
+        journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")]) {
+            $0.screen = .home; $0.history = []; $0.technician = nil
+        }
+    }
+
+    @Test func theDemoKioskSkipsThePINAndLateAnswersAreIgnored() {
+        var demo = Journey(Fixtures.state())
+        demo.state.settings.diagnosticsWithoutPIN = true
+        demo.send(.key(.function(24)), effects: [.log("screen technician-menu"), .runDiagnostics]) {
+            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician = TechnicianSession(); $0.technician?.checking = true
+        }
+        var journey = Self.production()
+        journey.send(.diagnosed(TechnicianFixtures.report), effects: []) { _ in }
+        journey.send(.technicianPINChecked(.accepted), effects: []) { _ in }
+        journey.send(.technicianNote(LocalizedText(zh: "x", en: "x")), effects: []) { _ in }
+    }
+}
