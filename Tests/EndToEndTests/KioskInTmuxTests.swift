@@ -230,7 +230,12 @@ struct DemoPrinterDiagnosticsTests {
         try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
         let home = try #require(Built.snapshot("home-100x30"))
         #expect(try await tmux.waitForScreen { $0 == home } == home)
+        // Technician mode (F12 in a demo kiosk): every part checked, the demo's devices working.
         try tmux.sendKeys("F12")
+        // The report is taken again when the reader connects (the demo's simulator starts with the kiosk).
+        let menu = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("读卡器  ✓ 正常") && !$0.contains("正在检测") }
+        #expect(menu.contains("读卡器  ✓ 正常") && menu.contains("服务目录  ✓ 正常"), "\(menu)")
+        try tmux.sendKeys("2")
         let shown = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("受理编号：ZZ20261122-0193-4F2A") && $0.contains("ready") }
         #expect(shown.contains("打印机诊断") && shown.contains("纸宽 80 毫米，每行 48 列"), "\(shown)")
         // The test page, through CUPS: the emulated printer receives it.
@@ -251,6 +256,15 @@ struct DemoPrinterDiagnosticsTests {
         try tmux.sendKeys("1")
         #expect(try await tmux.waitForScreen { $0.contains("A023") }.contains("排队小票"))
         try tmux.sendKeys("*")
+        #expect(try await tmux.waitForScreen { $0.contains("技术人员模式") }.contains("打印机"))
+        // 1 读卡器 → 1 试读卡: the demo simulator places its card; the screen shows it masked.
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen { $0.contains("安全模块号") }.contains("读卡器已连接"))
+        try tmux.sendKeys("1")
+        let read = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("读卡成功") || $0.contains("读卡失败") }
+        #expect(read.contains("读卡成功") && read.contains("**********"), "\(read)")
+        try tmux.sendKeys("Escape")
+        try tmux.sendKeys("Escape")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         try tmux.sendKeys("F10")
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
@@ -279,11 +293,14 @@ extension KioskInTmuxTests {
         try text.replacingOccurrences(of: "field.months_resident >= 6", with: "field.months_resdent >= 6")
             .write(to: file, atomically: true, encoding: .utf8)
         try tmux.sendKeys("F12")
-        #expect(try await tmux.waitForScreen { $0.contains("重新加载服务目录") }.contains("服务目录"))
-        try tmux.sendKeys("4")
+        #expect(try await tmux.waitForScreen { $0.contains("技术人员模式") }.contains("服务目录"))
+        try tmux.sendKeys("5")
+        #expect(try await tmux.waitForScreen { $0.contains("服务目录正常") }.contains("重新加载服务目录"))
+        try tmux.sendKeys("1")
         let refused = try await tmux.waitForScreen { $0.contains("新目录有误") }
-        #expect(refused.contains("residence-permit.yaml:") && refused.contains("在用 33 项事项"), "\(refused)")
+        #expect(refused.contains("residence-permit.yaml:") && refused.contains("33"), "\(refused)")
         // Citizens still find the service the broken file describes.
+        try tmux.sendKeys("Escape")
         try tmux.sendKeys("Escape")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         for key in ["1", "5", "1", "0", "6", "#"] {
@@ -340,5 +357,47 @@ extension KioskInTmuxTests {
         #expect(queue.stdout.split(separator: "\n").filter { $0.contains("\tticket\t") }.count == 2, "\(queue.stdout)")
         try tmux.sendKeys("F10")
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}
+
+/// Technician mode on a production kiosk: Shift+F12, the PIN typed on the keypad, a wrong
+/// PIN told and counted, the right one opening the menu with the real checks.
+@Suite("Technician mode on a production kiosk (tmux)")
+struct TechnicianModeInTmuxTests {
+    @Test func theChordAndThePINOpenTheMenuAndAWrongPINIsCounted() async throws {
+        let scratch = Built.temporaryDirectory("tmux-technician")
+        let stored = try TechnicianLock.hash("246810")
+        try SyncFaultTests.writeConfig(scratch, [
+            "catalogue: catalogue": "catalogue: \(Built.repository.path)/Kiosk/catalogue\ntechnician:\n  pin_hash: \"\(stored.text)\"",
+        ])
+        let tmux = Tmux()
+        try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(scratch.path) "
+                       + "CUPS_SERVER=\(scratch.path)/no-cups.sock \(Built.zizhu) run")
+        #expect(try await tmux.waitForScreen { $0.contains("请选择您要办理的业务") || $0.contains("办事") }.contains("办事"))
+        // F12 alone does nothing in production.
+        try tmux.sendKeys("F12")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!(try tmux.capture()).contains("技术人员"))
+        try tmux.sendKeys("S-F12")
+        #expect(try await tmux.waitForScreen { $0.contains("技术人员登录") }.contains("请输入 6 至 12 位 PIN"))
+        for key in ["1", "1", "1", "1", "1", "1"] { try tmux.sendKeys(key) }
+        let typed = try await tmux.waitForScreen { $0.contains("* * * * * *") }
+        #expect(!typed.contains("111111"))
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0.contains("PIN 错误") }.contains("再错 4 次将锁定"))
+        for key in ["2", "4", "6", "8", "1", "0", "#"] { try tmux.sendKeys(key) }
+        let menu = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("检测时间") }
+        // No reader plugged in and no CUPS here: both are reported failed, and so is the whole kiosk.
+        #expect(menu.contains("读卡器  ✗ 故障") && menu.contains("打印机  ✗ 故障") && menu.contains("有部件故障"), "\(menu)")
+        try tmux.sendKeys("6")
+        #expect(try await tmux.waitForScreen { $0.contains("存储空间充足") }.contains(scratch.path.prefix(20)))
+        try tmux.sendKeys("Escape")
+        try tmux.sendKeys("Escape")
+        #expect(try await tmux.waitForScreen { !$0.contains("技术人员") }.contains("办事"))
+        let lock = try String(contentsOf: scratch.appendingPathComponent("technician-lock.json"), encoding: .utf8)
+        #expect(lock.contains("\"failures\":0"), "the right PIN cleared the count: \(lock)")
+        let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("technician PIN wrong (4 tries left)") && !log.contains("246810") && !log.contains("111111"))
+        if let pid = await KioskInTmuxTests.pid(scratch) { kill(pid, SIGTERM) }
     }
 }

@@ -170,6 +170,8 @@ public struct TechnicianSession: Sendable, Hashable {
     public var report: DiagnosticReport?
     /// A report has been asked for and has not arrived.
     public var checking = false
+    /// Something changed while a report was being taken: take another when it arrives.
+    public var stale = false
     /// What the last action came to (sync now, test read, reload).
     public var note: LocalizedText?
     /// The test read is waiting for a card.

@@ -131,7 +131,12 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.technician?.report = report
         state.technician?.checking = false
         let failed = report.checks.filter { $0.status == .failed }.map(\.area.rawValue)
-        return [.log(failed.isEmpty ? "diagnostics: healthy" : "diagnostics: failed \(failed.joined(separator: ","))")]
+        let logged: [Effect] = [.log(failed.isEmpty ? "diagnostics: healthy" : "diagnostics: failed \(failed.joined(separator: ","))")]
+        if state.technician?.stale == true {
+            state.technician?.stale = false
+            return logged + refreshTechnician(&state)
+        }
+        return logged
     case .technicianNote(let note):
         guard state.technician != nil else { return [] }
         state.technician?.note = note
@@ -479,7 +484,11 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
 
 /// A fresh report for an open technician mode (after an action changed something).
 private func refreshTechnician(_ state: inout AppState) -> [Effect] {
-    guard state.technician?.checking == false else { return [] }
+    guard state.technician != nil else { return [] }
+    guard state.technician?.checking == false else {
+        state.technician?.stale = true
+        return []
+    }
     state.technician?.checking = true
     return [.runDiagnostics]
 }
@@ -538,10 +547,10 @@ private func readerEvent(_ state: inout AppState, _ event: ReaderEvent) -> [Effe
             state.identifyPhase = .waitingForCard
             return [.log("reader connected"), .startCardReading]
         }
-        return [.log("reader connected")]
+        return [.log("reader connected")] + refreshTechnician(&state)
     case .disconnected:
         state.readerConnected = false
-        return [.log("reader disconnected")]
+        return [.log("reader disconnected")] + refreshTechnician(&state)
     default:
         break
     }

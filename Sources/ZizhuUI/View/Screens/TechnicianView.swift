@@ -70,9 +70,12 @@ extension Canvas {
             for fact in check.facts where y < content.maxY - 2 {
                 let label = TextWidth.truncate(t(fact.label), toWidth: labelWidth)
                 grid.put(label, x: content.x + 2, y: y, style: theme.muted, clip: content)
+                // Long values (a refused catalogue's file:line:column, a CUPS message) wrap.
                 let valueX = content.x + 4 + labelWidth
-                grid.put(TextWidth.truncate(fact.value, toWidth: content.maxX - valueX), x: valueX, y: y, style: theme.text, clip: content)
-                y += 1
+                for line in TextWidth.wrap(fact.value, width: content.maxX - valueX).prefix(4) where y < content.maxY - 2 {
+                    grid.put(line, x: valueX, y: y, style: theme.text, clip: content)
+                    y += 1
+                }
             }
         } else {
             y = paragraph(t(.techChecking), in: content, y: y, style: theme.muted)

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import ZizhuKiosk
+
+/// `zizhu diagnose` through the real binary: the reader simulator on a pty, a private
+/// cupsd with the emulated printer, a local `zizhu-central` — healthy, then each fault.
+@Suite("zizhu diagnose against real devices and a real platform", .serialized)
+struct DiagnoseTests {
+    struct Report: Decodable {
+        struct Check: Decodable {
+            struct Fact: Decodable {
+                struct Label: Decodable { var en: String }
+                var label: Label
+                var value: String
+            }
+            var area: String
+            var status: String
+            var facts: [Fact]
+            func fact(_ label: String) -> String? { facts.first { $0.label.en == label }?.value }
+        }
+        var healthy: Bool
+        var checks: [Check]
+        func check(_ area: String) -> Check? { checks.first { $0.area == area } }
+    }
+
+    @Test func healthyThenPaperOutThenNoPlatformThenNoReader() async throws {
+        let printer = try await PrinterCommandTests.Rig()
+        defer { printer.stop() }
+        let scratch = printer.folder
+        let home = scratch.appendingPathComponent("home")
+        // The reader: the simulator on a pseudo-terminal, configured as a serial reader.
+        let link = scratch.appendingPathComponent("reader").path
+        let simulator = try ChildProcess.spawn(
+            [Built.zizhu, "reader", "sim", "--cards", try ReaderOverPTYTests.cardsFile(in: scratch).path, "--link", link],
+            environment: ["PATH": "/usr/bin:/bin"],
+            stdio: .files(stdout: scratch.appendingPathComponent("sim.out").path, stderr: scratch.appendingPathComponent("sim.err").path))
+        defer { ChildProcess.stop(simulator) }
+        let central = SyncFaultTests.Central(scratch: scratch)
+        try await central.start()
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        try SyncFaultTests.writeConfig(home, ["profile: usb-0400-c35a": "profile: serial\n  port: \(link)",
+                                              "catalogue: catalogue": "catalogue: \(Built.repository.path)/Kiosk/catalogue"])
+        try await SyncFaultTests.enrol(home, with: central)
+        #expect(await waitForFile(URL(fileURLWithPath: link)) != nil || FileManager.default.fileExists(atPath: link))
+
+        func diagnose(_ extra: [String] = ["--json"]) async throws -> Run {
+            try await printer.zizhu(["diagnose", "--timeout", "3"] + extra)
+        }
+        let healthy = try await diagnose()
+        #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(healthy.stdout.utf8))
+        #expect(report.healthy)
+        #expect(report.checks.map(\.area) == ["reader", "printer", "network", "outbox", "catalogue", "disk", "versions", "errors"])
+        #expect(report.check("reader")?.status == "ok" && report.check("reader")?.fact("SAM ID") == "05.01-20200101-0000000001-0000000002",
+                "\(healthy.stdout)")
+        #expect(report.check("printer")?.status == "ok" && report.check("printer")?.fact("Health") == "ready")
+        let network = try #require(report.check("network"))
+        #expect(network.status == "ok" && network.fact("Platform") == central.url, "\(healthy.stdout)")
+        // Same machine, same clock: the offset is well under a second.
+        let offset = Double(network.fact("Clock offset")?.split(separator: " ").first ?? "") ?? 99
+        #expect(abs(offset) < 1.0, "\(network.facts)")
+        #expect(report.check("outbox")?.status == "ok" && report.check("catalogue")?.fact("Services") == "33")
+
+        // Paper runs out: unhealthy, exit 1, the printer says why.
+        try "paper-out".write(to: printer.stateFile, atomically: true, encoding: .utf8)
+        let paperOut = try await diagnose([])
+        #expect(paperOut.status == 1, "\(paperOut.stdout)\(paperOut.stderr)")
+        #expect(paperOut.stdout.contains("✗ printer [failed] 缺纸：请换纸 / Out of paper: refill it"), "\(paperOut.stdout)")
+        #expect(paperOut.stdout.contains("UNHEALTHY"))
+        try "ok".write(to: printer.stateFile, atomically: true, encoding: .utf8)
+
+        // The platform goes away: the network check fails, the rest still answers.
+        ChildProcess.stop(central.pid, signal: SIGKILL, grace: 5)
+        let offline = try await diagnose()
+        #expect(offline.status == 1)
+        let without = try JSONDecoder().decode(Report.self, from: Data(offline.stdout.utf8))
+        #expect(without.check("network")?.status == "failed" && without.check("outbox")?.status == "ok", "\(offline.stdout)")
+
+        // The reader is unplugged (the simulator stops): the reader check fails with its error.
+        ChildProcess.stop(simulator)
+        let unplugged = try await diagnose()
+        let noReader = try JSONDecoder().decode(Report.self, from: Data(unplugged.stdout.utf8))
+        #expect(noReader.check("reader")?.status == "failed" && noReader.check("reader")?.fact("Last error") != "-", "\(unplugged.stdout)")
+        // Nothing personal in any report.
+        for run in [healthy, paperOut, offline, unplugged] {
+            #expect(!run.stdout.contains("11010519491231002X") && !run.stdout.contains("440106198806150019"))
+        }
+    }
+}
