@@ -86,7 +86,7 @@ public enum KioskLauncher {
                                    inbox: inbox, statusFile: KioskStatusWriter(home: paths.home),
                                    technician: TechnicianDesk(lock: TechnicianLock(stored: config.technicianPIN, home: paths.home), paths: paths,
                                                               config: config, catalogueVersion: { keeper.installedVersion }),
-                                   services: services,
+                                   notifier: SystemdNotifier(environment: environment), services: services,
                                    loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()

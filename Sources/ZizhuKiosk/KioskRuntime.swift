@@ -59,6 +59,8 @@ public final class KioskRuntime {
     private let openServices: () -> KioskServices
     private let statusFile: KioskStatusWriter?
     private let technician: TechnicianDesk?
+    private let notifier: SystemdNotifier
+    private var nextWatchdog: ContinuousClock.Instant?
     private var records = RecordsSource.unavailable
     private var outbox: KioskOutbox?
     private var today: CalendarDate?
@@ -75,7 +77,9 @@ public final class KioskRuntime {
     init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
                 inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
+                notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
                 services: @escaping () -> KioskServices, loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+        self.notifier = notifier
         self.technician = technician
         self.statusFile = statusFile
         self.inbox = inbox
@@ -114,6 +118,14 @@ public final class KioskRuntime {
         if let date = clockDateChanged() { _ = perform(update(&state, .clock(date))) }
         startReader()
         frame = draw()
+        // systemd: serving now; from here on the loop itself feeds the watchdog.
+        notifier.ready(status: "serving \(state.catalogue.services.count) services")
+        if let interval = notifier.watchdogInterval {
+            nextWatchdog = clock.now.advanced(by: interval)
+            notifier.watchdog()
+            logger.info("systemd watchdog: a ping every \(interval)")
+        }
+        defer { notifier.stopping() }
         while true {
             let inputs = terminal.nextInputs(timeoutMilliseconds: timeout())
             if terminal.terminationRequested {
@@ -123,6 +135,10 @@ public final class KioskRuntime {
             if terminal.terminalLost {
                 logger.error("the terminal hung up; stopping (the supervisor restarts the kiosk)")
                 return 1
+            }
+            if let due = nextWatchdog, let interval = notifier.watchdogInterval, clock.now >= due {
+                notifier.watchdog()
+                nextWatchdog = clock.now.advanced(by: interval)
             }
             var events: [Event] = []
             if let due = nextTick, clock.now >= due {
@@ -186,13 +202,15 @@ public final class KioskRuntime {
         statusFile?.remove()
     }
 
-    /// Milliseconds until the next tick, or -1 to block until input.
+    /// Milliseconds until the next tick or watchdog ping, or -1 to block until input
+    /// (the attract screen without a watchdog: no wake-ups at all).
     private func timeout() -> Int32 {
         scheduleTicks()
-        guard let due = nextTick else { return -1 }
+        let due = [nextTick, nextWatchdog].compactMap { $0 }.min()
+        guard let due else { return -1 }
         let remaining = clock.now.duration(to: due)
         let ms = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
-        return Int32(max(0, min(ms, 1000)))
+        return Int32(max(0, min(ms, nextTick == nil ? Int64(Int32.max) : 1000)))
     }
 
     private func scheduleTicks() {

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import ZizhuKiosk
+
+/// The 24-hour operation files in Devices/: systemd accepts the units (systemd-analyze
+/// verify), the kiosk unit restarts and watches the kiosk, the session terminal can
+/// show Chinese, and the installer is valid shell.
+@Suite("Kiosk session and systemd units")
+struct SessionFilesTests {
+    static let devices = Built.repository.appendingPathComponent("Devices")
+
+    /// A copy of the units with the programs they start pointed at ones this machine has
+    /// (zizhu: the built binary; cage and foot may not be installed on a test machine).
+    func verify(_ names: [String]) async throws -> Run {
+        let folder = Built.temporaryDirectory("units")
+        for name in names {
+            let text = try String(contentsOf: Self.devices.appendingPathComponent("systemd/\(name)"), encoding: .utf8)
+                .replacingOccurrences(of: "/usr/bin/zizhu", with: Built.zizhu)
+                .replacingOccurrences(of: "/usr/bin/cage", with: "/bin/true")
+                .replacingOccurrences(of: "/usr/bin/foot", with: "/bin/true")
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return try await Run.program("/usr/bin/systemd-analyze", ["verify", "--man=no"] + names.map { folder.appendingPathComponent($0).path },
+                                     environment: ["PATH": "/usr/bin:/bin", "SYSTEMD_LOG_COLOR": "0"])
+    }
+
+    @Test func systemdAcceptsTheUnitsWithoutUnknownKeys() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "systemd-analyze is part of Debian's systemd")
+        let run = try await verify(["zizhu-kiosk.service", "zizhu-selfcheck.service", "zizhu-selfcheck.timer"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        for complaint in ["Unknown key", "Unknown section", "Invalid", "Failed to parse", "not executable"] {
+            #expect(!run.stderr.contains(complaint), "\(run.stderr)")
+        }
+        // A misspelt key is caught, so the check above can fail.
+        let folder = Built.temporaryDirectory("units-bad")
+        let bad = folder.appendingPathComponent("bad.service")
+        try "[Service]\nExecStart=/bin/true\nWatchdogSecs=30\n".write(to: bad, atomically: true, encoding: .utf8)
+        let caught = try await Run.program("/usr/bin/systemd-analyze", ["verify", "--man=no", bad.path], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(caught.stderr.contains("Unknown key 'WatchdogSecs'"), "\(caught.stderr)")
+    }
+
+    @Test func theKioskUnitRestartsNotifiesAndWatchesAndTheSessionShowsChinese() throws {
+        let unit = try String(contentsOf: Self.devices.appendingPathComponent("systemd/zizhu-kiosk.service"), encoding: .utf8)
+        let lines = Set(unit.split(separator: "\n").map(String.init))
+        for expected in ["Type=notify", "NotifyAccess=all", "Restart=always", "WatchdogSec=30", "StartLimitIntervalSec=0",
+                         "Environment=LANG=C.UTF-8", "TTYPath=/dev/tty1", "WantedBy=graphical.target"] {
+            #expect(lines.contains(expected), "\(expected)")
+        }
+        let exec = try #require(lines.first { $0.hasPrefix("ExecStart=") })
+        #expect(exec == "ExecStart=/usr/bin/cage -s -- /usr/bin/foot --config=/usr/share/zizhu/Devices/session/foot.ini /usr/bin/zizhu run")
+        let foot = try String(contentsOf: Self.devices.appendingPathComponent("session/foot.ini"), encoding: .utf8)
+        #expect(foot.contains("term=xterm-256color") && foot.contains("font=Noto Sans Mono CJK SC"))
+        let timer = try String(contentsOf: Self.devices.appendingPathComponent("systemd/zizhu-selfcheck.timer"), encoding: .utf8)
+        #expect(timer.contains("OnCalendar=*-*-* 03:30:00") && timer.contains("Persistent=true"))
+    }
+
+    @Test func theInstallerIsValidShell() async throws {
+        let run = try await Run.program("/bin/bash", ["-n", Self.devices.appendingPathComponent("systemd/install").path], environment: [:])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.isExecutableFile(atPath: Self.devices.appendingPathComponent("systemd/install").path))
+    }
+}
