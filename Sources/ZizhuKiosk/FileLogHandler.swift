@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import ZizhuCore
 
-/// A swift-log handler that appends one line per message to the kiosk's log file.
-/// Callers never log personal data; ID numbers reach logs only masked.
+/// A swift-log handler that appends one line per message to the kiosk's log file:
+/// `<ISO time> <level> <label>: <key=value …> <message>`. Callers never log personal
+/// data; as a safety net every line is scrubbed of ID numbers before it is written.
 public struct FileLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
@@ -25,29 +27,65 @@ public struct FileLogHandler: LogHandler {
         let meta = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
         let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current,
                                                 formatOptions: [.withInternetDateTime, .withFractionalSeconds])
-        sink.write("\(stamp) \(event.level) \(label):\(meta) \(event.message)\n")
+        sink.write(IDNumber.maskNumbers(in: "\(stamp) \(event.level) \(label):\(meta) \(event.message)") + "\n")
     }
 }
 
-/// An append-only log file shared by all loggers of the process.
+/// An append-only log file shared by all loggers of the process, rotated by size so a
+/// kiosk that runs for months never fills its disk: when the file would pass `maxBytes`
+/// it becomes `zizhu.log.1` (the older ones shift up) and the oldest beyond `keep` goes.
 public final class LogSink: @unchecked Sendable {
     private let lock = NSLock()
-    private let handle: FileHandle?
+    private let file: URL
+    private let maxBytes: Int
+    private let keep: Int
+    private var handle: FileHandle?
+    private var size = 0
 
     /// Opens (creating if needed) the file for appending; a sink that cannot open its
     /// file drops lines rather than stopping the kiosk.
-    public init(file: URL) {
+    public init(file: URL, maxBytes: Int = 8 << 20, keep: Int = 5) {
+        self.file = file
+        self.maxBytes = max(1024, maxBytes)
+        self.keep = max(1, keep)
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        open()
+    }
+
+    public func write(_ line: String) {
+        let data = Data(line.utf8)
+        lock.lock()
+        defer { lock.unlock() }
+        if size > 0 && size + data.count > maxBytes { rotate() }
+        do {
+            try handle?.write(contentsOf: data)
+            size += data.count
+        } catch {
+            // A full disk: the line is lost, the kiosk goes on (diagnostics report the disk).
+        }
+    }
+
+    /// The rotated files, newest first (`zizhu.log.1` …).
+    public func rotatedFiles() -> [URL] {
+        (1...keep).map { URL(fileURLWithPath: file.path + ".\($0)") }.filter { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    private func open() {
         if !FileManager.default.fileExists(atPath: file.path) {
             _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o640])
         }
         handle = try? FileHandle(forWritingTo: file)
-        _ = try? handle?.seekToEnd()
+        size = Int((try? handle?.seekToEnd()) ?? 0)
     }
 
-    public func write(_ line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        try? handle?.write(contentsOf: Data(line.utf8))
+    private func rotate() {
+        try? handle?.close()
+        handle = nil
+        unlink(file.path + ".\(keep)")
+        for index in stride(from: keep - 1, through: 1, by: -1) {
+            rename(file.path + ".\(index)", file.path + ".\(index + 1)")
+        }
+        rename(file.path, file.path + ".1")
+        open()
     }
 }
