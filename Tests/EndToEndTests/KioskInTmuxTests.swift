@@ -401,3 +401,22 @@ struct TechnicianModeInTmuxTests {
         if let pid = await KioskInTmuxTests.pid(scratch) { kill(pid, SIGTERM) }
     }
 }
+
+extension KioskInTmuxTests {
+    /// The outbox cannot be opened (its database path is a folder): the attract screen
+    /// says 办事 is paused and 1 shows 暂停服务 instead of a journey that could not be kept.
+    @Test func aKioskWithoutStorageSaysOutOfServiceBeforeAJourneyStarts() async throws {
+        let scratch = Built.temporaryDirectory("tmux-out-of-service")
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("outbox.sqlite"), withIntermediateDirectories: true)
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        #expect(try await tmux.waitForScreen { $0.contains("本机暂停办理业务") }.contains("终端存储不可用"))
+        try tmux.sendKeys("1")
+        let paused = try await tmux.waitForScreen { $0.contains("暂停服务") }
+        #expect(paused.contains("人工服务窗口") && !paused.contains("个人办事"), "\(paused)")
+        let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("outbox unavailable") && log.contains("out of service"))
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}

@@ -116,6 +116,9 @@ enum ScreenCatalogue {
             ("submitted-failed", applying("residence-permit", .submitted) {
                 $0.submission = .done(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                               en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")) }),
+            ("home-out-of-service", { $0.storageProblem = LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable") }),
+            ("out-of-service", { $0.screen = .outOfService; $0.history = [.home]
+                                 $0.storageProblem = LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable") }),
             ("technician-pin", { $0.screen = .technicianPIN(typed: "1234"); $0.history = [.home] }),
             ("technician-pin-wrong", { $0.screen = .technicianPIN(typed: ""); $0.history = [.home]; $0.pinCheck = .wrong(attemptsLeft: 2) }),
             ("technician-pin-locked", { $0.screen = .technicianPIN(typed: ""); $0.history = [.home]; $0.pinCheck = .locked(seconds: 120) }),

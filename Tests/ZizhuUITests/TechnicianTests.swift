@@ -153,3 +153,33 @@ struct TechnicianJourneyTests {
         journey.send(.technicianNote(LocalizedText(zh: "x", en: "x")), effects: []) { _ in }
     }
 }
+
+@Suite("暂停服务: a kiosk that cannot finish a journey does not start one")
+struct OutOfServiceTests {
+    @Test func withoutStorageOrCatalogue办事LeadsToOutOfServiceAndTheRestStillWorks() {
+        var journey = Journey(Fixtures.state())
+        let problem = LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable")
+        journey.send(.storageChecked(problem), effects: [.log("out of service: the kiosk's storage is unavailable")]) {
+            $0.storageProblem = problem
+        }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("本机暂停办理业务：终端存储不可用"))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen out-of-service")]) {
+            $0.screen = .outOfService; $0.history = [.home]
+        }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("暂停服务") && text.contains("人工服务窗口") && text.contains("取号和查询进度仍可使用"), "\(text)")
+        // The problem outlives the session; tickets and progress still open.
+        journey.send(.activated(.goHome))
+        #expect(journey.state.wiped().storageProblem == problem)
+        journey.send(.activated(.feature(.queueTicket)))
+        #expect(journey.state.screen == .queueCategories)
+        journey.send(.activated(.goHome))
+        journey.send(.storageChecked(nil)) { $0.storageProblem = nil }
+        journey.send(.activated(.feature(.services))) { $0.screen = .catalogue; $0.history = [.home] }
+        // An empty catalogue stops 办事 too.
+        var empty = Journey(AppState(catalogue: .empty, settings: Fixtures.settings()))
+        empty.send(.catalogueFailed("catalogue/x.yaml:1:1: broken"))
+        empty.send(.activated(.feature(.services)))
+        #expect(empty.state.screen == .outOfService)
+    }
+}

@@ -89,7 +89,7 @@ struct UILintTests {
     }
 
     @Test func everyScreenOffersAWayBackOrHome() {
-        for (name, build) in ScreenCatalogue.states() where name != "home" {
+        for (name, build) in ScreenCatalogue.states() where !name.hasPrefix("home") || name == "home-more" {
             for variant in ScreenCatalogue.variants {
                 let state = ScreenCatalogue.state(build, width: variant.width, height: variant.height,
                                                   language: variant.language, elder: variant.elder)

@@ -90,6 +90,8 @@ public struct AppState: Sendable, Hashable {
     public var progress: ProgressLookup?
     /// 取号: the ticket of this session.
     public var ticket: TicketState?
+    /// Why this kiosk cannot accept applications (its storage), kept across sessions.
+    public var storageProblem: LocalizedText?
     /// 技术人员模式: the PIN screen's last answer (nil while typing).
     public var pinCheck: PINCheck?
     /// A PIN is being checked.
@@ -123,6 +125,17 @@ public struct AppState: Sendable, Hashable {
             && countdown == nil && notice == nil
     }
 
+    /// 暂停服务: why 办事 cannot be offered now (nil: it can). A citizen is told this before
+    /// they start, instead of a journey that breaks at the end.
+    public var serviceStop: LocalizedText? {
+        if let storageProblem { return storageProblem }
+        // Only once loading it has failed: before the first load the catalogue is empty too.
+        if catalogue.services.isEmpty && catalogueProblem != nil {
+            return LocalizedText(zh: "服务目录暂不可用", en: "the service catalogue is not available")
+        }
+        return nil
+    }
+
     /// Whether the runtime should send `.tick` once a second.
     public var wantsTicks: Bool { !isPristine }
 
@@ -135,6 +148,7 @@ public struct AppState: Sendable, Hashable {
         fresh.catalogueProblem = catalogueProblem
         fresh.readerConnected = readerConnected
         fresh.printerHealth = printerHealth
+        fresh.storageProblem = storageProblem
         return fresh
     }
 }

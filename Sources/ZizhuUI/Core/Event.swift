@@ -50,6 +50,8 @@ public enum Event: Sendable, Hashable {
     case progressLookedUp(ProgressLookup)
     /// The queue ticket printed (and is issued), or did not.
     case ticketIssued(TicketState)
+    /// The kiosk's storage cannot accept applications (nil: it can again).
+    case storageChecked(LocalizedText?)
     /// The technician's PIN was checked.
     case technicianPINChecked(PINCheck)
     /// Every diagnostic check, just taken.

@@ -73,6 +73,8 @@ public enum Screen: Sendable, Hashable {
     case queueCategories
     /// 取号: the ticket printing, printed, or why not.
     case ticket
+    /// 暂停服务: 办事 cannot be offered now (storage or catalogue down); what to do instead.
+    case outOfService
     /// 技术人员模式: the PIN (`typed` is never drawn, only its length).
     case technicianPIN(typed: String)
     /// 技术人员模式: every area with its status mark.
@@ -112,6 +114,7 @@ public enum Screen: Sendable, Hashable {
         case .progressResult: return "progress-result"
         case .queueCategories: return "queue-categories"
         case .ticket: return "ticket"
+        case .outOfService: return "out-of-service"
         case .technicianPIN: return "technician-pin"
         case .technicianMenu: return "technician-menu"
         case .technicianArea(let area): return "technician-\(area.rawValue)"

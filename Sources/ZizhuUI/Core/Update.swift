@@ -111,6 +111,9 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .failed(_, let en): return [.log("rating not stored: \(en)")]
         case .saving: return []
         }
+    case .storageChecked(let problem):
+        state.storageProblem = problem
+        return [.log(problem.map { "out of service: \($0.en)" } ?? "storage available")]
     case .technicianPINChecked(let check):
         guard case .technicianPIN = state.screen, state.pinChecking else { return [] }
         state.pinChecking = false
@@ -193,7 +196,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
          .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted, .helpUpdated, .rated,
-         .progressLookedUp, .ticketIssued, .technicianPINChecked, .diagnosed, .technicianNote:
+         .progressLookedUp, .ticketIssued, .technicianPINChecked, .diagnosed, .technicianNote, .storageChecked:
         return []
     }
 }
@@ -266,7 +269,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     if let effects = activateApplication(&state, button) { return effects }
     switch button {
     case .feature(.services):
-        state.push(.catalogue)
+        state.push(state.serviceStop == nil ? .catalogue : .outOfService)
     case .feature(.help):
         // One press from any screen. A call already open in this session is shown, not repeated.
         if state.screen == .help { return [] }

@@ -33,6 +33,7 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .progressResult: canvas.progressResult()
     case .queueCategories: canvas.queueCategories()
     case .ticket: canvas.ticket()
+    case .outOfService: canvas.outOfService()
     case .technicianPIN(let typed): canvas.technicianPIN(typed: typed)
     case .technicianMenu: canvas.technicianMenu()
     case .technicianArea(let area): canvas.technicianArea(area)

@@ -294,6 +294,11 @@ public enum UIText: String, Sendable, CaseIterable {
     case ticketNotIssued = "ticket.not_issued"
     case ticketWhatToDo = "ticket.what_to_do"
 
+    case outOfServiceHeadline = "out_of_service.headline"
+    case outOfServiceBig = "out_of_service.big"
+    case outOfServiceBody = "out_of_service.body"
+    case outOfServiceWhatToDo = "out_of_service.what_to_do"
+    case homeOutOfService = "home.out_of_service"
     case techPinHeadline = "tech.pin.headline"
     case techPinPrompt = "tech.pin.prompt"
     case techPinTyped = "tech.pin.typed"
@@ -326,6 +331,7 @@ public enum UIText: String, Sendable, CaseIterable {
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
         .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig, .ticketBig,
+        .outOfServiceBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.

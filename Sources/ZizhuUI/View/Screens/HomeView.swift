@@ -5,7 +5,7 @@ extension Canvas {
             elderHome()
             return
         }
-        heading(t(.homeHeadline), big: .homeBig, subtitle: t(.homeSubtitle))
+        heading(t(.homeHeadline), big: .homeBig, subtitle: homeSubtitle)
         let area = contentArea(navigation: false)
         let specs = [
             ButtonSpec(.feature(.services), keys: [.digit(1)], label: t(.homeServices), detail: t(.homeServicesDetail)),
@@ -21,9 +21,14 @@ extension Canvas {
                    columns: 2, rowHeight: 5)
     }
 
+    /// The attract screen's second line, or why 办事 is paused (暂停服务).
+    var homeSubtitle: String {
+        state.serviceStop.map { t(.homeOutOfService, ["reason": t($0)]) } ?? t(.homeSubtitle)
+    }
+
     /// Elder mode: four large choices, then help, leaving elder mode, and "more".
     mutating func elderHome() {
-        heading(t(.homeHeadline), big: .homeBig, subtitle: t(.homeSubtitle))
+        heading(t(.homeHeadline), big: .homeBig, subtitle: homeSubtitle)
         let area = contentArea(navigation: false)
         let big = [
             ButtonSpec(.feature(.services), keys: [.digit(1)], label: t(.homeServices), detail: t(.homeServicesDetail), bigKey: true),
