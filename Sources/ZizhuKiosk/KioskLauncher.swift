@@ -59,10 +59,11 @@ public enum KioskLauncher {
             "kiosk": "\(resources.config.kioskID)", "demo": "\(demo)", "config": "\(resources.configFile.path)",
         ])
         let config = resources.config
-        let settings = SessionSettings(
+        var settings = SessionSettings(
             idleTimeoutSeconds: config.idleTimeoutSeconds, countdownSeconds: config.countdownSeconds,
             defaultLanguage: config.defaultLanguage, minimumWidth: config.minimumWidth,
             minimumHeight: config.minimumHeight, allowsQuit: demo, diagnosticsWithoutPIN: demo, queueCategories: config.queueCategories)
+        settings.speaksPrompts = config.speech.enabled
         let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
         let inbox = EventInbox()
@@ -86,7 +87,8 @@ public enum KioskLauncher {
                                    inbox: inbox, statusFile: KioskStatusWriter(home: paths.home),
                                    technician: TechnicianDesk(lock: TechnicianLock(stored: config.technicianPIN, home: paths.home), paths: paths,
                                                               config: config, catalogueVersion: { keeper.installedVersion }),
-                                   notifier: SystemdNotifier(environment: environment), services: services,
+                                   notifier: SystemdNotifier(environment: environment),
+                                   speaker: config.speech.enabled ? Speaker(settings: config.speech) : nil, services: services,
                                    loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()

@@ -60,6 +60,7 @@ public final class KioskRuntime {
     private let statusFile: KioskStatusWriter?
     private let technician: TechnicianDesk?
     private let notifier: SystemdNotifier
+    private let speaker: Speaker?
     private var nextWatchdog: ContinuousClock.Instant?
     private var records = RecordsSource.unavailable
     private var outbox: KioskOutbox?
@@ -77,9 +78,10 @@ public final class KioskRuntime {
     init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
                 launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
                 inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
-                notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
+                notifier: SystemdNotifier = SystemdNotifier(environment: [:]), speaker: Speaker? = nil,
                 services: @escaping () -> KioskServices, loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
         self.notifier = notifier
+        self.speaker = speaker
         self.technician = technician
         self.statusFile = statusFile
         self.inbox = inbox
@@ -204,6 +206,7 @@ public final class KioskRuntime {
         outbox?.stop()
         helpDesk.stop()
         statusFile?.remove()
+        speaker?.stop()
     }
 
     /// Milliseconds until the next tick or watchdog ping, or -1 to block until input
@@ -322,6 +325,9 @@ public final class KioskRuntime {
                     .map { context.strings[.zhHans]?[$0.text.rawValue] ?? $0.id }
                 let inbox = self.inbox
                 Task.detached { inbox.post(.rated(outbox.rate(request, reasonText: reason))) }
+            case .speak(let keys, let language):
+                guard let speaker, let table = context.strings[language] else { continue }
+                speaker.say(keys.map { table[$0.rawValue] }.joined(separator: "。"), language: language)
             case .verifyTechnicianPIN(let pin):
                 guard let lock = technician?.lock else {
                     inbox.post(.technicianPINChecked(.notConfigured))

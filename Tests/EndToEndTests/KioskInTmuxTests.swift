@@ -420,3 +420,35 @@ extension KioskInTmuxTests {
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
+
+extension KioskInTmuxTests {
+    /// 语音提示 in the running kiosk: with audio on, the queue screen's prompt is spoken by
+    /// espeak-ng (recorded to WAV files here instead of a speaker).
+    @Test func withAudioOnTheKioskSpeaksTheScreenPrompt() async throws {
+        let scratch = Built.temporaryDirectory("tmux-speech")
+        let prompts = scratch.appendingPathComponent("prompts")
+        try SyncFaultTests.writeConfig(scratch, [
+            "catalogue: catalogue": "catalogue: \(Built.repository.path)/Kiosk/catalogue\naudio:\n  speak: true\n  output: \(prompts.path)",
+        ])
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        #expect(try await tmux.waitForScreen { $0.contains("取号") }.contains("办事"))
+        // The attract screen at start-up is not spoken; the queue screen a person opens is.
+        try tmux.sendKeys("3")
+        #expect(try await tmux.waitForScreen { $0.contains("请选择要办理的业务") }.contains("取号"))
+        let wav = prompts.appendingPathComponent("prompt-0001.wav")
+        var size = 0
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let now = (try? FileManager.default.attributesOfItem(atPath: wav.path)[.size] as? Int) ?? 0
+            if now > 44 && now == size { break }   // written and no longer growing
+            size = now
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let wave = try WaveFile(try Data(contentsOf: wav))
+        #expect(wave.seconds > 1 && wave.seconds < 10 && wave.rms > 300, "\(wave.seconds) s, RMS \(wave.rms)")
+        #expect(!FileManager.default.fileExists(atPath: prompts.appendingPathComponent("prompt-0002.wav").path))
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}

@@ -183,3 +183,34 @@ struct OutOfServiceTests {
         #expect(empty.state.screen == .outOfService)
     }
 }
+
+@Suite("语音提示 is an effect like any other")
+struct SpokenPromptTests {
+    static func speaks(_ effects: [Effect]) -> Bool { effects.contains { if case .speak = $0 { return true } else { return false } } }
+
+    @Test func screensAPersonReachesSpeakTheirPromptAndNothingElseDoes() {
+        var state = Fixtures.state()
+        state.settings.speaksPrompts = true
+        var journey = Journey(state)
+        journey.send(.activated(.feature(.queueTicket)), effects: [.checkPrinter, .log("screen queue-categories"), .speak([.ticketPrompt], .zhHans)]) {
+            $0.screen = .queueCategories; $0.history = [.home]
+        }
+        journey.send(.activated(.goHome), effects: [.log("screen home"), .speak([.homeHeadline, .homeSubtitle], .zhHans)]) {
+            $0.screen = .home; $0.history = []
+        }
+        // English speaks English; toggling the language on a screen says nothing new.
+        journey.send(.activated(.toggleLanguage), effects: [.log("language en")]) { $0.language = .en }
+        #expect(journey.send(.activated(.feature(.progress))).last == .speak([.progressPrompt], .en))
+        // The idle timeout bringing the attract screen back is silent.
+        for _ in 0..<(state.settings.idleTimeoutSeconds + state.settings.countdownSeconds + 1) {
+            #expect(!Self.speaks(journey.send(.tick)))
+        }
+        #expect(journey.state.screen == .home)
+        // Technician screens are never spoken; without audio nothing is.
+        var technician = journey
+        technician.state.settings.diagnosticsWithoutPIN = true
+        #expect(!Self.speaks(technician.send(.key(.function(12)))))
+        var silent = Journey(Fixtures.state())
+        #expect(!Self.speaks(silent.send(.activated(.feature(.queueTicket)))))
+    }
+}

@@ -35,6 +35,8 @@ public struct KioskConfig: Sendable, Hashable {
     public var syncSeconds = 60
     /// How often an enrolled kiosk asks the platform for a newer catalogue (seconds).
     public var catalogueCheckSeconds = 600
+    /// 语音提示: prompts spoken through espeak-ng (elder-friendly); off by default.
+    public var speech = SpeechSettings()
     /// The technician's PIN, hashed (nil: technician mode cannot be opened on a production kiosk).
     public var technicianPIN: TechnicianPIN.Stored?
 
@@ -57,7 +59,8 @@ public struct KioskConfig: Sendable, Hashable {
     /// Parses and checks a config file; every problem names `file:line:column`.
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
-            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician"],
+            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician", "audio"],
+            "audio": ["speak", "rate", "output"],
             "technician": ["pin_hash"],
             "platform": ["sync_seconds", "catalogue_check_seconds"],
             "queue[]": ["id", "letter", "name", "minutes"],
@@ -148,6 +151,16 @@ public struct KioskConfig: Sendable, Hashable {
                 config.catalogueCheckSeconds = seconds
             }
         }
+        if let audio = raw.audio {
+            config.speech.enabled = audio.speak ?? false
+            if let rate = audio.rate {
+                if !(80...300).contains(rate) {
+                    problems.append(FileProblem(at("audio", "rate"), "audio.rate must be between 80 and 300 words a minute, not \(rate)"))
+                }
+                config.speech.wordsPerMinute = rate
+            }
+            if let output = audio.output, output != "speaker" { config.speech.recordFolder = output }
+        }
         if let technician = raw.technician, let text = technician.pinHash {
             if let stored = TechnicianPIN.Stored(parsing: text) {
                 config.technicianPIN = stored
@@ -203,6 +216,12 @@ struct KioskConfigFile: Decodable {
         var name: LocalizedText
         var minutes: Int
     }
+    struct Audio: Decodable {
+        var speak: Bool?
+        var rate: Int?
+        var output: String?
+    }
+    var audio: Audio?
     struct Technician: Decodable {
         var pinHash: String?
         enum CodingKeys: String, CodingKey { case pinHash = "pin_hash" }
@@ -229,6 +248,17 @@ struct KioskConfigFile: Decodable {
         var profile: String?
         var port: String?
     }
+}
+
+/// 语音提示: how prompts are spoken.
+public struct SpeechSettings: Sendable, Hashable {
+    public var enabled = false
+    /// espeak-ng's speed (words a minute); slower than its default 175 for older citizens.
+    public var wordsPerMinute = 140
+    /// Where utterances go instead of the speaker (WAV files), for technicians and tests.
+    public var recordFolder: String?
+
+    public init() {}
 }
 
 /// 取号: one queue of the hall — its ticket letter (A007) and how long one person takes.

@@ -14,6 +14,8 @@ public struct SessionSettings: Sendable, Hashable {
     public var diagnosticsWithoutPIN: Bool
     /// 取号: the hall's queues (from the kiosk config).
     public var queueCategories: [QueueCategory] = QueueCategory.defaults
+    /// 语音提示: each screen a citizen reaches also speaks its prompt.
+    public var speaksPrompts = false
 
     public init(idleTimeoutSeconds: Int = 60, countdownSeconds: Int = 10, defaultLanguage: Language = .zhHans,
                 minimumWidth: Int = 80, minimumHeight: Int = 24, allowsQuit: Bool = false,

@@ -103,6 +103,8 @@ public enum Effect: Sendable, Hashable {
     /// Reserve the next number of a queue, print the ticket, and issue it only if CUPS
     /// confirms (answered by `.ticketIssued`).
     case issueTicket(categoryID: String, language: Language)
+    /// 语音提示: say these texts, in this language (espeak-ng; cut short by the next one).
+    case speak([UIText], Language)
     /// Check the technician's PIN against the stored hash, with the lockout (answered by
     /// `.technicianPINChecked`). The PIN is never logged.
     case verifyTechnicianPIN(String)

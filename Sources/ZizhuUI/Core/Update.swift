@@ -3,6 +3,16 @@ import ZizhuCore
 /// The kiosk's state machine: applies one event to the state and says what the
 /// runtime must do. Pure: no I/O, no clock, no devices.
 public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
+    let before = state.screen
+    var effects = apply(&state, event)
+    // 语音提示: a screen a person reached (not the attract screen coming back by itself).
+    if state.settings.speaksPrompts, state.screen != before, event != .tick, let prompt = state.screen.spokenPrompt {
+        effects.append(.speak(prompt, state.language))
+    }
+    return effects
+}
+
+private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
     switch event {
     case .tick:
         return tick(&state)
