@@ -81,19 +81,26 @@ public struct RecordsSource: Sendable {
 
     /// The demo platform: applicants on file get their records, others an empty file.
     public static func demo(file: URL) throws(StartupError) -> RecordsSource {
+        demo(records: try demoRecords(file: file))
+    }
+
+    public static func demo(records: [String: ApplicantRecords]) -> RecordsSource {
+        RecordsSource { number in records[number.unmasked] ?? ApplicantRecords(elicences: [], credit: "good") }
+    }
+
+    /// The demo platform's records file, by ID number.
+    public static func demoRecords(file: URL) throws(StartupError) -> [String: ApplicantRecords] {
         let text: String
         do {
             text = try KioskResources.readText(file)
         } catch {
             throw StartupError("\(error)")
         }
-        let records: [String: ApplicantRecords]
         do {
-            records = try DemoRecords.parse(text, file: file.path)
+            return try DemoRecords.parse(text, file: file.path)
         } catch {
             throw StartupError(error.description)
         }
-        return RecordsSource { number in records[number.unmasked] ?? ApplicantRecords(elicences: [], credit: "good") }
     }
 
     /// The central platform, through the enrolled kiosk's signed link.

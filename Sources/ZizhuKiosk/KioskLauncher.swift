@@ -117,7 +117,9 @@ public enum KioskLauncher {
         }
         if demo {
             do {
-                services.records = try RecordsSource.demo(file: paths.demoRecords)
+                let records = try RecordsSource.demoRecords(file: paths.demoRecords)
+                services.records = RecordsSource.demo(records: records)
+                services.proofs = ProofDesk.demo(records: records)
             } catch {
                 logger.error("demo records unavailable: \(error)")
             }
@@ -144,7 +146,10 @@ public enum KioskLauncher {
                 services.helpDesk = HelpDesk(worker: quick, logger: logger)
                 services.progressDesk = ProgressDesk(worker: quick, outbox: store)
                 // An enrolled production kiosk asks the platform for e-licences and credit.
-                if !demo { services.records = RecordsSource.platform(quick) }
+                if !demo {
+                    services.records = RecordsSource.platform(quick)
+                    services.proofs = ProofDesk.platform(quick)
+                }
             } else {
                 logger.info("not enrolled: submissions stay in the outbox until `zizhu enroll`")
             }

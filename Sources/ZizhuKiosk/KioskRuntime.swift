@@ -30,6 +30,7 @@ public final class EventInbox: @unchecked Sendable {
 /// The parts of the kiosk that are opened after the first frame.
 public struct KioskServices {
     public var records = RecordsSource.unavailable
+    public var proofs = ProofDesk.unavailable
     public var outbox: KioskOutbox?
     public var helpDesk: HelpDesk
     public var progressDesk = ProgressDesk(worker: nil, outbox: nil)
@@ -63,6 +64,7 @@ public final class KioskRuntime {
     private let speaker: Speaker?
     private var nextWatchdog: ContinuousClock.Instant?
     private var records = RecordsSource.unavailable
+    private var proofDesk = ProofDesk.unavailable
     private var outbox: KioskOutbox?
     private var today: CalendarDate?
     private let inbox: EventInbox
@@ -109,6 +111,7 @@ public final class KioskRuntime {
         // The rest opens once the attract screen is up; a citizen cannot be faster.
         let services = openServices()
         records = services.records
+        proofDesk = services.proofs
         outbox = services.outbox
         helpDesk = services.helpDesk
         progressDesk = services.progressDesk
@@ -325,6 +328,19 @@ public final class KioskRuntime {
                     .map { context.strings[.zhHans]?[$0.text.rawValue] ?? $0.id }
                 let inbox = self.inbox
                 Task.detached { inbox.post(.rated(outbox.rate(request, reasonText: reason))) }
+            case .listProofs(let number):
+                let inbox = self.inbox, desk = proofDesk
+                Task.detached { inbox.post(.proofsListed(await desk.proofs(for: number))) }
+            case .printProof(let id, let holder, let number, let language):
+                guard let printer, let receipts else {
+                    inbox.post(.proofPrinted(.notPrinted(zh: "本终端未配置打印机", en: "No printer is configured")))
+                    continue
+                }
+                let inbox = self.inbox, desk = proofDesk, site = context.siteName
+                Task.detached {
+                    inbox.post(.proofPrinted(await desk.print(id: id, holder: holder, number: number, language: language, site: site,
+                                                             receipts: receipts, printer: printer)))
+                }
             case .speak(let keys, let language):
                 guard let speaker, let table = context.strings[language] else { continue }
                 speaker.say(keys.map { table[$0.rawValue] }.joined(separator: "。"), language: language)

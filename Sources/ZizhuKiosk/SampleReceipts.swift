@@ -75,6 +75,11 @@ public struct SampleReceipts: Sendable {
         render(fill(.queueTicket, document.values(language), language: language))
     }
 
+    /// A real printed proof, laid out for this kiosk's printer.
+    public func proof(_ document: ReceiptDocuments.Proof, language: Language) -> ReceiptRenderer.Output {
+        render(fill(.proof, document.values(language), language: language))
+    }
+
     private func fill(_ sample: ReceiptSample, _ values: ReceiptTemplate.Values, language: Language) -> Receipt {
         // `templates` holds every name in ReceiptResources.templateNames (init throws otherwise).
         guard let template = templates[sample.rawValue] else { return Receipt(blocks: []) }

@@ -228,6 +228,21 @@ public final class SyncWorker: Sendable {
         return try? JSONDecoder().decode(HelpTicket.self, from: data)
     }
 
+    /// 打印证明: what the platform holds for an applicant; nil when it cannot be asked.
+    public func proofs(idNumber: String) async -> ProofList? {
+        guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(ProofsRequest(idNumber: idNumber)),
+              let (status, data) = try? await signedPost("/v1/proofs", body: body, secret: secret), status == 200 else { return nil }
+        return try? JSONDecoder().decode(ProofList.self, from: data)
+    }
+
+    /// 打印证明: one proof, issued now with its verification code; nil when it cannot be had.
+    public func proof(id: String, idNumber: String) async -> ProofDocument? {
+        guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(ProofsRequest(idNumber: idNumber)),
+              let escaped = id.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))),
+              let (status, data) = try? await signedPost("/v1/proofs/\(escaped)", body: body, secret: secret), status == 200 else { return nil }
+        return try? JSONDecoder().decode(ProofDocument.self, from: data)
+    }
+
     /// A help request's status ("open", "acknowledged"); nil when it cannot be asked.
     public func helpStatus(id: Int64) async -> HelpTicket? {
         guard let (status, body) = try? await signedGet("/v1/help/\(id)", limit: 16 << 10), status == 200 else { return nil }

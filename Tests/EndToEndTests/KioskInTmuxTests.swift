@@ -452,3 +452,35 @@ extension KioskInTmuxTests {
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
+
+extension KioskInTmuxTests {
+    /// 打印证明 in the demo kiosk: the simulator's card, the demo platform's proofs, the
+    /// chosen one through the private cupsd to the emulated printer, with its verification
+    /// code on screen and on paper and the ID number masked on both.
+    @Test func printAProofFromCardToPaper() async throws {
+        let scratch = Built.temporaryDirectory("tmux-proofs")
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        try tmux.sendKeys("2")
+        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }.contains("办理事项：打印证明"))
+        try tmux.sendKeys("1")
+        let list = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("1  社会保险个人参保证明") }
+        #expect(list.contains("1101**********002X") && !list.contains("11010519491231002X"), "\(list)")
+        try tmux.sendKeys("1")
+        let printed = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("已打印") || $0.contains("未能打印") }
+        #expect(printed.contains("「社会保险个人参保证明」已打印") && printed.contains("验证码 DEMO-"), "\(printed)")
+        let code = try #require(printed.split(separator: " ").first { $0.hasPrefix("DEMO-") }.map { String($0.prefix(15)) })
+        let out = scratch.appendingPathComponent("run/printer-out")
+        let jobs = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        let paper = try jobs.map { try Data(contentsOf: out.appendingPathComponent($0)) }
+        #expect(paper.contains { Array($0).firstRange(of: Array(code.utf8)) != nil }, "no job carries \(code): \(jobs)")
+        #expect(paper.contains { Array($0).firstRange(of: Array("1101**********002X".utf8)) != nil })
+        #expect(!paper.contains { Array($0).firstRange(of: Array("11010519491231002X".utf8)) != nil })
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}

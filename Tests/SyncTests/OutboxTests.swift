@@ -10,9 +10,9 @@ import Testing
 import ZizhuCentral
 import ZizhuCore
 @testable import ZizhuOutbox
+@testable import ZizhuKiosk
 import ZizhuWire
 import ZizhuUI
-import ZizhuKiosk
 
 enum Scratch {
     static let root: URL = {
@@ -390,6 +390,27 @@ struct SyncWorkerTests {
         }
         #expect(found.source == .platform && found.progress == "approved" && found.reason == "已核验")
         #expect(await ProgressDesk(worker: worker, outbox: outbox).lookUp("ZZ20260101-0000-0000-0000") == .notFound)
+    }
+
+    @Test func proofsComeFromThePlatformIssuedWithACodeAndOfflineSaysUnavailable() async throws {
+        let held = ProofDocument(id: "social_insurance", title: "社会保险个人参保证明", issuer: "天河社保（演示）",
+                                 lines: ["参保状态：正常参保"], verificationCode: "", issuedAt: "")
+        let central = try await RunningCentral(proofs: { $0 == "440106198806150019" ? [held] : [] })
+        let home = Scratch.folder("kiosk")
+        let worker = SyncWorker(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
+                                logger: Self.logger, requestTimeoutSeconds: 3)
+        let desk = ProofDesk.platform(worker)
+        let person = IDNumber(fromCard: "440106198806150019"), stranger = IDNumber(fromCard: "11010519491231002X")
+        #expect(await desk.proofs(for: person) == .found([ProofItem(id: "social_insurance", title: "社会保险个人参保证明")]))
+        #expect(await desk.proofs(for: stranger) == .found([]))
+        let issued = try #require(await desk.issue("social_insurance", person))
+        #expect(issued.verificationCode.count >= 8 && issued.issuedAt.hasSuffix("Z") && issued.lines == held.lines)
+        #expect(await desk.issue("social_insurance", stranger) == nil)
+        #expect(await desk.issue("../../etc/passwd", person) == nil)
+        central.stop()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await desk.proofs(for: person) == .unavailable)
+        #expect(await ProofDesk.unavailable.proofs(for: person) == .unavailable)
     }
 
     @Test func theKioskAsksThePlatformForAnApplicantsRecords() async throws {

@@ -102,7 +102,7 @@ struct JourneyTests {
     }
 
     @Test func featuresNotBuiltYetSayTheyAreNotAvailable() {
-        for feature in [Feature.printProof, .appointment] {
+        for feature in [Feature.appointment] {
             var journey = Journey()
             journey.send(.activated(.feature(feature)), effects: [.log("screen unavailable-\(feature.rawValue)")]) {
                 $0.history = [.home]; $0.screen = .unavailable(feature)

@@ -116,6 +116,17 @@ enum ScreenCatalogue {
             ("submitted-failed", applying("residence-permit", .submitted) {
                 $0.submission = .done(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                               en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")) }),
+            ("identify-proofs", { $0.screen = .identifyForProofs; $0.history = [.home]; $0.identifyPhase = .waitingForCard }),
+            ("proofs", { $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.citizen = Fixtures.demoCitizen
+                         $0.proofs = .found(PrintProofTests.items) }),
+            ("proofs-unavailable", { $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.citizen = Fixtures.demoCitizen
+                                     $0.proofs = .unavailable }),
+            ("proofs-none", { $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.citizen = Fixtures.demoCitizen
+                              $0.proofs = .found([]) }),
+            ("proof-printed", { $0.screen = .proofPrinting; $0.history = [.home, .identifyForProofs, .proofs]
+                                $0.proofPrint = .printed(title: "社会保险个人参保证明", verificationCode: "DEMO-016C5EA655") }),
+            ("proof-not-printed", { $0.screen = .proofPrinting; $0.history = [.home, .identifyForProofs, .proofs]
+                                    $0.proofPrint = .notPrinted(zh: "暂时无法从政务平台获取该证明", en: "the proof could not be fetched from the platform") }),
             ("home-out-of-service", { $0.storageProblem = LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable") }),
             ("out-of-service", { $0.screen = .outOfService; $0.history = [.home]
                                  $0.storageProblem = LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable") }),

@@ -214,3 +214,78 @@ struct SpokenPromptTests {
         #expect(!Self.speaks(silent.send(.activated(.feature(.queueTicket)))))
     }
 }
+
+@Suite("打印证明: card, list from the platform, print; offline says so")
+struct PrintProofTests {
+    static let items = [ProofItem(id: "social_insurance", title: "社会保险个人参保证明"), ProofItem(id: "tax_payment", title: "个人所得税纳税记录")]
+
+    static func identified() -> Journey {
+        var state = Fixtures.state()
+        state.readerConnected = true
+        var journey = Journey(state)
+        journey.send(.activated(.feature(.printProof)), effects: [.startCardReading, .checkPrinter, .log("screen identify-proofs")]) {
+            $0.screen = .identifyForProofs; $0.history = [.home]
+        }
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)))
+        return journey
+    }
+
+    @Test func theCardThenTheListThenThePrintedProof() {
+        var journey = Self.identified()
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("办理事项：打印证明"))
+        journey.send(.activated(.proceed), effects: [.stopCardReading, .log("proofs for 4401**********0019"),
+                                                     .listProofs(Fixtures.demoCitizen.idNumber), .log("screen proofs")]) {
+            $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.proofs = .loading
+        }
+        journey.send(.proofsListed(.found(Self.items)), effects: [.log("proofs: 2 held")]) { $0.proofs = .found(Self.items) }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("1  社会保险个人参保证明") && text.contains("2  个人所得税纳税记录") && text.contains("4401**********0019"))
+        #expect(!text.contains("440106198806150019"))
+        journey.send(.activated(.proof("tax_payment")),
+                     effects: [.log("proof requested: tax_payment"),
+                               .printProof(id: "tax_payment", holder: "演示用户", idNumber: Fixtures.demoCitizen.idNumber, language: .zhHans),
+                               .log("screen proof-printing")]) {
+            $0.screen = .proofPrinting; $0.history = [.home, .identifyForProofs, .proofs]; $0.proofPrint = .printing(title: "个人所得税纳税记录")
+        }
+        // One at a time.
+        journey.send(.activated(.back))
+        journey.send(.activated(.proof("social_insurance")), effects: []) { _ in }
+        journey.send(.proofPrinted(.printed(title: "个人所得税纳税记录", verificationCode: "DEMO-0123456789")),
+                     effects: [.log("proof printed: 个人所得税纳税记录")]) {
+            $0.proofPrint = .printed(title: "个人所得税纳税记录", verificationCode: "DEMO-0123456789")
+        }
+        // Home ends the session: nothing of the citizen or their proofs stays.
+        journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")]) {
+            $0.screen = .home; $0.history = []; $0.citizen = nil; $0.proofs = nil; $0.proofPrint = nil; $0.identifyPhase = .waitingForCard
+        }
+    }
+
+    @Test func offlineTheKioskSaysSoAndOffersTheAlternatives() {
+        var journey = Self.identified()
+        journey.send(.activated(.proceed))
+        journey.send(.proofsListed(.unavailable), effects: [.log("proofs: platform unavailable")]) { $0.proofs = .unavailable }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("暂时无法连接政务平台") && text.contains("人工服务窗口") && text.contains("去办事"), "\(text)")
+        #expect(render(journey.state, Fixtures.context()).hits.contains { $0.button == .feature(.services) })
+        // No printer: the list is shown with the reason and nothing can be chosen.
+        var noPaper = Self.identified()
+        noPaper.send(.printerChecked(.paperOut))
+        noPaper.send(.activated(.proceed))
+        noPaper.send(.proofsListed(.found(Self.items)))
+        #expect(render(noPaper.state, Fixtures.context()).grid.plainText().contains("打印机缺纸"))
+        noPaper.send(.activated(.proof("social_insurance")), effects: []) { _ in }
+    }
+
+    @Test func aTypedNumberDoesNotOpenProofsButACardReadEarlierInTheSessionDoes() {
+        var typed = Journey(Fixtures.state())
+        typed.state.citizen = IdentityCard(kind: .resident, name: "", gender: .male, birthDate: nil, idNumber: Fixtures.demoCitizen.idNumber,
+                                           source: .manualEntry)
+        typed.send(.activated(.feature(.printProof)))
+        #expect(typed.state.screen == .identifyForProofs)
+        #expect(!render(typed.state, Fixtures.context()).hits.contains { $0.button == .manualEntry })
+        var carded = Journey(Fixtures.state())
+        carded.state.citizen = Fixtures.demoCitizen
+        carded.send(.activated(.feature(.printProof)), effects: [.log("proofs for 4401**********0019"), .listProofs(Fixtures.demoCitizen.idNumber),
+                                                                  .log("screen proofs")])
+    }
+}

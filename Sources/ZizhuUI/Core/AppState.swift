@@ -90,6 +90,9 @@ public struct AppState: Sendable, Hashable {
     public var help: HelpCall?
     /// 查询进度: the last lookup (session data).
     public var progress: ProgressLookup?
+    /// 打印证明: the proofs the platform holds for the citizen, and the one printing (session data).
+    public var proofs: ProofListing?
+    public var proofPrint: ProofPrintState?
     /// 取号: the ticket of this session.
     public var ticket: TicketState?
     /// Why this kiosk cannot accept applications (its storage), kept across sessions.

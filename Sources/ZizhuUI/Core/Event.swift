@@ -50,6 +50,10 @@ public enum Event: Sendable, Hashable {
     case progressLookedUp(ProgressLookup)
     /// The queue ticket printed (and is issued), or did not.
     case ticketIssued(TicketState)
+    /// 打印证明: the platform's list of proofs for the citizen.
+    case proofsListed(ProofListing)
+    /// 打印证明: the chosen proof printed, or did not.
+    case proofPrinted(ProofPrintState)
     /// The kiosk's storage cannot accept applications (nil: it can again).
     case storageChecked(LocalizedText?)
     /// The technician's PIN was checked.
@@ -103,6 +107,11 @@ public enum Effect: Sendable, Hashable {
     /// Reserve the next number of a queue, print the ticket, and issue it only if CUPS
     /// confirms (answered by `.ticketIssued`).
     case issueTicket(categoryID: String, language: Language)
+    /// 打印证明: ask the platform which proofs it holds for this person (answered by
+    /// `.proofsListed`). Carries the full ID number to the adapter; never logged.
+    case listProofs(IDNumber)
+    /// 打印证明: fetch one proof from the platform and print it (answered by `.proofPrinted`).
+    case printProof(id: String, holder: String, idNumber: IDNumber, language: Language)
     /// 语音提示: say these texts, in this language (espeak-ng; cut short by the next one).
     case speak([UIText], Language)
     /// Check the technician's PIN against the stored hash, with the lockout (answered by

@@ -42,6 +42,13 @@ public enum Screen: Sendable, Hashable {
     /// 身份核验: the citizen places their ID card (or types the number where allowed)
     /// before applying for a service.
     case identify(serviceID: String)
+    /// 打印证明 starts with the ID card (card only: a typed number must not fetch someone
+    /// else's proofs).
+    case identifyForProofs
+    /// 打印证明: the proofs the platform holds for the citizen.
+    case proofs
+    /// 打印证明: the chosen proof printing, printed, or why not.
+    case proofPrinting
     /// Technician: printer state and reasons, a text preview of each receipt as this
     /// kiosk's printer lays it out (`page` pages through it), the test page.
     case printerDiagnostics(ReceiptSample, page: Int)
@@ -99,6 +106,9 @@ public enum Screen: Sendable, Hashable {
         case .search: return "search"
         case .serviceDetail: return "service-detail"
         case .identify: return "identify"
+        case .identifyForProofs: return "identify-proofs"
+        case .proofs: return "proofs"
+        case .proofPrinting: return "proof-printing"
         case .printerDiagnostics: return "printer-diagnostics"
         case .applicationForm: return "application-form"
         case .keyboard: return "keyboard"
@@ -147,6 +157,8 @@ public enum ButtonID: Sendable, Hashable {
     case skipRatingReason
     /// Progress lookup: a letter A–F of the 受理编号.
     case hexLetter(Character)
+    /// 打印证明: print this proof (its id).
+    case proof(String)
     /// 取号: a queue (its id).
     case queueCategory(String)
     case apply(String)

@@ -121,6 +121,22 @@ private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .failed(_, let en): return [.log("rating not stored: \(en)")]
         case .saving: return []
         }
+    case .proofsListed(let listing):
+        guard state.screen == .proofs, state.proofs == .loading else { return [] }
+        state.proofs = listing
+        switch listing {
+        case .found(let items): return [.log("proofs: \(items.count) held")]
+        case .unavailable: return [.log("proofs: platform unavailable")]
+        case .loading: return []
+        }
+    case .proofPrinted(let result):
+        guard case .printing? = state.proofPrint else { return [] }
+        state.proofPrint = result
+        switch result {
+        case .printed(let title, _): return [.log("proof printed: \(title)")]
+        case .notPrinted(_, let en): return [.log("proof not printed: \(en)")]
+        case .printing: return []
+        }
     case .storageChecked(let problem):
         state.storageProblem = problem
         return [.log(problem.map { "out of service: \($0.en)" } ?? "storage available")]
@@ -196,7 +212,9 @@ private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.focus = nil
             if state.screen.name != before.name { effects.append(.log("screen \(state.screen.name)")) }
             // Leaving the identify screen: nothing polls the reader any more.
-            if case .identify = before, !isIdentify(state.screen) { effects.append(.stopCardReading) }
+            if isIdentify(before), !isIdentify(state.screen), before != .identifyForProofs || state.screen != .proofs {
+                effects.append(.stopCardReading)
+            }
             // Leaving a technician's test read the same way.
             if before == .technicianArea(.reader), state.technician?.testReading == true {
                 state.technician?.testReading = false
@@ -206,7 +224,8 @@ private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
         return effects
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
          .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted, .helpUpdated, .rated,
-         .progressLookedUp, .ticketIssued, .technicianPINChecked, .diagnosed, .technicianNote, .storageChecked:
+         .progressLookedUp, .ticketIssued, .technicianPINChecked, .diagnosed, .technicianNote, .storageChecked,
+         .proofsListed, .proofPrinted:
         return []
     }
 }
@@ -288,6 +307,20 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         if let call = state.help, call.status != .unavailable { return [.log("help screen shown again (request from \(call.screen))")] }
         state.help = HelpCall(screen: from, status: .sending)
         return [.log("help requested on \(from)"), .requestHelp(screen: from)]
+    case .feature(.printProof):
+        // Identified by card already in this session: straight to the list.
+        if let citizen = state.citizen, citizen.source != .manualEntry { return showProofs(&state, citizen) }
+        state.push(.identifyForProofs)
+        state.identifyPhase = state.readerConnected ? .waitingForCard : .failed(.readerNotConnected)
+        state.cardTaken = false
+        return [.startCardReading, .checkPrinter]
+    case .proof(let id):
+        guard state.screen == .proofs, case .found(let items)? = state.proofs, let item = items.first(where: { $0.id == id }),
+              let citizen = state.citizen, state.printerHealth?.canPrint != false else { return [] }
+        if case .printing? = state.proofPrint { return [] }
+        state.proofPrint = .printing(title: item.title)
+        state.push(.proofPrinting)
+        return [.log("proof requested: \(id)"), .printProof(id: id, holder: citizen.name, idNumber: citizen.idNumber, language: state.language)]
     case .feature(.queueTicket):
         state.push(.queueCategories)
         return [.checkPrinter]
@@ -347,6 +380,8 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.application = nil
         state.identifyPhase = .waitingForCard
         state.cardTaken = false
+        state.proofs = nil
+        state.proofPrint = nil
         let wasTechnician = state.technician != nil
         state.technician = nil
         state.pinCheck = nil
@@ -439,7 +474,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .continueSession:
         break
     case .retryCard:
-        guard case .identify = state.screen else { return [] }
+        guard isIdentify(state.screen) else { return [] }
         state.identifyPhase = .waitingForCard
         return [.stopCardReading, .startCardReading]
     case .manualEntry:
@@ -451,6 +486,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
             state.identifyPhase = .manualEntry(typed: typed + "X", problem: nil)
         }
     case .proceed:
+        if state.screen == .identifyForProofs, let citizen = state.citizen { return [.stopCardReading] + showProofs(&state, citizen) }
         guard case .identify(let id) = state.screen, state.citizen != nil,
               let service = state.catalogue.service(id: id) else { return [] }
         return startApplication(&state, service: service)
@@ -547,7 +583,15 @@ private func technicianTestRead(_ state: inout AppState, _ event: ReaderEvent) -
 
 private func isIdentify(_ screen: Screen) -> Bool {
     if case .identify = screen { return true }
-    return false
+    return screen == .identifyForProofs
+}
+
+/// 打印证明: the list of what the platform holds for this person (asked for now).
+private func showProofs(_ state: inout AppState, _ citizen: IdentityCard) -> [Effect] {
+    state.push(.proofs)
+    state.proofs = .loading
+    state.proofPrint = nil
+    return [.log("proofs for \(citizen.idNumber.masked)"), .listProofs(citizen.idNumber)]
 }
 
 /// What the reader says, applied to the identify screen (ignored elsewhere, except
@@ -556,7 +600,7 @@ private func readerEvent(_ state: inout AppState, _ event: ReaderEvent) -> [Effe
     switch event {
     case .connected:
         state.readerConnected = true
-        if case .identify = state.screen, case .failed(.readerNotConnected) = state.identifyPhase {
+        if isIdentify(state.screen), case .failed(.readerNotConnected) = state.identifyPhase {
             state.identifyPhase = .waitingForCard
             return [.log("reader connected"), .startCardReading]
         }
@@ -570,7 +614,7 @@ private func readerEvent(_ state: inout AppState, _ event: ReaderEvent) -> [Effe
     if state.screen == .technicianArea(.reader), state.technician?.testReading == true {
         return technicianTestRead(&state, event)
     }
-    guard case .identify = state.screen else { return [] }
+    guard isIdentify(state.screen) else { return [] }
     if case .manualEntry = state.identifyPhase { return [] }
     switch event {
     case .waitingForCard:

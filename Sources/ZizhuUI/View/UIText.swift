@@ -294,6 +294,20 @@ public enum UIText: String, Sendable, CaseIterable {
     case ticketNotIssued = "ticket.not_issued"
     case ticketWhatToDo = "ticket.what_to_do"
 
+    case proofsHeadline = "proofs.headline"
+    case proofsBig = "proofs.big"
+    case proofsFor = "proofs.for"
+    case proofsLoading = "proofs.loading"
+    case proofsChoose = "proofs.choose"
+    case proofsNone = "proofs.none"
+    case proofsUnavailable = "proofs.unavailable"
+    case proofsAlternatives = "proofs.alternatives"
+    case proofsApply = "proofs.apply"
+    case proofsPrinting = "proofs.printing"
+    case proofsPrinted = "proofs.printed"
+    case proofsVerification = "proofs.verification"
+    case proofsTake = "proofs.take"
+    case proofsNotPrinted = "proofs.not_printed"
     case outOfServiceHeadline = "out_of_service.headline"
     case outOfServiceBig = "out_of_service.big"
     case outOfServiceBody = "out_of_service.body"
@@ -331,7 +345,7 @@ public enum UIText: String, Sendable, CaseIterable {
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
         .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig, .ticketBig,
-        .outOfServiceBig,
+        .outOfServiceBig, .proofsBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.
@@ -359,7 +373,9 @@ extension Screen {
         case .catalogue: return [.catalogueHeadline]
         case .departments: return [.departmentsHeadline]
         case .search: return [.searchPrompt]
-        case .identify: return [.identifyPlace]
+        case .identify, .identifyForProofs: return [.identifyPlace]
+        case .proofs: return [.proofsHeadline]
+        case .proofPrinting: return [.proofsHeadline]
         case .applicationForm: return [.formHeadline]
         case .keyboard: return [.keyboardHeadline]
         case .materials: return [.materialsHeadline]

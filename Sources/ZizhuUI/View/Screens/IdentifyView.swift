@@ -4,10 +4,11 @@ import ZizhuCore
 /// each failure, retry), or type the number where the service allows it. The full
 /// number is never drawn.
 extension Canvas {
-    mutating func identify(serviceID: String) {
-        let service = state.catalogue.service(id: serviceID)
-        heading(t(.identifyHeadline), big: .identifyBig,
-                subtitle: service.map { t(.identifyFor, ["service": t($0.name)]) })
+    /// `serviceID` nil: 打印证明 (card only).
+    mutating func identify(serviceID: String?) {
+        let service = serviceID.flatMap { state.catalogue.service(id: $0) }
+        let purpose = serviceID == nil ? t(.homePrintProof) : service.map { t($0.name) }
+        heading(t(.identifyHeadline), big: .identifyBig, subtitle: purpose.map { t(.identifyFor, ["service": $0]) })
         var area = contentArea()
         let manualAllowed = service?.identity == .idCardOrManual
         // The citizen learns before starting that no receipt can be printed, and what to do.
