@@ -298,7 +298,13 @@ extension KioskInTmuxTests {
         #expect(try await tmux.waitForScreen { $0.contains("服务目录正常") }.contains("重新加载服务目录"))
         try tmux.sendKeys("1")
         let refused = try await tmux.waitForScreen { $0.contains("新目录有误") }
-        #expect(refused.contains("residence-permit.yaml:") && refused.contains("33"), "\(refused)")
+        // The problem's file:line:column may wrap across lines on the screen: read it joined.
+        let joined = refused.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        #expect(joined.contains("residence-permit.yaml:") && refused.contains("新目录有误未采用") && refused.contains("33"), "\(refused)")
+        // Remote support sees the same through zizhu diagnose.
+        let diagnosed = try await Run.program(Built.zizhu, ["diagnose", "--json", "--timeout", "1"],
+                                              environment: ["ZIZHU_HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        #expect(diagnosed.stdout.contains("\"area\" : \"catalogue\"") && diagnosed.stdout.contains("months_resdent"), "\(diagnosed.stdout)")
         // Citizens still find the service the broken file describes.
         try tmux.sendKeys("Escape")
         try tmux.sendKeys("Escape")
