@@ -13,6 +13,7 @@ public enum CentralServer {
     public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody,
                               records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
                               proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
+                              appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
                               catalogue: URL? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
@@ -117,6 +118,20 @@ public enum CentralServer {
                 return problem(.notFound, "unknown help request", "this kiosk has no such help request")
             }
             return json(.ok, ticket)
+        }
+
+        // 预约: today's appointments by code or by ID number (one of the two).
+        router.post("/v1/appointments") { request, _ -> Response in
+            switch await signed(request, AppointmentQuery.self, upTo: 4 << 10, store: store, tooLarge: "an appointment query is small",
+                                malformed: ("malformed request", "expected {code} (6 digits) or {idNumber} (18 characters)"),
+                                valid: { query in
+                                    (query.code == nil) != (query.idNumber == nil)
+                                        && (query.code.map { $0.count == 6 && $0.allSatisfy(\.isNumber) } ?? true)
+                                        && (query.idNumber.map { $0.count == 18 } ?? true)
+                                }) {
+            case .refused(let response): return response
+            case .accepted(_, let query): return json(.ok, AppointmentList(appointments: appointments(query)))
+            }
         }
 
         // The platform's clock: the technician's network check measures latency and offset.

@@ -120,6 +120,7 @@ public enum KioskLauncher {
                 let records = try RecordsSource.demoRecords(file: paths.demoRecords)
                 services.records = RecordsSource.demo(records: records)
                 services.proofs = ProofDesk.demo(records: records)
+                services.appointments = AppointmentDesk.demo(records: records)
             } catch {
                 logger.error("demo records unavailable: \(error)")
             }
@@ -149,6 +150,7 @@ public enum KioskLauncher {
                 if !demo {
                     services.records = RecordsSource.platform(quick)
                     services.proofs = ProofDesk.platform(quick)
+                    services.appointments = AppointmentDesk.platform(quick)
                 }
             } else {
                 logger.info("not enrolled: submissions stay in the outbox until `zizhu enroll`")

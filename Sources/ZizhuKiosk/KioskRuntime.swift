@@ -31,6 +31,7 @@ public final class EventInbox: @unchecked Sendable {
 public struct KioskServices {
     public var records = RecordsSource.unavailable
     public var proofs = ProofDesk.unavailable
+    public var appointments = AppointmentDesk.unavailable
     public var outbox: KioskOutbox?
     public var helpDesk: HelpDesk
     public var progressDesk = ProgressDesk(worker: nil, outbox: nil)
@@ -65,6 +66,7 @@ public final class KioskRuntime {
     private var nextWatchdog: ContinuousClock.Instant?
     private var records = RecordsSource.unavailable
     private var proofDesk = ProofDesk.unavailable
+    private var appointmentDesk = AppointmentDesk.unavailable
     private var outbox: KioskOutbox?
     private var today: CalendarDate?
     private let inbox: EventInbox
@@ -112,6 +114,7 @@ public final class KioskRuntime {
         let services = openServices()
         records = services.records
         proofDesk = services.proofs
+        appointmentDesk = services.appointments
         outbox = services.outbox
         helpDesk = services.helpDesk
         progressDesk = services.progressDesk
@@ -305,14 +308,12 @@ public final class KioskRuntime {
                 if let catalogue = loaded.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
                 if let problem = loaded.problem { inbox.post(.catalogueFailed(problem)) }
             case .issueTicket(let categoryID, let language):
-                guard let outbox, let printer, let receipts else {
-                    inbox.post(.ticketIssued(.notIssued(zh: "本终端暂不能出票", en: "This kiosk cannot print tickets now")))
-                    continue
-                }
-                let desk = TicketDesk(outbox: outbox.store, printer: printer, receipts: receipts, site: context.siteName,
-                                      categories: state.settings.queueCategories, delivered: { outbox.nudge() })
-                let inbox = self.inbox
-                Task.detached { inbox.post(.ticketIssued(await desk.issue(categoryID: categoryID, language: language))) }
+                issueTicket(categoryID: categoryID, language: language, appointment: nil)
+            case .checkIn(let appointment, let language):
+                issueTicket(categoryID: appointment.categoryID, language: language, appointment: appointment.code)
+            case .findAppointment(let key):
+                let inbox = self.inbox, desk = appointmentDesk
+                Task.detached { inbox.post(.appointmentsFound(await desk.lookUp(key))) }
             case .lookUpProgress(let number):
                 let inbox = self.inbox, desk = progressDesk
                 Task.detached { inbox.post(.progressLookedUp(await desk.lookUp(number))) }
@@ -393,6 +394,18 @@ public final class KioskRuntime {
             }
         }
         return false
+    }
+
+    /// 取号 or 预约签到: reserve, print, issue only when CUPS confirms (answered by `.ticketIssued`).
+    private func issueTicket(categoryID: String, language: Language, appointment: String?) {
+        guard let outbox, let printer, let receipts else {
+            inbox.post(.ticketIssued(.notIssued(zh: "本终端暂不能出票", en: "This kiosk cannot print tickets now")))
+            return
+        }
+        let desk = TicketDesk(outbox: outbox.store, printer: printer, receipts: receipts, site: context.siteName,
+                              categories: state.settings.queueCategories, delivered: { outbox.nudge() })
+        let inbox = self.inbox
+        Task.detached { inbox.post(.ticketIssued(await desk.issue(categoryID: categoryID, language: language, appointment: appointment))) }
     }
 
     /// The local date when it differs from the last one the state was told.

@@ -172,6 +172,12 @@ public final class Outbox: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v4-appointments") { db in
+            // 预约签到: a check-in is a ticket carrying its appointment code; one per code and day
+            // (a void one, which never printed, does not count).
+            try db.execute(sql: "ALTER TABLE ticket ADD COLUMN appointment TEXT")
+            try db.execute(sql: "CREATE UNIQUE INDEX ticket_appointment ON ticket(day, appointment) WHERE appointment IS NOT NULL AND state != 'void'")
+        }
         return migrator
     }
 
@@ -469,15 +475,32 @@ extension Outbox {
     }
 
     /// Reserves the next number of the day for a category.
-    public func reserveTicket(category: String, day: String, now: Date = Date()) throws -> TicketReservation {
-        try writer.write { db in
+    /// An appointment that already has its ticket today.
+    public struct AlreadyCheckedIn: Error, Sendable {}
+
+    /// Tickets of a queue issued today, and when the first was (for estimates across queues).
+    public func ticketStats(category: String, day: String) throws -> (issued: Int, firstIssuedAt: Double?) {
+        try writer.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(issued_at) AS first FROM ticket WHERE day = ? AND category = ? AND state = 'issued'",
+                                       arguments: [day, category])
+            return (row?["n"] ?? 0, row?["first"])
+        }
+    }
+
+    public func reserveTicket(category: String, day: String, appointment: String? = nil, now: Date = Date()) throws -> TicketReservation {
+        if let appointment, try writer.read({ db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM ticket WHERE day = ? AND appointment = ? AND state != 'void'", arguments: [day, appointment])
+        }) == true {
+            throw AlreadyCheckedIn()
+        }
+        return try writer.write { db in
             let last = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM ticket WHERE day = ? AND category = ?", arguments: [day, category]) ?? 0
             let issued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket WHERE day = ? AND category = ? AND state = 'issued'",
                                           arguments: [day, category]) ?? 0
             let first = try Double.fetchOne(db, sql: "SELECT MIN(issued_at) FROM ticket WHERE day = ? AND category = ? AND state = 'issued'",
                                             arguments: [day, category])
-            try db.execute(sql: "INSERT INTO ticket(day, category, number, state, reserved_at) VALUES (?, ?, ?, 'printing', ?)",
-                           arguments: [day, category, last + 1, now.timeIntervalSince1970])
+            try db.execute(sql: "INSERT INTO ticket(day, category, number, state, reserved_at, appointment) VALUES (?, ?, ?, 'printing', ?, ?)",
+                           arguments: [day, category, last + 1, now.timeIntervalSince1970, appointment])
             return TicketReservation(day: day, category: category, number: last + 1, issuedBefore: issued, firstIssuedAt: first)
         }
     }

@@ -228,6 +228,13 @@ public final class SyncWorker: Sendable {
         return try? JSONDecoder().decode(HelpTicket.self, from: data)
     }
 
+    /// 预约: today's appointments by code or ID number; nil when the platform cannot be asked.
+    public func appointments(_ query: AppointmentQuery) async -> AppointmentList? {
+        guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(query),
+              let (status, data) = try? await signedPost("/v1/appointments", body: body, secret: secret), status == 200 else { return nil }
+        return try? JSONDecoder().decode(AppointmentList.self, from: data)
+    }
+
     /// 打印证明: what the platform holds for an applicant; nil when it cannot be asked.
     public func proofs(idNumber: String) async -> ProofList? {
         guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(ProofsRequest(idNumber: idNumber)),

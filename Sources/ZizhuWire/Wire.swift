@@ -111,6 +111,34 @@ public struct ProofList: Codable, Sendable, Hashable {
     public init(proofs: [Item]) { self.proofs = proofs }
 }
 
+/// 预约: today's appointments found by their code or the applicant's ID number (one of the two).
+public struct AppointmentQuery: Codable, Sendable, Hashable {
+    public var code: String?
+    public var idNumber: String?
+    public init(code: String? = nil, idNumber: String? = nil) {
+        self.code = code
+        self.idNumber = idNumber
+    }
+}
+
+public struct AppointmentList: Codable, Sendable, Hashable {
+    public struct Item: Codable, Sendable, Hashable {
+        public var code: String
+        public var category: String
+        /// yyyy-MM-dd and HH:mm, local time of the hall.
+        public var day: String
+        public var time: String
+        public init(code: String, category: String, day: String, time: String) {
+            self.code = code
+            self.category = category
+            self.day = day
+            self.time = time
+        }
+    }
+    public var appointments: [Item]
+    public init(appointments: [Item]) { self.appointments = appointments }
+}
+
 /// One proof document as the platform issues it: printed as it comes, with a verification
 /// code anyone can check with the issuer.
 public struct ProofDocument: Codable, Sendable, Hashable {

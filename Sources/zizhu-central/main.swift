@@ -38,22 +38,22 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try await database.open()
-            var lookup: [String: RecordsResponse] = [:]
-            var held: [String: [ProofDocument]] = [:]
+            var parsed: [String: ApplicantRecords] = [:]
             if let records {
                 guard let data = FileManager.default.contents(atPath: records) else { throw ValidationError("cannot read \(records)") }
                 do {
-                    (lookup, held) = try DemoRecordsFile.parse(String(decoding: data, as: UTF8.self), file: records)
+                    parsed = try DemoRecords.parse(String(decoding: data, as: UTF8.self), file: records)
                 } catch {
                     throw ValidationError("\(error)")
                 }
             }
-            let answers = lookup, proofs = held
+            let answers = DemoRecordsFile.responses(parsed), proofs = DemoRecordsFile.proofs(parsed), held = parsed
             var logger = Logger(label: "zizhu.central")
             logger.logLevel = .warning
             let host = self.host
             let app = Application(
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
+                                             appointments: { DemoRecordsFile.appointments(held, query: $0) },
                                              catalogue: catalogue.map { URL(fileURLWithPath: $0) }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
@@ -98,17 +98,33 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
 
 /// The demo records file (`Devices/simulator/demo-records.yaml`) as the platform answers it.
 enum DemoRecordsFile {
-    static func parse(_ text: String, file: String) throws -> ([String: RecordsResponse], [String: [ProofDocument]]) {
-        let parsed = try DemoRecords.parse(text, file: file)
-        let records = parsed.mapValues { records in
+    /// The demo's appointments are for today (the hall's day, China time).
+    static func appointments(_ parsed: [String: ApplicantRecords], query: AppointmentQuery, now: Date = Date()) -> [AppointmentList.Item] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        let day = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        let held: [HeldAppointment]
+        if let number = query.idNumber {
+            held = parsed[number]?.appointments ?? []
+        } else {
+            held = parsed.values.flatMap(\.appointments).filter { $0.code == query.code }
+        }
+        return held.map { AppointmentList.Item(code: $0.code, category: $0.category, day: day, time: $0.time) }
+    }
+
+    static func responses(_ parsed: [String: ApplicantRecords]) -> [String: RecordsResponse] {
+        parsed.mapValues { records in
             RecordsResponse(elicences: (records.elicences ?? []).map {
                 RecordsResponse.Licence(type: $0.type, grade: $0.grade.letter, attributes: $0.attributes)
             }, credit: records.credit)
         }
-        let proofs = parsed.mapValues { records in
+    }
+
+    static func proofs(_ parsed: [String: ApplicantRecords]) -> [String: [ProofDocument]] {
+        parsed.mapValues { records in
             records.proofs.map { ProofDocument(id: $0.id, title: $0.title, issuer: $0.issuer, lines: $0.lines, verificationCode: "", issuedAt: "") }
         }
-        return (records, proofs)
     }
 }
 

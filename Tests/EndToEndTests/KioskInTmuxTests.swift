@@ -490,3 +490,40 @@ extension KioskInTmuxTests {
         #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }
+
+extension KioskInTmuxTests {
+    /// 预约签到 in the demo kiosk: the code finds today's appointment, check-in prints AY01
+    /// through the private cupsd; the same person's ID card then finds it already checked
+    /// in; a walk-in ticket counts the checked-in appointment ahead of it.
+    @Test func appointmentCheckInByCodeThenByCardThenAWalkIn() async throws {
+        let scratch = Built.temporaryDirectory("tmux-appointment")
+        let tmux = Tmux()
+        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        try tmux.sendKeys("4")
+        #expect(try await tmux.waitForScreen { $0.contains("请输入 6 位预约码") }.contains("预约签到"))
+        for key in ["2", "6", "0", "3", "1", "5", "#"] { try tmux.sendKeys(key) }
+        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("签到取号：社保医保 10:30") }.contains("优先叫号"))
+        try tmux.sendKeys("1")
+        let ticket = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("AY01") || $0.contains("未能出票") }
+        #expect(ticket.contains("AY01") && ticket.contains("预约号优先叫号"), "\(ticket)")
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        // The demo simulator places 测试样本's card: her appointment is found, and already used.
+        try tmux.sendKeys("4")
+        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("签到取号：社保医保 10:30") }.contains("预约签到"))
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("未能出票") }.contains("该预约今天已签到取号"))
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        // A walk-in in the same queue has the checked-in appointment ahead.
+        try tmux.sendKeys("3")
+        #expect(try await tmux.waitForScreen { $0.contains("社保医保") }.contains("取号"))
+        try tmux.sendKeys("1")
+        let walkIn = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("A001") || $0.contains("未能出票") }
+        #expect(walkIn.contains("A001") && walkIn.contains("前面还有 1 人"), "\(walkIn)")
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}

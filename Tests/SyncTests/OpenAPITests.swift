@@ -107,7 +107,9 @@ struct OpenAPITests {
     @Test func everyResponseIsDocumentedAndValidatesAgainstItsSchema() async throws {
         let proofDocument = ProofDocument(id: "social_insurance", title: "社会保险个人参保证明", issuer: "演示", lines: ["参保状态：正常参保"],
                                           verificationCode: "", issuedAt: "")
-        let central = try await RunningCentral(proofs: { $0 == "440106198806150019" ? [proofDocument] : [] })
+        let central = try await RunningCentral(proofs: { $0 == "440106198806150019" ? [proofDocument] : [] },
+                                               appointments: { $0.code == "260315" ? [AppointmentList.Item(code: "260315", category: "social_insurance",
+                                                                                                              day: "2026-11-22", time: "10:30")] : [] })
         defer { central.stop() }
         let served = try await Self.call(central.url, "GET", "/openapi.yaml")
         #expect(served.status == 200)
@@ -151,6 +153,8 @@ struct OpenAPITests {
         exchanges.append(try await signed("GET", "/v1/help/\(ticket.id)"))
         exchanges.append(try await signed("GET", "/v1/help/999999"))                                        // 404
         exchanges.append(try await signed("GET", "/v1/time"))
+        exchanges.append(try await signed("POST", "/v1/appointments", try CanonicalJSON.encode(AppointmentQuery(code: "260315"))))
+        exchanges.append(try await signed("POST", "/v1/appointments", try CanonicalJSON.encode(AppointmentQuery(code: "2603"))))    // 400
         exchanges.append(try await Self.call(central.url, "GET", "/v1/time", body: Data()))                  // 401
         exchanges.append(try await signed("GET", "/v1/progress/\(envelope.acceptanceNumber)"))
         exchanges.append(try await signed("GET", "/v1/progress/ZZ00000000-0000-0000-0000"))                  // 404

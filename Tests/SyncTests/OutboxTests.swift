@@ -47,10 +47,12 @@ final class RunningCentral: @unchecked Sendable {
     init(maximumBody: Int = CentralServer.maximumBody, storage: StorageKind = .sqlite,
          records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
          proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
+         appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
          store existing: (any CentralStorage)? = nil, port wanted: Int = 0) async throws {
         if let existing { store = existing } else { store = try await storage.open() }
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records, proofs: proofs),
+        let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records, proofs: proofs,
+                                                            appointments: appointments),
                               configuration: .init(address: .hostname("127.0.0.1", port: wanted)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
                               logger: Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() }))

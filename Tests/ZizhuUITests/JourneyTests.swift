@@ -101,15 +101,6 @@ struct JourneyTests {
         #expect(journey.state.screen == .search(code: "111111"))
     }
 
-    @Test func featuresNotBuiltYetSayTheyAreNotAvailable() {
-        for feature in [Feature.appointment] {
-            var journey = Journey()
-            journey.send(.activated(.feature(feature)), effects: [.log("screen unavailable-\(feature.rawValue)")]) {
-                $0.history = [.home]; $0.screen = .unavailable(feature)
-            }
-            journey.send(.activated(.back)) { $0.history = []; $0.screen = .home }
-        }
-    }
 
     @Test func idleCountdownThenWipeReturnsAFreshSession() {
         var journey = Journey()

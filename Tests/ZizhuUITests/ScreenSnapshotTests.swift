@@ -116,6 +116,14 @@ enum ScreenCatalogue {
             ("submitted-failed", applying("residence-permit", .submitted) {
                 $0.submission = .done(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                               en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")) }),
+            ("appointment", { $0.screen = .appointment(typed: "2603"); $0.history = [.home] }),
+            ("appointment-found", { $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "260315")]
+                                    $0.appointment = .found(AppointmentTests.found) }),
+            ("appointment-not-found", { $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "260315")]
+                                        $0.appointment = .notFound }),
+            ("ticket-appointment", { $0.screen = .ticket; $0.history = [.home, .appointment(typed: "260315"), .appointmentFound]
+                                     $0.ticket = .issued(IssuedTicket(number: "AY01", categoryID: "social_insurance", peopleAhead: 0, waitMinutes: 0,
+                                                                      appointmentCode: "260315")) }),
             ("identify-proofs", { $0.screen = .identifyForProofs; $0.history = [.home]; $0.identifyPhase = .waitingForCard }),
             ("proofs", { $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.citizen = Fixtures.demoCitizen
                          $0.proofs = .found(PrintProofTests.items) }),

@@ -289,3 +289,55 @@ struct PrintProofTests {
                                                                   .log("screen proofs")])
     }
 }
+
+@Suite("预约签到: code or ID card, today's appointments, a ticket ahead of walk-ins")
+struct AppointmentTests {
+    static let found = [Appointment(code: "260315", categoryID: "social_insurance", time: "10:30")]
+
+    @Test func theCodeFindsTheAppointmentAndCheckInIssuesItsTicket() {
+        var journey = Journey(Fixtures.state())
+        journey.send(.activated(.feature(.appointment)), effects: [.startCardReading, .checkPrinter, .log("screen appointment")]) {
+            $0.screen = .appointment(typed: ""); $0.history = [.home]
+        }
+        for digit in [2, 6, 0, 3, 1, 5, 9] { journey.send(.activated(.digit(digit))) }
+        #expect(journey.state.screen == .appointment(typed: "260315"), "six digits at most")
+        journey.send(.activated(.confirm), effects: [.findAppointment(.code("260315")), .log("screen appointment-found"), .stopCardReading]) {
+            $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "260315")]; $0.appointment = .looking
+        }
+        journey.send(.appointmentsFound(.found(Self.found)), effects: [.log("appointments found: 1")]) { $0.appointment = .found(Self.found) }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("1  签到取号：社保医保 10:30"))
+        journey.send(.activated(.checkIn("260315")),
+                     effects: [.log("appointment check-in: social_insurance 10:30"), .checkIn(Self.found[0], .zhHans), .log("screen ticket")]) {
+            $0.screen = .ticket; $0.history = [.home, .appointment(typed: "260315"), .appointmentFound]; $0.ticket = .printing
+        }
+        let ticket = IssuedTicket(number: "AY01", categoryID: "social_insurance", peopleAhead: 0, waitMinutes: 0, appointmentCode: "260315")
+        journey.send(.ticketIssued(.issued(ticket)), effects: [.log("ticket AY01 issued")]) { $0.ticket = .issued(ticket) }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("预约号优先叫号"))
+    }
+
+    @Test func theIDCardFindsItTooAndNothingFoundOffersAnOrdinaryTicket() {
+        var journey = Journey(Fixtures.state())
+        journey.send(.activated(.feature(.appointment)))
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
+                     effects: [.log("appointment lookup by card: 4401**********0019"), .stopCardReading, .findAppointment(.card(Fixtures.demoCitizen.idNumber))]) {
+            $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "")]; $0.appointment = .looking
+        }
+        #expect(journey.state.citizen == nil, "a card used for check-in identifies nobody")
+        journey.send(.appointmentsFound(.notFound)) { $0.appointment = .notFound }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("没有找到您今天的预约") && text.contains("取普通号"), "\(text)")
+        journey.send(.activated(.feature(.queueTicket)))
+        #expect(journey.state.screen == .queueCategories)
+        // Offline: the same way out.
+        var offline = Journey(Fixtures.state())
+        offline.send(.activated(.feature(.appointment)))
+        for digit in [2, 6, 0, 3, 1, 5] { offline.send(.activated(.digit(digit))) }
+        offline.send(.activated(.confirm))
+        offline.send(.appointmentsFound(.unavailable))
+        #expect(render(offline.state, Fixtures.context()).grid.plainText().contains("暂时无法连接政务平台查询预约"))
+        // A late answer after leaving is ignored; going home forgets the lookup.
+        offline.send(.activated(.goHome))
+        offline.send(.appointmentsFound(.found(Self.found)), effects: []) { _ in }
+        #expect(offline.state.appointment == nil)
+    }
+}

@@ -28,6 +28,8 @@ public struct ApplicantRecords: Sendable, Hashable {
     public var credit: String?
     /// Printable proofs the platform holds for the applicant (打印证明).
     public var proofs: [HeldProof]
+    /// 预约: the applicant's appointments for today.
+    public var appointments: [HeldAppointment] = []
 
     public init(elicences: [Elicence]? = nil, credit: String? = nil, proofs: [HeldProof] = []) {
         self.elicences = elicences
@@ -223,6 +225,20 @@ public enum CreditCode {
 }
 
 /// A proof document the platform can issue for an applicant (社保参保证明, 完税证明, …).
+/// 预约: an appointment booked online, for today: its 6-digit code, the queue and the time.
+public struct HeldAppointment: Sendable, Hashable {
+    public var code: String
+    public var category: String
+    /// "HH:mm", local time.
+    public var time: String
+
+    public init(code: String, category: String, time: String) {
+        self.code = code
+        self.category = category
+        self.time = time
+    }
+}
+
 public struct HeldProof: Sendable, Hashable {
     public var id: String
     public var title: String
@@ -250,7 +266,7 @@ public enum DemoRecords {
         var result: [String: ApplicantRecords] = [:]
         let top = reader.mapping(root, what: "the demo records", allowed: ["records"], required: ["records"])
         for item in reader.sequence(top?["records"], what: "records") {
-            guard let entries = reader.mapping(item, what: "a record", allowed: ["id_number", "credit", "elicences", "proofs"],
+            guard let entries = reader.mapping(item, what: "a record", allowed: ["id_number", "credit", "elicences", "proofs", "appointments"],
                                                required: ["id_number"]),
                   let number = reader.string(entries["id_number"], what: "id_number") else { continue }
             let credit = entries["credit"].flatMap { reader.keyword($0, what: "credit", ["good": "good", "normal": "normal", "dishonest": "dishonest"]) }
@@ -273,7 +289,14 @@ public enum DemoRecords {
                 let lines = reader.sequence(p["lines"], what: "lines").compactMap { reader.string($0, what: "a line") }
                 proofs.append(HeldProof(id: id, title: title, issuer: issuer, lines: lines))
             }
-            result[number] = ApplicantRecords(elicences: elicences, credit: credit, proofs: proofs)
+            var record = ApplicantRecords(elicences: elicences, credit: credit, proofs: proofs)
+            for node in reader.sequence(entries["appointments"], what: "appointments") {
+                guard let a = reader.mapping(node, what: "an appointment", allowed: ["code", "category", "time"], required: ["code", "category", "time"]),
+                      let code = reader.string(a["code"], what: "code"), let category = reader.string(a["category"], what: "category"),
+                      let time = reader.string(a["time"], what: "time") else { continue }
+                record.appointments.append(HeldAppointment(code: code, category: category, time: time))
+            }
+            result[number] = record
         }
         if !reader.problems.isEmpty { throw FileProblems(reader.problems) }
         return result

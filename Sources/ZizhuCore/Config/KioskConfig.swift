@@ -278,6 +278,11 @@ public struct QueueCategory: Sendable, Hashable {
     /// The printed number: the letter and three digits (`A007`).
     public func ticketNumber(_ number: Int) -> String { String(letter) + String(format: "%03d", number) }
 
+    /// 预约签到: checked-in appointments have their own numbers (AY01, AY02 …) and are
+    /// called before walk-ins.
+    public var appointmentQueue: String { "appointment:" + id }
+    public func appointmentNumber(_ number: Int) -> String { String(letter) + "Y" + String(format: "%02d", number) }
+
     /// People ahead, estimated from the tickets issued today and the minutes one person
     /// takes (until the hall's calling system tells the kiosk who has been called).
     public func peopleAhead(issuedBefore: Int, firstIssuedAt: Date?, now: Date) -> Int {

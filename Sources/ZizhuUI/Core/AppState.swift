@@ -93,6 +93,8 @@ public struct AppState: Sendable, Hashable {
     /// 打印证明: the proofs the platform holds for the citizen, and the one printing (session data).
     public var proofs: ProofListing?
     public var proofPrint: ProofPrintState?
+    /// 预约: the last lookup (session data).
+    public var appointment: AppointmentLookup?
     /// 取号: the ticket of this session.
     public var ticket: TicketState?
     /// Why this kiosk cannot accept applications (its storage), kept across sessions.

@@ -136,13 +136,46 @@ public struct IssuedTicket: Sendable, Hashable {
     public var categoryID: String
     public var peopleAhead: Int
     public var waitMinutes: Int
+    /// 预约签到: the appointment this ticket checked in (called before walk-ins).
+    public var appointmentCode: String?
 
-    public init(number: String, categoryID: String, peopleAhead: Int, waitMinutes: Int) {
+    public init(number: String, categoryID: String, peopleAhead: Int, waitMinutes: Int, appointmentCode: String? = nil) {
         self.number = number
         self.categoryID = categoryID
         self.peopleAhead = peopleAhead
         self.waitMinutes = waitMinutes
+        self.appointmentCode = appointmentCode
     }
+}
+
+/// 预约: what the kiosk looks an appointment up by.
+public enum AppointmentKey: Sendable, Hashable {
+    case code(String)
+    /// The ID card placed on the reader (the full number goes to the adapter only).
+    case card(IDNumber)
+}
+
+/// 预约: one of today's appointments.
+public struct Appointment: Sendable, Hashable {
+    public var code: String
+    public var categoryID: String
+    /// "HH:mm".
+    public var time: String
+
+    public init(code: String, categoryID: String, time: String) {
+        self.code = code
+        self.categoryID = categoryID
+        self.time = time
+    }
+}
+
+/// 预约: what the lookup found.
+public enum AppointmentLookup: Sendable, Hashable {
+    case looking
+    case found([Appointment])
+    case notFound
+    /// The platform cannot be asked: the citizen can take an ordinary ticket.
+    case unavailable
 }
 
 public enum TicketState: Sendable, Hashable {

@@ -50,6 +50,8 @@ public enum Event: Sendable, Hashable {
     case progressLookedUp(ProgressLookup)
     /// The queue ticket printed (and is issued), or did not.
     case ticketIssued(TicketState)
+    /// 预约: the lookup answered.
+    case appointmentsFound(AppointmentLookup)
     /// 打印证明: the platform's list of proofs for the citizen.
     case proofsListed(ProofListing)
     /// 打印证明: the chosen proof printed, or did not.
@@ -107,6 +109,10 @@ public enum Effect: Sendable, Hashable {
     /// Reserve the next number of a queue, print the ticket, and issue it only if CUPS
     /// confirms (answered by `.ticketIssued`).
     case issueTicket(categoryID: String, language: Language)
+    /// 预约: find today's appointments by code or ID card (answered by `.appointmentsFound`).
+    case findAppointment(AppointmentKey)
+    /// 预约签到: issue the appointment's ticket (answered by `.ticketIssued`).
+    case checkIn(Appointment, Language)
     /// 打印证明: ask the platform which proofs it holds for this person (answered by
     /// `.proofsListed`). Carries the full ID number to the adapter; never logged.
     case listProofs(IDNumber)

@@ -76,6 +76,10 @@ public enum Screen: Sendable, Hashable {
     case progressLookup(typed: String)
     /// 查询进度: the answer, and where it came from.
     case progressResult
+    /// 预约签到: type the 6-digit appointment code, or place the ID card.
+    case appointment(typed: String)
+    /// 预约签到: today's appointments found, each with its check-in button (or why none).
+    case appointmentFound
     /// 取号: the hall's queues.
     case queueCategories
     /// 取号: the ticket printing, printed, or why not.
@@ -122,6 +126,8 @@ public enum Screen: Sendable, Hashable {
         case .rated: return "rated"
         case .progressLookup: return "progress-lookup"
         case .progressResult: return "progress-result"
+        case .appointment: return "appointment"
+        case .appointmentFound: return "appointment-found"
         case .queueCategories: return "queue-categories"
         case .ticket: return "ticket"
         case .outOfService: return "out-of-service"
@@ -159,6 +165,8 @@ public enum ButtonID: Sendable, Hashable {
     case hexLetter(Character)
     /// 打印证明: print this proof (its id).
     case proof(String)
+    /// 预约签到: check this appointment in (its code).
+    case checkIn(String)
     /// 取号: a queue (its id).
     case queueCategory(String)
     case apply(String)

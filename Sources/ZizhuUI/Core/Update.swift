@@ -121,6 +121,15 @@ private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
         case .failed(_, let en): return [.log("rating not stored: \(en)")]
         case .saving: return []
         }
+    case .appointmentsFound(let result):
+        guard state.screen == .appointmentFound, state.appointment == .looking else { return [] }
+        state.appointment = result
+        switch result {
+        case .found(let items): return [.log("appointments found: \(items.count)")]
+        case .notFound: return [.log("appointment not found")]
+        case .unavailable: return [.log("appointments: platform unavailable")]
+        case .looking: return []
+        }
     case .proofsListed(let listing):
         guard state.screen == .proofs, state.proofs == .loading else { return [] }
         state.proofs = listing
@@ -225,7 +234,7 @@ private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .tick, .resized, .quitRequested, .catalogueLoaded, .catalogueFailed, .reader, .printerChecked,
          .receiptPreviewed, .testPageFinished, .clock, .recordsLookedUp, .submitted, .receiptPrinted, .helpUpdated, .rated,
          .progressLookedUp, .ticketIssued, .technicianPINChecked, .diagnosed, .technicianNote, .storageChecked,
-         .proofsListed, .proofPrinted:
+         .proofsListed, .proofPrinted, .appointmentsFound:
         return []
     }
 }
@@ -261,7 +270,8 @@ private func tick(_ state: inout AppState) -> [Effect] {
 
 private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     switch (state.screen, key) {
-    case (.search, .backspace), (.identify, .backspace), (.applicationForm, .backspace), (.keyboard, .backspace):
+    case (.search, .backspace), (.identify, .backspace), (.applicationForm, .backspace), (.keyboard, .backspace),
+         (.appointment, .backspace):
         return activate(&state, .deleteDigit)
     case (.keyboard, .digit(let digit)):
         // Codes take digits from the keypad (pinyin candidates claim theirs as buttons).
@@ -321,6 +331,16 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.proofPrint = .printing(title: item.title)
         state.push(.proofPrinting)
         return [.log("proof requested: \(id)"), .printProof(id: id, holder: citizen.name, idNumber: citizen.idNumber, language: state.language)]
+    case .feature(.appointment):
+        state.push(.appointment(typed: ""))
+        state.appointment = nil
+        return [.startCardReading, .checkPrinter]
+    case .checkIn(let code):
+        guard state.screen == .appointmentFound, case .found(let items)? = state.appointment,
+              let appointment = items.first(where: { $0.code == code }), state.ticket != .printing else { return [] }
+        state.ticket = .printing
+        state.push(.ticket)
+        return [.log("appointment check-in: \(appointment.categoryID) \(appointment.time)"), .checkIn(appointment, state.language)]
     case .feature(.queueTicket):
         state.push(.queueCategories)
         return [.checkPrinter]
@@ -382,6 +402,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.cardTaken = false
         state.proofs = nil
         state.proofPrint = nil
+        state.appointment = nil
         let wasTechnician = state.technician != nil
         state.technician = nil
         state.pinCheck = nil
@@ -406,7 +427,10 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         guard state.catalogue.service(id: id) != nil else { return [] }
         state.push(.serviceDetail(id: id, page: 0))
     case .digit(let digit):
-        if case .technicianPIN(let typed) = state.screen {
+        if case .appointment(let typed) = state.screen {
+            guard typed.count < 6, (0...9).contains(digit) else { return [] }
+            state.screen = .appointment(typed: typed + String(digit))
+        } else if case .technicianPIN(let typed) = state.screen {
             guard typed.count < TechnicianPIN.maximumLength, !state.pinChecking, (0...9).contains(digit) else { return [] }
             state.screen = .technicianPIN(typed: typed + String(digit))
         } else if case .progressLookup(let typed) = state.screen, let character = String(digit).first,
@@ -419,7 +443,9 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
             state.identifyPhase = .manualEntry(typed: typed + String(digit), problem: nil)
         }
     case .deleteDigit:
-        if case .technicianPIN(let typed) = state.screen {
+        if case .appointment(let typed) = state.screen {
+            if typed.isEmpty { state.goBack() } else { state.screen = .appointment(typed: String(typed.dropLast())) }
+        } else if case .technicianPIN(let typed) = state.screen {
             if typed.isEmpty { state.goBack() } else { state.screen = .technicianPIN(typed: String(typed.dropLast())) }
         } else if case .progressLookup(let typed) = state.screen {
             if typed.isEmpty { state.goBack() } else { state.screen = .progressLookup(typed: String(typed.dropLast())) }
@@ -433,6 +459,10 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
             state.identifyPhase = .manualEntry(typed: String(typed.dropLast()), problem: nil)
         }
     case .confirm:
+        if case .appointment(let typed) = state.screen {
+            guard typed.count == 6 else { return [] }
+            return findAppointment(&state, .code(typed))
+        }
         if case .technicianPIN(let typed) = state.screen {
             guard typed.count >= TechnicianPIN.minimumLength, !state.pinChecking else { return [] }
             state.pinChecking = true
@@ -583,7 +613,15 @@ private func technicianTestRead(_ state: inout AppState, _ event: ReaderEvent) -
 
 private func isIdentify(_ screen: Screen) -> Bool {
     if case .identify = screen { return true }
+    if case .appointment = screen { return true }   // a card may check an appointment in
     return screen == .identifyForProofs
+}
+
+/// 预约: look today's appointments up (the card reader stops: the answer is on its way).
+private func findAppointment(_ state: inout AppState, _ key: AppointmentKey) -> [Effect] {
+    state.appointment = .looking
+    state.push(.appointmentFound)
+    return [.findAppointment(key)]
 }
 
 /// 打印证明: the list of what the platform holds for this person (asked for now).
@@ -613,6 +651,11 @@ private func readerEvent(_ state: inout AppState, _ event: ReaderEvent) -> [Effe
     }
     if state.screen == .technicianArea(.reader), state.technician?.testReading == true {
         return technicianTestRead(&state, event)
+    }
+    if case .appointment = state.screen, case .cardRead(let card) = event {
+        // 预约签到 by ID card: the number is used for the lookup only; nobody is identified.
+        state.idleSeconds = 0
+        return [.log("appointment lookup by card: \(card.idNumber.masked)"), .stopCardReading] + findAppointment(&state, .card(card.idNumber))
     }
     guard isIdentify(state.screen) else { return [] }
     if case .manualEntry = state.identifyPhase { return [] }

@@ -34,6 +34,8 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .rated: canvas.rated()
     case .progressLookup(let typed): canvas.progressLookup(typed: typed)
     case .progressResult: canvas.progressResult()
+    case .appointment(let typed): canvas.appointment(typed: typed)
+    case .appointmentFound: canvas.appointmentFound()
     case .queueCategories: canvas.queueCategories()
     case .ticket: canvas.ticket()
     case .outOfService: canvas.outOfService()

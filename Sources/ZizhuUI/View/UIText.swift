@@ -294,6 +294,19 @@ public enum UIText: String, Sendable, CaseIterable {
     case ticketNotIssued = "ticket.not_issued"
     case ticketWhatToDo = "ticket.what_to_do"
 
+    case appointmentHeadline = "appointment.headline"
+    case appointmentBig = "appointment.big"
+    case appointmentPrompt = "appointment.prompt"
+    case appointmentCode = "appointment.code"
+    case appointmentOrCard = "appointment.or_card"
+    case appointmentLooking = "appointment.looking"
+    case appointmentNotFound = "appointment.not_found"
+    case appointmentUnavailable = "appointment.unavailable"
+    case appointmentWalkIn = "appointment.walk_in"
+    case appointmentTakeTicket = "appointment.take_ticket"
+    case appointmentChoose = "appointment.choose"
+    case appointmentCheckIn = "appointment.check_in"
+    case ticketAppointmentFirst = "ticket.appointment_first"
     case proofsHeadline = "proofs.headline"
     case proofsBig = "proofs.big"
     case proofsFor = "proofs.for"
@@ -345,7 +358,7 @@ public enum UIText: String, Sendable, CaseIterable {
         .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
         .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig, .ticketBig,
-        .outOfServiceBig, .proofsBig,
+        .outOfServiceBig, .proofsBig, .appointmentBig,
     ]
 
     /// The name of a feature, for the 暂未开通 screen.
@@ -389,6 +402,8 @@ extension Screen {
         case .progressLookup: return [.progressPrompt]
         case .progressResult: return [.progressHeadline]
         case .queueCategories: return [.ticketPrompt]
+        case .appointment: return [.appointmentPrompt]
+        case .appointmentFound: return [.appointmentHeadline]
         case .ticket: return [.ticketHeadline]
         case .outOfService: return [.outOfServiceHeadline, .outOfServiceWhatToDo]
         case .services, .serviceDetail: return nil   // lists: the citizen is reading, not waiting

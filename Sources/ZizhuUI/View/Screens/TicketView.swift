@@ -42,6 +42,7 @@ extension Canvas {
             y += 1
             y = paragraph(t(.ticketDetails, ["category": category, "ahead": String(ticket.peopleAhead),
                                               "wait": String(ticket.waitMinutes)]), in: area, y: y, style: theme.text)
+            if ticket.appointmentCode != nil { y = paragraph(t(.ticketAppointmentFirst), in: area, y: y, style: theme.heading) }
             paragraph(t(.ticketTake), in: area, y: y + 1, style: theme.heading)
         case .notIssued(let zh, let en):
             y = paragraph(t(.ticketNotIssued) + (state.language == .zhHans ? zh : en), in: area, y: y, style: theme.warning)
