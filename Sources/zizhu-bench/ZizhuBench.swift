@@ -35,10 +35,13 @@ struct ZizhuBench: AsyncParsableCommand {
     @Option(help: "Durable submits to time (and the same through persist-queue).")
     var submits = 2000
 
+    @Option(help: "Complete journeys for the soak (section soak; not in the default set: it takes a while).")
+    var journeys = 10_000
+
     @Option(help: "Queued submissions to drain to a local server.")
     var drainCount = 10_000
 
-    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules, sync).")
+    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules, sync, soak).")
     var only: String?
 
     @Option(help: "Also write the figures as JSON to this file.")
@@ -97,6 +100,11 @@ struct ZizhuBench: AsyncParsableCommand {
             var sync = SyncBench(zizhu: zizhu, submits: submits, drain: drainCount, scratch: scratch, report: report)
             try await sync.run()
             report = sync.report
+        }
+        if sections.contains("soak") {
+            var soak = SoakBench(zizhu: zizhu, journeys: journeys, scratch: scratch, report: report)
+            try await soak.run()
+            report = soak.report
         }
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))
