@@ -24,7 +24,6 @@ enum ScreenCatalogue {
         [
             ("home", { _ in }),
             ("home-more", { $0.elderMode = true; $0.screen = .homeMore; $0.history = [.home] }),
-            ("unavailable-queue-ticket", { $0.screen = .unavailable(.queueTicket); $0.history = [.home] }),
             ("catalogue", { $0.screen = .catalogue; $0.history = [.home] }),
             ("services-personal", { $0.screen = .services(.theme(.personal), page: 0); $0.history = [.home, .catalogue] }),
             ("services-personal-page2", { $0.screen = .services(.theme(.personal), page: 1); $0.history = [.home, .catalogue] }),

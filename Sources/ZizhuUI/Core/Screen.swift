@@ -1,7 +1,6 @@
 import ZizhuCore
 
-/// A feature a home button leads to. Some are built by later work and show an honest
-/// "暂未开通 / not available yet" screen until then.
+/// A feature a home button leads to.
 public enum Feature: String, Sendable, Hashable, CaseIterable {
     case services        // 办事
     case printProof      // 打印证明
@@ -9,7 +8,6 @@ public enum Feature: String, Sendable, Hashable, CaseIterable {
     case appointment     // 预约
     case progress        // 查询进度
     case help            // 呼叫帮办
-    case submit          // 提交申请: the durable outbox and the acceptance receipt
 }
 
 /// Which services a list shows.
@@ -30,8 +28,6 @@ public enum Screen: Sendable, Hashable {
     case home
     /// Elder mode's home shows fewer choices; the rest are here.
     case homeMore
-    /// A feature that is not built yet.
-    case unavailable(Feature)
     /// The 办事 hub: by theme, by department, hot items, by number code.
     case catalogue
     case services(ServiceListKind, page: Int)
@@ -98,7 +94,6 @@ public enum Screen: Sendable, Hashable {
         switch self {
         case .home: return "home"
         case .homeMore: return "home-more"
-        case .unavailable(let feature): return "unavailable-\(feature.rawValue)"
         case .catalogue: return "catalogue"
         case .services(let kind, _):
             switch kind {

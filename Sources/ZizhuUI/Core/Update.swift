@@ -373,8 +373,6 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .skipRatingReason:
         guard case .ratingReason(let level) = state.screen else { return [] }
         return rate(&state, level: level, reason: nil)
-    case .feature(let feature):
-        state.push(.unavailable(feature))
     case .toggleElderMode:
         state.elderMode.toggle()
         if state.screen == .homeMore && !state.elderMode { state.goBack() }

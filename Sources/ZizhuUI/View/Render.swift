@@ -11,7 +11,6 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     switch state.screen {
     case .home: canvas.home()
     case .homeMore: canvas.homeMore()
-    case .unavailable(let feature): canvas.unavailable(feature)
     case .catalogue: canvas.catalogueHub()
     case .services(let kind, let page): canvas.serviceList(kind, page: page)
     case .departments(let page): canvas.departmentList(page: page)

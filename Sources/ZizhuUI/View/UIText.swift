@@ -38,11 +38,6 @@ public enum UIText: String, Sendable, CaseIterable {
     case navNext = "nav.next"
     case navHelp = "nav.help"
 
-    case unavailableHeadline = "unavailable.headline"
-    case unavailableBig = "unavailable.big"
-    case unavailableBody = "unavailable.body"
-    case unavailableWhatToDo = "unavailable.what_to_do"
-    case featureSubmit = "feature.submit"
 
     case catalogueHeadline = "catalogue.headline"
     case catalogueBig = "catalogue.big"
@@ -355,24 +350,11 @@ public enum UIText: String, Sendable, CaseIterable {
 
     /// Keys drawn as big block-glyph headlines in elder mode (their glyphs must exist).
     public static let bigHeadlines: [UIText] = [
-        .homeBig, .homeMoreBig, .unavailableBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
+        .homeBig, .homeMoreBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
         .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig, .ticketBig,
         .outOfServiceBig, .proofsBig, .appointmentBig,
     ]
-
-    /// The name of a feature, for the 暂未开通 screen.
-    static func name(of feature: Feature) -> UIText {
-        switch feature {
-        case .services: return .homeServices
-        case .printProof: return .homePrintProof
-        case .queueTicket: return .homeQueueTicket
-        case .appointment: return .homeAppointment
-        case .progress: return .homeProgress
-        case .help: return .homeHelp
-        case .submit: return .featureSubmit
-        }
-    }
 }
 
 extension Screen {
@@ -382,7 +364,6 @@ extension Screen {
         switch self {
         case .home: return [.homeHeadline, .homeSubtitle]
         case .homeMore: return [.homeMoreHeadline]
-        case .unavailable: return [.unavailableHeadline]
         case .catalogue: return [.catalogueHeadline]
         case .departments: return [.departmentsHeadline]
         case .search: return [.searchPrompt]
