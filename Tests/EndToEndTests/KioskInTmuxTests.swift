@@ -51,7 +51,7 @@ struct KioskInTmuxTests {
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         let print = try Self.center(of: .feature(.printProof)) { _ in }
         try tmux.tap(x: print.x, y: print.y)
-        #expect(try await tmux.waitForScreen { $0.contains("「打印证明」功能暂未开通") }.contains("「打印证明」功能暂未开通"))
+        #expect(try await tmux.waitForScreen { $0.contains("办理事项：打印证明") }.contains("身份核验"))
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("screen catalogue") && log.contains("screen services-personal"))
     }
