@@ -415,6 +415,27 @@ struct SyncWorkerTests {
         #expect(await ProofDesk.unavailable.proofs(for: person) == .unavailable)
     }
 
+    @Test func appointmentsComeFromThePlatformForTodayOnly() async throws {
+        let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .current
+        let today = QueueDay.of(Date(), timeZone: shanghai)
+        let central = try await RunningCentral(appointments: { query in
+            guard query.code == "260315" || query.idNumber == "11010519491231002X" else { return [] }
+            return [AppointmentList.Item(code: "260315", category: "social_insurance", day: today, time: "10:30"),
+                    AppointmentList.Item(code: "260315", category: "housing_fund", day: "2020-01-01", time: "09:00")]
+        })
+        let home = Scratch.folder("kiosk")
+        let worker = SyncWorker(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
+                                logger: Self.logger, requestTimeoutSeconds: 3)
+        let desk = AppointmentDesk.platform(worker)
+        let todays = AppointmentLookup.found([Appointment(code: "260315", categoryID: "social_insurance", time: "10:30")])
+        #expect(await AppointmentDesk(timeZone: shanghai, find: desk.find).lookUp(.code("260315")) == todays)
+        #expect(await AppointmentDesk(timeZone: shanghai, find: desk.find).lookUp(.card(IDNumber(fromCard: "11010519491231002X"))) == todays)
+        #expect(await desk.lookUp(.code("999999")) == .notFound)
+        central.stop()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await desk.lookUp(.code("260315")) == .unavailable)
+    }
+
     @Test func theKioskAsksThePlatformForAnApplicantsRecords() async throws {
         let licence = RecordsResponse.Licence(type: "business_licence", grade: "A", attributes: ["credit_code": "91440106MA9W0DEM01"])
         let central = try await RunningCentral(records: { $0 == "440106198806150019" ? RecordsResponse(elicences: [licence], credit: "good") : nil })
