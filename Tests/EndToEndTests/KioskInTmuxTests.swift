@@ -16,6 +16,23 @@ struct KioskInTmuxTests {
         try tmux.start(script)
     }
 
+    /// A demo kiosk in tmux, on its attract screen (compared with the snapshot).
+    static func demoAtHome(_ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> (Tmux, URL, String) {
+        let scratch = Built.temporaryDirectory(label)
+        let tmux = Tmux()
+        try startKiosk(tmux, scratch: scratch)
+        let home = try #require(Built.snapshot("home-100x30"), sourceLocation: sourceLocation)
+        #expect(try await tmux.waitForScreen { $0 == home } == home, sourceLocation: sourceLocation)
+        return (tmux, scratch, home)
+    }
+
+    /// F10 leaves the demo kiosk, which exits with status 0.
+    static func quitDemo(_ tmux: Tmux, _ scratch: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
+        try tmux.sendKeys("F10")
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0",
+                sourceLocation: sourceLocation)
+    }
+
     static func pid(_ scratch: URL) async -> Int32? {
         await waitForFile(scratch.appendingPathComponent("pid")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
@@ -32,11 +49,7 @@ struct KioskInTmuxTests {
     }
 
     @Test func keypadDigitAndTouchDriveTheRealKioskAndMatchTheSnapshots() async throws {
-        let scratch = Built.temporaryDirectory("tmux-journey")
-        let tmux = Tmux()
-        try Self.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-journey")
         // The keypad digit 1 opens 办事.
         try tmux.sendKeys("1")
         let catalogue = try #require(Built.snapshot("catalogue-100x30"))
@@ -57,11 +70,7 @@ struct KioskInTmuxTests {
     }
 
     @Test func controlKeysDoNothingInCitizenMode() async throws {
-        let scratch = Built.temporaryDirectory("tmux-ctrl")
-        let tmux = Tmux()
-        try Self.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, _) = try await KioskInTmuxTests.demoAtHome("tmux-ctrl")
         try tmux.sendKeys("C-c")
         try tmux.sendKeys("C-z")
         try tmux.sendKeys("C-\\")
@@ -74,11 +83,7 @@ struct KioskInTmuxTests {
     }
 
     @Test func tooSmallThenRecoversWhenTheTerminalGrows() async throws {
-        let scratch = Built.temporaryDirectory("tmux-resize")
-        let tmux = Tmux()
-        try Self.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, _, home) = try await KioskInTmuxTests.demoAtHome("tmux-resize")
         try tmux.resize(width: 60, height: 20)
         let small = try #require(Built.snapshot("too-small-60x20"))
         #expect(try await tmux.waitForScreen { $0 == small } == small)
@@ -93,11 +98,7 @@ struct KioskInTmuxTests {
     /// each must leave the terminal exactly as it was found.
     @Test(arguments: [("SIGTERM", SIGTERM, "0"), ("SIGSEGV", SIGSEGV, "139"), ("SIGABRT", SIGABRT, "134"), ("F10", 0, "0")])
     func theTerminalIsRestored(_ how: String, _ signal: Int32, _ expectedExit: String) async throws {
-        let scratch = Built.temporaryDirectory("tmux-restore")
-        let tmux = Tmux()
-        try Self.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, _) = try await KioskInTmuxTests.demoAtHome("tmux-restore")
         #expect(try tmux.format("#{alternate_on}") == "1")
         if signal == 0 {
             try tmux.sendKeys("F10")
@@ -133,11 +134,7 @@ struct KioskInTmuxTests {
 @Suite("Identify in the demo kiosk (tmux, simulator)")
 struct DemoIdentifyTests {
     @Test func aCardPlacedOnTheSimulatedReaderIdentifiesTheCitizenMasked() async throws {
-        let scratch = Built.temporaryDirectory("tmux-identify")
-        let tmux = Tmux()
-        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-identify")
         // 办事 → 个人服务 → 社保参保证明打印 → 我要办理.
         for key in ["1", "1", "1"] {
             try tmux.sendKeys(key)
@@ -187,8 +184,7 @@ struct DemoIdentifyTests {
                 && log.contains("precheck social-insurance-certificate=approved"), "\(log)")
         #expect(!log.contains("11010519491231002X") && !log.contains("测试样本"), "personal data in the log")
         // The simulator goes when the kiosk goes.
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }
 
@@ -196,11 +192,7 @@ extension KioskInTmuxTests {
     /// 退休一件事 by its number: the demo platform's pension record prefills the contribution
     /// months, and the screen says where the value came from.
     @Test func aBundleFormIsPrefilledFromTheDemoPlatformsElicences() async throws {
-        let scratch = Built.temporaryDirectory("tmux-prefill")
-        let tmux = Tmux()
-        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, _) = try await KioskInTmuxTests.demoAtHome("tmux-prefill")
         for key in ["1", "5", "3", "0", "3", "#"] {
             try tmux.sendKeys(key)
             try await Task.sleep(for: .milliseconds(100))
@@ -214,8 +206,7 @@ extension KioskInTmuxTests {
         // # keeps the prefilled value and moves on.
         try tmux.sendKeys("#")
         #expect(try await tmux.waitForScreen { $0.contains("第 2/") }.contains("第 2/"))
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }
 
@@ -225,11 +216,7 @@ extension KioskInTmuxTests {
 @Suite("Printer diagnostics in the demo kiosk (tmux, private cupsd)")
 struct DemoPrinterDiagnosticsTests {
     @Test func previewTestPageAndAFaultThroughTheRealPrinterPath() async throws {
-        let scratch = Built.temporaryDirectory("tmux-printer-diag")
-        let tmux = Tmux()
-        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-printer-diag")
         // Technician mode (F12 in a demo kiosk): every part checked, the demo's devices working.
         try tmux.sendKeys("F12")
         // The report is taken again when the reader connects (the demo's simulator starts with the kiosk).
@@ -266,8 +253,7 @@ struct DemoPrinterDiagnosticsTests {
         try tmux.sendKeys("Escape")
         try tmux.sendKeys("Escape")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }
 
@@ -316,8 +302,7 @@ extension KioskInTmuxTests {
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("居住证申领"))
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("catalogue not loaded") && log.contains("months_resdent"), "\(log)")
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }
 
@@ -326,11 +311,7 @@ extension KioskInTmuxTests {
     /// printer and only then counts; out of paper, no number is taken. (A ticket that fails
     /// while printing voids its number: `ticketNumbersRollOverAtLocalMidnightAndOnlyPrintedOnesCount`.)
     @Test func aQueueTicketCountsOnlyOnceItPrinted() async throws {
-        let scratch = Built.temporaryDirectory("tmux-ticket")
-        let tmux = Tmux()
-        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-ticket")
         try tmux.sendKeys("3")
         #expect(try await tmux.waitForScreen { $0.contains("请选择要办理的业务") }.contains("A  社保医保"))
         try tmux.sendKeys("1")
@@ -361,8 +342,7 @@ extension KioskInTmuxTests {
         let queue = try ChildProcess.run([Built.zizhu, "queue", "list"],
                                          environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
         #expect(queue.stdout.split(separator: "\n").filter { $0.contains("\tticket\t") }.count == 2, "\(queue.stdout)")
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }
 
@@ -422,8 +402,7 @@ extension KioskInTmuxTests {
         #expect(paused.contains("人工服务窗口") && !paused.contains("个人办事"), "\(paused)")
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("outbox unavailable") && log.contains("out of service"))
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }
 
@@ -454,8 +433,7 @@ extension KioskInTmuxTests {
         let wave = try WaveFile(try Data(contentsOf: wav))
         #expect(wave.seconds > 1 && wave.seconds < 10 && wave.rms > 300, "\(wave.seconds) s, RMS \(wave.rms)")
         #expect(!FileManager.default.fileExists(atPath: prompts.appendingPathComponent("prompt-0002.wav").path))
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }
 
@@ -464,11 +442,7 @@ extension KioskInTmuxTests {
     /// chosen one through the private cupsd to the emulated printer, with its verification
     /// code on screen and on paper and the ID number masked on both.
     @Test func printAProofFromCardToPaper() async throws {
-        let scratch = Built.temporaryDirectory("tmux-proofs")
-        let tmux = Tmux()
-        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-proofs")
         try tmux.sendKeys("2")
         #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }.contains("办理事项：打印证明"))
         try tmux.sendKeys("1")
@@ -486,8 +460,7 @@ extension KioskInTmuxTests {
         #expect(!paper.contains { Array($0).firstRange(of: Array("11010519491231002X".utf8)) != nil })
         try tmux.sendKeys("#")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }
 
@@ -496,11 +469,7 @@ extension KioskInTmuxTests {
     /// through the private cupsd; the same person's ID card then finds it already checked
     /// in; a walk-in ticket counts the checked-in appointment ahead of it.
     @Test func appointmentCheckInByCodeThenByCardThenAWalkIn() async throws {
-        let scratch = Built.temporaryDirectory("tmux-appointment")
-        let tmux = Tmux()
-        try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
-        let home = try #require(Built.snapshot("home-100x30"))
-        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-appointment")
         try tmux.sendKeys("4")
         #expect(try await tmux.waitForScreen { $0.contains("请输入 6 位预约码") }.contains("预约签到"))
         for key in ["2", "6", "0", "3", "1", "5", "#"] { try tmux.sendKeys(key) }
@@ -523,7 +492,6 @@ extension KioskInTmuxTests {
         try tmux.sendKeys("1")
         let walkIn = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("A001") || $0.contains("未能出票") }
         #expect(walkIn.contains("A001") && walkIn.contains("前面还有 1 人"), "\(walkIn)")
-        try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }

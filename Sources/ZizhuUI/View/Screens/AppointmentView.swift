@@ -5,10 +5,7 @@ import ZizhuCore
 extension Canvas {
     mutating func appointment(typed: String) {
         heading(t(.appointmentHeadline), big: .appointmentBig, subtitle: t(.appointmentPrompt))
-        let area = contentArea()
-        let keypadWidth = min(42, area.width / 2)
-        codeKeypad(in: Rect(x: area.x, y: area.y, width: keypadWidth, height: area.height), keyHeight: min(3, area.height / 4))
-        let right = Rect(x: area.x + keypadWidth + 3, y: area.y, width: area.maxX - area.x - keypadWidth - 3, height: area.height)
+        let right = keypadWithPane().pane
         grid.put(t(.appointmentCode), x: right.x, y: right.y, style: theme.heading, clip: right)
         if BigDigits.canRender(typed) && !typed.isEmpty {
             for (index, line) in BigDigits.render(typed).enumerated() {

@@ -5,15 +5,11 @@ import ZizhuCore
 extension Canvas {
     mutating func progressLookup(typed: String) {
         heading(t(.progressHeadline), big: .progressBig, subtitle: t(.progressPrompt))
-        let area = contentArea()
-        let keypadWidth = min(42, area.width / 2)
-        let keyHeight = min(3, area.height / 5)
-        codeKeypad(in: Rect(x: area.x, y: area.y, width: keypadWidth, height: area.height), keyHeight: keyHeight)
+        let (keypad, keyHeight, right) = keypadWithPane(keyRows: 5)
         let letters = "ABCDEF".map { ButtonSpec(.hexLetter($0), keys: [], label: String($0)) }
-        buttonGrid(letters, in: Rect(x: area.x, y: area.y + keyHeight * 4, width: keypadWidth, height: keyHeight),
+        buttonGrid(letters, in: Rect(x: keypad.x, y: keypad.y + keyHeight * 4, width: keypad.width, height: keyHeight),
                    columns: 6, rowHeight: keyHeight, rowGap: 0, columnGap: 1)
 
-        let right = Rect(x: area.x + keypadWidth + 3, y: area.y, width: area.maxX - area.x - keypadWidth - 3, height: area.height)
         grid.put(t(.progressNumber), x: right.x, y: right.y, style: theme.heading, clip: right)
         let shown = "ZZ" + AcceptanceNumberEntry.formatted(typed) + (typed.count < AcceptanceNumberEntry.length ? "_" : "")
         grid.put(TextWidth.truncate(shown, toWidth: right.width), x: right.x, y: right.y + 2, style: theme.heading, clip: right)

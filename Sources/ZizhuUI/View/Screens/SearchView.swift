@@ -4,6 +4,19 @@ import ZizhuCore
 /// mirrors digit for digit, the code typed so far, and the services it matches.
 extension Canvas {
     /// The digit keypad of the code screens: 1–9, 删除 (`*`), 0, 确认 (`#`), 3 × 4.
+    /// The keypad screens' layout: the keypad on the left of the content area (3 × 4 keys,
+    /// `rows` key rows high in all, so a screen can add a row beneath), the rest returned
+    /// for what was typed and what it means.
+    mutating func keypadWithPane(keyRows rows: Int = 4) -> (keypad: Rect, keyHeight: Int, pane: Rect) {
+        let area = contentArea()
+        let keypadWidth = min(42, area.width / 2)
+        let keyHeight = min(3, area.height / rows)
+        let keypad = Rect(x: area.x, y: area.y, width: keypadWidth, height: area.height)
+        codeKeypad(in: keypad, keyHeight: keyHeight)
+        let pane = Rect(x: area.x + keypadWidth + 3, y: area.y, width: area.maxX - area.x - keypadWidth - 3, height: area.height)
+        return (keypad, keyHeight, pane)
+    }
+
     mutating func codeKeypad(in area: Rect, keyHeight: Int) {
         var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
         pad.append(ButtonSpec(.deleteDigit, keys: [.star, .backspace], label: t(.searchDelete)))
@@ -15,13 +28,8 @@ extension Canvas {
 
     mutating func search(code: String) {
         heading(t(.searchHeadline), big: .searchBig, subtitle: t(.searchPrompt))
-        let area = contentArea()
-        // Left: the keypad, 3 columns × 4 rows.
-        let keypadWidth = min(42, area.width / 2)
-        codeKeypad(in: Rect(x: area.x, y: area.y, width: keypadWidth, height: area.height), keyHeight: min(3, area.height / 4))
-
-        // Right: the code, a message, and the matching services (touch to open).
-        let right = Rect(x: area.x + keypadWidth + 3, y: area.y, width: area.maxX - area.x - keypadWidth - 3, height: area.height)
+        // Left: the keypad; right: the code, a message, and the matching services (touch to open).
+        let right = keypadWithPane().pane
         grid.put(t(.searchCode), x: right.x, y: right.y, style: theme.heading, clip: right)
         let shown = code.isEmpty ? "_" : code
         if BigDigits.canRender(code) && !code.isEmpty {

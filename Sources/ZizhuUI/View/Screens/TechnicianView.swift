@@ -6,10 +6,7 @@ import ZizhuCore
 extension Canvas {
     mutating func technicianPIN(typed: String) {
         heading(t(.techPinHeadline), subtitle: t(.techPinPrompt))
-        let area = contentArea()
-        let keypadWidth = min(42, area.width / 2)
-        codeKeypad(in: Rect(x: area.x, y: area.y, width: keypadWidth, height: area.height), keyHeight: min(3, area.height / 4))
-        let right = Rect(x: area.x + keypadWidth + 3, y: area.y, width: area.maxX - area.x - keypadWidth - 3, height: area.height)
+        let right = keypadWithPane().pane
         grid.put(t(.techPinTyped), x: right.x, y: right.y, style: theme.heading, clip: right)
         // Never the digits: one star per digit typed.
         grid.put(typed.isEmpty ? "_" : String(repeating: "* ", count: typed.count), x: right.x, y: right.y + 2, style: theme.heading, clip: right)
