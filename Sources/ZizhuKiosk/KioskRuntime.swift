@@ -80,10 +80,10 @@ public final class KioskRuntime {
     /// `services` opens what the first frame does not need (the outbox's database, the
     /// receipt templates, the pinyin dictionary); it runs right after the first frame.
     init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
-                launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
-                inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
-                notifier: SystemdNotifier = SystemdNotifier(environment: [:]), speaker: Speaker? = nil,
-                services: @escaping () -> KioskServices, loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+         launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
+         inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
+         notifier: SystemdNotifier = SystemdNotifier(environment: [:]), speaker: Speaker? = nil,
+         services: @escaping () -> KioskServices, loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
         self.notifier = notifier
         self.speaker = speaker
         self.technician = technician

@@ -21,8 +21,8 @@ public final class Speaker: @unchecked Sendable {
     public func say(_ text: String, language: Language) {
         lock.lock()
         defer { lock.unlock() }
-        if let pid = current, ChildProcess.poll(pid) == nil { kill(pid, SIGTERM) }
-        if let pid = current { _ = ChildProcess.poll(pid) }
+        // The last prompt is cut short (and reaped: no zombies over months of prompts).
+        if let pid = current { _ = ChildProcess.stop(pid, grace: 0.5) }
         current = nil
         var argv = [Self.program, "-v", Self.voice(for: language), "-s", String(settings.wordsPerMinute)]
         if let folder = settings.recordFolder {
@@ -41,7 +41,7 @@ public final class Speaker: @unchecked Sendable {
 
     public func stop() {
         lock.withLock {
-            if let pid = current { ChildProcess.stop(pid, grace: 1) }
+            if let pid = current { _ = ChildProcess.stop(pid, grace: 1) }
             current = nil
         }
     }
