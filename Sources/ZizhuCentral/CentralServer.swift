@@ -205,6 +205,15 @@ public enum CentralServer {
             }
         }
 
+        // 查询进度 by ID card: the applicant's cases, newest first.
+        router.post("/v1/progress") { request, _ -> Response in
+            switch await applicant(request, ProofsRequest.self, store: store, what: "a progress request", number: \.idNumber) {
+            case .refused(let response): return response
+            case .accepted(_, let query):
+                return json(.ok, ProgressList(cases: try await store.progressAnswers(applicant: query.idNumber, limit: 20)))
+            }
+        }
+
         router.get("/v1/progress/{number}") { request, context -> Response in
             let body = Data()
             if case .failure(let failure) = await authenticate(request, body: body, store: store) { return failure.response }

@@ -16,6 +16,8 @@ public protocol CentralStorage: Sendable {
     func stats() async throws -> CentralStats
     func keys(kioskID: String) async throws -> [String]
     func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer?
+    /// 查询进度 by ID card: the applicant's cases, newest first.
+    func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer]
     /// Ratings and tickets: idempotent by key like submissions; one per reference
     /// (one rating per case, one record per printed ticket).
     func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult]
@@ -216,6 +218,15 @@ public final class CentralStore: CentralStorage {
                 CREATE INDEX submission_progress ON submission(progress, received_at);
                 """)
         }
+        migrator.registerMigration("v4-applicant") { db in
+            // 查询进度 by ID card: each case is found by its applicant, kept as a hash.
+            try db.execute(sql: "ALTER TABLE submission ADD COLUMN applicant TEXT")
+            try db.execute(sql: "CREATE INDEX submission_applicant ON submission(applicant, received_at)")
+            for row in try Row.fetchAll(db, sql: "SELECT key, payload FROM submission") {
+                try db.execute(sql: "UPDATE submission SET applicant = ? WHERE key = ?",
+                               arguments: [Self.applicantKey(of: row["payload"]), row["key"] as String])
+            }
+        }
         return migrator
     }
 
@@ -301,10 +312,11 @@ public final class CentralStore: CentralStorage {
                 let progress = Self.progress(of: envelope.payload)
                 try db.execute(sql: """
                     INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload,
-                                           created_at, received_at, progress)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           created_at, received_at, progress, applicant)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [envelope.key, kioskID, envelope.sequence, envelope.acceptanceNumber, envelope.serviceID,
-                                     envelope.payloadHash, envelope.payload, envelope.createdAt, Self.now(), progress])
+                                     envelope.payloadHash, envelope.payload, envelope.createdAt, Self.now(), progress,
+                                     Self.applicantKey(of: envelope.payload)])
                 results.append(SubmissionResult(key: envelope.key, status: .accepted, progress: progress))
             }
             return results
@@ -321,6 +333,17 @@ public final class CentralStore: CentralStorage {
     }
 
     /// The case's first progress state, from the kiosk's decision in the payload.
+    /// The applicant's ID number in a submission's payload, as the hash the platform indexes
+    /// cases by (so a lookup by ID card needs no second plain copy of the number).
+    static func applicantKey(of payload: String) -> String? {
+        struct Peek: Decodable { struct Applicant: Decodable { var idNumber: String }; var applicant: Applicant? }
+        return (try? JSONDecoder().decode(Peek.self, from: Data(payload.utf8)))?.applicant.map { applicantKey(idNumber: $0.idNumber) }
+    }
+
+    static func applicantKey(idNumber: String) -> String {
+        SHA256.hash(data: Data(idNumber.uppercased().utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     static func progress(of payload: String) -> String {
         struct Peek: Decodable { struct Decision: Decodable { var outcome: String }; var decision: Decision? }
         let outcome = (try? JSONDecoder().decode(Peek.self, from: Data(payload.utf8)))?.decision?.outcome
@@ -430,6 +453,18 @@ public final class CentralStore: CentralStorage {
                 SELECT progress, service_id, progress_reason, COALESCE(progress_at, received_at) AS at FROM submission WHERE acceptance_number = ?
                 """, arguments: [acceptanceNumber]).map {
                 ProgressAnswer(acceptanceNumber: acceptanceNumber, progress: $0["progress"], serviceID: $0["service_id"],
+                               reason: $0["progress_reason"], updatedAt: $0["at"])
+            }
+        }
+    }
+
+    public func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT acceptance_number, progress, service_id, progress_reason, COALESCE(progress_at, received_at) AS at
+                FROM submission WHERE applicant = ? ORDER BY received_at DESC, sequence DESC LIMIT ?
+                """, arguments: [Self.applicantKey(idNumber: idNumber), limit]).map {
+                ProgressAnswer(acceptanceNumber: $0["acceptance_number"], progress: $0["progress"], serviceID: $0["service_id"],
                                reason: $0["progress_reason"], updatedAt: $0["at"])
             }
         }

@@ -61,12 +61,23 @@ public final class PostgresCentralStore: CentralStorage {
             "ALTER TABLE submission ADD COLUMN IF NOT EXISTS progress_reason TEXT",
             "ALTER TABLE submission ADD COLUMN IF NOT EXISTS progress_at TIMESTAMPTZ",
             "CREATE INDEX IF NOT EXISTS submission_progress ON submission(progress, received_at)",
+            "ALTER TABLE submission ADD COLUMN IF NOT EXISTS applicant TEXT",
+            "CREATE INDEX IF NOT EXISTS submission_applicant ON submission(applicant, received_at)",
         ]
         try await client.withConnection { connection in
             // One migration at a time even when several servers start together.
             try await connection.query("SELECT pg_advisory_lock(7240001)", logger: logger)
             do {
                 for statement in statements { try await connection.query(statement, logger: logger) }
+                // Cases stored before the applicant column: fill it in from their payloads.
+                var missing: [(String, String?)] = []
+                for try await (key, payload) in try await connection.query("SELECT key, payload FROM submission WHERE applicant IS NULL",
+                                                                             logger: logger).decode((String, String).self) {
+                    missing.append((key, CentralStore.applicantKey(of: payload)))
+                }
+                for (key, applicant) in missing {
+                    try await connection.query("UPDATE submission SET applicant = \(applicant) WHERE key = \(key)", logger: logger)
+                }
             } catch {
                 try? await connection.query("SELECT pg_advisory_unlock(7240001)", logger: logger)
                 throw error
@@ -146,9 +157,11 @@ public final class PostgresCentralStore: CentralStorage {
                 }
                 let progress = CentralStore.progress(of: envelope.payload)
                 let inserted = try await connection.query("""
-                    INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload, created_at, progress)
+                    INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload, created_at, progress,
+                                           applicant)
                     VALUES (\(envelope.key), \(kioskID), \(envelope.sequence), \(envelope.acceptanceNumber), \(envelope.serviceID),
-                            \(envelope.payloadHash), \(envelope.payload), \(envelope.createdAt), \(progress))
+                            \(envelope.payloadHash), \(envelope.payload), \(envelope.createdAt), \(progress),
+                            \(CentralStore.applicantKey(of: envelope.payload)))
                     ON CONFLICT (key) DO NOTHING RETURNING key
                     """, logger: logger)
                 var stored = false
@@ -266,6 +279,19 @@ public final class PostgresCentralStore: CentralStorage {
                                   updatedAt: UTCTime.iso(at))
         }
         return nil
+    }
+
+    public func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer] {
+        let rows = try await client.query("""
+            SELECT acceptance_number, progress, service_id, progress_reason, COALESCE(progress_at, received_at) FROM submission
+            WHERE applicant = \(CentralStore.applicantKey(idNumber: idNumber)) ORDER BY received_at DESC, sequence DESC LIMIT \(limit)
+            """, logger: logger)
+        var answers: [ProgressAnswer] = []
+        for try await (number, progress, service, reason, at) in rows.decode((String, String, String, String?, Date).self) {
+            answers.append(ProgressAnswer(acceptanceNumber: number, progress: progress, serviceID: service, reason: reason,
+                                          updatedAt: UTCTime.iso(at)))
+        }
+        return answers
     }
 
     public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult] {

@@ -314,6 +314,9 @@ public final class KioskRuntime {
             case .findAppointment(let key):
                 let inbox = self.inbox, desk = appointmentDesk
                 Task.detached { inbox.post(.appointmentsFound(await desk.lookUp(key))) }
+            case .lookUpProgressByCard(let number):
+                let inbox = self.inbox, desk = progressDesk
+                Task.detached { inbox.post(.progressLookedUp(await desk.lookUp(card: number))) }
             case .lookUpProgress(let number):
                 let inbox = self.inbox, desk = progressDesk
                 Task.detached { inbox.post(.progressLookedUp(await desk.lookUp(number))) }

@@ -234,6 +234,24 @@ public struct ProgressDesk: Sendable {
         self.outbox = outbox
     }
 
+    /// 查询进度 by ID card: the platform's list; when it cannot be asked, this kiosk's
+    /// applications by the person that are still waiting to be uploaded.
+    public func lookUp(card number: IDNumber) async -> ProgressLookup {
+        if let answers = await worker?.progress(idNumber: number.unmasked) {
+            guard !answers.isEmpty else { return .notFound }
+            return .cases(answers.map {
+                CaseProgress(acceptanceNumber: $0.acceptanceNumber, serviceID: $0.serviceID ?? "", progress: $0.progress, reason: $0.reason,
+                             updatedAt: $0.updatedAt, source: .platform)
+            })
+        }
+        let pending = (try? outbox?.pendingSubmissions(applicant: number.unmasked)) ?? []
+        guard !pending.isEmpty else { return .unavailable }
+        return .cases(pending.reversed().map {
+            CaseProgress(acceptanceNumber: $0.acceptanceNumber, serviceID: $0.serviceID, progress: $0.progress ?? "manual_review",
+                         updatedAt: $0.createdAt, source: .kiosk(uploaded: false))
+        })
+    }
+
     public func lookUp(_ number: String) async -> ProgressLookup {
         let platform = await worker?.progress(acceptanceNumber: number)
         if case .found(let answer)? = platform {

@@ -374,6 +374,23 @@ public final class Outbox: Sendable {
         return (summary, payload)
     }
 
+    /// 查询进度 by ID card while offline: this kiosk's applications by this applicant that
+    /// still wait to be uploaded (once the platform confirms one, its payload — and with it
+    /// the ID number — is gone from the kiosk, by design).
+    public func pendingSubmissions(applicant idNumber: String) throws -> [Summary] {
+        let wanted = idNumber.uppercased()
+        return try list(.pending).filter { summary in
+            guard summary.kind == .submission else { return false }
+            let sealed = try writer.read { db in
+                try Data?.fetchOne(db, sql: "SELECT sealed FROM entry WHERE key = ?", arguments: [summary.key]) ?? nil
+            }
+            guard let sealed, let box = try? AES.GCM.SealedBox(combined: sealed),
+                  let plain = try? AES.GCM.open(box, using: self.key, authenticating: Data(summary.key.utf8)),
+                  let payload = try? JSONDecoder().decode(SubmissionPayload.self, from: plain) else { return false }
+            return payload.applicant.idNumber.uppercased() == wanted
+        }
+    }
+
     /// A dead letter goes back to the queue with its retry counters reset.
     public func requeue(_ key: String) throws -> Bool {
         try writer.write { db in

@@ -282,6 +282,13 @@ public final class SyncWorker: Sendable {
         }
     }
 
+    /// 查询进度 by ID card: the applicant's cases on the platform; nil when it cannot be asked.
+    public func progress(idNumber: String) async -> [ProgressAnswer]? {
+        guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(ProofsRequest(idNumber: idNumber)),
+              let (status, data) = try? await signedPost("/v1/progress", body: body, secret: secret), status == 200 else { return nil }
+        return (try? JSONDecoder().decode(ProgressList.self, from: data))?.cases
+    }
+
     public enum CatalogueFetch: Sendable {
         case notModified
         case bundle(CatalogueBundle)

@@ -159,6 +159,13 @@ public struct ProofDocument: Codable, Sendable, Hashable {
     }
 }
 
+/// 查询进度 by ID card (`POST /v1/progress` with `ProofsRequest`'s {idNumber}): the
+/// applicant's cases, newest first.
+public struct ProgressList: Codable, Sendable, Hashable {
+    public var cases: [ProgressAnswer]
+    public init(cases: [ProgressAnswer]) { self.cases = cases }
+}
+
 /// A case's progress as the platform answers `GET /v1/progress/{number}`.
 public struct ProgressAnswer: Codable, Sendable, Hashable {
     public var acceptanceNumber: String

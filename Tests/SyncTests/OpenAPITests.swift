@@ -158,6 +158,8 @@ struct OpenAPITests {
         exchanges.append(try await Self.call(central.url, "GET", "/v1/time", body: Data()))                  // 401
         exchanges.append(try await signed("GET", "/v1/progress/\(envelope.acceptanceNumber)"))
         exchanges.append(try await signed("GET", "/v1/progress/ZZ00000000-0000-0000-0000"))                  // 404
+        exchanges.append(try await signed("POST", "/v1/progress", try CanonicalJSON.encode(ProofsRequest(idNumber: "440106198806150019"))))
+        exchanges.append(try await signed("POST", "/v1/progress", Data("{}".utf8)))                           // 400
         exchanges.append(try await signed("POST", "/v1/records", try CanonicalJSON.encode(RecordsRequest(idNumber: "440106198806150019"))))
         exchanges.append(try await signed("POST", "/v1/records", Data("{}".utf8)))                            // 400
         exchanges.append(try await signed("GET", "/v1/catalogue"))                                           // 404: none here

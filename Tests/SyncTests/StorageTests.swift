@@ -65,6 +65,27 @@ struct StorageTests {
     }
 
     @Test(arguments: StorageKind.allCases)
+    func anApplicantsCasesAreFoundByTheirIDNumberNewestFirst(_ kind: StorageKind) async throws {
+        let store = try await kind.open()
+        let token = try await store.createToken()
+        _ = try await store.enrol(token: token, kioskID: "kiosk-a", site: "天河")
+        func payload(_ number: String, _ outcome: String) -> String {
+            "{\"applicant\":{\"idNumber\":\"\(number)\",\"name\":\"x\",\"cardKind\":\"resident\"},\"decision\":{\"outcome\":\"\(outcome)\"}}"
+        }
+        let first = Self.envelope(payload: payload("440106198806150019", "approved"), sequence: 1)
+        let second = Self.envelope(payload: payload("440106198806150019", "manual_review"), sequence: 2)
+        let other = Self.envelope(payload: payload("11010519491231002X", "approved"), sequence: 3)
+        _ = try await store.store([first, second, other], from: "kiosk-a")
+        let cases = try await store.progressAnswers(applicant: "440106198806150019", limit: 20)
+        #expect(cases.map(\.acceptanceNumber) == [second.acceptanceNumber, first.acceptanceNumber], "\(cases)")
+        #expect(cases.map(\.progress) == ["manual_review", "approved"])
+        // A lower-case x is the same number; nobody else's cases; a limit is a limit.
+        #expect(try await store.progressAnswers(applicant: "11010519491231002x", limit: 20).map(\.acceptanceNumber) == [other.acceptanceNumber])
+        #expect(try await store.progressAnswers(applicant: "440106198806150019", limit: 1).count == 1)
+        #expect(try await store.progressAnswers(applicant: "440106199001010021", limit: 20).isEmpty)
+    }
+
+    @Test(arguments: StorageKind.allCases)
     func enrolmentSpendsATokenOnce(_ kind: StorageKind) async throws {
         let store = try await kind.open()
         let token = try await store.createToken()

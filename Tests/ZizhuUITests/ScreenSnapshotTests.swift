@@ -103,6 +103,12 @@ enum ScreenCatalogue {
                                   $0.progress = .found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
                                                                     progress: "refused", reason: "请携带居住登记凭证原件到窗口核验",
                                                                     source: .platform)) }),
+            ("progress-cases", { $0.screen = .progressResult; $0.history = [.home, .progressLookup(typed: "")]
+                                 $0.progress = .cases([
+                                    CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit", progress: "refused",
+                                                 reason: "请携带居住登记凭证原件到窗口核验", source: .platform),
+                                    CaseProgress(acceptanceNumber: "ZZ20261120-0193-4F2A-8C11", serviceID: "business-licence-print",
+                                                 progress: "approved", source: .platform)]) }),
             ("progress-result-offline", { $0.screen = .progressResult; $0.history = [.home]
                                           $0.progress = .found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D",
                                                                             serviceID: "residence-permit", progress: "manual_review",

@@ -341,3 +341,34 @@ struct AppointmentTests {
         #expect(offline.state.appointment == nil)
     }
 }
+
+@Suite("查询进度 by ID card")
+struct ProgressByCardTests {
+    @Test func aCardOnTheProgressScreenListsThePersonsCases() {
+        var journey = Journey(Fixtures.state())
+        journey.send(.activated(.feature(.progress)), effects: [.startCardReading, .log("screen progress-lookup")]) {
+            $0.screen = .progressLookup(typed: ""); $0.history = [.home]
+        }
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
+                     effects: [.log("progress lookup by card: 4401**********0019"), .stopCardReading,
+                               .lookUpProgressByCard(Fixtures.demoCitizen.idNumber)]) {
+            $0.screen = .progressResult; $0.history = [.home, .progressLookup(typed: "")]; $0.progress = .looking
+        }
+        #expect(journey.state.citizen == nil, "a lookup identifies nobody")
+        let cases = [CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit", progress: "approved",
+                                  source: .kiosk(uploaded: false))]
+        journey.send(.progressLookedUp(.cases(cases)), effects: [.log("progress: 1 cases for the card")]) { $0.progress = .cases(cases) }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("本终端尚未上传的申请") && text.contains("ZZ20261122-7F3A-91C2-4B0D"), "\(text)")
+        // No case on the platform for this card: said so, not "check the number".
+        journey.send(.activated(.back))
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)))
+        journey.send(.progressLookedUp(.notFound))
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("政务平台上没有您的办件记录"))
+        // Typing a number and leaving stops the reader.
+        var typed = Journey(Fixtures.state())
+        typed.send(.activated(.feature(.progress)))
+        for character in "20261122" { typed.send(.activated(.digit(Int(String(character)) ?? 0))) }
+        #expect(typed.send(.activated(.back)).contains(.stopCardReading))
+    }
+}

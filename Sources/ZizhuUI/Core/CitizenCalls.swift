@@ -95,6 +95,8 @@ public struct CaseProgress: Sendable, Hashable {
 public enum ProgressLookup: Sendable, Hashable {
     case looking
     case found(CaseProgress)
+    /// 查询进度 by ID card: the applicant's cases, newest first.
+    case cases([CaseProgress])
     /// Neither the platform nor this kiosk knows the number.
     case notFound
     /// The platform cannot be asked and this kiosk has no record of it.

@@ -109,6 +109,9 @@ public enum Effect: Sendable, Hashable {
     /// Reserve the next number of a queue, print the ticket, and issue it only if CUPS
     /// confirms (answered by `.ticketIssued`).
     case issueTicket(categoryID: String, language: Language)
+    /// 查询进度 by ID card: the applicant's cases (answered by `.progressLookedUp`). Carries
+    /// the full ID number to the adapter; never logged.
+    case lookUpProgressByCard(IDNumber)
     /// 预约: find today's appointments by code or ID card (answered by `.appointmentsFound`).
     case findAppointment(AppointmentKey)
     /// 预约签到: issue the appointment's ticket (answered by `.ticketIssued`).

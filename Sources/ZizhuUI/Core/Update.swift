@@ -109,6 +109,7 @@ private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
             case .platform: return [.log("progress from the platform: \(found.progress)")]
             case .kiosk: return [.log("progress from this kiosk's record: \(found.progress)")]
             }
+        case .cases(let cases): return [.log("progress: \(cases.count) cases for the card")]
         case .notFound: return [.log("progress: no such case")]
         case .unavailable: return [.log("progress: platform unreachable, no local record")]
         case .looking: return []
@@ -271,7 +272,7 @@ private func tick(_ state: inout AppState) -> [Effect] {
 private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     switch (state.screen, key) {
     case (.search, .backspace), (.identify, .backspace), (.applicationForm, .backspace), (.keyboard, .backspace),
-         (.appointment, .backspace):
+         (.appointment, .backspace), (.progressLookup, .backspace):
         return activate(&state, .deleteDigit)
     case (.keyboard, .digit(let digit)):
         // Codes take digits from the keypad (pinyin candidates claim theirs as buttons).
@@ -353,6 +354,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .feature(.progress):
         state.push(.progressLookup(typed: ""))
         state.progress = nil
+        return [.startCardReading]   // the 受理编号 on the keypad, or the ID card on the reader
     case .hexLetter(let letter):
         guard case .progressLookup(let typed) = state.screen, AcceptanceNumberEntry.canAppend(letter, to: typed) else { return [] }
         state.screen = .progressLookup(typed: typed + String(letter))
@@ -612,6 +614,7 @@ private func technicianTestRead(_ state: inout AppState, _ event: ReaderEvent) -
 private func isIdentify(_ screen: Screen) -> Bool {
     if case .identify = screen { return true }
     if case .appointment = screen { return true }   // a card may check an appointment in
+    if case .progressLookup = screen { return true }   // … or look its cases up
     return screen == .identifyForProofs
 }
 
@@ -649,6 +652,13 @@ private func readerEvent(_ state: inout AppState, _ event: ReaderEvent) -> [Effe
     }
     if state.screen == .technicianArea(.reader), state.technician?.testReading == true {
         return technicianTestRead(&state, event)
+    }
+    if case .progressLookup = state.screen, case .cardRead(let card) = event {
+        // 查询进度 by ID card: the number asks the platform; nobody is identified.
+        state.idleSeconds = 0
+        state.progress = .looking
+        state.push(.progressResult)
+        return [.log("progress lookup by card: \(card.idNumber.masked)"), .stopCardReading, .lookUpProgressByCard(card.idNumber)]
     }
     if case .appointment = state.screen, case .cardRead(let card) = event {
         // 预约签到 by ID card: the number is used for the lookup only; nobody is identified.

@@ -257,6 +257,9 @@ public enum UIText: String, Sendable, CaseIterable {
     case ratedTakeCard = "rated.take_card"
     case ratedFailed = "rated.failed"
 
+    case progressCases = "progress.cases"
+    case progressNoCases = "progress.no_cases"
+    case progressCasesFromKiosk = "progress.cases_from_kiosk"
     case progressHeadline = "progress.headline"
     case progressBig = "progress.big"
     case progressPrompt = "progress.prompt"

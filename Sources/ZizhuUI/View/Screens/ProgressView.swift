@@ -26,7 +26,24 @@ extension Canvas {
         case .looking:
             paragraph(t(.progressLooking), in: area, y: y, style: theme.muted)
         case .notFound:
-            paragraph(t(.progressNotFound), in: area, y: y, style: theme.warning)
+            // A number that is not known, or a card with no case on the platform.
+            let byCard = state.history.last == .progressLookup(typed: "")
+            paragraph(t(byCard ? .progressNoCases : .progressNotFound), in: area, y: y, style: theme.warning)
+        case .cases(let cases):
+            let fromKiosk = cases.contains { if case .kiosk = $0.source { return true } else { return false } }
+            y = paragraph(fromKiosk ? t(.progressCasesFromKiosk) : t(.progressCases, ["count": String(cases.count)]), in: area, y: y,
+                          style: fromKiosk ? theme.warning : theme.heading) + 1
+            for found in cases where y < area.maxY {
+                let service = state.catalogue.service(id: found.serviceID).map { t($0.name) } ?? found.serviceID
+                let line = found.acceptanceNumber + "  " + t(Self.progressText(found.progress)) + "  " + service
+                grid.put(TextWidth.truncate(line, toWidth: area.width), x: area.x, y: y, style: theme.text, clip: area)
+                y += 1
+                if let reason = found.reason, !reason.isEmpty, y < area.maxY {
+                    grid.put(TextWidth.truncate("    " + t(.progressReason, ["reason": reason]), toWidth: area.width), x: area.x, y: y,
+                             style: theme.muted, clip: area)
+                    y += 1
+                }
+            }
         case .unavailable:
             paragraph(t(.progressUnavailable), in: area, y: y, style: theme.warning)
         case .found(let found):
@@ -35,8 +52,7 @@ extension Canvas {
             let service = state.catalogue.service(id: found.serviceID).map { t($0.name) } ?? found.serviceID
             grid.put(TextWidth.truncate(t(.progressService, ["service": service]), toWidth: area.width), x: area.x, y: y, style: theme.text, clip: area)
             y += 1
-            let status: UIText = found.progress == "approved" ? .progressApproved : found.progress == "refused" ? .progressRefused : .progressInReview
-            y = paragraph(t(.progressStatus, ["status": t(status)]), in: area, y: y, style: theme.heading)
+            y = paragraph(t(.progressStatus, ["status": t(Self.progressText(found.progress))]), in: area, y: y, style: theme.heading)
             if let reason = found.reason, !reason.isEmpty {
                 y = paragraph(t(.progressReason, ["reason": reason]), in: area, y: y, style: theme.text)
             }
@@ -49,5 +65,9 @@ extension Canvas {
             }
         }
         navigation([backButton(), homeButton(), helpButton()])
+    }
+
+    static func progressText(_ progress: String) -> UIText {
+        progress == "approved" ? .progressApproved : progress == "refused" ? .progressRefused : .progressInReview
     }
 }
