@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import ZizhuKiosk
+
+/// The journeys that ask the platform, on a production kiosk (not demo): the reader
+/// simulator on a pseudo-terminal as a serial reader, a private cupsd with the emulated
+/// printer, and a local `zizhu-central` serving the records file — 打印证明 with a real
+/// verification code, 预约签到 by code, and 查询进度 by ID card.
+@Suite("Platform journeys on a production kiosk (tmux, pty reader, private cupsd, zizhu-central)", .serialized)
+struct PlatformJourneysTests {
+    @Test func proofAppointmentAndProgressByCardThroughThePlatform() async throws {
+        let printer = try await PrinterCommandTests.Rig()
+        defer { printer.stop() }
+        let scratch = printer.folder
+        let home = scratch.appendingPathComponent("home")
+        let link = scratch.appendingPathComponent("reader").path
+        let control = scratch.appendingPathComponent("reader-control").path
+        let simulator = try ChildProcess.spawn(
+            [Built.zizhu, "reader", "sim", "--cards", try ReaderOverPTYTests.cardsFile(in: scratch).path, "--link", link, "--control", control],
+            environment: ["PATH": "/usr/bin:/bin"],
+            stdio: .files(stdout: scratch.appendingPathComponent("sim.out").path, stderr: scratch.appendingPathComponent("sim.err").path))
+        defer { ChildProcess.stop(simulator) }
+        let central = SyncFaultTests.Central(scratch: scratch)
+        central.extraArguments = ["--records", Built.repository.appendingPathComponent("Devices/simulator/demo-records.yaml").path]
+        try await central.start()
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        try SyncFaultTests.writeConfig(home, [
+            "profile: usb-0400-c35a": "profile: serial\n  port: \(link)",
+            "catalogue: catalogue": "catalogue: \(Built.repository.path)/Kiosk/catalogue",
+            "  profile: 80mm": "  profile: 80mm\n  server: \(printer.cups.socketPath)",
+        ])
+        try await SyncFaultTests.enrol(home, with: central)
+        // An application by 演示用户 reaches the platform first (the case progress-by-card finds).
+        let submitted = try await SyncFaultTests.zizhu(["submit", "--sample", "--receipt", "never"], home: home)
+        #expect(submitted.status == 0, "\(submitted.stdout)\(submitted.stderr)")
+        let number = try #require(submitted.stdout.split(separator: " ").first { $0.hasPrefix("ZZ") }.map(String.init))
+        #expect(try await SyncFaultTests.zizhu(["sync", "--now"], home: home).status == 0)
+
+        func say(_ line: String) throws {
+            let handle = try #require(FileHandle(forWritingAtPath: control))
+            handle.write(Data((line + "\n").utf8))
+            try handle.close()
+        }
+        let tmux = Tmux()
+        try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run")
+        #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
+
+        // 打印证明: card 2 (演示用户); the platform's proofs; one printed with its verification code.
+        try tmux.sendKeys("2")
+        #expect(try await tmux.waitForScreen { $0.contains("请将身份证放在读卡区") }.contains("打印证明"))
+        try say("place 2")
+        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }.contains("4401**********0019"))
+        try tmux.sendKeys("1")
+        let list = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("2  个人所得税纳税记录") || $0.contains("暂时无法连接") }
+        #expect(list.contains("1  社会保险个人参保证明"), "\(list)")
+        try tmux.sendKeys("2")
+        let printed = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("已打印") || $0.contains("未能打印") }
+        #expect(printed.contains("「个人所得税纳税记录」已打印") && printed.contains("验证码") && !printed.contains("DEMO-"), "\(printed)")
+        try say("remove")
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
+
+        // 预约签到 by code, answered by the platform.
+        try tmux.sendKeys("4")
+        #expect(try await tmux.waitForScreen { $0.contains("预约码") }.contains("预约签到"))
+        for key in ["2", "6", "0", "3", "1", "5", "#"] { try tmux.sendKeys(key) }
+        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("签到取号：社保医保 10:30") || $0.contains("暂时无法") }
+            .contains("签到取号：社保医保 10:30"))
+        try tmux.sendKeys("1")
+        #expect(try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("AY01") || $0.contains("未能出票") }.contains("预约号优先叫号"))
+        try tmux.sendKeys("#")
+        #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
+
+        // 查询进度 by ID card: the case submitted above, from the platform.
+        try tmux.sendKeys("5")
+        #expect(try await tmux.waitForScreen { $0.contains("或将身份证放在读卡区") }.contains("查询进度"))
+        try say("place 2")
+        let cases = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("您的办件") || $0.contains("没有您的办件") || $0.contains("无法连接") }
+        #expect(cases.contains("您的办件（最近 1 件）") && cases.contains(number), "\(cases)")
+        try say("remove")
+
+        // Paper: the proof (verification code, masked number) and the appointment ticket reached the printer.
+        let jobs = try FileManager.default.contentsOfDirectory(atPath: printer.jobs.path)
+        let paper = try jobs.map { try Data(contentsOf: printer.jobs.appendingPathComponent($0)) }
+        #expect(paper.contains { Array($0).firstRange(of: Array("4401**********0019".utf8)) != nil })
+        #expect(paper.contains { Array($0).firstRange(of: Array("AY01".utf8)) != nil })
+        #expect(!paper.contains { Array($0).firstRange(of: Array("440106198806150019".utf8)) != nil })
+        if let pid = await KioskInTmuxTests.pid(scratch) { kill(pid, SIGTERM) }
+    }
+}
