@@ -133,12 +133,24 @@ struct SoakBench {
 
         let warmUp = min(200, max(20, journeys / 20))
         for index in 0..<warmUp { try journey(index, on: kiosk) }
-        let before = sample(pid)
+        // Samples at every tenth of the run: growth that stops is warm-up (caches, pools),
+        // growth that goes on is a leak; the second half tells them apart.
+        var samples = [sample(pid)]
         let started = now()
-        for index in warmUp..<(warmUp + journeys) { try journey(index, on: kiosk) }
+        let step = max(1, journeys / 10)
+        for index in warmUp..<(warmUp + journeys) {
+            try journey(index, on: kiosk)
+            if (index - warmUp + 1) % step == 0 { samples.append(sample(pid)) }
+        }
         let seconds = now() - started
-        let after = sample(pid)
+        let before = samples[0], after = samples[samples.count - 1], middle = samples[samples.count / 2]
         let scale = 10_000.0 / Double(journeys)
+        let series = samples.map { String(format: "%.1f MiB/%d fd/%d thr", Double($0.rssKiB) / 1024, $0.fds, $0.threads) }
+        report.note("kiosk at every tenth of the run: " + series.joined(separator: ", "))
+        let halfScale = 10_000.0 / Double(max(1, journeys - (samples.count / 2) * step))
+        report.add("kiosk RSS growth per 10,000 journeys, second half", Double(after.rssKiB - middle.rssKiB) * halfScale / 1024, unit: "MiB")
+        report.add("fd growth per 10,000 journeys, second half", Double(after.fds - middle.fds) * halfScale, unit: "")
+        report.add("thread growth per 10,000 journeys, second half", Double(after.threads - middle.threads) * halfScale, unit: "")
         report.add("journeys (after \(warmUp) warm-up)", Double(journeys), unit: "",
                    note: String(format: "%.1f s, %.1f journeys/s; mix: ticket, browse, progress, every 10th a printed proof", seconds,
                                 Double(journeys) / seconds))
