@@ -85,6 +85,16 @@ struct PlatformJourneysTests {
         #expect(paper.contains { Array($0).firstRange(of: Array("4401**********0019".utf8)) != nil })
         #expect(paper.contains { Array($0).firstRange(of: Array("AY01".utf8)) != nil })
         #expect(!paper.contains { Array($0).firstRange(of: Array("440106198806150019".utf8)) != nil })
+        // The check-in reached the platform: the kiosk synced it after printing, and the
+        // platform's acknowledgement confirmed it in the outbox.
+        var synced = ""
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            synced = try await SyncFaultTests.zizhu(["queue", "list"], home: home).stdout
+            if synced.split(separator: "\n").contains(where: { $0.contains("\tticket\tconfirmed\tappointment:social_insurance") }) { break }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(synced.contains("\tticket\tconfirmed\tappointment:social_insurance"), "\(synced)")
         if let pid = await KioskInTmuxTests.pid(scratch) { kill(pid, SIGTERM) }
     }
 }
