@@ -479,8 +479,11 @@ extension KioskInTmuxTests {
         #expect(ticket.contains("AY01") && ticket.contains("预约号优先叫号"), "\(ticket)")
         try tmux.sendKeys("#")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
-        // The demo simulator places 测试样本's card: her appointment is found, and already used.
+        // 刷身份证: the demo simulator places 测试样本's card; her appointment is found, and already used.
         try tmux.sendKeys("4")
+        #expect(try await tmux.waitForScreen { $0.contains("刷身份证") }.contains("预约签到"))
+        let cardButton = try Self.center(of: .lookUpByCard) { $0.screen = .appointment(typed: ""); $0.history = [.home] }
+        try tmux.tap(x: cardButton.x, y: cardButton.y)
         #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("签到取号：社保医保 10:30") }.contains("预约签到"))
         try tmux.sendKeys("1")
         #expect(try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("未能出票") }.contains("该预约今天已签到取号"))

@@ -73,7 +73,10 @@ struct PlatformJourneysTests {
 
         // 查询进度 by ID card: the case submitted above, from the platform.
         try tmux.sendKeys("5")
-        #expect(try await tmux.waitForScreen { $0.contains("或将身份证放在读卡区") }.contains("查询进度"))
+        #expect(try await tmux.waitForScreen { $0.contains("刷身份证") }.contains("查询进度"))
+        let cardButton = try KioskInTmuxTests.center(of: .lookUpByCard) { $0.screen = .progressLookup(typed: ""); $0.history = [.home] }
+        try tmux.tap(x: cardButton.x, y: cardButton.y)
+        #expect(try await tmux.waitForScreen { $0.contains("请将身份证放在读卡区") }.contains("查询进度"))
         try say("place 2")
         let cases = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("您的办件") || $0.contains("没有您的办件") || $0.contains("无法连接") }
         #expect(cases.contains("您的办件（最近 1 件）") && cases.contains(number), "\(cases)")

@@ -296,7 +296,7 @@ struct AppointmentTests {
 
     @Test func theCodeFindsTheAppointmentAndCheckInIssuesItsTicket() {
         var journey = Journey(Fixtures.state())
-        journey.send(.activated(.feature(.appointment)), effects: [.startCardReading, .checkPrinter, .log("screen appointment")]) {
+        journey.send(.activated(.feature(.appointment)), effects: [.checkPrinter, .log("screen appointment")]) {
             $0.screen = .appointment(typed: ""); $0.history = [.home]
         }
         for digit in [2, 6, 0, 3, 1, 5, 9] { journey.send(.activated(.digit(digit))) }
@@ -318,9 +318,13 @@ struct AppointmentTests {
     @Test func theIDCardFindsItTooAndNothingFoundOffersAnOrdinaryTicket() {
         var journey = Journey(Fixtures.state())
         journey.send(.activated(.feature(.appointment)))
+        // A card is only read once the citizen chose to use it (a stray one is ignored).
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)), effects: []) { _ in }
+        journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading]) { $0.cardLookup = true }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请将身份证放在读卡区"))
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
                      effects: [.log("appointment lookup by card: 4401**********0019"), .stopCardReading, .findAppointment(.card(Fixtures.demoCitizen.idNumber))]) {
-            $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "")]; $0.appointment = .looking
+            $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "")]; $0.appointment = .looking; $0.cardLookup = false
         }
         #expect(journey.state.citizen == nil, "a card used for check-in identifies nobody")
         journey.send(.appointmentsFound(.notFound)) { $0.appointment = .notFound }
@@ -346,13 +350,15 @@ struct AppointmentTests {
 struct ProgressByCardTests {
     @Test func aCardOnTheProgressScreenListsThePersonsCases() {
         var journey = Journey(Fixtures.state())
-        journey.send(.activated(.feature(.progress)), effects: [.startCardReading, .log("screen progress-lookup")]) {
+        journey.send(.activated(.feature(.progress)), effects: [.log("screen progress-lookup")]) {
             $0.screen = .progressLookup(typed: ""); $0.history = [.home]
         }
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)), effects: []) { _ in }
+        journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading]) { $0.cardLookup = true }
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
                      effects: [.log("progress lookup by card: 4401**********0019"), .stopCardReading,
                                .lookUpProgressByCard(Fixtures.demoCitizen.idNumber)]) {
-            $0.screen = .progressResult; $0.history = [.home, .progressLookup(typed: "")]; $0.progress = .looking
+            $0.screen = .progressResult; $0.history = [.home, .progressLookup(typed: "")]; $0.progress = .looking; $0.cardLookup = false
         }
         #expect(journey.state.citizen == nil, "a lookup identifies nobody")
         let cases = [CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit", progress: "approved",
@@ -362,13 +368,16 @@ struct ProgressByCardTests {
         #expect(text.contains("本终端尚未上传的申请") && text.contains("ZZ20261122-7F3A-91C2-4B0D"), "\(text)")
         // No case on the platform for this card: said so, not "check the number".
         journey.send(.activated(.back))
+        journey.send(.activated(.lookUpByCard))
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)))
         journey.send(.progressLookedUp(.notFound))
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("政务平台上没有您的办件记录"))
         // Typing a number and leaving stops the reader.
         var typed = Journey(Fixtures.state())
         typed.send(.activated(.feature(.progress)))
+        typed.send(.activated(.lookUpByCard))
         for character in "20261122" { typed.send(.activated(.digit(Int(String(character)) ?? 0))) }
         #expect(typed.send(.activated(.back)).contains(.stopCardReading))
+        #expect(!typed.state.cardLookup)
     }
 }

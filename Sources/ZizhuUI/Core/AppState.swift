@@ -93,6 +93,8 @@ public struct AppState: Sendable, Hashable {
     /// 打印证明: the proofs the platform holds for the citizen, and the one printing (session data).
     public var proofs: ProofListing?
     public var proofPrint: ProofPrintState?
+    /// 查询进度 / 预约签到: the citizen chose to use their ID card; the reader is waiting.
+    public var cardLookup = false
     /// 预约: the last lookup (session data).
     public var appointment: AppointmentLookup?
     /// 取号: the ticket of this session.

@@ -160,6 +160,8 @@ public enum ButtonID: Sendable, Hashable {
     case hexLetter(Character)
     /// 打印证明: print this proof (its id).
     case proof(String)
+    /// 查询进度 / 预约签到: use the ID card instead of typing (starts the reader).
+    case lookUpByCard
     /// 预约签到: check this appointment in (its code).
     case checkIn(String)
     /// 取号: a queue (its id).

@@ -222,8 +222,9 @@ private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.focus = nil
             if state.screen.name != before.name { effects.append(.log("screen \(state.screen.name)")) }
             // Leaving the identify screen: nothing polls the reader any more.
-            if isIdentify(before), !isIdentify(state.screen), before != .identifyForProofs || state.screen != .proofs {
+            if readsCards(before), !readsCards(state.screen), before != .identifyForProofs || state.screen != .proofs {
                 effects.append(.stopCardReading)
+                state.cardLookup = false
             }
             // Leaving a technician's test read the same way.
             if before == .technicianArea(.reader), state.technician?.testReading == true {
@@ -335,7 +336,17 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .feature(.appointment):
         state.push(.appointment(typed: ""))
         state.appointment = nil
-        return [.startCardReading, .checkPrinter]
+        state.cardLookup = false
+        return [.checkPrinter]
+    case .lookUpByCard:
+        switch state.screen {
+        case .progressLookup, .appointment:
+            guard !state.cardLookup else { return [] }
+            state.cardLookup = true
+            return [.log("waiting for an ID card"), .startCardReading]
+        default:
+            return []
+        }
     case .checkIn(let code):
         guard state.screen == .appointmentFound, case .found(let items)? = state.appointment,
               let appointment = items.first(where: { $0.code == code }), state.ticket != .printing else { return [] }
@@ -354,7 +365,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .feature(.progress):
         state.push(.progressLookup(typed: ""))
         state.progress = nil
-        return [.startCardReading]   // the 受理编号 on the keypad, or the ID card on the reader
+        state.cardLookup = false
     case .hexLetter(let letter):
         guard case .progressLookup(let typed) = state.screen, AcceptanceNumberEntry.canAppend(letter, to: typed) else { return [] }
         state.screen = .progressLookup(typed: typed + String(letter))
@@ -403,6 +414,7 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
         state.proofs = nil
         state.proofPrint = nil
         state.appointment = nil
+        state.cardLookup = false
         let wasTechnician = state.technician != nil
         state.technician = nil
         state.pinCheck = nil
@@ -611,11 +623,18 @@ private func technicianTestRead(_ state: inout AppState, _ event: ReaderEvent) -
     }
 }
 
+/// Screens that identify the citizen by their card.
 private func isIdentify(_ screen: Screen) -> Bool {
     if case .identify = screen { return true }
-    if case .appointment = screen { return true }   // a card may check an appointment in
-    if case .progressLookup = screen { return true }   // … or look its cases up
     return screen == .identifyForProofs
+}
+
+/// Screens that may have the reader polling: leaving one stops it.
+private func readsCards(_ screen: Screen) -> Bool {
+    switch screen {
+    case .appointment, .progressLookup: return true   // 刷身份证 instead of typing
+    default: return isIdentify(screen)
+    }
 }
 
 /// 预约: look today's appointments up (the card reader stops: the answer is on its way).
@@ -653,14 +672,16 @@ private func readerEvent(_ state: inout AppState, _ event: ReaderEvent) -> [Effe
     if state.screen == .technicianArea(.reader), state.technician?.testReading == true {
         return technicianTestRead(&state, event)
     }
-    if case .progressLookup = state.screen, case .cardRead(let card) = event {
+    if case .progressLookup = state.screen, state.cardLookup, case .cardRead(let card) = event {
+        state.cardLookup = false
         // 查询进度 by ID card: the number asks the platform; nobody is identified.
         state.idleSeconds = 0
         state.progress = .looking
         state.push(.progressResult)
         return [.log("progress lookup by card: \(card.idNumber.masked)"), .stopCardReading, .lookUpProgressByCard(card.idNumber)]
     }
-    if case .appointment = state.screen, case .cardRead(let card) = event {
+    if case .appointment = state.screen, state.cardLookup, case .cardRead(let card) = event {
+        state.cardLookup = false
         // 预约签到 by ID card: the number is used for the lookup only; nobody is identified.
         state.idleSeconds = 0
         return [.log("appointment lookup by card: \(card.idNumber.masked)"), .stopCardReading] + findAppointment(&state, .card(card.idNumber))

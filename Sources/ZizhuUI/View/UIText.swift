@@ -257,6 +257,8 @@ public enum UIText: String, Sendable, CaseIterable {
     case ratedTakeCard = "rated.take_card"
     case ratedFailed = "rated.failed"
 
+    case cardLookupButton = "card_lookup.button"
+    case cardLookupWaiting = "card_lookup.waiting"
     case progressCases = "progress.cases"
     case progressNoCases = "progress.no_cases"
     case progressCasesFromKiosk = "progress.cases_from_kiosk"

@@ -16,6 +16,7 @@ extension Canvas {
         }
         paragraph(t(.appointmentOrCard), in: Rect(x: right.x, y: right.y + 6, width: right.width, height: right.height - 6), y: right.y + 6,
                   style: theme.muted)
+        cardLookupButton(in: right)
         navigation([backButton(keys: [.escape]), homeButton(keys: []), helpButton(keys: [])])
     }
 

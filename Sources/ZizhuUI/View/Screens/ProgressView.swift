@@ -15,6 +15,7 @@ extension Canvas {
         grid.put(TextWidth.truncate(shown, toWidth: right.width), x: right.x, y: right.y + 2, style: theme.heading, clip: right)
         let hint = typed.count < 8 ? t(.progressHintDate) : typed.count < AcceptanceNumberEntry.length ? t(.progressHintCode) : t(.progressHintReady)
         paragraph(hint, in: Rect(x: right.x, y: right.y + 4, width: right.width, height: right.height - 4), y: right.y + 4, style: theme.muted)
+        cardLookupButton(in: right)
         navigation([backButton(keys: [.escape]), homeButton(keys: []), helpButton(keys: [])])
     }
 

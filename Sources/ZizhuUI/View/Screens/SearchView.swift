@@ -17,6 +17,17 @@ extension Canvas {
         return (keypad, keyHeight, pane)
     }
 
+    /// 刷身份证: the card instead of typing, at the bottom of the pane (touch; the keypad's
+    /// keys are all taken). Once chosen, the pane says where to put the card.
+    mutating func cardLookupButton(in pane: Rect) {
+        if state.cardLookup {
+            paragraph(t(.cardLookupWaiting), in: pane, y: pane.maxY - 2, style: theme.heading)
+            return
+        }
+        let spec = ButtonSpec(.lookUpByCard, keys: [], label: t(.cardLookupButton))
+        button(spec, in: Rect(x: pane.x, y: pane.maxY - 3, width: min(pane.width, Canvas.buttonWidth(spec) + 6), height: 3))
+    }
+
     mutating func codeKeypad(in area: Rect, keyHeight: Int) {
         var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
         pad.append(ButtonSpec(.deleteDigit, keys: [.star, .backspace], label: t(.searchDelete)))
