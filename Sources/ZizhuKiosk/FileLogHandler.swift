@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ZizhuCore
+import ZizhuWire
 
 /// A swift-log handler that appends one line per message to the kiosk's log file:
 /// `<ISO time> <level> <label>: <key=value …> <message>`. Callers never log personal
@@ -25,8 +26,8 @@ public struct FileLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let meta = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
-        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current,
-                                                formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        // UTC with milliseconds, by arithmetic: a formatter would load ICU before the first frame.
+        let stamp = UTCTime.isoMilliseconds(Date())
         sink.write(IDNumber.maskNumbers(in: "\(stamp) \(event.level) \(label):\(meta) \(event.message)") + "\n")
     }
 }

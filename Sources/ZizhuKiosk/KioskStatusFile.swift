@@ -1,5 +1,6 @@
 import Foundation
 import ZizhuCore
+import ZizhuWire
 
 /// What a running kiosk tells `zizhu diagnose` about the devices it holds
 /// (`$ZIZHU_HOME/run/kiosk.json`): the reader cannot be opened twice, and a demo kiosk's
@@ -48,7 +49,7 @@ final class KioskStatusWriter: @unchecked Sendable {
     func remove() { lock.withLock { _ = unlink(url.path) } }
 
     private func write() {
-        status.updatedAt = ISO8601DateFormatter().string(from: Date())
+        status.updatedAt = UTCTime.iso(Date())
         guard let data = try? JSONEncoder().encode(status) else { return }
         try? data.write(to: url, options: .atomic)
     }

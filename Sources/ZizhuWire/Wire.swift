@@ -330,6 +330,14 @@ public enum UTCTime {
     }
 
     /// `2026-11-22T10:00:00Z`.
+    /// `2026-11-22T10:00:00.123Z`: log lines (arithmetic only: no ICU at start-up).
+    public static func isoMilliseconds(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let base = iso(Date(timeIntervalSince1970: Double(seconds)))
+        return String(base.dropLast()) + String(format: ".%03dZ", Int(milliseconds - seconds * 1000))
+    }
+
     public static func iso(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
