@@ -24,23 +24,10 @@ struct DiagnoseTests {
     }
 
     @Test func healthyThenPaperOutThenNoPlatformThenNoReader() async throws {
-        let printer = try await PrinterCommandTests.Rig()
-        defer { printer.stop() }
-        let scratch = printer.folder
-        let home = scratch.appendingPathComponent("home")
-        // The reader: the simulator on a pseudo-terminal, configured as a serial reader.
-        let link = scratch.appendingPathComponent("reader").path
-        let simulator = try ChildProcess.spawn(
-            [Built.zizhu, "reader", "sim", "--cards", try ReaderOverPTYTests.cardsFile(in: scratch).path, "--link", link],
-            environment: ["PATH": "/usr/bin:/bin"],
-            stdio: .files(stdout: scratch.appendingPathComponent("sim.out").path, stderr: scratch.appendingPathComponent("sim.err").path))
-        defer { ChildProcess.stop(simulator) }
-        let central = SyncFaultTests.Central(scratch: scratch)
-        try await central.start()
-        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
-        try SyncFaultTests.writeConfig(home, ["profile: usb-0400-c35a": "profile: serial\n  port: \(link)",
-                                              "catalogue: catalogue": "catalogue: \(Built.repository.path)/Kiosk/catalogue"])
-        try await SyncFaultTests.enrol(home, with: central)
+        // The reader simulator on a pty as a serial reader, a private cupsd, a local platform.
+        let rig = try await ProductionRig()
+        defer { rig.stop() }
+        let (printer, central, simulator, link) = (rig.printer, rig.central, rig.simulator, rig.link)
         #expect(await waitForFile(URL(fileURLWithPath: link)) != nil || FileManager.default.fileExists(atPath: link))
 
         func diagnose(_ extra: [String] = ["--json"]) async throws -> Run {

@@ -6,41 +6,69 @@ import ZizhuKiosk
 /// simulator on a pseudo-terminal as a serial reader, a private cupsd with the emulated
 /// printer, and a local `zizhu-central` serving the records file — 打印证明 with a real
 /// verification code, 预约签到 by code, and 查询进度 by ID card.
-@Suite("Platform journeys on a production kiosk (tmux, pty reader, private cupsd, zizhu-central)", .serialized)
-struct PlatformJourneysTests {
-    @Test func proofAppointmentAndProgressByCardThroughThePlatform() async throws {
-        let printer = try await PrinterCommandTests.Rig()
-        defer { printer.stop() }
+/// A production kiosk's home with real parts around it: the reader simulator on a pty
+/// (configured as a serial reader, cards placed through its control FIFO), a private cupsd
+/// with the emulated printer, and a local `zizhu-central` the kiosk is enrolled with.
+final class ProductionRig {
+    let printer: PrinterCommandTests.Rig
+    let central: SyncFaultTests.Central
+    let simulator: pid_t
+    let home: URL
+    let link: String
+    let control: String
+    var scratch: URL { printer.folder }
+
+    init(records: Bool = false) async throws {
+        printer = try await PrinterCommandTests.Rig()
         let scratch = printer.folder
-        let home = scratch.appendingPathComponent("home")
-        let link = scratch.appendingPathComponent("reader").path
-        let control = scratch.appendingPathComponent("reader-control").path
-        let simulator = try ChildProcess.spawn(
+        home = scratch.appendingPathComponent("home")
+        link = scratch.appendingPathComponent("reader").path
+        control = scratch.appendingPathComponent("reader-control").path
+        simulator = try ChildProcess.spawn(
             [Built.zizhu, "reader", "sim", "--cards", try ReaderOverPTYTests.cardsFile(in: scratch).path, "--link", link, "--control", control],
             environment: ["PATH": "/usr/bin:/bin"],
             stdio: .files(stdout: scratch.appendingPathComponent("sim.out").path, stderr: scratch.appendingPathComponent("sim.err").path))
-        defer { ChildProcess.stop(simulator) }
-        let central = SyncFaultTests.Central(scratch: scratch)
-        central.extraArguments = ["--records", Built.repository.appendingPathComponent("Devices/simulator/demo-records.yaml").path]
+        central = SyncFaultTests.Central(scratch: scratch)
+        if records {
+            central.extraArguments = ["--records", Built.repository.appendingPathComponent("Devices/simulator/demo-records.yaml").path]
+        }
         try await central.start()
-        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         try SyncFaultTests.writeConfig(home, [
             "profile: usb-0400-c35a": "profile: serial\n  port: \(link)",
             "catalogue: catalogue": "catalogue: \(Built.repository.path)/Kiosk/catalogue",
             "  profile: 80mm": "  profile: 80mm\n  server: \(printer.cups.socketPath)",
         ])
         try await SyncFaultTests.enrol(home, with: central)
+    }
+
+    /// Writes a line to the simulator's control FIFO (`place 2`, `remove`).
+    func say(_ line: String) throws {
+        let handle = try #require(FileHandle(forWritingAtPath: control))
+        handle.write(Data((line + "\n").utf8))
+        try handle.close()
+    }
+
+    func stop() {
+        ChildProcess.stop(simulator)
+        let pid = central.pid
+        Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start()
+        printer.stop()
+    }
+}
+
+@Suite("Platform journeys on a production kiosk (tmux, pty reader, private cupsd, zizhu-central)", .serialized)
+struct PlatformJourneysTests {
+    @Test func proofAppointmentAndProgressByCardThroughThePlatform() async throws {
+        let rig = try await ProductionRig(records: true)
+        defer { rig.stop() }
+        let (printer, scratch, home) = (rig.printer, rig.scratch, rig.home)
         // An application by 演示用户 reaches the platform first (the case progress-by-card finds).
         let submitted = try await SyncFaultTests.zizhu(["submit", "--sample", "--receipt", "never"], home: home)
         #expect(submitted.status == 0, "\(submitted.stdout)\(submitted.stderr)")
         let number = try #require(submitted.stdout.split(separator: " ").first { $0.hasPrefix("ZZ") }.map(String.init))
         #expect(try await SyncFaultTests.zizhu(["sync", "--now"], home: home).status == 0)
 
-        func say(_ line: String) throws {
-            let handle = try #require(FileHandle(forWritingAtPath: control))
-            handle.write(Data((line + "\n").utf8))
-            try handle.close()
-        }
+        func say(_ line: String) throws { try rig.say(line) }
         let tmux = Tmux()
         try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run")
         #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
