@@ -44,6 +44,8 @@ let package = Package(
 
         // Adapters: what the kiosk touches.
         // Async-signal-safe terminal restore (signal handlers belong in C).
+        // glibc's malloc_trim (Swift's Glibc module leaves <malloc.h> out).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "CTerminalSafety"),
         // Pseudo-terminals and raw serial modes (glibc hides them from Swift's Glibc module).
         .target(name: "CPseudoTerminal"),
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "ZizhuKiosk",
             dependencies: [
-                "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "ZizhuOutbox",
+                "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "CMalloc", "ZizhuOutbox",
                 "ZizhuWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

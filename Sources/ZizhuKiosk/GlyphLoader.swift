@@ -20,3 +20,38 @@ public enum GlyphLoader {
         return (font, notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 }
+
+/// Unifont glyphs read from the font file once per character, for receipts.
+///
+/// A receipt asks for the few characters the printer's own font lacks. Reading the 4 MB
+/// font file for each print cost every printed proof about 10 MB of short-lived memory,
+/// and over a day of printing that left the allocator holding more than the kiosk needs.
+/// Characters Unifont does not have are remembered too, so they are not looked for again.
+/// The cache grows only with characters never printed before (at most Unifont's own size).
+public final class GlyphCache: @unchecked Sendable {
+    private let path: String
+    private let lock = NSLock()
+    private var known: [UInt32: BigGlyphFont.Glyph] = [:]
+    private var absent: Set<UInt32> = []
+    private var reads = 0
+
+    /// How often the font file has been read.
+    public var fileReads: Int { lock.withLock { reads } }
+
+    public init(path: String) { self.path = path }
+
+    /// The glyphs for `scalars`, or nil when the font file cannot be read (so a later call,
+    /// after `apt-get install unifont`, tries again).
+    public func font(for scalars: Set<UInt32>) -> BigGlyphFont? {
+        lock.withLock {
+            let unknown = scalars.filter { known[$0] == nil && !absent.contains($0) }
+            if !unknown.isEmpty {
+                reads += 1
+                guard let loaded = GlyphLoader.load(path: path, scalars: Set(unknown)).font else { return nil }
+                known.merge(loaded.glyphs) { old, _ in old }
+                absent.formUnion(unknown.filter { loaded.glyphs[$0] == nil })
+            }
+            return BigGlyphFont(glyphs: known.filter { scalars.contains($0.key) })
+        }
+    }
+}

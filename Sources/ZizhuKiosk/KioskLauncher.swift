@@ -11,6 +11,7 @@ public enum KioskLauncher {
     @MainActor
     public static func run(demo: Bool, configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
         let launched = ContinuousClock.now
+        KioskAllocator.configure()
         if let problem = TerminalGuard.check(environment: environment) {
             printError("zizhu: \(problem)")
             return TerminalProblem.exitStatus

@@ -34,9 +34,24 @@ public final class KioskOutbox: Sendable {
     init(outbox: Outbox, enrolment: Enrolment?, home: URL, logger: Logger, version: String = "0.1.0", syncSeconds: Int = 60,
          catalogue: CatalogueUpdates? = nil) {
         self.outbox = outbox
+        // Once at start and then daily: old tombstones and ticket rows go, so the file
+        // (and the page cache that follows it) stops growing.
+        let housekeeping = Task.detached {
+            while !Task.isCancelled {
+                do {
+                    let pruned = try outbox.prune()
+                    if pruned.tombstones + pruned.tickets > 0 {
+                        logger.info("housekeeping: removed \(pruned.tombstones) old tombstones and \(pruned.tickets) old ticket rows")
+                    }
+                } catch {
+                    logger.error("housekeeping failed: \(error)")
+                }
+                try? await Task.sleep(for: .seconds(86_400))
+            }
+        }
         guard let enrolment else {
             kick = nil
-            tasks = []
+            tasks = [housekeeping]
             worker = nil
             return
         }
@@ -98,7 +113,7 @@ public final class KioskOutbox: Sendable {
                 try? await Task.sleep(for: .seconds(syncSeconds))
             }
         }
-        tasks = [drainer, ticker]
+        tasks = [housekeeping, drainer, ticker]
     }
 
     /// Stores the application; the answer says whether 已受理 may be said.

@@ -7,13 +7,13 @@ import ZizhuCore
 public struct SampleReceipts: Sendable {
     public let profile: PrinterProfile
     private let templates: [String: ReceiptTemplate]
-    private let unifontPath: String
+    private let glyphs: GlyphCache
     private let kioskID: String
 
     public init(paths: KioskPaths, profileName: String, unifontPath: String, kioskID: String) throws(StartupError) {
         profile = try ReceiptResources.profile(name: profileName, shareRoot: paths.shareRoot)
         templates = try ReceiptResources.templates(assets: paths.assets)   // throws unless all four load
-        self.unifontPath = unifontPath
+        glyphs = GlyphCache(path: unifontPath)
         self.kioskID = kioskID
     }
 
@@ -39,8 +39,7 @@ public struct SampleReceipts: Sendable {
     /// printer's font lacks.
     public func render(_ receipt: Receipt) -> ReceiptRenderer.Output {
         let plain = ReceiptRenderer(profile: profile)
-        let glyphs = GlyphLoader.load(path: unifontPath, scalars: plain.fallbackScalars(receipt)).font
-        return ReceiptRenderer(profile: profile, fallbackGlyphs: glyphs).render(receipt)
+        return ReceiptRenderer(profile: profile, fallbackGlyphs: glyphs.font(for: plain.fallbackScalars(receipt))).render(receipt)
     }
 
     public func render(_ sample: ReceiptSample, language: Language) -> ReceiptRenderer.Output {
@@ -61,7 +60,7 @@ public struct SampleReceipts: Sendable {
     public func png(_ sample: ReceiptSample, language: Language) -> [UInt8]? {
         let filled = self.receipt(sample, language: language)
         let renderer = ReceiptRenderer(profile: profile)
-        guard let font = GlyphLoader.load(path: unifontPath, scalars: renderer.imageScalars(filled)).font else { return nil }
+        guard let font = glyphs.font(for: renderer.imageScalars(filled)) else { return nil }
         return renderer.image(filled, font: font).png()
     }
 

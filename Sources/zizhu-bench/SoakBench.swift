@@ -86,6 +86,8 @@ struct SoakBench {
 
     struct Sample {
         var rssKiB: Int
+        /// The heap and other private memory (RSS less the binary's and libraries' pages).
+        var anonKiB: Int
         var fds: Int
         var threads: Int
         var treeRssKiB: Int
@@ -98,7 +100,7 @@ struct SoakBench {
                 .flatMap { Int($0.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "") } ?? -1
         }
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
-        return Sample(rssKiB: field("VmRSS"), fds: fds, threads: field("Threads"), treeRssKiB: memory(of: processTree(pid)).rss)
+        return Sample(rssKiB: field("VmRSS"), anonKiB: field("RssAnon"), fds: fds, threads: field("Threads"), treeRssKiB: memory(of: processTree(pid)).rss)
     }
 
     mutating func run() async throws {
@@ -145,10 +147,14 @@ struct SoakBench {
         let seconds = now() - started
         let before = samples[0], after = samples[samples.count - 1], middle = samples[samples.count / 2]
         let scale = 10_000.0 / Double(journeys)
-        let series = samples.map { String(format: "%.1f MiB/%d fd/%d thr", Double($0.rssKiB) / 1024, $0.fds, $0.threads) }
+        let series = samples.map {
+            String(format: "%.1f MiB (anon %.1f)/%d fd/%d thr", Double($0.rssKiB) / 1024, Double($0.anonKiB) / 1024, $0.fds, $0.threads)
+        }
         report.note("kiosk at every tenth of the run: " + series.joined(separator: ", "))
         let halfScale = 10_000.0 / Double(max(1, journeys - (samples.count / 2) * step))
         report.add("kiosk RSS growth per 10,000 journeys, second half", Double(after.rssKiB - middle.rssKiB) * halfScale / 1024, unit: "MiB")
+        report.add("kiosk anonymous memory growth per 10,000 journeys, second half", Double(after.anonKiB - middle.anonKiB) * halfScale / 1024,
+                   unit: "MiB")
         report.add("fd growth per 10,000 journeys, second half", Double(after.fds - middle.fds) * halfScale, unit: "")
         report.add("thread growth per 10,000 journeys, second half", Double(after.threads - middle.threads) * halfScale, unit: "")
         report.add("journeys (after \(warmUp) warm-up)", Double(journeys), unit: "",

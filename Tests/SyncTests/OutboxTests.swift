@@ -108,6 +108,76 @@ struct OutboxTests {
         #expect(try again.submit(Sample.payload(1)).sequence == 2)
     }
 
+    @Test func everyConnectionHasABoundedPageCache() throws {
+        let outbox = try Outbox(home: Scratch.folder("outbox"), kioskID: "kiosk-a")
+        let sizes = try outbox.cacheSizes()
+        #expect(sizes.writer == -Outbox.pageCacheKiB && sizes.reader == -Outbox.pageCacheKiB)
+        #expect(try outbox.writerSynchronous() == 2, "setting the cache must not undo synchronous=FULL")
+    }
+
+    @Test func pruningDropsOldTombstonesAndTicketsOnly() throws {
+        let home = Scratch.folder("outbox")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        let day: Double = 86_400
+        let now = Date()
+        let longAgo = now.addingTimeInterval(-100 * day)
+        // Tickets (their records enter the outbox too): one from 40 days ago, one from today.
+        let oldTicket = try outbox.reserveTicket(category: "A", day: "2026-10-14", now: now.addingTimeInterval(-40 * day))
+        _ = try outbox.confirmTicket(oldTicket, payload: TicketPayload(reference: "kiosk-a/2026-10-14/A001", category: "A", number: "A001",
+                                                                       issuedAt: "x", peopleAhead: 0), now: now.addingTimeInterval(-40 * day))
+        let today = try outbox.reserveTicket(category: "A", day: "2026-11-23", now: now)
+        _ = try outbox.confirmTicket(today, payload: TicketPayload(reference: "kiosk-a/2026-11-23/A001", category: "A", number: "A001",
+                                                                   issuedAt: "x", peopleAhead: 0), now: now)
+
+        // Confirmed 100 days ago, confirmed yesterday, pending from long ago, dead long ago,
+        // and the newest entry (confirmed long ago too, but it carries the sequence on).
+        let old = try outbox.submit(Sample.payload(1), now: longAgo)
+        let recent = try outbox.submit(Sample.payload(2), now: longAgo)
+        let pending = try outbox.submit(Sample.payload(3), now: longAgo)
+        let dead = try outbox.submit(Sample.payload(4), now: longAgo)
+        let newest = try outbox.submit(Sample.payload(5), now: longAgo)
+        try outbox.confirm([old, recent, newest].map { SubmissionResult(key: $0.key, status: .accepted, progress: "approved") })
+        try outbox.deadLetter([dead.key], reason: "refused")
+        try outbox.writer.write { db in
+            try db.execute(sql: "UPDATE entry SET confirmed_at = ? WHERE key IN (?, ?)", arguments: [UTCTime.iso(longAgo), old.key, newest.key])
+            try db.execute(sql: "UPDATE entry SET confirmed_at = ? WHERE key = ?", arguments: [UTCTime.iso(now.addingTimeInterval(-day)), recent.key])
+        }
+        let pruned = try outbox.prune(now: now)
+        #expect(pruned == Outbox.Pruned(tombstones: 1, tickets: 1))
+        let left = Set(try outbox.list().map(\.key))
+        #expect(!left.contains(old.key))
+        #expect([recent.key, pending.key, dead.key, newest.key].allSatisfy { left.contains($0) })
+        #expect(try outbox.ticketsIssued(day: "2026-10-14").isEmpty)
+        #expect(try outbox.ticketsIssued(day: "2026-11-23") == ["A": 1])
+        #expect(try outbox.prune(now: now) == Outbox.Pruned(tombstones: 0, tickets: 0), "a second run finds nothing more")
+        // Numbering carries on after pruning: the next entry follows the newest, which may
+        // then go in its turn.
+        #expect(try outbox.submit(Sample.payload(6)).sequence == newest.sequence + 1)
+        #expect(try outbox.prune(now: now) == Outbox.Pruned(tombstones: 1, tickets: 0))
+        #expect(try outbox.list().contains { $0.key == newest.key } == false)
+    }
+
+    @Test func theRunningKioskPrunesWhenItStarts() async throws {
+        let home = Scratch.folder("outbox")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
+        let longAgo = Date().addingTimeInterval(-100 * 86_400)
+        let old = try outbox.submit(Sample.payload(1), now: longAgo)
+        let newest = try outbox.submit(Sample.payload(2))
+        try outbox.confirm([old, newest].map { SubmissionResult(key: $0.key, status: .accepted) })
+        try await outbox.writer.write { db in
+            try db.execute(sql: "UPDATE entry SET confirmed_at = ? WHERE key = ?", arguments: [UTCTime.iso(longAgo), old.key])
+        }
+        // Not enrolled: no sync, but the housekeeping still runs.
+        let kiosk = KioskOutbox(outbox: outbox, enrolment: nil, home: home, logger: Logger(label: "test"))
+        defer { kiosk.stop() }
+        var keys = Set(try outbox.list().map(\.key))
+        for _ in 0..<200 where keys.contains(old.key) {
+            try await Task.sleep(for: .milliseconds(50))
+            keys = Set(try outbox.list().map(\.key))
+        }
+        #expect(keys == [newest.key])
+    }
+
     @Test func aTamperedEntryIsQuarantinedAndTheOthersStillGo() throws {
         let home = Scratch.folder("outbox")
         let outbox = try Outbox(home: home, kioskID: "kiosk-a")

@@ -152,6 +152,29 @@ struct GlyphAndLogTests {
         #expect(problem?.contains("no Unifont glyph") == true)
     }
 
+    @Test func receiptGlyphsAreReadOncePerCharacter() throws {
+        let file = try Checkout.scratch("font-cache").appendingPathComponent("small.hex")
+        let text = "0041:0000000018242442427E424242420000\n4E8B:" + String(repeating: "0F", count: 32) + "\n"
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let cache = GlyphCache(path: file.path)
+        let first = try #require(cache.font(for: [0x41, 0x4E8B]))
+        #expect(first.glyphs[0x41]?.width == 8 && first.glyphs[0x4E8B]?.width == 16)
+        #expect(cache.fileReads == 1)
+        // The same characters again, a subset, and nothing at all: no new read.
+        #expect(cache.font(for: [0x4E8B])?.glyphs.keys.sorted() == [0x4E8B])
+        #expect(cache.font(for: [])?.glyphs.isEmpty == true)
+        #expect(cache.fileReads == 1)
+        // A character the font lacks is looked for once, then remembered as absent.
+        #expect(cache.font(for: [0x41, 0x9F98])?.glyphs.keys.sorted() == [0x41])
+        #expect(cache.font(for: [0x9F98])?.glyphs.isEmpty == true)
+        #expect(cache.fileReads == 2)
+        // Without the file there is no font, and the next call looks again.
+        let missing = GlyphCache(path: file.path + ".gone")
+        #expect(missing.font(for: [0x41]) == nil)
+        #expect(missing.font(for: [0x41]) == nil)
+        #expect(missing.fileReads == 2)
+    }
+
     @Test func logLinesAreAppended() throws {
         let file = try Checkout.scratch("log").appendingPathComponent("logs/zizhu.log")
         let sink = LogSink(file: file)
