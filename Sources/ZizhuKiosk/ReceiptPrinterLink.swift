@@ -10,6 +10,11 @@ public actor ReceiptPrinterLink {
     private let teardown: @Sendable () -> Void
     private var client: CUPSClient?
     private var setupProblem: String?
+    /// The connection being made. Callers that arrive meanwhile (the start-up printer check
+    /// and a first ticket, say) wait for it: an actor runs other calls while one awaits, and
+    /// each used to start a private cupsd of its own, leaving all but the last running
+    /// after the kiosk stopped.
+    private var connecting: Task<CUPSClient, any Error>?
 
     public init(make: @escaping @Sendable () async throws -> CUPSClient, teardown: @escaping @Sendable () -> Void = {}) {
         makeClient = make
@@ -37,27 +42,59 @@ public actor ReceiptPrinterLink {
             let cups = try PrivateCUPS(backends: ["escposnet": backend])
             box.set(printer: printer, cups: cups)
             try await cups.start()
+            // The kiosk may have stopped while cupsd was starting: then nothing stops it later.
+            try box.stopIfShutDown()
             try await cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port)/")
             return CUPSClient(server: cups.socketPath, queue: "zizhu-receipt")
         }, teardown: { box.stop() })
     }
 
+    /// The demo printer's parts, stopped with the kiosk.
     final class DemoParts: @unchecked Sendable {
+        struct ShutDown: Error, CustomStringConvertible {
+            var description: String { "the kiosk is shutting down" }
+        }
+
         private let lock = NSLock()
         private var printer: PrinterSimulator?
         private var cups: PrivateCUPS?
+        private var shutDown = false
+
         func set(printer: PrinterSimulator, cups: PrivateCUPS) { lock.withLock { self.printer = printer; self.cups = cups } }
-        func stop() { lock.withLock { cups?.stop(); printer?.stop() } }
+
+        func stop() {
+            lock.withLock {
+                shutDown = true
+                cups?.stop()
+                printer?.stop()
+            }
+        }
+
+        func stopIfShutDown() throws {
+            guard lock.withLock({ shutDown }) else { return }
+            stop()
+            throw ShutDown()
+        }
     }
 
     private func connected() async -> CUPSClient? {
         if let client { return client }
+        let attempt: Task<CUPSClient, any Error>
+        if let connecting {
+            attempt = connecting
+        } else {
+            let make = makeClient
+            attempt = Task { try await make() }
+            connecting = attempt
+        }
         do {
-            client = try await makeClient()
+            let made = try await attempt.value
+            client = made
             setupProblem = nil
         } catch {
             setupProblem = "\(error)"
         }
+        if connecting == attempt { connecting = nil }   // a failed attempt is tried afresh next time
         return client
     }
 

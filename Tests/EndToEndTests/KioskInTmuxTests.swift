@@ -119,13 +119,29 @@ struct KioskInTmuxTests {
         #expect(Self.processes(mentioning: scratch.path) == 0, "\(how): the simulator is still running")
     }
 
-    /// Processes whose command line mentions a path (other than the tmux pane's shell).
-    static func processes(mentioning path: String) -> Int {
+    /// A process's name (`comm`), or nil when it is gone.
+    static func command(of pid: pid_t) -> String? {
+        (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The children of a process with a given name.
+    static func children(of parent: pid_t, named name: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == parent && command(of: pid) == name ? pid : nil
+        }
+    }
+
+    /// Processes of a program whose command line mentions a path (not the tmux pane's shell).
+    static func processes(mentioning path: String, program: String = "reader sim") -> Int {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.filter { entry in
             guard Int32(entry) != nil, let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
             let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            return line.contains("reader sim") && line.contains(path)
+            return line.contains(program) && line.contains(path)
         }.count
     }
 }
@@ -343,6 +359,33 @@ extension KioskInTmuxTests {
                                          environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
         #expect(queue.stdout.split(separator: "\n").filter { $0.contains("\tticket\t") }.count == 2, "\(queue.stdout)")
         try await KioskInTmuxTests.quitDemo(tmux, scratch)
+    }
+}
+
+extension KioskInTmuxTests {
+    /// 取号 typed in one go, as a hurried citizen (or the soak) does: the printer check of the
+    /// category screen and the ticket's print both ask for the printer while the demo's
+    /// private cupsd is still starting. One cupsd starts, and a supervisor's SIGTERM stops it.
+    @Test func aHurriedFirstTicketStartsOnePrivateCUPSAndSIGTERMStopsIt() async throws {
+        let (tmux, scratch, _) = try await KioskInTmuxTests.demoAtHome("tmux-hurried-ticket")
+        try tmux.sendKeys("3")
+        try tmux.sendKeys("1")
+        let issued = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
+        #expect(issued.contains("A001"), "\(issued)")
+        // One cupsd, however many asked for the printer at once.
+        let pid = try #require(await Self.pid(scratch))
+        let cupsds = Self.children(of: pid, named: "cupsd")
+        #expect(cupsds.count == 1, "the kiosk runs \(cupsds.count) private cupsd")
+        let server = try #require(KioskStatusFile.running(home: scratch)?.printerServer)
+        let folder = URL(fileURLWithPath: server).deletingLastPathComponent().path
+        // Stopped by its supervisor (SIGTERM), the demo kiosk takes them with it.
+        #expect(kill(pid, SIGTERM) == 0)
+        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        func alive() -> [pid_t] { cupsds.filter { Self.command(of: $0) == "cupsd" } }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !alive().isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(alive().isEmpty, "a private cupsd outlived the kiosk")
+        #expect(!FileManager.default.fileExists(atPath: folder))
     }
 }
 
