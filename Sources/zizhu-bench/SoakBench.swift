@@ -151,6 +151,8 @@ struct SoakBench {
             String(format: "%.1f MiB (anon %.1f)/%d fd/%d thr", Double($0.rssKiB) / 1024, Double($0.anonKiB) / 1024, $0.fds, $0.threads)
         }
         report.note("kiosk at every tenth of the run: " + series.joined(separator: ", "))
+        report.note("kiosk + simulator + cupsd RSS at every tenth: "
+                    + samples.map { String(format: "%.1f", Double($0.treeRssKiB) / 1024) }.joined(separator: ", ") + " MiB")
         let halfScale = 10_000.0 / Double(max(1, journeys - (samples.count / 2) * step))
         report.add("kiosk RSS growth per 10,000 journeys, second half", Double(after.rssKiB - middle.rssKiB) * halfScale / 1024, unit: "MiB")
         report.add("kiosk anonymous memory growth per 10,000 journeys, second half", Double(after.anonKiB - middle.anonKiB) * halfScale / 1024,
@@ -171,6 +173,8 @@ struct SoakBench {
         // Idle again on the attract screen after the soak: no busy polling left behind.
         let cpuBefore = cpuSeconds(of: [pid])
         pty.drain(for: 10)
+        report.add("kiosk + simulator + cupsd RSS growth per 10,000 journeys, second half",
+                   Double(after.treeRssKiB - middle.treeRssKiB) * halfScale / 1024, unit: "MiB")
         report.add("kiosk idle CPU on the home screen after the soak (10 s)", (cpuSeconds(of: [pid]) - cpuBefore) / 10 * 100, unit: "% of a core")
     }
 }
