@@ -92,6 +92,17 @@ public enum ChildProcess {
         (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
+    /// An exit status as `wait` returns it, in words: "exit status 1", or "killed by
+    /// signal 11 (SIGSEGV)" for 128 + a signal.
+    public static func describe(status: Int32) -> String {
+        guard status > 128 else { return "exit status \(status)" }
+        let signal = status - 128
+        let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+                                      SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+                                      SIGPIPE: "SIGPIPE", SIGTERM: "SIGTERM"]
+        return "killed by signal \(signal)" + (names[signal].map { " (\($0))" } ?? "")
+    }
+
     /// Asks a child (and its process group, if it leads one) to stop, waits up to
     /// `grace` seconds, then kills it. Returns its exit status.
     @discardableResult

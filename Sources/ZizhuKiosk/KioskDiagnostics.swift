@@ -91,7 +91,11 @@ public enum KioskDiagnostics {
             return DiagnosticCheck(.printer, .failed, zh: "仓门未关", en: "Cover open: close it", facts: facts)
         case .offline:
             return DiagnosticCheck(.printer, .failed, zh: "打印机离线：检查电源和网线", en: "Printer offline: check its power and cable", facts: facts)
-        case .stopped, .queueMissing, .serviceDown:
+        case .serviceDown:
+            return DiagnosticCheck(.printer, .failed, zh: "打印服务（CUPS）未响应：恢复后自动继续打印；持续不恢复请重启 cups 服务",
+                                   en: "Printer service (CUPS) down: printing resumes by itself when it is back; if it stays down, restart cups",
+                                   facts: facts)
+        case .stopped, .queueMissing:
             return DiagnosticCheck(.printer, .failed, zh: "打印队列不可用：见下方原因", en: "The print queue cannot be used: see below", facts: facts)
         }
     }

@@ -83,8 +83,9 @@ public enum KioskLauncher {
                                    terminal: terminal, logger: logger, unifontPath: config.unifontPath, launched: launched,
                                    reader: reader,
                                    printer: demo
-                                       ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path)
-                                       : .cups(server: config.printerServer, queue: config.printerQueue),
+                                       ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path,
+                                               logger: logger)
+                                       : .cups(server: config.printerServer, queue: config.printerQueue, logger: logger),
                                    inbox: inbox, statusFile: KioskStatusWriter(home: paths.home),
                                    technician: TechnicianDesk(lock: TechnicianLock(stored: config.technicianPIN, home: paths.home), paths: paths,
                                                               config: config, catalogueVersion: { keeper.installedVersion }),

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ReceiptPrinter
 import ZizhuCore
 
@@ -8,6 +9,10 @@ import ZizhuCore
 public actor ReceiptPrinterLink {
     private let makeClient: @Sendable () async throws -> CUPSClient
     private let teardown: @Sendable () -> Void
+    /// Called when CUPS does not answer: a demo kiosk restarts its private cupsd (as
+    /// systemd restarts a hall's cupsd); nil for production. Returns what it did, to log.
+    private let revive: (@Sendable () async -> String?)?
+    private let logger: Logger?
     private var client: CUPSClient?
     private var setupProblem: String?
     /// The connection being made. Callers that arrive meanwhile (the start-up printer check
@@ -16,21 +21,24 @@ public actor ReceiptPrinterLink {
     /// after the kiosk stopped.
     private var connecting: Task<CUPSClient, any Error>?
 
-    public init(make: @escaping @Sendable () async throws -> CUPSClient, teardown: @escaping @Sendable () -> Void = {}) {
+    public init(make: @escaping @Sendable () async throws -> CUPSClient, teardown: @escaping @Sendable () -> Void = {},
+                revive: (@Sendable () async -> String?)? = nil, logger: Logger? = nil) {
         makeClient = make
         self.teardown = teardown
+        self.revive = revive
+        self.logger = logger
     }
 
     /// A production link: the configured queue on the configured (or default) CUPS.
-    public static func cups(server: String?, queue: String) -> ReceiptPrinterLink {
+    public static func cups(server: String?, queue: String, logger: Logger? = nil) -> ReceiptPrinterLink {
         let client = CUPSClient(server: server, queue: queue)
-        return ReceiptPrinterLink(make: { client })
+        return ReceiptPrinterLink(make: { client }, logger: logger)
     }
 
     /// A demo link: private cupsd + emulated printer under `$ZIZHU_HOME/run/`. Write a
     /// state (ok, paper-low, paper-out, runs-out, jam, cover-open) into
     /// `run/printer-state` to rehearse printer faults; jobs land in `run/printer-out/`.
-    public static func demo(home: URL, backend: String) -> ReceiptPrinterLink {
+    public static func demo(home: URL, backend: String, logger: Logger? = nil) -> ReceiptPrinterLink {
         let run = home.appendingPathComponent("run")
         let box = DemoParts()
         return ReceiptPrinterLink(make: {
@@ -45,8 +53,9 @@ public actor ReceiptPrinterLink {
             // The kiosk may have stopped while cupsd was starting: then nothing stops it later.
             try box.stopIfShutDown()
             try await cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port)/")
+            box.set(uri: "escposnet://127.0.0.1:\(port)/")
             return CUPSClient(server: cups.socketPath, queue: "zizhu-receipt")
-        }, teardown: { box.stop() })
+        }, teardown: { box.stop() }, revive: { await box.restartIfDead() }, logger: logger)
     }
 
     /// The demo printer's parts, stopped with the kiosk.
@@ -58,9 +67,29 @@ public actor ReceiptPrinterLink {
         private let lock = NSLock()
         private var printer: PrinterSimulator?
         private var cups: PrivateCUPS?
+        private var uri: String?
         private var shutDown = false
 
         func set(printer: PrinterSimulator, cups: PrivateCUPS) { lock.withLock { self.printer = printer; self.cups = cups } }
+        func set(uri: String) { lock.withLock { self.uri = uri } }
+
+        /// Starts the private cupsd again if it died (its folder, queue and jobs are kept),
+        /// and says how it had ended. Nil when it is running or the kiosk is stopping.
+        func restartIfDead() async -> String? {
+            guard let (cups, uri) = lock.withLock({ () -> (PrivateCUPS, String)? in
+                guard !shutDown, let cups, let uri else { return nil }
+                return (cups, uri)
+            }), !cups.isRunning else { return nil }
+            let died = cups.report(lines: 5)
+            do {
+                try await cups.start()
+                try stopIfShutDown()
+                try await cups.addQueue("zizhu-receipt", uri: uri)
+                return "the demo's private cupsd had died and was started again: \(died)"
+            } catch {
+                return "the demo's private cupsd had died and could not be started again (\(error)): \(died)"
+            }
+        }
 
         func stop() {
             lock.withLock {
@@ -103,7 +132,20 @@ public actor ReceiptPrinterLink {
     /// stopped, and so also notices a refilled printer without a technician.
     public func check() async -> PrinterHealth {
         guard let client = await connected() else { return .serviceDown(setupProblem ?? "no printer") }
+        let health = await client.probe()
+        guard case .serviceDown(let reason) = health else { return health }
+        logger?.warning("printer service down", metadata: ["reason": "\(reason)"])
+        // A demo kiosk starts its cupsd again and asks once more; a hall's cupsd is
+        // systemd's to restart, and the next check finds it back.
+        guard await revived() else { return health }
         return await client.probe()
+    }
+
+    /// Runs the revive hook, if any; true when it did something.
+    private func revived() async -> Bool {
+        guard let revive, let done = await revive() else { return false }
+        logger?.warning("printer service restarted", metadata: ["what": "\(done)"])
+        return true
     }
 
     /// The CUPS server and queue, once the link has been used.
@@ -122,7 +164,12 @@ public actor ReceiptPrinterLink {
         guard let client = await connected() else {
             return .failed(job: nil, health: .serviceDown(setupProblem ?? "no printer"), reasons: [])
         }
-        return await client.print(bytes, title: title)
+        let outcome = await client.print(bytes, title: title)
+        if case .failed(let job, .serviceDown(let reason), _) = outcome {
+            logger?.warning("printer service down during a job", metadata: ["job": "\(job.map(String.init) ?? "-")", "reason": "\(reason)"])
+            _ = await revived()
+        }
+        return outcome
     }
 
     public func shutdown() { teardown() }

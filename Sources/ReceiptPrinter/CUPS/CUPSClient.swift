@@ -23,11 +23,43 @@ public actor CUPSClient {
         self.queue = queue
     }
 
+    /// Jobs this client gave up on while CUPS was down (it crashed or restarted mid-job).
+    /// Cancelled as soon as CUPS answers again, before anything else is printed.
+    public private(set) var abandonedJobs: Set<Int32> = []
+
     private func connection() -> OpaquePointer? {
         if let http { return http.pointer }
         let (host, port) = Self.split(server)
-        http = httpConnect2(host, port, nil, AF_UNSPEC, HTTP_ENCRYPTION_NEVER, 1, 3000, nil).map(Connection.init)
-        return http?.pointer
+        guard let made = httpConnect2(host, port, nil, AF_UNSPEC, HTTP_ENCRYPTION_NEVER, 1, 3000, nil) else { return nil }
+        http = Connection(made)
+        cancelAbandonedJobs(made)
+        return made
+    }
+
+    /// Cancels what was left when CUPS went down. A job that is gone (cupsd had not written
+    /// it down) or already finished needs nothing more; one CUPS would not cancel is tried
+    /// again on the next connection.
+    private func cancelAbandonedJobs(_ http: OpaquePointer) {
+        for job in abandonedJobs.sorted() {
+            let code = cupsCancelJob2(http, queue, job, 0)
+            if code.rawValue <= IPP_STATUS_OK_CONFLICTING.rawValue || code == IPP_STATUS_ERROR_NOT_FOUND || code == IPP_STATUS_ERROR_NOT_POSSIBLE {
+                abandonedJobs.remove(job)
+            }
+        }
+    }
+
+    /// Why a step of a job failed: CUPS gone (the connection is dropped, the next call
+    /// connects again) or CUPS refusing this job.
+    private func failure(_ step: String, job: Int32?) -> PrinterError {
+        let reason = "\(step): \(String(cString: cupsLastErrorString()))"
+        drop()
+        let error: PrinterError
+        switch status() {
+        case .failure(.serviceDown(let why)): error = .serviceDown("\(reason); \(why)")
+        default: error = .submitFailed(reason)
+        }
+        if let job, case .serviceDown = error { abandonedJobs.insert(job) }
+        return error
     }
 
     private func drop() {
@@ -128,18 +160,29 @@ public actor CUPSClient {
             drop()
             return .failure(.serviceDown("cannot create a job on \(queue): \(reason)"))
         }
-        guard cupsStartDocument(http, queue, job, title, CUPS_FORMAT_RAW, 1) == HTTP_STATUS_CONTINUE else {
-            return .failure(.submitFailed(String(cString: cupsLastErrorString())))
+        guard cupsStartDocument(http, queue, job, Self.documentName(title), CUPS_FORMAT_RAW, 1) == HTTP_STATUS_CONTINUE else {
+            return .failure(failure("Send-Document", job: job))
         }
         let written = bytes.isEmpty ? HTTP_STATUS_CONTINUE : bytes.withUnsafeBytes { buffer in
             cupsWriteRequestData(http, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
         }
-        guard written == HTTP_STATUS_CONTINUE else { return .failure(.submitFailed(String(cString: cupsLastErrorString()))) }
+        guard written == HTTP_STATUS_CONTINUE else { return .failure(failure("sending the document", job: job)) }
         let finished = cupsFinishDocument(http, queue)
         guard finished.rawValue <= IPP_STATUS_OK_CONFLICTING.rawValue else {
-            return .failure(.submitFailed(String(cString: cupsLastErrorString())))
+            return .failure(failure("Send-Document", job: job))
         }
         return .success(job)
+    }
+
+    /// The `document-name` sent with a job: the title with every space or control
+    /// character made `_`. cupsd 2.4.2-3+deb12u10 (Debian's security update) segfaults
+    /// when it starts a job whose document-name holds a space or a tab, as it builds the
+    /// backend's options; the job title (`job-name`) is not affected and keeps its words.
+    public static func documentName(_ title: String) -> String {
+        let name = String(title.unicodeScalars.map { scalar -> Character in
+            scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F ? "_" : Character(scalar)
+        })
+        return name.isEmpty ? "receipt" : name
     }
 
     /// A job's state (IPP Get-Job-Attributes).
@@ -148,10 +191,17 @@ public actor CUPSClient {
         guard let request = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES) else { return .failure(.serviceDown("out of memory")) }
         ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", nil, "ipp://localhost/jobs/\(job)")
         guard let response = cupsDoRequest(http, request, "/") else {
+            let reason = String(cString: cupsLastErrorString())
             drop()
-            return .failure(.serviceDown(String(cString: cupsLastErrorString())))
+            abandonedJobs.insert(job)
+            return .failure(.serviceDown("CUPS at \(server) stopped answering during job \(job): \(reason)"))
         }
         defer { ippDelete(response) }
+        if ippGetStatusCode(response) == IPP_STATUS_ERROR_NOT_FOUND {
+            // A cupsd that restarted before it wrote the job down has no such job: it will
+            // not print, and CUPS was down while it should have.
+            return .failure(.serviceDown("CUPS at \(server) restarted and lost job \(job)"))
+        }
         let state = JobState(rawValue: ippGetInteger(ippFindAttribute(response, "job-state", IPP_TAG_ENUM), 0)) ?? .unknown
         return .success((state, strings(ippFindAttribute(response, "job-state-reasons", IPP_TAG_KEYWORD))))
     }

@@ -16,7 +16,13 @@ public final class PrinterSimulator: @unchecked Sendable {
         case runsOut = "runs-out"
         case jam
         case coverOpen = "cover-open"
+        /// Prints, but each job keeps the connection open for `slowJobSeconds` before the
+        /// paper is out (a long receipt): the window in which CUPS can die mid-job.
+        case slow
     }
+
+    /// How long a job takes in the `slow` state.
+    public static let slowJobSeconds: UInt32 = 2
 
     public let outputFolder: URL
     private let lock = NSLock()
@@ -24,6 +30,7 @@ public final class PrinterSimulator: @unchecked Sendable {
     private var listener: Int32 = -1
     public private(set) var port: UInt16 = 0
     private var jobCount = 0
+    private var jobStarts = 0
     private var running = false
     private var thread: Thread?
     /// A file whose first word, if present, overrides the state (set by tests or a technician).
@@ -51,6 +58,8 @@ public final class PrinterSimulator: @unchecked Sendable {
     }
 
     public var jobsReceived: Int { lock.withLock { jobCount } }
+    /// Jobs whose data began to arrive (a job still printing counts here, not above).
+    public var jobsStarted: Int { lock.withLock { jobStarts } }
 
     /// Starts listening on 127.0.0.1 (port 0: the kernel picks one). Returns the port.
     @discardableResult
@@ -119,7 +128,10 @@ public final class PrinterSimulator: @unchecked Sendable {
             let n = read(client, &buffer, buffer.count)
             if n <= 0 { break }
             data += buffer[0..<n]
-            if statusConnection == nil && data.count >= 2 { statusConnection = data[0] == 0x10 && data[1] == 0x04 }
+            if statusConnection == nil && data.count >= 2 {
+                statusConnection = data[0] == 0x10 && data[1] == 0x04
+                if statusConnection == false { lock.withLock { jobStarts += 1 } }
+            }
             if statusConnection == true {
                 while data.count >= 3 && data[0] == 0x10 && data[1] == 0x04 {
                     var reply = statusByte(data[2])
@@ -129,6 +141,7 @@ public final class PrinterSimulator: @unchecked Sendable {
             }
         }
         guard statusConnection == false || (statusConnection == nil && !data.isEmpty) else { return }
+        if currentState == .slow { sleep(Self.slowJobSeconds) }
         let number = lock.withLock { () -> Int in jobCount += 1; return jobCount }
         let name = String(format: "job-%04d.bin", number)
         let temporary = outputFolder.appendingPathComponent("." + name)
@@ -141,7 +154,7 @@ public final class PrinterSimulator: @unchecked Sendable {
     func statusByte(_ n: UInt8) -> UInt8 {
         let base: UInt8 = 0x12
         switch (currentState, n) {
-        case (.ok, _), (.runsOut, _): return base
+        case (.ok, _), (.runsOut, _), (.slow, _): return base
         case (.paperLow, 4): return base | 0x0C
         case (.paperLow, _): return base
         case (.paperOut, 1): return base | 0x08
