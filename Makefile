@@ -19,7 +19,7 @@ TEST_RESULTS := .build/test-results
 PYPINYIN_VERSION := 0.55.0
 PINYIN := Assets/pinyin/pinyin.tsv
 
-.PHONY: run test bench fuzz fault-long deps bench-deps build build-release clean pinyin
+.PHONY: run test bench fuzz fault-long deps bench-deps build build-release clean pinyin versions
 
 ## Install whatever is missing, then start the kiosk (demo mode) on this terminal.
 run: deps build
@@ -29,7 +29,7 @@ run: deps build
 
 ## Install whatever is missing, then build and run every test; ends with "N passed, N failed".
 ## The release build is part of it: the optimiser has crashed on code the debug build took.
-test: deps build-release
+test: deps versions build-release
 	$(SWIFT) build --build-tests
 	@mkdir -p $(TEST_RESULTS); rm -f $(TEST_RESULTS)/*.xml; \
 	status=0; \
@@ -76,6 +76,10 @@ $(PINYIN): Assets/generators/pinyin_dictionary.py
 	@test -x .build/pyenv/bin/pip || python3 -m venv .build/pyenv
 	@.build/pyenv/bin/pip install --quiet --disable-pip-version-check --target .build/pydeps --upgrade pypinyin==$(PYPINYIN_VERSION)
 	@.build/pyenv/bin/python Assets/generators/pinyin_dictionary.py .build/pydeps $@.tmp && mv $@.tmp $@
+
+## The versions of the system parts the tests start (CI prints them first).
+versions:
+	@.ci/versions
 
 bench-deps:
 	@.ci/install-packages $(BENCH_PACKAGES)

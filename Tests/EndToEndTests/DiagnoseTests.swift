@@ -40,7 +40,7 @@ struct DiagnoseTests {
         #expect(report.checks.map(\.area) == ["reader", "printer", "network", "outbox", "catalogue", "disk", "versions", "errors"])
         #expect(report.check("reader")?.status == "ok" && report.check("reader")?.fact("SAM ID") == "05.01-20200101-0000000001-0000000002",
                 "\(healthy.stdout)")
-        #expect(report.check("printer")?.status == "ok" && report.check("printer")?.fact("Health") == "ready")
+        #expect(report.check("printer")?.status == "ok" && report.check("printer")?.fact("Health") == "ready", "\(printer.cups.report())")
         let network = try #require(report.check("network"))
         #expect(network.status == "ok" && network.fact("Platform") == central.url, "\(healthy.stdout)")
         // Same machine, same clock: the offset is well under a second.
@@ -55,6 +55,18 @@ struct DiagnoseTests {
         #expect(paperOut.stdout.contains("✗ printer [failed] 缺纸：请换纸 / Out of paper: refill it"), "\(paperOut.stdout)")
         #expect(paperOut.stdout.contains("UNHEALTHY"))
         try "ok".write(to: printer.stateFile, atomically: true, encoding: .utf8)
+
+        // cupsd crashes: the technician is told the printer service is down, not the printer.
+        printer.cups.signal(SIGKILL)
+        let died = ContinuousClock.now + .seconds(5)
+        while printer.cups.isRunning && ContinuousClock.now < died { try await Task.sleep(for: .milliseconds(10)) }
+        let cupsDown = try await diagnose([])
+        #expect(cupsDown.status == 1 && cupsDown.stdout.contains("✗ printer [failed] 打印服务（CUPS）未响应")
+                && cupsDown.stdout.contains("printer service down (CUPS)"), "\(cupsDown.stdout)\n\(printer.cups.report())")
+        // Back (as systemd restarts it): ready again, nothing to do at the kiosk.
+        try await printer.cups.start()
+        let back = try JSONDecoder().decode(Report.self, from: Data(try await diagnose().stdout.utf8))
+        #expect(back.check("printer")?.status == "ok", "\(printer.cups.report())")
 
         // The platform goes away: the network check fails, the rest still answers.
         ChildProcess.stop(central.pid, signal: SIGKILL, grace: 5)

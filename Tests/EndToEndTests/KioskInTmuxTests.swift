@@ -186,7 +186,7 @@ struct DemoIdentifyTests {
         #expect(queue.stdout.contains(number) && queue.stdout.contains("pending"), "\(queue.stdout)\(queue.stderr)")
         // The 受理回执 came out of the (emulated) printer through the private cupsd: the
         // number on it, the ID number only masked.
-        #expect(try await tmux.waitForScreen { $0.contains("受理回执已打印") }.contains("受理回执已打印"))
+        #expect(try await tmux.waitForScreen { $0.contains("受理回执已打印") }.contains("受理回执已打印"), "\(CUPSReport.demo(scratch))")
         let printed = scratch.appendingPathComponent("run/printer-out")
         let jobs = (try? FileManager.default.contentsOfDirectory(atPath: printed.path)) ?? []
         let bytes = jobs.compactMap { FileManager.default.contents(atPath: printed.appendingPathComponent($0).path) }
@@ -244,7 +244,7 @@ struct DemoPrinterDiagnosticsTests {
         // The test page, through CUPS: the emulated printer receives it.
         try tmux.sendKeys("2")
         let printed = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("测试页已打印") || $0.contains("测试页未打印") }
-        #expect(printed.contains("测试页已打印"), "\(printed)")
+        #expect(printed.contains("测试页已打印"), "\(printed)\n\(CUPSReport.demo(scratch))")
         let out = scratch.appendingPathComponent("run/printer-out")
         let jobs = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
         let received = try jobs.map { try Data(contentsOf: out.appendingPathComponent($0)) }
@@ -332,7 +332,7 @@ extension KioskInTmuxTests {
         #expect(try await tmux.waitForScreen { $0.contains("请选择要办理的业务") }.contains("A  社保医保"))
         try tmux.sendKeys("1")
         let issued = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
-        #expect(issued.contains("A001") && issued.contains("前面还有 0 人"), "\(issued)")
+        #expect(issued.contains("A001") && issued.contains("前面还有 0 人"), "\(issued)\n\(CUPSReport.demo(scratch))")
         let out = scratch.appendingPathComponent("run/printer-out")
         let jobs = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
         #expect(jobs.compactMap { FileManager.default.contents(atPath: out.appendingPathComponent($0).path) }
@@ -354,7 +354,7 @@ extension KioskInTmuxTests {
         try await Task.sleep(for: .milliseconds(200))
         try tmux.sendKeys("2")
         let next = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
-        #expect(next.contains("B001"), "\(next)")
+        #expect(next.contains("B001"), "\(next)\n\(CUPSReport.demo(scratch))")
         let queue = try ChildProcess.run([Built.zizhu, "queue", "list"],
                                          environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
         #expect(queue.stdout.split(separator: "\n").filter { $0.contains("\tticket\t") }.count == 2, "\(queue.stdout)")
@@ -371,7 +371,7 @@ extension KioskInTmuxTests {
         try tmux.sendKeys("3")
         try tmux.sendKeys("1")
         let issued = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
-        #expect(issued.contains("A001"), "\(issued)")
+        #expect(issued.contains("A001"), "\(issued)\n\(CUPSReport.demo(scratch))")
         // One cupsd, however many asked for the printer at once.
         let pid = try #require(await Self.pid(scratch))
         let cupsds = Self.children(of: pid, named: "cupsd")
@@ -493,7 +493,7 @@ extension KioskInTmuxTests {
         #expect(list.contains("1101**********002X") && !list.contains("11010519491231002X"), "\(list)")
         try tmux.sendKeys("1")
         let printed = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("已打印") || $0.contains("未能打印") }
-        #expect(printed.contains("「社会保险个人参保证明」已打印") && printed.contains("验证码 DEMO-"), "\(printed)")
+        #expect(printed.contains("「社会保险个人参保证明」已打印") && printed.contains("验证码 DEMO-"), "\(printed)\n\(CUPSReport.demo(scratch))")
         let code = try #require(printed.split(separator: " ").first { $0.hasPrefix("DEMO-") }.map { String($0.prefix(15)) })
         let out = scratch.appendingPathComponent("run/printer-out")
         let jobs = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
@@ -519,7 +519,7 @@ extension KioskInTmuxTests {
         #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("签到取号：社保医保 10:30") }.contains("优先叫号"))
         try tmux.sendKeys("1")
         let ticket = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("AY01") || $0.contains("未能出票") }
-        #expect(ticket.contains("AY01") && ticket.contains("预约号优先叫号"), "\(ticket)")
+        #expect(ticket.contains("AY01") && ticket.contains("预约号优先叫号"), "\(ticket)\n\(CUPSReport.demo(scratch))")
         try tmux.sendKeys("#")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         // 刷身份证: the demo simulator places 测试样本's card; her appointment is found, and already used.
@@ -537,7 +537,63 @@ extension KioskInTmuxTests {
         #expect(try await tmux.waitForScreen { $0.contains("社保医保") }.contains("取号"))
         try tmux.sendKeys("1")
         let walkIn = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("A001") || $0.contains("未能出票") }
-        #expect(walkIn.contains("A001") && walkIn.contains("前面还有 1 人"), "\(walkIn)")
+        #expect(walkIn.contains("A001") && walkIn.contains("前面还有 1 人"), "\(walkIn)\n\(CUPSReport.demo(scratch))")
+        try await KioskInTmuxTests.quitDemo(tmux, scratch)
+    }
+}
+
+extension KioskInTmuxTests {
+    /// The demo's private cupsd dies (SIGKILL) while a queue ticket is printing: the citizen
+    /// is told the printing service is down and the number is void (never issued), the
+    /// kiosk starts cupsd again, the job cupsd restarts is not printed a second time, and
+    /// the next ticket prints with the next number — nobody touched anything.
+    @Test func cupsdKilledMidTicketVoidsTheNumberAndPrintingResumes() async throws {
+        let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-cupsd-crash")
+        let state = scratch.appendingPathComponent("run/printer-state")
+        // A slow printer: the ticket is still on its way when cupsd dies.
+        try "slow\n".write(to: state, atomically: true, encoding: .utf8)
+        try tmux.sendKeys("3")
+        #expect(try await tmux.waitForScreen { $0.contains("请选择要办理的业务") }.contains("A  社保医保"))
+        try tmux.sendKeys("1")
+        // The backend is sending ticket A001 (its title is one of the backend's arguments).
+        let sending = ContinuousClock.now + .seconds(60)
+        while CUPSReport.processes(withArgument: "ticket A001").isEmpty && ContinuousClock.now < sending {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(!CUPSReport.processes(withArgument: "ticket A001").isEmpty, "ticket A001 never reached the backend\n\(CUPSReport.demo(scratch))")
+        let pid = try #require(await Self.pid(scratch))
+        let cupsd = try #require(Self.children(of: pid, named: "cupsd").first, "no private cupsd\n\(CUPSReport.demo(scratch))")
+        #expect(kill(cupsd, SIGKILL) == 0)
+        let refused = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("未能出票") || $0.contains("您的号码") }
+        #expect(refused.contains("未能出票，未占用号码") && refused.contains("打印服务暂时中断"), "\(refused)\n\(CUPSReport.demo(scratch))")
+        let none = try ChildProcess.run([Built.zizhu, "queue", "list"], environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
+        #expect(!none.stdout.contains("\tticket\t"), "a ticket was issued: \(none.stdout)")
+        // The kiosk noticed how cupsd ended and started it again.
+        let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("printer service down") && log.contains("killed by signal 9 (SIGKILL)") && log.contains("started again"),
+                "\(log)")
+        try tmux.sendKeys("9")
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        // The next citizen: printing has resumed by itself, with the next number.
+        try "ok\n".write(to: state, atomically: true, encoding: .utf8)
+        try tmux.sendKeys("3")
+        try await Task.sleep(for: .milliseconds(200))
+        try tmux.sendKeys("1")
+        let next = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
+        #expect(next.contains("A002"), "\(next)\n\(CUPSReport.demo(scratch))")
+        let out = scratch.appendingPathComponent("run/printer-out")
+        // A001 reached the paper at most once (the killed cupsd's backend finished sending it;
+        // the restarted cupsd's second try was cancelled), A002 once.
+        func copies(_ number: String) -> Int {
+            let jobs = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+            return jobs.compactMap { FileManager.default.contents(atPath: out.appendingPathComponent($0).path) }
+                .filter { $0.range(of: Data(number.utf8)) != nil }.count
+        }
+        #expect(copies("A002") == 1, "\(CUPSReport.demo(scratch))")
+        try await Task.sleep(for: .seconds(3))   // longer than a slow job: a second A001 would be out by now
+        #expect(copies("A001") <= 1, "A001 printed \(copies("A001")) times\n\(CUPSReport.demo(scratch))")
+        let issued = try ChildProcess.run([Built.zizhu, "queue", "list"], environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
+        #expect(issued.stdout.split(separator: "\n").filter { $0.contains("\tticket\t") }.count == 1, "\(issued.stdout)")
         try await KioskInTmuxTests.quitDemo(tmux, scratch)
     }
 }

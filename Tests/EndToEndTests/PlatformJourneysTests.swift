@@ -83,7 +83,8 @@ struct PlatformJourneysTests {
         #expect(list.contains("1  社会保险个人参保证明"), "\(list)")
         try tmux.sendKeys("2")
         let printed = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("已打印") || $0.contains("未能打印") }
-        #expect(printed.contains("「个人所得税纳税记录」已打印") && printed.contains("验证码") && !printed.contains("DEMO-"), "\(printed)")
+        #expect(printed.contains("「个人所得税纳税记录」已打印") && printed.contains("验证码") && !printed.contains("DEMO-"),
+                "\(printed)\n\(rig.printer.cups.report())")
         try say("remove")
         try tmux.sendKeys("#")
         #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
@@ -95,7 +96,8 @@ struct PlatformJourneysTests {
         #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("签到取号：社保医保 10:30") || $0.contains("暂时无法") }
             .contains("签到取号：社保医保 10:30"))
         try tmux.sendKeys("1")
-        #expect(try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("AY01") || $0.contains("未能出票") }.contains("预约号优先叫号"))
+        #expect(try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("AY01") || $0.contains("未能出票") }.contains("预约号优先叫号"),
+                "\(rig.printer.cups.report())")
         try tmux.sendKeys("#")
         #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
 

@@ -47,14 +47,14 @@ struct PrinterCommandTests {
         let rig = try await Rig()
         defer { rig.stop() }
         let status = try await rig.zizhu(["printer", "status", "--json"])
-        #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
+        #expect(status.status == 0, "\(status.stdout)\(status.stderr)\n\(rig.cups.report())")
         let printed = try await rig.zizhu(["receipt", "print", "--sample"])
-        #expect(printed.status == 0 && printed.stdout.hasPrefix("printed: job"), "\(printed.stdout)\(printed.stderr)")
+        #expect(printed.status == 0 && printed.stdout.hasPrefix("printed: job"), "\(printed.stdout)\(printed.stderr)\n\(rig.cups.report())")
         let expected = rig.folder.appendingPathComponent("expected.bin")
         let rendered = try await rig.zizhu(["receipt", "render", "--sample", "--width", "80", "--out", expected.path])
         #expect(rendered.status == 0)
         let sent = FileManager.default.contents(atPath: rig.jobs.appendingPathComponent("job-0001.bin").path)
-        #expect(sent != nil && sent == FileManager.default.contents(atPath: expected.path))
+        #expect(sent != nil && sent == FileManager.default.contents(atPath: expected.path), "\(rig.cups.report())")
     }
 
     /// `zizhu submit` takes the screen's path to paper: stored first, then the 受理回执
@@ -63,7 +63,7 @@ struct PrinterCommandTests {
         let rig = try await Rig()
         defer { rig.stop() }
         let submitted = try await rig.zizhu(["submit", "--sample"])
-        #expect(submitted.status == 0 && submitted.stdout.contains("receipt: printed"), "\(submitted.stdout)\(submitted.stderr)")
+        #expect(submitted.status == 0 && submitted.stdout.contains("receipt: printed"), "\(submitted.stdout)\(submitted.stderr)\n\(rig.cups.report())")
         let number = try #require(submitted.stdout.split(separator: " ").first { $0.hasPrefix("ZZ") }.map(String.init))
         let job = FileManager.default.contents(atPath: rig.jobs.appendingPathComponent("job-0001.bin").path) ?? Data()
         #expect(Array(job).firstRange(of: Array(number.utf8)) != nil, "the receipt carries \(number)")
@@ -85,7 +85,7 @@ struct PrinterCommandTests {
         try "paper-out".write(to: rig.stateFile, atomically: true, encoding: .utf8)
         let printed = try await rig.zizhu(["receipt", "print", "--sample"])
         #expect(printed.status == 1)
-        #expect(printed.stdout.contains("paper-out") && printed.stdout.contains("打印机缺纸，暂不能打印回执"), "\(printed.stdout)")
+        #expect(printed.stdout.contains("paper-out") && printed.stdout.contains("打印机缺纸，暂不能打印回执"), "\(printed.stdout)\n\(rig.cups.report())")
         let status = try await rig.zizhu(["printer", "status"])
         #expect(status.status == 1 && status.stdout.contains("media-empty-error"))
         #expect(!FileManager.default.fileExists(atPath: rig.jobs.appendingPathComponent("job-0001.bin").path))

@@ -148,3 +148,32 @@ func waitForFile(_ url: URL, timeout: Duration = .seconds(15)) async -> String? 
         try? await Task.sleep(for: .milliseconds(20))
     }
 }
+
+/// What a failing printing test says about the cupsd behind it: alive or not, the tail of
+/// its error_log, and — for a demo kiosk's private cupsd, which only the kiosk can reap —
+/// the kiosk's log lines about its printer service (how cupsd ended, and its restart).
+enum CUPSReport {
+    /// A demo kiosk's private cupsd, found through the kiosk's `run/kiosk.json`.
+    static func demo(_ scratch: URL) -> String {
+        let status = (FileManager.default.contents(atPath: KioskStatusFile.file(home: scratch).path))
+            .flatMap { try? JSONDecoder().decode(KioskStatusFile.self, from: $0) }
+        guard let server = status?.printerServer else {
+            return "cupsd: the kiosk had not reached its printer yet (no printer server in run/kiosk.json)"
+        }
+        let folder = URL(fileURLWithPath: server).deletingLastPathComponent()
+        let running = processes(withArgument: folder.appendingPathComponent("cupsd.conf").path)
+        let state = running.isEmpty ? "cupsd is not running" : "cupsd (pid \(running.map(String.init).joined(separator: ", "))) is running"
+        let log = (try? String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)) ?? ""
+        let said = log.split(separator: "\n").filter { $0.contains("printer service") }.suffix(5).joined(separator: "\n  ")
+        return PrivateCUPS.report(state: state, folder: folder) + "\nthe kiosk's log on its printer service:\n  " + (said.isEmpty ? "(nothing)" : said)
+    }
+
+    /// The processes whose command line has this argument.
+    static func processes(withArgument argument: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            return data.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == argument } ? pid : nil
+        }
+    }
+}

@@ -424,7 +424,7 @@ extension SyncFaultTests {
         #expect(try await tmux.waitForScreen { $0.contains("预审结果") }.contains("秒批通过"))
         try tmux.sendKeys("1")
         let accepted = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("受理回执已打印") || $0.contains("回执未能打印") }
-        #expect(accepted.contains("受理回执已打印"), "\(accepted)")
+        #expect(accepted.contains("受理回执已打印"), "\(accepted)\n\(CUPSReport.demo(home))")
         let number = try #require(accepted.split(separator: "\n").first { $0.contains("受理编号：") }?
             .components(separatedBy: "受理编号：").last?.trimmingCharacters(in: .whitespaces))
         // 好差评: 不满意 (the fourth button) asks why; 等待时间太长.
