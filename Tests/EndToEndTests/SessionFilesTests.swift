@@ -58,5 +58,32 @@ struct SessionFilesTests {
         let run = try await Run.program("/bin/bash", ["-n", Self.devices.appendingPathComponent("systemd/install").path], environment: [:])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(FileManager.default.isExecutableFile(atPath: Self.devices.appendingPathComponent("systemd/install").path))
+        let installer = try String(contentsOf: Self.devices.appendingPathComponent("systemd/install"), encoding: .utf8)
+        #expect(installer.contains("Devices/systemd/cups.service.d/zizhu.conf /etc/systemd/system/cups.service.d/zizhu.conf"))
+    }
+
+    /// The drop-in that brings the hall's cupsd back however often it dies: systemd reads it
+    /// beside Debian's own cups.service and finds nothing it does not know.
+    @Test func cupsdIsRestartedAlwaysAndSystemdReadsTheDropIn() async throws {
+        let debian = URL(fileURLWithPath: "/lib/systemd/system/cups.service")
+        try #require(FileManager.default.fileExists(atPath: debian.path), "Debian's cups.service is missing: apt-get install cups")
+        let dropIn = try String(contentsOf: Self.devices.appendingPathComponent("systemd/cups.service.d/zizhu.conf"), encoding: .utf8)
+        let lines = Set(dropIn.split(separator: "\n").map(String.init))
+        for expected in ["Restart=always", "RestartSec=1", "StartLimitIntervalSec=0"] { #expect(lines.contains(expected), "\(expected)") }
+        func verify(_ text: String) async throws -> Run {
+            let folder = Built.temporaryDirectory("cups-unit")
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("cups.service.d"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: debian, to: folder.appendingPathComponent("cups.service"))
+            try text.write(to: folder.appendingPathComponent("cups.service.d/zizhu.conf"), atomically: true, encoding: .utf8)
+            return try await Run.program("/usr/bin/systemd-analyze", ["verify", "--man=no", "cups.service"],
+                                         environment: ["PATH": "/usr/bin:/bin", "SYSTEMD_LOG_COLOR": "0", "SYSTEMD_UNIT_PATH": folder.path + ":"])
+        }
+        let run = try await verify(dropIn)
+        for complaint in ["Unknown key", "Unknown section", "Invalid", "Failed to parse", "zizhu.conf"] {
+            #expect(!run.stderr.contains(complaint), "\(run.stderr)")
+        }
+        // The drop-in is really read: a misspelt key in it is named.
+        let misspelt = try await verify(dropIn + "RestartSecs=1\n")
+        #expect(misspelt.stderr.contains("zizhu.conf") && misspelt.stderr.contains("Unknown key 'RestartSecs'"), "\(misspelt.stderr)")
     }
 }
