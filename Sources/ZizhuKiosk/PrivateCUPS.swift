@@ -97,13 +97,20 @@ public final class PrivateCUPS: @unchecked Sendable {
     /// starts it again after it died (same folder: its queues and pending jobs come back).
     public func start(timeout: Double = 10) async throws {
         guard let cupsd = Self.cupsd else { throw Failure(description: "cupsd is not installed (apt-get install cups)") }
-        guard !isRunning else { return }
-        let started = try ChildProcess.spawn(
-            [cupsd, "-f", "-c", base.appendingPathComponent("cupsd.conf").path, "-s", base.appendingPathComponent("cups-files.conf").path],
-            environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
-            stdio: .files(stdout: base.appendingPathComponent("log/stdout").path, stderr: base.appendingPathComponent("log/stderr").path),
-            newProcessGroup: true)
-        lock.withLock { pid = started; ended = nil }
+        // Checked and started under the lock: two callers never start two cupsd on one folder
+        // (the second would be left running when this one stops).
+        let argv = [cupsd, "-f", "-c", base.appendingPathComponent("cupsd.conf").path, "-s", base.appendingPathComponent("cups-files.conf").path]
+        let stdio = ChildProcess.Stdio.files(stdout: base.appendingPathComponent("log/stdout").path,
+                                             stderr: base.appendingPathComponent("log/stderr").path)
+        let alreadyRunning = try lock.withLock { () throws -> Bool in
+            if let pid, ended == nil {
+                if let status = ChildProcess.poll(pid) { ended = status } else { return true }
+            }
+            pid = try ChildProcess.spawn(argv, environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"], stdio: stdio, newProcessGroup: true)
+            ended = nil
+            return false
+        }
+        guard !alreadyRunning else { return }
         let client = CUPSClient(server: socketPath, queue: "probe")
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         // Always one more try after the deadline: a busy machine may not have run this task

@@ -141,11 +141,26 @@ public actor ReceiptPrinterLink {
         return await client.probe()
     }
 
+    /// The revive under way: callers that find CUPS down meanwhile (a check and a print)
+    /// wait for it rather than start cupsd a second time.
+    private var reviving: Task<String?, Never>?
+
     /// Runs the revive hook, if any; true when it did something.
     private func revived() async -> Bool {
-        guard let revive, let done = await revive() else { return false }
-        logger?.warning("printer service restarted", metadata: ["what": "\(done)"])
-        return true
+        guard let revive else { return false }
+        let attempt: Task<String?, Never>
+        if let reviving {
+            attempt = reviving
+        } else {
+            attempt = Task { await revive() }
+            reviving = attempt
+        }
+        let done = await attempt.value
+        if reviving == attempt {
+            reviving = nil
+            if let done { logger?.warning("printer service restarted", metadata: ["what": "\(done)"]) }
+        }
+        return done != nil
     }
 
     /// The CUPS server and queue, once the link has been used.

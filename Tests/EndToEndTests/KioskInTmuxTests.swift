@@ -33,6 +33,12 @@ struct KioskInTmuxTests {
                 sourceLocation: sourceLocation)
     }
 
+    /// The 取号 screen has its answer, drawn to its last line (tmux can capture a screen
+    /// halfway through being drawn): issued, or not issued and why.
+    static func ticketAnswered(_ screen: String) -> Bool {
+        screen.contains("请取走排队小票") || screen.contains("请稍后重试")
+    }
+
     static func pid(_ scratch: URL) async -> Int32? {
         await waitForFile(scratch.appendingPathComponent("pid")).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
@@ -331,7 +337,7 @@ extension KioskInTmuxTests {
         try tmux.sendKeys("3")
         #expect(try await tmux.waitForScreen { $0.contains("请选择要办理的业务") }.contains("A  社保医保"))
         try tmux.sendKeys("1")
-        let issued = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
+        let issued = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(issued.contains("A001") && issued.contains("前面还有 0 人"), "\(issued)\n\(CUPSReport.demo(scratch))")
         let out = scratch.appendingPathComponent("run/printer-out")
         let jobs = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
@@ -344,7 +350,7 @@ extension KioskInTmuxTests {
         try tmux.sendKeys("3")
         try await Task.sleep(for: .milliseconds(200))
         try tmux.sendKeys("2")
-        let refused = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("未能出票") || $0.contains("您的号码") }
+        let refused = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(refused.contains("未能出票，未占用号码") && refused.contains("缺纸"), "\(refused)")
         try tmux.sendKeys("9")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
@@ -353,7 +359,7 @@ extension KioskInTmuxTests {
         try tmux.sendKeys("3")
         try await Task.sleep(for: .milliseconds(200))
         try tmux.sendKeys("2")
-        let next = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
+        let next = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(next.contains("B001"), "\(next)\n\(CUPSReport.demo(scratch))")
         let queue = try ChildProcess.run([Built.zizhu, "queue", "list"],
                                          environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
@@ -370,7 +376,7 @@ extension KioskInTmuxTests {
         let (tmux, scratch, _) = try await KioskInTmuxTests.demoAtHome("tmux-hurried-ticket")
         try tmux.sendKeys("3")
         try tmux.sendKeys("1")
-        let issued = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
+        let issued = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(issued.contains("A001"), "\(issued)\n\(CUPSReport.demo(scratch))")
         // One cupsd, however many asked for the printer at once.
         let pid = try #require(await Self.pid(scratch))
@@ -564,7 +570,7 @@ extension KioskInTmuxTests {
         let pid = try #require(await Self.pid(scratch))
         let cupsd = try #require(Self.children(of: pid, named: "cupsd").first, "no private cupsd\n\(CUPSReport.demo(scratch))")
         #expect(kill(cupsd, SIGKILL) == 0)
-        let refused = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("未能出票") || $0.contains("您的号码") }
+        let refused = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(refused.contains("未能出票，未占用号码") && refused.contains("打印服务暂时中断"), "\(refused)\n\(CUPSReport.demo(scratch))")
         let none = try ChildProcess.run([Built.zizhu, "queue", "list"], environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
         #expect(!none.stdout.contains("\tticket\t"), "a ticket was issued: \(none.stdout)")
@@ -579,7 +585,7 @@ extension KioskInTmuxTests {
         try tmux.sendKeys("3")
         try await Task.sleep(for: .milliseconds(200))
         try tmux.sendKeys("1")
-        let next = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("您的号码") || $0.contains("未能出票") }
+        let next = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(next.contains("A002"), "\(next)\n\(CUPSReport.demo(scratch))")
         let out = scratch.appendingPathComponent("run/printer-out")
         // A001 reached the paper at most once (the killed cupsd's backend finished sending it;
