@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Zizhu (自助) — the two set-up commands of the README, and their parts.
 #
 #   make run    installs what is missing, builds, and starts the kiosk in demo mode

@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+// SPDX-License-Identifier: Apache-2.0
 // Zizhu (自助): a 24-hour government self-service kiosk and its central platform.
 import PackageDescription
 
@@ -137,6 +138,8 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "EndToEndTests",

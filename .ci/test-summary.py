@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Counts test results from swift test's xUnit files and prints 'N passed, N failed'.
 
 Swift Testing's own closing line counts issues rather than tests, and XCTest prints its

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Builds the pinyin keyboard's dictionary from the pypinyin data package (PyPI).
 
     python3 Assets/generators/pinyin_dictionary.py PYPINYIN_DIR OUT.tsv

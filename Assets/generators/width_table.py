@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Generate Sources/ZizhuCore/Text/WidthTable.swift from Python's unicodedata.
 
 The kiosk owns display width instead of asking glibc's wcwidth (which depends on

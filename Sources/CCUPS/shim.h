@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #ifndef ZIZHU_CCUPS_SHIM_H
 #define ZIZHU_CCUPS_SHIM_H
 #include <cups/cups.h>

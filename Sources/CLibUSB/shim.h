@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #ifndef ZIZHU_CLIBUSB_SHIM_H
 #define ZIZHU_CLIBUSB_SHIM_H
 #include <libusb.h>

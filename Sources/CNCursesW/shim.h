@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #ifndef ZIZHU_CNCURSESW_SHIM_H
 #define ZIZHU_CNCURSESW_SHIM_H
 /* SwiftPM drops pkg-config's -D_XOPEN_SOURCE=600, which is what normally turns on

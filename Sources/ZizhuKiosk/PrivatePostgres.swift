@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// A private PostgreSQL cluster for tests and benchmarks: `initdb` in a folder of its own,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import ZizhuCore
 import ZizhuWire
@@ -5,14 +6,6 @@ import ZizhuWire
 /// Builds what is stored and sent for one application, from the same pieces the screens
 /// use (service, form values, commitments, decisions).
 public enum Submissions {
-    /// The outcome of the whole application: approved only when every part is; refused only
-    /// when every part is; otherwise a person decides.
-    public static func overall(_ decisions: [Decision]) -> Outcome {
-        if !decisions.isEmpty && decisions.allSatisfy({ $0.outcome == .approved }) { return .approved }
-        if !decisions.isEmpty && decisions.allSatisfy({ $0.outcome == .refused }) { return .refused }
-        return .manualReview
-    }
-
     static func summary(_ decision: Decision) -> SubmissionPayload.DecisionSummary {
         SubmissionPayload.DecisionSummary(outcome: decision.outcome.rawValue, decidedBy: decision.decidedBy,
                                           owed: decision.owed.map { ["material": $0.material.zh, "deadline": $0.deadline.description] })
@@ -20,7 +13,7 @@ public enum Submissions {
 
     public static func payload(service: Service, idNumber: String, name: String, cardKind: String, fields: [String: String],
                                committed: [String], decisions: [Decision]) -> SubmissionPayload {
-        let overall = overall(decisions)
+        let overall = Outcome.overall(decisions)
         let owed = decisions.flatMap { summary($0).owed }
         let deciding = decisions.filter { $0.outcome == overall }.flatMap(\.decidedBy)
         return SubmissionPayload(

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// The figures a run produced: printed as a table, optionally written as JSON.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import AsyncHTTPClient
 import Crypto
 import Foundation
@@ -92,7 +93,7 @@ struct SyncBench {
         let home = scratch.appendingPathComponent("drain-kiosk")
         let outbox = try Outbox(home: home, kioskID: "bench-drain")
         for _ in 0..<drain { _ = try outbox.submit(Self.payload) }
-        let worker = SyncWorker(outbox: outbox, enrolment: Enrolment(central: url, kioskID: "bench-drain", secret: secret), home: home,
+        let worker = PlatformClient(outbox: outbox, enrolment: Enrolment(central: url, kioskID: "bench-drain", secret: secret), home: home,
                                 logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }), batchCount: 200)
         let start = now()
         let result = try await worker.drain()

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import ZizhuCore
@@ -143,7 +144,7 @@ extension CatalogueCommand {
             let folder = try CatalogueCommand.folder(path)
             let keeper = CatalogueKeeper(folder: folder, home: paths.home)
             let outbox = try Outbox(home: paths.home, kioskID: enrolment.kioskID)
-            let worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: paths.home,
+            let worker = PlatformClient(outbox: outbox, enrolment: enrolment, home: paths.home,
                                     logger: Logger(label: "zizhu.catalogue"), requestTimeoutSeconds: 20)
             switch await worker.fetchCatalogue(known: keeper.installedVersion) {
             case .notModified:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import IDCardReader
@@ -41,7 +42,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             let outbox = try Outbox(home: paths.home, kioskID: enrolment?.kioskID ?? resources.config.kioskID)
             inputs.outbox = outbox
             if let enrolment {
-                inputs.worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: paths.home, logger: logger,
+                inputs.worker = PlatformClient(outbox: outbox, enrolment: enrolment, home: paths.home, logger: logger,
                                            requestTimeoutSeconds: Int64(max(1, timeout)))
             }
         } catch {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import Logging
@@ -147,7 +148,7 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         let printer = ReceiptPrinterLink.cups(server: settings.printerServer, queue: settings.printerQueue)
         let document = AcceptanceReceipt(service: service.name, acceptanceNumber: accepted.acceptanceNumber, maskedID: maskedID,
-                                         outcome: Submissions.overall(decisions), owed: decisions.flatMap(\.owed),
+                                         outcome: Outcome.overall(decisions), owed: decisions.flatMap(\.owed),
                                          language: settings.defaultLanguage)
         let state = await AcceptancePrinting.print(document, site: settings.siteName, kioskID: context.kioskID, receipts: receipts, on: printer)
         await printer.shutdown()
@@ -174,7 +175,7 @@ struct SyncCommand: AsyncParsableCommand {
             throw ValidationError("this kiosk is not enrolled: run `zizhu enroll --central URL --token TOKEN`")
         }
         let logger = Logger(label: "zizhu.sync")
-        let worker = SyncWorker(outbox: try context.outbox(), enrolment: enrolment, home: context.paths.home,
+        let worker = PlatformClient(outbox: try context.outbox(), enrolment: enrolment, home: context.paths.home,
                                 logger: logger, batchCount: batch, requestTimeoutSeconds: timeout)
         let terminal = isatty(STDOUT_FILENO) == 1
         let started = Date()
@@ -318,7 +319,7 @@ struct ProgressCommand: AsyncParsableCommand {
         let context = try KioskContext.load(config: config)
         let outbox = try context.outbox()
         if let enrolment = Enrolment.load(home: context.paths.home) {
-            let worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: context.paths.home,
+            let worker = PlatformClient(outbox: outbox, enrolment: enrolment, home: context.paths.home,
                                     logger: Logger(label: "zizhu.progress"), requestTimeoutSeconds: timeout)
             switch await worker.progress(acceptanceNumber: number) {
             case .found(let answer):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// A loopback TCP proxy that misbehaves on purpose: per connection it drops it at once,

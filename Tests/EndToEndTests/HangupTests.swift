@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CPseudoTerminal
 import Foundation
 import Testing

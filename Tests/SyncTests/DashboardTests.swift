@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import AsyncHTTPClient
 import Crypto
 #if canImport(FoundationNetworking)
@@ -30,10 +31,10 @@ struct DashboardTests {
         return result.stdout
     }
 
-    static func worker(_ central: RunningCentral, _ kioskID: String) async throws -> (SyncWorker, URL) {
+    static func worker(_ central: RunningCentral, _ kioskID: String) async throws -> (PlatformClient, URL) {
         let home = Scratch.folder(kioskID)
         let outbox = try Outbox(home: home, kioskID: kioskID)
-        return (SyncWorker(outbox: outbox, enrolment: try await central.enrol(kioskID), home: home, logger: logger), home)
+        return (PlatformClient(outbox: outbox, enrolment: try await central.enrol(kioskID), home: home, logger: logger), home)
     }
 
     @Test func kioskStatesFaultsSkewSubmissionsAndHelpAreWhatStaffSee() async throws {

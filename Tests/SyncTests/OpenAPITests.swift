@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Crypto
 import Foundation
 #if canImport(FoundationNetworking)
@@ -130,13 +131,13 @@ struct OpenAPITests {
                                 headers: RequestSigning.headers(kioskID: "kiosk-a", secret: secret, method: method, path: path, body: body))
         }
         let key = UUIDv7.make()
-        let payload = "{\"decision\":{\"outcome\":\"approved\"}}"
+        let payload = StorageTests.payload("approved")
         let envelope = SubmissionEnvelope(key: key, acceptanceNumber: AcceptanceNumber.from(key: key) ?? "", sequence: 1, kioskID: "kiosk-a",
                                           serviceID: "business-licence-print", createdAt: "2026-11-22T10:00:00Z",
                                           payloadHash: Data(payload.utf8).sha256Hex, payload: payload)
         let batch = try CanonicalJSON.encode(SubmissionBatch(submissions: [envelope]))
         let manualKey = UUIDv7.make()
-        let manualPayload = "{\"decision\":{\"outcome\":\"manual_review\"}}"
+        let manualPayload = StorageTests.payload("manual_review")
         let manual = SubmissionEnvelope(key: manualKey, acceptanceNumber: AcceptanceNumber.from(key: manualKey) ?? "", sequence: 4,
                                         kioskID: "kiosk-a", serviceID: "talent-housing-subsidy", createdAt: "2026-11-22T10:00:00Z",
                                         payloadHash: Data(manualPayload.utf8).sha256Hex, payload: manualPayload)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Crypto
 import Foundation
 #if canImport(FoundationNetworking)
@@ -246,7 +247,7 @@ struct SyncWorkerTests {
         let home = Scratch.folder("kiosk")
         let outbox = try Outbox(home: home, kioskID: "kiosk-a")
         for index in 0..<250 { _ = try outbox.submit(Sample.payload(index)) }
-        let worker = SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger, batchCount: 50)
+        let worker = PlatformClient(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger, batchCount: 50)
         let report = try await worker.drain()
         #expect(report.delivered == 250 && report.batches == 5 && report.stoppedBecause == nil)
         #expect(try outbox.depth().pending == 0 && outbox.depth().confirmed == 250)
@@ -296,7 +297,7 @@ struct SyncWorkerTests {
         altered.payload = bad.payload.replacingOccurrences(of: "演示用户", with: "别人")
         altered.payloadHash = Data(altered.payload.utf8).sha256Hex
         _ = try await central.store.store([altered], from: "kiosk-a")
-        let report = try await SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger).drain()
+        let report = try await PlatformClient(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger).drain()
         #expect(report.delivered == 4 && report.deadLettered == 1)
         let dead = try outbox.list(.dead)
         #expect(dead.map(\.key) == [accepted[1].key])
@@ -312,7 +313,7 @@ struct SyncWorkerTests {
         var huge = Sample.payload(99)
         huge.fields["notes"] = String(repeating: "x", count: 10_000)
         let tooBig = try outbox.submit(huge)
-        let report = try await SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger,
+        let report = try await PlatformClient(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger,
                                           batchCount: 16).drain()
         #expect(report.delivered == 16)
         #expect(report.batches > 2, "batches were halved (\(report.batches))")
@@ -326,7 +327,7 @@ struct SyncWorkerTests {
         // A port nothing listens on.
         let down = Enrolment(central: "http://127.0.0.1:9", kioskID: "kiosk-a",
                              secret: SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString())
-        let failed = try await SyncWorker(outbox: outbox, enrolment: down, home: home, logger: Self.logger,
+        let failed = try await PlatformClient(outbox: outbox, enrolment: down, home: home, logger: Self.logger,
                                           requestTimeoutSeconds: 2).drain()
         #expect(failed.stoppedBecause?.contains("network") == true && failed.delivered == 0)
         let pending = try outbox.list(.pending)
@@ -337,7 +338,7 @@ struct SyncWorkerTests {
         defer { central.stop() }
         var enrolment = try await central.enrol()
         enrolment.kioskID = "kiosk-a"
-        let report = try await SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger)
+        let report = try await PlatformClient(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger)
             .drain(ignoringBackoff: true)
         let left = try outbox.depth().pending
         #expect(report.delivered == 10 && left == 0)
@@ -351,7 +352,7 @@ struct SyncWorkerTests {
         let home = Scratch.folder("kiosk")
         let outbox = try Outbox(home: home, kioskID: "kiosk-a")
         for index in 0..<40 { _ = try outbox.submit(Sample.payload(index)) }
-        let worker = SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger, batchCount: 16,
+        let worker = PlatformClient(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger, batchCount: 16,
                                 requestTimeoutSeconds: 2)
         #expect(worker.nextBatchLimit == 16)
         let failed = try await worker.drain()
@@ -380,7 +381,7 @@ struct SyncWorkerTests {
         twice.level = 5
         let duplicate = try outbox.enqueue(.rating, serviceID: rating.serviceID, body: twice)
         #expect(try outbox.list().map(\.kind) == [.submission, .rating, .rating])
-        let report = try await SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger).drain()
+        let report = try await PlatformClient(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger).drain()
         #expect(report.delivered == 2 && report.deadLettered == 1, "\(report)")
         #expect(try outbox.list(.dead).map(\.key) == [duplicate.key])
         #expect(try outbox.list(.dead).first?.lastError?.contains("already been rated") == true)
@@ -435,7 +436,7 @@ struct SyncWorkerTests {
         // The three issued tickets reach the platform, once each.
         let central = try await RunningCentral()
         defer { central.stop() }
-        let worker = SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger)
+        let worker = PlatformClient(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger)
         #expect(try await worker.drain().delivered == 3)
         #expect(try outbox.list().filter { $0.kind == .ticket }.allSatisfy { $0.state == .confirmed })
     }
@@ -453,7 +454,7 @@ struct SyncWorkerTests {
         // Online: delivered, decided by a reviewer, answered by the platform with the reason.
         let central = try await RunningCentral()
         defer { central.stop() }
-        let worker = SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger)
+        let worker = PlatformClient(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger)
         #expect(try await worker.drain().delivered == 1)
         _ = try await central.store.decide(acceptanceNumber: accepted.acceptanceNumber, approve: true, reason: "已核验")
         guard case .found(let found) = await ProgressDesk(worker: worker, outbox: outbox).lookUp(accepted.acceptanceNumber) else {
@@ -469,7 +470,7 @@ struct SyncWorkerTests {
                                  lines: ["参保状态：正常参保"], verificationCode: "", issuedAt: "")
         let central = try await RunningCentral(proofs: { $0 == "440106198806150019" ? [held] : [] })
         let home = Scratch.folder("kiosk")
-        let worker = SyncWorker(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
+        let worker = PlatformClient(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
                                 logger: Self.logger, requestTimeoutSeconds: 3)
         let desk = ProofDesk.platform(worker)
         let person = IDNumber(fromCard: "440106198806150019"), stranger = IDNumber(fromCard: "11010519491231002X")
@@ -494,7 +495,7 @@ struct SyncWorkerTests {
                     AppointmentList.Item(code: "260315", category: "housing_fund", day: "2020-01-01", time: "09:00")]
         })
         let home = Scratch.folder("kiosk")
-        let worker = SyncWorker(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
+        let worker = PlatformClient(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
                                 logger: Self.logger, requestTimeoutSeconds: 3)
         let desk = AppointmentDesk.platform(worker)
         let todays = AppointmentLookup.found([Appointment(code: "260315", categoryID: "social_insurance", time: "10:30")])
@@ -511,7 +512,7 @@ struct SyncWorkerTests {
         let central = try await RunningCentral(records: { $0 == "440106198806150019" ? RecordsResponse(elicences: [licence], credit: "good") : nil })
         defer { central.stop() }
         let home = Scratch.folder("kiosk")
-        let worker = SyncWorker(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
+        let worker = PlatformClient(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
                                 logger: Self.logger)
         let found = try #require(await worker.records(idNumber: "440106198806150019"))
         #expect(found.elicences == [licence] && found.credit == "good")
@@ -526,11 +527,11 @@ struct SyncWorkerTests {
         _ = try outbox.submit(Sample.payload())
         let fd = open(home.appendingPathComponent("sync.lock").path, O_RDWR | O_CREAT, 0o600)
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
-        let report = try await SyncWorker(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger).drain()
+        let report = try await PlatformClient(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger).drain()
         #expect(report.busy && report.delivered == 0)
         flock(fd, LOCK_UN)
         close(fd)
-        #expect(try await SyncWorker(outbox: outbox, enrolment: try await central.enrol("kiosk-a2"), home: home, logger: Self.logger)
+        #expect(try await PlatformClient(outbox: outbox, enrolment: try await central.enrol("kiosk-a2"), home: home, logger: Self.logger)
             .drain().busy == false)
     }
 }
@@ -586,5 +587,35 @@ struct SigningTests {
         let stranger = RequestSigning.headers(kioskID: "kiosk-z", secret: secret, method: "POST", path: "/v1/submissions", body: body)
         (status, text) = try await post(central, headers: stranger, body: body)
         #expect(status == 401 && text.contains("unknown kiosk"))
+    }
+}
+
+@Suite("The platform's store failing")
+struct StoreFailureTests {
+    /// A store that cannot answer is the platform's problem: 503, never "unknown kiosk" (401),
+    /// which would make a kiosk think it must enrol again.
+    @Test func aFailingStoreIsA503NotA401() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let enrolment = try await central.enrol()
+        let secret = SymmetricKey(data: try #require(Data(base64Encoded: enrolment.secret)))
+        let store = try #require(central.store as? SQLiteCentralStore)
+        func time() async throws -> (Int, String) {
+            var request = URLRequest(url: try #require(URL(string: central.url + "/v1/time")))
+            for (name, value) in RequestSigning.headers(kioskID: "kiosk-a", secret: secret, method: "GET", path: "/v1/time", body: Data()) {
+                request.setValue(value, forHTTPHeaderField: name)
+            }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        #expect(try await time().0 == 200)
+        // The replay table is gone: the nonce cannot be recorded.
+        try await store.writer.write { try $0.execute(sql: "DROP TABLE nonce") }
+        var (status, text) = try await time()
+        #expect(status == 503 && text.contains("storage unavailable"), "\(status) \(text)")
+        // The kiosks table is gone: the secret cannot be looked up.
+        try await store.writer.write { try $0.execute(sql: "ALTER TABLE kiosk RENAME TO kiosk_gone") }
+        (status, text) = try await time()
+        #expect(status == 503 && !text.contains("unknown kiosk"), "\(status) \(text)")
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Crypto
 import Foundation
 import GRDB
@@ -17,7 +18,7 @@ enum StorageKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func open() async throws -> any CentralStorage {
         switch self {
         case .sqlite:
-            return try CentralStore(path: Scratch.folder("central").appendingPathComponent("central.sqlite").path)
+            return try SQLiteCentralStore(path: Scratch.folder("central").appendingPathComponent("central.sqlite").path)
         case .postgres:
             // initdb and createdb block: never on one of Swift concurrency's two threads.
             let url = try await ChildProcess.detached { try TestPostgres.shared.get().newDatabase() }
@@ -57,7 +58,16 @@ enum ExitHooks {
 /// The same suite against SQLite and a real PostgreSQL.
 @Suite("Central storage (SQLite and PostgreSQL)")
 struct StorageTests {
-    static func envelope(key: String = UUIDv7.make(), kiosk: String = "kiosk-a", payload: String = "{\"decision\":{\"outcome\":\"approved\"}}",
+    /// An application's payload as a kiosk sends it (`SubmissionPayload`, canonical JSON).
+    static func payload(_ outcome: String = "approved", idNumber: String = "440106198806150019") -> String {
+        let decision = SubmissionPayload.DecisionSummary(outcome: outcome, decidedBy: ["rule"], owed: [])
+        let application = SubmissionPayload(service: "business-licence-print",
+                                            applicant: .init(idNumber: idNumber, name: "演示用户", cardKind: "resident"),
+                                            fields: [:], committed: [], decisions: ["business-licence-print": decision], decision: decision)
+        return (try? CanonicalJSON.encode(application)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    static func envelope(key: String = UUIDv7.make(), kiosk: String = "kiosk-a", payload: String = StorageTests.payload(),
                          sequence: Int64 = 1) -> SubmissionEnvelope {
         SubmissionEnvelope(key: key, acceptanceNumber: AcceptanceNumber.from(key: key) ?? "", sequence: sequence, kioskID: kiosk,
                            serviceID: "business-licence-print", createdAt: "2026-11-22T10:00:00Z",
@@ -69,9 +79,7 @@ struct StorageTests {
         let store = try await kind.open()
         let token = try await store.createToken()
         _ = try await store.enrol(token: token, kioskID: "kiosk-a", site: "天河")
-        func payload(_ number: String, _ outcome: String) -> String {
-            "{\"applicant\":{\"idNumber\":\"\(number)\",\"name\":\"x\",\"cardKind\":\"resident\"},\"decision\":{\"outcome\":\"\(outcome)\"}}"
-        }
+        func payload(_ number: String, _ outcome: String) -> String { Self.payload(outcome, idNumber: number) }
         let first = Self.envelope(payload: payload("440106198806150019", "approved"), sequence: 1)
         let second = Self.envelope(payload: payload("440106198806150019", "manual_review"), sequence: 2)
         let other = Self.envelope(payload: payload("11010519491231002X", "approved"), sequence: 3)
@@ -108,7 +116,7 @@ struct StorageTests {
         let first = Self.envelope()
         #expect(try await store.store([first], from: "kiosk-a").map(\.status) == [.accepted])
         #expect(try await store.store([first], from: "kiosk-a").map(\.status) == [.duplicate])
-        let altered = Self.envelope(key: first.key, payload: "{\"decision\":{\"outcome\":\"refused\"}}")
+        let altered = Self.envelope(key: first.key, payload: Self.payload("refused"))
         #expect(try await store.store([altered], from: "kiosk-a").map(\.status) == [.conflict])
         #expect(try await store.store([Self.envelope()], from: "kiosk-b").map(\.status) == [.rejected])
         #expect(try await store.progress(acceptanceNumber: first.acceptanceNumber) == "approved")
@@ -157,8 +165,8 @@ struct StorageTests {
     func aReviewersDecisionChangesTheCasesProgressOnce(_ kind: StorageKind) async throws {
         let store = try await kind.open()
         _ = try await store.enrol(token: try await store.createToken(), kioskID: "kiosk-a", site: "a")
-        let waiting = Self.envelope(payload: "{\"decision\":{\"outcome\":\"manual_review\"}}")
-        let other = Self.envelope(payload: "{\"decision\":{\"outcome\":\"manual_review\"}}", sequence: 2)
+        let waiting = Self.envelope(payload: Self.payload("manual_review"))
+        let other = Self.envelope(payload: Self.payload("manual_review"), sequence: 2)
         let instant = Self.envelope(sequence: 3)
         _ = try await store.store([waiting, other, instant], from: "kiosk-a")
         #expect(Set(try await store.reviewQueue(limit: 10).map(\.acceptanceNumber)) == [waiting.acceptanceNumber, other.acceptanceNumber])
@@ -215,7 +223,7 @@ struct StorageTests {
     }
 
     @Test func theSQLiteWriterIsFull() throws {
-        let store = try CentralStore(path: Scratch.folder("central").appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteCentralStore(path: Scratch.folder("central").appendingPathComponent("c.sqlite").path)
         let value = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(value == 2)
     }
@@ -226,6 +234,6 @@ enum ZizhuOutboxShim {
 
     static func drain(_ outbox: Outbox, enrolment: Enrolment, home: URL) async throws -> Int {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        return try await SyncWorker(outbox: outbox, enrolment: enrolment, home: home, logger: logger, batchCount: 25).drain().delivered
+        return try await PlatformClient(outbox: outbox, enrolment: enrolment, home: home, logger: logger, batchCount: 25).drain().delivered
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #ifndef ZIZHU_PSEUDO_TERMINAL_H
 #define ZIZHU_PSEUDO_TERMINAL_H
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #ifndef ZIZHU_TERMINAL_SAFETY_H
 #define ZIZHU_TERMINAL_SAFETY_H
 /*

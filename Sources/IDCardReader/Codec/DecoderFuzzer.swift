@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Feeds the streaming decoder random and mutated frames in random chunk sizes and checks
 /// what must always hold: no crash, memory bounded by one maximum frame, and no frame
 /// that was not in the input. Used by the tests (fewer frames) and `zizhu-bench` (10^6).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// What the streaming decoder found in the bytes it was fed.
 public enum DecoderEvent: Sendable, Hashable {
     /// A complete frame with a correct checksum.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The GA 467 SAM frame: `AA AA AA 96 69 | LEN (2, big-endian) | body | XOR`.
 /// LEN counts every byte after itself, checksum included; the XOR covers LEN and body.
 /// A request body is `CMD PARA [data]`, a response body `SW1 SW2 SW3 [data]`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The SAM's status byte (SW3). Unknown values are kept as they are, never a crash.
 public struct SAMStatus: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
     public let rawValue: UInt8

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// The 256-byte text block of a card, decoded by the type flag at offset 248

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// The reader's side of the protocol, for tests and demo kiosks: answers real GA 467

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A failure of the link to the reader. Transports never interpret frames.
 public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The device is not there (no such port, no matching USB device, permission denied).

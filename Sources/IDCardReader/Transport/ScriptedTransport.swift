@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// An in-memory transport for unit tests: each write is answered by a scripted step.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CCUPS
 
 /// The libcups the printing adapter is built on.

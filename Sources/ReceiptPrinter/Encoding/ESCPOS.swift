@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// An ESC/POS byte stream under construction. Pure: the commands a Chinese-market

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// A receipt as a list of blocks, before it is laid out for a paper width.

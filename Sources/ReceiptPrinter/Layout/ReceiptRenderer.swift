@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// Lays a receipt out for one printer: wraps by display width (a Hanzi is two columns),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Yams
 
 /// The service catalogue the kiosk offers: departments and services, checked as a whole.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Who a service is for: the 个人/企业 split every Chinese service catalogue starts with.
 public enum ServiceTheme: String, Sendable, Hashable, Codable, CaseIterable {
     case personal

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// How a field is entered and checked.
 public enum FieldType: String, Sendable, Hashable, CaseIterable {
     case text, number, date, choice, yesno, phone

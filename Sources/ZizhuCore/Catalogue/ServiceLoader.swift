@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Yams
 
 /// `elicences.yaml`: the e-licence types services may require or prefill from.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// 技术人员 PIN: digits typed on the keypad, stored only as a salted PBKDF2-SHA256 hash in

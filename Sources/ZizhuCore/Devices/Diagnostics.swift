@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// 技术人员诊断: what each part of the kiosk says about itself. One report serves the
 /// technician screens, `zizhu diagnose` and its `--json` for remote support. Never holds
 /// personal data: ID numbers in log lines are masked before they get here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The printer as the citizen's journey sees it, with words for the citizen.
 public enum PrinterHealth: Sendable, Hashable, Codable {
     case ready

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A document the printer diagnostics can show and print with sample (fake) data.
 public enum ReceiptSample: String, Sendable, Hashable, CaseIterable, Codable {
     case acceptance

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Day arithmetic for rules (ages, deadlines, effective dates), in the proleptic
 /// Gregorian calendar, without Foundation's time zones: a kiosk's "today" is a date.
 extension CalendarDate {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A citizen identity number (公民身份号码, GB 11643-1999): 6-digit region code,
 /// 8-digit birth date, 3-digit sequence (odd = male), ISO 7064 MOD 11-2 check character.
 ///

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The kinds of card a second-generation reader reads, chosen by the text block's type flag.
 public enum CardKind: String, Sendable, Hashable, Codable {
     /// 居民身份证 (resident identity card).

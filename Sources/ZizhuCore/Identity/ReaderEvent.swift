@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Why reading a card did not work, in words a citizen can act on.
 public enum CardReadFailure: Error, Sendable, Hashable {
     /// The card left the reader during select or read (or the read timed out).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A comparison operator of the rules language.
 public enum Comparison: String, Sendable, Hashable, CaseIterable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="

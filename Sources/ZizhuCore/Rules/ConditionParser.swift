@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A problem in a condition's text: where (a character offset into it) and what.
 public struct ConditionError: Error, Sendable, Hashable, CustomStringConvertible {
     public var offset: Int

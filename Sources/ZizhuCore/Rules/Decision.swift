@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// How an application ends at the kiosk.
 public enum Outcome: String, Sendable, Hashable, Codable {
     /// 秒批通过: approved by the rules on the spot.
@@ -192,5 +193,16 @@ public enum Decider {
             }
             return Check(id: id, requirement: requirement, status: .failed(.manual), remedy: remedy, shortfalls: ["paper material"])
         }
+    }
+}
+
+extension Outcome {
+    /// The outcome of a whole application (a 一件事 bundle has one decision per department):
+    /// approved only when every part is, refused only when every part is; otherwise a person
+    /// decides. The platform's progress for the case starts from it.
+    public static func overall(_ decisions: [Decision]) -> Outcome {
+        if !decisions.isEmpty && decisions.allSatisfy({ $0.outcome == .approved }) { return .approved }
+        if !decisions.isEmpty && decisions.allSatisfy({ $0.outcome == .refused }) { return .refused }
+        return .manualReview
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// 电子证照 trust grade (国办函〔2016〕108号): A issued with the agency's e-seal and usable
 /// directly; B verified by staff; C uploaded by the applicant, original to be checked; D made
 /// by the applicant on a commitment of truth. A is the most trusted: `A > B > C > D`.

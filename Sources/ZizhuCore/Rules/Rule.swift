@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// What a failing rule decides. The most severe failure decides the application.
 public enum Severity: Int, Sendable, Hashable, Comparable {
     /// 转人工审核: a person looks at it.

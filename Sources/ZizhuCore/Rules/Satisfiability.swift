@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Decides whether a condition can hold for any facts of the schema's types — the basis
 /// of the load-time checks (a rule that can never fail, a rule that only fails when another
 /// already decides, a service no one can ever be approved for).

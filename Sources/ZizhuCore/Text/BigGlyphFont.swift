@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Big block-glyph headlines for elder mode, from GNU Unifont bitmaps.
 ///
 /// Each Unifont glyph is 16 pixels high and 8 (Latin) or 16 (Hanzi) wide. Two pixel

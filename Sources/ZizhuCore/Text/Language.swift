@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A language the kiosk can speak. Simplified Chinese first, English second.
 public enum Language: String, Sendable, CaseIterable, Codable, Hashable {
     case zhHans = "zh-Hans"

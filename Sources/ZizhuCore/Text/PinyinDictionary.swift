@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Toneless pinyin → Hanzi, commonest first: the on-screen pinyin keyboard's candidates.
 ///
 /// Built at set-up time from the `pypinyin` data package (PyPI) by

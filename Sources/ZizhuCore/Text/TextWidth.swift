@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Display width of text on the kiosk's terminal, in cells.
 ///
 /// The table is our own (generated from Unicode 14 data, the version glibc 2.36 and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Yams
 
 /// Reads an operator's YAML node by node, collecting every problem with its

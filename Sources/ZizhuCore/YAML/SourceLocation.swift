@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Where something is in an operator-edited file: `file:line:column`, 1-based.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// The application journey after identification: form → materials → 告知承诺 → pre-check.

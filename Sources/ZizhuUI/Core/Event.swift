@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// Something that happened: raw inputs already mapped to buttons, time passing, the

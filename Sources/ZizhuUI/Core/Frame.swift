@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A touch target on the screen with the keys that activate it.
 public struct HitRegion: Sendable, Hashable {
     public var rect: Rect

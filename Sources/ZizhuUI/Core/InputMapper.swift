@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Input as the terminal reports it, before it means anything.
 public enum RawInput: Sendable, Hashable {
     case key(Key)

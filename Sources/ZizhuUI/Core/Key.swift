@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A key as the kiosk understands it: the service keypad (digits, *, #, Enter, Esc,
 /// Backspace) plus what a technician's keyboard adds.
 public enum Key: Sendable, Hashable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// The kiosk's state machine: applies one event to the state and says what the
@@ -273,7 +274,7 @@ private func tick(_ state: inout AppState) -> [Effect] {
 private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     switch (state.screen, key) {
     case (.search, .backspace), (.identify, .backspace), (.applicationForm, .backspace), (.keyboard, .backspace),
-         (.appointment, .backspace), (.progressLookup, .backspace):
+         (.appointment, .backspace), (.progressLookup, .backspace), (.technicianPIN, .backspace):
         return activate(&state, .deleteDigit)
     case (.keyboard, .digit(let digit)):
         // Codes take digits from the keypad (pinyin candidates claim theirs as buttons).
@@ -299,8 +300,6 @@ private func unboundKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.push(.technicianPIN(typed: ""))
         state.pinCheck = nil
         return [.log("screen technician-pin")]
-    case (.technicianPIN, .backspace):
-        return activate(&state, .deleteDigit)
     default:
         return []
     }
@@ -403,26 +402,11 @@ private func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect] {
     case .back:
         state.goBack()
     case .goHome:
-        // Home is where the next citizen starts: nothing personal stays behind.
-        let hadCitizen = state.citizen != nil
-        state.screen = .home
-        state.history = []
-        state.citizen = nil
-        state.application = nil
-        state.identifyPhase = .waitingForCard
-        state.cardTaken = false
-        state.proofs = nil
-        state.proofPrint = nil
-        state.appointment = nil
-        state.cardLookup = false
-        let wasTechnician = state.technician != nil
-        state.technician = nil
-        state.pinCheck = nil
-        if let pending = state.pendingCatalogue {
-            state.catalogue = pending
-            state.pendingCatalogue = nil
-        }
-        if hadCitizen || wasTechnician { return [.endSession] }
+        // Home is where the next citizen starts: nothing personal stays behind. The citizen
+        // pressed it, so their language and elder mode stay until the idle timeout.
+        let ended = state.citizen != nil || state.technician != nil
+        state = state.wiped(keepingPreferences: true)
+        if ended { return [.endSession] }
     case .pagePrevious, .pageNext:
         state.turnPage(by: button == .pageNext ? 1 : -1)
     case .catalogue(let entry):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Terminal colours the kiosk uses (the 8 ANSI colours every terminal has, plus default).
 import ZizhuCore
 public enum Color: UInt8, Sendable, Hashable, CaseIterable {

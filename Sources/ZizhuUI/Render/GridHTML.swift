@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A cell grid as a static HTML page: the same screen a browser-based kiosk would show,
 import ZizhuCore
 /// used by `zizhu-bench` to compare start-up and memory with headless Chromium.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// Draws the state into a frame: the one entry point from the runtime and the tests.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Semantic styles. Two palettes: the standard one and elder mode's high-contrast one.
 /// Nothing is conveyed by colour alone: focus also doubles the border and adds ►,
 /// a pressed button is drawn in reverse video.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Keys of the kiosk's fixed UI vocabulary. Every key must exist in every
 /// `Assets/strings/<language>.yaml`; the tables are checked when they are loaded.
 public enum UIText: String, Sendable, CaseIterable {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// What views need besides the state: text in both languages, the kiosk's identity and,

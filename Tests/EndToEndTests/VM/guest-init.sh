@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: Apache-2.0
 # PID 1 of the USB reader test guest (see usb-reader-vm.sh).
 /bin/busybox --install -s /bin
 mount -t proc proc /proc

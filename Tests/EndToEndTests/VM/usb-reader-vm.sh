@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Boots a QEMU guest (software emulation: this machine kind has no usable KVM and no USB
 # in its kernel) in which a configfs USB gadget plays an ID card reader — VID:PID
 # 0400:C35A, a vendor-class interface with one bulk IN/OUT pair — whose device side,

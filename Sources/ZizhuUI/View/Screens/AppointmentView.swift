@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 预约签到: the 6-digit code on the keypad, or the ID card on the reader; then today's

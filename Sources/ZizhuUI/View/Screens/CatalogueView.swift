@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// The 办事 hub: by theme (个人/企业), by department, hot items, or by number code.

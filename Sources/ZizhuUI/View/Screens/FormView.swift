@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 填写申请: one field at a time. Digits and dates by keypad, choices as big buttons,

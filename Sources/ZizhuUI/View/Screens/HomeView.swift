@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The attract screen: big numbered buttons for everything the kiosk offers.
 extension Canvas {
     mutating func home() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 身份核验: place the ID card on the reader (progress while reading, a clear message for

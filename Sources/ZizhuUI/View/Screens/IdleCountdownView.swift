@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// "还在吗?": drawn over the current screen when the citizen has been idle; the only
 import ZizhuCore
 /// button is 继续, and any touch or key dismisses it.

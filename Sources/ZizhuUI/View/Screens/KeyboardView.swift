@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// Free text where it cannot be avoided: a touch keyboard. Chinese through pinyin with

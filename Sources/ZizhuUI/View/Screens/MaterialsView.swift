@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 申请材料, 告知承诺 and 智能预审: what the e-licences found cover (with their grade), what is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 extension Canvas {
     /// 暂停服务: why, and what the citizen can do instead (other kiosks, a counter, help).
     mutating func outOfService() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 打印机诊断 (technician): on the left the sample receipt exactly as this kiosk's printer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 查询进度: type the 受理编号 (digits on the keypad, A–F by touch), then the answer and

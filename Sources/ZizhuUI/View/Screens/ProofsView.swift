@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 打印证明: the proofs the platform holds for the identified citizen (one key each), then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// Find a service by its number code: an on-screen keypad that the physical keypad

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// One service's guide (办事指南): department, conditions, materials, time limits, fee,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 已受理: shown only after the outbox has the application on disk. The 受理编号, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 技术人员模式: the PIN, the menu of every part with its status, and one part's facts

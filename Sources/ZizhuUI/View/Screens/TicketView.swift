@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ZizhuCore
 
 /// 取号: choose a queue; the ticket comes out of the printer and is shown on screen.

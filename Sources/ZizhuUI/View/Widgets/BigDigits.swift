@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Digits three cells wide and three rows high, drawn with box-drawing characters:
 /// for keypad numbers on elder-mode buttons and the idle countdown.
 public enum BigDigits {

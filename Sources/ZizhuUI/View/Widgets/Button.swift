@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A button as a view describes it; `draw` puts it on the grid and returns its hit region.
 import ZizhuCore
 struct ButtonSpec {

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import ZizhuWire
+
+/// The fleet dashboard: one server-rendered page (no script), refreshed every 30 s.
+/// Every kiosk with OK / Warning / Error / Offline and why, its outbox and clock skew;
+/// submissions per hour as an SVG bar chart; open help requests staff can acknowledge.
+public enum Dashboard {
+    public enum Health: String, Sendable {
+        case ok = "OK", warning = "Warning", error = "Error", offline = "Offline"
+    }
+
+    /// Missed heartbeats: a kiosk silent for longer than this is Offline.
+    public static let offlineAfter: TimeInterval = 180
+
+    public static func health(_ kiosk: FleetKiosk, now: Date) -> (Health, [String]) {
+        guard let heartbeat = kiosk.heartbeat, let at = kiosk.heartbeatAt else { return (.offline, ["no heartbeat yet"]) }
+        let silent = now.timeIntervalSince(at)
+        if silent > offlineAfter { return (.offline, ["last heartbeat \(Int(silent / 60)) min ago"]) }
+        var errors: [String] = [], warnings: [String] = []
+        for (device, state) in heartbeat.devices.sorted(by: { $0.key < $1.key }) {
+            switch (device, state) {
+            case (_, "ok"), (_, "unknown"), ("printer", "ready"): continue
+            case ("printer", "paper_low"), ("disk", "low"): warnings.append("\(device) \(state.replacingOccurrences(of: "_", with: " "))")
+            default: errors.append("\(device) \(state.replacingOccurrences(of: "_", with: " "))")
+            }
+        }
+        if heartbeat.status == "error" && errors.isEmpty { errors.append("kiosk reports an error") }
+        if heartbeat.catalogueRefused != nil { warnings.append("catalogue update refused") }
+        if heartbeat.deadLetters > 0 { warnings.append("\(heartbeat.deadLetters) dead letters") }
+        if let oldest = heartbeat.outboxOldestSeconds, oldest > 3600 { warnings.append("outbox oldest \(Int(oldest / 3600)) h") }
+        if let skew = kiosk.skewSeconds, abs(skew) > 60 { warnings.append("clock \(skew) s off") }
+        if !errors.isEmpty { return (.error, errors + warnings) }
+        if !warnings.isEmpty { return (.warning, warnings) }
+        return (.ok, [])
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The last 24 UTC hours as bars.
+    public static func chart(_ perHour: [String: Int], now: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH"
+        let hours = (0..<24).reversed().map { formatter.string(from: now.addingTimeInterval(-Double($0) * 3600)) }
+        let counts = hours.map { perHour[$0] ?? 0 }
+        let top = max(1, counts.max() ?? 1)
+        let width = 24 * 22 + 40, height = 160
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Submissions per hour, last 24 hours\" "
+            + "width=\"\(width)\" height=\"\(height + 30)\" viewBox=\"0 0 \(width) \(height + 30)\">"
+        svg += "<line x1=\"30\" y1=\"\(height)\" x2=\"\(width)\" y2=\"\(height)\" stroke=\"#333\"/>"
+        svg += "<text x=\"0\" y=\"12\" font-size=\"11\">\(top)</text><text x=\"0\" y=\"\(height)\" font-size=\"11\">0</text>"
+        for (index, count) in counts.enumerated() {
+            let barHeight = count * (height - 20) / top
+            let x = 34 + index * 22
+            let hour = String(hours[index].suffix(2))
+            svg += "<rect x=\"\(x)\" y=\"\(height - barHeight)\" width=\"16\" height=\"\(barHeight)\" fill=\"#2a6fdb\">"
+                + "<title>\(hours[index]):00 UTC: \(count)</title></rect>"
+            if index % 3 == 0 { svg += "<text x=\"\(x)\" y=\"\(height + 14)\" font-size=\"10\">\(hour)</text>" }
+        }
+        return svg + "</svg>"
+    }
+
+    public static func page(fleet: [FleetKiosk], perHour: [String: Int], help: [OpenHelp], stats: CentralStats, now: Date,
+                            review: [ReviewItem] = [], ratings: [Int: Int] = [:]) -> String {
+        var html = """
+            <!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
+            <title>自助终端运行监控 Fleet dashboard</title>
+            <style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
+            .OK{background:#dff5df}.Warning{background:#fff3c4}.Error{background:#ffd6d6}.Offline{background:#e4e4e4}</style></head><body>
+            <h1>自助终端运行监控 <small>Fleet dashboard</small></h1>
+            <p id="totals">\(stats.kiosks) kiosks, \(stats.submissions) submissions, \(stats.repeats) repeated deliveries answered, \(stats.inReview) in manual review</p>
+            <h2>Kiosks</h2><table id="kiosks"><tr><th>Kiosk</th><th>Site</th><th>Status</th><th>Faults</th><th>Outbox</th><th>Clock skew</th><th>Catalogue</th><th>Submissions</th></tr>
+            """
+        for kiosk in fleet {
+            let (state, faults) = health(kiosk, now: now)
+            let outbox = kiosk.heartbeat.map { "\($0.outboxPending) pending" + ($0.outboxOldestSeconds.map { ", oldest \(Int($0)) s" } ?? "") } ?? "-"
+            let skew = kiosk.skewSeconds.map { ($0 >= 0 ? "+" : "") + "\($0) s" } ?? "-"
+            var catalogue = kiosk.heartbeat?.catalogueVersion.map { String($0.prefix(12)) } ?? "-"
+            if let refused = kiosk.heartbeat?.catalogueRefused { catalogue += " (update refused: \(refused))" }
+            html += "<tr class=\"\(state.rawValue)\" data-kiosk=\"\(escape(kiosk.id))\"><td>\(escape(kiosk.id))</td><td>\(escape(kiosk.site))</td>"
+                + "<td>\(state.rawValue)</td><td>\(escape(faults.joined(separator: "; ")))</td><td>\(outbox)</td><td>\(skew)</td>"
+                + "<td class=\"catalogue\">\(escape(catalogue))</td>"
+                + "<td>\(kiosk.submissions)</td></tr>"
+        }
+        html += "</table><h2>Submissions per hour</h2><figure id=\"per-hour\">\(chart(perHour, now: now))</figure>"
+        html += "<h2>呼叫帮办 Help requests</h2>"
+        if help.isEmpty {
+            html += "<p id=\"help-none\">No open help requests.</p>"
+        } else {
+            html += "<table id=\"help\"><tr><th>#</th><th>Kiosk</th><th>Screen</th><th>Pressed at</th><th></th></tr>"
+            for request in help {
+                html += "<tr><td>\(request.id)</td><td>\(escape(request.kioskID))</td><td>\(escape(request.screen))</td><td>\(escape(request.at))</td>"
+                    + "<td><form method=\"post\" action=\"/dashboard/help/\(request.id)/acknowledge\"><button>Acknowledge 已响应</button></form></td></tr>"
+            }
+            html += "</table>"
+        }
+        html += "<h2 id=\"review\">人工审核 Manual review <small>(\(stats.inReview) waiting)</small></h2>"
+        if review.isEmpty {
+            html += "<p id=\"review-none\">No case is waiting for a reviewer.</p>"
+        } else {
+            html += "<table id=\"review-queue\"><tr><th>受理编号</th><th>Service</th><th>Kiosk</th><th>Received</th><th>Decision</th></tr>"
+            for item in review {
+                let number = escape(item.acceptanceNumber)
+                html += "<tr data-case=\"\(number)\"><td>\(number)</td><td>\(escape(item.serviceID))</td><td>\(escape(item.kioskID))</td>"
+                    + "<td>\(escape(item.receivedAt))</td><td>"
+                    + "<form method=\"post\" action=\"/dashboard/review/\(number)/approve\"><input type=\"hidden\" name=\"reason\" value=\"\">"
+                    + "<button>Approve 通过</button></form>"
+                    + "<form method=\"post\" action=\"/dashboard/review/\(number)/refuse\"><input name=\"reason\" required "
+                    + "placeholder=\"reason 不予通过的理由\"><button>Refuse 不予通过</button></form></td></tr>"
+            }
+            html += "</table>"
+        }
+        let total = ratings.values.reduce(0, +)
+        html += "<h2>好差评 Ratings <small>(\(total))</small></h2><table id=\"ratings\"><tr><th>Level</th><th>Count</th></tr>"
+        for level in RatingPayload.levels {
+            html += "<tr><td>\(level.zh) \(level.en)</td><td>\(ratings[level.level] ?? 0)</td></tr>"
+        }
+        let average = total == 0 ? "-" : String(format: "%.2f", Double(ratings.reduce(0) { $0 + $1.key * $1.value }) / Double(total))
+        html += "</table><p id=\"rating-average\">Average \(average) of 5</p>"
+        return html + "</body></html>"
+    }
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import ZizhuWire
+
+/// The platform's HTTP API (Hummingbird), as route groups: public routes (health, the
+/// OpenAPI document, enrolment with a one-time token), the kiosk API under `/v1` behind
+/// `KioskSignatureMiddleware`, and the staff side under `/dashboard`.
+///
+/// ```swift
+/// let store = try await CentralDatabase.open("sqlite:///var/lib/zizhu-central/central.sqlite")
+/// let app = Application(router: CentralServer.router(store: store), configuration: .init(address: .hostname("127.0.0.1", port: 8443)))
+/// try await app.runService()
+/// ```
+public enum CentralServer {
+    /// Larger request bodies are refused with 413 (the kiosk halves its batch).
+    public static let maximumBody = 1 << 20
+
+    /// Where the answers about applicants come from (demo records on this platform).
+    struct Sources: Sendable {
+        var records: @Sendable (String) -> RecordsResponse?
+        var proofs: @Sendable (String) -> [ProofDocument]
+        var appointments: @Sendable (AppointmentQuery) -> [AppointmentList.Item]
+        var catalogue: URL?
+    }
+
+    public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody,
+                              records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
+                              proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
+                              appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
+                              catalogue: URL? = nil) -> Router<CentralRequestContext> {
+        let router = Router(context: CentralRequestContext.self)
+        router.get("/health") { _, _ in "ok\n" }
+        router.get("/openapi.yaml") { _, _ -> Response in
+            guard let text = openAPIDocument else { throw Refusal(.notFound, "missing", "the OpenAPI document is not installed") }
+            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.post("/v1/enrol") { request, _ -> Response in try await enrol(request, store: store) }
+        let sources = Sources(records: records, proofs: proofs, appointments: appointments, catalogue: catalogue)
+        KioskRoutes(store: store, maximumBody: maximumBody, sources: sources)
+            .add(to: router.group("v1").add(middleware: KioskSignatureMiddleware(store: store, maximumBody: maximumBody)))
+        StaffRoutes(store: store).add(to: router.group("dashboard"))
+        return router
+    }
+
+    /// A kiosk spends a one-time token for its signing secret.
+    static func enrol(_ request: Request, store: any CentralStorage) async throws -> Response {
+        var request = request
+        guard let body = try? await request.collectBody(upTo: 64 << 10) else {
+            throw Refusal(.contentTooLarge, "too large", "an enrolment request is small")
+        }
+        guard let enrolment = try? JSONDecoder().decode(EnrolmentRequest.self, from: Data(buffer: body)),
+              !enrolment.kioskID.isEmpty, enrolment.kioskID.count <= 64 else {
+            throw Refusal(.badRequest, "malformed request", "expected {token, kioskID, siteName}")
+        }
+        do {
+            let secret = try await store.enrol(token: enrolment.token, kioskID: enrolment.kioskID, site: enrolment.siteName)
+            return json(.created, EnrolmentResponse(kioskID: enrolment.kioskID, secret: secret))
+        } catch EnrolmentProblem.unknownToken {
+            throw Refusal(.forbidden, "unknown token", "this enrolment token was never issued")
+        } catch EnrolmentProblem.tokenUsed {
+            throw Refusal(.forbidden, "token used", "this enrolment token has already enrolled a kiosk")
+        } catch EnrolmentProblem.kioskExists {
+            throw Refusal(.conflict, "kiosk exists", "a kiosk with this id is already enrolled")
+        }
+    }
+
+    /// A code printed on a proof that the issuer can check: derived from the proof, the
+    /// holder and the issue time (demo: no issuer key; a real platform signs it).
+    static func verificationCode(proof: String, idNumber: String, issuedAt: String) -> String {
+        let hex = Data("\(proof)|\(idNumber)|\(issuedAt)".utf8).sha256Hex.uppercased()
+        return stride(from: 0, to: 16, by: 4).map { offset in
+            String(hex.dropFirst(offset).prefix(4))
+        }.joined(separator: "-")
+    }
+
+    /// One field of an `application/x-www-form-urlencoded` body.
+    static func formValue(_ form: String, _ name: String) -> String? {
+        for pair in form.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.first == name else { continue }
+            let raw = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : ""
+            return raw.removingPercentEncoding ?? raw
+        }
+        return nil
+    }
+
+    /// The OpenAPI 3.1 document that describes this API (`Sources/ZizhuCentral/openapi.yaml`).
+    public static let openAPIDocument: String? = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
+        .flatMap { try? String(contentsOf: $0, encoding: .utf8) }
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Hummingbird
+import ZizhuWire
+
+/// The kiosk API under `/v1`, every route behind `KioskSignatureMiddleware`: the handlers
+/// find the signing kiosk and its signed body in the context.
+struct KioskRoutes {
+    let store: any CentralStorage
+    let maximumBody: Int
+    let sources: CentralServer.Sources
+
+    func add(to kiosks: RouterGroup<CentralRequestContext>) {
+        addOutbox(kiosks)
+        addCitizenQuestions(kiosks)
+        addKioskUpkeep(kiosks)
+    }
+
+    /// What the outbox delivers: applications, 好差评 ratings and 取号 records, idempotent by key.
+    private func addOutbox(_ kiosks: RouterGroup<CentralRequestContext>) {
+        let (store, maximumBody) = (store, maximumBody)
+        kiosks.post("submissions") { _, context -> Response in
+            let batch = try context.decode(SubmissionBatch.self, limit: maximumBody, tooLarge: "at most \(maximumBody) bytes per batch; send fewer submissions",
+                                           malformed: ("malformed batch", "expected {submissions: [...]}"))
+            return CentralServer.json(.ok, SubmissionBatchResult(results: try await store.store(batch.submissions, from: try context.kiosk())))
+        }
+        for kind in [OutboxKind.rating, .ticket] {
+            kiosks.post(RouterPath(String(kind.path.dropFirst("/v1/".count)))) { _, context -> Response in
+                let batch = try context.decode(EntryBatch.self, limit: maximumBody, tooLarge: "at most \(maximumBody) bytes per batch; send fewer entries",
+                                               malformed: ("malformed batch", "expected {entries: [...]}"))
+                let results = try await store.storeEntries(batch.entries, kind: kind, from: try context.kiosk())
+                return CentralServer.json(.ok, SubmissionBatchResult(results: results))
+            }
+        }
+    }
+
+    /// What a citizen at the kiosk asks about themselves: proofs, appointments, records, progress.
+    private func addCitizenQuestions(_ kiosks: RouterGroup<CentralRequestContext>) {
+        let (store, sources) = (store, sources)
+        // 打印证明: the proofs the platform can issue for an applicant, then one of them.
+        kiosks.post("proofs") { _, context -> Response in
+            let query = try context.applicant(ProofsRequest.self, what: "a proofs request", number: \.idNumber)
+            return CentralServer.json(.ok, ProofList(proofs: sources.proofs(query.idNumber).map { ProofList.Item(id: $0.id, title: $0.title) }))
+        }
+        kiosks.post("proofs/{id}") { _, context -> Response in
+            let query = try context.applicant(ProofsRequest.self, what: "a proofs request", number: \.idNumber)
+            guard let id = context.parameters.get("id"), var document = sources.proofs(query.idNumber).first(where: { $0.id == id }) else {
+                throw Refusal(.notFound, "no such proof", "the platform holds no such proof for this applicant")
+            }
+            document.issuedAt = UTCTime.iso(Date())
+            document.verificationCode = CentralServer.verificationCode(proof: document.id, idNumber: query.idNumber, issuedAt: document.issuedAt)
+            return CentralServer.json(.ok, document)
+        }
+        // 预约: today's appointments by code or by ID number (one of the two).
+        kiosks.post("appointments") { _, context -> Response in
+            let query = try context.decode(AppointmentQuery.self, limit: 4 << 10, tooLarge: "an appointment query is small",
+                                           malformed: ("malformed request", "expected {code} (6 digits) or {idNumber} (18 characters)"),
+                                           valid: { query in
+                                               (query.code == nil) != (query.idNumber == nil)
+                                                   && (query.code.map { $0.count == 6 && $0.allSatisfy(\.isNumber) } ?? true)
+                                                   && (query.idNumber.map { $0.count == 18 } ?? true)
+                                           })
+            return CentralServer.json(.ok, AppointmentList(appointments: sources.appointments(query)))
+        }
+        // 电子证照 and credit for an applicant (demo data on this platform).
+        kiosks.post("records") { _, context -> Response in
+            let query = try context.applicant(RecordsRequest.self, what: "a records request", number: \.idNumber)
+            return CentralServer.json(.ok, sources.records(query.idNumber) ?? RecordsResponse(elicences: [], credit: "good"))
+        }
+        // 查询进度 by ID card: the applicant's cases, newest first; or one case by its number.
+        kiosks.post("progress") { _, context -> Response in
+            let query = try context.applicant(ProofsRequest.self, what: "a progress request", number: \.idNumber)
+            return CentralServer.json(.ok, ProgressList(cases: try await store.progressAnswers(applicant: query.idNumber, limit: 20)))
+        }
+        kiosks.get("progress/{number}") { _, context -> Response in
+            guard let number = context.parameters.get("number"), let answer = try await store.progressAnswer(acceptanceNumber: number) else {
+                throw Refusal(.notFound, "unknown acceptance number", "no submission has this 受理编号")
+            }
+            return CentralServer.json(.ok, answer)
+        }
+    }
+
+    /// The kiosk's own upkeep: heartbeat, 呼叫帮办, the clock, the catalogue.
+    private func addKioskUpkeep(_ kiosks: RouterGroup<CentralRequestContext>) {
+        let (store, sources) = (store, sources)
+        kiosks.post("heartbeat") { _, context -> Response in
+            let heartbeat = try context.decode(Heartbeat.self, limit: 64 << 10, tooLarge: "a heartbeat is small",
+                                               malformed: ("malformed heartbeat", "expected the Heartbeat fields"))
+            try await store.recordHeartbeat(kioskID: try context.kiosk(), heartbeat)
+            return Response(status: .noContent)
+        }
+        kiosks.post("help") { _, context -> Response in
+            let help = try context.decode(HelpRequest.self, limit: 16 << 10, tooLarge: "a help request is small",
+                                          malformed: ("malformed help request", "expected {screen, at}"), valid: { !$0.screen.isEmpty })
+            return CentralServer.json(.created, HelpTicket(id: try await store.createHelp(kioskID: try context.kiosk(), help), status: "open"))
+        }
+        kiosks.get("help/{id}") { _, context -> Response in
+            guard let id = context.parameters.get("id").flatMap(Int64.init),
+                  let ticket = try await store.help(id: id, kioskID: try context.kiosk()) else {
+                throw Refusal(.notFound, "unknown help request", "this kiosk has no such help request")
+            }
+            return CentralServer.json(.ok, ticket)
+        }
+        // The platform's clock: the technician's network check measures latency and offset.
+        kiosks.get("time") { _, context -> Response in
+            let now = Date()
+            return CentralServer.json(.ok, PlatformTime(kioskID: try context.kiosk(), epochMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded()),
+                                                        now: UTCTime.iso(now)))
+        }
+        // The catalogue kiosks should run, versioned by ETag (304 when the kiosk has it).
+        kiosks.get("catalogue") { request, _ -> Response in
+            guard let catalogue = sources.catalogue, let names = try? FileManager.default.contentsOfDirectory(atPath: catalogue.path) else {
+                throw Refusal(.notFound, "no catalogue", "this platform distributes no catalogue (serve --catalogue DIR)")
+            }
+            let files = names.filter { $0.hasSuffix(".yaml") }.compactMap { name in
+                (try? String(contentsOf: catalogue.appendingPathComponent(name), encoding: .utf8)).map { CatalogueBundle.File(name: name, text: $0) }
+            }
+            let bundle = CatalogueBundle(files: files)
+            let etag = "\"\(bundle.version)\""
+            if CentralServer.header(request, "If-None-Match") == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
+            var response = CentralServer.json(.ok, bundle)
+            response.headers[.eTag] = etag
+            return response
+        }
+    }
+}

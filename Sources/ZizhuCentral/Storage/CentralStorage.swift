@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+import Crypto
+import Foundation
+import ZizhuWire
+
+/// What the platform stores, whichever database holds it. The same storage test suite runs
+/// against SQLite and PostgreSQL.
+public protocol CentralStorage: Sendable {
+    func createToken() async throws -> String
+    /// Spends the token and returns the kiosk's new secret (base64).
+    func enrol(token: String, kioskID: String, site: String) async throws -> String
+    func secret(kioskID: String) async throws -> SymmetricKey?
+    /// Records a request's nonce; false when it was seen before (a replay).
+    func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool
+    func stats() async throws -> CentralStats
+    func keys(kioskID: String) async throws -> [String]
+    func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer?
+    /// 查询进度 by ID card: the applicant's cases, newest first.
+    func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer]
+    /// Stores a batch of one kind in one transaction, as `CentralRules` decides: each entry
+    /// once by its key (a repeat answers the original result, another payload under the same
+    /// key is a conflict), ratings and tickets once per reference (one rating per case, one
+    /// record per printed ticket).
+    func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult]
+    /// How many ratings there are at each level (1…5).
+    func ratingCounts() async throws -> [Int: Int]
+    /// Cases waiting for a person, oldest first.
+    func reviewQueue(limit: Int) async throws -> [ReviewItem]
+    /// A reviewer's decision on a case in manual review.
+    func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome
+    func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws
+    /// Every enrolled kiosk with its last heartbeat.
+    func fleet() async throws -> [FleetKiosk]
+    /// Submissions received per UTC hour (`2026-11-22T10` → count) since a time.
+    func submissionsPerHour(since: Date) async throws -> [String: Int]
+    func createHelp(kioskID: String, _ request: HelpRequest) async throws -> Int64
+    func help(id: Int64, kioskID: String) async throws -> HelpTicket?
+    func openHelp() async throws -> [OpenHelp]
+    /// Staff acknowledged it; false when there is no such open request.
+    func acknowledgeHelp(id: Int64) async throws -> Bool
+}
+
+public struct FleetKiosk: Sendable, Hashable {
+    public var id: String
+    public var site: String
+    public var lastSeen: Date?
+    public var skewSeconds: Int64?
+    public var heartbeat: Heartbeat?
+    public var heartbeatAt: Date?
+    public var submissions: Int
+
+    public init(id: String, site: String, lastSeen: Date?, skewSeconds: Int64?, heartbeat: Heartbeat?, heartbeatAt: Date?,
+                submissions: Int) {
+        self.id = id
+        self.site = site
+        self.lastSeen = lastSeen
+        self.skewSeconds = skewSeconds
+        self.heartbeat = heartbeat
+        self.heartbeatAt = heartbeatAt
+        self.submissions = submissions
+    }
+}
+
+public struct OpenHelp: Sendable, Hashable {
+    public var id: Int64
+    public var kioskID: String
+    public var screen: String
+    public var at: String
+    public var status: String
+}
+
+public enum ReviewOutcome: Sendable, Equatable {
+    case decided
+    case unknown
+    /// Decided already (instantly or by another reviewer): its progress stands.
+    case notInReview(String)
+}
+
+extension CentralStorage {
+    /// Applications (`/v1/submissions`).
+    public func store(_ batch: [SubmissionEnvelope], from kioskID: String) async throws -> [SubmissionResult] {
+        try await storeEntries(batch, kind: .submission, from: kioskID)
+    }
+
+    /// The case's progress state alone.
+    public func progress(acceptanceNumber: String) async throws -> String? {
+        try await progressAnswer(acceptanceNumber: acceptanceNumber)?.progress
+    }
+}
+
+public enum EnrolmentProblem: Error, Equatable {
+    case unknownToken, tokenUsed, kioskExists
+}
+
+public struct CentralStats: Codable, Sendable, Equatable {
+    /// Enrolled kiosks.
+    public var kiosks: Int
+    /// Distinct submissions stored.
+    public var submissions: Int
+    /// Repeated deliveries answered with the original result.
+    public var repeats: Int
+    /// Same key, different payload: refused.
+    public var conflicts: Int
+    /// 好差评 ratings stored.
+    public var ratings: Int
+    /// Cases waiting for a person.
+    public var inReview: Int
+
+    public init(kiosks: Int, submissions: Int, repeats: Int, conflicts: Int, ratings: Int = 0, inReview: Int = 0) {
+        self.ratings = ratings
+        self.inReview = inReview
+        self.kiosks = kiosks
+        self.submissions = submissions
+        self.repeats = repeats
+        self.conflicts = conflicts
+    }
+}
+
+/// Opens the storage a `--database` URL names: `sqlite://PATH` (or a bare path) or
+/// `postgres://user[:password]@host[:port]/database`.
+public enum CentralDatabase {
+    public static func open(_ url: String) async throws -> any CentralStorage {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return try await PostgresCentralStore(url: url)
+        }
+        let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
+        guard !path.isEmpty else { throw ProblemResponse(error: "bad database URL", detail: "expected sqlite://PATH or postgres://...") }
+        return try SQLiteCentralStore(path: path)
+    }
+}

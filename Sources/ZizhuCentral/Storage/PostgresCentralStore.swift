@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+import ZizhuWire
+
+/// The platform's storage in PostgreSQL, for fleets: the same tables and the same answers
+/// as the SQLite store. Each batch is one transaction; a key is stored once
+/// (`INSERT … ON CONFLICT DO NOTHING`), so two servers racing on one repeat cannot both
+/// store it.
+public final class PostgresCentralStore: CentralStorage {
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+    let logger = Logger(label: "zizhu.central.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// `postgres://user[:password]@host[:port]/database`.
+    public init(url: String) async throws {
+        guard let components = URLComponents(string: url), let host = components.host,
+              let user = components.user, components.path.count > 1 else {
+            throw ProblemResponse(error: "bad database URL", detail: "expected postgres://user[:password]@host[:port]/database")
+        }
+        let configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: String(components.path.dropFirst()), tls: .disable)
+        let client = PostgresClient(configuration: configuration)
+        self.client = client
+        runner = Task { await client.run() }
+        try await migrate()
+    }
+
+    deinit { runner.cancel() }
+
+    func migrate() async throws {
+        try await PostgresMigrations.apply(on: client, logger: logger)
+    }
+
+    public func createToken() async throws -> String {
+        let token = CentralRules.newToken()
+        try await client.query("INSERT INTO token(token) VALUES (\(token))", logger: logger)
+        return token
+    }
+
+    public func enrol(token: String, kioskID: String, site: String) async throws -> String {
+        let secret = CentralRules.newSecret()
+        let logger = self.logger
+        do {
+            try await enrolInTransaction(token: token, kioskID: kioskID, site: site, secret: secret, logger: logger)
+        } catch let error as PostgresTransactionError {
+            // The reason, not the transaction wrapper (the same errors as the SQLite store).
+            if let problem = error.closureError as? EnrolmentProblem { throw problem }
+            throw error
+        }
+        return secret
+    }
+
+    private func enrolInTransaction(token: String, kioskID: String, site: String, secret: String, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("SELECT used_by FROM token WHERE token = \(token) FOR UPDATE", logger: logger)
+            var found = false
+            var used: String?
+            for try await (usedBy) in rows.decode(String?.self) {
+                found = true
+                used = usedBy
+            }
+            guard found else { throw EnrolmentProblem.unknownToken }
+            if used != nil { throw EnrolmentProblem.tokenUsed }
+            let existing = try await connection.query("SELECT 1 FROM kiosk WHERE id = \(kioskID)", logger: logger)
+            for try await _ in existing { throw EnrolmentProblem.kioskExists }
+            try await connection.query("UPDATE token SET used_by = \(kioskID) WHERE token = \(token)", logger: logger)
+            try await connection.query("INSERT INTO kiosk(id, secret, site) VALUES (\(kioskID), \(secret), \(site))", logger: logger)
+        }
+    }
+
+    public func secret(kioskID: String) async throws -> SymmetricKey? {
+        let rows = try await client.query("SELECT secret FROM kiosk WHERE id = \(kioskID)", logger: logger)
+        for try await secret in rows.decode(String.self) {
+            return Data(base64Encoded: secret).map { SymmetricKey(data: $0) }
+        }
+        return nil
+    }
+
+    public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
+        let horizon = CentralRules.nonceHorizon()
+        try await client.query("DELETE FROM nonce WHERE timestamp < \(horizon)", logger: logger)
+        let rows = try await client.query("""
+            INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (\(kioskID), \(nonce), \(timestamp))
+            ON CONFLICT DO NOTHING RETURNING nonce
+            """, logger: logger)
+        var inserted = false
+        for try await _ in rows { inserted = true }
+        if inserted {
+            try await client.query("UPDATE kiosk SET last_seen_at = now(), skew_seconds = \(skew) WHERE id = \(kioskID)", logger: logger)
+        }
+        return inserted
+    }
+
+    public func stats() async throws -> CentralStats {
+        func count(_ query: PostgresQuery) async throws -> Int {
+            for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return Int(value) }
+            return 0
+        }
+        return CentralStats(kiosks: try await count("SELECT COUNT(*) FROM kiosk"),
+                            submissions: try await count("SELECT COUNT(*) FROM submission"),
+                            repeats: try await count("SELECT value FROM counter WHERE name = 'repeats'"),
+                            conflicts: try await count("SELECT value FROM counter WHERE name = 'conflicts'"),
+                            ratings: try await count("SELECT COUNT(*) FROM kiosk_entry WHERE kind = 'rating'"),
+                            inReview: try await count("SELECT COUNT(*) FROM submission WHERE progress = 'manual_review'"))
+    }
+
+    public func keys(kioskID: String) async throws -> [String] {
+        var keys: [String] = []
+        let rows = try await client.query("SELECT key FROM submission WHERE kiosk_id = \(kioskID) ORDER BY sequence", logger: logger)
+        for try await key in rows.decode(String.self) { keys.append(key) }
+        return keys
+    }
+
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
+        let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
+        try await client.query("""
+            INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (\(kioskID), now(), \(body))
+            ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
+            """, logger: logger)
+    }
+
+    public func fleet() async throws -> [FleetKiosk] {
+        let rows = try await client.query("""
+            SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body,
+                   (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id)
+            FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
+            """, logger: logger)
+        var fleet: [FleetKiosk] = []
+        for try await (id, site, seen, skew, at, body, count) in rows.decode((String, String, Date?, Int64?, Date?, String?, Int64).self) {
+            fleet.append(FleetKiosk(id: id, site: site, lastSeen: seen, skewSeconds: skew,
+                                    heartbeat: body.flatMap { try? JSONDecoder().decode(Heartbeat.self, from: Data($0.utf8)) },
+                                    heartbeatAt: at, submissions: Int(count)))
+        }
+        return fleet
+    }
+
+    public func submissionsPerHour(since: Date) async throws -> [String: Int] {
+        let rows = try await client.query("""
+            SELECT to_char(date_trunc('hour', received_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24'), COUNT(*)
+            FROM submission WHERE received_at >= \(since) GROUP BY 1
+            """, logger: logger)
+        var result: [String: Int] = [:]
+        for try await (hour, count) in rows.decode((String, Int64).self) { result[hour] = Int(count) }
+        return result
+    }
+
+    public func createHelp(kioskID: String, _ request: HelpRequest) async throws -> Int64 {
+        let rows = try await client.query(
+            "INSERT INTO help(kiosk_id, screen, at) VALUES (\(kioskID), \(request.screen), \(request.at)) RETURNING id", logger: logger)
+        for try await id in rows.decode(Int64.self) { return id }
+        throw ProblemResponse(error: "storage", detail: "no id returned")
+    }
+
+    public func help(id: Int64, kioskID: String) async throws -> HelpTicket? {
+        let rows = try await client.query("SELECT status FROM help WHERE id = \(id) AND kiosk_id = \(kioskID)", logger: logger)
+        for try await status in rows.decode(String.self) { return HelpTicket(id: id, status: status) }
+        return nil
+    }
+
+    public func openHelp() async throws -> [OpenHelp] {
+        let rows = try await client.query("SELECT id, kiosk_id, screen, at, status FROM help WHERE status = 'open' ORDER BY id", logger: logger)
+        var open: [OpenHelp] = []
+        for try await (id, kiosk, screen, at, status) in rows.decode((Int64, String, String, String, String).self) {
+            open.append(OpenHelp(id: id, kioskID: kiosk, screen: screen, at: at, status: status))
+        }
+        return open
+    }
+
+    public func acknowledgeHelp(id: Int64) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE help SET status = 'acknowledged', acknowledged_at = now() WHERE id = \(id) AND status = 'open' RETURNING id", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    public func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer? {
+        let rows = try await client.query("""
+            SELECT progress, service_id, progress_reason, COALESCE(progress_at, received_at) FROM submission
+            WHERE acceptance_number = \(acceptanceNumber)
+            """, logger: logger)
+        for try await (progress, service, reason, at) in rows.decode((String, String, String?, Date).self) {
+            return ProgressAnswer(acceptanceNumber: acceptanceNumber, progress: progress, serviceID: service, reason: reason,
+                                  updatedAt: UTCTime.iso(at))
+        }
+        return nil
+    }
+
+    public func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer] {
+        let rows = try await client.query("""
+            SELECT acceptance_number, progress, service_id, progress_reason, COALESCE(progress_at, received_at) FROM submission
+            WHERE applicant = \(CentralRules.applicantKey(idNumber: idNumber)) ORDER BY received_at DESC, sequence DESC LIMIT \(limit)
+            """, logger: logger)
+        var answers: [ProgressAnswer] = []
+        for try await (number, progress, service, reason, at) in rows.decode((String, String, String, String?, Date).self) {
+            answers.append(ProgressAnswer(acceptanceNumber: number, progress: progress, serviceID: service, reason: reason,
+                                          updatedAt: UTCTime.iso(at)))
+        }
+        return answers
+    }
+
+    /// One transaction per batch; a key is inserted once (`ON CONFLICT DO NOTHING`), so two
+    /// servers racing on one repeat cannot both store it. `CentralRules` decides every answer.
+    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult] {
+        let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID)
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            var inserted: [Bool] = []
+            for entry in plan.admitted { inserted.append(try await Self.insert(entry, kind: kind, kioskID: kioskID, connection, logger)) }
+            var held: [String: CentralRules.Held] = [:]
+            for (entry, stored) in zip(plan.admitted, inserted) where !stored {
+                held[entry.envelope.key] = try await Self.held(entry.envelope.key, kind: kind, connection, logger)
+            }
+            let settled = plan.settle(inserted: inserted, held: held)
+            try await connection.query("UPDATE counter SET value = value + \(settled.repeats) WHERE name = 'repeats'", logger: logger)
+            try await connection.query("UPDATE counter SET value = value + \(settled.conflicts) WHERE name = 'conflicts'", logger: logger)
+            return settled.results
+        }
+    }
+
+    /// Inserts an admitted entry unless its key or its reference is taken; true when it did.
+    static func insert(_ entry: CentralRules.Admitted, kind: OutboxKind, kioskID: String, _ connection: PostgresConnection,
+                       _ logger: Logger) async throws -> Bool {
+        let envelope = entry.envelope
+        let rows: PostgresRowSequence
+        if kind == .submission {
+            let progress = (entry.progress ?? .manualReview).rawValue
+            rows = try await connection.query("""
+                INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload, created_at, progress,
+                                       applicant)
+                VALUES (\(envelope.key), \(kioskID), \(envelope.sequence), \(envelope.acceptanceNumber), \(envelope.serviceID),
+                        \(envelope.payloadHash), \(envelope.payload), \(envelope.createdAt), \(progress), \(entry.applicant))
+                ON CONFLICT DO NOTHING RETURNING key
+                """, logger: logger)
+        } else {
+            rows = try await connection.query("""
+                INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload)
+                VALUES (\(envelope.key), \(kioskID), \(kind.rawValue), \(entry.reference), \(envelope.sequence), \(envelope.payloadHash),
+                        \(envelope.payload))
+                ON CONFLICT DO NOTHING RETURNING key
+                """, logger: logger)
+        }
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// What is held under this key.
+    static func held(_ key: String, kind: OutboxKind, _ connection: PostgresConnection, _ logger: Logger) async throws -> CentralRules.Held? {
+        let rows = kind == .submission
+            ? try await connection.query("SELECT payload_hash, progress FROM submission WHERE key = \(key)", logger: logger)
+            : try await connection.query("SELECT payload_hash, NULL::text FROM kiosk_entry WHERE key = \(key)", logger: logger)
+        for try await (hash, progress) in rows.decode((String, String?).self) {
+            return CentralRules.Held(payloadHash: hash, progress: progress)
+        }
+        return nil
+    }
+
+    public func ratingCounts() async throws -> [Int: Int] {
+        var payloads: [String] = []
+        for try await payload in try await client.query("SELECT payload FROM kiosk_entry WHERE kind = 'rating'", logger: logger)
+            .decode(String.self) { payloads.append(payload) }
+        return CentralRules.levels(of: payloads)
+    }
+
+    public func reviewQueue(limit: Int) async throws -> [ReviewItem] {
+        let rows = try await client.query("""
+            SELECT acceptance_number, kiosk_id, service_id, received_at FROM submission
+            WHERE progress = 'manual_review' ORDER BY received_at, acceptance_number LIMIT \(limit)
+            """, logger: logger)
+        var items: [ReviewItem] = []
+        for try await (number, kiosk, service, at) in rows.decode((String, String, String, Date).self) {
+            items.append(ReviewItem(acceptanceNumber: number, kioskID: kiosk, serviceID: service, receivedAt: UTCTime.iso(at)))
+        }
+        return items
+    }
+
+    public func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome {
+        let progress = CentralRules.Progress.reviewed(approve: approve).rawValue
+        let inReview = CentralRules.Progress.manualReview.rawValue
+        let rows = try await client.query("""
+            UPDATE submission SET progress = \(progress), progress_reason = \(reason), progress_at = now()
+            WHERE acceptance_number = \(acceptanceNumber) AND progress = \(inReview) RETURNING key
+            """, logger: logger)
+        for try await _ in rows { return .decided }
+        guard let current = try await self.progress(acceptanceNumber: acceptanceNumber) else { return .unknown }
+        return .notInReview(current)
+    }
+}

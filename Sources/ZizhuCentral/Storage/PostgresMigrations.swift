@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL schema as named, ordered migrations — the same names and steps as the
+/// SQLite store's `DatabaseMigrator` — recorded in `schema_migration` so each runs once.
+/// Several servers starting together take turns (an advisory lock). Every statement is
+/// written to be harmless on a database made before migrations were recorded, which then
+/// simply has them all recorded at its first start.
+enum PostgresMigrations {
+    struct Migration {
+        var name: String
+        var statements: [PostgresQuery]
+        /// Work beyond DDL (a backfill), run inside the migration's transaction.
+        var backfill: (@Sendable (PostgresConnection, Logger) async throws -> Void)?
+    }
+
+    static let lock: Int64 = 7_240_001
+
+    static var all: [Migration] {
+        [
+            Migration(name: "v1", statements: [
+                "CREATE TABLE IF NOT EXISTS token (token TEXT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), used_by TEXT)",
+                """
+                CREATE TABLE IF NOT EXISTS kiosk (id TEXT PRIMARY KEY, secret TEXT NOT NULL, site TEXT NOT NULL,
+                    enrolled_at TIMESTAMPTZ NOT NULL DEFAULT now(), last_seen_at TIMESTAMPTZ, skew_seconds BIGINT)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS submission (key TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    sequence BIGINT NOT NULL, acceptance_number TEXT NOT NULL UNIQUE, service_id TEXT NOT NULL,
+                    payload_hash TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL,
+                    received_at TIMESTAMPTZ NOT NULL DEFAULT now(), progress TEXT NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS submission_by_kiosk ON submission(kiosk_id, sequence)",
+                """
+                CREATE TABLE IF NOT EXISTS nonce (kiosk_id TEXT NOT NULL, nonce TEXT NOT NULL, timestamp BIGINT NOT NULL,
+                    PRIMARY KEY (kiosk_id, nonce))
+                """,
+                "CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+                "INSERT INTO counter(name, value) VALUES ('repeats', 0), ('conflicts', 0) ON CONFLICT DO NOTHING",
+            ]),
+            Migration(name: "v2-heartbeats-help", statements: [
+                """
+                CREATE TABLE IF NOT EXISTS heartbeat (kiosk_id TEXT PRIMARY KEY REFERENCES kiosk(id), received_at TIMESTAMPTZ NOT NULL,
+                    body TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS help (id BIGSERIAL PRIMARY KEY, kiosk_id TEXT NOT NULL REFERENCES kiosk(id), screen TEXT NOT NULL,
+                    at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open', acknowledged_at TIMESTAMPTZ)
+                """,
+                "CREATE INDEX IF NOT EXISTS submission_received ON submission(received_at)",
+            ]),
+            Migration(name: "v3-ratings-tickets-review", statements: [
+                """
+                CREATE TABLE IF NOT EXISTS kiosk_entry (key TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL REFERENCES kiosk(id), kind TEXT NOT NULL,
+                    reference TEXT NOT NULL, sequence BIGINT NOT NULL, payload_hash TEXT NOT NULL, payload TEXT NOT NULL,
+                    received_at TIMESTAMPTZ NOT NULL DEFAULT now(), UNIQUE (kind, reference))
+                """,
+                "ALTER TABLE submission ADD COLUMN IF NOT EXISTS progress_reason TEXT",
+                "ALTER TABLE submission ADD COLUMN IF NOT EXISTS progress_at TIMESTAMPTZ",
+                "CREATE INDEX IF NOT EXISTS submission_progress ON submission(progress, received_at)",
+            ]),
+            Migration(name: "v4-applicant", statements: [
+                "ALTER TABLE submission ADD COLUMN IF NOT EXISTS applicant TEXT",
+                "CREATE INDEX IF NOT EXISTS submission_applicant ON submission(applicant, received_at)",
+            ], backfill: { connection, logger in
+                // 查询进度 by ID card: cases stored before the column get their applicant's key.
+                var missing: [(String, String?)] = []
+                for try await (key, payload) in try await connection.query("SELECT key, payload FROM submission WHERE applicant IS NULL",
+                                                                             logger: logger).decode((String, String).self) {
+                    missing.append((key, CentralRules.applicantKey(payload: payload)))
+                }
+                for (key, applicant) in missing {
+                    try await connection.query("UPDATE submission SET applicant = \(applicant) WHERE key = \(key)", logger: logger)
+                }
+            }),
+        ]
+    }
+
+    /// Applies what has not been applied yet, in order, each in its own transaction.
+    /// Returns the names applied now.
+    @discardableResult
+    static func apply(on client: PostgresClient, logger: Logger) async throws -> [String] {
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(lock))", logger: logger)
+            do {
+                let applied = try await run(on: connection, logger: logger)
+                try await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
+                return applied
+            } catch {
+                try? await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private static func run(on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        try await connection.query("""
+            CREATE TABLE IF NOT EXISTS schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+            """, logger: logger)
+        var done: Set<String> = []
+        for try await name in try await connection.query("SELECT name FROM schema_migration", logger: logger).decode(String.self) {
+            done.insert(name)
+        }
+        var applied: [String] = []
+        for migration in all where !done.contains(migration.name) {
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                for statement in migration.statements { try await connection.query(statement, logger: logger) }
+                try await migration.backfill?(connection, logger)
+                try await connection.query("INSERT INTO schema_migration(name) VALUES (\(migration.name))", logger: logger)
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            applied.append(migration.name)
+        }
+        return applied
+    }
+}

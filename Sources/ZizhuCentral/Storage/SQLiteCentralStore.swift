@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: Apache-2.0
+import Crypto
+import Foundation
+import GRDB
+import ZizhuWire
+
+/// The platform's storage in SQLite: kiosks and their secrets, enrolment tokens, submissions (one
+/// row per idempotency key, forever), seen nonces, delivery counters.
+///
+/// SQLite in WAL with `synchronous=FULL` on the writer: once the platform answers
+/// "accepted", the kiosk deletes its copy, so an acknowledged submission must survive a
+/// power cut. (GRDB's `DatabasePool` resets `synchronous` to NORMAL when it sets up WAL;
+/// it is set again on the writer after opening, and a test reads it back.)
+public final class SQLiteCentralStore: CentralStorage {
+    public let writer: DatabasePool
+
+    public init(path: String) throws {
+        writer = try DatabasePool(path: path)
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE token (
+                    token TEXT PRIMARY KEY,
+                    created_at TEXT NOT NULL,
+                    used_by TEXT
+                );
+                CREATE TABLE kiosk (
+                    id TEXT PRIMARY KEY,
+                    secret TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    enrolled_at TEXT NOT NULL,
+                    last_seen_at TEXT,
+                    skew_seconds INTEGER
+                );
+                CREATE TABLE submission (
+                    key TEXT PRIMARY KEY,
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    sequence INTEGER NOT NULL,
+                    acceptance_number TEXT NOT NULL UNIQUE,
+                    service_id TEXT NOT NULL,
+                    payload_hash TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    progress TEXT NOT NULL
+                );
+                CREATE INDEX submission_by_kiosk ON submission(kiosk_id, sequence);
+                CREATE TABLE nonce (
+                    kiosk_id TEXT NOT NULL,
+                    nonce TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    PRIMARY KEY (kiosk_id, nonce)
+                );
+                CREATE TABLE counter (
+                    name TEXT PRIMARY KEY,
+                    value INTEGER NOT NULL
+                );
+                INSERT INTO counter(name, value) VALUES ('repeats', 0), ('conflicts', 0);
+                """)
+        }
+        migrator.registerMigration("v2-heartbeats-help") { db in
+            try db.execute(sql: """
+                CREATE TABLE heartbeat (
+                    kiosk_id TEXT PRIMARY KEY REFERENCES kiosk(id),
+                    received_at TEXT NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE TABLE help (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    screen TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open',
+                    acknowledged_at TEXT
+                );
+                CREATE INDEX submission_received ON submission(received_at);
+                """)
+        }
+        migrator.registerMigration("v3-ratings-tickets-review") { db in
+            try db.execute(sql: """
+                CREATE TABLE kiosk_entry (
+                    key TEXT PRIMARY KEY,
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+                    kind TEXT NOT NULL,
+                    reference TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    payload_hash TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    UNIQUE (kind, reference)
+                );
+                ALTER TABLE submission ADD COLUMN progress_reason TEXT;
+                ALTER TABLE submission ADD COLUMN progress_at TEXT;
+                CREATE INDEX submission_progress ON submission(progress, received_at);
+                """)
+        }
+        migrator.registerMigration("v4-applicant") { db in
+            // 查询进度 by ID card: each case is found by its applicant, kept as a hash.
+            try db.execute(sql: "ALTER TABLE submission ADD COLUMN applicant TEXT")
+            try db.execute(sql: "CREATE INDEX submission_applicant ON submission(applicant, received_at)")
+            for row in try Row.fetchAll(db, sql: "SELECT key, payload FROM submission") {
+                try db.execute(sql: "UPDATE submission SET applicant = ? WHERE key = ?",
+                               arguments: [CentralRules.applicantKey(payload: row["payload"]), row["key"] as String])
+            }
+        }
+        return migrator
+    }
+
+    static func now() -> String { UTCTime.iso(Date()) }
+
+    // MARK: Enrolment
+
+    /// A one-time enrolment token for a new kiosk.
+    public func createToken() async throws -> String {
+        let token = CentralRules.newToken()
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO token(token, created_at) VALUES (?, ?)", arguments: [token, Self.now()])
+        }
+        return token
+    }
+
+    /// Spends the token and returns the kiosk's new secret (base64).
+    public func enrol(token: String, kioskID: String, site: String) async throws -> String {
+        let secret = CentralRules.newSecret()
+        try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT used_by FROM token WHERE token = ?", arguments: [token]) else {
+                throw EnrolmentProblem.unknownToken
+            }
+            if (row["used_by"] as String?) != nil { throw EnrolmentProblem.tokenUsed }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM kiosk WHERE id = ?", arguments: [kioskID]) == true {
+                throw EnrolmentProblem.kioskExists
+            }
+            try db.execute(sql: "UPDATE token SET used_by = ? WHERE token = ?", arguments: [kioskID, token])
+            try db.execute(sql: "INSERT INTO kiosk(id, secret, site, enrolled_at) VALUES (?, ?, ?, ?)",
+                           arguments: [kioskID, secret, site, Self.now()])
+        }
+        return secret
+    }
+
+    public func secret(kioskID: String) async throws -> SymmetricKey? {
+        let text = try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT secret FROM kiosk WHERE id = ?", arguments: [kioskID])
+        }
+        return text.flatMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
+    }
+
+    /// Records a request's nonce; false when it was seen before (a replay). Nonces older
+    /// than the skew window are forgotten: a request that old is refused as stale anyway.
+    public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM nonce WHERE timestamp < ?", arguments: [CentralRules.nonceHorizon()])
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM nonce WHERE kiosk_id = ? AND nonce = ?", arguments: [kioskID, nonce]) == true {
+                return false
+            }
+            try db.execute(sql: "INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (?, ?, ?)", arguments: [kioskID, nonce, timestamp])
+            try db.execute(sql: "UPDATE kiosk SET last_seen_at = ?, skew_seconds = ? WHERE id = ?",
+                           arguments: [Self.now(), skew, kioskID])
+            return true
+        }
+    }
+
+    // MARK: Submissions, ratings and tickets
+
+    /// One transaction (one durable commit) per batch; `CentralRules` decides every answer.
+    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult] {
+        let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID)
+        return try await writer.write { db in
+            let inserted = try plan.admitted.map { try Self.insert($0, kind: kind, kioskID: kioskID, db) }
+            let waiting = zip(plan.admitted, inserted).filter { !$1 }.map(\.0.envelope.key)
+            let settled = plan.settle(inserted: inserted, held: try Self.held(waiting, kind: kind, db))
+            try db.execute(sql: "UPDATE counter SET value = value + ? WHERE name = 'repeats'", arguments: [settled.repeats])
+            try db.execute(sql: "UPDATE counter SET value = value + ? WHERE name = 'conflicts'", arguments: [settled.conflicts])
+            return settled.results
+        }
+    }
+
+    /// Inserts an admitted entry unless its key or its reference is taken; true when it did.
+    static func insert(_ entry: CentralRules.Admitted, kind: OutboxKind, kioskID: String, _ db: Database) throws -> Bool {
+        let envelope = entry.envelope
+        if kind == .submission {
+            try db.execute(sql: """
+                INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload,
+                                       created_at, received_at, progress, applicant)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """, arguments: [envelope.key, kioskID, envelope.sequence, envelope.acceptanceNumber, envelope.serviceID,
+                                 envelope.payloadHash, envelope.payload, envelope.createdAt, now(),
+                                 (entry.progress ?? .manualReview).rawValue, entry.applicant])
+        } else {
+            try db.execute(sql: """
+                INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """, arguments: [envelope.key, kioskID, kind.rawValue, entry.reference, envelope.sequence, envelope.payloadHash,
+                                 envelope.payload, now()])
+        }
+        return db.changesCount > 0
+    }
+
+    /// What is held under these keys.
+    static func held(_ keys: [String], kind: OutboxKind, _ db: Database) throws -> [String: CentralRules.Held] {
+        var held: [String: CentralRules.Held] = [:]
+        let sql = kind == .submission ? "SELECT payload_hash, progress FROM submission WHERE key = ?"
+                                      : "SELECT payload_hash, NULL AS progress FROM kiosk_entry WHERE key = ?"
+        for key in keys {
+            if let row = try Row.fetchOne(db, sql: sql, arguments: [key]) {
+                held[key] = CentralRules.Held(payloadHash: row["payload_hash"], progress: row["progress"])
+            }
+        }
+        return held
+    }
+
+    // MARK: Statistics
+
+    public func stats() async throws -> CentralStats {
+        try await writer.read { db in
+            CentralStats(kiosks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kiosk") ?? 0,
+                  submissions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0,
+                  repeats: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'repeats'") ?? 0,
+                  conflicts: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'conflicts'") ?? 0,
+                  ratings: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kiosk_entry WHERE kind = 'rating'") ?? 0,
+                  inReview: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission WHERE progress = 'manual_review'") ?? 0)
+        }
+    }
+
+    /// Keys stored for one kiosk, in its sequence order (tests and audits).
+    public func keys(kioskID: String) async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT key FROM submission WHERE kiosk_id = ? ORDER BY sequence", arguments: [kioskID])
+        }
+    }
+
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
+        let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (?, ?, ?)
+                ON CONFLICT(kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
+                """, arguments: [kioskID, Self.now(), body])
+        }
+    }
+
+    public func fleet() async throws -> [FleetKiosk] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body,
+                       (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id) AS submissions
+                FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
+                """)
+            let formatter = ISO8601DateFormatter()
+            return rows.map { row in
+                let body: String? = row["body"]
+                return FleetKiosk(id: row["id"], site: row["site"],
+                                  lastSeen: (row["last_seen_at"] as String?).flatMap(formatter.date(from:)),
+                                  skewSeconds: row["skew_seconds"],
+                                  heartbeat: body.flatMap { try? JSONDecoder().decode(Heartbeat.self, from: Data($0.utf8)) },
+                                  heartbeatAt: (row["received_at"] as String?).flatMap(formatter.date(from:)),
+                                  submissions: row["submissions"])
+            }
+        }
+    }
+
+    public func submissionsPerHour(since: Date) async throws -> [String: Int] {
+        let from = UTCTime.iso(since)
+        return try await writer.read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT substr(received_at, 1, 13) AS hour, COUNT(*) AS n FROM submission WHERE received_at >= ? GROUP BY hour
+                """, arguments: [from]) {
+                result[row["hour"]] = row["n"]
+            }
+            return result
+        }
+    }
+
+    public func createHelp(kioskID: String, _ request: HelpRequest) async throws -> Int64 {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO help(kiosk_id, screen, at) VALUES (?, ?, ?)", arguments: [kioskID, request.screen, request.at])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func help(id: Int64, kioskID: String) async throws -> HelpTicket? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM help WHERE id = ? AND kiosk_id = ?", arguments: [id, kioskID])
+                .map { HelpTicket(id: id, status: $0) }
+        }
+    }
+
+    public func openHelp() async throws -> [OpenHelp] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, kiosk_id, screen, at, status FROM help WHERE status = 'open' ORDER BY id").map {
+                OpenHelp(id: $0["id"], kioskID: $0["kiosk_id"], screen: $0["screen"], at: $0["at"], status: $0["status"])
+            }
+        }
+    }
+
+    public func acknowledgeHelp(id: Int64) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE help SET status = 'acknowledged', acknowledged_at = ? WHERE id = ? AND status = 'open'",
+                           arguments: [Self.now(), id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT progress, service_id, progress_reason, COALESCE(progress_at, received_at) AS at FROM submission WHERE acceptance_number = ?
+                """, arguments: [acceptanceNumber]).map {
+                ProgressAnswer(acceptanceNumber: acceptanceNumber, progress: $0["progress"], serviceID: $0["service_id"],
+                               reason: $0["progress_reason"], updatedAt: $0["at"])
+            }
+        }
+    }
+
+    public func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT acceptance_number, progress, service_id, progress_reason, COALESCE(progress_at, received_at) AS at
+                FROM submission WHERE applicant = ? ORDER BY received_at DESC, sequence DESC LIMIT ?
+                """, arguments: [CentralRules.applicantKey(idNumber: idNumber), limit]).map {
+                ProgressAnswer(acceptanceNumber: $0["acceptance_number"], progress: $0["progress"], serviceID: $0["service_id"],
+                               reason: $0["progress_reason"], updatedAt: $0["at"])
+            }
+        }
+    }
+
+    // MARK: Ratings
+
+    public func ratingCounts() async throws -> [Int: Int] {
+        try await writer.read { db in
+            CentralRules.levels(of: try String.fetchAll(db, sql: "SELECT payload FROM kiosk_entry WHERE kind = 'rating'"))
+        }
+    }
+
+    // MARK: Manual review
+
+    public func reviewQueue(limit: Int) async throws -> [ReviewItem] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT acceptance_number, kiosk_id, service_id, received_at FROM submission
+                WHERE progress = 'manual_review' ORDER BY received_at, acceptance_number LIMIT ?
+                """, arguments: [limit]).map {
+                ReviewItem(acceptanceNumber: $0["acceptance_number"], kioskID: $0["kiosk_id"], serviceID: $0["service_id"],
+                           receivedAt: $0["received_at"])
+            }
+        }
+    }
+
+    public func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome {
+        try await writer.write { db in
+            try db.execute(sql: """
+                UPDATE submission SET progress = ?, progress_reason = ?, progress_at = ?
+                WHERE acceptance_number = ? AND progress = ?
+                """, arguments: [CentralRules.Progress.reviewed(approve: approve).rawValue, reason, Self.now(), acceptanceNumber,
+                                 CentralRules.Progress.manualReview.rawValue])
+            if db.changesCount > 0 { return .decided }
+            guard let progress = try String.fetchOne(db, sql: "SELECT progress FROM submission WHERE acceptance_number = ?",
+                                                     arguments: [acceptanceNumber]) else { return .unknown }
+            return .notInReview(progress)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import ZizhuCore
+import ZizhuOutbox
+import ZizhuWire
+
+/// Loads the service catalogue and keeps a copy of the last one that passed every check,
+/// so that a bad edit never takes the kiosk's services away: the kiosk refuses the bad
+/// catalogue, runs on the last good one and shows the problem to technicians.
+public struct CatalogueKeeper: Sendable {
+    public var folder: URL
+    /// `$ZIZHU_HOME/catalogue.last-good/`: the files of the last catalogue that loaded.
+    public var lastGood: URL
+
+    public init(folder: URL, home: URL) {
+        self.folder = folder
+        self.lastGood = home.appendingPathComponent("catalogue.last-good")
+    }
+
+    /// What loading gave: the catalogue to run on (if any) and the problem to show (if any).
+    public struct Outcome: Sendable {
+        public var catalogue: Catalogue?
+        public var problem: String?
+        public var usingLastGood: Bool
+
+        public init(catalogue: Catalogue?, problem: String?, usingLastGood: Bool) {
+            self.catalogue = catalogue
+            self.problem = problem
+            self.usingLastGood = usingLastGood
+        }
+    }
+
+    public func load() -> Outcome {
+        do {
+            let catalogue = try KioskResources.loadCatalogue(folder: folder)
+            // Best effort: a kiosk whose disk is full still runs on the catalogue it has.
+            let saved = saveLastGood()
+            return Outcome(catalogue: catalogue, problem: saved, usingLastGood: false)
+        } catch {
+            guard let previous = try? KioskResources.loadCatalogue(folder: lastGood) else {
+                return Outcome(catalogue: nil, problem: error.description, usingLastGood: false)
+            }
+            return Outcome(catalogue: previous,
+                           problem: error.description + "\n(running on the last good catalogue, \(lastGood.path))",
+                           usingLastGood: true)
+        }
+    }
+
+    /// Copies the catalogue's files to `lastGood` through a temporary folder and a rename,
+    /// so a crash halfway leaves the old copy whole. Returns a problem, or nil.
+    func saveLastGood() -> String? {
+        let manager = FileManager.default
+        let temporary = lastGood.deletingLastPathComponent()
+            .appendingPathComponent(".catalogue.\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try? manager.removeItem(at: temporary)
+            try manager.createDirectory(at: temporary, withIntermediateDirectories: true)
+            for name in try manager.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".yaml") {
+                try manager.copyItem(at: folder.appendingPathComponent(name), to: temporary.appendingPathComponent(name))
+            }
+            let old = lastGood.deletingLastPathComponent().appendingPathComponent(".catalogue.old.tmp")
+            try? manager.removeItem(at: old)
+            if manager.fileExists(atPath: lastGood.path) { try manager.moveItem(at: lastGood, to: old) }
+            try manager.moveItem(at: temporary, to: lastGood)
+            try? manager.removeItem(at: old)
+            return nil
+        } catch {
+            try? manager.removeItem(at: temporary)
+            return "the last good catalogue could not be saved to \(lastGood.path): \(error.localizedDescription)"
+        }
+    }
+}
+
+extension CatalogueKeeper {
+    /// The version (ETag) of the catalogue in `folder`, when it came from the platform.
+    public var installedVersion: String? {
+        (try? String(contentsOf: folder.appendingPathComponent(".version"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Installs a catalogue from the platform: checked by the same checker as
+    /// `zizhu catalogue check`, written to a temporary folder, then swapped in with renames
+    /// so the kiosk never sees half a catalogue. A bad one is refused (its problems, with
+    /// file:line:column, are returned) and the old one stays.
+    public func install(_ bundle: CatalogueBundle) -> String? {
+        do {
+            _ = try Catalogue.load(files: bundle.files.map { (name: $0.name, text: $0.text) })
+        } catch let problems as FileProblems {
+            return "catalogue \(bundle.version.prefix(12)) refused:\n" + problems.description
+        } catch {
+            return "catalogue \(bundle.version.prefix(12)) refused: \(error)"
+        }
+        let manager = FileManager.default
+        let parent = folder.deletingLastPathComponent()
+        let incoming = parent.appendingPathComponent(".\(folder.lastPathComponent).incoming")
+        let outgoing = parent.appendingPathComponent(".\(folder.lastPathComponent).outgoing")
+        do {
+            try? manager.removeItem(at: incoming)
+            try? manager.removeItem(at: outgoing)
+            try manager.createDirectory(at: incoming, withIntermediateDirectories: true)
+            for file in bundle.files {
+                guard !file.name.contains("/"), !file.name.hasPrefix(".") else { return "refused: bad file name '\(file.name)'" }
+                try file.text.write(to: incoming.appendingPathComponent(file.name), atomically: true, encoding: .utf8)
+            }
+            try bundle.version.write(to: incoming.appendingPathComponent(".version"), atomically: true, encoding: .utf8)
+            if manager.fileExists(atPath: folder.path) { try manager.moveItem(at: folder, to: outgoing) }
+            try manager.moveItem(at: incoming, to: folder)
+            try? manager.removeItem(at: outgoing)
+            return nil
+        } catch {
+            // Put the old one back if it was moved away.
+            if !manager.fileExists(atPath: folder.path), manager.fileExists(atPath: outgoing.path) {
+                try? manager.moveItem(at: outgoing, to: folder)
+            }
+            return "catalogue \(bundle.version.prefix(12)) not installed: \(error.localizedDescription)"
+        }
+    }
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: Apache-2.0
+import CMalloc
+import Foundation
+import IDCardReader
+import Logging
+import ReceiptPrinter
+import ZizhuCore
+import ZizhuTerminal
+import ZizhuUI
+
+/// The kiosk's one loop: terminal input → `Event` → `update` → `Effect`s → view → present.
+///
+/// It blocks in poll(2) until input arrives; ticks (one a second) run only while a
+/// session is in progress, so the attract screen costs no CPU.
+@MainActor
+public final class KioskRuntime {
+    var state: AppState
+    var context: ViewContext
+    let terminal: NcursesTerminal
+    let logger: Logger
+    let unifontPath: String
+    var mapper = InputMapper()
+    var glyphsTried = false
+    var nextTick: ContinuousClock.Instant?
+    let clock = ContinuousClock()
+    let launched: ContinuousClock.Instant
+    let loadCatalogue: () -> CatalogueKeeper.Outcome
+    let openServices: () -> KioskServices
+    let statusFile: KioskStatusWriter?
+    let technician: TechnicianDesk?
+    let notifier: SystemdNotifier
+    let speaker: Speaker?
+    var nextWatchdog: ContinuousClock.Instant?
+    var records = RecordsSource.unavailable
+    var proofDesk = ProofDesk.unavailable
+    var appointmentDesk = AppointmentDesk.unavailable
+    var outbox: KioskOutbox?
+    var today: CalendarDate?
+    let inbox: EventInbox
+    let reader: ReaderSession?
+    var readerCommands: AsyncStream<Bool>.Continuation?
+    let printer: ReceiptPrinterLink?
+    var receipts: SampleReceipts?
+    var helpDesk: HelpDesk
+    var progressDesk = ProgressDesk(worker: nil, outbox: nil)
+
+    /// `services` opens what the first frame does not need (the outbox's database, the
+    /// receipt templates, the pinyin dictionary); it runs right after the first frame.
+    init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
+         launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
+         inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
+         notifier: SystemdNotifier = SystemdNotifier(environment: [:]), speaker: Speaker? = nil,
+         services: @escaping () -> KioskServices, loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
+        self.notifier = notifier
+        self.speaker = speaker
+        self.technician = technician
+        self.statusFile = statusFile
+        self.inbox = inbox
+        self.helpDesk = HelpDesk(worker: nil, logger: logger)
+        self.openServices = services
+        self.printer = printer
+        self.launched = launched
+        self.loadCatalogue = loadCatalogue
+        self.reader = reader
+        self.state = state
+        self.context = context
+        self.terminal = terminal
+        self.logger = logger
+        self.unifontPath = unifontPath
+    }
+
+    /// Runs until quit or SIGTERM; returns the exit status.
+    public func run() -> Int32 {
+        let (width, height) = terminal.size
+        _ = update(&state, .resized(width: width, height: height))
+        var frame = draw()
+        logger.info("first frame", metadata: [
+            "size": "\(width)x\(height)", "after_ms": "\(KioskLauncher.milliseconds(launched.duration(to: clock.now)))",
+        ])
+        // The rest opens once the attract screen is up; a citizen cannot be faster.
+        let services = openServices()
+        records = services.records
+        proofDesk = services.proofs
+        appointmentDesk = services.appointments
+        outbox = services.outbox
+        helpDesk = services.helpDesk
+        progressDesk = services.progressDesk
+        receipts = services.receipts
+        if let pinyin = services.pinyin { context.pinyin = pinyin }
+        if outbox == nil {
+            // 暂停服务: without its storage the kiosk must not start a journey it cannot finish.
+            _ = perform(update(&state, .storageChecked(LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable"))))
+        }
+        let loaded = loadCatalogue()
+        if let catalogue = loaded.catalogue { _ = perform(update(&state, .catalogueLoaded(catalogue))) }
+        if let problem = loaded.problem { _ = perform(update(&state, .catalogueFailed(problem))) }
+        if let date = clockDateChanged() { _ = perform(update(&state, .clock(date))) }
+        startReader()
+        frame = draw()
+        // systemd: serving now; from here on the loop itself feeds the watchdog.
+        notifier.ready(status: "serving \(state.catalogue.services.count) services")
+        if let interval = notifier.watchdogInterval {
+            nextWatchdog = clock.now.advanced(by: interval)
+            notifier.watchdog()
+            logger.info("systemd watchdog: a ping every \(interval)")
+        }
+        defer { notifier.stopping() }
+        while true {
+            let inputs = terminal.nextInputs(timeoutMilliseconds: timeout())
+            if terminal.terminationRequested {
+                logger.info("termination signal received")
+                return 0
+            }
+            if terminal.terminalLost {
+                logger.error("the terminal hung up; stopping (the supervisor restarts the kiosk)")
+                return 1
+            }
+            if let due = nextWatchdog, let interval = notifier.watchdogInterval, clock.now >= due {
+                notifier.watchdog()
+                nextWatchdog = clock.now.advanced(by: interval)
+            }
+            var events: [Event] = []
+            if let due = nextTick, clock.now >= due {
+                if let date = clockDateChanged() { events.append(.clock(date)) }
+                events.append(.tick)
+                let next = due.advanced(by: .seconds(1))
+                nextTick = next < clock.now ? clock.now.advanced(by: .seconds(1)) : next
+            }
+            events = inbox.drain() + events
+            var changed = !events.isEmpty
+            for input in inputs {
+                guard let event = mapper.map(input, frame: frame, focus: state.focus) else { continue }
+                if perform(update(&state, event)) { return 0 }
+                changed = true
+                frame = render(state, prepareContext())   // the next input maps against what is now shown
+            }
+            for event in events where perform(update(&state, event)) { return 0 }
+            scheduleTicks()
+            if changed || !inputs.isEmpty { frame = draw() }
+        }
+    }
+
+    /// Connects the reader in the background and relays its events into the loop.
+    /// Start/stop requests go through one ordered stream, so a quick stop-then-start
+    /// can never arrive the other way round.
+    func startReader() {
+        guard let reader else { return }
+        let inbox = self.inbox
+        let (commands, continuation) = AsyncStream.makeStream(of: Bool.self)
+        readerCommands = continuation
+        Task.detached {
+            await reader.start()
+        }
+        let statusFile = self.statusFile
+        Task.detached {
+            for await event in reader.events {
+                inbox.post(.reader(event))
+                switch event {
+                case .connected, .disconnected:
+                    let info = await reader.currentInfo
+                    statusFile?.update { $0.reader = info }
+                default:
+                    break
+                }
+            }
+        }
+        Task.detached {
+            for await wantsCard in commands {
+                if wantsCard { await reader.startReading() } else { await reader.stopReading() }
+            }
+        }
+    }
+
+    /// Stops the reader before the kiosk exits.
+    public func shutdown() async {
+        readerCommands?.finish()
+        await reader?.shutdown()
+        await printer?.shutdown()
+        outbox?.stop()
+        helpDesk.stop()
+        statusFile?.remove()
+        speaker?.stop()
+    }
+
+    /// Milliseconds until the next tick or watchdog ping, or -1 to block until input
+    /// (the attract screen without a watchdog: no wake-ups at all).
+    func timeout() -> Int32 {
+        scheduleTicks()
+        let due = [nextTick, nextWatchdog].compactMap { $0 }.min()
+        guard let due else { return -1 }
+        let remaining = clock.now.duration(to: due)
+        let ms = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+        return Int32(max(0, min(ms, nextTick == nil ? Int64(Int32.max) : 1000)))
+    }
+
+    func scheduleTicks() {
+        if state.wantsTicks {
+            if nextTick == nil { nextTick = clock.now.advanced(by: .seconds(1)) }
+        } else {
+            nextTick = nil
+        }
+    }
+
+    func draw() -> Frame {
+        let frame = render(state, prepareContext())
+        terminal.present(frame.grid)
+        return frame
+    }
+
+    /// Loads elder mode's glyphs the first time they are needed.
+    func prepareContext() -> ViewContext {
+        if state.elderMode && context.bigGlyphs == nil && !glyphsTried {
+            glyphsTried = true
+            let (font, problem) = GlyphLoader.load(path: unifontPath, scalars: context.bigHeadlineScalars())
+            context.bigGlyphs = font
+            if let problem { logger.warning("\(problem)") }
+        }
+        return context
+    }
+
+    /// Carries out effects; returns true when the kiosk must stop.
+}

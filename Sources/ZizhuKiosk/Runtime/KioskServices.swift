@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+import CMalloc
+import Foundation
+import IDCardReader
+import Logging
+import ReceiptPrinter
+import ZizhuCore
+import ZizhuTerminal
+import ZizhuUI
+
+/// The parts of the kiosk that are opened after the first frame.
+public struct KioskServices {
+    public var records = RecordsSource.unavailable
+    public var proofs = ProofDesk.unavailable
+    public var appointments = AppointmentDesk.unavailable
+    public var outbox: KioskOutbox?
+    public var helpDesk: HelpDesk
+    public var progressDesk = ProgressDesk(worker: nil, outbox: nil)
+    public var receipts: SampleReceipts?
+    public var pinyin: PinyinDictionary?
+
+    public init(helpDesk: HelpDesk) { self.helpDesk = helpDesk }
+}

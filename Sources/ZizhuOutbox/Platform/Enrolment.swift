@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import ZizhuWire
+
+/// What `zizhu enroll` stored: where the platform is and this kiosk's signing secret.
+/// `$ZIZHU_HOME/enrolment.json`, mode 0600.
+public struct Enrolment: Codable, Sendable, Hashable {
+    public var central: String
+    public var kioskID: String
+    public var secret: String
+
+    public init(central: String, kioskID: String, secret: String) {
+        self.central = central
+        self.kioskID = kioskID
+        self.secret = secret
+    }
+
+    public static func file(home: URL) -> URL { home.appendingPathComponent("enrolment.json") }
+
+    public static func load(home: URL) -> Enrolment? {
+        FileManager.default.contents(atPath: file(home: home).path).flatMap { try? JSONDecoder().decode(Enrolment.self, from: $0) }
+    }
+
+    public func save(home: URL) throws {
+        let url = Self.file(home: home)
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let data = try CanonicalJSON.encode(self)
+        let temporary = url.appendingPathExtension("tmp")
+        FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+        if rename(temporary.path, url.path) != 0 {
+            throw OutboxError(kind: .storage, zh: "无法保存注册信息", en: "\(url.path): cannot save (\(errno))")
+        }
+    }
+
+    var key: SymmetricKey? { Data(base64Encoded: secret).map { SymmetricKey(data: $0) } }
+
+    /// Registers this kiosk with a one-time token.
+    public static func enrol(central: String, token: String, kioskID: String, siteName: String,
+                             client: HTTPClient = .shared) async throws -> Enrolment {
+        let body = try CanonicalJSON.encode(EnrolmentRequest(token: token, kioskID: kioskID, siteName: siteName))
+        let (status, data) = try await PlatformLink.post(client: client, url: central + "/v1/enrol", body: body, headers: [])
+        guard status == 201, let answer = try? JSONDecoder().decode(EnrolmentResponse.self, from: data) else {
+            throw (try? JSONDecoder().decode(ProblemResponse.self, from: data))
+                ?? ProblemResponse(error: "enrolment failed", detail: "HTTP \(status)")
+        }
+        return Enrolment(central: central, kioskID: answer.kioskID, secret: answer.secret)
+    }
+}
+
+enum PlatformLink {
+    static func post(client: HTTPClient, url: String, body: Data, headers: [(String, String)],
+                     timeoutSeconds: Int64 = 30) async throws -> (Int, Data) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(body)
+        let response = try await client.execute(request, timeout: .seconds(timeoutSeconds))
+        let buffer = try await response.body.collect(upTo: 4 << 20)
+        return (Int(response.status.code), Data(buffer.readableBytesView))
+    }
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+
+// POST /v1/enrol: a kiosk spends a one-time token for its secret.
+
+public struct EnrolmentRequest: Codable, Sendable {
+    public var token: String
+    public var kioskID: String
+    public var siteName: String
+    public init(token: String, kioskID: String, siteName: String) {
+        self.token = token
+        self.kioskID = kioskID
+        self.siteName = siteName
+    }
+}
+
+public struct EnrolmentResponse: Codable, Sendable {
+    public var kioskID: String
+    /// Base64 of the 256-bit HMAC secret, shown once.
+    public var secret: String
+    public init(kioskID: String, secret: String) {
+        self.kioskID = kioskID
+        self.secret = secret
+    }
+}

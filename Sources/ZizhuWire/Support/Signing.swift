@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+import Crypto
+import Foundation
+
+/// Every kiosk request is signed with HMAC-SHA256 over method, path, timestamp, nonce and
+/// the body's SHA-256, with the secret the kiosk received at enrolment.
+public enum RequestSigning {
+    public static let kioskHeader = "X-Zizhu-Kiosk"
+    public static let timestampHeader = "X-Zizhu-Timestamp"
+    public static let nonceHeader = "X-Zizhu-Nonce"
+    public static let signatureHeader = "X-Zizhu-Signature"
+    /// Requests older or newer than this (seconds) are refused as stale.
+    public static let maximumSkew: Int64 = 300
+
+    public static func canonical(method: String, path: String, timestamp: Int64, nonce: String, body: Data) -> Data {
+        Data("\(method.uppercased())\n\(path)\n\(timestamp)\n\(nonce)\n\(body.sha256Hex)".utf8)
+    }
+
+    public static func signature(secret: SymmetricKey, method: String, path: String, timestamp: Int64, nonce: String,
+                                 body: Data) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: canonical(method: method, path: path, timestamp: timestamp,
+                                                                 nonce: nonce, body: body), using: secret)
+        return Hex.string(mac)
+    }
+
+    public static func isValid(signature: String, secret: SymmetricKey, method: String, path: String, timestamp: Int64,
+                               nonce: String, body: Data) -> Bool {
+        guard let given = hexBytes(signature) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(
+            given, authenticating: canonical(method: method, path: path, timestamp: timestamp, nonce: nonce, body: body),
+            using: secret)
+    }
+
+    /// The headers for one request.
+    public static func headers(kioskID: String, secret: SymmetricKey, method: String, path: String, body: Data,
+                               now: Date = Date()) -> [(String, String)] {
+        let timestamp = Int64(now.timeIntervalSince1970)
+        let nonce = UUID().uuidString.lowercased()
+        return [(kioskHeader, kioskID), (timestampHeader, String(timestamp)), (nonceHeader, nonce),
+                (signatureHeader, signature(secret: secret, method: method, path: path, timestamp: timestamp, nonce: nonce, body: body))]
+    }
+
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        guard text.count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
+    }
+}

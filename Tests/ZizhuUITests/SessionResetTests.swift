@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+import Testing
+import ZizhuCore
+@testable import ZizhuUI
+
+/// One reset serves every end of a session (the idle timeout and going home): it keeps
+/// the kiosk's own fields, and the citizen's language and elder mode only when they went
+/// home themselves; everything else starts as new.
+@Suite("One reset for every end of a session")
+struct SessionResetTests {
+    /// A session with something in every field a citizen or a technician can fill.
+    static func busySession() -> AppState {
+        var state = Fixtures.state()
+        state.screen = .ticket
+        state.history = [.home, .queueCategories]
+        state.language = .en
+        state.elderMode = true
+        state.focus = 2
+        state.pressed = .goHome
+        state.notice = .noServiceWithCode("999")
+        state.idleSeconds = 41
+        state.countdown = 7
+        state.citizen = Fixtures.demoCitizen
+        state.identifyPhase = .identified
+        state.cardTaken = true
+        state.printerCheckPending = true
+        state.testPage = .printing
+        if let service = Fixtures.catalogue.services.first {
+            state.application = Application(service: service, citizen: Fixtures.demoCitizen, today: Fixtures.today)
+        }
+        state.help = HelpCall(screen: "ticket", status: .sending)
+        state.progress = .looking
+        state.proofs = .loading
+        state.proofPrint = .printing(title: "证明")
+        state.cardLookup = true
+        state.appointment = .looking
+        state.ticket = .printing
+        state.pinCheck = .wrong(attemptsLeft: 3)
+        state.pinChecking = true
+        state.technician = TechnicianSession()
+        // The kiosk's own fields, changed too: they must survive.
+        state.readerConnected = true
+        state.printerHealth = .paperLow
+        state.storageProblem = LocalizedText(zh: "存储故障", en: "storage")
+        state.catalogueProblem = "x.yaml:1:1"
+        return state
+    }
+
+    /// Each stored field, by name, as a comparable value.
+    static func fields(_ state: AppState) -> [String: AnyHashable] {
+        Dictionary(uniqueKeysWithValues: Mirror(reflecting: state).children.compactMap { child in
+            child.label.flatMap { label in (child.value as? AnyHashable).map { (label, $0) } }
+        })
+    }
+
+    @Test(arguments: [false, true])
+    func everyFieldIsTheKiosksAPreferenceOrWiped(_ keepingPreferences: Bool) {
+        let busy = Self.busySession()
+        let before = Self.fields(busy), after = Self.fields(busy.wiped(keepingPreferences: keepingPreferences))
+        let fresh = Self.fields(AppState(catalogue: busy.catalogue, settings: busy.settings, width: busy.width, height: busy.height,
+                                         today: busy.today))
+        #expect(before.count == Mirror(reflecting: busy).children.count, "every field of AppState is Hashable, so it can be compared")
+        #expect(AppState.kioskFields.union(AppState.preferenceFields).isSubset(of: Set(before.keys)), "a listed field no longer exists")
+        for (name, value) in after {
+            if AppState.kioskFields.contains(name) || (keepingPreferences && AppState.preferenceFields.contains(name)) {
+                #expect(value == before[name], "\(name) is the kiosk's (or the citizen's choice) and must be kept")
+            } else {
+                #expect(value == fresh[name], "\(name) survived the end of a session: list it in AppState.kioskFields or let it be wiped")
+            }
+        }
+        // The busy session really was busy: the check above compared something.
+        #expect(before.filter { !AppState.kioskFields.contains($0.key) && $0.value != fresh[$0.key] }.count >= 20)
+    }
+
+    @Test func goingHomeIsTheSameResetKeepingLanguageAndElderMode() {
+        var state = Self.busySession()
+        state.countdown = nil   // a touch while "还在吗?" shows only dismisses it
+        let effects = update(&state, .activated(.goHome))
+        #expect(effects == [.endSession, .log("screen home")])
+        var expected = Self.busySession().wiped(keepingPreferences: true)
+        expected.screen = .home
+        #expect(state == expected)
+        #expect(state.language == .en && state.elderMode && state.citizen == nil && state.help == nil && state.ticket == nil)
+    }
+}
