@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "zizhu",
             dependencies: [
-                "ZizhuKiosk", "ZizhuUI", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox", "ZizhuWire",
+                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox", "ZizhuWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -127,10 +127,12 @@ let package = Package(
         .testTarget(name: "ReceiptPrinterTests", dependencies: ["ReceiptPrinter", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Golden__"]),
         .testTarget(
             name: "IDCardReaderTests",
-            dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "CPseudoTerminal", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "CPseudoTerminal", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
-        .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore"]),
+        .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore", "ZizhuUI", "ZizhuOutbox",
+                                                            .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SyncTests",
             dependencies: ["ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore", "ZizhuKiosk", "ZizhuUI",
@@ -144,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
-                           "ZizhuOutbox",
+                           "ZizhuOutbox", "ZizhuWire",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["VM"]),
     ]

@@ -6,6 +6,7 @@ import FoundationNetworking
 import Testing
 import ZizhuKiosk
 import ZizhuOutbox
+import ZizhuWire
 
 /// The real `zizhu` and `zizhu-central` binaries, a real SQLite file on each side, HTTP on
 /// loopback, and SIGKILL at random moments.
