@@ -70,6 +70,10 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),   // PBKDF2 for the technician PIN
             ]),
 
+        // What only the tests and the benchmarks use: a private PostgreSQL cluster, the
+        // ID card decoder's fuzzer.
+        .target(name: "ZizhuTestSupport", dependencies: ["IDCardReader", "ZizhuKiosk"]),
+
         // Kiosk ↔ platform: the wire types and request signing both sides compile.
         .target(name: "ZizhuWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The kiosk's durable outbox and the sync worker.
@@ -115,7 +119,7 @@ let package = Package(
             name: "zizhu-bench",
             dependencies: [
                 "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore",
-                "ZizhuOutbox", "ZizhuCentral", "ZizhuWire",
+                "ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -127,15 +131,15 @@ let package = Package(
         .testTarget(name: "ReceiptPrinterTests", dependencies: ["ReceiptPrinter", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Golden__"]),
         .testTarget(
             name: "IDCardReaderTests",
-            dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "CPseudoTerminal", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "ZizhuTestSupport", "CPseudoTerminal",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Snapshots__"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore", "ZizhuUI", "ZizhuOutbox",
                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore", "ZizhuKiosk", "ZizhuUI",
+            dependencies: ["ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore", "ZizhuKiosk", "ZizhuUI", "ZizhuTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),

@@ -6,6 +6,7 @@ import Logging
 import ZizhuCentral
 import ZizhuKiosk
 import ZizhuOutbox
+import ZizhuTestSupport
 import ZizhuWire
 
 /// Issue 6's figures: durable submit latency against python persist-queue with the same

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import IDCardReader
+import ZizhuTestSupport
 
 @Suite("Decoder fuzzing")
 struct FuzzTests {

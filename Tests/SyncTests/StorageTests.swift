@@ -7,6 +7,7 @@ import Testing
 import ZizhuOutbox
 import ZizhuCentral
 import ZizhuKiosk
+import ZizhuTestSupport
 import ZizhuWire
 
 /// Which database a storage test runs against.

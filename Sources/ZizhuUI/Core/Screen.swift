@@ -23,7 +23,8 @@ public enum CatalogueEntry: String, Sendable, Hashable, CaseIterable {
     case personal, business, departments, hot, search
 }
 
-/// What the kiosk is showing. One case ↔ one view file ↔ one snapshot family.
+/// What the kiosk is showing. One case ↔ one view function (in its feature's folder,
+/// `ZizhuUI/Features/<Feature>/`) ↔ one snapshot family.
 public enum Screen: Sendable, Hashable {
     /// The attract screen.
     case home

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import IDCardReader
+
 /// Feeds the streaming decoder random and mutated frames in random chunk sizes and checks
 /// what must always hold: no crash, memory bounded by one maximum frame, and no frame
 /// that was not in the input. Used by the tests (fewer frames) and `zizhu-bench` (10^6).
@@ -20,17 +22,18 @@ public struct DecoderFuzzer {
     }
 
     /// SplitMix64: fast, seedable, good enough to pick mutations.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
+    public struct Random {
+        public var state: UInt64
+        public init(state: UInt64) { self.state = state }
+        public mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-        mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
+        public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+        public mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
     }
 
     public init() {}

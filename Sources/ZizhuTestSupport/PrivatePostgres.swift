@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ZizhuKiosk
 
 /// A private PostgreSQL cluster for tests and benchmarks: `initdb` in a folder of its own,
 /// started on a free loopback port (as the `postgres` user when running as root, which

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+import ZizhuCore
+
+/// 办事 after identification: form → materials → 告知承诺 → pre-check → submit, the
+/// acceptance receipt, and the records that feed the prefill.
+enum ApplicationFeature {
+    /// The application's screens; nil when the button is not one of this journey's.
+    static func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect]? {
+        guard var application = state.application,
+              let service = state.catalogue.service(id: application.serviceID) else { return nil }
+        defer { if state.application != nil { state.application = application } }
+        let fields = application.fields(service)
+
+        switch (state.screen, button) {
+        // MARK: Form
+        case (.applicationForm(let index), .digit(let digit)):
+            guard fields.indices.contains(index), (0...9).contains(digit) else { return [] }
+            let field = fields[index]
+            guard field.type.isKeypad, application.entry.count < field.type.keypadLength,
+                  !application.entry.hasSuffix("X") else { return [] }
+            application.entry += String(digit)
+            application.problem = nil
+            return []
+        case (.applicationForm(let index), .checkCharacterX):
+            guard fields.indices.contains(index), fields[index].type == .idNumber, application.entry.count == 17 else { return [] }
+            application.entry += "X"
+            return []
+        case (.applicationForm, .deleteDigit), (.keyboard, .deleteDigit):
+            if !application.pinyin.isEmpty {
+                application.pinyin.removeLast()
+                application.candidatePage = 0
+            } else if !application.entry.isEmpty {
+                application.entry.removeLast()
+            }
+            application.problem = nil
+            return []
+        case (.applicationForm(let index), .confirm):
+            guard fields.indices.contains(index) else { return [] }
+            let field = fields[index]
+            let typed = application.entry
+            let text = typed.isEmpty ? (application.form.values[field.id] ?? "") : typed
+            if let problem = field.validate(text, today: application.today) {
+                application.problem = problem
+                return []
+            }
+            if !typed.isEmpty { application.form.set(field.id, typed) }
+            return advance(&state, &application, from: index, fieldCount: fields.count)
+        case (.applicationForm(let index), .choose(let option)):
+            guard fields.indices.contains(index) else { return [] }
+            let field = fields[index]
+            guard field.validate(option, today: application.today) == nil else { return [] }
+            application.form.set(field.id, option)
+            return advance(&state, &application, from: index, fieldCount: fields.count)
+        case (.applicationForm(let index), .openKeyboard):
+            guard fields.indices.contains(index), !fields[index].type.isKeypad else { return [] }
+            application.entry = application.form.values[fields[index].id] ?? ""
+            application.pinyin = ""
+            application.candidatePage = 0
+            application.problem = nil
+            state.push(.keyboard(field: index))
+            return []
+
+        // MARK: Keyboard
+        case (.keyboard(let index), .letter(let letter)):
+            guard fields.indices.contains(index), letter.isASCII, letter.isLetter else { return [] }
+            let field = fields[index]
+            if field.type == .creditCode {
+                guard application.entry.count < 18 else { return [] }
+                application.entry += letter.uppercased()
+            } else {
+                guard application.pinyin.count < 6 else { return [] }
+                application.pinyin += letter.lowercased()
+                application.candidatePage = 0
+            }
+            application.problem = nil
+            return []
+        case (.keyboard(let index), .digit(let digit)):
+            // Codes take digits from the keypad; in pinyin mode the digits pick candidates
+            // (their buttons claim the keys first).
+            guard fields.indices.contains(index), fields[index].type == .creditCode, (0...9).contains(digit),
+                  application.entry.count < 18 else { return [] }
+            application.entry += String(digit)
+            return []
+        case (.keyboard(let index), .candidate(let character)):
+            guard fields.indices.contains(index) else { return [] }
+            if let maximum = fields[index].maxLength, application.entry.count >= maximum { return [] }
+            application.entry.append(character)
+            application.pinyin = ""
+            application.candidatePage = 0
+            application.problem = nil
+            return []
+        case (.keyboard, .pageNext):
+            application.candidatePage += 1
+            return []
+        case (.keyboard, .pagePrevious):
+            application.candidatePage = max(0, application.candidatePage - 1)
+            return []
+        case (.keyboard, .clearText):
+            application.entry = ""
+            application.pinyin = ""
+            application.candidatePage = 0
+            application.problem = nil
+            return []
+        case (.keyboard(let index), .keyboardDone):
+            guard fields.indices.contains(index) else { return [] }
+            let field = fields[index]
+            if let problem = field.validate(application.entry, today: application.today) {
+                application.problem = problem
+                return []
+            }
+            application.form.set(field.id, application.entry.isEmpty ? nil : application.entry)
+            state.goBack()
+            return advance(&state, &application, from: index, fieldCount: fields.count)
+
+        // MARK: Materials and 告知承诺
+        case (.materials, .commit(let materialID)):
+            guard let material = service.materialSpecs.first(where: { $0.id == materialID }),
+                  MaterialStanding.of(material, in: application).canCommit else { return [] }
+            state.push(.commitment(materialID: materialID))
+            return []
+        case (.commitment(let materialID), .confirmCommitment):
+            guard service.materialSpecs.first(where: { $0.id == materialID })?.tolerable != nil else { return [] }
+            application.form.committed.insert(materialID)
+            state.goBack()
+            return [.log("commitment confirmed: \(materialID)")]
+        case (.materials, .toPrecheck):
+            state.push(.precheck(page: 0))
+            let outcomes = application.decisions(service, catalogue: state.catalogue, citizen: state.citizen)
+                .map { "\($0.serviceID)=\($0.outcome.rawValue)" }
+            return [.log("precheck \(outcomes.joined(separator: " "))")]
+
+        // MARK: Pre-check
+        case (.precheck, .submitApplication):
+            let decisions = application.decisions(service, catalogue: state.catalogue, citizen: state.citizen)
+            guard !decisions.isEmpty, decisions.contains(where: { $0.outcome != .refused }),
+                  application.submission == nil, let citizen = state.citizen else { return [] }
+            application.submission = .submitting
+            state.push(.submitted)
+            let request = SubmissionRequest(
+                serviceID: service.id, idNumber: citizen.idNumber, name: citizen.name, cardKind: citizen.source == .manualEntry ? "manual" : "\(citizen.kind)",
+                fields: application.form.values, committed: application.form.committed.sorted(), decisions: decisions)
+            return [.log("submitting \(service.id)"), .submit(request)]
+        case (.precheck(let page), .pageNext):
+            state.screen = .precheck(page: page + 1)
+            return []
+        case (.precheck(let page), .pagePrevious):
+            state.screen = .precheck(page: max(0, page - 1))
+            return []
+        case (.materials(let page), .pageNext):
+            state.screen = .materials(page: page + 1)
+            return []
+        case (.materials(let page), .pagePrevious):
+            state.screen = .materials(page: max(0, page - 1))
+            return []
+
+        case (_, .back):
+            // Going back to an earlier field starts its entry afresh.
+            application.entry = ""
+            application.pinyin = ""
+            application.problem = nil
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// After a field is taken: the next field, or the materials.
+    private static func advance(_ state: inout AppState, _ application: inout Application, from index: Int, fieldCount: Int) -> [Effect] {
+        application.entry = ""
+        application.pinyin = ""
+        application.problem = nil
+        if index + 1 < fieldCount {
+            state.push(.applicationForm(field: index + 1))
+        } else {
+            state.push(.materials(page: 0))
+        }
+        return []
+    }
+
+    /// Starts an application for an identified citizen: the form (or the materials when the
+    /// service has no fields), and the records lookup that feeds the prefill.
+    static func start(_ state: inout AppState, service: Service) -> [Effect] {
+        guard let citizen = state.citizen else { return [] }
+        let application = Application(service: service, citizen: citizen, today: state.today)
+        state.application = application
+        state.push(application.fields(service).isEmpty ? .materials(page: 0) : .applicationForm(field: 0))
+        return [.log("application started: \(service.id)"), .lookUpRecords(citizen.idNumber)]
+    }
+
+
+    /// What the outbox, the printer and the records lookup answered.
+    static func answer(_ state: inout AppState, _ event: Event) -> [Effect] {
+        switch event {
+        case .submitted(let outcome):
+            guard state.application?.submission == .submitting else { return [.log("late submit answer ignored")] }
+            state.application?.submission = .done(outcome)
+            switch outcome {
+            case .accepted(let number, let decided, let owed):
+                guard let application = state.application, let citizen = state.citizen,
+                      let service = state.catalogue.service(id: application.serviceID) else {
+                    return [.log("accepted \(number) \(decided.rawValue)")]
+                }
+                state.application?.receipt = .printing
+                let receipt = AcceptanceReceipt(service: service.name, acceptanceNumber: number, maskedID: citizen.idNumber.masked,
+                                                outcome: decided, owed: owed, language: state.language)
+                return [.log("accepted \(number) \(decided.rawValue)"), .printReceipt(receipt)]
+            case .failed(_, let en): return [.log("submission not stored: \(en)")]
+            }
+        case .receiptPrinted(let result):
+            guard state.application?.receipt == .printing else { return [] }
+            state.application?.receipt = result
+            switch result {
+            case .printed: return [.log("receipt printed")]
+            case .notPrinted(_, let en): return [.log("receipt not printed: \(en)")]
+            case .printing: return []
+            }
+        case .recordsLookedUp(let records):
+            guard var application = state.application,
+                  let service = state.catalogue.service(id: application.serviceID) else { return [] }
+            application.recordsArrived(records, service: service, citizen: state.citizen)
+            state.application = application
+            let found = records?.elicences?.count ?? 0
+            return [.log(records == nil ? "records lookup failed: prefill from e-licences unavailable"
+                                        : "records found: \(found) e-licences")]
+        default:
+            return []
+        }
+    }
+}
+
+extension FieldType {
+    /// The most characters the keypad takes for this type.
+    var keypadLength: Int {
+        switch self {
+        case .date: return 8
+        case .phone: return 12
+        case .region: return 6
+        case .idNumber: return 18
+        case .number: return 12
+        case .digits: return 30
+        case .text, .choice, .yesno, .creditCode: return 0
+        }
+    }
+}
