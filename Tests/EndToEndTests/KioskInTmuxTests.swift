@@ -159,10 +159,7 @@ struct DemoIdentifyTests {
     @Test func aCardPlacedOnTheSimulatedReaderIdentifiesTheCitizenMasked() async throws {
         let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-identify")
         // 办事 → 个人服务 → 社保参保证明打印 → 我要办理.
-        for key in ["1", "1", "1"] {
-            try tmux.sendKeys(key)
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await tmux.press("1", "1", "1")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("社保参保证明打印"))
         try tmux.sendKeys("1")
         // The demo simulator "places" a card after a few polls.
@@ -216,10 +213,7 @@ extension KioskInTmuxTests {
     /// months, and the screen says where the value came from.
     @Test func aBundleFormIsPrefilledFromTheDemoPlatformsElicences() async throws {
         let (tmux, scratch, _) = try await KioskInTmuxTests.demoAtHome("tmux-prefill")
-        for key in ["1", "5", "3", "0", "3", "#"] {
-            try tmux.sendKeys(key)
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await tmux.press("1", "5", "3", "0", "3", "#")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("退休一件事"))
         try tmux.sendKeys("1")
         #expect(try await tmux.waitForScreen { $0.contains("身份核验成功") }.contains("1101**********002X"))
@@ -318,10 +312,7 @@ extension KioskInTmuxTests {
         try tmux.sendKeys("Escape")
         try tmux.sendKeys("Escape")
         #expect(try await tmux.waitForScreen { $0 == home } == home)
-        for key in ["1", "5", "1", "0", "6", "#"] {
-            try tmux.sendKeys(key)
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await tmux.press("1", "5", "1", "0", "6", "#")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("居住证申领"))
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("catalogue not loaded") && log.contains("months_resdent"), "\(log)")
@@ -348,8 +339,7 @@ extension KioskInTmuxTests {
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         // Out of paper: told, and no number taken.
         try "paper-out\n".write(to: scratch.appendingPathComponent("run/printer-state"), atomically: true, encoding: .utf8)
-        try tmux.sendKeys("3")
-        try await Task.sleep(for: .milliseconds(200))
+        try await tmux.press("3")
         try tmux.sendKeys("2")
         let refused = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(refused.contains("未能出票，未占用号码") && refused.contains("缺纸"), "\(refused)")
@@ -357,8 +347,7 @@ extension KioskInTmuxTests {
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         // Paper back: the printer was asked before a number was reserved, so none was taken.
         try "ok\n".write(to: scratch.appendingPathComponent("run/printer-state"), atomically: true, encoding: .utf8)
-        try tmux.sendKeys("3")
-        try await Task.sleep(for: .milliseconds(200))
+        try await tmux.press("3")
         try tmux.sendKeys("2")
         let next = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(next.contains("B001"), "\(next)\n\(CUPSReport.demo(scratch))")
@@ -410,10 +399,12 @@ struct TechnicianModeInTmuxTests {
         try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(scratch.path) "
                        + "CUPS_SERVER=\(scratch.path)/no-cups.sock \(Built.zizhu) run")
         #expect(try await tmux.waitForScreen { $0.contains("请选择您要办理的业务") || $0.contains("办事") }.contains("办事"))
-        // F12 alone does nothing in production.
+        // F12 alone does nothing in production: the next key still acts on the attract screen.
         try tmux.sendKeys("F12")
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(!(try tmux.capture()).contains("技术人员"))
+        try await tmux.press("1")
+        let after = try tmux.capture()
+        #expect(!after.contains("技术人员") && after.contains("个人服务"), "\(after)")
+        try await tmux.press("Escape")
         try tmux.sendKeys("S-F12")
         #expect(try await tmux.waitForScreen { $0.contains("技术人员登录") }.contains("请输入 6 至 12 位 PIN"))
         for key in ["1", "1", "1", "1", "1", "1"] { try tmux.sendKeys(key) }
@@ -583,8 +574,7 @@ extension KioskInTmuxTests {
         #expect(try await tmux.waitForScreen { $0 == home } == home)
         // The next citizen: printing has resumed by itself, with the next number.
         try "ok\n".write(to: state, atomically: true, encoding: .utf8)
-        try tmux.sendKeys("3")
-        try await Task.sleep(for: .milliseconds(200))
+        try await tmux.press("3")
         try tmux.sendKeys("1")
         let next = try await tmux.waitForScreen(timeout: .seconds(60)) { KioskInTmuxTests.ticketAnswered($0) }
         #expect(next.contains("A002"), "\(next)\n\(CUPSReport.demo(scratch))")
@@ -597,7 +587,16 @@ extension KioskInTmuxTests {
                 .filter { $0.range(of: Data(number.utf8)) != nil }.count
         }
         #expect(copies("A002") == 1, "\(CUPSReport.demo(scratch))")
-        try await Task.sleep(for: .seconds(3))   // longer than a slow job: a second A001 would be out by now
+        // Every job the restarted cupsd holds has ended: a second A001 would be out by now.
+        let server = try #require(KioskStatusFile.running(home: scratch)?.printerServer)
+        let settled = ContinuousClock.now + .seconds(30)
+        var pending = "?"
+        while !pending.isEmpty && ContinuousClock.now < settled {
+            pending = (try? ChildProcess.run(["/usr/bin/lpstat", "-o"], environment: ["CUPS_SERVER": server, "PATH": "/usr/bin:/bin"]))?
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(pending.isEmpty, "jobs still pending: \(pending)\n\(CUPSReport.demo(scratch))")
         #expect(copies("A001") <= 1, "A001 printed \(copies("A001")) times\n\(CUPSReport.demo(scratch))")
         let issued = try ChildProcess.run([Built.zizhu, "queue", "list"], environment: ["ZIZHU_HOME": scratch.path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
         #expect(issued.stdout.split(separator: "\n").filter { $0.contains("\tticket\t") }.count == 1, "\(issued.stdout)")

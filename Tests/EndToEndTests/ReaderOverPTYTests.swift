@@ -45,12 +45,18 @@ struct ReaderOverPTYTests {
             events = EventRecorder(session)
         }
 
-        /// Sends a control line to the simulator.
+        /// Sends a control line to the simulator and waits until it has answered it (one
+        /// line on its standard output per control line).
         func say(_ line: String) throws {
+            let output = folder.appendingPathComponent("sim.out").path
+            func answered() -> Int { FileManager.default.contents(atPath: output)?.filter { $0 == 0x0A }.count ?? 0 }
+            let before = answered()
             let handle = try #require(FileHandle(forWritingAtPath: control))
             handle.write(Data((line + "\n").utf8))
             try handle.close()
-            usleep(50_000)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while answered() <= before && ContinuousClock.now < deadline { usleep(2_000) }
+            #expect(answered() > before, "the simulator did not answer '\(line)'")
         }
 
         func stop() async {

@@ -106,6 +106,16 @@ final class Tmux {
     }
 
     func sendKeys(_ keys: String...) throws { try command(["send-keys", "-t", session] + keys) }
+
+    /// Presses keys one at a time as a person would: each once the screen has shown the
+    /// last one's effect (it changed), never after a fixed pause.
+    func press(_ keys: String..., timeout: Duration = .seconds(15)) async throws {
+        for key in keys {
+            let before = try capture()
+            try sendKeys(key)
+            _ = try await waitForScreen(timeout: timeout) { $0 != before }
+        }
+    }
     func sendLiteral(_ text: String) throws { try command(["send-keys", "-t", session, "-l", text]) }
 
     /// An SGR (1006) mouse press and release at a 0-based cell, as xterm sends a tap.

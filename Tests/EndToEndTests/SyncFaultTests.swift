@@ -170,7 +170,11 @@ struct SyncFaultTests {
         let out = scratch.appendingPathComponent("sync.out").path
         let sync = try ChildProcess.spawn([Built.zizhu, "sync", "--now", "--batch", "2"], environment: Self.kioskEnvironment(home),
                                           stdio: .files(stdout: out, stderr: out))
-        try await Task.sleep(for: .milliseconds(40))
+        // Killed once the drain is under way: the first batch has arrived.
+        let underWay = ContinuousClock.now + .seconds(30)
+        while ((try? await central.stats())?["submissions"] ?? 0) == 0 && ContinuousClock.now < underWay {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         await central.kill()
         _ = await ChildProcess.stopDetached(sync, signal: SIGTERM, grace: 30)
         try await central.start(port: port)
@@ -322,12 +326,15 @@ extension SyncFaultTests {
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(try String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8).contains("居住证申领（新版）"))
-        // ...and citizens see it without a restart.
-        try await Task.sleep(for: .milliseconds(500))
-        for key in ["1", "5", "1", "0", "6", "#"] {
-            try tmux.sendKeys(key)
-            try await Task.sleep(for: .milliseconds(100))
+        // ...and citizens see it without a restart, once the screens have taken it over.
+        let kioskLog = home.appendingPathComponent("logs/zizhu.log")
+        func loads() -> Int {
+            ((try? String(contentsOf: kioskLog, encoding: .utf8)) ?? "").components(separatedBy: "catalogue loaded:").count - 1
         }
+        let takenOver = ContinuousClock.now + .seconds(30)
+        while loads() < 2 && ContinuousClock.now < takenOver { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(loads() >= 2, "the kiosk never loaded the update")
+        try await tmux.press("1", "5", "1", "0", "6", "#")
         let shown = try await tmux.waitForScreen { $0.contains("我要办理") }
         #expect(shown.contains("居住证申领（新版）"), "\(shown)")
         try tmux.sendKeys("*")
@@ -409,10 +416,7 @@ extension SyncFaultTests {
         try Self.startDemoKiosk(tmux, home: home, scratch: scratch)
         #expect(try await tmux.waitForScreen { $0.contains("呼叫帮办") }.contains("办事"))
         // 办事 → 个人服务 → 社保参保证明打印 → 我要办理, card, two choices, materials, pre-check, submit.
-        for key in ["1", "1", "1"] {
-            try tmux.sendKeys(key)
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await tmux.press("1", "1", "1")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("社保参保证明打印"))
         try tmux.sendKeys("1")
         #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }.contains("1101**********002X"))

@@ -78,8 +78,13 @@ struct ReaderSessionTests {
         guard case .connected(let info) = connected else { Issue.record("not connected"); return }
         #expect(info.samID == "05.01-20200101-0000000001-0000000002")
         #expect(info.transport == "scripted")
-        try await Task.sleep(for: .milliseconds(200))
+        // No poll runs: nothing will write until a screen asks (checked, not waited for).
+        #expect(await session.isReading == false)
         #expect(transport.written.count == 2, "something polled without a screen asking: \(transport.written.count) writes")
+        await session.startReading()
+        #expect(await session.isReading)
+        await session.stopReading()
+        #expect(await session.isReading == false)
         await session.shutdown()
     }
 

@@ -33,6 +33,17 @@ final class PrintRig {
         return nil
     }
 
+    /// Waits until CUPS holds no unfinished job: whatever was cancelled can no longer come out.
+    func settled() async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let listed = try? cups.tool(["/usr/bin/lpstat", "-o"]), listed.status == 0,
+               listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
     /// For a failure message: cupsd alive or how it ended, and its error_log's tail.
     var report: String { cups.report() }
 
@@ -90,7 +101,7 @@ struct CUPSPrintingTests {
         rig.printer.set(.ok)
         let probed88 = await rig.client.probe()
         #expect(probed88 == .ready, "\(probed88)\n\(rig.report)")
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await rig.settled(), "\(rig.report)")
         #expect(rig.printer.jobsReceived == 0)
     }
 
@@ -125,7 +136,7 @@ struct CUPSPrintingTests {
         rig.printer.set(.ok)
         let probed932 = await rig.client.probe()
         #expect(probed932 == .ready, "\(probed932)\n\(rig.report)")
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await rig.settled(), "\(rig.report)")
         #expect(rig.printer.jobsReceived == 0)
     }
 

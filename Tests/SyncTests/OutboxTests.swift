@@ -480,8 +480,7 @@ struct SyncWorkerTests {
         #expect(issued.verificationCode.count >= 8 && issued.issuedAt.hasSuffix("Z") && issued.lines == held.lines)
         #expect(await desk.issue("social_insurance", stranger) == nil)
         #expect(await desk.issue("../../etc/passwd", person) == nil)
-        central.stop()
-        try await Task.sleep(for: .milliseconds(200))
+        await central.stopAndWait()
         #expect(await desk.proofs(for: person) == .unavailable)
         #expect(await ProofDesk.unavailable.proofs(for: person) == .unavailable)
     }
@@ -502,8 +501,7 @@ struct SyncWorkerTests {
         #expect(await AppointmentDesk(timeZone: shanghai, find: desk.find).lookUp(.code("260315")) == todays)
         #expect(await AppointmentDesk(timeZone: shanghai, find: desk.find).lookUp(.card(IDNumber(fromCard: "11010519491231002X"))) == todays)
         #expect(await desk.lookUp(.code("999999")) == .notFound)
-        central.stop()
-        try await Task.sleep(for: .milliseconds(200))
+        await central.stopAndWait()
         #expect(await desk.lookUp(.code("260315")) == .unavailable)
     }
 

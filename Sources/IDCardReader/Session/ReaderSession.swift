@@ -44,6 +44,9 @@ public actor ReaderSession {
     /// What a technician sees.
     public var currentInfo: ReaderInfo { info }
 
+    /// Whether the session polls for cards (only while a screen wants one).
+    public var isReading: Bool { pollTask != nil }
+
     /// Connects and runs the health check; keeps trying in the background if the reader
     /// is not there. Does not poll for cards.
     public func start() async {

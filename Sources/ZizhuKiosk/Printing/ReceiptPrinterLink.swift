@@ -80,7 +80,15 @@ public actor ReceiptPrinterLink {
             guard let (cups, uri) = lock.withLock({ () -> (PrivateCUPS, String)? in
                 guard !shutDown, let cups, let uri else { return nil }
                 return (cups, uri)
-            }), !cups.isRunning else { return nil }
+            }) else { return nil }
+            // CUPS just stopped answering: a cupsd that crashed may still be on its way out
+            // (its socket closes before it can be reaped); one still there after that hangs.
+            let dying = ContinuousClock.now + .seconds(2)
+            while cups.isRunning && ContinuousClock.now < dying { try? await Task.sleep(for: .milliseconds(20)) }
+            if cups.isRunning {
+                guard await ReceiptPrinterLink.unanswered(cups) else { return nil }
+                cups.stop(remove: false)
+            }
             let died = cups.report(lines: 5)
             do {
                 try await cups.start()
@@ -105,6 +113,12 @@ public actor ReceiptPrinterLink {
             stop()
             throw ShutDown()
         }
+    }
+
+    /// Whether a running cupsd fails to answer a status request.
+    static func unanswered(_ cups: PrivateCUPS) async -> Bool {
+        if case .failure(.serviceDown) = await CUPSClient(server: cups.socketPath, queue: "probe").status() { return true }
+        return false
     }
 
     private func connected() async -> CUPSClient? {
