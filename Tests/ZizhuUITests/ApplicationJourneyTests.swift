@@ -36,13 +36,13 @@ struct ApplicationJourneyTests {
 
     @Test func proceedingStartsTheFormAndAsksThePlatformForTheRecords() throws {
         var journey = Self.identified("birth-bundle")
-        let effects = journey.send(.activated(.proceed))
+        let effects = journey.send(.activated(.proceed), effects: [.log("application started: birth-bundle"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
         #expect(effects.contains(.lookUpRecords(Fixtures.demoCitizen.idNumber)))
         #expect(effects.contains(.stopCardReading))
         #expect(journey.state.screen == .applicationForm(field: 0))
         // Before the platform answers, the e-licence prefill says it is still looking.
         #expect(Self.screen(journey).contains("正在查询您的电子证照"))
-        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)), effects: [.log("records found: 8 e-licences")])
         let form = try #require(journey.state.application?.form)
         #expect(form.values["child_name"] == "演示宝宝")
         #expect(form.origins["child_name"] == .prefilled(.elicence(type: "birth_medical_certificate", attribute: "child_name")))
@@ -54,25 +54,25 @@ struct ApplicationJourneyTests {
     /// is applying: it waits until the session ends.
     @Test func aCatalogueUpdateWaitsUntilTheApplyingCitizenLeaves() throws {
         var journey = Self.identified("birth-bundle")
-        journey.send(.activated(.proceed))
+        journey.send(.activated(.proceed), effects: [.log("application started: birth-bundle"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
         let before = journey.state.catalogue
         let updated = Catalogue(departments: before.departments, services: before.services.filter { $0.id != "birth-bundle" },
                                 elicences: before.elicences)
-        let effects = journey.send(.catalogueLoaded(updated))
+        let effects = journey.send(.catalogueLoaded(updated), effects: [.log("catalogue update held until this citizen's session ends")])
         #expect(effects.contains(.log("catalogue update held until this citizen's session ends")))
         #expect(journey.state.catalogue == before && journey.state.pendingCatalogue == updated)
         #expect(journey.state.screen == .applicationForm(field: 0))
-        journey.send(.activated(.goHome))
+        journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")])
         #expect(journey.state.catalogue == updated && journey.state.pendingCatalogue == nil)
         // With nobody applying, an update takes over at once.
-        journey.send(.catalogueLoaded(before))
+        journey.send(.catalogueLoaded(before), effects: [.log("catalogue loaded: 33 services")])
         #expect(journey.state.catalogue == before)
     }
 
     @Test func offlineThePrefillFailsVisiblyAndTheFieldMustBeTyped() throws {
         var journey = Self.identified("birth-bundle")
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(nil))
+        journey.send(.activated(.proceed), effects: [.log("application started: birth-bundle"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(nil), effects: [.log("records lookup failed: prefill from e-licences unavailable")])
         #expect(journey.state.application?.records == .unavailable)
         #expect(journey.state.application?.form.values["child_name"] == nil)
         var text = Self.screen(journey)
@@ -83,8 +83,8 @@ struct ApplicationJourneyTests {
         var manual = Self.identified("temporary-id-card", citizen: IdentityCard(
             kind: .resident, name: "", gender: .male, birthDate: nil, idNumber: IDNumber(fromCard: "440106198806150019"),
             source: .manualEntry))
-        manual.send(.activated(.proceed))
-        manual.send(.recordsLookedUp(ApplicantRecords(elicences: [], credit: "good")))
+        manual.send(.activated(.proceed), effects: [.log("application started: temporary-id-card"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        manual.send(.recordsLookedUp(ApplicantRecords(elicences: [], credit: "good")), effects: [.log("records found: 0 e-licences")])
         manual.send(.activated(.choose("waiting")))
         #expect(manual.state.screen == .applicationForm(field: 1))
         text = Self.screen(manual)
@@ -93,8 +93,8 @@ struct ApplicationJourneyTests {
 
     @Test func keypadEntryIsValidatedAndAPrefilledValueCanBeKeptWithHash() throws {
         var journey = Self.identified("residence-permit")
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        journey.send(.activated(.proceed), effects: [.log("application started: residence-permit"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)), effects: [.log("records found: 8 e-licences")])
         // 居住地行政区划代码: five digits are not a region code.
         for digit in [4, 4, 0, 1, 0] { Self.press(.digit(digit), &journey) }
         Self.press(.hash, &journey)
@@ -126,8 +126,8 @@ struct ApplicationJourneyTests {
 
     @Test func datesAreTypedAsEightDigitsAndCheckedAgainstToday() {
         var journey = Self.identified("birth-bundle")
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(nil))
+        journey.send(.activated(.proceed), effects: [.log("application started: birth-bundle"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(nil), effects: [.log("records lookup failed: prefill from e-licences unavailable")])
         journey.state.screen = .applicationForm(field: 1)   // 出生日期
         for character in "20270101" { Self.press(.digit(character.wholeNumberValue ?? 0), &journey) }
         Self.press(.hash, &journey)
@@ -143,9 +143,9 @@ struct ApplicationJourneyTests {
     @Test func thePinyinKeyboardTypesChineseFromTheGeneratedDictionary() throws {
         let dictionary = try #require(Fixtures.pinyin, "run `make pinyin` (the test command does it)")
         var journey = Self.identified("birth-bundle")
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(nil))
-        journey.send(.activated(.openKeyboard))
+        journey.send(.activated(.proceed), effects: [.log("application started: birth-bundle"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(nil), effects: [.log("records lookup failed: prefill from e-licences unavailable")])
+        journey.send(.activated(.openKeyboard), effects: [.log("screen keyboard")])
         #expect(journey.state.screen == .keyboard(field: 0))
         for letter in "bao" { journey.send(.activated(.letter(letter))) }
         #expect(journey.state.application?.pinyin == "bao")
@@ -174,10 +174,10 @@ struct ApplicationJourneyTests {
 
     @Test func creditCodesAreTypedWithLettersAndKeypadDigitsAndChecked() {
         var journey = Self.identified("business-licence-print", citizen: JourneyFixtures.stranger)
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(ApplicantRecords(elicences: [], credit: "good")))
+        journey.send(.activated(.proceed), effects: [.log("application started: business-licence-print"), .lookUpRecords(IDNumber(fromCard: "110105199001010029")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(ApplicantRecords(elicences: [], credit: "good")), effects: [.log("records found: 0 e-licences")])
         #expect(Self.screen(journey).contains("未能自动获取，请填写"))
-        journey.send(.activated(.openKeyboard))
+        journey.send(.activated(.openKeyboard), effects: [.log("screen keyboard")])
         for character in "91440106MA9W0DEM02" {
             if let digit = character.wholeNumberValue { Self.press(.digit(digit), &journey) }
             else { journey.send(.activated(.letter(Character(character.lowercased())))) }
@@ -194,8 +194,8 @@ struct ApplicationJourneyTests {
 
     @Test func aMissingTolerableMaterialIsCommittedToAndOwedOnThePrecheck() throws {
         var journey = Self.identified("residence-permit")
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        journey.send(.activated(.proceed), effects: [.log("application started: residence-permit"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)), effects: [.log("records found: 8 e-licences")])
         journey.state.application?.form.set("residence_region", "440106")
         journey.state.application?.form.set("months_resident", "24")
         journey.state.application?.form.set("phone", "13800138000")
@@ -228,18 +228,18 @@ struct ApplicationJourneyTests {
 
     @Test func anApprovedApplicationCanBeSubmittedAndHomeWipesIt() throws {
         var journey = Self.identified("business-licence-print")
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        journey.send(.activated(.proceed), effects: [.log("application started: business-licence-print"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)), effects: [.log("records found: 8 e-licences")])
         #expect(Self.screen(journey).contains("91440106MA9W0DEM01"))
         Self.press(.digit(1), &journey)                   // keep the prefilled credit code
         Self.press(.digit(1), &journey)                   // 是 法定代表人
         Self.press(.digit(2), &journey)                   // 2 copies
         Self.press(.hash, &journey)
         #expect(journey.state.screen == .materials(page: 0))
-        let effects = journey.send(.activated(.toPrecheck))
+        let effects = journey.send(.activated(.toPrecheck), effects: [.log("precheck business-licence-print=approved"), .log("screen precheck")])
         #expect(effects.contains(.log("precheck business-licence-print=approved")))
         #expect(Self.screen(journey).contains("预审结果：秒批通过"))
-        let submit = journey.send(.activated(.submitApplication))
+        let submit = journey.send(.activated(.submitApplication), effects: .unchecked)
         let request = try #require(submit.compactMap { effect -> SubmissionRequest? in
             if case .submit(let request) = effect { return request }
             return nil
@@ -252,7 +252,7 @@ struct ApplicationJourneyTests {
         journey.state.screen = .precheck(page: 0)
         #expect(journey.send(.activated(.submitApplication)).isEmpty)
         journey.state.screen = .submitted
-        let accepted = journey.send(.submitted(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: [])))
+        let accepted = journey.send(.submitted(.accepted(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", outcome: .approved, owed: [])), effects: .unchecked)
         // Only now is the receipt printed, with the number masked.
         #expect(accepted == [.log("accepted ZZ20261122-7F3A-91C2-4B0D approved"),
                              .printReceipt(AcceptanceReceipt(service: LocalizedText(zh: "营业执照打印", en: "Business licence print"),
@@ -262,7 +262,7 @@ struct ApplicationJourneyTests {
         var text = Self.screen(journey)
         #expect(text.contains("受理编号：ZZ20261122-7F3A-91C2-4B0D") && text.contains("办理结果：秒批通过"))
         #expect(text.contains("正在打印受理回执"))
-        journey.send(.receiptPrinted(.notPrinted(zh: "打印机缺纸，暂不能打印回执", en: "out of paper")))
+        journey.send(.receiptPrinted(.notPrinted(zh: "打印机缺纸，暂不能打印回执", en: "out of paper")), effects: [.log("receipt not printed: out of paper")])
         text = Self.screen(journey)
         #expect(text.contains("回执未能打印，请记下受理编号。打印机缺纸"), "\(text)")
         Self.press(.hash, &journey)   // 完成
@@ -272,26 +272,26 @@ struct ApplicationJourneyTests {
 
     @Test func aSubmissionThatCouldNotBeStoredSaysSoAndNeverSaysAccepted() {
         var journey = Self.identified("business-licence-print")
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        journey.send(.activated(.proceed), effects: [.log("application started: business-licence-print"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)), effects: [.log("records found: 8 e-licences")])
         journey.state.screen = .precheck(page: 0)
-        journey.send(.activated(.submitApplication))
-        journey.send(.submitted(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理", en: "full")))
+        journey.send(.activated(.submitApplication), effects: .unchecked)
+        journey.send(.submitted(.failed(zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理", en: "full")), effects: [.log("submission not stored: full")])
         let text = Self.screen(journey)
         #expect(text.contains("本次申请未能保存") && text.contains("存储空间已满") && !text.contains("已受理"))
     }
 
     @Test func goingHomeStillWipes() {
         var journey = Self.identified("business-licence-print")
-        journey.send(.activated(.proceed))
+        journey.send(.activated(.proceed), effects: [.log("application started: business-licence-print"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
         journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")])
         #expect(journey.state.application == nil && journey.state.citizen == nil && journey.state.isPristine)
     }
 
     @Test func aBundleIsDecidedPartByPartOnOnePrecheck() throws {
         var journey = Self.identified("birth-bundle")
-        journey.send(.activated(.proceed))
-        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)))
+        journey.send(.activated(.proceed), effects: [.log("application started: birth-bundle"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(Self.records(Fixtures.demoCitizen)), effects: [.log("records found: 8 e-licences")])
         let application = try #require(journey.state.application)
         let bundle = try #require(Fixtures.catalogue.service(id: "birth-bundle"))
         // Shared fields are asked once: the bundle's form has each field id once.
@@ -309,7 +309,7 @@ struct ApplicationJourneyTests {
 
     @Test func theIdleTimeoutWipesTheApplication() {
         var journey = Self.identified("residence-permit")
-        journey.send(.activated(.proceed))
+        journey.send(.activated(.proceed), effects: [.log("application started: residence-permit"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
         journey.state.application?.form.set("phone", "13800138000")
         _ = journey.tick(journey.state.settings.idleTimeoutSeconds + journey.state.settings.countdownSeconds)
         #expect(journey.state.application == nil && journey.state.citizen == nil && journey.state.screen == .home)

@@ -34,32 +34,32 @@ struct HelpAndRatingTests {
         var journey = Self.accepted()
         journey.state.screen = .applicationForm(field: 1)
         // On a keypad field 0 is a digit: the help key (F1) or a touch on 呼叫帮办 calls.
-        let effects = journey.send(.key(.function(1)))
+        let effects = journey.send(.key(.function(1)), effects: [.log("help requested on application-form"), .requestHelp(screen: "application-form")])
         #expect(effects.contains(.requestHelp(screen: "application-form")))
         #expect(journey.state.screen == .help && journey.state.help == HelpCall(screen: "application-form", status: .sending))
         #expect(Self.screen(journey).contains("正在呼叫工作人员"))
-        journey.send(.helpUpdated(.queued))
+        journey.send(.helpUpdated(.queued), effects: [.log("help request queued: the platform cannot be reached")])
         #expect(Self.screen(journey).contains("您的求助已记录在本终端"))
-        journey.send(.helpUpdated(.sent(42)))
+        journey.send(.helpUpdated(.sent(42)), effects: [.log("help request 42 sent")])
         #expect(Self.screen(journey).contains("求助编号：H42"))
-        journey.send(.helpUpdated(.acknowledged(42)))
+        journey.send(.helpUpdated(.acknowledged(42)), effects: [.log("help request 42 acknowledged: staff are coming")])
         #expect(Self.screen(journey).contains("正在赶来"))
         // Back: the form, with what was entered.
         _ = Self.press(.star, &journey)
         #expect(journey.state.screen == .applicationForm(field: 1) && journey.state.application != nil)
         // Pressing help again in the same session shows the call; it does not send another.
-        let again = journey.send(.key(.function(1)))
+        let again = journey.send(.key(.function(1)), effects: [.log("help screen shown again (request from application-form)")])
         #expect(!again.contains { if case .requestHelp = $0 { return true } else { return false } })
         #expect(journey.state.screen == .help)
     }
 
     @Test func withoutAPlatformTheHelpScreenSaysWhatToDoInstead() {
         var journey = Journey()
-        _ = journey.send(.activated(.feature(.help)))
-        journey.send(.helpUpdated(.unavailable))
+        _ = journey.send(.activated(.feature(.help)), effects: [.log("help requested on home"), .requestHelp(screen: "home"), .log("screen help")])
+        journey.send(.helpUpdated(.unavailable), effects: [.log("help request cannot be sent: no platform link")])
         #expect(Self.screen(journey).contains("12345"))
         // A status for a session that has ended changes nothing.
-        journey.send(.activated(.goHome))
+        journey.send(.activated(.goHome), effects: [.log("screen home")])
         var wiped = journey.state.wiped()
         #expect(wiped.help == nil)
         _ = update(&wiped, .helpUpdated(.acknowledged(3)))
@@ -80,7 +80,7 @@ struct HelpAndRatingTests {
         #expect(effects.contains(.rate(RatingRequest(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
                                                      level: 1, reason: "device"))))
         #expect(journey.state.screen == .rated && journey.state.application?.rating == .saving)
-        journey.send(.rated(.saved))
+        journey.send(.rated(.saved), effects: [.log("rating stored")])
         #expect(Self.screen(journey).contains("感谢您的评价"))
         // Done: home, and the session is wiped.
         let done = Self.press(.hash, &journey)
@@ -93,7 +93,7 @@ struct HelpAndRatingTests {
         let effects = Self.press(.digit(2), &journey)   // 满意 (level 4)
         #expect(effects.contains(.rate(RatingRequest(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
                                                      level: 4, reason: nil))))
-        journey.send(.rated(.failed(zh: "终端存储空间已满", en: "The kiosk's storage is full")))
+        journey.send(.rated(.failed(zh: "终端存储空间已满", en: "The kiosk's storage is full")), effects: [.log("rating not stored: The kiosk's storage is full")])
         #expect(Self.screen(journey).contains("评价未能保存：终端存储空间已满"))
         // No second rating for this case.
         journey.state.screen = .submitted
@@ -121,7 +121,7 @@ struct HelpAndRatingTests {
         #expect(effects.contains(.lookUpProgress("ZZ20261122-7F3A-91C2-4B0D")))
         #expect(journey.state.screen == .progressResult && Self.screen(journey).contains("正在查询"))
         journey.send(.progressLookedUp(.found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
-                                                           progress: "refused", reason: "材料不全", source: .platform))))
+                                                           progress: "refused", reason: "材料不全", source: .platform))), effects: [.log("progress from the platform: refused")])
         let shown = Self.screen(journey)
         #expect(shown.contains("居住证申领") && shown.contains("不予通过") && shown.contains("材料不全") && shown.contains("来自政务服务平台"))
     }
@@ -132,11 +132,11 @@ struct HelpAndRatingTests {
         journey.state.history = [.home, .progressLookup(typed: "202611227F3A91C24B0D")]
         journey.state.progress = .looking
         journey.send(.progressLookedUp(.found(CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit",
-                                                           progress: "manual_review", source: .kiosk(uploaded: false)))))
+                                                           progress: "manual_review", source: .kiosk(uploaded: false)))), effects: [.log("progress from this kiosk's record: manual_review")])
         let shown = Self.screen(journey)
         #expect(shown.contains("人工审核中") && shown.contains("本终端的记录") && shown.contains("尚未上传"))
         journey.state.progress = .looking
-        journey.send(.progressLookedUp(.unavailable))
+        journey.send(.progressLookedUp(.unavailable), effects: [.log("progress: platform unreachable, no local record")])
         #expect(Self.screen(journey).contains("暂时无法连接"))
     }
 
@@ -152,13 +152,13 @@ struct HelpAndRatingTests {
         journey.state.screen = .queueCategories
         #expect(!Self.press(.digit(2), &journey).contains { if case .issueTicket = $0 { return true } else { return false } })
         journey.state.screen = .ticket
-        journey.send(.ticketIssued(.issued(IssuedTicket(number: "B007", categoryID: "housing_fund", peopleAhead: 4, waitMinutes: 32))))
+        journey.send(.ticketIssued(.issued(IssuedTicket(number: "B007", categoryID: "housing_fund", peopleAhead: 4, waitMinutes: 32))), effects: [.log("ticket B007 issued")])
         let shown = Self.screen(journey)
         #expect(shown.contains("B007") && shown.contains("前面还有 4 人") && shown.contains("约 32 分钟"))
         var failed = Journey()
         _ = Self.press(.digit(3), &failed)
         _ = Self.press(.digit(1), &failed)
-        failed.send(.ticketIssued(.notIssued(zh: "打印机缺纸", en: "The printer is out of paper")))
+        failed.send(.ticketIssued(.notIssued(zh: "打印机缺纸", en: "The printer is out of paper")), effects: [.log("ticket not issued: The printer is out of paper")])
         #expect(Self.screen(failed).contains("未能出票，未占用号码：打印机缺纸"))
     }
 }

@@ -11,16 +11,20 @@ struct Journey {
 
     init(_ state: AppState = Fixtures.state()) { self.state = state }
 
-    /// Sends an event and checks the effects; `change`, when given, describes the
-    /// whole expected state change on a copy of the state before the event.
+    /// Sends an event and checks its effects exhaustively: exactly `effects` (none unless
+    /// stated), unless the step opts out with `.unchecked`. `change`, when given, describes
+    /// the whole expected state change on a copy of the state before the event.
     @discardableResult
-    mutating func send(_ event: Event, effects expected: [Effect]? = nil,
+    mutating func send(_ event: Event, effects expected: ExpectedEffects = [],
                        sourceLocation: SourceLocation = #_sourceLocation,
                        _ change: ((inout AppState) -> Void)? = nil) -> [Effect] {
         var want = state
         change?(&want)
         let effects = update(&state, event)
-        if let expected { #expect(effects == expected, sourceLocation: sourceLocation) }
+        if case .exactly(let exactly) = expected {
+            #expect(effects == exactly, "as the test states them: [\(effects.map { $0.swiftSource ?? "\($0)" }.joined(separator: ", "))]",
+                    sourceLocation: sourceLocation)
+        }
         if change != nil { #expect(state == want, sourceLocation: sourceLocation) }
         return effects
     }
@@ -33,6 +37,15 @@ struct Journey {
 }
 
 typealias SourceLocation = Testing.SourceLocation
+
+/// What a journey step expects `update` to ask for: exactly these effects (an array literal;
+/// the default is none), or — a step that opts out — anything.
+enum ExpectedEffects: ExpressibleByArrayLiteral {
+    case exactly([Effect])
+    case unchecked
+
+    init(arrayLiteral elements: Effect...) { self = .exactly(elements) }
+}
 
 @Suite("Journeys through the kiosk's state machine")
 struct JourneyTests {
@@ -66,8 +79,8 @@ struct JourneyTests {
 
     @Test func pagingStopsAtTheLastPage() {
         var journey = Journey()
-        journey.send(.activated(.feature(.services)))
-        journey.send(.activated(.catalogue(.personal)))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
+        journey.send(.activated(.catalogue(.personal)), effects: [.log("screen services-personal")])
         let count = journey.state.catalogue.services(theme: .personal).count
         let pages = (count + journey.state.listCapacity - 1) / journey.state.listCapacity
         for _ in 0..<(pages + 3) { journey.send(.activated(.pageNext)) }
@@ -76,8 +89,8 @@ struct JourneyTests {
 
     @Test func searchByCodeFindsTheServiceAndSaysWhenNothingMatches() {
         var journey = Journey()
-        journey.send(.activated(.feature(.services)))
-        journey.send(.activated(.catalogue(.search))) { $0.history.append(.catalogue); $0.screen = .search(code: "") }
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
+        journey.send(.activated(.catalogue(.search)), effects: [.log("screen search")]) { $0.history.append(.catalogue); $0.screen = .search(code: "") }
         journey.send(.activated(.digit(9))) { $0.screen = .search(code: "9") }
         journey.send(.activated(.digit(9))) { $0.screen = .search(code: "99") }
         journey.send(.activated(.confirm), effects: []) { $0.notice = .noServiceWithCode("99") }
@@ -88,16 +101,16 @@ struct JourneyTests {
             $0.history.append(.search(code: "201"))
             $0.screen = .serviceDetail(id: "business-licence-print", page: 0)
         }
-        journey.send(.activated(.back)) { $0.history.removeLast(); $0.screen = .search(code: "201") }
+        journey.send(.activated(.back), effects: [.log("screen search")]) { $0.history.removeLast(); $0.screen = .search(code: "201") }
         // Delete on an empty code goes back.
         for _ in 0..<3 { journey.send(.activated(.deleteDigit)) }
-        journey.send(.activated(.deleteDigit)) { $0.history.removeLast(); $0.screen = .catalogue }
+        journey.send(.activated(.deleteDigit), effects: [.log("screen catalogue")]) { $0.history.removeLast(); $0.screen = .catalogue }
     }
 
     @Test func codesLongerThanSixDigitsAreNotTyped() {
         var journey = Journey()
-        journey.send(.activated(.feature(.services)))
-        journey.send(.activated(.catalogue(.search)))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
+        journey.send(.activated(.catalogue(.search)), effects: [.log("screen search")])
         for _ in 0..<9 { journey.send(.activated(.digit(1))) }
         #expect(journey.state.screen == .search(code: "111111"))
     }
@@ -108,8 +121,8 @@ struct JourneyTests {
         let settings = journey.state.settings
         journey.send(.activated(.toggleLanguage), effects: [.log("language en")]) { $0.language = .en }
         journey.send(.activated(.toggleElderMode), effects: [.log("elder mode on")]) { $0.elderMode = true }
-        journey.send(.activated(.feature(.services)))
-        journey.send(.activated(.catalogue(.hot)))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
+        journey.send(.activated(.catalogue(.hot)), effects: [.log("screen services-hot")])
         #expect(journey.state.wantsTicks)
         // Quiet until the timeout, then the countdown starts with an alert.
         #expect(journey.tick(settings.idleTimeoutSeconds - 1) == [])
@@ -125,7 +138,7 @@ struct JourneyTests {
 
     @Test func anyInputAnswersTheCountdownWithoutActing() {
         var journey = Journey()
-        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
         _ = journey.tick(journey.state.settings.idleTimeoutSeconds + 3)
         #expect(journey.state.countdown != nil)
         // The digit 1 would open 个人服务; while the countdown shows it only dismisses it.
@@ -148,7 +161,7 @@ struct JourneyTests {
 
     @Test func languageOrElderModeLeftOnTheHomeScreenIsResetForTheNextCitizen() {
         var journey = Journey()
-        journey.send(.activated(.toggleElderMode))
+        journey.send(.activated(.toggleElderMode), effects: [.log("elder mode on")])
         #expect(journey.state.wantsTicks)
         _ = journey.tick(journey.state.settings.idleTimeoutSeconds + journey.state.settings.countdownSeconds)
         #expect(!journey.state.elderMode)
@@ -156,8 +169,8 @@ struct JourneyTests {
 
     @Test func elderModeHasItsOwnSecondHomePage() {
         var journey = Journey()
-        journey.send(.activated(.toggleElderMode))
-        journey.send(.activated(.more)) { $0.history = [.home]; $0.screen = .homeMore }
+        journey.send(.activated(.toggleElderMode), effects: [.log("elder mode on")])
+        journey.send(.activated(.more), effects: [.log("screen home-more")]) { $0.history = [.home]; $0.screen = .homeMore }
         journey.send(.activated(.toggleElderMode), effects: [.log("elder mode off"), .log("screen home")]) {
             $0.elderMode = false; $0.history = []; $0.screen = .home
         }
@@ -174,25 +187,25 @@ struct JourneyTests {
 
     @Test func escapeAndBackspaceGoBack() {
         var journey = Journey()
-        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
         journey.send(.key(.escape)) { $0.history = []; $0.screen = .home }
-        journey.send(.activated(.feature(.services)))
-        journey.send(.activated(.catalogue(.search)))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
+        journey.send(.activated(.catalogue(.search)), effects: [.log("screen search")])
         journey.send(.activated(.digit(1)))
         journey.send(.key(.backspace)) { $0.screen = .search(code: "") }
     }
 
     @Test func changingModeOrSizeKeepsTheListPageValid() {
         var journey = Journey()
-        journey.send(.activated(.toggleElderMode))
-        journey.send(.activated(.feature(.services)))
-        journey.send(.activated(.catalogue(.personal)))
+        journey.send(.activated(.toggleElderMode), effects: [.log("elder mode on")])
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
+        journey.send(.activated(.catalogue(.personal)), effects: [.log("screen services-personal")])
         let count = journey.state.catalogue.services(theme: .personal).count
         let elderPages = (count + journey.state.listCapacity - 1) / journey.state.listCapacity
         for _ in 0..<elderPages { journey.send(.activated(.pageNext)) }
         #expect(journey.state.screen == .services(.theme(.personal), page: elderPages - 1))
         // Leaving elder mode shows more items per page, so there are fewer pages.
-        journey.send(.activated(.toggleElderMode))
+        journey.send(.activated(.toggleElderMode), effects: [.log("elder mode off")])
         let pages = (count + journey.state.listCapacity - 1) / journey.state.listCapacity
         #expect(pages < elderPages)
         #expect(journey.state.screen == .services(.theme(.personal), page: pages - 1))
@@ -205,7 +218,7 @@ struct JourneyTests {
                      effects: [.log("catalogue not loaded: residence-permit.yaml:3:1: YAML syntax")]) {
             $0.catalogueProblem = "residence-permit.yaml:3:1: YAML syntax"
         }
-        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen out-of-service")])
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("服务目录暂不可用"))
         #expect(journey.state.wiped().catalogueProblem != nil)   // a new session does not forget it
@@ -298,9 +311,9 @@ struct IdentifyJourneyTests {
 
     static func atIdentify(_ service: String = "social-insurance-certificate") -> Journey {
         var journey = Journey()
-        journey.send(.reader(.connected(ReaderInfo(transport: "test", connected: true))))
-        journey.send(.activated(.feature(.services)))
-        journey.send(.activated(.service(service)))
+        journey.send(.reader(.connected(ReaderInfo(transport: "test", connected: true))), effects: [.log("reader connected")])
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
+        journey.send(.activated(.service(service)), effects: [.log("screen service-detail")])
         journey.send(.activated(.apply(service)), effects: [.startCardReading, .checkPrinter, .log("screen identify")])
         return journey
     }
@@ -334,7 +347,7 @@ struct IdentifyJourneyTests {
 
     @Test func theIdleTimeoutWipesTheCitizen() {
         var journey = Self.atIdentify()
-        journey.send(.reader(.cardRead(Self.card)))
+        journey.send(.reader(.cardRead(Self.card)), effects: [.log("identified by card: 1101**********002X")])
         _ = journey.tick(journey.state.settings.idleTimeoutSeconds + journey.state.settings.countdownSeconds)
         #expect(journey.state.citizen == nil && journey.state.screen == .home)
         #expect(journey.state.readerConnected)
@@ -343,7 +356,7 @@ struct IdentifyJourneyTests {
     @Test(arguments: [CardReadFailure.cardMovedTooSoon, .unreadableCard(detail: "40"), .readerNotConnected])
     func eachFailureSaysWhatToDoAndOffersARetry(_ failure: CardReadFailure) {
         var journey = Self.atIdentify()
-        journey.send(.reader(.readFailed(failure))) { $0.identifyPhase = .failed(failure) }
+        journey.send(.reader(.readFailed(failure)), effects: .unchecked) { $0.identifyPhase = .failed(failure) }
         let frame = render(journey.state, Fixtures.context())
         #expect(frame.grid.plainText().contains(String(failure.zh.prefix(8))))
         #expect(frame.hits.contains { $0.button == .retryCard && $0.keys.first == .digit(1) })
@@ -352,8 +365,8 @@ struct IdentifyJourneyTests {
 
     @Test func withoutAReaderTheScreenSaysSoAndRecoversWhenItComes() {
         var journey = Journey()
-        journey.send(.activated(.feature(.services)))
-        journey.send(.activated(.apply("residence-permit")))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
+        journey.send(.activated(.apply("residence-permit")), effects: [.startCardReading, .checkPrinter, .log("screen identify")])
         #expect(journey.state.identifyPhase == .failed(.readerNotConnected))
         journey.send(.reader(.connected(ReaderInfo(transport: "t", connected: true))), effects: [.log("reader connected"), .startCardReading]) {
             $0.readerConnected = true; $0.identifyPhase = .waitingForCard
@@ -431,8 +444,8 @@ struct PrinterDiagnosticsJourneyTests {
 
     /// Technician mode (F12 in a demo kiosk), then 2 打印机.
     static func openPrinterScreen(_ journey: inout Journey) {
-        journey.send(.key(.function(12)))
-        journey.send(.activated(.technicianArea(.printer)))
+        journey.send(.key(.function(12)), effects: [.log("screen technician-menu"), .runDiagnostics])
+        journey.send(.activated(.technicianArea(.printer)), effects: [.checkPrinter, .previewReceipt(.acceptance, .zhHans), .log("screen printer-diagnostics")])
     }
 
     @Test func technicianModeOpensItAndAsksForAPreviewAndACheck() {
@@ -472,7 +485,7 @@ struct PrinterDiagnosticsJourneyTests {
         var production = Journey()
         production.send(.key(.function(12)), effects: []) { _ in }
         var journey = Self.demo()
-        journey.send(.activated(.feature(.services)))
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
         journey.send(.key(.function(12)), effects: []) { _ in }
         #expect(journey.state.screen == .catalogue)
     }
@@ -499,12 +512,12 @@ struct PrinterDiagnosticsJourneyTests {
         var journey = Self.demo()
         Self.openPrinterScreen(&journey)
         journey.send(.activated(.recheckPrinter), effects: []) { _ in }   // the first check is still out
-        journey.send(.printerChecked(.ready)) { $0.printerHealth = .ready; $0.printerCheckPending = false }
+        journey.send(.printerChecked(.ready), effects: [.log("printer ready")]) { $0.printerHealth = .ready; $0.printerCheckPending = false }
         journey.send(.activated(.printTestPage), effects: [.log("test page requested"), .printTestPage]) { $0.testPage = .printing }
         journey.send(.activated(.printTestPage), effects: []) { _ in }   // already printing
         journey.send(.testPageFinished(.printed(job: 7)), effects: [.log("test page printed: job 7")]) { $0.testPage = .printed(job: 7) }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("测试页已打印（作业 7）"))
-        journey.send(.activated(.printTestPage))
+        journey.send(.activated(.printTestPage), effects: [.log("test page requested"), .printTestPage])
         journey.send(.testPageFinished(.notPrinted(.jammed, reasons: ["media-jam-error"])),
                      effects: [.log("test page not printed: jammed media-jam-error")]) {
             $0.testPage = .notPrinted(.jammed, reasons: ["media-jam-error"]); $0.printerHealth = .jammed
@@ -513,9 +526,9 @@ struct PrinterDiagnosticsJourneyTests {
         journey.send(.activated(.recheckPrinter), effects: [.checkPrinter]) { $0.printerCheckPending = true }
         journey.send(.activated(.recheckPrinter), effects: []) { _ in }   // one check at a time
         // Back to the technician menu, then out; the preview and test-page result go with the session.
-        journey.send(.activated(.back))
+        journey.send(.activated(.back), effects: [.log("screen technician-menu")])
         #expect(journey.state.screen == .technicianMenu)
-        journey.send(.activated(.goHome))
+        journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")])
         #expect(journey.state.screen == .home && journey.state.technician == nil)
         #expect(journey.state.wiped().receiptPreview == nil && journey.state.wiped().testPage == nil)
     }

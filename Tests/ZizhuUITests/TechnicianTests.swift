@@ -35,10 +35,10 @@ struct TechnicianJourneyTests {
     static func production() -> Journey { Journey(Fixtures.state()) }
 
     static func signIn(_ journey: inout Journey) {
-        journey.send(.key(.function(24)))
+        journey.send(.key(.function(24)), effects: [.log("screen technician-pin")])
         for digit in [1, 3, 5, 7, 9, 2] { journey.send(.activated(.digit(digit))) }
-        journey.send(.activated(.confirm))
-        journey.send(.technicianPINChecked(.accepted))
+        journey.send(.activated(.confirm), effects: [.log("technician PIN entered"), .verifyTechnicianPIN("135792")])
+        journey.send(.technicianPINChecked(.accepted), effects: [.log("screen technician-menu"), .runDiagnostics])
     }
 
     @Test func theChordAsksForThePINAndTheScreenNeverShowsItsDigits() {
@@ -65,7 +65,7 @@ struct TechnicianJourneyTests {
         }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("PIN 错误，再错 2 次将锁定"))
         for digit in [0, 0, 0, 0, 0, 0] { journey.send(.activated(.digit(digit))) }
-        journey.send(.activated(.confirm))
+        journey.send(.activated(.confirm), effects: [.log("technician PIN entered"), .verifyTechnicianPIN("000000")])
         journey.send(.technicianPINChecked(.locked(seconds: 30)), effects: [.log("technician PIN locked for 30 s")]) {
             $0.pinChecking = false; $0.pinCheck = .locked(seconds: 30); $0.screen = .technicianPIN(typed: "")
         }
@@ -73,15 +73,15 @@ struct TechnicianJourneyTests {
         // Backspace on an empty PIN leaves.
         journey.send(.key(.backspace)) { $0.screen = .home; $0.history = [] }
         var away = Self.production()
-        away.send(.activated(.feature(.services)))
+        away.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
         away.send(.key(.function(24)), effects: []) { _ in }
     }
 
     @Test func theRightPINOpensTheMenuWithEveryAreaAndItsMark() {
         var journey = Self.production()
-        journey.send(.key(.function(24)))
+        journey.send(.key(.function(24)), effects: [.log("screen technician-pin")])
         for digit in [1, 3, 5, 7, 9, 2] { journey.send(.activated(.digit(digit))) }
-        journey.send(.activated(.confirm))
+        journey.send(.activated(.confirm), effects: [.log("technician PIN entered"), .verifyTechnicianPIN("135792")])
         journey.send(.technicianPINChecked(.accepted), effects: [.log("screen technician-menu"), .runDiagnostics]) {
             $0.pinChecking = false; $0.screen = .technicianMenu; $0.history = [.home]
             $0.technician = TechnicianSession(); $0.technician?.checking = true
@@ -103,9 +103,9 @@ struct TechnicianJourneyTests {
     @Test func areasHaveTheirActionsAndLeavingWipesTechnicianMode() {
         var journey = Self.production()
         Self.signIn(&journey)
-        journey.send(.diagnosed(TechnicianFixtures.report))
+        journey.send(.diagnosed(TechnicianFixtures.report), effects: [.log("diagnostics: failed printer")])
         // 1 读卡器 → test read: the card is shown masked, then reading stops.
-        journey.send(.activated(.technicianArea(.reader))) { $0.screen = .technicianArea(.reader); $0.history = [.home, .technicianMenu] }
+        journey.send(.activated(.technicianArea(.reader)), effects: [.log("screen technician-reader")]) { $0.screen = .technicianArea(.reader); $0.history = [.home, .technicianMenu] }
         journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading]) { $0.technician?.testReading = true }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请在读卡区放一张身份证"))
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
@@ -117,21 +117,21 @@ struct TechnicianJourneyTests {
         #expect(text.contains("4401**********0019") && !text.contains("440106198806150019") && !text.contains("演示用户"))
         #expect(journey.state.citizen == nil, "a test read identifies nobody")
         // Leaving the reader area while a test read waits stops the reader.
-        journey.send(.activated(.testRead))
+        journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading])
         journey.send(.activated(.back), effects: [.log("screen technician-menu"), .stopCardReading]) {
             $0.screen = .technicianMenu; $0.history = [.home]; $0.technician?.testReading = false
         }
         // 4 待上传队列 → sync now; the note asks for a fresh report.
-        journey.send(.activated(.technicianArea(.outbox)))
+        journey.send(.activated(.technicianArea(.outbox)), effects: [.log("screen technician-outbox")])
         journey.send(.activated(.syncNow), effects: [.log("technician sync now"), .syncNow]) {
             $0.technician?.note = LocalizedText(zh: "正在上传", en: "Sending")
         }
         let sent = LocalizedText(zh: "已上传 3 条，退回 0 条", en: "Sent 3, refused 0")
         journey.send(.technicianNote(sent), effects: [.runDiagnostics]) { $0.technician?.note = sent; $0.technician?.checking = true }
         // 5 服务目录 → reload; the answer refreshes the report.
-        journey.send(.diagnosed(TechnicianFixtures.report))
-        journey.send(.activated(.back))
-        journey.send(.activated(.technicianArea(.catalogue)))
+        journey.send(.diagnosed(TechnicianFixtures.report), effects: [.log("diagnostics: failed printer")])
+        journey.send(.activated(.back), effects: [.log("screen technician-menu")])
+        journey.send(.activated(.technicianArea(.catalogue)), effects: [.log("screen technician-catalogue")])
         journey.send(.activated(.reloadCatalogue), effects: [.log("catalogue reload requested"), .reloadCatalogue]) { _ in }
         journey.send(.catalogueFailed("x.yaml:1:1: broken"), effects: [.log("catalogue not loaded: x.yaml:1:1: broken"), .runDiagnostics]) {
             $0.catalogueProblem = "x.yaml:1:1: broken"; $0.technician?.checking = true
@@ -170,17 +170,17 @@ struct OutOfServiceTests {
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("暂停服务") && text.contains("人工服务窗口") && text.contains("取号和查询进度仍可使用"), "\(text)")
         // The problem outlives the session; tickets and progress still open.
-        journey.send(.activated(.goHome))
+        journey.send(.activated(.goHome), effects: [.log("screen home")])
         #expect(journey.state.wiped().storageProblem == problem)
-        journey.send(.activated(.feature(.queueTicket)))
+        journey.send(.activated(.feature(.queueTicket)), effects: [.checkPrinter, .log("screen queue-categories")])
         #expect(journey.state.screen == .queueCategories)
-        journey.send(.activated(.goHome))
-        journey.send(.storageChecked(nil)) { $0.storageProblem = nil }
-        journey.send(.activated(.feature(.services))) { $0.screen = .catalogue; $0.history = [.home] }
+        journey.send(.activated(.goHome), effects: [.log("screen home")])
+        journey.send(.storageChecked(nil), effects: [.log("storage available")]) { $0.storageProblem = nil }
+        journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")]) { $0.screen = .catalogue; $0.history = [.home] }
         // An empty catalogue stops 办事 too.
         var empty = Journey(AppState(catalogue: .empty, settings: Fixtures.settings()))
-        empty.send(.catalogueFailed("catalogue/x.yaml:1:1: broken"))
-        empty.send(.activated(.feature(.services)))
+        empty.send(.catalogueFailed("catalogue/x.yaml:1:1: broken"), effects: [.log("catalogue not loaded: catalogue/x.yaml:1:1: broken")])
+        empty.send(.activated(.feature(.services)), effects: [.log("screen out-of-service")])
         #expect(empty.state.screen == .outOfService)
     }
 }
@@ -201,18 +201,18 @@ struct SpokenPromptTests {
         }
         // English speaks English; toggling the language on a screen says nothing new.
         journey.send(.activated(.toggleLanguage), effects: [.log("language en")]) { $0.language = .en }
-        #expect(journey.send(.activated(.feature(.progress))).last == .speak([.progressPrompt], .en))
+        #expect(journey.send(.activated(.feature(.progress)), effects: [.log("screen progress-lookup"), .speak([.progressPrompt], .en)]).last == .speak([.progressPrompt], .en))
         // The idle timeout bringing the attract screen back is silent.
         for _ in 0..<(state.settings.idleTimeoutSeconds + state.settings.countdownSeconds + 1) {
-            #expect(!Self.speaks(journey.send(.tick)))
+            #expect(!Self.speaks(journey.send(.tick, effects: .unchecked)))
         }
         #expect(journey.state.screen == .home)
         // Technician screens are never spoken; without audio nothing is.
         var technician = journey
         technician.state.settings.diagnosticsWithoutPIN = true
-        #expect(!Self.speaks(technician.send(.key(.function(12)))))
+        #expect(!Self.speaks(technician.send(.key(.function(12)), effects: [.log("screen technician-menu"), .runDiagnostics])))
         var silent = Journey(Fixtures.state())
-        #expect(!Self.speaks(silent.send(.activated(.feature(.queueTicket)))))
+        #expect(!Self.speaks(silent.send(.activated(.feature(.queueTicket)), effects: [.checkPrinter, .log("screen queue-categories")])))
     }
 }
 
@@ -227,7 +227,7 @@ struct PrintProofTests {
         journey.send(.activated(.feature(.printProof)), effects: [.startCardReading, .checkPrinter, .log("screen identify-proofs")]) {
             $0.screen = .identifyForProofs; $0.history = [.home]
         }
-        journey.send(.reader(.cardRead(Fixtures.demoCitizen)))
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)), effects: [.log("identified by card: 4401**********0019")])
         return journey
     }
 
@@ -249,7 +249,7 @@ struct PrintProofTests {
             $0.screen = .proofPrinting; $0.history = [.home, .identifyForProofs, .proofs]; $0.proofPrint = .printing(title: "个人所得税纳税记录")
         }
         // One at a time.
-        journey.send(.activated(.back))
+        journey.send(.activated(.back), effects: [.log("screen proofs")])
         journey.send(.activated(.proof("social_insurance")), effects: []) { _ in }
         journey.send(.proofPrinted(.printed(title: "个人所得税纳税记录", verificationCode: "DEMO-0123456789")),
                      effects: [.log("proof printed: 个人所得税纳税记录")]) {
@@ -263,16 +263,16 @@ struct PrintProofTests {
 
     @Test func offlineTheKioskSaysSoAndOffersTheAlternatives() {
         var journey = Self.identified()
-        journey.send(.activated(.proceed))
+        journey.send(.activated(.proceed), effects: [.stopCardReading, .log("proofs for 4401**********0019"), .listProofs(IDNumber(fromCard: "440106198806150019")), .log("screen proofs")])
         journey.send(.proofsListed(.unavailable), effects: [.log("proofs: platform unavailable")]) { $0.proofs = .unavailable }
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("暂时无法连接政务平台") && text.contains("人工服务窗口") && text.contains("去办事"), "\(text)")
         #expect(render(journey.state, Fixtures.context()).hits.contains { $0.button == .feature(.services) })
         // No printer: the list is shown with the reason and nothing can be chosen.
         var noPaper = Self.identified()
-        noPaper.send(.printerChecked(.paperOut))
-        noPaper.send(.activated(.proceed))
-        noPaper.send(.proofsListed(.found(Self.items)))
+        noPaper.send(.printerChecked(.paperOut), effects: [.log("printer paper-out")])
+        noPaper.send(.activated(.proceed), effects: [.stopCardReading, .log("proofs for 4401**********0019"), .listProofs(IDNumber(fromCard: "440106198806150019")), .log("screen proofs")])
+        noPaper.send(.proofsListed(.found(Self.items)), effects: [.log("proofs: 2 held")])
         #expect(render(noPaper.state, Fixtures.context()).grid.plainText().contains("打印机缺纸"))
         noPaper.send(.activated(.proof("social_insurance")), effects: []) { _ in }
     }
@@ -281,7 +281,7 @@ struct PrintProofTests {
         var typed = Journey(Fixtures.state())
         typed.state.citizen = IdentityCard(kind: .resident, name: "", gender: .male, birthDate: nil, idNumber: Fixtures.demoCitizen.idNumber,
                                            source: .manualEntry)
-        typed.send(.activated(.feature(.printProof)))
+        typed.send(.activated(.feature(.printProof)), effects: [.startCardReading, .checkPrinter, .log("screen identify-proofs")])
         #expect(typed.state.screen == .identifyForProofs)
         #expect(!render(typed.state, Fixtures.context()).hits.contains { $0.button == .manualEntry })
         var carded = Journey(Fixtures.state())
@@ -318,7 +318,7 @@ struct AppointmentTests {
 
     @Test func theIDCardFindsItTooAndNothingFoundOffersAnOrdinaryTicket() {
         var journey = Journey(Fixtures.state())
-        journey.send(.activated(.feature(.appointment)))
+        journey.send(.activated(.feature(.appointment)), effects: [.checkPrinter, .log("screen appointment")])
         // A card is only read once the citizen chose to use it (a stray one is ignored).
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)), effects: []) { _ in }
         journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading]) { $0.cardLookup = true }
@@ -328,20 +328,20 @@ struct AppointmentTests {
             $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "")]; $0.appointment = .looking; $0.cardLookup = false
         }
         #expect(journey.state.citizen == nil, "a card used for check-in identifies nobody")
-        journey.send(.appointmentsFound(.notFound)) { $0.appointment = .notFound }
+        journey.send(.appointmentsFound(.notFound), effects: [.log("appointment not found")]) { $0.appointment = .notFound }
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("没有找到您今天的预约") && text.contains("取普通号"), "\(text)")
-        journey.send(.activated(.feature(.queueTicket)))
+        journey.send(.activated(.feature(.queueTicket)), effects: [.checkPrinter, .log("screen queue-categories")])
         #expect(journey.state.screen == .queueCategories)
         // Offline: the same way out.
         var offline = Journey(Fixtures.state())
-        offline.send(.activated(.feature(.appointment)))
+        offline.send(.activated(.feature(.appointment)), effects: [.checkPrinter, .log("screen appointment")])
         for digit in [2, 6, 0, 3, 1, 5] { offline.send(.activated(.digit(digit))) }
-        offline.send(.activated(.confirm))
-        offline.send(.appointmentsFound(.unavailable))
+        offline.send(.activated(.confirm), effects: [.findAppointment(.code("260315")), .log("screen appointment-found"), .stopCardReading])
+        offline.send(.appointmentsFound(.unavailable), effects: [.log("appointments: platform unavailable")])
         #expect(render(offline.state, Fixtures.context()).grid.plainText().contains("暂时无法连接政务平台查询预约"))
         // A late answer after leaving is ignored; going home forgets the lookup.
-        offline.send(.activated(.goHome))
+        offline.send(.activated(.goHome), effects: [.log("screen home")])
         offline.send(.appointmentsFound(.found(Self.found)), effects: []) { _ in }
         #expect(offline.state.appointment == nil)
     }
@@ -368,17 +368,17 @@ struct ProgressByCardTests {
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("本终端尚未上传的申请") && text.contains("ZZ20261122-7F3A-91C2-4B0D"), "\(text)")
         // No case on the platform for this card: said so, not "check the number".
-        journey.send(.activated(.back))
-        journey.send(.activated(.lookUpByCard))
-        journey.send(.reader(.cardRead(Fixtures.demoCitizen)))
-        journey.send(.progressLookedUp(.notFound))
+        journey.send(.activated(.back), effects: [.log("screen progress-lookup")])
+        journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading])
+        journey.send(.reader(.cardRead(Fixtures.demoCitizen)), effects: [.log("progress lookup by card: 4401**********0019"), .stopCardReading, .lookUpProgressByCard(IDNumber(fromCard: "440106198806150019"))])
+        journey.send(.progressLookedUp(.notFound), effects: [.log("progress: no such case")])
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("政务平台上没有您的办件记录"))
         // Typing a number and leaving stops the reader.
         var typed = Journey(Fixtures.state())
-        typed.send(.activated(.feature(.progress)))
-        typed.send(.activated(.lookUpByCard))
+        typed.send(.activated(.feature(.progress)), effects: [.log("screen progress-lookup")])
+        typed.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading])
         for character in "20261122" { typed.send(.activated(.digit(Int(String(character)) ?? 0))) }
-        #expect(typed.send(.activated(.back)).contains(.stopCardReading))
+        #expect(typed.send(.activated(.back), effects: [.log("screen home"), .stopCardReading]).contains(.stopCardReading))
         #expect(!typed.state.cardLookup)
     }
 }

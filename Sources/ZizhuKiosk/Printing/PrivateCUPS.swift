@@ -16,6 +16,9 @@ public final class PrivateCUPS: @unchecked Sendable {
     private var pid: pid_t?
     /// How the last cupsd ended (exit status, or 128 + signal), once it has ended.
     private var ended: Int32?
+    /// Stopped for good (`stop(remove: true)`): nothing starts here again, so a start that
+    /// loses the race with its owner's shutdown leaves no cupsd behind.
+    private var retired = false
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -104,6 +107,7 @@ public final class PrivateCUPS: @unchecked Sendable {
         let stdio = ChildProcess.Stdio.files(stdout: base.appendingPathComponent("log/stdout").path,
                                              stderr: base.appendingPathComponent("log/stderr").path)
         let alreadyRunning = try lock.withLock { () throws -> Bool in
+            if retired { throw Failure(description: "this private cupsd has been stopped") }
             if let pid, ended == nil {
                 if let status = ChildProcess.poll(pid) { ended = status } else { return true }
             }
@@ -180,8 +184,19 @@ public final class PrivateCUPS: @unchecked Sendable {
 
     /// Stops cupsd; with `remove`, deletes the folder.
     public func stop(remove: Bool = true) {
-        if let pid = lock.withLock({ pid }), isRunning {
-            let status = ChildProcess.stop(pid)
+        // Marked and read under the lock that `start` spawns under: either this sees the
+        // cupsd `start` made, or `start` sees it must not make one.
+        let running: pid_t? = lock.withLock {
+            if remove { retired = true }
+            guard let pid, ended == nil else { return nil }
+            if let status = ChildProcess.poll(pid) {
+                ended = status
+                return nil
+            }
+            return pid
+        }
+        if let running {
+            let status = ChildProcess.stop(running)
             lock.withLock { ended = status }
         }
         if remove { try? FileManager.default.removeItem(at: base) }

@@ -49,7 +49,7 @@ public actor ReceiptPrinterLink {
             let printer = PrinterSimulator(outputFolder: run.appendingPathComponent("printer-out"), stateFile: stateFile)
             let port = try printer.start()
             let cups = try PrivateCUPS(backends: ["escposnet": backend])
-            box.set(printer: printer, cups: cups)
+            try box.set(printer: printer, cups: cups)
             try await cups.start()
             // The kiosk may have stopped while cupsd was starting: then nothing stops it later.
             try box.stopIfShutDown()
@@ -71,7 +71,18 @@ public actor ReceiptPrinterLink {
         private var uri: String?
         private var shutDown = false
 
-        func set(printer: PrinterSimulator, cups: PrivateCUPS) { lock.withLock { self.printer = printer; self.cups = cups } }
+        /// Takes the parts to stop with the kiosk; a kiosk already stopping stops them now
+        /// (and `cups` can then never start: no cupsd outlives the kiosk).
+        func set(printer: PrinterSimulator, cups: PrivateCUPS) throws {
+            let late = lock.withLock { () -> Bool in
+                if !shutDown { self.printer = printer; self.cups = cups }
+                return shutDown
+            }
+            guard late else { return }
+            cups.stop()
+            printer.stop()
+            throw ShutDown()
+        }
         func set(uri: String) { lock.withLock { self.uri = uri } }
 
         /// Starts the private cupsd again if it died (its folder, queue and jobs are kept),
