@@ -15,7 +15,7 @@ struct ApplicationJourneyTests {
         journey.state.screen = .identify(serviceID: service)
         journey.state.history = [.home, .serviceDetail(id: service, page: 0)]
         journey.state.citizen = citizen
-        journey.state.identifyPhase = .identified
+        journey.state.identify.phase = .identified
         return journey
     }
 

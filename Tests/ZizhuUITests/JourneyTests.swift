@@ -66,13 +66,13 @@ struct JourneyTests {
         journey.send(.activated(.apply("social-insurance-certificate")), effects: [.startCardReading, .checkPrinter, .log("screen identify")]) {
             $0.history.append(.serviceDetail(id: "social-insurance-certificate", page: 0))
             $0.screen = .identify(serviceID: "social-insurance-certificate")
-            $0.identifyPhase = .failed(.readerNotConnected)   // no reader has reported in this test
+            $0.identify.phase = .failed(.readerNotConnected)   // no reader has reported in this test
         }
         journey.send(.activated(.back), effects: [.log("screen service-detail"), .stopCardReading]) {
             $0.history.removeLast(); $0.screen = .serviceDetail(id: "social-insurance-certificate", page: 0)
         }
         journey.send(.activated(.goHome), effects: [.log("screen home")]) {
-            $0.history = []; $0.screen = .home; $0.identifyPhase = .waitingForCard
+            $0.history = []; $0.screen = .home; $0.identify.phase = .waitingForCard
         }
         #expect(journey.state.isPristine)
     }
@@ -320,11 +320,11 @@ struct IdentifyJourneyTests {
 
     @Test func aCardIsReadAndTheSessionKnowsTheCitizen() {
         var journey = Self.atIdentify()
-        #expect(journey.state.identifyPhase == .waitingForCard)
+        #expect(journey.state.identify.phase == .waitingForCard)
         journey.send(.reader(.waitingForCard), effects: [])
-        journey.send(.reader(.reading), effects: []) { $0.identifyPhase = .reading }
+        journey.send(.reader(.reading), effects: []) { $0.identify.phase = .reading }
         journey.send(.reader(.cardRead(Self.card)), effects: [.log("identified by card: 1101**********002X")]) {
-            $0.identifyPhase = .identified; $0.citizen = Self.card
+            $0.identify.phase = .identified; $0.citizen = Self.card
         }
         // The masked number is on screen, the full one nowhere.
         let text = render(journey.state, Fixtures.context()).grid.plainText()
@@ -334,7 +334,7 @@ struct IdentifyJourneyTests {
         journey.send(.reader(.cardRead(IdentityCard(kind: .resident, name: "另一人", gender: .male, birthDate: nil,
                                                     idNumber: IDNumber(fromCard: "440106198806150019")))),
                      effects: [.log("another card ignored: 4401**********0019")])
-        journey.send(.reader(.cardRemoved), effects: [.stopCardReading]) { $0.cardTaken = true }
+        journey.send(.reader(.cardRemoved), effects: [.stopCardReading]) { $0.identify.cardTaken = true }
         journey.send(.activated(.proceed), effects: [.log("application started: social-insurance-certificate"),
                                                      .lookUpRecords(Self.card.idNumber), .log("screen application-form"),
                                                      .stopCardReading])
@@ -356,41 +356,41 @@ struct IdentifyJourneyTests {
     @Test(arguments: [CardReadFailure.cardMovedTooSoon, .unreadableCard(detail: "40"), .readerNotConnected])
     func eachFailureSaysWhatToDoAndOffersARetry(_ failure: CardReadFailure) {
         var journey = Self.atIdentify()
-        journey.send(.reader(.readFailed(failure)), effects: .unchecked) { $0.identifyPhase = .failed(failure) }
+        journey.send(.reader(.readFailed(failure)), effects: .unchecked) { $0.identify.phase = .failed(failure) }
         let frame = render(journey.state, Fixtures.context())
         #expect(frame.grid.plainText().contains(String(failure.zh.prefix(8))))
         #expect(frame.hits.contains { $0.button == .retryCard && $0.keys.first == .digit(1) })
-        journey.send(.activated(.retryCard), effects: [.stopCardReading, .startCardReading]) { $0.identifyPhase = .waitingForCard }
+        journey.send(.activated(.retryCard), effects: [.stopCardReading, .startCardReading]) { $0.identify.phase = .waitingForCard }
     }
 
     @Test func withoutAReaderTheScreenSaysSoAndRecoversWhenItComes() {
         var journey = Journey()
         journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
         journey.send(.activated(.apply("residence-permit")), effects: [.startCardReading, .checkPrinter, .log("screen identify")])
-        #expect(journey.state.identifyPhase == .failed(.readerNotConnected))
+        #expect(journey.state.identify.phase == .failed(.readerNotConnected))
         journey.send(.reader(.connected(ReaderInfo(transport: "t", connected: true))), effects: [.log("reader connected"), .startCardReading]) {
-            $0.readerConnected = true; $0.identifyPhase = .waitingForCard
+            $0.readerConnected = true; $0.identify.phase = .waitingForCard
         }
     }
 
     @Test func manualEntryChecksTheNumberAndShowsItMasked() {
         var journey = Self.atIdentify("temporary-id-card")
-        journey.send(.activated(.manualEntry), effects: [.stopCardReading]) { $0.identifyPhase = .manualEntry(typed: "", problem: nil) }
+        journey.send(.activated(.manualEntry), effects: [.stopCardReading]) { $0.identify.phase = .manualEntry(typed: "", problem: nil) }
         for digit in "11010519491231002".compactMap(\.wholeNumberValue) { journey.send(.activated(.digit(digit))) }
-        journey.send(.activated(.checkCharacterX)) { $0.identifyPhase = .manualEntry(typed: "11010519491231002X", problem: nil) }
+        journey.send(.activated(.checkCharacterX)) { $0.identify.phase = .manualEntry(typed: "11010519491231002X", problem: nil) }
         var text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("1101**********002X") && !text.contains("11010519491231002X"))
         journey.send(.activated(.deleteDigit))
         journey.send(.activated(.digit(1)))   // wrong check character
         journey.send(.activated(.confirm)) {
-            $0.identifyPhase = .manualEntry(typed: "110105194912310021", problem: .badCheckCharacter(expected: "X"))
+            $0.identify.phase = .manualEntry(typed: "110105194912310021", problem: .badCheckCharacter(expected: "X"))
         }
         text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("校验位不正确"))
         journey.send(.activated(.deleteDigit))
         journey.send(.activated(.checkCharacterX))
         journey.send(.activated(.confirm), effects: [.log("identified by typed number: 1101**********002X")])
-        #expect(journey.state.identifyPhase == .identified)
+        #expect(journey.state.identify.phase == .identified)
         #expect(journey.state.citizen?.source == .manualEntry && journey.state.citizen?.gender == .female)
         text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("手工输入的号码"))
@@ -400,7 +400,7 @@ struct IdentifyJourneyTests {
         var journey = Self.atIdentify("social-insurance-certificate")
         #expect(!render(journey.state, Fixtures.context()).hits.contains { $0.button == .manualEntry })
         journey.send(.activated(.manualEntry), effects: [])
-        #expect(journey.state.identifyPhase == .waitingForCard)
+        #expect(journey.state.identify.phase == .waitingForCard)
         let permitted = Self.atIdentify("temporary-id-card")
         #expect(render(permitted.state, Fixtures.context()).hits.contains { $0.button == .manualEntry })
     }
@@ -451,18 +451,18 @@ struct PrinterDiagnosticsJourneyTests {
     @Test func technicianModeOpensItAndAsksForAPreviewAndACheck() {
         var journey = Self.demo()
         journey.send(.key(.function(12)), effects: [.log("screen technician-menu"), .runDiagnostics]) {
-            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician = TechnicianSession(); $0.technician?.checking = true
+            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician.session = TechnicianSession(); $0.technician.session?.checking = true
         }
         journey.send(.activated(.technicianArea(.printer)),
                      effects: [.checkPrinter, .previewReceipt(.acceptance, .zhHans), .log("screen printer-diagnostics")]) {
-            $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home, .technicianMenu]; $0.printerCheckPending = true
+            $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home, .technicianMenu]; $0.printerDiagnostics.checkPending = true
         }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("正在检测打印机"))
         journey.send(.printerChecked(.paperOut), effects: [.log("printer paper-out")]) {
-            $0.printerHealth = .paperOut; $0.printerCheckPending = false
+            $0.printerHealth = .paperOut; $0.printerDiagnostics.checkPending = false
         }
         let preview = Self.samples.layoutPreview(.acceptance, language: .zhHans)
-        journey.send(.receiptPreviewed(preview), effects: []) { $0.receiptPreview = preview }
+        journey.send(.receiptPreviewed(preview), effects: []) { $0.printerDiagnostics.preview = preview }
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("受理编号：ZZ20261122-0193-4F2A") && text.contains("paper-out") && text.contains("打印机缺纸"))
         #expect(text.contains("纸宽 80 毫米，每行 48 列") && text.contains("ESC/POS 数据 \(preview.byteCount) 字节"))
@@ -499,7 +499,7 @@ struct PrinterDiagnosticsJourneyTests {
         // The acceptance preview arrives after the technician moved on: not shown.
         journey.send(.receiptPreviewed(Self.samples.layoutPreview(.acceptance, language: .zhHans)), effects: []) { _ in }
         let ticket = Self.samples.layoutPreview(.queueTicket, language: .zhHans)
-        journey.send(.receiptPreviewed(ticket)) { $0.receiptPreview = ticket }
+        journey.send(.receiptPreviewed(ticket)) { $0.printerDiagnostics.preview = ticket }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("A023"))
         for expected in [ReceiptSample.proof, .testPage, .acceptance] {
             journey.send(.activated(.nextSample), effects: [.previewReceipt(expected, .zhHans)])
@@ -512,24 +512,24 @@ struct PrinterDiagnosticsJourneyTests {
         var journey = Self.demo()
         Self.openPrinterScreen(&journey)
         journey.send(.activated(.recheckPrinter), effects: []) { _ in }   // the first check is still out
-        journey.send(.printerChecked(.ready), effects: [.log("printer ready")]) { $0.printerHealth = .ready; $0.printerCheckPending = false }
-        journey.send(.activated(.printTestPage), effects: [.log("test page requested"), .printTestPage]) { $0.testPage = .printing }
+        journey.send(.printerChecked(.ready), effects: [.log("printer ready")]) { $0.printerHealth = .ready; $0.printerDiagnostics.checkPending = false }
+        journey.send(.activated(.printTestPage), effects: [.log("test page requested"), .printTestPage]) { $0.printerDiagnostics.testPage = .printing }
         journey.send(.activated(.printTestPage), effects: []) { _ in }   // already printing
-        journey.send(.testPageFinished(.printed(job: 7)), effects: [.log("test page printed: job 7")]) { $0.testPage = .printed(job: 7) }
+        journey.send(.testPageFinished(.printed(job: 7)), effects: [.log("test page printed: job 7")]) { $0.printerDiagnostics.testPage = .printed(job: 7) }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("测试页已打印（作业 7）"))
         journey.send(.activated(.printTestPage), effects: [.log("test page requested"), .printTestPage])
         journey.send(.testPageFinished(.notPrinted(.jammed, reasons: ["media-jam-error"])),
                      effects: [.log("test page not printed: jammed media-jam-error")]) {
-            $0.testPage = .notPrinted(.jammed, reasons: ["media-jam-error"]); $0.printerHealth = .jammed
+            $0.printerDiagnostics.testPage = .notPrinted(.jammed, reasons: ["media-jam-error"]); $0.printerHealth = .jammed
         }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("测试页未打印： jammed"))
-        journey.send(.activated(.recheckPrinter), effects: [.checkPrinter]) { $0.printerCheckPending = true }
+        journey.send(.activated(.recheckPrinter), effects: [.checkPrinter]) { $0.printerDiagnostics.checkPending = true }
         journey.send(.activated(.recheckPrinter), effects: []) { _ in }   // one check at a time
         // Back to the technician menu, then out; the preview and test-page result go with the session.
         journey.send(.activated(.back), effects: [.log("screen technician-menu")])
         #expect(journey.state.screen == .technicianMenu)
         journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")])
-        #expect(journey.state.screen == .home && journey.state.technician == nil)
-        #expect(journey.state.wiped().receiptPreview == nil && journey.state.wiped().testPage == nil)
+        #expect(journey.state.screen == .home && journey.state.technician.session == nil)
+        #expect(journey.state.wiped().printerDiagnostics.preview == nil && journey.state.wiped().printerDiagnostics.testPage == nil)
     }
 }

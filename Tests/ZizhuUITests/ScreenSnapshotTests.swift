@@ -15,8 +15,8 @@ enum ScreenCatalogue {
     static func technicianAreaStates() -> [(name: String, build: (inout AppState) -> Void)] {
         DiagnosticArea.allCases.filter { $0 != .printer }.map { area in
             ("technician-\(area.rawValue)", { (state: inout AppState) in
-                state.screen = .technicianArea(area); state.history = [.home, .technicianMenu]; state.technician = TechnicianFixtures.session()
-                if area == .reader { state.technician?.note = LocalizedText(zh: "读卡成功：演*  4401**********0019", en: "Card read: 演*  4401**********0019") }
+                state.screen = .technicianArea(area); state.history = [.home, .technicianMenu]; state.technician.session = TechnicianFixtures.session()
+                if area == .reader { state.technician.session?.note = LocalizedText(zh: "读卡成功：演*  4401**********0019", en: "Card read: 演*  4401**********0019") }
             })
         }
     }
@@ -38,30 +38,30 @@ enum ScreenCatalogue {
             ("service-detail", { $0.screen = .serviceDetail(id: "residence-permit", page: 0); $0.history = [.home, .catalogue] }),
             ("service-detail-long", { $0.screen = .serviceDetail(id: "talent-housing-subsidy", page: 0); $0.history = [.home, .catalogue] }),
             ("identify-waiting", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home, .catalogue]
-                                   $0.identifyPhase = .waitingForCard }),
-            ("identify-reading", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]; $0.identifyPhase = .reading }),
+                                   $0.identify.phase = .waitingForCard }),
+            ("identify-reading", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]; $0.identify.phase = .reading }),
             ("identify-identified", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
-                                      $0.identifyPhase = .identified; $0.citizen = IdentifyJourneyTests.card }),
+                                      $0.identify.phase = .identified; $0.citizen = IdentifyJourneyTests.card }),
             ("identify-card-taken", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
-                                      $0.identifyPhase = .identified; $0.citizen = IdentifyJourneyTests.card; $0.cardTaken = true }),
+                                      $0.identify.phase = .identified; $0.citizen = IdentifyJourneyTests.card; $0.identify.cardTaken = true }),
             ("identify-moved", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
-                                 $0.identifyPhase = .failed(.cardMovedTooSoon) }),
+                                 $0.identify.phase = .failed(.cardMovedTooSoon) }),
             ("identify-unreadable", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]
-                                      $0.identifyPhase = .failed(.unreadableCard(detail: "40")) }),
+                                      $0.identify.phase = .failed(.unreadableCard(detail: "40")) }),
             ("identify-no-reader", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
-                                     $0.identifyPhase = .failed(.readerNotConnected) }),
+                                     $0.identify.phase = .failed(.readerNotConnected) }),
             ("identify-printer-out", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
-                                       $0.identifyPhase = .waitingForCard; $0.printerHealth = .paperOut }),
+                                       $0.identify.phase = .waitingForCard; $0.printerHealth = .paperOut }),
             ("identify-manual", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]
-                                  $0.identifyPhase = .manualEntry(typed: "1101051949", problem: nil) }),
+                                  $0.identify.phase = .manualEntry(typed: "1101051949", problem: nil) }),
             ("identify-manual-error", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]
-                                        $0.identifyPhase = .manualEntry(typed: "110105194912310021", problem: .badCheckCharacter(expected: "X")) }),
+                                        $0.identify.phase = .manualEntry(typed: "110105194912310021", problem: .badCheckCharacter(expected: "X")) }),
             ("printer-diagnostics", { $0.screen = .printerDiagnostics(.acceptance, page: 0); $0.history = [.home]
-                                      $0.printerHealth = .paperLow; $0.testPage = .printed(job: 3)
-                                      $0.receiptPreview = PrinterDiagnosticsJourneyTests.samples.layoutPreview(.acceptance, language: $0.language) }),
+                                      $0.printerHealth = .paperLow; $0.printerDiagnostics.testPage = .printed(job: 3)
+                                      $0.printerDiagnostics.preview = PrinterDiagnosticsJourneyTests.samples.layoutPreview(.acceptance, language: $0.language) }),
             ("printer-diagnostics-58mm-last-page", { $0.screen = .printerDiagnostics(.testPage, page: 9); $0.history = [.home]
                                                      $0.printerHealth = .paperOut
-                                                     $0.receiptPreview = ScreenCatalogue.narrow.layoutPreview(.testPage, language: $0.language) }),
+                                                     $0.printerDiagnostics.preview = ScreenCatalogue.narrow.layoutPreview(.testPage, language: $0.language) }),
             ("form-text-elicence", applying("birth-bundle", .applicationForm(field: 0))),
             ("form-date-elicence", applying("birth-bundle", .applicationForm(field: 1))),
             ("form-prefill-failed", applying("birth-bundle", .applicationForm(field: 0), online: false)),
@@ -130,26 +130,26 @@ enum ScreenCatalogue {
             ("ticket-appointment", { $0.screen = .ticket; $0.history = [.home, .appointment(typed: "260315"), .appointmentFound]
                                      $0.ticket = .issued(IssuedTicket(number: "AY01", categoryID: "social_insurance", peopleAhead: 0, waitMinutes: 0,
                                                                       appointmentCode: "260315")) }),
-            ("identify-proofs", { $0.screen = .identifyForProofs; $0.history = [.home]; $0.identifyPhase = .waitingForCard }),
+            ("identify-proofs", { $0.screen = .identifyForProofs; $0.history = [.home]; $0.identify.phase = .waitingForCard }),
             ("proofs", { $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.citizen = Fixtures.demoCitizen
-                         $0.proofs = .found(PrintProofTests.items) }),
+                         $0.proofs.listing = .found(PrintProofTests.items) }),
             ("proofs-unavailable", { $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.citizen = Fixtures.demoCitizen
-                                     $0.proofs = .unavailable }),
+                                     $0.proofs.listing = .unavailable }),
             ("proofs-none", { $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.citizen = Fixtures.demoCitizen
-                              $0.proofs = .found([]) }),
+                              $0.proofs.listing = .found([]) }),
             ("proof-printed", { $0.screen = .proofPrinting; $0.history = [.home, .identifyForProofs, .proofs]
-                                $0.proofPrint = .printed(title: "社会保险个人参保证明", verificationCode: "DEMO-016C5EA655") }),
+                                $0.proofs.printing = .printed(title: "社会保险个人参保证明", verificationCode: "DEMO-016C5EA655") }),
             ("proof-not-printed", { $0.screen = .proofPrinting; $0.history = [.home, .identifyForProofs, .proofs]
-                                    $0.proofPrint = .notPrinted(zh: "暂时无法从政务平台获取该证明", en: "the proof could not be fetched from the platform") }),
+                                    $0.proofs.printing = .notPrinted(zh: "暂时无法从政务平台获取该证明", en: "the proof could not be fetched from the platform") }),
             ("home-out-of-service", { $0.storageProblem = LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable") }),
             ("out-of-service", { $0.screen = .outOfService; $0.history = [.home]
                                  $0.storageProblem = LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable") }),
             ("technician-pin", { $0.screen = .technicianPIN(typed: "1234"); $0.history = [.home] }),
-            ("technician-pin-wrong", { $0.screen = .technicianPIN(typed: ""); $0.history = [.home]; $0.pinCheck = .wrong(attemptsLeft: 2) }),
-            ("technician-pin-locked", { $0.screen = .technicianPIN(typed: ""); $0.history = [.home]; $0.pinCheck = .locked(seconds: 120) }),
-            ("technician-menu", { $0.screen = .technicianMenu; $0.history = [.home]; $0.technician = TechnicianFixtures.session() }),
-            ("technician-menu-checking", { $0.screen = .technicianMenu; $0.history = [.home]; $0.technician = TechnicianSession()
-                                           $0.technician?.checking = true }),
+            ("technician-pin-wrong", { $0.screen = .technicianPIN(typed: ""); $0.history = [.home]; $0.technician.pinCheck = .wrong(attemptsLeft: 2) }),
+            ("technician-pin-locked", { $0.screen = .technicianPIN(typed: ""); $0.history = [.home]; $0.technician.pinCheck = .locked(seconds: 120) }),
+            ("technician-menu", { $0.screen = .technicianMenu; $0.history = [.home]; $0.technician.session = TechnicianFixtures.session() }),
+            ("technician-menu-checking", { $0.screen = .technicianMenu; $0.history = [.home]; $0.technician.session = TechnicianSession()
+                                           $0.technician.session?.checking = true }),
             ("idle-countdown", { $0.screen = .catalogue; $0.history = [.home]; $0.countdown = 7 }),
             ("focus", { $0.screen = .catalogue; $0.history = [.home]; $0.focus = 1 }),
         ]
@@ -165,7 +165,7 @@ enum ScreenCatalogue {
                 return
             }
             state.citizen = citizen
-            state.identifyPhase = .identified
+            state.identify.phase = .identified
             var application = Application(service: service, citizen: citizen, today: state.today)
             if let online {
                 let records = online ? Fixtures.records[citizen.idNumber.unmasked] ?? ApplicantRecords(elicences: [], credit: "good") : nil

@@ -55,19 +55,19 @@ struct TechnicianJourneyTests {
         journey.send(.activated(.confirm), effects: []) { _ in }
         journey.send(.activated(.digit(2)))
         journey.send(.activated(.confirm), effects: [.log("technician PIN entered"), .verifyTechnicianPIN("135792")]) {
-            $0.pinChecking = true
+            $0.technician.pinChecking = true
         }
         // A second confirm while checking is ignored; so are digits.
         journey.send(.activated(.confirm), effects: []) { _ in }
         journey.send(.activated(.digit(4)), effects: []) { _ in }
         journey.send(.technicianPINChecked(.wrong(attemptsLeft: 2)), effects: [.log("technician PIN wrong (2 tries left)")]) {
-            $0.pinChecking = false; $0.pinCheck = .wrong(attemptsLeft: 2); $0.screen = .technicianPIN(typed: "")
+            $0.technician.pinChecking = false; $0.technician.pinCheck = .wrong(attemptsLeft: 2); $0.screen = .technicianPIN(typed: "")
         }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("PIN 错误，再错 2 次将锁定"))
         for digit in [0, 0, 0, 0, 0, 0] { journey.send(.activated(.digit(digit))) }
         journey.send(.activated(.confirm), effects: [.log("technician PIN entered"), .verifyTechnicianPIN("000000")])
         journey.send(.technicianPINChecked(.locked(seconds: 30)), effects: [.log("technician PIN locked for 30 s")]) {
-            $0.pinChecking = false; $0.pinCheck = .locked(seconds: 30); $0.screen = .technicianPIN(typed: "")
+            $0.technician.pinChecking = false; $0.technician.pinCheck = .locked(seconds: 30); $0.screen = .technicianPIN(typed: "")
         }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请 30 秒后再试"))
         // Backspace on an empty PIN leaves.
@@ -83,11 +83,11 @@ struct TechnicianJourneyTests {
         for digit in [1, 3, 5, 7, 9, 2] { journey.send(.activated(.digit(digit))) }
         journey.send(.activated(.confirm), effects: [.log("technician PIN entered"), .verifyTechnicianPIN("135792")])
         journey.send(.technicianPINChecked(.accepted), effects: [.log("screen technician-menu"), .runDiagnostics]) {
-            $0.pinChecking = false; $0.screen = .technicianMenu; $0.history = [.home]
-            $0.technician = TechnicianSession(); $0.technician?.checking = true
+            $0.technician.pinChecking = false; $0.screen = .technicianMenu; $0.history = [.home]
+            $0.technician.session = TechnicianSession(); $0.technician.session?.checking = true
         }
         journey.send(.diagnosed(TechnicianFixtures.report), effects: [.log("diagnostics: failed printer")]) {
-            $0.technician?.report = TechnicianFixtures.report; $0.technician?.checking = false
+            $0.technician.session?.report = TechnicianFixtures.report; $0.technician.session?.checking = false
         }
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         for expected in ["读卡器  ✓ 正常", "打印机  ✗ 故障", "待上传队列  ! 注意", "有部件故障"] {
@@ -106,12 +106,12 @@ struct TechnicianJourneyTests {
         journey.send(.diagnosed(TechnicianFixtures.report), effects: [.log("diagnostics: failed printer")])
         // 1 读卡器 → test read: the card is shown masked, then reading stops.
         journey.send(.activated(.technicianArea(.reader)), effects: [.log("screen technician-reader")]) { $0.screen = .technicianArea(.reader); $0.history = [.home, .technicianMenu] }
-        journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading]) { $0.technician?.testReading = true }
+        journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading]) { $0.technician.session?.testReading = true }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请在读卡区放一张身份证"))
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
                      effects: [.log("technician test read: 4401**********0019"), .stopCardReading]) {
-            $0.technician?.testReading = false
-            $0.technician?.note = LocalizedText(zh: "读卡成功：演***  4401**********0019", en: "Card read: 演***  4401**********0019")
+            $0.technician.session?.testReading = false
+            $0.technician.session?.note = LocalizedText(zh: "读卡成功：演***  4401**********0019", en: "Card read: 演***  4401**********0019")
         }
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("4401**********0019") && !text.contains("440106198806150019") && !text.contains("演示用户"))
@@ -119,26 +119,26 @@ struct TechnicianJourneyTests {
         // Leaving the reader area while a test read waits stops the reader.
         journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading])
         journey.send(.activated(.back), effects: [.log("screen technician-menu"), .stopCardReading]) {
-            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician?.testReading = false
+            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician.session?.testReading = false
         }
         // 4 待上传队列 → sync now; the note asks for a fresh report.
         journey.send(.activated(.technicianArea(.outbox)), effects: [.log("screen technician-outbox")])
         journey.send(.activated(.syncNow), effects: [.log("technician sync now"), .syncNow]) {
-            $0.technician?.note = LocalizedText(zh: "正在上传", en: "Sending")
+            $0.technician.session?.note = LocalizedText(zh: "正在上传", en: "Sending")
         }
         let sent = LocalizedText(zh: "已上传 3 条，退回 0 条", en: "Sent 3, refused 0")
-        journey.send(.technicianNote(sent), effects: [.runDiagnostics]) { $0.technician?.note = sent; $0.technician?.checking = true }
+        journey.send(.technicianNote(sent), effects: [.runDiagnostics]) { $0.technician.session?.note = sent; $0.technician.session?.checking = true }
         // 5 服务目录 → reload; the answer refreshes the report.
         journey.send(.diagnosed(TechnicianFixtures.report), effects: [.log("diagnostics: failed printer")])
         journey.send(.activated(.back), effects: [.log("screen technician-menu")])
         journey.send(.activated(.technicianArea(.catalogue)), effects: [.log("screen technician-catalogue")])
         journey.send(.activated(.reloadCatalogue), effects: [.log("catalogue reload requested"), .reloadCatalogue]) { _ in }
         journey.send(.catalogueFailed("x.yaml:1:1: broken"), effects: [.log("catalogue not loaded: x.yaml:1:1: broken"), .runDiagnostics]) {
-            $0.catalogueProblem = "x.yaml:1:1: broken"; $0.technician?.checking = true
+            $0.catalogueProblem = "x.yaml:1:1: broken"; $0.technician.session?.checking = true
         }
         // 退出: back to the attract screen with nothing of technician mode left.
         journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")]) {
-            $0.screen = .home; $0.history = []; $0.technician = nil
+            $0.screen = .home; $0.history = []; $0.technician.session = nil
         }
     }
 
@@ -146,7 +146,7 @@ struct TechnicianJourneyTests {
         var demo = Journey(Fixtures.state())
         demo.state.settings.diagnosticsWithoutPIN = true
         demo.send(.key(.function(24)), effects: [.log("screen technician-menu"), .runDiagnostics]) {
-            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician = TechnicianSession(); $0.technician?.checking = true
+            $0.screen = .technicianMenu; $0.history = [.home]; $0.technician.session = TechnicianSession(); $0.technician.session?.checking = true
         }
         var journey = Self.production()
         journey.send(.diagnosed(TechnicianFixtures.report), effects: []) { _ in }
@@ -236,9 +236,9 @@ struct PrintProofTests {
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("办理事项：打印证明"))
         journey.send(.activated(.proceed), effects: [.stopCardReading, .log("proofs for 4401**********0019"),
                                                      .listProofs(Fixtures.demoCitizen.idNumber), .log("screen proofs")]) {
-            $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.proofs = .loading
+            $0.screen = .proofs; $0.history = [.home, .identifyForProofs]; $0.proofs.listing = .loading
         }
-        journey.send(.proofsListed(.found(Self.items)), effects: [.log("proofs: 2 held")]) { $0.proofs = .found(Self.items) }
+        journey.send(.proofsListed(.found(Self.items)), effects: [.log("proofs: 2 held")]) { $0.proofs.listing = .found(Self.items) }
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("1  社会保险个人参保证明") && text.contains("2  个人所得税纳税记录") && text.contains("4401**********0019"))
         #expect(!text.contains("440106198806150019"))
@@ -246,25 +246,25 @@ struct PrintProofTests {
                      effects: [.log("proof requested: tax_payment"),
                                .printProof(id: "tax_payment", holder: "演示用户", idNumber: Fixtures.demoCitizen.idNumber, language: .zhHans),
                                .log("screen proof-printing")]) {
-            $0.screen = .proofPrinting; $0.history = [.home, .identifyForProofs, .proofs]; $0.proofPrint = .printing(title: "个人所得税纳税记录")
+            $0.screen = .proofPrinting; $0.history = [.home, .identifyForProofs, .proofs]; $0.proofs.printing = .printing(title: "个人所得税纳税记录")
         }
         // One at a time.
         journey.send(.activated(.back), effects: [.log("screen proofs")])
         journey.send(.activated(.proof("social_insurance")), effects: []) { _ in }
         journey.send(.proofPrinted(.printed(title: "个人所得税纳税记录", verificationCode: "DEMO-0123456789")),
                      effects: [.log("proof printed: 个人所得税纳税记录")]) {
-            $0.proofPrint = .printed(title: "个人所得税纳税记录", verificationCode: "DEMO-0123456789")
+            $0.proofs.printing = .printed(title: "个人所得税纳税记录", verificationCode: "DEMO-0123456789")
         }
         // Home ends the session: nothing of the citizen or their proofs stays.
         journey.send(.activated(.goHome), effects: [.endSession, .log("screen home")]) {
-            $0.screen = .home; $0.history = []; $0.citizen = nil; $0.proofs = nil; $0.proofPrint = nil; $0.identifyPhase = .waitingForCard
+            $0.screen = .home; $0.history = []; $0.citizen = nil; $0.proofs.listing = nil; $0.proofs.printing = nil; $0.identify.phase = .waitingForCard
         }
     }
 
     @Test func offlineTheKioskSaysSoAndOffersTheAlternatives() {
         var journey = Self.identified()
         journey.send(.activated(.proceed), effects: [.stopCardReading, .log("proofs for 4401**********0019"), .listProofs(IDNumber(fromCard: "440106198806150019")), .log("screen proofs")])
-        journey.send(.proofsListed(.unavailable), effects: [.log("proofs: platform unavailable")]) { $0.proofs = .unavailable }
+        journey.send(.proofsListed(.unavailable), effects: [.log("proofs: platform unavailable")]) { $0.proofs.listing = .unavailable }
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("暂时无法连接政务平台") && text.contains("人工服务窗口") && text.contains("去办事"), "\(text)")
         #expect(render(journey.state, Fixtures.context()).hits.contains { $0.button == .feature(.services) })
@@ -321,11 +321,11 @@ struct AppointmentTests {
         journey.send(.activated(.feature(.appointment)), effects: [.checkPrinter, .log("screen appointment")])
         // A card is only read once the citizen chose to use it (a stray one is ignored).
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)), effects: []) { _ in }
-        journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading]) { $0.cardLookup = true }
+        journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading]) { $0.identify.cardLookup = true }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请将身份证放在读卡区"))
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
                      effects: [.log("appointment lookup by card: 4401**********0019"), .stopCardReading, .findAppointment(.card(Fixtures.demoCitizen.idNumber))]) {
-            $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "")]; $0.appointment = .looking; $0.cardLookup = false
+            $0.screen = .appointmentFound; $0.history = [.home, .appointment(typed: "")]; $0.appointment = .looking; $0.identify.cardLookup = false
         }
         #expect(journey.state.citizen == nil, "a card used for check-in identifies nobody")
         journey.send(.appointmentsFound(.notFound), effects: [.log("appointment not found")]) { $0.appointment = .notFound }
@@ -355,11 +355,11 @@ struct ProgressByCardTests {
             $0.screen = .progressLookup(typed: ""); $0.history = [.home]
         }
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)), effects: []) { _ in }
-        journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading]) { $0.cardLookup = true }
+        journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading]) { $0.identify.cardLookup = true }
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)),
                      effects: [.log("progress lookup by card: 4401**********0019"), .stopCardReading,
                                .lookUpProgressByCard(Fixtures.demoCitizen.idNumber)]) {
-            $0.screen = .progressResult; $0.history = [.home, .progressLookup(typed: "")]; $0.progress = .looking; $0.cardLookup = false
+            $0.screen = .progressResult; $0.history = [.home, .progressLookup(typed: "")]; $0.progress = .looking; $0.identify.cardLookup = false
         }
         #expect(journey.state.citizen == nil, "a lookup identifies nobody")
         let cases = [CaseProgress(acceptanceNumber: "ZZ20261122-7F3A-91C2-4B0D", serviceID: "residence-permit", progress: "approved",
@@ -379,6 +379,6 @@ struct ProgressByCardTests {
         typed.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading])
         for character in "20261122" { typed.send(.activated(.digit(Int(String(character)) ?? 0))) }
         #expect(typed.send(.activated(.back), effects: [.log("screen home"), .stopCardReading]).contains(.stopCardReading))
-        #expect(!typed.state.cardLookup)
+        #expect(!typed.state.identify.cardLookup)
     }
 }

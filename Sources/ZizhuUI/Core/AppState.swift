@@ -38,19 +38,6 @@ public enum Notice: Sendable, Hashable {
     case noServiceWithCode(String)
 }
 
-/// Where the identify screen is.
-public enum IdentifyPhase: Sendable, Hashable {
-    /// "请将身份证放在读卡区".
-    case waitingForCard
-    /// A card is on the reader; reading takes about a second.
-    case reading
-    /// Identity known (card read, or a valid number typed).
-    case identified
-    case failed(CardReadFailure)
-    /// Typing the number: the characters so far, and what was wrong with the last attempt.
-    case manualEntry(typed: String, problem: IDNumber.Problem?)
-}
-
 /// Everything the kiosk's screens depend on. A value: `update` changes it, views read it.
 public struct AppState: Sendable, Hashable {
     public var screen: Screen = .home
@@ -72,19 +59,14 @@ public struct AppState: Sendable, Hashable {
     /// The person being served, once identified. Session data: wiped when the session
     /// ends (idle timeout, going home). Masks itself when printed.
     public var citizen: IdentityCard?
-    public var identifyPhase: IdentifyPhase = .waitingForCard
-    /// The identified citizen's card has been taken off the reader.
-    public var cardTaken = false
+    /// 身份核验 and the reader's other uses (its feature's slice).
+    public var identify = IdentifyState()
     /// Whether the ID card reader answered its last health check (kept across sessions).
     public var readerConnected = false
     /// The receipt printer's last known health (kept across sessions; nil until checked).
     public var printerHealth: PrinterHealth?
-    /// A printer check has been asked for and has not answered yet.
-    public var printerCheckPending = false
-    /// Printer diagnostics: the sample receipt laid out for this kiosk's printer.
-    public var receiptPreview: ReceiptPreview?
-    /// Printer diagnostics: the last test page.
-    public var testPage: TestPageResult?
+    /// 打印机诊断: the preview, the test page, a check under way.
+    public var printerDiagnostics = PrinterDiagnosticsState()
     /// The application being filled in (session data).
     public var application: Application?
     /// 呼叫帮办 in this session (session data).
@@ -92,22 +74,15 @@ public struct AppState: Sendable, Hashable {
     /// 查询进度: the last lookup (session data).
     public var progress: ProgressLookup?
     /// 打印证明: the proofs the platform holds for the citizen, and the one printing (session data).
-    public var proofs: ProofListing?
-    public var proofPrint: ProofPrintState?
-    /// 查询进度 / 预约签到: the citizen chose to use their ID card; the reader is waiting.
-    public var cardLookup = false
+    public var proofs = ProofsState()
     /// 预约: the last lookup (session data).
     public var appointment: AppointmentLookup?
     /// 取号: the ticket of this session.
     public var ticket: TicketState?
     /// Why this kiosk cannot accept applications (its storage), kept across sessions.
     public var storageProblem: LocalizedText?
-    /// 技术人员模式: the PIN screen's last answer (nil while typing).
-    public var pinCheck: PINCheck?
-    /// A PIN is being checked.
-    public var pinChecking = false
-    /// 技术人员模式, once the PIN was accepted.
-    public var technician: TechnicianSession?
+    /// 技术人员模式: the PIN and, once it was accepted, the session.
+    public var technician = TechnicianState()
     /// The kiosk's date, from the runtime's clock.
     public var today: CalendarDate
     public var catalogue: Catalogue

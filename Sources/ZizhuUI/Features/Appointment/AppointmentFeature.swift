@@ -9,7 +9,7 @@ enum AppointmentFeature {
         case .feature(.appointment):
             state.push(.appointment(typed: ""))
             state.appointment = nil
-            state.cardLookup = false
+            state.identify.cardLookup = false
             return [.checkPrinter]
         case .checkIn(let code):
             guard state.screen == .appointmentFound, case .found(let items)? = state.appointment,
@@ -40,7 +40,7 @@ enum AppointmentFeature {
 
     /// 预约签到 by ID card: the number is used for the lookup only; nobody is identified.
     static func cardRead(_ state: inout AppState, _ card: IdentityCard) -> [Effect] {
-        state.cardLookup = false
+        state.identify.cardLookup = false
         state.idleSeconds = 0
         return [.log("appointment lookup by card: \(card.idNumber.masked)"), .stopCardReading] + find(&state, .card(card.idNumber))
     }

@@ -21,7 +21,7 @@ extension Canvas {
     /// 刷身份证: the card instead of typing, at the bottom of the pane (touch; the keypad's
     /// keys are all taken). Once chosen, the pane says where to put the card.
     mutating func cardLookupButton(in pane: Rect) {
-        if state.cardLookup {
+        if state.identify.cardLookup {
             paragraph(t(.cardLookupWaiting), in: pane, y: pane.maxY - 2, style: theme.heading)
             return
         }

@@ -21,7 +21,7 @@ enum IdentifyFeature {
     /// Leaving a screen that reads cards: nothing polls the reader any more.
     static func left(_ before: Screen, for state: inout AppState) -> [Effect] {
         guard readsCards(before), !readsCards(state.screen), before != .identifyForProofs || state.screen != .proofs else { return [] }
-        state.cardLookup = false
+        state.identify.cardLookup = false
         return [.stopCardReading]
     }
 
@@ -31,20 +31,20 @@ enum IdentifyFeature {
             guard let service = state.catalogue.service(id: id) else { return [] }
             if state.citizen != nil { return ApplicationFeature.start(&state, service: service) }
             state.push(.identify(serviceID: id))
-            state.identifyPhase = state.readerConnected ? .waitingForCard : .failed(.readerNotConnected)
-            state.cardTaken = false
+            state.identify.phase = state.readerConnected ? .waitingForCard : .failed(.readerNotConnected)
+            state.identify.cardTaken = false
             return [.startCardReading, .checkPrinter]
         case .retryCard:
             guard isIdentify(state.screen) else { return [] }
-            state.identifyPhase = .waitingForCard
+            state.identify.phase = .waitingForCard
             return [.stopCardReading, .startCardReading]
         case .manualEntry:
             guard case .identify(let id) = state.screen, state.catalogue.service(id: id)?.identity == .idCardOrManual else { return [] }
-            state.identifyPhase = .manualEntry(typed: "", problem: nil)
+            state.identify.phase = .manualEntry(typed: "", problem: nil)
             return [.stopCardReading]
         case .checkCharacterX:
-            if case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase, typed.count == 17 {
-                state.identifyPhase = .manualEntry(typed: typed + "X", problem: nil)
+            if case .identify = state.screen, case .manualEntry(let typed, _) = state.identify.phase, typed.count == 17 {
+                state.identify.phase = .manualEntry(typed: typed + "X", problem: nil)
             }
             return []
         case .proceed:
@@ -55,8 +55,8 @@ enum IdentifyFeature {
         case .lookUpByCard:
             switch state.screen {
             case .progressLookup, .appointment:
-                guard !state.cardLookup else { return [] }
-                state.cardLookup = true
+                guard !state.identify.cardLookup else { return [] }
+                state.identify.cardLookup = true
                 return [.log("waiting for an ID card"), .startCardReading]
             default:
                 return []
@@ -68,28 +68,28 @@ enum IdentifyFeature {
 
     /// Typing the ID number: digits (18 at most; an X ends it), delete, confirm checks it.
     static func keypad(_ state: inout AppState, _ key: KeypadKey) -> [Effect] {
-        guard case .identify = state.screen, case .manualEntry(let typed, _) = state.identifyPhase else { return [] }
+        guard case .identify = state.screen, case .manualEntry(let typed, _) = state.identify.phase else { return [] }
         switch key {
         case .digit(let digit):
             guard typed.count < 18, !typed.hasSuffix("X"), (0...9).contains(digit) else { return [] }
-            state.identifyPhase = .manualEntry(typed: typed + String(digit), problem: nil)
+            state.identify.phase = .manualEntry(typed: typed + String(digit), problem: nil)
             return []
         case .delete:
             if typed.isEmpty {
-                state.identifyPhase = .waitingForCard
+                state.identify.phase = .waitingForCard
                 return [.startCardReading]
             }
-            state.identifyPhase = .manualEntry(typed: String(typed.dropLast()), problem: nil)
+            state.identify.phase = .manualEntry(typed: String(typed.dropLast()), problem: nil)
             return []
         case .confirm:
             do {
                 let number = try IDNumber(validating: typed)
                 state.citizen = IdentityCard(kind: .resident, name: "", gender: number.gender ?? .unknown,
                                              birthDate: number.birthDate, idNumber: number, source: .manualEntry)
-                state.identifyPhase = .identified
+                state.identify.phase = .identified
                 return [.log("identified by typed number: \(number.masked)")]
             } catch {
-                state.identifyPhase = .manualEntry(typed: typed, problem: error)
+                state.identify.phase = .manualEntry(typed: typed, problem: error)
                 return []
             }
         }
@@ -101,8 +101,8 @@ enum IdentifyFeature {
         switch event {
         case .connected:
             state.readerConnected = true
-            if isIdentify(state.screen), case .failed(.readerNotConnected) = state.identifyPhase {
-                state.identifyPhase = .waitingForCard
+            if isIdentify(state.screen), case .failed(.readerNotConnected) = state.identify.phase {
+                state.identify.phase = .waitingForCard
                 return [.log("reader connected"), .startCardReading]
             }
             return [.log("reader connected")] + TechnicianFeature.refresh(&state)
@@ -112,10 +112,10 @@ enum IdentifyFeature {
         default:
             break
         }
-        if state.screen == .technicianArea(.reader), state.technician?.testReading == true {
+        if state.screen == .technicianArea(.reader), state.technician.session?.testReading == true {
             return TechnicianFeature.testRead(&state, event)
         }
-        if state.cardLookup, case .cardRead(let card) = event {
+        if state.identify.cardLookup, case .cardRead(let card) = event {
             switch state.screen {
             case .progressLookup: return ProgressFeature.cardRead(&state, card)
             case .appointment: return AppointmentFeature.cardRead(&state, card)
@@ -123,7 +123,7 @@ enum IdentifyFeature {
             }
         }
         guard isIdentify(state.screen) else { return [] }
-        if case .manualEntry = state.identifyPhase { return [] }
+        if case .manualEntry = state.identify.phase { return [] }
         return identify(&state, event)
     }
 
@@ -131,25 +131,25 @@ enum IdentifyFeature {
     private static func identify(_ state: inout AppState, _ event: ReaderEvent) -> [Effect] {
         switch event {
         case .waitingForCard:
-            if state.identifyPhase != .identified { state.identifyPhase = .waitingForCard }
+            if state.identify.phase != .identified { state.identify.phase = .waitingForCard }
             return []
         case .reading:
-            state.identifyPhase = .reading
+            state.identify.phase = .reading
             return []
         case .cardRead(let card):
             // Identified already: a second card on the reader does not replace the first person.
-            guard state.identifyPhase != .identified else { return [.log("another card ignored: \(card.idNumber.masked)")] }
+            guard state.identify.phase != .identified else { return [.log("another card ignored: \(card.idNumber.masked)")] }
             state.idleSeconds = 0   // the citizen just acted
             state.citizen = card
-            state.identifyPhase = .identified
-            state.cardTaken = false
+            state.identify.phase = .identified
+            state.identify.cardTaken = false
             return [.log("identified by card: \(card.idNumber.masked)")]
         case .readFailed(let failure):
-            if state.identifyPhase != .identified { state.identifyPhase = .failed(failure) }
+            if state.identify.phase != .identified { state.identify.phase = .failed(failure) }
             return [.log("card not read: \(failure)")]
         case .cardRemoved:
-            guard state.identifyPhase == .identified else { return [] }
-            state.cardTaken = true
+            guard state.identify.phase == .identified else { return [] }
+            state.identify.cardTaken = true
             return [.stopCardReading]   // the card is back with its owner; nothing more to read
         case .connected, .disconnected:
             return []

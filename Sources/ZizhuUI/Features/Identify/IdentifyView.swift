@@ -21,7 +21,7 @@ extension Canvas {
             let used = min(3, lines.count) + 1
             area = Rect(x: area.x, y: area.y + used, width: area.width, height: area.height - used)
         }
-        switch state.identifyPhase {
+        switch state.identify.phase {
         case .manualEntry(let typed, let problem):
             manualEntry(typed: typed, problem: problem, in: area)
             navigation([backButton(keys: [.escape]), homeButton(keys: []), helpButton(keys: [])])
@@ -82,8 +82,8 @@ extension Canvas {
         if citizen.source == .cardReader {
             row(.identifyCardType, state.language == .zhHans ? citizen.kind.zh : citizen.kind.en)
             y += 1
-            grid.put(state.cardTaken ? t(.identifyCardTaken) : t(.identifyTakeCard), x: area.x, y: y,
-                     style: state.cardTaken ? theme.muted : theme.warning, clip: area)
+            grid.put(state.identify.cardTaken ? t(.identifyCardTaken) : t(.identifyTakeCard), x: area.x, y: y,
+                     style: state.identify.cardTaken ? theme.muted : theme.warning, clip: area)
         } else {
             y += 1
             grid.put(t(.identifyManualSource), x: area.x, y: y, style: theme.muted, clip: area)

@@ -7,9 +7,9 @@ enum PrinterDiagnosticsFeature {
     /// The sample receipts as this printer lays them out, and a fresh check.
     static func open(_ state: inout AppState) -> [Effect] {
         state.push(.printerDiagnostics(.acceptance, page: 0))
-        state.receiptPreview = nil
-        state.testPage = nil
-        state.printerCheckPending = true
+        state.printerDiagnostics.preview = nil
+        state.printerDiagnostics.testPage = nil
+        state.printerDiagnostics.checkPending = true
         return [.checkPrinter, .previewReceipt(.acceptance, state.language)]
     }
 
@@ -18,15 +18,15 @@ enum PrinterDiagnosticsFeature {
         case .nextSample:
             guard case .printerDiagnostics(let sample, _) = state.screen else { return [] }
             state.screen = .printerDiagnostics(sample.next, page: 0)
-            state.receiptPreview = nil
+            state.printerDiagnostics.preview = nil
             return [.previewReceipt(sample.next, state.language)]
         case .printTestPage:
-            guard case .printerDiagnostics = state.screen, state.testPage != .printing else { return [] }
-            state.testPage = .printing
+            guard case .printerDiagnostics = state.screen, state.printerDiagnostics.testPage != .printing else { return [] }
+            state.printerDiagnostics.testPage = .printing
             return [.log("test page requested"), .printTestPage]
         case .recheckPrinter:
-            guard case .printerDiagnostics = state.screen, !state.printerCheckPending else { return [] }
-            state.printerCheckPending = true
+            guard case .printerDiagnostics = state.screen, !state.printerDiagnostics.checkPending else { return [] }
+            state.printerDiagnostics.checkPending = true
             return [.checkPrinter]
         default:
             return nil
@@ -38,14 +38,14 @@ enum PrinterDiagnosticsFeature {
         case .printerChecked(let health):
             let changed = state.printerHealth != health
             state.printerHealth = health
-            state.printerCheckPending = false
+            state.printerDiagnostics.checkPending = false
             return changed ? [.log("printer \(health.code)")] : []
         case .receiptPreviewed(let preview):
             // Only the preview the screen is waiting for (the technician may have moved on).
-            if case .printerDiagnostics(let sample, _) = state.screen, sample == preview.sample { state.receiptPreview = preview }
+            if case .printerDiagnostics(let sample, _) = state.screen, sample == preview.sample { state.printerDiagnostics.preview = preview }
             return []
         case .testPageFinished(let result):
-            state.testPage = result
+            state.printerDiagnostics.testPage = result
             switch result {
             case .printing: return []
             case .printed(let job): return [.log("test page printed: job \(job)")]

@@ -9,14 +9,14 @@ extension Canvas {
     mutating func printerDiagnostics(sample: ReceiptSample, page: Int) {
         heading(t(.diagPrinterHeadline), subtitle: t(.diagPrinterSubtitle))
         let content = contentArea()
-        let previewWidth = min(content.width - 20, (state.receiptPreview?.columns ?? 48) + 2)
+        let previewWidth = min(content.width - 20, (state.printerDiagnostics.preview?.columns ?? 48) + 2)
         let left = Rect(x: content.x, y: content.y, width: previewWidth, height: content.height)
         let right = Rect(x: left.maxX + 2, y: content.y, width: content.maxX - left.maxX - 2, height: content.height)
 
         // The preview, one page of it.
         var pages = 1
         var shownPage = 0
-        if let preview = state.receiptPreview, preview.sample == sample {
+        if let preview = state.printerDiagnostics.preview, preview.sample == sample {
             let perPage = max(1, left.height - 1)
             pages = max(1, (preview.lines.count + perPage - 1) / perPage)
             shownPage = min(max(0, page), pages - 1)
@@ -36,7 +36,7 @@ extension Canvas {
         let buttons = Rect(x: right.x, y: right.maxY - 6, width: min(right.width, 30), height: 6)
         let status = Rect(x: right.x, y: right.y, width: right.width, height: buttons.y - right.y - 1)
         var lines: [(String, Style)] = [(t(.diagPrinterStatus), theme.heading)]
-        if state.printerCheckPending {
+        if state.printerDiagnostics.checkPending {
             lines.append((t(.diagPrinterChecking), theme.muted))
         } else if let health = state.printerHealth {
             lines.append((health.code, health == .ready ? theme.text : theme.warning))
@@ -48,13 +48,13 @@ extension Canvas {
         } else {
             lines.append((t(.diagPrinterUnknown), theme.muted))
         }
-        switch state.testPage {
+        switch state.printerDiagnostics.testPage {
         case .printing: lines.append((t(.diagPrinterTestPrinting), theme.warning))
         case .printed(let job): lines.append((t(.diagPrinterTestPrinted, ["job": String(job)]), theme.heading))
         case .notPrinted(let health, _): lines.append((t(.diagPrinterTestFailed) + " " + health.code, theme.warning))
         case nil: break
         }
-        if let preview = state.receiptPreview {
+        if let preview = state.printerDiagnostics.preview {
             lines.append((t(.diagPrinterProfile, ["mm": String(preview.paperMillimetres), "columns": String(preview.columns)]), theme.text))
             lines.append((t(.diagPrinterBytes, ["bytes": String(preview.byteCount)]), theme.text))
             lines.append((t(preview.nativeQR ? .diagPrinterQRNative : .diagPrinterQRImage), theme.text))

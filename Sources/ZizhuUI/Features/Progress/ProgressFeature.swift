@@ -9,7 +9,7 @@ enum ProgressFeature {
         case .feature(.progress):
             state.push(.progressLookup(typed: ""))
             state.progress = nil
-            state.cardLookup = false
+            state.identify.cardLookup = false
             return []
         case .hexLetter(let letter):
             guard case .progressLookup(let typed) = state.screen, AcceptanceNumberEntry.canAppend(letter, to: typed) else { return [] }
@@ -40,7 +40,7 @@ enum ProgressFeature {
 
     /// 查询进度 by ID card: the number asks the platform; nobody is identified.
     static func cardRead(_ state: inout AppState, _ card: IdentityCard) -> [Effect] {
-        state.cardLookup = false
+        state.identify.cardLookup = false
         state.idleSeconds = 0
         state.progress = .looking
         state.push(.progressResult)

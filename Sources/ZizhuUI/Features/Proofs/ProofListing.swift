@@ -26,3 +26,14 @@ public enum ProofPrintState: Sendable, Hashable {
     case printed(title: String, verificationCode: String)
     case notPrinted(zh: String, en: String)
 }
+
+/// 打印证明's slice of the session: the proofs the platform holds for the citizen, and the
+/// one printing.
+public struct ProofsState: Sendable, Hashable {
+    public var listing: ProofListing?
+    public var printing: ProofPrintState?
+    public init(listing: ProofListing? = nil, printing: ProofPrintState? = nil) {
+        self.listing = listing
+        self.printing = printing
+    }
+}

@@ -9,7 +9,7 @@ extension Canvas {
         let area = contentArea()
         var y = area.y + 1
         var navigationButtons = [backButton(), homeButton(), helpButton()]
-        switch state.proofs ?? .loading {
+        switch state.proofs.listing ?? .loading {
         case .loading:
             paragraph(t(.proofsLoading), in: area, y: y, style: theme.muted)
         case .unavailable:
@@ -42,7 +42,7 @@ extension Canvas {
         heading(t(.proofsHeadline), big: .proofsBig)
         let area = contentArea()
         var y = area.y + 1
-        switch state.proofPrint ?? .printing(title: "") {
+        switch state.proofs.printing ?? .printing(title: "") {
         case .printing(let title):
             paragraph(t(.proofsPrinting, ["title": title]), in: area, y: y, style: theme.muted)
         case .printed(let title, let code):

@@ -33,7 +33,7 @@ enum SessionFeature {
         case .toggleLanguage:
             state.language = state.language.toggled
             if case .printerDiagnostics(let sample, _) = state.screen {
-                state.receiptPreview = nil
+                state.printerDiagnostics.preview = nil
                 return [.log("language \(state.language.rawValue)"), .previewReceipt(sample, state.language)]
             }
             return [.log("language \(state.language.rawValue)")]
@@ -44,7 +44,7 @@ enum SessionFeature {
         case .goHome:
             // Home is where the next citizen starts: nothing personal stays behind. The citizen
             // pressed it, so their language and elder mode stay until the idle timeout.
-            let ended = state.citizen != nil || state.technician != nil
+            let ended = state.citizen != nil || state.technician.session != nil
             state = state.wiped(keepingPreferences: true)
             if ended { return [.endSession] }
         case .pagePrevious, .pageNext:

@@ -11,7 +11,7 @@ enum TechnicianFeature {
         if state.settings.diagnosticsWithoutPIN && (key == .function(12) || key == .function(24)) { return open(&state) }
         guard key == .function(24) else { return [] }
         state.push(.technicianPIN(typed: ""))
-        state.pinCheck = nil
+        state.technician.pinCheck = nil
         return [.log("screen technician-pin")]
     }
 
@@ -19,8 +19,8 @@ enum TechnicianFeature {
     static func open(_ state: inout AppState) -> [Effect] {
         state.screen = .technicianMenu
         state.history = [.home]
-        state.technician = TechnicianSession()
-        state.technician?.checking = true
+        state.technician.session = TechnicianSession()
+        state.technician.session?.checking = true
         return [.log("screen technician-menu"), .runDiagnostics]
     }
 
@@ -29,16 +29,16 @@ enum TechnicianFeature {
         guard case .technicianPIN(let typed) = state.screen else { return [] }
         switch key {
         case .digit(let digit):
-            guard typed.count < TechnicianPIN.maximumLength, !state.pinChecking, (0...9).contains(digit) else { return [] }
+            guard typed.count < TechnicianPIN.maximumLength, !state.technician.pinChecking, (0...9).contains(digit) else { return [] }
             state.screen = .technicianPIN(typed: typed + String(digit))
             return []
         case .delete:
             if typed.isEmpty { state.goBack() } else { state.screen = .technicianPIN(typed: String(typed.dropLast())) }
             return []
         case .confirm:
-            guard typed.count >= TechnicianPIN.minimumLength, !state.pinChecking else { return [] }
-            state.pinChecking = true
-            state.pinCheck = nil
+            guard typed.count >= TechnicianPIN.minimumLength, !state.technician.pinChecking else { return [] }
+            state.technician.pinChecking = true
+            state.technician.pinCheck = nil
             return [.log("technician PIN entered"), .verifyTechnicianPIN(typed)]
         }
     }
@@ -49,23 +49,23 @@ enum TechnicianFeature {
             guard state.screen == .technicianArea(.catalogue) else { return [] }
             return [.log("catalogue reload requested"), .reloadCatalogue]
         case .technicianArea(let area):
-            guard state.screen == .technicianMenu, state.technician != nil else { return [] }
+            guard state.screen == .technicianMenu, state.technician.session != nil else { return [] }
             if area == .printer { return PrinterDiagnosticsFeature.open(&state) }
             state.push(.technicianArea(area))
-            state.technician?.note = nil
+            state.technician.session?.note = nil
             return []
         case .runDiagnostics:
-            guard state.technician != nil, state.technician?.checking == false else { return [] }
-            state.technician?.checking = true
+            guard state.technician.session != nil, state.technician.session?.checking == false else { return [] }
+            state.technician.session?.checking = true
             return [.runDiagnostics]
         case .testRead:
-            guard state.screen == .technicianArea(.reader), state.technician?.testReading == false else { return [] }
-            state.technician?.testReading = true
-            state.technician?.note = nil
+            guard state.screen == .technicianArea(.reader), state.technician.session?.testReading == false else { return [] }
+            state.technician.session?.testReading = true
+            state.technician.session?.note = nil
             return [.log("technician test read"), .startCardReading]
         case .syncNow:
-            guard state.screen == .technicianArea(.outbox), state.technician != nil else { return [] }
-            state.technician?.note = LocalizedText(zh: "正在上传", en: "Sending")
+            guard state.screen == .technicianArea(.outbox), state.technician.session != nil else { return [] }
+            state.technician.session?.note = LocalizedText(zh: "正在上传", en: "Sending")
             return [.log("technician sync now"), .syncNow]
         default:
             return nil
@@ -75,13 +75,13 @@ enum TechnicianFeature {
     static func answer(_ state: inout AppState, _ event: Event) -> [Effect] {
         switch event {
         case .technicianPINChecked(let check):
-            guard case .technicianPIN = state.screen, state.pinChecking else { return [] }
-            state.pinChecking = false
+            guard case .technicianPIN = state.screen, state.technician.pinChecking else { return [] }
+            state.technician.pinChecking = false
             if check == .accepted {
-                state.pinCheck = nil
+                state.technician.pinCheck = nil
                 return open(&state)
             }
-            state.pinCheck = check
+            state.technician.pinCheck = check
             state.screen = .technicianPIN(typed: "")
             switch check {
             case .wrong(let left): return [.log("technician PIN wrong (\(left) tries left)")]
@@ -90,19 +90,19 @@ enum TechnicianFeature {
             case .accepted: return []
             }
         case .diagnosed(let report):
-            guard state.technician != nil else { return [] }
-            state.technician?.report = report
-            state.technician?.checking = false
+            guard state.technician.session != nil else { return [] }
+            state.technician.session?.report = report
+            state.technician.session?.checking = false
             let failed = report.checks.filter { $0.status == .failed }.map(\.area.rawValue)
             let logged: [Effect] = [.log(failed.isEmpty ? "diagnostics: healthy" : "diagnostics: failed \(failed.joined(separator: ","))")]
-            if state.technician?.stale == true {
-                state.technician?.stale = false
+            if state.technician.session?.stale == true {
+                state.technician.session?.stale = false
                 return logged + refresh(&state)
             }
             return logged
         case .technicianNote(let note):
-            guard state.technician != nil else { return [] }
-            state.technician?.note = note
+            guard state.technician.session != nil else { return [] }
+            state.technician.session?.note = note
             // What the action changed shows in a fresh report.
             return refresh(&state)
         default:
@@ -112,19 +112,19 @@ enum TechnicianFeature {
 
     /// A fresh report for an open technician mode (after something changed).
     static func refresh(_ state: inout AppState) -> [Effect] {
-        guard state.technician != nil else { return [] }
-        guard state.technician?.checking == false else {
-            state.technician?.stale = true
+        guard state.technician.session != nil else { return [] }
+        guard state.technician.session?.checking == false else {
+            state.technician.session?.stale = true
             return []
         }
-        state.technician?.checking = true
+        state.technician.session?.checking = true
         return [.runDiagnostics]
     }
 
     /// Leaving the reader area during a test read stops the reader.
     static func left(_ before: Screen, for state: inout AppState) -> [Effect] {
-        guard before == .technicianArea(.reader), state.technician?.testReading == true else { return [] }
-        state.technician?.testReading = false
+        guard before == .technicianArea(.reader), state.technician.session?.testReading == true else { return [] }
+        state.technician.session?.testReading = false
         return [.stopCardReading]
     }
 
@@ -132,17 +132,17 @@ enum TechnicianFeature {
     static func testRead(_ state: inout AppState, _ event: ReaderEvent) -> [Effect] {
         switch event {
         case .cardRead(let card):
-            state.technician?.testReading = false
+            state.technician.session?.testReading = false
             let name = card.name.first.map { String($0) + String(repeating: "*", count: max(1, card.name.count - 1)) } ?? "-"
-            state.technician?.note = LocalizedText(zh: "读卡成功：\(name)  \(card.idNumber.masked)",
+            state.technician.session?.note = LocalizedText(zh: "读卡成功：\(name)  \(card.idNumber.masked)",
                                                    en: "Card read: \(name)  \(card.idNumber.masked)")
             return [.log("technician test read: \(card.idNumber.masked)"), .stopCardReading]
         case .readFailed(let failure):
-            state.technician?.testReading = false
-            state.technician?.note = LocalizedText(zh: "读卡失败：\(failure)", en: "Read failed: \(failure)")
+            state.technician.session?.testReading = false
+            state.technician.session?.note = LocalizedText(zh: "读卡失败：\(failure)", en: "Read failed: \(failure)")
             return [.log("technician test read failed: \(failure)"), .stopCardReading]
         case .reading:
-            state.technician?.note = LocalizedText(zh: "正在读卡", en: "Reading")
+            state.technician.session?.note = LocalizedText(zh: "正在读卡", en: "Reading")
             return []
         default:
             return []

@@ -27,3 +27,12 @@ public struct TechnicianSession: Sendable, Hashable {
 
     public init() {}
 }
+
+/// 技术人员模式's slice of the session: the PIN screen's last answer (nil while typing), a PIN
+/// being checked, and the session once the PIN was accepted.
+public struct TechnicianState: Sendable, Hashable {
+    public var pinCheck: PINCheck?
+    public var pinChecking = false
+    public var session: TechnicianSession?
+    public init() {}
+}

@@ -13,11 +13,11 @@ extension Canvas {
         grid.put(typed.isEmpty ? "_" : String(repeating: "* ", count: typed.count), x: right.x, y: right.y + 2, style: theme.heading, clip: right)
         let message: String?
         var style = theme.warning
-        if state.pinChecking {
+        if state.technician.pinChecking {
             message = t(.techPinChecking)
             style = theme.muted
         } else {
-            switch state.pinCheck {
+            switch state.technician.pinCheck {
             case .wrong(let left): message = t(.techPinWrong, ["left": String(left)])
             case .locked(let seconds): message = t(.techPinLocked, ["seconds": String(seconds)])
             case .notConfigured: message = t(.techPinNotConfigured)
@@ -33,7 +33,7 @@ extension Canvas {
     mutating func technicianMenu() {
         heading(t(.techMenuHeadline), subtitle: t(.techMenuSubtitle))
         let area = contentArea()
-        let session = state.technician
+        let session = state.technician.session
         var y = area.y
         if let report = session?.report {
             let overall: UIText = !report.healthy ? .techUnhealthy : report.status == .warning ? .techWarnings : .techHealthy
@@ -60,7 +60,7 @@ extension Canvas {
         heading(t(area.title), subtitle: t(.techMenuHeadline))
         let content = contentArea()
         var y = content.y
-        let session = state.technician
+        let session = state.technician.session
         if let check = session?.report?.check(area) {
             let style = check.status == .failed ? theme.warning : theme.heading
             y = paragraph(check.status.mark + " " + t(Self.statusText(check.status)) + "  " + t(check.summary), in: content, y: y, style: style)
