@@ -132,15 +132,19 @@ final class Tmux {
         try command(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Polls the screen until it satisfies the predicate or the deadline passes (and
-    /// looks once more after it: a busy machine may not have run this task for a while).
+    /// Polls the screen until it satisfies the predicate and has been drawn to the end (two
+    /// captures in a row agree: tmux can capture a screen halfway through being drawn), or
+    /// the deadline passes (and looks once more after it: a busy machine may not have run
+    /// this task for a while).
     @discardableResult
     func waitForScreen(timeout: Duration = .seconds(15), _ predicate: (String) -> Bool) async throws -> String {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var screen = try capture()
-        while !predicate(screen) && clock.now < deadline {
+        var previous: String?
+        while !(predicate(screen) && screen == previous) && clock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
+            previous = screen
             screen = try capture()
         }
         return screen
