@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "ZizhuUI", dependencies: ["ZizhuCore"]),
 
         // Adapters: what the kiosk touches.
+        // Starting other programs (cupsd, the reader simulator, tmux) with nothing inherited.
+        .target(name: "ZizhuProcess"),
         // Async-signal-safe terminal restore (signal handlers belong in C).
         // glibc's malloc_trim (Swift's Glibc module leaves <malloc.h> out).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
@@ -57,13 +59,16 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "ReceiptPrinter",
-            dependencies: ["CCUPS", "CQREncode", "CSPNG", "ZizhuCore", .product(name: "Yams", package: "Yams"),
+            dependencies: ["CCUPS", "CQREncode", "CSPNG", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log")]),
+        // The kiosk's files: where they are, the config, string tables, catalogue, glyphs,
+        // receipt templates and printer profiles. What the pure tests load their fixtures with.
+        .target(name: "ZizhuResources", dependencies: ["ZizhuCore", "ZizhuUI", "ReceiptPrinter"]),
         .target(
             name: "ZizhuKiosk",
             dependencies: [
                 "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "CMalloc", "ZizhuOutbox",
-                "ZizhuWire",
+                "ZizhuWire", "ZizhuResources", "ZizhuProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -72,7 +77,7 @@ let package = Package(
 
         // What only the tests and the benchmarks use: a private PostgreSQL cluster, the
         // ID card decoder's fuzzer.
-        .target(name: "ZizhuTestSupport", dependencies: ["IDCardReader", "ZizhuKiosk"]),
+        .target(name: "ZizhuTestSupport", dependencies: ["ZizhuProcess", "IDCardReader", "ZizhuKiosk"]),
 
         // Kiosk ↔ platform: the wire types and request signing both sides compile.
         .target(name: "ZizhuWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -111,14 +116,15 @@ let package = Package(
         .executableTarget(
             name: "zizhu",
             dependencies: [
-                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox", "ZizhuWire",
+                "ZizhuKiosk", "ZizhuResources", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox",
+                "ZizhuWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "zizhu-bench",
             dependencies: [
-                "ZizhuKiosk", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore",
+                "ZizhuKiosk", "ZizhuResources", "ZizhuProcess", "ZizhuUI", "ZizhuTerminal", "CPseudoTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore",
                 "ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -128,18 +134,18 @@ let package = Package(
 
         // Tests: one target per source target, plus end-to-end tests through the real binary.
         .testTarget(name: "ZizhuCoreTests", dependencies: ["ZizhuCore"]),
-        .testTarget(name: "ReceiptPrinterTests", dependencies: ["ReceiptPrinter", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Golden__"]),
+        .testTarget(name: "ReceiptPrinterTests", dependencies: ["ZizhuProcess", "ReceiptPrinter", "ZizhuCore", "ZizhuResources"], exclude: ["__Golden__"]),
         .testTarget(
             name: "IDCardReaderTests",
             dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "ZizhuTestSupport", "CPseudoTerminal",
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuKiosk"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources"], exclude: ["__Snapshots__", "__Fixtures__"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
-        .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuCore", "ZizhuUI", "ZizhuOutbox",
+        .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuResources", "ZizhuCore", "ZizhuUI", "ZizhuOutbox",
                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore", "ZizhuKiosk", "ZizhuUI", "ZizhuTestSupport",
+            dependencies: ["ZizhuProcess", "ZizhuOutbox", "ZizhuCentral", "ZizhuWire", "ZizhuCore", "ZizhuKiosk", "ZizhuUI", "ZizhuTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Hummingbird", package: "hummingbird"),
@@ -149,7 +155,7 @@ let package = Package(
                            .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
+            dependencies: ["ZizhuProcess", "zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuResources", "ReceiptPrinter", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
                            "ZizhuOutbox", "ZizhuWire",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["VM"]),

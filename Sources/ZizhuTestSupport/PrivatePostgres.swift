@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import ZizhuKiosk
+import ZizhuProcess
 
 /// A private PostgreSQL cluster for tests and benchmarks: `initdb` in a folder of its own,
 /// started on a free loopback port (as the `postgres` user when running as root, which

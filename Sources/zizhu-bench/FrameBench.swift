@@ -2,6 +2,7 @@
 import Foundation
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuResources
 import ZizhuTerminal
 import ZizhuUI
 #if canImport(Glibc)

@@ -4,6 +4,7 @@ import Foundation
 import ZizhuKiosk
 #if canImport(Glibc)
 import Glibc
+import ZizhuProcess
 #endif
 
 /// Small statistics over samples.

@@ -3,6 +3,7 @@ import Foundation
 import ReceiptPrinter
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuResources
 
 /// Issue 4's figures: encoding a full receipt, and submit → bytes at the emulated printer
 /// through a private cupsd and the escposnet backend.

@@ -3,6 +3,7 @@ import Foundation
 import IDCardReader
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuResources
 import ZizhuTestSupport
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,7 @@
 import Foundation
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuResources
 
 /// Issue 5's figures: a 秒批 decision for a service with 100 rules, and loading and
 /// checking the whole shipped catalogue.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import ZizhuKiosk
+import ZizhuProcess
 
 /// Issue 7's soak: complete citizen journeys through the real `zizhu run --demo` (reader
 /// simulator, private cupsd with the emulated printer) enrolled with a local

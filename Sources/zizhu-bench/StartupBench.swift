@@ -2,6 +2,7 @@
 import Foundation
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuResources
 import ZizhuUI
 #if canImport(Glibc)
 import Glibc

@@ -6,6 +6,7 @@ import Logging
 import ZizhuCentral
 import ZizhuKiosk
 import ZizhuOutbox
+import ZizhuProcess
 import ZizhuTestSupport
 import ZizhuWire
 

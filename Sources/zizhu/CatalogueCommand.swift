@@ -5,6 +5,7 @@ import ZizhuCore
 import ZizhuKiosk
 import ZizhuOutbox
 import Logging
+import ZizhuResources
 
 /// `zizhu catalogue …`: for the operators who edit `Kiosk/catalogue/` and write its rules.
 struct CatalogueCommand: AsyncParsableCommand {

@@ -6,6 +6,7 @@ import Logging
 import ZizhuCore
 import ZizhuKiosk
 import ZizhuOutbox
+import ZizhuResources
 
 /// `zizhu diagnose [--json]`: every technician check, for remote support.
 struct DiagnoseCommand: AsyncParsableCommand {
@@ -18,8 +19,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             (run/kiosk.json) rather than opened a second time. No personal data is printed.
             """)
 
-    @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
-    var config: String?
+    @OptionGroup var kiosk: KioskConfigOption
 
     @Flag(help: "Print JSON (the same report the technician screens show).")
     var json = false
@@ -28,8 +28,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     var timeout: Int = 5
 
     func run() async throws {
-        let paths = KioskPaths.resolve()
-        let resources = try KioskResources.load(paths: paths, configPath: config)
+        let (paths, resources) = try kiosk.load()
         var inputs = KioskDiagnostics.Inputs(paths: paths, config: resources.config)
         let running = KioskStatusFile.running(home: paths.home)
         inputs.reader = await readerInfo(resources.config, paths: paths, running: running)

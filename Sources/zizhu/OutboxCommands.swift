@@ -5,6 +5,7 @@ import Logging
 import ZizhuCore
 import ZizhuKiosk
 import ZizhuOutbox
+import ZizhuResources
 import ZizhuUI
 import ZizhuWire
 
@@ -14,9 +15,8 @@ struct KioskContext {
     let kioskID: String
     let catalogueFolder: URL
 
-    static func load(config: String? = nil) throws -> KioskContext {
-        let paths = KioskPaths.resolve()
-        let resources = try KioskResources.load(paths: paths, configPath: config)
+    static func load(_ option: KioskConfigOption) throws -> KioskContext {
+        let (paths, resources) = try option.load()
         return KioskContext(paths: paths, kioskID: resources.config.kioskID, catalogueFolder: resources.catalogueFolder)
     }
 
@@ -35,11 +35,11 @@ struct EnrollCommand: AsyncParsableCommand {
         commandName: "enroll", abstract: "Register this kiosk with the central platform (a one-time token).")
     @Option(help: "The platform's base URL, e.g. http://central.example:8080.") var central: String
     @Option(help: "The enrolment token from `zizhu-central token create`.") var token: String
-    @Option(help: "The kiosk config.") var config: String?
+    @OptionGroup var kiosk: KioskConfigOption
 
     func run() async throws {
-        let context = try KioskContext.load(config: config)
-        let resources = try KioskResources.load(paths: context.paths, configPath: config)
+        let context = try KioskContext.load(kiosk)
+        let resources = try KioskResources.load(paths: context.paths, configPath: kiosk.config)
         let base = central.hasSuffix("/") ? String(central.dropLast()) : central
         let enrolment: Enrolment
         do {
@@ -72,7 +72,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: "The service or bundle id.") var service: String?
     @Option(help: "The applicant's facts (YAML, as for `zizhu catalogue try`).") var facts: String?
     @Flag(help: "A demo citizen applying for a demo service.") var sample = false
-    @Option(help: "The kiosk config.") var config: String?
+    @OptionGroup var kiosk: KioskConfigOption
     @Option(help: "Print the 受理回执: auto (when a printer is configured), always or never.") var receipt: ReceiptChoice = .auto
 
     static let sampleFacts = """
@@ -84,7 +84,7 @@ struct SubmitCommand: AsyncParsableCommand {
         """
 
     func run() async throws {
-        let context = try KioskContext.load(config: config)
+        let context = try KioskContext.load(kiosk)
         let catalogue = try KioskResources.loadCatalogue(folder: context.catalogueFolder)
         let serviceID = sample ? "business-licence-print" : service
         guard let serviceID, let target = catalogue.service(id: serviceID) else {
@@ -131,7 +131,7 @@ struct SubmitCommand: AsyncParsableCommand {
     /// an application, it only leaves the citizen without paper (and says so).
     func printReceipt(context: KioskContext, service: Service, accepted: Outbox.Accepted, maskedID: String,
                       decisions: [Decision]) async throws {
-        let resources = try KioskResources.load(paths: context.paths, configPath: config)
+        let resources = try KioskResources.load(paths: context.paths, configPath: kiosk.config)
         let settings = resources.config
         let configured = settings.printerServer != nil || ProcessInfo.processInfo.environment["CUPS_SERVER"] != nil
         guard receipt == .always || (receipt == .auto && configured) else {
@@ -165,12 +165,12 @@ struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Deliver the outbox to the central platform until nothing is due.")
     @Flag(help: "Also send entries that are waiting out a retry delay.") var now = false
-    @Option(help: "The kiosk config.") var config: String?
+    @OptionGroup var kiosk: KioskConfigOption
     @Option(help: "Entries per batch.") var batch = 100
     @Option(help: "Seconds before a request to the platform is given up.") var timeout: Int64 = 20
 
     func run() async throws {
-        let context = try KioskContext.load(config: config)
+        let context = try KioskContext.load(kiosk)
         guard let enrolment = Enrolment.load(home: context.paths.home) else {
             throw ValidationError("this kiosk is not enrolled: run `zizhu enroll --central URL --token TOKEN`")
         }
@@ -221,7 +221,7 @@ struct QueueCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List entries (no personal data).")
         @Option(help: "pending, confirmed, dead or quarantined.") var state: String?
-        @Option(help: "The kiosk config.") var config: String?
+        @OptionGroup var kiosk: KioskConfigOption
 
         func run() throws {
             let filter: Outbox.State?
@@ -231,7 +231,7 @@ struct QueueCommand: ParsableCommand {
             } else {
                 filter = nil
             }
-            for entry in try KioskContext.load(config: config).outbox().list(filter) {
+            for entry in try KioskContext.load(kiosk).outbox().list(filter) {
                 print("\(entry.sequence)\t\(entry.acceptanceNumber)\t\(entry.kind.rawValue)\t\(entry.state.rawValue)\t\(entry.serviceID)\t"
                       + "attempts \(entry.attempts)\t\(entry.lastError ?? "")")
             }
@@ -241,10 +241,10 @@ struct QueueCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One entry, personal data masked.")
         @Argument(help: "Key or acceptance number.") var entry: String
-        @Option(help: "The kiosk config.") var config: String?
+        @OptionGroup var kiosk: KioskConfigOption
 
         func run() throws {
-            let (summary, payload) = try KioskContext.load(config: config).outbox().show(entry)
+            let (summary, payload) = try KioskContext.load(kiosk).outbox().show(entry)
             print("key \(summary.key)\nkind \(summary.kind.rawValue)\nacceptance \(summary.acceptanceNumber)\nsequence \(summary.sequence)\n"
                   + "service \(summary.serviceID)\nstate \(summary.state.rawValue)\nattempts \(summary.attempts)\n"
                   + "created \(summary.createdAt)\nerror \(summary.lastError ?? "-")")
@@ -260,10 +260,10 @@ struct QueueCommand: ParsableCommand {
     struct Requeue: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send a dead letter again (retry counters reset).")
         @Argument(help: "Key or acceptance number.") var entry: String
-        @Option(help: "The kiosk config.") var config: String?
+        @OptionGroup var kiosk: KioskConfigOption
 
         func run() throws {
-            guard try KioskContext.load(config: config).outbox().requeue(entry) else {
+            guard try KioskContext.load(kiosk).outbox().requeue(entry) else {
                 throw ValidationError("\(entry) is not a dead or quarantined entry with its payload")
             }
             print("requeued \(entry)")
@@ -273,10 +273,10 @@ struct QueueCommand: ParsableCommand {
     struct Purge: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a dead letter's payload for good (audited).")
         @Argument(help: "Key or acceptance number.") var entry: String
-        @Option(help: "The kiosk config.") var config: String?
+        @OptionGroup var kiosk: KioskConfigOption
 
         func run() throws {
-            let context = try KioskContext.load(config: config)
+            let context = try KioskContext.load(kiosk)
             guard let purged = try context.outbox().purge(entry) else {
                 throw ValidationError("\(entry) is not a dead or quarantined entry")
             }
@@ -303,7 +303,7 @@ struct ProgressCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "progress", abstract: "Where a case stands, by 受理编号 (the platform's answer, else this kiosk's record).")
     @Argument(help: "The 受理编号, e.g. ZZ20261122-7F3A-91C2-4B0D.") var number: String
-    @Option(help: "The kiosk config.") var config: String?
+    @OptionGroup var kiosk: KioskConfigOption
     @Option(help: "Seconds before the platform is given up.") var timeout: Int64 = 5
 
     static func words(_ progress: String) -> String {
@@ -316,7 +316,7 @@ struct ProgressCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let context = try KioskContext.load(config: config)
+        let context = try KioskContext.load(kiosk)
         let outbox = try context.outbox()
         if let enrolment = Enrolment.load(home: context.paths.home) {
             let worker = PlatformClient(outbox: outbox, enrolment: enrolment, home: context.paths.home,

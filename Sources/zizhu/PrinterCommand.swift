@@ -4,6 +4,7 @@ import Foundation
 import ReceiptPrinter
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuResources
 
 /// `zizhu printer …`: the receipt printer through CUPS.
 struct PrinterCommand: AsyncParsableCommand {
@@ -14,8 +15,7 @@ struct PrinterCommand: AsyncParsableCommand {
 
     /// Which queue on which CUPS.
     struct Options: ParsableArguments {
-        @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
-        var config: String?
+        @OptionGroup var kiosk: KioskConfigOption
 
         @Option(help: "The CUPS queue (default: printer.queue in the config).")
         var queue: String?
@@ -24,8 +24,8 @@ struct PrinterCommand: AsyncParsableCommand {
         var server: String?
 
         func client() throws -> (CUPSClient, KioskConfig, KioskPaths) {
-            let paths = KioskPaths.resolve()
-            let config = try KioskResources.load(paths: paths, configPath: self.config).config
+            let (paths, resources) = try kiosk.load()
+            let config = resources.config
             return (CUPSClient(server: server ?? config.printerServer, queue: queue ?? config.printerQueue), config, paths)
         }
     }
@@ -111,15 +111,8 @@ struct PrinterCommand: AsyncParsableCommand {
             let actual = try simulator.start(port: port)
             print("printer simulator listening on 127.0.0.1:\(actual)")
             fflush(nil)
-            signal(SIGTERM, SIG_IGN)
-            signal(SIGINT, SIG_IGN)
-            let sources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { simulatorStop.store(true, ordering: .relaxed) }
-                source.resume()
-                return source
-            }
-            while !simulatorStop.load(ordering: .relaxed) && (parent.map { getppid() == $0 } ?? true) { usleep(100_000) }
+            let sources = SimulatorStop.watchSignals()
+            while !SimulatorStop.requested(parent: parent) { usleep(100_000) }
             sources.forEach { $0.cancel() }
             simulator.stop()
         }

@@ -3,9 +3,9 @@ import ArgumentParser
 import Foundation
 import IDCardReader
 import Logging
-import Synchronization
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuResources
 
 /// `zizhu reader …`: the ID card reader for technicians and tests.
 struct ReaderCommand: AsyncParsableCommand {
@@ -192,16 +192,9 @@ extension ReaderCommand {
             print("reader simulator ready: \(device)" + (link != nil ? " -> \(host.slavePath)" : ""))
             print("\(engine.cards.count) cards; SAM ID \(engine.samID)")
             fflush(nil)
-            signal(SIGTERM, SIG_IGN)
-            signal(SIGINT, SIG_IGN)
-            let sources = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { simulatorStop.store(true, ordering: .relaxed) }
-                source.resume()
-                return source
-            }
+            let sources = SimulatorStop.watchSignals()
             let parent = self.parent
-            host.run { simulatorStop.load(ordering: .relaxed) || (parent.map { getppid() != $0 } ?? false) }
+            host.run { SimulatorStop.requested(parent: parent) }
             sources.forEach { $0.cancel() }
             host.close()
         }
@@ -210,8 +203,7 @@ extension ReaderCommand {
 
 /// Which reader to talk to: the configured one, or a profile and port given here.
 struct ReaderOptions: ParsableArguments {
-    @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
-    var config: String?
+    @OptionGroup var kiosk: KioskConfigOption
 
     @Option(help: "A reader profile from Devices/readers/ instead of the configured one.")
     var profile: String?
@@ -225,7 +217,7 @@ struct ReaderOptions: ParsableArguments {
         var name = profile
         var chosenPort = port
         if name == nil {
-            let resources = try KioskResources.load(paths: paths, configPath: config)
+            let resources = try KioskResources.load(paths: paths, configPath: kiosk.config)
             guard let configured = resources.config.readerProfile else {
                 throw ValidationError("no reader configured (reader.profile in \(resources.configFile.path))")
             }
@@ -241,6 +233,3 @@ struct ReaderOptions: ParsableArguments {
         return (profileName, session)
     }
 }
-
-/// Set by SIGTERM/SIGINT; the simulator's loop checks it.
-let simulatorStop = Atomic<Bool>(false)

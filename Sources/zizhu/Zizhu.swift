@@ -6,6 +6,7 @@ import ZizhuCore
 import Logging
 import ReceiptPrinter
 import ZizhuKiosk
+import ZizhuResources
 import ZizhuTerminal
 
 @main
@@ -36,12 +37,11 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Demo mode: the shipped demo configuration; F10 quits.")
     var demo = false
 
-    @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
-    var config: String?
+    @OptionGroup var kiosk: KioskConfigOption
 
     @MainActor
     func run() async throws {
-        let status = await KioskLauncher.run(demo: demo, configPath: config)
+        let status = await KioskLauncher.run(demo: demo, configPath: kiosk.config)
         throw ExitCode(status)
     }
 }

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import ZizhuKiosk
+import ZizhuProcess
 
 /// `zizhu diagnose` through the real binary: the reader simulator on a pty, a private
 /// cupsd with the emulated printer, a local `zizhu-central` — healthy, then each fault.

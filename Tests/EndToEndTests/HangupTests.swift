@@ -3,6 +3,7 @@ import CPseudoTerminal
 import Foundation
 import Testing
 import ZizhuKiosk
+import ZizhuProcess
 
 /// A kiosk whose terminal disappears (the terminal emulator crashed, the pty closed)
 /// must stop — so its supervisor restarts it — rather than spin on a dead descriptor.

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ReceiptPrinter
 import Testing
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuProcess
+import ZizhuResources
 import ZizhuUI
 
 /// The real `zizhu run --demo` in tmux: what a citizen sees and does.
@@ -30,7 +33,7 @@ struct KioskInTmuxTests {
     /// F10 leaves the demo kiosk, which exits with status 0.
     static func quitDemo(_ tmux: Tmux, _ scratch: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
         try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0",
+        #expect(await kioskExitStatus(scratch) == "0",
                 sourceLocation: sourceLocation)
     }
 
@@ -113,7 +116,7 @@ struct KioskInTmuxTests {
             let pid = try #require(await Self.pid(scratch))
             #expect(kill(pid, signal) == 0)
         }
-        let exit = await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let exit = await kioskExitStatus(scratch)
         #expect(exit == expectedExit, "\(how)")
         let before = await waitForFile(scratch.appendingPathComponent("stty-before"))
         let after = await waitForFile(scratch.appendingPathComponent("stty-after"))
@@ -376,7 +379,7 @@ extension KioskInTmuxTests {
         let folder = URL(fileURLWithPath: server).deletingLastPathComponent().path
         // Stopped by its supervisor (SIGTERM), the demo kiosk takes them with it.
         #expect(kill(pid, SIGTERM) == 0)
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(await kioskExitStatus(scratch) == "0")
         func alive() -> [pid_t] { cupsds.filter { Self.command(of: $0) == "cupsd" } }
         let deadline = ContinuousClock.now + .seconds(5)
         while !alive().isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }

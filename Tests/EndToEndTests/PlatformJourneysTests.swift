@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import ZizhuKiosk
+import ZizhuProcess
 
 /// The journeys that ask the platform, on a production kiosk (not demo): the reader
 /// simulator on a pseudo-terminal as a serial reader, a private cupsd with the emulated

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ReceiptPrinter
 import Testing
 import ZizhuKiosk
+import ZizhuProcess
 
 /// `zizhu receipt print|render` and `zizhu printer status` through the real binary, a
 /// private cupsd and the emulated printer process (`zizhu printer sim`).

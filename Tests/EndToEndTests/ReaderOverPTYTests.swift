@@ -5,6 +5,7 @@ import Logging
 import Testing
 import ZizhuCore
 import ZizhuKiosk
+import ZizhuProcess
 
 /// The kiosk's serial transport and reader session against the real `zizhu reader sim`
 /// process, through a real pseudo-terminal. Faults are scripted over the control FIFO.

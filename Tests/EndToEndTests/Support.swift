@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ReceiptPrinter
 import Testing
 import ZizhuKiosk
+import ZizhuProcess
 
 /// The repository and the built `zizhu` binary the tests drive.
 enum Built {
@@ -162,6 +164,12 @@ func waitForFile(_ url: URL, timeout: Duration = .seconds(15)) async -> String? 
         if clock.now >= deadline { return nil }
         try? await Task.sleep(for: .milliseconds(20))
     }
+}
+
+/// The exit status of a kiosk started in tmux with `echo $? > scratch/exit` after it: nil
+/// when it has not exited within the timeout.
+func kioskExitStatus(_ scratch: URL, timeout: Duration = .seconds(15)) async -> String? {
+    await waitForFile(scratch.appendingPathComponent("exit"), timeout: timeout)?.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 /// What a failing printing test says about the cupsd behind it: alive or not, the tail of

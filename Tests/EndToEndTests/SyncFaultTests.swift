@@ -3,9 +3,11 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import ReceiptPrinter
 import Testing
 import ZizhuKiosk
 import ZizhuOutbox
+import ZizhuProcess
 import ZizhuWire
 
 /// The real `zizhu` and `zizhu-central` binaries, a real SQLite file on each side, HTTP on
@@ -92,6 +94,17 @@ struct SyncFaultTests {
         try config.write(to: home.appendingPathComponent("kiosk.yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// A scratch folder, a platform started in it and a kiosk home beside it (not enrolled).
+    static func platformAndHome(_ label: String, arguments: [String] = []) async throws -> (scratch: URL, central: Central, home: URL) {
+        let scratch = Built.temporaryDirectory(label)
+        let central = Central(scratch: scratch)
+        central.extraArguments = arguments
+        try await central.start()
+        let home = scratch.appendingPathComponent("kiosk")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        return (scratch, central, home)
+    }
+
     /// `zizhu run --demo` for `home` in tmux; its exit status lands in `scratch/exit`.
     static func startDemoKiosk(_ tmux: Tmux, home: URL, scratch: URL) throws {
         try tmux.start("env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run --demo; "
@@ -102,11 +115,8 @@ struct SyncFaultTests {
     static var trials: Int { Int(ProcessInfo.processInfo.environment["ZIZHU_FAULT_TRIALS"] ?? "") ?? 200 }
 
     @Test func killedAtRandomMomentsEveryAcceptedSubmissionArrivesExactlyOnce() async throws {
-        let scratch = Built.temporaryDirectory("sync-kill")
-        let central = Central(scratch: scratch)
-        try await central.start()
+        let (scratch, central, home) = try await Self.platformAndHome("sync-kill")
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
-        let home = scratch.appendingPathComponent("kiosk")
         try await Self.enrol(home, with: central)
 
         // How long one submit takes here (debug build, loaded machine): kills land anywhere
@@ -158,11 +168,8 @@ struct SyncFaultTests {
     }
 
     @Test func theServerKilledAndRestartedMidDrainLosesAndDuplicatesNothing() async throws {
-        let scratch = Built.temporaryDirectory("sync-server-kill")
-        let central = Central(scratch: scratch)
-        try await central.start()
+        let (scratch, central, home) = try await Self.platformAndHome("sync-server-kill")
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
-        let home = scratch.appendingPathComponent("kiosk")
         try await Self.enrol(home, with: central)
         for _ in 0..<60 { #expect(try await Self.zizhu(["submit", "--sample"], home: home).status == 0) }
         let port = central.port
@@ -355,18 +362,14 @@ extension SyncFaultTests {
         let log = try String(contentsOf: home.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("catalogue update refused") && log.contains("installed from the platform"), "\(log.suffix(3000))")
         try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(await kioskExitStatus(scratch) == "0")
     }
 
     /// A case the rules send to a person: it waits in the platform's review queue; a
     /// reviewer refuses it with a reason (`zizhu-central review`), and the kiosk's progress
     /// lookup shows that — or, with the platform down, its own record, saying so.
     @Test func aManualReviewCaseIsDecidedByAReviewerAndTheKioskSeesTheProgress() async throws {
-        let scratch = Built.temporaryDirectory("review")
-        let central = Central(scratch: scratch)
-        try await central.start()
-        let home = scratch.appendingPathComponent("kiosk")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let (scratch, central, home) = try await Self.platformAndHome("review")
         let facts = scratch.appendingPathComponent("facts.yaml")
         try """
             applicant: {id_number: "440106198806150019"}
@@ -403,12 +406,8 @@ extension SyncFaultTests {
     /// attract screen: the request number on screen, staff acknowledge it on the dashboard,
     /// and the kiosk says help is coming.
     @Test func aVisitEndsWithARatingOnThePlatformAndHelpIsAcknowledged() async throws {
-        let scratch = Built.temporaryDirectory("visit")
-        let central = Central(scratch: scratch)
-        try await central.start()
+        let (scratch, central, home) = try await Self.platformAndHome("visit")
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
-        let home = scratch.appendingPathComponent("kiosk")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         try Self.writeConfig(home, ["catalogue: catalogue": "catalogue: \(Built.repository.appendingPathComponent("Kiosk/catalogue").path)",
                                     "sync_seconds: 60": "sync_seconds: 5"])
         try await Self.enrol(home, with: central)
@@ -478,17 +477,13 @@ extension SyncFaultTests {
         _ = try await URLSession.shared.data(for: acknowledge)
         #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("正在赶来") }.contains("正在赶来"))
         try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(await kioskExitStatus(scratch) == "0")
     }
 
     /// 呼叫帮办 while the platform is down: the citizen is told the call is kept, and it
     /// reaches the platform by itself when the platform is back.
     @Test func aHelpCallMadeOfflineIsQueuedAndArrivesWhenThePlatformReturns() async throws {
-        let scratch = Built.temporaryDirectory("help-offline")
-        let central = Central(scratch: scratch)
-        try await central.start()
-        let home = scratch.appendingPathComponent("kiosk")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let (scratch, central, home) = try await Self.platformAndHome("help-offline")
         try await Self.enrol(home, with: central)
         let port = central.port
         await central.kill()
@@ -505,6 +500,6 @@ extension SyncFaultTests {
         let (dashboard, _) = try await URLSession.shared.data(from: try #require(URL(string: central.url + "/dashboard")))
         #expect(String(decoding: dashboard, as: UTF8.self).contains("Acknowledge"))
         try tmux.sendKeys("F10")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(await kioskExitStatus(scratch) == "0")
     }
 }

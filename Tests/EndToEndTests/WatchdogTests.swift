@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import ZizhuKiosk
+import ZizhuProcess
 
 /// The kiosk under systemd: READY=1 once it serves, WATCHDOG=1 from the UI loop while it
 /// idles on the attract screen, none while it is frozen (systemd would restart it), and
@@ -72,6 +73,6 @@ struct WatchdogTests {
         try tmux.sendKeys("F10")
         let last = try await ChildProcess.detached { notify.messages(for: 3) }
         #expect(last.contains("STOPPING=1"), "\(last)")
-        #expect(await waitForFile(scratch.appendingPathComponent("exit"))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(await kioskExitStatus(scratch) == "0")
     }
 }

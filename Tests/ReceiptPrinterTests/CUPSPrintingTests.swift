@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import ReceiptPrinter
 import ZizhuCore
-import ZizhuKiosk
+import ZizhuResources
 
 /// A private cupsd (own ServerRoot, Unix socket only) with a queue through the escposnet
 /// backend to an emulated ESC/POS printer on loopback, per test.

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import ReceiptPrinter
 import ZizhuCore
-import ZizhuKiosk
+import ZizhuResources
 
 enum Repo {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

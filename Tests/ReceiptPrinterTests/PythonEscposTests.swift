@@ -2,7 +2,8 @@
 import Foundation
 import Testing
 @testable import ReceiptPrinter
-import ZizhuKiosk
+import ZizhuProcess
+import ZizhuResources
 
 /// Cross-checks the encoder against python-escpos 3.1 (a venv the test creates under
 /// `.build/python-escpos`) for every primitive both have.

@@ -11,6 +11,7 @@ import Testing
 import ZizhuCentral
 import ZizhuKiosk
 import ZizhuOutbox
+import ZizhuProcess
 import ZizhuWire
 
 /// The fleet dashboard as a person sees it: loaded in headless Chromium from a real server

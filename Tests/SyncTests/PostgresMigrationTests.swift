@@ -5,6 +5,7 @@ import PostgresNIO
 import Testing
 @testable import ZizhuCentral
 import ZizhuKiosk
+import ZizhuProcess
 
 /// PostgreSQL's schema is versioned like SQLite's: named migrations, each recorded once.
 @Suite("PostgreSQL migrations")

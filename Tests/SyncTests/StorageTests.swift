@@ -7,6 +7,7 @@ import Testing
 import ZizhuOutbox
 import ZizhuCentral
 import ZizhuKiosk
+import ZizhuProcess
 import ZizhuTestSupport
 import ZizhuWire
 

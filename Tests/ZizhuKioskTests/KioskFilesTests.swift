@@ -4,6 +4,7 @@ import Logging
 import Testing
 import ZizhuCore
 @testable import ZizhuKiosk
+import ZizhuResources
 
 enum Checkout {
     static let root = URL(fileURLWithPath: #filePath)

@@ -4,6 +4,7 @@ import Testing
 import ZizhuCore
 import ZizhuOutbox
 @testable import ZizhuKiosk
+import ZizhuResources
 @testable import ZizhuUI
 
 @Suite("Technician PIN: hashed, checked, locked out with a growing delay that survives a restart")
@@ -139,6 +140,55 @@ struct DiagnosticCheckTests {
         #expect(report.healthy && report.status == .warning && report.checks.map(\.area) == [.reader, .outbox, .disk])
         report.replace(DiagnosticCheck(.reader, .failed, zh: "", en: ""))
         #expect(!report.healthy && report.status == .failed && report.checks.count == 3)
+    }
+}
+
+/// The technician screens' tests (ZizhuUITests) render a fixed report read from
+/// `Tests/ZizhuUITests/__Fixtures__/technician-report.json`, so they need nothing of the
+/// kiosk's adapters. This test builds that report with the real check builders: a change to
+/// what a check says fails here until the fixture is rewritten (`SNAPSHOT_RECORD=1`).
+@Suite("The technician screens' sample report is what the diagnostics build")
+struct TechnicianFixtureTests {
+    static let fixture = Checkout.root.appendingPathComponent("Tests/ZizhuUITests/__Fixtures__/technician-report.json")
+
+    /// Every area, one failed (the printer), one warning (the outbox).
+    static func report() throws -> DiagnosticReport {
+        let paths = KioskPaths(home: URL(fileURLWithPath: "/tmp/zizhu-unused"), shareRoot: Checkout.root)
+        let catalogue = try KioskResources.load(paths: paths, configPath: nil).catalogue()
+        return DiagnosticReport(kioskID: "zizhu-demo-001", takenAt: "2026-11-22T10:00:00Z", checks: [
+            KioskDiagnostics.reader(ReaderInfo(transport: "serial /dev/zizhu-idcard 115200 8N1", samID: "05.01-20101231-0000000001-0123456789",
+                                               connected: true)),
+            KioskDiagnostics.printer(health: .paperOut, status: nil, queue: "zizhu-receipt on /run/cups/cups.sock"),
+            KioskDiagnostics.network(platform: "http://127.0.0.1:8080",
+                                     probe: .init(status: 200, latencyMilliseconds: 12, clockOffsetSeconds: 0.4, problem: nil)),
+            KioskDiagnostics.outbox(depth: .init(pending: 3, confirmed: 120, dead: 1, quarantined: 0, oldestPendingSeconds: 5400),
+                                    integrity: "ok"),
+            KioskDiagnostics.catalogue(CatalogueKeeper.Outcome(catalogue: catalogue, problem: nil, usingLastGood: false),
+                                       lastCheck: CatalogueCheckRecord(at: "2026-11-22T09:50:00Z", result: "not modified")),
+            KioskDiagnostics.disk(path: "/var/lib/zizhu", free: 40 << 30, total: 64 << 30),
+            DiagnosticCheck(.versions, .ok, zh: "版本信息", en: "Versions in use",
+                            facts: [DiagnosticFact("自助终端", "Zizhu", "0.1.0"), DiagnosticFact("SQLite", "SQLite", "3.40.1")]),
+            DiagnosticCheck(.errors, .ok, zh: "近期有 1 条警告或错误", en: "1 recent warnings or errors",
+                            facts: [DiagnosticFact("2026-11-22T09:59:00", "2026-11-22T09:59:00", "error zizhu.kiosk: receipt not printed")]),
+        ])
+    }
+
+    @Test func theFixtureMatchesTheBuilders() throws {
+        let built = try Self.report()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let text = String(decoding: try encoder.encode(built), as: UTF8.self) + "\n"
+        let record = ProcessInfo.processInfo.environment["SNAPSHOT_RECORD"] == "1"
+        guard !record, let data = FileManager.default.contents(atPath: Self.fixture.path) else {
+            try FileManager.default.createDirectory(at: Self.fixture.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: Self.fixture, atomically: true, encoding: .utf8)
+            if !record { Issue.record("recorded \(Self.fixture.path); look at it and run the tests again") }
+            return
+        }
+        let stored = try JSONDecoder().decode(DiagnosticReport.self, from: data)
+        #expect(stored == built, "the technician fixture differs from what the builders say now; rewrite it with SNAPSHOT_RECORD=1")
+        #expect(stored.checks.map(\.area) == DiagnosticArea.allCases, "the fixture covers every area, in order")
+        #expect(stored.checks.contains { $0.status == .failed } && stored.checks.contains { $0.status == .warning })
     }
 }
 

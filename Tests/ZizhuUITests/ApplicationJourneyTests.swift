@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 import ZizhuCore
-import ZizhuKiosk
+import ZizhuResources
 @testable import ZizhuUI
 
 /// The application after identification, driven through `update` with the keys and

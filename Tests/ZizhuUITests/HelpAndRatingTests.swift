@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 import ZizhuCore
-import ZizhuKiosk
+import ZizhuResources
 @testable import ZizhuUI
 
 /// 呼叫帮办 from any screen, and 好差评 after a case, through `update` and the rendered screen.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Testing
 import ZizhuCore
-import ZizhuKiosk
+import ZizhuResources
 @testable import ZizhuUI
 
 /// Reducer tests written as journeys: a sequence of events, and after each one the

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 import ZizhuCore
-import ZizhuKiosk
+import ZizhuResources
 @testable import ZizhuUI
 
 /// One state per screen, reached the way a citizen reaches it.

@@ -2,26 +2,20 @@
 import Foundation
 import Testing
 import ZizhuCore
-import ZizhuKiosk
 @testable import ZizhuUI
 
-/// A fixed report: every area, one failed (the printer), one warning (the outbox).
+/// A fixed report: every area, one failed (the printer), one warning (the outbox). Its
+/// text is what the kiosk's check builders say; ZizhuKioskTests' `TechnicianFixtureTests`
+/// keeps the file in step with them.
 enum TechnicianFixtures {
-    static let report = DiagnosticReport(kioskID: "zizhu-demo-001", takenAt: "2026-11-22T10:00:00Z", checks: [
-        KioskDiagnostics.reader(ReaderInfo(transport: "serial /dev/zizhu-idcard 115200 8N1", samID: "05.01-20101231-0000000001-0123456789",
-                                           connected: true)),
-        KioskDiagnostics.printer(health: .paperOut, status: nil, queue: "zizhu-receipt on /run/cups/cups.sock"),
-        KioskDiagnostics.network(platform: "http://127.0.0.1:8080",
-                                 probe: .init(status: 200, latencyMilliseconds: 12, clockOffsetSeconds: 0.4, problem: nil)),
-        KioskDiagnostics.outbox(depth: .init(pending: 3, confirmed: 120, dead: 1, quarantined: 0, oldestPendingSeconds: 5400), integrity: "ok"),
-        KioskDiagnostics.catalogue(CatalogueKeeper.Outcome(catalogue: Fixtures.catalogue, problem: nil, usingLastGood: false),
-                                   lastCheck: CatalogueCheckRecord(at: "2026-11-22T09:50:00Z", result: "not modified")),
-        KioskDiagnostics.disk(path: "/var/lib/zizhu", free: 40 << 30, total: 64 << 30),
-        DiagnosticCheck(.versions, .ok, zh: "版本信息", en: "Versions in use",
-                        facts: [DiagnosticFact("自助终端", "Zizhu", "0.1.0"), DiagnosticFact("SQLite", "SQLite", "3.40.1")]),
-        DiagnosticCheck(.errors, .ok, zh: "近期有 1 条警告或错误", en: "1 recent warnings or errors",
-                        facts: [DiagnosticFact("2026-11-22T09:59:00", "2026-11-22T09:59:00", "error zizhu.kiosk: receipt not printed")]),
-    ])
+    static let report: DiagnosticReport = {
+        let url = Repository.root.appendingPathComponent("Tests/ZizhuUITests/__Fixtures__/technician-report.json")
+        do {
+            return try JSONDecoder().decode(DiagnosticReport.self, from: Data(contentsOf: url))
+        } catch {
+            fatalError("\(url.path): the technician fixture does not load (\(error)); run the ZizhuKioskTests to write it")
+        }
+    }()
 
     static func session() -> TechnicianSession {
         var session = TechnicianSession()

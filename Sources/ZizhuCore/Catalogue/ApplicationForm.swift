@@ -257,13 +257,7 @@ public struct HeldProof: Sendable, Hashable {
 /// The demo platform's records (`Devices/simulator/demo-records.yaml`), by ID number.
 public enum DemoRecords {
     public static func parse(_ text: String, file: String) throws(FileProblems) -> [String: ApplicantRecords] {
-        let root: Node
-        do {
-            root = try YAMLDocument.compose(text, file: file)
-        } catch {
-            throw FileProblems([error])
-        }
-        var reader = NodeReader(file: file, text: text)
+        var (root, reader) = try NodeReader.open(text, file: file)
         var result: [String: ApplicantRecords] = [:]
         let top = reader.mapping(root, what: "the demo records", allowed: ["records"], required: ["records"])
         for item in reader.sequence(top?["records"], what: "records") {

@@ -33,13 +33,7 @@ public struct FactsFile: Sendable {
 
     public static func parse(_ text: String, file: String, for service: Service, in catalogue: Catalogue,
                              defaultToday: CalendarDate? = nil) throws(FileProblems) -> FactsFile {
-        let root: Node
-        do {
-            root = try YAMLDocument.compose(text, file: file)
-        } catch {
-            throw FileProblems([error])
-        }
-        var reader = NodeReader(file: file, text: text)
+        var (root, reader) = try NodeReader.open(text, file: file)
         var idNumber: IDNumber?
         let top = reader.mapping(root, what: "the facts", allowed: ["today", "applicant", "credit", "fields", "materials"]) ?? [:]
         let today = top["today"].flatMap { reader.date($0, what: "today") } ?? defaultToday ?? CalendarDate(year: 2026, month: 1, day: 1)!

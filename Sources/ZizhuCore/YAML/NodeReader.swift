@@ -14,6 +14,19 @@ struct NodeReader {
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
+    /// The head of every whole-file parser: the file's root node and a reader placed in it.
+    /// A file that is not YAML at all is one problem, thrown as the file's only one.
+    ///
+    ///     var (root, reader) = try NodeReader.open(text, file: "facts.yaml")
+    ///     let top = reader.mapping(root, what: "the facts", allowed: ["today"])
+    static func open(_ text: String, file: String) throws(FileProblems) -> (root: Node, reader: NodeReader) {
+        do {
+            return (try YAMLDocument.compose(text, file: file), NodeReader(file: file, text: text))
+        } catch {
+            throw FileProblems([error])
+        }
+    }
+
     func location(_ node: Node?) -> SourceLocation {
         node.map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
     }

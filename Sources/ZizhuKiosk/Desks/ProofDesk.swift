@@ -4,6 +4,7 @@ import Foundation
 import ReceiptPrinter
 import ZizhuCore
 import ZizhuOutbox
+import ZizhuResources
 import ZizhuUI
 import ZizhuWire
 

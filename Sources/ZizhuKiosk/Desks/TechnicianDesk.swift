@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import ZizhuCore
+import ZizhuResources
 import ZizhuUI
 
 /// What technician mode needs from the kiosk: the PIN lock and where the checks look.

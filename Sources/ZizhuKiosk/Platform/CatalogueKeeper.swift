@@ -2,6 +2,7 @@
 import Foundation
 import ZizhuCore
 import ZizhuOutbox
+import ZizhuResources
 import ZizhuWire
 
 /// Loads the service catalogue and keeps a copy of the last one that passed every check,

@@ -2,6 +2,7 @@
 import Foundation
 import ZizhuCore
 import ZizhuOutbox
+import ZizhuResources
 import ZizhuWire
 
 /// Where the applicant's e-licences and credit status come from. The central platform

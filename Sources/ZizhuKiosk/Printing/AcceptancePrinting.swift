@@ -2,6 +2,7 @@
 import Foundation
 import ReceiptPrinter
 import ZizhuCore
+import ZizhuResources
 import ZizhuUI
 
 /// The 受理回执 through CUPS, for the screen and for `zizhu submit` alike. The ID number is

@@ -2,6 +2,7 @@
 import Foundation
 import IDCardReader
 import ZizhuCore
+import ZizhuResources
 
 /// `zizhu reader decode`: every frame in a captured byte stream, explained.
 public enum CaptureDecoder {

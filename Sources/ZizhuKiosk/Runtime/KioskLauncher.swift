@@ -4,6 +4,8 @@ import IDCardReader
 import Logging
 import ZizhuOutbox
 import ZizhuCore
+import ZizhuProcess
+import ZizhuResources
 import ZizhuTerminal
 import ZizhuUI
 

@@ -5,6 +5,7 @@ import IDCardReader
 import Logging
 import ReceiptPrinter
 import ZizhuCore
+import ZizhuResources
 import ZizhuTerminal
 import ZizhuUI
 

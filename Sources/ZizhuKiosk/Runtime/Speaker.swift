@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import ZizhuCore
+import ZizhuProcess
 
 /// 语音提示 through espeak-ng (Debian's `espeak-ng`): Mandarin (`cmn`) or English, at a
 /// slower pace for older citizens. One utterance at a time: a new prompt cuts the last

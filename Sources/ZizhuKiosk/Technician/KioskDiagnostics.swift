@@ -3,6 +3,7 @@ import Foundation
 import ReceiptPrinter
 import ZizhuCore
 import ZizhuOutbox
+import ZizhuResources
 import ZizhuWire
 
 /// 技术人员诊断: each check the technician screens show and `zizhu diagnose` prints. The

@@ -103,12 +103,12 @@ public struct KioskResources: Sendable {
         }
     }
 
-    static func resolve(_ path: String, relativeTo base: URL) -> URL {
+    public static func resolve(_ path: String, relativeTo base: URL) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
     }
 
     /// Reads a UTF-8 text file, with a clear error for a missing or non-UTF-8 file.
-    static func readText(_ url: URL) throws -> String {
+    public static func readText(_ url: URL) throws -> String {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw StartupError("\(url.path): file not found or not readable")
         }

@@ -3,6 +3,7 @@ import Foundation
 import ReceiptPrinter
 #if canImport(Glibc)
 import Glibc
+import ZizhuProcess
 #endif
 
 /// A private CUPS scheduler: its own ServerRoot, spool and logs, a Unix socket only (no
