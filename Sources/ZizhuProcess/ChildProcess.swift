@@ -26,9 +26,11 @@ public enum ChildProcess {
     }
 
     /// Starts a program. With `newProcessGroup` the child leads its own process group,
-    /// so `stop` reaches everything it starts.
+    /// so `stop` reaches everything it starts. `passing` hands the child more descriptors
+    /// (its number ← ours), e.g. `[3: commands, 4: answers]` for Chromium's
+    /// `--remote-debugging-pipe`.
     public static func spawn(_ argv: [String], environment: [String: String], stdio: Stdio = .null,
-                             newProcessGroup: Bool = false) throws -> pid_t {
+                             newProcessGroup: Bool = false, passing: [Int32: Int32] = [:]) throws -> pid_t {
         guard let path = argv.first else { throw Failure(description: "no program given") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -47,7 +49,8 @@ public enum ChildProcess {
             posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         }
-        for fd in 3..<256 { posix_spawn_file_actions_addclose(&actions, Int32(fd)) }
+        for (child, ours) in passing { posix_spawn_file_actions_adddup2(&actions, ours, child) }
+        for fd in 3..<256 where passing[Int32(fd)] == nil { posix_spawn_file_actions_addclose(&actions, Int32(fd)) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -8,6 +8,7 @@ import Testing
 import ZizhuKiosk
 import ZizhuOutbox
 import ZizhuProcess
+import ZizhuTestSupport
 import ZizhuWire
 
 /// The real `zizhu` and `zizhu-central` binaries, a real SQLite file on each side, HTTP on
@@ -20,6 +21,8 @@ struct SyncFaultTests {
         let scratch: URL
         private(set) var pid: pid_t = 0
         private(set) var url = ""
+        /// The staff side's listener (its own port).
+        private(set) var staffURL = ""
 
         init(scratch: URL) {
             self.scratch = scratch
@@ -30,14 +33,17 @@ struct SyncFaultTests {
 
         func start(port: Int = 0) async throws {
             let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
-            pid = try ChildProcess.spawn([Built.central, "serve", "--port", String(port), "--database", database] + extraArguments,
+            pid = try ChildProcess.spawn([Built.central, "serve", "--port", String(port), "--staff-port", "0", "--database", database]
+                                         + extraArguments,
                                          environment: ProcessInfo.processInfo.environment,
                                          stdio: .files(stdout: out, stderr: out))
             let deadline = ContinuousClock.now + .seconds(30)
             while ContinuousClock.now < deadline {
-                if let text = try? String(contentsOfFile: out, encoding: .utf8),
-                   let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
+                let lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
+                if let line = lines.first(where: { $0.hasPrefix("listening on ") }),
+                   let staff = lines.first(where: { $0.hasPrefix("staff side on ") }) {
                     url = String(line.dropFirst("listening on ".count))
+                    staffURL = String(staff.dropFirst("staff side on ".count).dropLast("/dashboard".count))
                     return
                 }
                 try await Task.sleep(for: .milliseconds(20))
@@ -49,6 +55,24 @@ struct SyncFaultTests {
 
         func kill() async {
             _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
+        }
+
+        /// A member of staff made with `zizhu-central staff add` (password on stdin), signed
+        /// in through the sign-in page in headless Chromium.
+        func staffBrowser(_ name: String, roles: String) async throws -> HeadlessChromium {
+            let password = "e2e-staff-password-42"
+            let added = try await ChildProcess.runDetached(
+                ["/bin/sh", "-c", "printf '%s\\n' \"$1\" | \"$2\" staff add \"$3\" --roles \"$4\" --database \"$5\"", "sh",
+                 password, Built.central, name, roles, database], environment: ProcessInfo.processInfo.environment)
+            #expect(added.status == 0 && added.stdout.contains("added \(name)"), "\(added.stdout)\(added.stderr)")
+            let browser = try HeadlessChromium()
+            try await browser.open(staffURL + "/dashboard")
+            try await browser.fill("input[name=name]", name)
+            try await browser.fill("input[name=password]", password)
+            try await browser.press("#sign-in")
+            let location = try await browser.location()
+            #expect(location == staffURL + "/dashboard", "\(location)")
+            return browser
         }
 
         func run(_ arguments: [String]) async throws -> String {
@@ -349,13 +373,14 @@ extension SyncFaultTests {
         // A broken catalogue: refused, reported, and the kiosk keeps the good one.
         try original.replacingOccurrences(of: "field.months_resident >= 6", with: "field.months_resdent >= 6")
             .write(to: distributed.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        let operatorBrowser = try await central.staffBrowser("operator.e2e", roles: "operator")
+        defer { operatorBrowser.close() }
         var dashboard = ""
         let reported = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < reported && !dashboard.contains("update refused") {
             try await Task.sleep(for: .milliseconds(500))
-            if let url = URL(string: central.url + "/dashboard"), let (data, _) = try? await URLSession.shared.data(from: url) {
-                dashboard = String(decoding: data, as: UTF8.self)
-            }
+            try await operatorBrowser.open(central.staffURL + "/dashboard")
+            dashboard = try await operatorBrowser.html()
         }
         #expect(dashboard.contains("update refused") && dashboard.contains("months_resdent"), "\(dashboard.suffix(2000))")
         #expect(try String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8).contains("居住证申领（新版）"))
@@ -469,12 +494,10 @@ extension SyncFaultTests {
         let called = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("求助编号：H") }
         let helpID = try #require(called.components(separatedBy: "求助编号：H").last?.prefix { $0.isNumber }).description
         #expect(!helpID.isEmpty, "\(called)")
-        let page = try #require(URL(string: central.url + "/dashboard"))
-        let (before, _) = try await URLSession.shared.data(from: page)
-        #expect(String(decoding: before, as: UTF8.self).contains("<td>home</td>"), "the dashboard shows the screen the citizen was on")
-        var acknowledge = URLRequest(url: try #require(URL(string: central.url + "/dashboard/help/\(helpID)/acknowledge")))
-        acknowledge.httpMethod = "POST"
-        _ = try await URLSession.shared.data(for: acknowledge)
+        let helpdesk = try await central.staffBrowser("helpdesk.e2e", roles: "helpdesk")
+        defer { helpdesk.close() }
+        #expect(try await helpdesk.html().contains("<td>home</td>"), "the dashboard shows the screen the citizen was on")
+        try await helpdesk.press("button[data-help=\"\(helpID)\"]")
         #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("正在赶来") }.contains("正在赶来"))
         try tmux.sendKeys("F10")
         #expect(await kioskExitStatus(scratch) == "0")
@@ -497,8 +520,9 @@ extension SyncFaultTests {
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         let sent = try await tmux.waitForScreen(timeout: .seconds(60)) { $0.contains("求助编号：H") }
         #expect(sent.contains("求助编号：H1"), "\(sent)")
-        let (dashboard, _) = try await URLSession.shared.data(from: try #require(URL(string: central.url + "/dashboard")))
-        #expect(String(decoding: dashboard, as: UTF8.self).contains("Acknowledge"))
+        let helpdesk = try await central.staffBrowser("helpdesk.e2e", roles: "helpdesk")
+        defer { helpdesk.close() }
+        #expect(try await helpdesk.html().contains("data-help=\"1\""), "the call made offline waits on the help desk's page")
         try tmux.sendKeys("F10")
         #expect(await kioskExitStatus(scratch) == "0")
     }

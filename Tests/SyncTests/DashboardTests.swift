@@ -12,24 +12,36 @@ import ZizhuCentral
 import ZizhuKiosk
 import ZizhuOutbox
 import ZizhuProcess
+import ZizhuTestSupport
 import ZizhuWire
 
 /// The fleet dashboard as a person sees it: loaded in headless Chromium from a real server
 /// that real kiosks (sync workers) have sent heartbeats and help requests to.
-@Suite("Fleet dashboard in headless Chromium")
+@Suite("Fleet dashboard and the staff side in headless Chromium")
 struct DashboardTests {
     static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    static func chromium(_ url: String) async throws -> String {
-        let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let path = try #require(binary, "headless Chromium is needed (apt-get install chromium; make test installs it)")
-        let profile = Scratch.folder("chromium")
-        let result = try await ChildProcess.runDetached(
-            [path, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile.path)",
-             "--virtual-time-budget=2000", "--dump-dom", url],
-            environment: ["HOME": profile.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
-        #expect(result.status == 0, "\(result.stderr.suffix(500))")
-        return result.stdout
+    /// Headless Chromium signed in through the sign-in page as a new account with `roles`.
+    static func browser(_ central: RunningCentral, _ name: String, _ roles: Set<StaffRole>) async throws -> HeadlessChromium {
+        try await StaffFixtures.add(central.store, name, roles)
+        let browser = try HeadlessChromium()
+        try await signIn(browser, central, name)
+        return browser
+    }
+
+    static func signIn(_ browser: HeadlessChromium, _ central: RunningCentral, _ name: String) async throws {
+        try await browser.open(central.staffURL + "/dashboard")
+        #expect(try await browser.location().hasSuffix("/dashboard/login"), "a page without a session leads to the sign-in page")
+        try await browser.fill("input[name=name]", name)
+        try await browser.fill("input[name=password]", StaffFixtures.password)
+        try await browser.press("#sign-in")
+        let page = try await browser.text()
+        #expect(try await browser.location() == central.staffURL + "/dashboard", "\(page)")
+    }
+
+    static func dashboard(_ browser: HeadlessChromium, _ central: RunningCentral) async throws -> String {
+        try await browser.open(central.staffURL + "/dashboard")
+        return try await browser.html()
     }
 
     static func worker(_ central: RunningCentral, _ kioskID: String) async throws -> (PlatformClient, URL) {
@@ -57,7 +69,9 @@ struct DashboardTests {
         // 天河-04: enrolled, never heard from.
         _ = try await central.enrol("tianhe-04")
 
-        let dom = try await Self.chromium(central.url + "/dashboard")
+        let browser = try await Self.browser(central, "operator.one", [.operator, .helpdesk])
+        defer { browser.close() }
+        let dom = try await Self.dashboard(browser, central)
         func row(_ kiosk: String) -> String {
             guard let start = dom.range(of: "data-kiosk=\"\(kiosk)\"") else { return "" }
             return String(dom[start.lowerBound...].prefix { $0 != "\n" }.prefix(600))
@@ -73,12 +87,10 @@ struct DashboardTests {
         #expect(dom.contains("identify") && dom.contains("Acknowledge"))
 
         // Staff acknowledge; the kiosk learns help is coming.
-        var request = URLRequest(url: try #require(URL(string: central.url + "/dashboard/help/\(ticket.id)/acknowledge")))
-        request.httpMethod = "POST"
-        _ = try await URLSession.shared.data(for: request)
+        try await browser.press("button[data-help=\"\(ticket.id)\"]")
         #expect(try await central.store.openHelp().isEmpty)
-        let after = try await Self.chromium(central.url + "/dashboard")
-        #expect(after.contains("No open help requests."))
+        #expect(try await browser.html().contains("No open help requests."))
+        #expect(await broken.helpStatus(id: ticket.id)?.status == "acknowledged")
     }
 
     @Test func reviewersDecideCasesAndSeeRatingsAndEachKiosksCatalogue() async throws {
@@ -99,33 +111,77 @@ struct DashboardTests {
         heartbeat.catalogueRefused = "residence-permit.yaml:40:12: unknown fact field.months_resdent"
         await worker.send(heartbeat: heartbeat)
 
-        let dom = try await Self.chromium(central.url + "/dashboard")
+        let browser = try await Self.browser(central, "reviewer.one", [.reviewer, .auditor])
+        defer { browser.close() }
+        let dom = try await Self.dashboard(browser, central)
         #expect(dom.contains("data-case=\"\(waiting.acceptanceNumber)\"") && dom.contains("data-case=\"\(other.acceptanceNumber)\""))
         #expect(!dom.contains("data-case=\"\(instant.acceptanceNumber)\""), "an instant approval is not waiting for anyone")
         #expect(dom.contains("2 in manual review"))
         #expect(dom.contains("Average 3.50 of 5"), "ratings 5 and 2")
         #expect(dom.contains("abababababab (update refused: residence-permit.yaml:40:12") && dom.contains("<td>Warning</td>"))
 
-        // A refusal needs a reason; with one, the case leaves the queue and its progress says why.
-        // A client that does not follow the 303, so the test sees it.
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        defer { Task { try? await client.shutdown() } }
-        func post(_ path: String, _ form: String) async throws -> Int {
-            var request = HTTPClientRequest(url: central.url + path)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            request.body = .bytes(ByteBuffer(string: form))
-            return Int(try await client.execute(request, timeout: .seconds(10)).status.code)
-        }
-        #expect(try await post("/dashboard/review/\(waiting.acceptanceNumber)/refuse", "reason=") == 400)
-        #expect(try await post("/dashboard/review/\(waiting.acceptanceNumber)/refuse", "reason=%E6%9D%90%E6%96%99%E4%B8%8D%E5%85%A8") == 303)
-        #expect(try await post("/dashboard/review/\(other.acceptanceNumber)/approve", "reason=") == 303)
-        #expect(try await post("/dashboard/review/\(other.acceptanceNumber)/approve", "reason=") == 409)
+        // A refusal needs a reason (the browser will not send the form without one; the
+        // server refuses it too); with one, the case leaves the queue and its progress says why.
+        let http = try await StaffFixtures.signedIn(central, "reviewer.two", [.reviewer])
+        #expect(try await http.post("/dashboard/review/\(waiting.acceptanceNumber)/refuse", ["reason": " "]).status == 400)
+        try await browser.fill("input[data-reason=\"\(waiting.acceptanceNumber)\"]", "材料不全")
+        try await browser.press("button[data-refuse=\"\(waiting.acceptanceNumber)\"]")
+        try await browser.press("button[data-approve=\"\(other.acceptanceNumber)\"]")
+        #expect(try await http.post("/dashboard/review/\(other.acceptanceNumber)/approve").status == 409)
+        #expect(try await http.post("/dashboard/review/ZZ20260101-0000-0000-0000/approve").status == 404)
         let refused = try await central.store.progressAnswer(acceptanceNumber: waiting.acceptanceNumber)
         #expect(refused?.progress == "refused" && refused?.reason == "材料不全")
         #expect(try await central.store.progress(acceptanceNumber: other.acceptanceNumber) == "approved")
-        let after = try await Self.chromium(central.url + "/dashboard")
-        #expect(after.contains("No case is waiting for a reviewer."))
+        #expect(try await browser.html().contains("No case is waiting for a reviewer."))
+    }
+
+    /// A reviewer's shift in a real browser: sign in, approve one case, refuse another with
+    /// a reason, acknowledge a help call, find both in the audit trail and the case's
+    /// history, sign out — and the browser is then back at the sign-in page.
+    @Test(arguments: StorageKind.allCases)
+    func aStaffShiftInTheBrowser(storage: StorageKind) async throws {
+        let central = try await RunningCentral(storage: storage)
+        defer { central.stop() }
+        let (worker, _) = try await Self.worker(central, "tianhe-01")
+        let first = try worker.outbox.submit(Sample.payload(1, outcome: "manual_review"))
+        let second = try worker.outbox.submit(Sample.payload(2, outcome: "manual_review"))
+        #expect(try await worker.drain().delivered == 2)
+        let ticket = try #require(await worker.requestHelp(screen: "application"))
+
+        let browser = try await Self.browser(central, "wang.fang", [.reviewer, .helpdesk, .auditor])
+        defer { browser.close() }
+        #expect(try await browser.text().contains("wang.fang (reviewer, helpdesk, auditor)"))
+        try await browser.press("button[data-approve=\"\(first.acceptanceNumber)\"]")
+        try await browser.fill("input[data-reason=\"\(second.acceptanceNumber)\"]", "请补充营业执照副本")
+        try await browser.press("button[data-refuse=\"\(second.acceptanceNumber)\"]")
+        try await browser.press("button[data-help=\"\(ticket.id)\"]")
+        #expect(try await central.store.progress(acceptanceNumber: first.acceptanceNumber) == "approved")
+        #expect(try await central.store.progressAnswer(acceptanceNumber: second.acceptanceNumber)?.reason == "请补充营业执照副本")
+        #expect(try await central.store.openHelp().isEmpty)
+
+        try await browser.open(central.staffURL + "/dashboard/cases/\(second.acceptanceNumber)")
+        let history = try await browser.text()
+        #expect(history.contains("refused") && history.contains("wang.fang") && history.contains("请补充营业执照副本"), "\(history)")
+        try await browser.open(central.staffURL + "/dashboard/audit?actor=wang.fang")
+        let audit = try await browser.text()
+        for action in ["login", "case.approve", "case.refuse", "help.acknowledge"] { #expect(audit.contains(action), "\(action)") }
+        // Another site's page with a form aimed at the staff side (even with this session's
+        // CSRF token in it, which a real attacker would not have): refused, nothing made.
+        let csrf = try #require(try await browser.evaluate("document.querySelector('input[name=csrf]').value") as? String)
+        let attack = "<form method='post' action='\(central.staffURL)/dashboard/tokens'><input type='hidden' name='csrf' value='\(csrf)'>"
+            + "<button id='go'>win a prize</button></form>"
+        try await browser.open("data:text/html;charset=utf-8," + (attack.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        try await browser.press("#go")
+        let refused = try await browser.text()
+        #expect(refused.contains("Cross-site request refused"), "\(refused)")
+        #expect(try await central.store.auditTrail(AuditFilter(action: "token.create")).isEmpty)
+        try await browser.open(central.staffURL + "/dashboard")
+        try await browser.press("#logout")
+        #expect(try await browser.location().hasSuffix("/dashboard/login"))
+        try await browser.open(central.staffURL + "/dashboard")
+        #expect(try await browser.location().hasSuffix("/dashboard/login"), "signed out: the overview is closed again")
+        let trail = try await central.store.auditTrail(AuditFilter(actor: "wang.fang")).map(\.action)
+        #expect(trail == ["logout", "help.acknowledge", "case.refuse", "case.approve", "login"])
     }
 
     @Test func aSilentKioskTurnsOfflineAfterMissedHeartbeats() {

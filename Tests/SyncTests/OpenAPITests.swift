@@ -190,27 +190,80 @@ struct OpenAPITests {
         exchanges.append(try await signed("POST", "/v1/proofs", Data("{}".utf8)))                             // 400
         let review = try CanonicalJSON.encode(SubmissionBatch(submissions: [manual]))
         exchanges.append(try await signed("POST", "/v1/submissions", review))
-        exchanges.append(try await Self.call(central.url, "POST", "/dashboard/review/\(manual.acceptanceNumber)/refuse",
-                                             body: Data("reason=".utf8)))                                     // 400
-        exchanges.append(try await Self.call(central.url, "POST", "/dashboard/review/ZZ20260101-0000-0000-0000/approve"))  // 404
-        exchanges.append(try await Self.call(central.url, "POST", "/dashboard/review/\(envelope.acceptanceNumber)/approve")) // 409
         _ = try await central.store.decide(acceptanceNumber: manual.acceptanceNumber, approve: false, reason: "材料不全")
         let decided = try await signed("GET", "/v1/progress/\(manual.acceptanceNumber)")
         exchanges.append(decided)
         #expect(String(decoding: decided.body, as: UTF8.self).contains("材料不全"))
         exchanges.append(try await Self.call(central.url, "GET", "/health"))
-        exchanges.append(try await Self.call(central.url, "GET", "/dashboard"))
+        #expect(try await central.store.setKioskHold(kioskID: "kiosk-a", reason: "检修 maintenance"))
+        let held = try await signed("GET", "/v1/time")                                                      // 403 held
+        #expect(held.status == 403 && String(decoding: held.body, as: UTF8.self).contains("检修 maintenance"))
+        exchanges.append(held)
+        #expect(try await central.store.setKioskHold(kioskID: "kiosk-a", reason: nil))
+        exchanges += try await Self.staffExchanges(central, waiting: manual.acceptanceNumber, decided: envelope.acceptanceNumber)
 
         let statuses = Set(exchanges.map(\.status))
-        #expect(statuses.isSuperset(of: [200, 201, 204, 400, 401, 403, 404, 409]), "\(statuses.sorted())")
+        #expect(statuses.isSuperset(of: [200, 201, 204, 303, 400, 401, 403, 404, 409, 429]), "\(statuses.sorted())")
         for exchange in exchanges {
             let documented = document.response(method: exchange.method, path: exchange.path, status: exchange.status)
             #expect(documented != nil, "\(exchange.method) \(exchange.path) answered \(exchange.status), which is not documented")
+            // The answer's media type is one the document lists for it (none when it lists none).
+            let listed = Set((documented?["content"] as? [String: Any] ?? [:]).keys)
+            let media = String(exchange.contentType.split(separator: ";").first ?? "")
+            #expect(listed.isEmpty ? exchange.body.isEmpty : listed.contains(media),
+                    "\(exchange.method) \(exchange.path) \(exchange.status) answered \(media), documented \(listed.sorted())")
             guard let documented, exchange.contentType.hasPrefix("application/json") else { continue }
             let schema = ((documented["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"]
             let body = try JSONSerialization.jsonObject(with: exchange.body)
             let problems = document.validate(body, schema ?? [:])
             #expect(problems.isEmpty, "\(exchange.method) \(exchange.path) \(exchange.status): \(problems)")
         }
+    }
+
+    /// The staff side's answers, from its own listener: signed out, signed in with each
+    /// role's refusals, the sign-in page's refusals and its lockout.
+    static func staffExchanges(_ central: RunningCentral, waiting: String, decided: String) async throws -> [Exchange] {
+        var exchanges: [Exchange] = []
+        func add(_ method: String, _ path: String, _ answer: StaffClient.Answer) {
+            exchanges.append(Exchange(method: method, path: path.split(separator: "?").first.map(String.init) ?? path, status: answer.status,
+                                      contentType: answer.header("Content-Type") ?? "", body: Data(answer.body.utf8)))
+        }
+        let stranger = StaffClient(central.staffURL)
+        for path in ["/dashboard", "/dashboard/login", "/dashboard/staff.css", "/dashboard/audit", "/dashboard/cases/\(waiting)"] {
+            add("GET", path, try await stranger.get(path))
+        }
+        for path in ["/dashboard/logout", "/dashboard/tokens", "/dashboard/help/1/acknowledge", "/dashboard/review/\(waiting)/approve",
+                     "/dashboard/review/\(waiting)/refuse", "/dashboard/kiosks/kiosk-a/hold", "/dashboard/kiosks/kiosk-a/release",
+                     "/dashboard/kiosks/kiosk-a/rotate"] {
+            add("POST", path, try await stranger.post(path))                                                   // 401
+        }
+        add("POST", "/dashboard/login", try await stranger.post("/dashboard/login", ["name": "x", "password": "y"]))   // 403 no form token
+        for attempt in 0..<StaffRules.accountAttempts { add("POST", "/dashboard/login", try await stranger.signIn("ghost", "guess-\(attempt)")) }
+        add("POST", "/dashboard/login", try await stranger.signIn("ghost", "guess-again"))                      // 429
+        try await central.store.setLoginThrottle("address:127.0.0.1", nil)
+
+        let reviewer = try await StaffFixtures.signedIn(central, "reviewer.api", [.reviewer])
+        add("GET", "/dashboard", try await reviewer.get("/dashboard"))
+        add("GET", "/dashboard/cases/\(waiting)", try await reviewer.get("/dashboard/cases/\(waiting)"))
+        add("GET", "/dashboard/cases/ZZ20260101-0000-0000-0000", try await reviewer.get("/dashboard/cases/ZZ20260101-0000-0000-0000"))
+        add("GET", "/dashboard/audit", try await reviewer.get("/dashboard/audit"))                              // 403 role
+        add("POST", "/dashboard/review/\(waiting)/refuse", try await reviewer.post("/dashboard/review/\(waiting)/refuse", csrf: ""))  // 403
+        add("POST", "/dashboard/review/\(waiting)/refuse", try await reviewer.post("/dashboard/review/\(waiting)/refuse", ["reason": ""]))
+        add("POST", "/dashboard/review/ZZ20260101-0000-0000-0000/approve", try await reviewer.post("/dashboard/review/ZZ20260101-0000-0000-0000/approve"))
+        add("POST", "/dashboard/review/\(decided)/approve", try await reviewer.post("/dashboard/review/\(decided)/approve"))     // 409
+        add("POST", "/dashboard/review/\(waiting)/approve", try await reviewer.post("/dashboard/review/\(waiting)/approve"))     // 303
+        add("POST", "/dashboard/help/1/acknowledge", try await reviewer.post("/dashboard/help/1/acknowledge"))                  // 403 role
+        let operator_ = try await StaffFixtures.signedIn(central, "operator.api", [.operator, .helpdesk, .auditor])
+        add("GET", "/dashboard/audit", try await operator_.get("/dashboard/audit?actor=reviewer.api"))
+        add("POST", "/dashboard/help/999/acknowledge", try await operator_.post("/dashboard/help/999/acknowledge"))            // 404
+        add("POST", "/dashboard/kiosks/kiosk-a/hold", try await operator_.post("/dashboard/kiosks/kiosk-a/hold"))              // 400
+        add("POST", "/dashboard/kiosks/kiosk-a/hold", try await operator_.post("/dashboard/kiosks/kiosk-a/hold", ["reason": "检修"]))
+        add("POST", "/dashboard/kiosks/kiosk-a/release", try await operator_.post("/dashboard/kiosks/kiosk-a/release"))
+        add("POST", "/dashboard/kiosks/nobody/release", try await operator_.post("/dashboard/kiosks/nobody/release"))          // 404
+        add("POST", "/dashboard/kiosks/nobody/rotate", try await operator_.post("/dashboard/kiosks/nobody/rotate"))            // 404
+        add("POST", "/dashboard/tokens", try await operator_.post("/dashboard/tokens"))
+        add("POST", "/dashboard/logout", try await operator_.post("/dashboard/logout"))
+        #expect(exchanges.contains { $0.status == 429 } && exchanges.contains { $0.status == 303 })
+        return exchanges
     }
 }

@@ -42,28 +42,41 @@ enum Sample {
 /// A real central server on a loopback port, in this process.
 final class RunningCentral: @unchecked Sendable {
     let store: any CentralStorage
+    /// The kiosk API.
     let url: String
+    /// The staff side, on its own listener.
+    let staffURL: String
     private let task: Task<Void, any Error>
 
     init(maximumBody: Int = CentralServer.maximumBody, storage: StorageKind = .sqlite,
          records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
          proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
          appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
-         store existing: (any CentralStorage)? = nil, port wanted: Int = 0) async throws {
+         store existing: (any CentralStorage)? = nil, port wanted: Int = 0, staff settings: StaffSettings = StaffSettings()) async throws {
         if let existing { store = existing } else { store = try await storage.open() }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)
+        let logger = Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records, proofs: proofs,
                                                             appointments: appointments),
                               configuration: .init(address: .hostname("127.0.0.1", port: wanted)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
-                              logger: Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() }))
-        task = Task { try await app.run() }
-        var port = 0
-        for await value in stream {
-            port = value
-            break
+                              onServerRunning: { continuation.yield(("kiosk", $0.localAddress?.port ?? 0)) }, logger: logger)
+        let staff = Application(router: CentralServer.staffRouter(store: store, settings: settings),
+                                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                onServerRunning: { continuation.yield(("staff", $0.localAddress?.port ?? 0)) }, logger: logger)
+        task = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.run() }
+                group.addTask { try await staff.run() }
+                try await group.waitForAll()
+            }
         }
-        url = "http://127.0.0.1:\(port)"
+        var ports: [String: Int] = [:]
+        for await (listener, port) in stream {
+            ports[listener] = port
+            if ports.count == 2 { break }
+        }
+        url = "http://127.0.0.1:\(ports["kiosk"] ?? 0)"
+        staffURL = "http://127.0.0.1:\(ports["staff"] ?? 0)"
     }
 
     func enrol(_ kioskID: String = "kiosk-a") async throws -> Enrolment {

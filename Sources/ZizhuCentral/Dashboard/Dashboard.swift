@@ -2,7 +2,7 @@
 import Foundation
 import ZizhuWire
 
-/// The fleet dashboard: one server-rendered page (no script), refreshed every 30 s.
+/// The fleet dashboard: one server-rendered page (no script) behind the staff login.
 /// Every kiosk with OK / Warning / Error / Offline and why, its outbox and clock skew;
 /// submissions per hour as an SVG bar chart; open help requests staff can acknowledge.
 public enum Dashboard {
@@ -65,63 +65,95 @@ public enum Dashboard {
         return svg + "</svg>"
     }
 
+    /// The overview a member of staff sees: each section only for the roles that use it —
+    /// the fleet, its chart and ratings for operators and auditors (operators also get each
+    /// kiosk's hold / release / new-secret buttons and enrolment tokens), help requests for
+    /// the help desk, the review queue for reviewers. Every form carries the CSRF token.
     public static func page(fleet: [FleetKiosk], perHour: [String: Int], help: [OpenHelp], stats: CentralStats, now: Date,
-                            review: [ReviewItem] = [], ratings: [Int: Int] = [:]) -> String {
-        var html = """
-            <!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
-            <title>自助终端运行监控 Fleet dashboard</title>
-            <style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
-            .OK{background:#dff5df}.Warning{background:#fff3c4}.Error{background:#ffd6d6}.Offline{background:#e4e4e4}</style></head><body>
-            <h1>自助终端运行监控 <small>Fleet dashboard</small></h1>
-            <p id="totals">\(stats.kiosks) kiosks, \(stats.submissions) submissions, \(stats.repeats) repeated deliveries answered, \(stats.inReview) in manual review</p>
-            <h2>Kiosks</h2><table id="kiosks"><tr><th>Kiosk</th><th>Site</th><th>Status</th><th>Faults</th><th>Outbox</th><th>Clock skew</th><th>Catalogue</th><th>Submissions</th></tr>
-            """
+                            review: [ReviewItem] = [], ratings: [Int: Int] = [:], viewer: StaffViewer, notice: String? = nil) -> String {
+        let csrf = StaffPages.csrfField(viewer)
+        var html = "<h1>自助终端运行监控 <small>Fleet dashboard</small></h1>"
+        if let notice { html += "<p id=\"notice\">\(escape(notice))</p>" }
+        html += "<p id=\"totals\">\(stats.kiosks) kiosks, \(stats.submissions) submissions, \(stats.repeats) repeated deliveries answered, "
+            + "\(stats.inReview) in manual review</p><p><a href=\"/dashboard\">刷新 Refresh</a></p>"
+        if viewer.has(.operator) || viewer.has(.auditor) {
+            html += fleetSection(fleet, now: now, operator: viewer.has(.operator) ? csrf : nil)
+            html += "<h2>Submissions per hour</h2><figure id=\"per-hour\">\(chart(perHour, now: now))</figure>"
+            if viewer.has(.operator) {
+                html += "<h2>注册令牌 Enrolment tokens</h2><form method=\"post\" action=\"/dashboard/tokens\">\(csrf)"
+                    + "<button id=\"new-token\">新令牌 New enrolment token</button></form>"
+            }
+        }
+        if viewer.has(.helpdesk) { html += helpSection(help, csrf: csrf) }
+        if viewer.has(.reviewer) { html += reviewSection(review, waiting: stats.inReview, csrf: csrf) }
+        if viewer.has(.operator) || viewer.has(.auditor) {
+            let total = ratings.values.reduce(0, +)
+            html += "<h2>好差评 Ratings <small>(\(total))</small></h2><table id=\"ratings\"><tr><th>Level</th><th>Count</th></tr>"
+            for level in RatingPayload.levels {
+                html += "<tr><td>\(level.zh) \(level.en)</td><td>\(ratings[level.level] ?? 0)</td></tr>"
+            }
+            let average = total == 0 ? "-" : String(format: "%.2f", Double(ratings.reduce(0) { $0 + $1.key * $1.value }) / Double(total))
+            html += "</table><p id=\"rating-average\">Average \(average) of 5</p>"
+        }
+        return StaffPages.page(title: "自助终端运行监控 Fleet dashboard", viewer: viewer, html)
+    }
+
+    static func fleetSection(_ fleet: [FleetKiosk], now: Date, operator csrf: String?) -> String {
+        var html = "<h2>Kiosks</h2><table id=\"kiosks\"><tr><th>Kiosk</th><th>Site</th><th>Status</th><th>Faults</th><th>Outbox</th>"
+            + "<th>Clock skew</th><th>Catalogue</th><th>Version</th><th>Last heartbeat</th><th>Submissions</th>\(csrf == nil ? "" : "<th>Operator</th>")</tr>"
         for kiosk in fleet {
             let (state, faults) = health(kiosk, now: now)
             let outbox = kiosk.heartbeat.map { "\($0.outboxPending) pending" + ($0.outboxOldestSeconds.map { ", oldest \(Int($0)) s" } ?? "") } ?? "-"
             let skew = kiosk.skewSeconds.map { ($0 >= 0 ? "+" : "") + "\($0) s" } ?? "-"
             var catalogue = kiosk.heartbeat?.catalogueVersion.map { String($0.prefix(12)) } ?? "-"
             if let refused = kiosk.heartbeat?.catalogueRefused { catalogue += " (update refused: \(refused))" }
-            html += "<tr class=\"\(state.rawValue)\" data-kiosk=\"\(escape(kiosk.id))\"><td>\(escape(kiosk.id))</td><td>\(escape(kiosk.site))</td>"
-                + "<td>\(state.rawValue)</td><td>\(escape(faults.joined(separator: "; ")))</td><td>\(outbox)</td><td>\(skew)</td>"
-                + "<td class=\"catalogue\">\(escape(catalogue))</td>"
-                + "<td>\(kiosk.submissions)</td></tr>"
-        }
-        html += "</table><h2>Submissions per hour</h2><figure id=\"per-hour\">\(chart(perHour, now: now))</figure>"
-        html += "<h2>呼叫帮办 Help requests</h2>"
-        if help.isEmpty {
-            html += "<p id=\"help-none\">No open help requests.</p>"
-        } else {
-            html += "<table id=\"help\"><tr><th>#</th><th>Kiosk</th><th>Screen</th><th>Pressed at</th><th></th></tr>"
-            for request in help {
-                html += "<tr><td>\(request.id)</td><td>\(escape(request.kioskID))</td><td>\(escape(request.screen))</td><td>\(escape(request.at))</td>"
-                    + "<td><form method=\"post\" action=\"/dashboard/help/\(request.id)/acknowledge\"><button>Acknowledge 已响应</button></form></td></tr>"
+            let id = escape(kiosk.id)
+            let shown = kiosk.hold == nil ? state.rawValue : "Held"
+            html += "<tr class=\"\(shown)\" data-kiosk=\"\(id)\"><td>\(id)</td><td>\(escape(kiosk.site))</td>"
+                + "<td>\(state.rawValue)\(kiosk.hold.map { " · held: " + escape($0) } ?? "")</td><td>\(escape(faults.joined(separator: "; ")))</td>"
+                + "<td>\(outbox)</td><td>\(skew)</td><td class=\"catalogue\">\(escape(catalogue))</td>"
+                + "<td>\(escape(kiosk.heartbeat?.version ?? "-"))</td><td>\(kiosk.heartbeatAt.map { UTCTime.iso($0) } ?? "-")</td>"
+                + "<td>\(kiosk.submissions)</td>"
+            if let csrf {
+                html += "<td>"
+                if kiosk.hold == nil {
+                    html += "<form class=\"inline\" method=\"post\" action=\"/dashboard/kiosks/\(id)/hold\">\(csrf)"
+                        + "<input name=\"reason\" required placeholder=\"reason 停用原因\"><button>Hold 停用</button></form>"
+                } else {
+                    html += "<form class=\"inline\" method=\"post\" action=\"/dashboard/kiosks/\(id)/release\">\(csrf)<button>Release 启用</button></form>"
+                }
+                html += "<form class=\"inline\" method=\"post\" action=\"/dashboard/kiosks/\(id)/rotate\">\(csrf)<button>New secret 更换密钥</button></form></td>"
             }
-            html += "</table>"
+            html += "</tr>"
         }
-        html += "<h2 id=\"review\">人工审核 Manual review <small>(\(stats.inReview) waiting)</small></h2>"
-        if review.isEmpty {
-            html += "<p id=\"review-none\">No case is waiting for a reviewer.</p>"
-        } else {
-            html += "<table id=\"review-queue\"><tr><th>受理编号</th><th>Service</th><th>Kiosk</th><th>Received</th><th>Decision</th></tr>"
-            for item in review {
-                let number = escape(item.acceptanceNumber)
-                html += "<tr data-case=\"\(number)\"><td>\(number)</td><td>\(escape(item.serviceID))</td><td>\(escape(item.kioskID))</td>"
-                    + "<td>\(escape(item.receivedAt))</td><td>"
-                    + "<form method=\"post\" action=\"/dashboard/review/\(number)/approve\"><input type=\"hidden\" name=\"reason\" value=\"\">"
-                    + "<button>Approve 通过</button></form>"
-                    + "<form method=\"post\" action=\"/dashboard/review/\(number)/refuse\"><input name=\"reason\" required "
-                    + "placeholder=\"reason 不予通过的理由\"><button>Refuse 不予通过</button></form></td></tr>"
-            }
-            html += "</table>"
+        return html + "</table>"
+    }
+
+    static func helpSection(_ help: [OpenHelp], csrf: String) -> String {
+        var html = "<h2>呼叫帮办 Help requests</h2>"
+        guard !help.isEmpty else { return html + "<p id=\"help-none\">No open help requests.</p>" }
+        html += "<table id=\"help\"><tr><th>#</th><th>Kiosk</th><th>Screen</th><th>Pressed at</th><th></th></tr>"
+        for request in help {
+            html += "<tr><td>\(request.id)</td><td>\(escape(request.kioskID))</td><td>\(escape(request.screen))</td><td>\(escape(request.at))</td>"
+                + "<td><form method=\"post\" action=\"/dashboard/help/\(request.id)/acknowledge\">\(csrf)"
+                + "<button data-help=\"\(request.id)\">Acknowledge 已响应</button></form></td></tr>"
         }
-        let total = ratings.values.reduce(0, +)
-        html += "<h2>好差评 Ratings <small>(\(total))</small></h2><table id=\"ratings\"><tr><th>Level</th><th>Count</th></tr>"
-        for level in RatingPayload.levels {
-            html += "<tr><td>\(level.zh) \(level.en)</td><td>\(ratings[level.level] ?? 0)</td></tr>"
+        return html + "</table>"
+    }
+
+    static func reviewSection(_ review: [ReviewItem], waiting: Int, csrf: String) -> String {
+        var html = "<h2 id=\"review\">人工审核 Manual review <small>(\(waiting) waiting)</small></h2>"
+        guard !review.isEmpty else { return html + "<p id=\"review-none\">No case is waiting for a reviewer.</p>" }
+        html += "<table id=\"review-queue\"><tr><th>受理编号</th><th>Service</th><th>Kiosk</th><th>Received</th><th>Decision</th></tr>"
+        for item in review {
+            let number = escape(item.acceptanceNumber)
+            html += "<tr data-case=\"\(number)\"><td><a href=\"/dashboard/cases/\(number)\">\(number)</a></td><td>\(escape(item.serviceID))</td>"
+                + "<td>\(escape(item.kioskID))</td><td>\(escape(item.receivedAt))</td><td>"
+                + "<form method=\"post\" action=\"/dashboard/review/\(number)/approve\">\(csrf)<input type=\"hidden\" name=\"reason\" value=\"\">"
+                + "<button data-approve=\"\(number)\">Approve 通过</button></form>"
+                + "<form method=\"post\" action=\"/dashboard/review/\(number)/refuse\">\(csrf)<input name=\"reason\" data-reason=\"\(number)\" required "
+                + "placeholder=\"reason 不予通过的理由\"><button data-refuse=\"\(number)\">Refuse 不予通过</button></form></td></tr>"
         }
-        let average = total == 0 ? "-" : String(format: "%.2f", Double(ratings.reduce(0) { $0 + $1.key * $1.value }) / Double(total))
-        html += "</table><p id=\"rating-average\">Average \(average) of 5</p>"
-        return html + "</body></html>"
+        return html + "</table>"
     }
 }

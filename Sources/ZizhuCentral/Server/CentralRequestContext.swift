@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// What a platform handler knows besides the request's bytes: which enrolled kiosk signed
 /// it and the body the signature covered, both put there by `KioskSignatureMiddleware` on
-/// the kiosk route group (nil and empty on the other groups).
-public struct CentralRequestContext: RequestContext {
+/// the kiosk route group; on the staff side, who is signed in and the form they sent, put
+/// there by `StaffSessionMiddleware` (nil and empty elsewhere).
+public struct CentralRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The kiosk that signed this request.
     public var kioskID: String?
     /// The request body as signed, collected once by the middleware.
     public var signedBody = Data()
+    /// The member of staff whose session this request carries.
+    public var staff: StaffViewer?
+    /// A staff form's fields (`application/x-www-form-urlencoded`), read once by the middleware.
+    public var form: [String: String] = [:]
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
+
+    /// The client's address as the audit trail records it.
+    var address: String { remoteAddress?.ipAddress ?? "unknown" }
 
     /// The signing kiosk; a route of the kiosk group always has one.
     func kiosk() throws -> String {

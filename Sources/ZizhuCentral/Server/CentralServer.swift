@@ -5,14 +5,16 @@ import Hummingbird
 import Logging
 import ZizhuWire
 
-/// The platform's HTTP API (Hummingbird), as route groups: public routes (health, the
-/// OpenAPI document, enrolment with a one-time token), the kiosk API under `/v1` behind
-/// `KioskSignatureMiddleware`, and the staff side under `/dashboard`.
+/// The platform's HTTP API (Hummingbird), on two listeners. The kiosk API (`router`):
+/// public routes (health, the OpenAPI document, enrolment with a one-time token) and the
+/// kiosk routes under `/v1` behind `KioskSignatureMiddleware`; it has no staff path at all.
+/// The staff side (`staffRouter`): `/dashboard` behind a login, on an address of its own
+/// (by default loopback only), so the office network can reach it and the halls cannot.
 ///
 /// ```swift
 /// let store = try await CentralDatabase.open("sqlite:///var/lib/zizhu-central/central.sqlite")
-/// let app = Application(router: CentralServer.router(store: store), configuration: .init(address: .hostname("127.0.0.1", port: 8443)))
-/// try await app.runService()
+/// let kiosks = Application(router: CentralServer.router(store: store), configuration: .init(address: .hostname("0.0.0.0", port: 8443)))
+/// let staff = Application(router: CentralServer.staffRouter(store: store), configuration: .init(address: .hostname("127.0.0.1", port: 8444)))
 /// ```
 public enum CentralServer {
     /// Larger request bodies are refused with 413 (the kiosk halves its batch).
@@ -41,7 +43,16 @@ public enum CentralServer {
         let sources = Sources(records: records, proofs: proofs, appointments: appointments, catalogue: catalogue)
         KioskRoutes(store: store, maximumBody: maximumBody, sources: sources)
             .add(to: router.group("v1").add(middleware: KioskSignatureMiddleware(store: store, maximumBody: maximumBody)))
-        StaffRoutes(store: store).add(to: router.group("dashboard"))
+        return router
+    }
+
+    /// The staff side: sign-in, the overview, the audit trail, case histories, and every
+    /// staff action, each behind its role; security headers and a same-origin check on all.
+    public static func staffRouter(store: any CentralStorage, settings: StaffSettings = StaffSettings()) -> Router<CentralRequestContext> {
+        let router = Router(context: CentralRequestContext.self)
+        router.get("/health") { _, _ in "ok\n" }
+        let staff = router.group("dashboard").add(middleware: StaffHeadersMiddleware()).add(middleware: SameOriginMiddleware())
+        StaffRoutes(store: store, settings: settings).add(to: staff)
         return router
     }
 
@@ -64,6 +75,8 @@ public enum CentralServer {
             throw Refusal(.forbidden, "token used", "this enrolment token has already enrolled a kiosk")
         } catch EnrolmentProblem.kioskExists {
             throw Refusal(.conflict, "kiosk exists", "a kiosk with this id is already enrolled")
+        } catch EnrolmentProblem.otherKiosk {
+            throw Refusal(.forbidden, "token for another kiosk", "this token re-enrols one kiosk only, and not this id")
         }
     }
 
@@ -74,17 +87,6 @@ public enum CentralServer {
         return stride(from: 0, to: 16, by: 4).map { offset in
             String(hex.dropFirst(offset).prefix(4))
         }.joined(separator: "-")
-    }
-
-    /// One field of an `application/x-www-form-urlencoded` body.
-    static func formValue(_ form: String, _ name: String) -> String? {
-        for pair in form.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.first == name else { continue }
-            let raw = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : ""
-            return raw.removingPercentEncoding ?? raw
-        }
-        return nil
     }
 
     /// The OpenAPI 3.1 document that describes this API (`Sources/ZizhuCentral/openapi.yaml`).

@@ -66,6 +66,20 @@ public enum CentralRules {
     /// A kiosk's signing secret (base64 of 256 random bits), shown once at enrolment.
     public static func newSecret() -> String { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString() }
 
+    /// What an enrolment token does for a kiosk id: a plain token enrols a new kiosk; a
+    /// token an operator made by rotating a kiosk's secret gives that kiosk, and no other,
+    /// a new secret.
+    public enum Enrolment: Sendable, Equatable { case new, again }
+
+    public static func enrolment(tokenFor: String?, kioskID: String, exists: Bool) throws(EnrolmentProblem) -> Enrolment {
+        if let tokenFor {
+            guard tokenFor == kioskID, exists else { throw .otherKiosk }
+            return .again
+        }
+        if exists { throw .kioskExists }
+        return .new
+    }
+
     /// Nonces older than this (Unix seconds) can be forgotten: a request that old is refused
     /// as stale before its nonce is looked at.
     public static func nonceHorizon(now: Date = Date()) -> Int64 { Int64(now.timeIntervalSince1970) - 2 * RequestSigning.maximumSkew }

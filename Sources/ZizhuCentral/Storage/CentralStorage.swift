@@ -5,7 +5,7 @@ import ZizhuWire
 
 /// What the platform stores, whichever database holds it. The same storage test suite runs
 /// against SQLite and PostgreSQL.
-public protocol CentralStorage: Sendable {
+public protocol CentralStorage: StaffStorage {
     func createToken() async throws -> String
     /// Spends the token and returns the kiosk's new secret (base64).
     func enrol(token: String, kioskID: String, site: String) async throws -> String
@@ -48,9 +48,12 @@ public struct FleetKiosk: Sendable, Hashable {
     public var heartbeat: Heartbeat?
     public var heartbeatAt: Date?
     public var submissions: Int
+    /// Why an operator holds this kiosk (its requests are refused); nil when it may sync.
+    public var hold: String?
 
     public init(id: String, site: String, lastSeen: Date?, skewSeconds: Int64?, heartbeat: Heartbeat?, heartbeatAt: Date?,
-                submissions: Int) {
+                submissions: Int, hold: String? = nil) {
+        self.hold = hold
         self.id = id
         self.site = site
         self.lastSeen = lastSeen
@@ -90,6 +93,8 @@ extension CentralStorage {
 
 public enum EnrolmentProblem: Error, Equatable {
     case unknownToken, tokenUsed, kioskExists
+    /// A re-enrolment token (a rotated secret) used for another kiosk id.
+    case otherKiosk
 }
 
 public struct CentralStats: Codable, Sendable, Equatable {

@@ -9,7 +9,7 @@ import ZizhuWire
 /// as the SQLite store. Each batch is one transaction; a key is stored once
 /// (`INSERT … ON CONFLICT DO NOTHING`), so two servers racing on one repeat cannot both
 /// store it.
-public final class PostgresCentralStore: CentralStorage {
+public final class PostgresCentralStore: CentralStorage, StaffStorage {
     let client: PostgresClient
     private let runner: Task<Void, Never>
     let logger = Logger(label: "zizhu.central.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -56,19 +56,25 @@ public final class PostgresCentralStore: CentralStorage {
 
     private func enrolInTransaction(token: String, kioskID: String, site: String, secret: String, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query("SELECT used_by FROM token WHERE token = \(token) FOR UPDATE", logger: logger)
+            let rows = try await connection.query("SELECT used_by, for_kiosk FROM token WHERE token = \(token) FOR UPDATE", logger: logger)
             var found = false
-            var used: String?
-            for try await (usedBy) in rows.decode(String?.self) {
+            var used: String?, tokenFor: String?
+            for try await (usedBy, forKiosk) in rows.decode((String?, String?).self) {
                 found = true
                 used = usedBy
+                tokenFor = forKiosk
             }
             guard found else { throw EnrolmentProblem.unknownToken }
             if used != nil { throw EnrolmentProblem.tokenUsed }
-            let existing = try await connection.query("SELECT 1 FROM kiosk WHERE id = \(kioskID)", logger: logger)
-            for try await _ in existing { throw EnrolmentProblem.kioskExists }
+            var exists = false
+            for try await _ in try await connection.query("SELECT 1 FROM kiosk WHERE id = \(kioskID)", logger: logger) { exists = true }
+            switch try CentralRules.enrolment(tokenFor: tokenFor, kioskID: kioskID, exists: exists) {
+            case .new:
+                try await connection.query("INSERT INTO kiosk(id, secret, site) VALUES (\(kioskID), \(secret), \(site))", logger: logger)
+            case .again:
+                try await connection.query("UPDATE kiosk SET secret = \(secret) WHERE id = \(kioskID)", logger: logger)
+            }
             try await connection.query("UPDATE token SET used_by = \(kioskID) WHERE token = \(token)", logger: logger)
-            try await connection.query("INSERT INTO kiosk(id, secret, site) VALUES (\(kioskID), \(secret), \(site))", logger: logger)
         }
     }
 
@@ -126,14 +132,14 @@ public final class PostgresCentralStore: CentralStorage {
     public func fleet() async throws -> [FleetKiosk] {
         let rows = try await client.query("""
             SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body,
-                   (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id)
+                   (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id), k.hold_reason
             FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
             """, logger: logger)
         var fleet: [FleetKiosk] = []
-        for try await (id, site, seen, skew, at, body, count) in rows.decode((String, String, Date?, Int64?, Date?, String?, Int64).self) {
+        for try await (id, site, seen, skew, at, body, count, hold) in rows.decode((String, String, Date?, Int64?, Date?, String?, Int64, String?).self) {
             fleet.append(FleetKiosk(id: id, site: site, lastSeen: seen, skewSeconds: skew,
                                     heartbeat: body.flatMap { try? JSONDecoder().decode(Heartbeat.self, from: Data($0.utf8)) },
-                                    heartbeatAt: at, submissions: Int(count)))
+                                    heartbeatAt: at, submissions: Int(count), hold: hold))
         }
         return fleet
     }

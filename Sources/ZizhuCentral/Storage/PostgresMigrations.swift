@@ -75,6 +75,33 @@ enum PostgresMigrations {
                     try await connection.query("UPDATE submission SET applicant = \(applicant) WHERE key = \(key)", logger: logger)
                 }
             }),
+            Migration(name: "v5-staff", statements: [
+                """
+                CREATE TABLE IF NOT EXISTS staff (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, roles TEXT NOT NULL,
+                    disabled BOOLEAN NOT NULL DEFAULT false, created_at DOUBLE PRECISION NOT NULL)
+                """,
+                "CREATE TABLE IF NOT EXISTS login_throttle (key TEXT PRIMARY KEY, failures BIGINT NOT NULL, locked_until DOUBLE PRECISION)",
+                """
+                CREATE TABLE IF NOT EXISTS staff_session (token_hash TEXT PRIMARY KEY, staff TEXT NOT NULL REFERENCES staff(name),
+                    csrf TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, last_seen DOUBLE PRECISION NOT NULL, address TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS audit (id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,
+                    action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL, address TEXT NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS audit_at ON audit(at)",
+                """
+                CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$
+                """,
+                "DROP TRIGGER IF EXISTS audit_append_only ON audit",
+                """
+                CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit
+                    FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()
+                """,
+                "ALTER TABLE kiosk ADD COLUMN IF NOT EXISTS hold_reason TEXT",
+                "ALTER TABLE token ADD COLUMN IF NOT EXISTS for_kiosk TEXT",
+            ]),
         ]
     }
 
@@ -89,7 +116,7 @@ enum PostgresMigrations {
                 try await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
                 return applied
             } catch {
-                try? await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(lock))", logger: logger)
                 throw error
             }
         }
@@ -112,7 +139,7 @@ enum PostgresMigrations {
                 try await connection.query("INSERT INTO schema_migration(name) VALUES (\(migration.name))", logger: logger)
                 try await connection.query("COMMIT", logger: logger)
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
             applied.append(migration.name)

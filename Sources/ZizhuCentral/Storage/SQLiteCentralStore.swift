@@ -11,7 +11,7 @@ import ZizhuWire
 /// "accepted", the kiosk deletes its copy, so an acknowledged submission must survive a
 /// power cut. (GRDB's `DatabasePool` resets `synchronous` to NORMAL when it sets up WAL;
 /// it is set again on the writer after opening, and a test reads it back.)
-public final class SQLiteCentralStore: CentralStorage {
+public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     public let writer: DatabasePool
 
     public init(path: String) throws {
@@ -108,6 +108,7 @@ public final class SQLiteCentralStore: CentralStorage {
                                arguments: [CentralRules.applicantKey(payload: row["payload"]), row["key"] as String])
             }
         }
+        registerStaffMigration(&migrator)
         return migrator
     }
 
@@ -128,16 +129,19 @@ public final class SQLiteCentralStore: CentralStorage {
     public func enrol(token: String, kioskID: String, site: String) async throws -> String {
         let secret = CentralRules.newSecret()
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT used_by FROM token WHERE token = ?", arguments: [token]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT used_by, for_kiosk FROM token WHERE token = ?", arguments: [token]) else {
                 throw EnrolmentProblem.unknownToken
             }
             if (row["used_by"] as String?) != nil { throw EnrolmentProblem.tokenUsed }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM kiosk WHERE id = ?", arguments: [kioskID]) == true {
-                throw EnrolmentProblem.kioskExists
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM kiosk WHERE id = ?", arguments: [kioskID]) == true
+            switch try CentralRules.enrolment(tokenFor: row["for_kiosk"], kioskID: kioskID, exists: exists) {
+            case .new:
+                try db.execute(sql: "INSERT INTO kiosk(id, secret, site, enrolled_at) VALUES (?, ?, ?, ?)",
+                               arguments: [kioskID, secret, site, Self.now()])
+            case .again:
+                try db.execute(sql: "UPDATE kiosk SET secret = ? WHERE id = ?", arguments: [secret, kioskID])
             }
             try db.execute(sql: "UPDATE token SET used_by = ? WHERE token = ?", arguments: [kioskID, token])
-            try db.execute(sql: "INSERT INTO kiosk(id, secret, site, enrolled_at) VALUES (?, ?, ?, ?)",
-                           arguments: [kioskID, secret, site, Self.now()])
         }
         return secret
     }
@@ -246,7 +250,7 @@ public final class SQLiteCentralStore: CentralStorage {
     public func fleet() async throws -> [FleetKiosk] {
         try await writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body,
+                SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body, k.hold_reason,
                        (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id) AS submissions
                 FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
                 """)
@@ -258,7 +262,7 @@ public final class SQLiteCentralStore: CentralStorage {
                                   skewSeconds: row["skew_seconds"],
                                   heartbeat: body.flatMap { try? JSONDecoder().decode(Heartbeat.self, from: Data($0.utf8)) },
                                   heartbeatAt: (row["received_at"] as String?).flatMap(formatter.date(from:)),
-                                  submissions: row["submissions"])
+                                  submissions: row["submissions"], hold: row["hold_reason"])
             }
         }
     }

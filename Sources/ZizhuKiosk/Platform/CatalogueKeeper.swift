@@ -86,10 +86,8 @@ extension CatalogueKeeper {
     public func install(_ bundle: CatalogueBundle) -> String? {
         do {
             _ = try Catalogue.load(files: bundle.files.map { (name: $0.name, text: $0.text) })
-        } catch let problems as FileProblems {
-            return "catalogue \(bundle.version.prefix(12)) refused:\n" + problems.description
         } catch {
-            return "catalogue \(bundle.version.prefix(12)) refused: \(error)"
+            return "catalogue \(bundle.version.prefix(12)) refused:\n" + error.description
         }
         let manager = FileManager.default
         let parent = folder.deletingLastPathComponent()

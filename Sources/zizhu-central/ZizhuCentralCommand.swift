@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import ZizhuCentral
 import ZizhuCore
 import ZizhuWire
@@ -12,7 +13,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zizhu-central",
         abstract: "The central platform Zizhu kiosks sync to.",
-        subcommands: [Serve.self, Token.self, Stats.self, Review.self])
+        subcommands: [Serve.self, Token.self, Stats.self, Review.self, StaffCommand.self, AuditCommand.self, KioskCommand.self])
 
     struct DatabaseOption: ParsableArguments {
         @Option(help: "sqlite://PATH (default: sqlite://zizhu-central.sqlite in the current folder).")
@@ -28,9 +29,20 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
     }
 
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Serve the kiosk API and the dashboard.")
-        @Option(help: "Address to listen on.") var host = "127.0.0.1"
-        @Option(help: "Port (0: any free port; the one chosen is printed).") var port = 8080
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the kiosk API, and the staff side on a listener of its own.",
+            discussion: """
+                Kiosks reach --host:--port. Staff pages (/dashboard, behind a login) are served only on \
+                --staff-host:--staff-port, loopback by default: open it to the office network, not to the halls. \
+                Create the first account with `zizhu-central staff add NAME --roles operator`.
+                """)
+        @Option(help: "Address the kiosk API listens on.") var host = "127.0.0.1"
+        @Option(help: "Port of the kiosk API (0: any free port; the one chosen is printed).") var port = 8080
+        @Option(help: "Address the staff pages listen on (keep it inside the office network).") var staffHost = "127.0.0.1"
+        @Option(help: "Port of the staff pages (0: any free port; printed).") var staffPort = 8081
+        @Option(help: "Minutes without a request after which a staff session ends.") var idleMinutes = 15
+        @Flag(help: "Mark staff cookies Secure (the staff pages are reached over HTTPS, e.g. through a TLS-terminating balancer).")
+        var secureCookies = false
         @OptionGroup var database: DatabaseOption
         @Option(help: "Applicant records (e-licences, credit) to answer lookups from: the demo file's format.")
         var records: String?
@@ -48,11 +60,12 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                     throw ValidationError("\(error)")
                 }
             }
+            guard (1...24 * 60).contains(idleMinutes) else { throw ValidationError("--idle-minutes is 1 to 1440") }
             let answers = DemoRecordsFile.responses(parsed), proofs = DemoRecordsFile.proofs(parsed), held = parsed
             var logger = Logger(label: "zizhu.central")
             logger.logLevel = .warning
-            let host = self.host
-            let app = Application(
+            let host = self.host, staffHost = self.staffHost
+            let kiosks = Application(
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              appointments: { DemoRecordsFile.appointments(held, query: $0) },
                                              catalogue: catalogue.map { URL(fileURLWithPath: $0) }),
@@ -62,7 +75,18 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                     FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
                 },
                 logger: logger)
-            try await app.runService()
+            let settings = StaffSettings(idleTimeout: Double(idleMinutes) * 60, secureCookies: secureCookies)
+            let staff = Application(
+                router: CentralServer.staffRouter(store: store, settings: settings),
+                configuration: .init(address: .hostname(staffHost, port: staffPort), serverName: "zizhu-central"),
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? 0
+                    FileHandle.standardOutput.write(Data("staff side on http://\(staffHost):\(port)/dashboard\n".utf8))
+                },
+                logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [kiosks, staff], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                          logger: logger))
+            try await group.run()
         }
     }
 
@@ -74,7 +98,9 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             @OptionGroup var database: DatabaseOption
 
             func run() async throws {
-                let token = try await database.open().createToken()
+                let store = try await database.open()
+                let token = try await store.createToken()
+                try await Console.audit(store, role: .operator, "token.create", target: String(token.prefix(8)) + "…")
                 print("enrolment token (one kiosk, once): \(token)")
             }
         }
@@ -147,8 +173,11 @@ struct Review: AsyncParsableCommand {
     }
 
     static func decide(_ database: ZizhuCentralCommand.DatabaseOption, number: String, approve: Bool, reason: String) async throws {
-        switch try await database.open().decide(acceptanceNumber: number, approve: approve, reason: reason) {
-        case .decided: print("\(number) \(approve ? "approved" : "refused")")
+        let store = try await database.open()
+        switch try await store.decide(acceptanceNumber: number, approve: approve, reason: reason) {
+        case .decided:
+            try await Console.audit(store, role: .reviewer, approve ? "case.approve" : "case.refuse", target: number, detail: reason)
+            print("\(number) \(approve ? "approved" : "refused")")
         case .unknown: throw ValidationError("no submission has the acceptance number \(number)")
         case .notInReview(let progress): throw ValidationError("\(number) is not in review: it is \(progress)")
         }

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Hummingbird
+import ZizhuWire
+
+/// The staff side under `/dashboard`, served on its own listener: the sign-in page, and
+/// behind `StaffSessionMiddleware` the overview, the audit trail, case histories and every
+/// action — each checking its role and writing one audit row.
+struct StaffRoutes {
+    let store: any CentralStorage
+    let settings: StaffSettings
+
+    func add(to staff: RouterGroup<CentralRequestContext>) {
+        let store = store, settings = settings
+        staff.get("staff.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: StaffPages.styleSheet)))
+        }
+        let login = StaffLogin(store: store, settings: settings)
+        staff.get("login") { request, _ in try await login.page(request) }
+        staff.post("login") { request, context in try await login.signIn(request, context: context) }
+
+        let signedIn = staff.group().add(middleware: StaffSessionMiddleware(store: store, settings: settings))
+        signedIn.get { _, context in try await overview(context.staff(anyOf: StaffRole.allCases), notice: nil) }
+        signedIn.post("logout") { _, context in try await login.signOut(context) }
+        signedIn.get("audit") { request, context -> Response in
+            let viewer = try context.staff(.auditor)
+            let query = StaffPages.form(request.uri.query ?? "")
+            func value(_ name: String) -> String? { query[name].flatMap { $0.isEmpty ? nil : String($0.prefix(64)) } }
+            let filter = AuditFilter(since: value("since"), actor: value("actor"), action: value("action"), target: value("target"))
+            return StaffPages.html(.ok, StaffPages.audit(try await store.auditTrail(filter), filter: filter, viewer: viewer))
+        }
+        signedIn.get("cases/{number}") { _, context -> Response in
+            let viewer = try context.staff(anyOf: [.reviewer, .auditor])
+            guard let number = context.parameters.get("number"), let answer = try await store.progressAnswer(acceptanceNumber: number) else {
+                throw StaffRefusal(.notFound, "没有这个案件 · No such case", "No submission has this 受理编号.")
+            }
+            let history = try await store.auditTrail(AuditFilter(target: number))
+            return StaffPages.html(.ok, StaffPages.caseHistory(number: number, answer: answer, history: history, viewer: viewer))
+        }
+        signedIn.post("help/{id}/acknowledge") { _, context -> Response in
+            let viewer = try context.staff(.helpdesk)
+            guard let id = context.parameters.get("id").flatMap(Int64.init), try await store.acknowledgeHelp(id: id) else {
+                throw StaffRefusal(.notFound, "没有这个求助 · No such help request", "No open help request has this number.")
+            }
+            try await audit(viewer, .helpdesk, "help.acknowledge", target: "H\(id)", context: context)
+            return Response(status: .seeOther, headers: [.location: "/dashboard"])
+        }
+        // 人工审核: a reviewer approves or refuses a case; its progress changes accordingly.
+        for (action, approve) in [("approve", true), ("refuse", false)] {
+            signedIn.post(RouterPath("review/{number}/\(action)")) { _, context -> Response in
+                let viewer = try context.staff(.reviewer)
+                let reason = String((context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+                if !approve && reason.isEmpty {
+                    throw StaffRefusal(.badRequest, "需要理由 · A reason is needed", "A refusal must say why: the citizen reads it.")
+                }
+                guard let number = context.parameters.get("number") else { throw StaffRefusal(.notFound, "No such case", "") }
+                switch try await store.decide(acceptanceNumber: number, approve: approve, reason: reason) {
+                case .decided:
+                    try await audit(viewer, .reviewer, "case.\(action)", target: number, detail: reason, context: context)
+                    return Response(status: .seeOther, headers: [.location: "/dashboard#review"])
+                case .unknown: throw StaffRefusal(.notFound, "没有这个案件 · No such case", "No submission has this 受理编号.")
+                case .notInReview(let progress):
+                    throw StaffRefusal(.conflict, "已有结论 · Already decided", "This case is already \(progress).")
+                }
+            }
+        }
+        addOperatorActions(to: signedIn)
+    }
+
+    /// Kiosks (hold, release, a new secret) and enrolment tokens.
+    func addOperatorActions(to signedIn: RouterGroup<CentralRequestContext>) {
+        let store = store
+        for action in ["hold", "release"] {
+            signedIn.post(RouterPath("kiosks/{id}/\(action)")) { _, context -> Response in
+                let viewer = try context.staff(.operator)
+                let kioskID = context.parameters.get("id") ?? ""
+                let reason = String((context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+                if action == "hold" && reason.isEmpty {
+                    throw StaffRefusal(.badRequest, "需要原因 · A reason is needed", "The kiosk's technician sees why it was held.")
+                }
+                guard try await store.setKioskHold(kioskID: kioskID, reason: action == "hold" ? reason : nil) else {
+                    throw StaffRefusal(.notFound, "没有这台终端 · No such kiosk", "No kiosk is enrolled with this id.")
+                }
+                try await audit(viewer, .operator, "kiosk.\(action)", target: kioskID, detail: reason, context: context)
+                return Response(status: .seeOther, headers: [.location: "/dashboard"])
+            }
+        }
+        signedIn.post("kiosks/{id}/rotate") { _, context -> Response in
+            let viewer = try context.staff(.operator)
+            let kioskID = context.parameters.get("id") ?? ""
+            guard let token = try await store.rotateSecret(kioskID: kioskID) else {
+                throw StaffRefusal(.notFound, "没有这台终端 · No such kiosk", "No kiosk is enrolled with this id.")
+            }
+            try await audit(viewer, .operator, "kiosk.rotate", target: kioskID, context: context)
+            return try await overview(viewer, notice: "\(kioskID): its old secret no longer works. Re-enrol it with this one-time token "
+                                      + "(zizhu enroll --token …): \(token)")
+        }
+        signedIn.post("tokens") { _, context -> Response in
+            let viewer = try context.staff(.operator)
+            let token = try await store.createToken()
+            try await audit(viewer, .operator, "token.create", target: String(token.prefix(8)) + "…", context: context)
+            return try await overview(viewer, notice: "New one-time enrolment token (shown once): \(token)")
+        }
+    }
+
+    func overview(_ viewer: StaffViewer, notice: String?) async throws -> Response {
+        let page = Dashboard.page(fleet: try await store.fleet(),
+                                  perHour: try await store.submissionsPerHour(since: Date().addingTimeInterval(-24 * 3600)),
+                                  help: try await store.openHelp(), stats: try await store.stats(), now: Date(),
+                                  review: try await store.reviewQueue(limit: 50), ratings: try await store.ratingCounts(),
+                                  viewer: viewer, notice: notice)
+        return StaffPages.html(.ok, page)
+    }
+
+    func audit(_ viewer: StaffViewer, _ role: StaffRole, _ action: String, target: String, detail: String = "",
+               context: CentralRequestContext) async throws {
+        try await store.appendAudit(AuditEntry(actor: viewer.name, role: role.rawValue, action: action, target: target, detail: detail,
+                                               address: context.address))
+    }
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import Foundation
+import ZizhuCentral
+import ZizhuWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Who acts from the server's own shell: the audit trail names them `console:USER`.
+enum Console {
+    static var actor: String {
+        let environment = ProcessInfo.processInfo.environment
+        return "console:" + (environment["SUDO_USER"] ?? environment["USER"] ?? String(getuid()))
+    }
+
+    static func audit(_ store: any CentralStorage, role: StaffRole?, _ action: String, target: String, detail: String = "") async throws {
+        try await store.appendAudit(AuditEntry(actor: actor, role: role?.rawValue ?? "", action: action, target: target, detail: detail,
+                                               address: "console"))
+    }
+
+    /// A new password: typed twice at a terminal (not echoed), else the first line of
+    /// standard input (for scripts: `printf '%s\n' "$PW" | zizhu-central staff add …`).
+    static func readPassword(for name: String) throws -> String {
+        if isatty(0) == 1 {
+            guard let first = getpass("New password for \(name): ").map({ String(cString: $0) }),
+                  let second = getpass("Again: ").map({ String(cString: $0) }) else { throw ValidationError("no password typed") }
+            guard first == second else { throw ValidationError("the two passwords differ") }
+            return first
+        }
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            throw ValidationError("give the password on standard input (one line)")
+        }
+        return line
+    }
+
+    static func roles(_ text: String) throws -> Set<StaffRole> {
+        guard let roles = StaffRole.parse(text), !roles.isEmpty else {
+            throw ValidationError("roles are a comma-separated list of \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return roles
+    }
+}
+
+/// `zizhu-central staff add|list|passwd|disable|enable|roles`: staff accounts, from the
+/// server's shell. There is no default account and no default password: the first
+/// operator is made here.
+struct StaffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff", abstract: "Staff accounts: reviewers, help desk, operators, auditors.",
+        subcommands: [Add.self, List.self, Passwd.self, Disable.self, Enable.self, Roles.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an account (the password is read from the terminal or stdin).")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Login name: 2–32 of a-z, 0-9, '.', '-', '_'.") var name: String
+        @Option(help: "Comma-separated: reviewer, helpdesk, operator, auditor.") var roles: String
+
+        func run() async throws {
+            let roles = try Console.roles(self.roles)
+            try StaffRules.check(name: name)
+            let password = try Console.readPassword(for: name)
+            try StaffRules.check(password: password, name: name)
+            let store = try await database.open()
+            try await store.addStaff(StaffAccount(name: name, passwordHash: try StaffRules.hashPassword(password), roles: roles))
+            try await Console.audit(store, role: nil, "staff.add", target: name, detail: StaffRole.text(roles))
+            print("added \(name) (\(StaffRole.text(roles)))")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every account, its roles and whether it is disabled.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+
+        func run() async throws {
+            let accounts = try await database.open().allStaff()
+            if accounts.isEmpty { print("no staff accounts yet: zizhu-central staff add NAME --roles operator") }
+            for account in accounts {
+                print("\(account.name)\t\(StaffRole.text(account.roles))\t\(account.disabled ? "disabled" : "active")\t\(UTCTime.iso(account.createdAt))")
+            }
+        }
+    }
+
+    /// Loads an account, changes it, saves it, ends its sessions, audits the change.
+    static func change(_ database: ZizhuCentralCommand.DatabaseOption, _ name: String, action: String, detail: String = "",
+                       _ edit: (inout StaffAccount) throws -> Void) async throws {
+        let store = try await database.open()
+        guard var account = try await store.staff(named: name) else { throw ValidationError(StaffProblem.unknown(name).description) }
+        try edit(&account)
+        try await store.updateStaff(account)
+        try await store.endSessions(staff: name)
+        try await Console.audit(store, role: nil, action, target: name, detail: detail)
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a new password (signs the person out everywhere).")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Login name.") var name: String
+
+        func run() async throws {
+            let password = try Console.readPassword(for: name)
+            try StaffRules.check(password: password, name: name)
+            let hash = try StaffRules.hashPassword(password)
+            try await StaffCommand.change(database, name, action: "staff.passwd") { $0.passwordHash = hash }
+            print("password of \(name) changed")
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop an account signing in (and end its sessions).")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Login name.") var name: String
+
+        func run() async throws {
+            try await StaffCommand.change(database, name, action: "staff.disable") { $0.disabled = true }
+            print("\(name) disabled")
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a disabled account sign in again.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Login name.") var name: String
+
+        func run() async throws {
+            try await StaffCommand.change(database, name, action: "staff.enable") { $0.disabled = false }
+            print("\(name) enabled")
+        }
+    }
+
+    struct Roles: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace an account's roles.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Login name.") var name: String
+        @Option(help: "Comma-separated: reviewer, helpdesk, operator, auditor.") var set: String
+
+        func run() async throws {
+            let roles = try Console.roles(set)
+            try await StaffCommand.change(database, name, action: "staff.roles", detail: StaffRole.text(roles)) { $0.roles = roles }
+            print("\(name): \(StaffRole.text(roles))")
+        }
+    }
+}
+
+/// `zizhu-central audit [--since] [--json]`: the audit trail, newest first.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail of staff actions, newest first.")
+    @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+    @Option(help: "Only rows at or after this UTC time (e.g. 2026-12-01T00:00:00Z).") var since: String?
+    @Option(help: "Only this person's rows.") var actor: String?
+    @Option(help: "Only this action (login, login.failed, case.refuse, …).") var action: String?
+    @Option(help: "At most this many rows.") var limit = 200
+    @Flag(help: "Print JSON lines.") var json = false
+
+    func run() async throws {
+        let entries = try await database.open().auditTrail(AuditFilter(since: since, actor: actor, action: action, limit: limit))
+        for entry in entries {
+            if json {
+                print(String(decoding: try CanonicalJSON.encode(entry), as: UTF8.self))
+            } else {
+                print([entry.at, entry.actor, entry.role, entry.action, entry.target, entry.detail, entry.address].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+/// `zizhu-central kiosk list|hold|release|rotate`: the fleet from the server's shell.
+struct KioskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Enrolled kiosks: list, hold, release, new secret.",
+                                                    subcommands: [List.self, Hold.self, Release.self, Rotate.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every kiosk: site, last heartbeat, version, held or not.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+
+        func run() async throws {
+            for kiosk in try await database.open().fleet() {
+                print([kiosk.id, kiosk.site, kiosk.heartbeatAt.map { UTCTime.iso($0) } ?? "never", kiosk.heartbeat?.version ?? "-",
+                       kiosk.hold.map { "held: " + $0 } ?? "active"].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Hold: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refuse a kiosk's requests (it keeps its outbox) until released.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Kiosk id.") var kiosk: String
+        @Option(help: "Why (shown to the kiosk).") var reason: String
+
+        func run() async throws {
+            let store = try await database.open()
+            guard try await store.setKioskHold(kioskID: kiosk, reason: reason) else { throw ValidationError("no kiosk \(kiosk)") }
+            try await Console.audit(store, role: .operator, "kiosk.hold", target: kiosk, detail: reason)
+            print("\(kiosk) held")
+        }
+    }
+
+    struct Release: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a held kiosk sync again.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Kiosk id.") var kiosk: String
+
+        func run() async throws {
+            let store = try await database.open()
+            guard try await store.setKioskHold(kioskID: kiosk, reason: nil) else { throw ValidationError("no kiosk \(kiosk)") }
+            try await Console.audit(store, role: .operator, "kiosk.release", target: kiosk)
+            print("\(kiosk) released")
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace a kiosk's secret (the old one stops working now); prints a token that re-enrols that kiosk only.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Kiosk id.") var kiosk: String
+
+        func run() async throws {
+            let store = try await database.open()
+            guard let token = try await store.rotateSecret(kioskID: kiosk) else { throw ValidationError("no kiosk \(kiosk)") }
+            try await Console.audit(store, role: .operator, "kiosk.rotate", target: kiosk)
+            print("re-enrolment token for \(kiosk) (once): \(token)")
+        }
+    }
+}
