@@ -11,7 +11,8 @@ import Glibc
 enum Console {
     static var actor: String {
         let environment = ProcessInfo.processInfo.environment
-        return "console:" + (environment["SUDO_USER"] ?? environment["USER"] ?? String(getuid()))
+        let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+        return "console:" + (environment["SUDO_USER"] ?? account ?? environment["USER"] ?? String(getuid()))
     }
 
     static func audit(_ store: any CentralStorage, role: StaffRole?, _ action: String, target: String, detail: String = "") async throws {
@@ -164,47 +165,47 @@ struct AuditCommand: AsyncParsableCommand {
     }
 }
 
-/// `zizhu-central kiosk list|hold|release|rotate`: the fleet from the server's shell.
+/// `zizhu-central kiosk list|disable|enable|rotate`: the fleet from the server's shell.
 struct KioskCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Enrolled kiosks: list, hold, release, new secret.",
-                                                    subcommands: [List.self, Hold.self, Release.self, Rotate.self])
+    static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Enrolled kiosks: list, disable, enable, new secret.",
+                                                    subcommands: [List.self, Disable.self, Enable.self, Rotate.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every kiosk: site, last heartbeat, version, held or not.")
+        static let configuration = CommandConfiguration(abstract: "Every kiosk: site, last heartbeat, version, disabled or not.")
         @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
 
         func run() async throws {
             for kiosk in try await database.open().fleet() {
                 print([kiosk.id, kiosk.site, kiosk.heartbeatAt.map { UTCTime.iso($0) } ?? "never", kiosk.heartbeat?.version ?? "-",
-                       kiosk.hold.map { "held: " + $0 } ?? "active"].joined(separator: "\t"))
+                       kiosk.disabledReason.map { "disabled: " + $0 } ?? "active"].joined(separator: "\t"))
             }
         }
     }
 
-    struct Hold: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Refuse a kiosk's requests (it keeps its outbox) until released.")
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refuse a kiosk's requests (it keeps its outbox) until enabled again.")
         @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
         @Argument(help: "Kiosk id.") var kiosk: String
         @Option(help: "Why (shown to the kiosk).") var reason: String
 
         func run() async throws {
             let store = try await database.open()
-            guard try await store.setKioskHold(kioskID: kiosk, reason: reason) else { throw ValidationError("no kiosk \(kiosk)") }
-            try await Console.audit(store, role: .operator, "kiosk.hold", target: kiosk, detail: reason)
-            print("\(kiosk) held")
+            guard try await store.setKioskDisabled(kioskID: kiosk, reason: reason) else { throw ValidationError("no kiosk \(kiosk)") }
+            try await Console.audit(store, role: .operator, "kiosk.disable", target: kiosk, detail: reason)
+            print("\(kiosk) disabled")
         }
     }
 
-    struct Release: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Let a held kiosk sync again.")
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a disabled kiosk sync again.")
         @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
         @Argument(help: "Kiosk id.") var kiosk: String
 
         func run() async throws {
             let store = try await database.open()
-            guard try await store.setKioskHold(kioskID: kiosk, reason: nil) else { throw ValidationError("no kiosk \(kiosk)") }
-            try await Console.audit(store, role: .operator, "kiosk.release", target: kiosk)
-            print("\(kiosk) released")
+            guard try await store.setKioskDisabled(kioskID: kiosk, reason: nil) else { throw ValidationError("no kiosk \(kiosk)") }
+            try await Console.audit(store, role: .operator, "kiosk.enable", target: kiosk)
+            print("\(kiosk) enabled")
         }
     }
 

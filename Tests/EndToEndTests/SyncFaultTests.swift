@@ -526,4 +526,38 @@ extension SyncFaultTests {
         try tmux.sendKeys("F10")
         #expect(await kioskExitStatus(scratch) == "0")
     }
+
+    /// `zizhu-central staff`, `audit` and `kiosk` from the server's shell: no account to
+    /// start with, weak passwords and unknown roles refused, every change audited with the
+    /// console user's name.
+    @Test func staffAccountsAreManagedFromTheShellAndEveryChangeIsAudited() async throws {
+        let scratch = Built.temporaryDirectory("staff-cli")
+        let central = Central(scratch: scratch)
+        func add(_ name: String, _ password: String, roles: String) async throws -> (status: Int32, stdout: String, stderr: String) {
+            try await ChildProcess.runDetached(
+                ["/bin/sh", "-c", "printf '%s\\n' \"$1\" | \"$2\" staff add \"$3\" --roles \"$4\" --database \"$5\"", "sh",
+                 password, Built.central, name, roles, central.database], environment: ProcessInfo.processInfo.environment)
+        }
+        #expect(try await central.run(["staff", "list"]).contains("no staff accounts yet"))
+        let weak = try await add("wang.fang", "123456", roles: "reviewer")
+        #expect(weak.status != 0 && weak.stderr.contains("at least 12 characters"), "\(weak)")
+        let unknownRole = try await add("wang.fang", "a-long-enough-pass-42", roles: "root")
+        #expect(unknownRole.status != 0 && unknownRole.stderr.contains("reviewer, helpdesk, operator, auditor"), "\(unknownRole)")
+        #expect(try await add("wang.fang", "a-long-enough-pass-42", roles: "reviewer").status == 0)
+        let again = try await add("wang.fang", "another-long-pass-42", roles: "reviewer")
+        #expect(again.status != 0 && again.stderr.contains("exists already"))
+        #expect(try await central.run(["staff", "roles", "wang.fang", "--set", "reviewer,auditor"]).contains("reviewer,auditor"))
+        #expect(try await central.run(["staff", "disable", "wang.fang"]).contains("disabled"))
+        let listed = try await central.run(["staff", "list"])
+        #expect(listed.contains("wang.fang\treviewer,auditor\tdisabled"), "\(listed)")
+        let trail = try await central.run(["audit", "--json"]).split(separator: "\n").compactMap {
+            try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+        }
+        #expect(trail.map { $0["action"] ?? "" } == ["staff.disable", "staff.roles", "staff.add"])
+        #expect(trail.allSatisfy { ($0["actor"] ?? "").hasPrefix("console:") && $0["target"] == "wang.fang" })
+        // The database holds a scrypt hash, never the password.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: String(central.database.dropFirst("sqlite://".count))))
+        #expect(bytes.range(of: Data("a-long-enough-pass-42".utf8)) == nil)
+        #expect(bytes.range(of: Data("scrypt$32768$8$1$".utf8)) != nil)
+    }
 }

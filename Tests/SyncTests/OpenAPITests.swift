@@ -195,11 +195,11 @@ struct OpenAPITests {
         exchanges.append(decided)
         #expect(String(decoding: decided.body, as: UTF8.self).contains("材料不全"))
         exchanges.append(try await Self.call(central.url, "GET", "/health"))
-        #expect(try await central.store.setKioskHold(kioskID: "kiosk-a", reason: "检修 maintenance"))
-        let held = try await signed("GET", "/v1/time")                                                      // 403 held
+        #expect(try await central.store.setKioskDisabled(kioskID: "kiosk-a", reason: "检修 maintenance"))
+        let held = try await signed("GET", "/v1/time")                                                      // 403 disabled
         #expect(held.status == 403 && String(decoding: held.body, as: UTF8.self).contains("检修 maintenance"))
         exchanges.append(held)
-        #expect(try await central.store.setKioskHold(kioskID: "kiosk-a", reason: nil))
+        #expect(try await central.store.setKioskDisabled(kioskID: "kiosk-a", reason: nil))
         exchanges += try await Self.staffExchanges(central, waiting: manual.acceptanceNumber, decided: envelope.acceptanceNumber)
 
         let statuses = Set(exchanges.map(\.status))
@@ -233,7 +233,7 @@ struct OpenAPITests {
             add("GET", path, try await stranger.get(path))
         }
         for path in ["/dashboard/logout", "/dashboard/tokens", "/dashboard/help/1/acknowledge", "/dashboard/review/\(waiting)/approve",
-                     "/dashboard/review/\(waiting)/refuse", "/dashboard/kiosks/kiosk-a/hold", "/dashboard/kiosks/kiosk-a/release",
+                     "/dashboard/review/\(waiting)/refuse", "/dashboard/kiosks/kiosk-a/disable", "/dashboard/kiosks/kiosk-a/enable",
                      "/dashboard/kiosks/kiosk-a/rotate"] {
             add("POST", path, try await stranger.post(path))                                                   // 401
         }
@@ -256,10 +256,10 @@ struct OpenAPITests {
         let operator_ = try await StaffFixtures.signedIn(central, "operator.api", [.operator, .helpdesk, .auditor])
         add("GET", "/dashboard/audit", try await operator_.get("/dashboard/audit?actor=reviewer.api"))
         add("POST", "/dashboard/help/999/acknowledge", try await operator_.post("/dashboard/help/999/acknowledge"))            // 404
-        add("POST", "/dashboard/kiosks/kiosk-a/hold", try await operator_.post("/dashboard/kiosks/kiosk-a/hold"))              // 400
-        add("POST", "/dashboard/kiosks/kiosk-a/hold", try await operator_.post("/dashboard/kiosks/kiosk-a/hold", ["reason": "检修"]))
-        add("POST", "/dashboard/kiosks/kiosk-a/release", try await operator_.post("/dashboard/kiosks/kiosk-a/release"))
-        add("POST", "/dashboard/kiosks/nobody/release", try await operator_.post("/dashboard/kiosks/nobody/release"))          // 404
+        add("POST", "/dashboard/kiosks/kiosk-a/disable", try await operator_.post("/dashboard/kiosks/kiosk-a/disable"))              // 400
+        add("POST", "/dashboard/kiosks/kiosk-a/disable", try await operator_.post("/dashboard/kiosks/kiosk-a/disable", ["reason": "检修"]))
+        add("POST", "/dashboard/kiosks/kiosk-a/enable", try await operator_.post("/dashboard/kiosks/kiosk-a/enable"))
+        add("POST", "/dashboard/kiosks/nobody/enable", try await operator_.post("/dashboard/kiosks/nobody/enable"))          // 404
         add("POST", "/dashboard/kiosks/nobody/rotate", try await operator_.post("/dashboard/kiosks/nobody/rotate"))            // 404
         add("POST", "/dashboard/tokens", try await operator_.post("/dashboard/tokens"))
         add("POST", "/dashboard/logout", try await operator_.post("/dashboard/logout"))

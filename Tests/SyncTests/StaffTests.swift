@@ -11,12 +11,12 @@ import ZizhuWire
 /// The staff side tried as a stranger, a member of staff with the wrong role, another
 /// site's page and a password guesser would, through the real server on SQLite and on
 /// PostgreSQL.
-@Suite("Staff side: login, roles, CSRF, lockout, audit, kiosk holds")
+@Suite("Staff side: login, roles, CSRF, lockout, audit, disabled kiosks")
 struct StaffTests {
     static let staffPaths: [(String, String)] = [
         ("GET", "/dashboard"), ("GET", "/dashboard/audit"), ("GET", "/dashboard/cases/ZZ20260101-0000-0000-0000"),
         ("POST", "/dashboard/review/ZZ20260101-0000-0000-0000/approve"), ("POST", "/dashboard/review/ZZ20260101-0000-0000-0000/refuse"),
-        ("POST", "/dashboard/help/1/acknowledge"), ("POST", "/dashboard/kiosks/kiosk-a/hold"), ("POST", "/dashboard/kiosks/kiosk-a/release"),
+        ("POST", "/dashboard/help/1/acknowledge"), ("POST", "/dashboard/kiosks/kiosk-a/disable"), ("POST", "/dashboard/kiosks/kiosk-a/enable"),
         ("POST", "/dashboard/kiosks/kiosk-a/rotate"), ("POST", "/dashboard/tokens"), ("POST", "/dashboard/logout"),
     ]
 
@@ -169,23 +169,23 @@ struct StaffTests {
     }
 
     @Test(arguments: StorageKind.allCases)
-    func operatorsHoldReleaseAndRotateKiosksAndTheAuditTrailCannotBeRewritten(storage: StorageKind) async throws {
+    func operatorsDisableEnableAndRotateKiosksAndTheAuditTrailCannotBeRewritten(storage: StorageKind) async throws {
         let central = try await RunningCentral(storage: storage)
         defer { central.stop() }
         let enrolment = try await central.enrol("kiosk-a")
-        let home = Scratch.folder("held")
+        let home = Scratch.folder("disabled")
         let client = PlatformClient(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: enrolment, home: home,
                                     logger: DashboardTests.logger)
         let kept = try client.outbox.submit(Sample.payload(1))
         let operator_ = try await StaffFixtures.signedIn(central, "sun.li", [.operator])
-        #expect(try await operator_.post("/dashboard/kiosks/kiosk-a/hold", ["reason": ""]).status == 400)
-        #expect(try await operator_.post("/dashboard/kiosks/kiosk-a/hold", ["reason": "被盗 stolen"]).status == 303)
-        // Held: the kiosk is refused with the reason and keeps its application.
+        #expect(try await operator_.post("/dashboard/kiosks/kiosk-a/disable", ["reason": ""]).status == 400)
+        #expect(try await operator_.post("/dashboard/kiosks/kiosk-a/disable", ["reason": "被盗 stolen"]).status == 303)
+        // Disabled: the kiosk is refused with the reason and keeps its application.
         let report = try await client.drain()
         #expect(report.delivered == 0 && report.stoppedBecause?.contains("被盗 stolen") == true, "\(String(describing: report.stoppedBecause))")
         #expect(try client.outbox.depth().pending == 1)
-        #expect(try await operator_.get("/dashboard").body.contains("held: 被盗 stolen"))
-        #expect(try await operator_.post("/dashboard/kiosks/kiosk-a/release").status == 303)
+        #expect(try await operator_.get("/dashboard").body.contains("disabled: 被盗 stolen"))
+        #expect(try await operator_.post("/dashboard/kiosks/kiosk-a/enable").status == 303)
         #expect(try await client.drain().delivered == 1)
         #expect(try await central.store.progress(acceptanceNumber: kept.acceptanceNumber) == "approved")
         // A new secret: the old one stops working at once; the token re-enrols this kiosk only.
@@ -198,7 +198,7 @@ struct StaffTests {
                                      home: home, logger: DashboardTests.logger)
         #expect(await renewed.send(heartbeat: try renewed.heartbeat(devices: [:], version: "0.1.0", home: home)) == 204)
         let actions = try await central.store.auditTrail(AuditFilter(actor: "sun.li")).map(\.action)
-        #expect(actions == ["kiosk.rotate", "kiosk.release", "kiosk.hold", "login"])
+        #expect(actions == ["kiosk.rotate", "kiosk.enable", "kiosk.disable", "login"])
         // Append-only: the database itself refuses to change or remove a row.
         switch storage {
         case .sqlite:

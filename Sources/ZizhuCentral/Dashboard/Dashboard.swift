@@ -67,7 +67,7 @@ public enum Dashboard {
 
     /// The overview a member of staff sees: each section only for the roles that use it —
     /// the fleet, its chart and ratings for operators and auditors (operators also get each
-    /// kiosk's hold / release / new-secret buttons and enrolment tokens), help requests for
+    /// kiosk's disable / enable / new-secret buttons and enrolment tokens), help requests for
     /// the help desk, the review queue for reviewers. Every form carries the CSRF token.
     public static func page(fleet: [FleetKiosk], perHour: [String: Int], help: [OpenHelp], stats: CentralStats, now: Date,
                             review: [ReviewItem] = [], ratings: [Int: Int] = [:], viewer: StaffViewer, notice: String? = nil) -> String {
@@ -108,19 +108,19 @@ public enum Dashboard {
             var catalogue = kiosk.heartbeat?.catalogueVersion.map { String($0.prefix(12)) } ?? "-"
             if let refused = kiosk.heartbeat?.catalogueRefused { catalogue += " (update refused: \(refused))" }
             let id = escape(kiosk.id)
-            let shown = kiosk.hold == nil ? state.rawValue : "Held"
+            let shown = kiosk.disabledReason == nil ? state.rawValue : "Disabled"
             html += "<tr class=\"\(shown)\" data-kiosk=\"\(id)\"><td>\(id)</td><td>\(escape(kiosk.site))</td>"
-                + "<td>\(state.rawValue)\(kiosk.hold.map { " · held: " + escape($0) } ?? "")</td><td>\(escape(faults.joined(separator: "; ")))</td>"
+                + "<td>\(state.rawValue)\(kiosk.disabledReason.map { " · disabled: " + escape($0) } ?? "")</td><td>\(escape(faults.joined(separator: "; ")))</td>"
                 + "<td>\(outbox)</td><td>\(skew)</td><td class=\"catalogue\">\(escape(catalogue))</td>"
                 + "<td>\(escape(kiosk.heartbeat?.version ?? "-"))</td><td>\(kiosk.heartbeatAt.map { UTCTime.iso($0) } ?? "-")</td>"
                 + "<td>\(kiosk.submissions)</td>"
             if let csrf {
                 html += "<td>"
-                if kiosk.hold == nil {
-                    html += "<form class=\"inline\" method=\"post\" action=\"/dashboard/kiosks/\(id)/hold\">\(csrf)"
-                        + "<input name=\"reason\" required placeholder=\"reason 停用原因\"><button>Hold 停用</button></form>"
+                if kiosk.disabledReason == nil {
+                    html += "<form class=\"inline\" method=\"post\" action=\"/dashboard/kiosks/\(id)/disable\">\(csrf)"
+                        + "<input name=\"reason\" required placeholder=\"reason 停用原因\"><button>Disable 停用</button></form>"
                 } else {
-                    html += "<form class=\"inline\" method=\"post\" action=\"/dashboard/kiosks/\(id)/release\">\(csrf)<button>Release 启用</button></form>"
+                    html += "<form class=\"inline\" method=\"post\" action=\"/dashboard/kiosks/\(id)/enable\">\(csrf)<button>Enable 启用</button></form>"
                 }
                 html += "<form class=\"inline\" method=\"post\" action=\"/dashboard/kiosks/\(id)/rotate\">\(csrf)<button>New secret 更换密钥</button></form></td>"
             }

@@ -7,7 +7,7 @@ import ZizhuWire
 /// timestamp, nonce and the body's hash; see `RequestSigning`) and puts the kiosk and the
 /// signed body in the context. Refused, in this order: a body over `maximumBody` (413); no
 /// signature, a bad timestamp, an unknown kiosk, a forged signature, a stale or replayed
-/// request (401); a kiosk an operator holds (403, with the operator's reason); a store that cannot answer (503 — a failing database never reads as
+/// request (401); a kiosk an operator disabled (403, with the operator's reason); a store that cannot answer (503 — a failing database never reads as
 /// "unknown kiosk").
 ///
 /// ```swift
@@ -48,9 +48,9 @@ struct KioskSignatureMiddleware: RouterMiddleware {
                                      path: request.uri.path, timestamp: timestamp, nonce: nonce, body: body) else {
             throw Refusal(.unauthorized, "bad signature", "the signature does not match this kiosk's secret and this request")
         }
-        // Held by an operator: refused (the kiosk keeps its outbox and tries again later).
-        if let hold = try await storage({ try await store.kioskHold(kioskID: kioskID) }) {
-            throw Refusal(.forbidden, "kiosk held", "an operator has held this kiosk (\(hold)); its outbox is kept and sent once released")
+        // Disabled by an operator: refused (the kiosk keeps its outbox and tries again later).
+        if let reason = try await storage({ try await store.kioskDisabled(kioskID: kioskID) }) {
+            throw Refusal(.forbidden, "kiosk disabled", "an operator has disabled this kiosk (\(reason)); its outbox is kept and sent once enabled")
         }
         let skew = timestamp - Int64(Date().timeIntervalSince1970)
         guard abs(skew) <= RequestSigning.maximumSkew else {

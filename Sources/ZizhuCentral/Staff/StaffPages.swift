@@ -8,7 +8,7 @@ import ZizhuWire
 enum StaffPages {
     static let styleSheet = """
         body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
-        .OK{background:#dff5df}.Warning{background:#fff3c4}.Error{background:#ffd6d6}.Offline{background:#e4e4e4}.Held{background:#e8dcff}
+        .OK{background:#dff5df}.Warning{background:#fff3c4}.Error{background:#ffd6d6}.Offline{background:#e4e4e4}.Disabled{background:#e8dcff}
         nav{margin-bottom:1em;padding-bottom:.5em;border-bottom:1px solid #ccc}nav a,nav form{margin-right:1em;display:inline}
         form.inline{display:inline}.refusal{color:#a00}label{display:block;margin:.5em 0}
         """

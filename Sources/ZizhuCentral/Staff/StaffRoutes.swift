@@ -68,18 +68,18 @@ struct StaffRoutes {
         addOperatorActions(to: signedIn)
     }
 
-    /// Kiosks (hold, release, a new secret) and enrolment tokens.
+    /// Kiosks (disable, enable, a new secret) and enrolment tokens.
     func addOperatorActions(to signedIn: RouterGroup<CentralRequestContext>) {
         let store = store
-        for action in ["hold", "release"] {
+        for action in ["disable", "enable"] {
             signedIn.post(RouterPath("kiosks/{id}/\(action)")) { _, context -> Response in
                 let viewer = try context.staff(.operator)
                 let kioskID = context.parameters.get("id") ?? ""
                 let reason = String((context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-                if action == "hold" && reason.isEmpty {
-                    throw StaffRefusal(.badRequest, "需要原因 · A reason is needed", "The kiosk's technician sees why it was held.")
+                if action == "disable" && reason.isEmpty {
+                    throw StaffRefusal(.badRequest, "需要原因 · A reason is needed", "The kiosk's technician sees why it was disabled.")
                 }
-                guard try await store.setKioskHold(kioskID: kioskID, reason: action == "hold" ? reason : nil) else {
+                guard try await store.setKioskDisabled(kioskID: kioskID, reason: action == "disable" ? reason : nil) else {
                     throw StaffRefusal(.notFound, "没有这台终端 · No such kiosk", "No kiosk is enrolled with this id.")
                 }
                 try await audit(viewer, .operator, "kiosk.\(action)", target: kioskID, detail: reason, context: context)

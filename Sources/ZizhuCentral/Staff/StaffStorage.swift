@@ -3,7 +3,7 @@ import Foundation
 import ZizhuWire
 
 /// What the staff side keeps, whichever database holds it: accounts, sessions, the
-/// wrong-password counters, the audit trail, and the operators' hold on kiosks. Everything
+/// wrong-password counters, the audit trail, and which kiosks operators have disabled. Everything
 /// is in the database, so several `zizhu-central` instances share sessions and lockouts.
 /// The stores only move rows; `StaffRules` decides.
 public protocol StaffStorage: Sendable {
@@ -32,11 +32,11 @@ public protocol StaffStorage: Sendable {
     /// Newest first.
     func auditTrail(_ filter: AuditFilter) async throws -> [AuditEntry]
 
-    /// Holds a kiosk (its signed requests are refused with the reason) or lets it go (nil).
+    /// Disables a kiosk (its signed requests are refused with the reason) or enables it (nil).
     /// False when there is no such kiosk.
-    func setKioskHold(kioskID: String, reason: String?) async throws -> Bool
-    /// Why a kiosk is held; nil when it may sync.
-    func kioskHold(kioskID: String) async throws -> String?
+    func setKioskDisabled(kioskID: String, reason: String?) async throws -> Bool
+    /// Why a kiosk is disabled; nil when it may sync.
+    func kioskDisabled(kioskID: String) async throws -> String?
     /// Replaces the kiosk's secret with one nobody knows (the old one stops working at
     /// once) and returns a one-time token that re-enrols this kiosk id only; nil when there
     /// is no such kiosk.
@@ -67,7 +67,7 @@ public enum StaffRole: String, Sendable, Hashable, CaseIterable, Codable, Compar
     case reviewer
     /// 呼叫帮办: open help requests, acknowledge them.
     case helpdesk
-    /// The fleet: kiosks (hold, release, rotate secrets), enrolment tokens.
+    /// The fleet: kiosks (disable, enable, new secrets), enrolment tokens.
     case `operator`
     /// Read-only: the fleet, cases and the audit trail.
     case auditor

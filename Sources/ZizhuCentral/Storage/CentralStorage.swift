@@ -49,11 +49,11 @@ public struct FleetKiosk: Sendable, Hashable {
     public var heartbeatAt: Date?
     public var submissions: Int
     /// Why an operator holds this kiosk (its requests are refused); nil when it may sync.
-    public var hold: String?
+    public var disabledReason: String?
 
     public init(id: String, site: String, lastSeen: Date?, skewSeconds: Int64?, heartbeat: Heartbeat?, heartbeatAt: Date?,
-                submissions: Int, hold: String? = nil) {
-        self.hold = hold
+                submissions: Int, disabledReason: String? = nil) {
+        self.disabledReason = disabledReason
         self.id = id
         self.site = site
         self.lastSeen = lastSeen

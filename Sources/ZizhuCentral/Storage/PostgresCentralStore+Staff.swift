@@ -131,16 +131,16 @@ extension PostgresCentralStore {
 
     // MARK: Kiosks
 
-    public func setKioskHold(kioskID: String, reason: String?) async throws -> Bool {
+    public func setKioskDisabled(kioskID: String, reason: String?) async throws -> Bool {
         var found = false
-        for try await _ in try await client.query("UPDATE kiosk SET hold_reason = \(reason) WHERE id = \(kioskID) RETURNING id", logger: logger) {
+        for try await _ in try await client.query("UPDATE kiosk SET disabled_reason = \(reason) WHERE id = \(kioskID) RETURNING id", logger: logger) {
             found = true
         }
         return found
     }
 
-    public func kioskHold(kioskID: String) async throws -> String? {
-        for try await reason in try await client.query("SELECT hold_reason FROM kiosk WHERE id = \(kioskID)", logger: logger)
+    public func kioskDisabled(kioskID: String) async throws -> String? {
+        for try await reason in try await client.query("SELECT disabled_reason FROM kiosk WHERE id = \(kioskID)", logger: logger)
             .decode(String?.self) {
             return reason
         }

@@ -132,14 +132,14 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     public func fleet() async throws -> [FleetKiosk] {
         let rows = try await client.query("""
             SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body,
-                   (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id), k.hold_reason
+                   (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id), k.disabled_reason
             FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
             """, logger: logger)
         var fleet: [FleetKiosk] = []
-        for try await (id, site, seen, skew, at, body, count, hold) in rows.decode((String, String, Date?, Int64?, Date?, String?, Int64, String?).self) {
+        for try await (id, site, seen, skew, at, body, count, disabled) in rows.decode((String, String, Date?, Int64?, Date?, String?, Int64, String?).self) {
             fleet.append(FleetKiosk(id: id, site: site, lastSeen: seen, skewSeconds: skew,
                                     heartbeat: body.flatMap { try? JSONDecoder().decode(Heartbeat.self, from: Data($0.utf8)) },
-                                    heartbeatAt: at, submissions: Int(count), hold: hold))
+                                    heartbeatAt: at, submissions: Int(count), disabledReason: disabled))
         }
         return fleet
     }

@@ -99,7 +99,7 @@ enum PostgresMigrations {
                 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit
                     FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()
                 """,
-                "ALTER TABLE kiosk ADD COLUMN IF NOT EXISTS hold_reason TEXT",
+                "ALTER TABLE kiosk ADD COLUMN IF NOT EXISTS disabled_reason TEXT",
                 "ALTER TABLE token ADD COLUMN IF NOT EXISTS for_kiosk TEXT",
             ]),
         ]

@@ -43,7 +43,7 @@ extension SQLiteCentralStore {
                 CREATE INDEX audit_at ON audit(at);
                 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-                ALTER TABLE kiosk ADD COLUMN hold_reason TEXT;
+                ALTER TABLE kiosk ADD COLUMN disabled_reason TEXT;
                 ALTER TABLE token ADD COLUMN for_kiosk TEXT;
                 """)
         }
@@ -171,16 +171,16 @@ extension SQLiteCentralStore {
 
     // MARK: Kiosks
 
-    public func setKioskHold(kioskID: String, reason: String?) async throws -> Bool {
+    public func setKioskDisabled(kioskID: String, reason: String?) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE kiosk SET hold_reason = ? WHERE id = ?", arguments: [reason, kioskID])
+            try db.execute(sql: "UPDATE kiosk SET disabled_reason = ? WHERE id = ?", arguments: [reason, kioskID])
             return db.changesCount > 0
         }
     }
 
-    public func kioskHold(kioskID: String) async throws -> String? {
+    public func kioskDisabled(kioskID: String) async throws -> String? {
         try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT hold_reason FROM kiosk WHERE id = ?", arguments: [kioskID])
+            try String.fetchOne(db, sql: "SELECT disabled_reason FROM kiosk WHERE id = ?", arguments: [kioskID])
         }
     }
 

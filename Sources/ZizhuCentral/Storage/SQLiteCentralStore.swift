@@ -250,7 +250,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     public func fleet() async throws -> [FleetKiosk] {
         try await writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body, k.hold_reason,
+                SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body, k.disabled_reason,
                        (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id) AS submissions
                 FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
                 """)
@@ -262,7 +262,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
                                   skewSeconds: row["skew_seconds"],
                                   heartbeat: body.flatMap { try? JSONDecoder().decode(Heartbeat.self, from: Data($0.utf8)) },
                                   heartbeatAt: (row["received_at"] as String?).flatMap(formatter.date(from:)),
-                                  submissions: row["submissions"], hold: row["hold_reason"])
+                                  submissions: row["submissions"], disabledReason: row["disabled_reason"])
             }
         }
     }
