@@ -29,7 +29,9 @@ public struct Enrolment: Codable, Sendable, Hashable {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let data = try CanonicalJSON.encode(self)
         let temporary = url.appendingPathExtension("tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw OutboxError(kind: .storage, zh: "无法保存注册信息", en: "\(temporary.path): cannot write")
+        }
         if rename(temporary.path, url.path) != 0 {
             throw OutboxError(kind: .storage, zh: "无法保存注册信息", en: "\(url.path): cannot save (\(errno))")
         }
@@ -51,6 +53,14 @@ public struct Enrolment: Codable, Sendable, Hashable {
 }
 
 enum PlatformLink {
+    /// An answer that does not carry the platform's signature over the request it answers:
+    /// made up, changed or replayed by someone in between (or an unknown kiosk's).
+    struct Unauthenticated: Error, CustomStringConvertible {
+        var status: Int
+        var path: String
+        var description: String { "the answer to \(path) (HTTP \(status)) is not signed by the platform for this request" }
+    }
+
     static func post(client: HTTPClient, url: String, body: Data, headers: [(String, String)],
                      timeoutSeconds: Int64 = 30) async throws -> (Int, Data) {
         var request = HTTPClientRequest(url: url)

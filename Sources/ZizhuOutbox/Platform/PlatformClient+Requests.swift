@@ -165,21 +165,38 @@ extension PlatformClient {
         }
     }
 
-    /// A signed GET of one of the platform's paths: status and body.
+    /// A signed GET of one of the platform's paths: status and body (authenticated).
     func signedGet(_ path: String, limit: Int, headers extra: [(String, String)] = []) async throws -> (Int, Data) {
         guard let secret = enrolment.key else { throw OutboxError(kind: .key, zh: "未注册", en: "not enrolled") }
-        var request = HTTPClientRequest(url: enrolment.central + path)
-        for (name, value) in RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "GET", path: path, body: Data()) + extra {
-            request.headers.add(name: name, value: value)
-        }
-        let response = try await client.execute(request, timeout: .seconds(requestTimeoutSeconds))
-        let body = try await response.body.collect(upTo: limit)
-        return (Int(response.status.code), Data(body.readableBytesView))
+        return try await exchange("GET", path, body: nil, secret: secret, limit: limit, headers: extra)
     }
 
     func signedPost(_ path: String, body: Data, secret: SymmetricKey) async throws -> (Int, Data) {
-        let headers = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "POST", path: path, body: body)
-        return try await PlatformLink.post(client: client, url: enrolment.central + path, body: body, headers: headers,
-                                           timeoutSeconds: requestTimeoutSeconds)
+        try await exchange("POST", path, body: body, secret: secret, limit: 4 << 20)
+    }
+
+    /// One signed request and its answer, which must carry the platform's signature over
+    /// this request's nonce: an answer without it, or with a wrong one, is thrown as
+    /// `PlatformLink.Unauthenticated` — to every caller a network error, never an answer.
+    func exchange(_ method: String, _ path: String, body: Data?, secret: SymmetricKey, limit: Int,
+                  headers extra: [(String, String)] = []) async throws -> (Int, Data) {
+        let signing = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: method, path: path, body: body ?? Data())
+        var request = HTTPClientRequest(url: enrolment.central + path)
+        request.method = .init(rawValue: method)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        for (name, value) in signing + extra { request.headers.add(name: name, value: value) }
+        let response = try await client.execute(request, timeout: .seconds(requestTimeoutSeconds))
+        let answer = Data(try await response.body.collect(upTo: limit).readableBytesView)
+        let status = Int(response.status.code)
+        let nonce = signing.first { $0.0 == RequestSigning.nonceHeader }?.1 ?? ""
+        guard let signature = response.headers.first(name: AnswerSigning.header),
+              AnswerSigning.isValid(signature: signature, secret: secret, status: status, method: method, path: path, nonce: nonce,
+                                    body: answer) else {
+            throw PlatformLink.Unauthenticated(status: status, path: path)
+        }
+        return (status, answer)
     }
 }

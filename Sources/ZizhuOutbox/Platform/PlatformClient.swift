@@ -150,11 +150,11 @@ public final class PlatformClient: Sendable {
         } catch {
             return .refused(0, "cannot encode: \(error)")
         }
-        let headers = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: "POST", path: path, body: body)
         let status: Int, data: Data
         do {
-            (status, data) = try await PlatformLink.post(client: client, url: enrolment.central + path, body: body, headers: headers,
-                                                         timeoutSeconds: requestTimeoutSeconds)
+            // Authenticated or thrown: a "stored" nobody can prove came from the platform
+            // deletes nothing.
+            (status, data) = try await exchange("POST", path, body: body, secret: secret, limit: 4 << 20)
         } catch {
             return .retryable("network: \(error)")
         }
