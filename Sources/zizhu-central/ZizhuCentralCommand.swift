@@ -2,6 +2,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import ServiceLifecycle
 import ZizhuCentral
@@ -41,8 +44,10 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @Option(help: "Address the staff pages listen on (keep it inside the office network).") var staffHost = "127.0.0.1"
         @Option(help: "Port of the staff pages (0: any free port; printed).") var staffPort = 8081
         @Option(help: "Minutes without a request after which a staff session ends.") var idleMinutes = 15
-        @Flag(help: "Mark staff cookies Secure (the staff pages are reached over HTTPS, e.g. through a TLS-terminating balancer).")
+        @Flag(help: "Mark staff cookies Secure (the staff pages are reached over HTTPS through a TLS-terminating balancer).")
         var secureCookies = false
+        @Option(help: "The server's certificate chain (PEM): both listeners then speak TLS only.") var tlsCert: String?
+        @Option(help: "The certificate's private key (PEM).") var tlsKey: String?
         @OptionGroup var database: DatabaseOption
         @Option(help: "Applicant records (e-licences, credit) to answer lookups from: the demo file's format.")
         var records: String?
@@ -65,28 +70,50 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             var logger = Logger(label: "zizhu.central")
             logger.logLevel = .warning
             let host = self.host, staffHost = self.staffHost
+            let tls = try tlsConfiguration()
+            let scheme = tls == nil ? "http" : "https"
+            let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
             let kiosks = Application(
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              appointments: { DemoRecordsFile.appointments(held, query: $0) },
                                              catalogue: catalogue.map { URL(fileURLWithPath: $0) }),
+                server: server,
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
-                    FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+                    FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(port)\n".utf8))
                 },
                 logger: logger)
-            let settings = StaffSettings(idleTimeout: Double(idleMinutes) * 60, secureCookies: secureCookies)
+            let settings = StaffSettings(idleTimeout: Double(idleMinutes) * 60, secureCookies: secureCookies || tls != nil)
             let staff = Application(
                 router: CentralServer.staffRouter(store: store, settings: settings),
+                server: server,
                 configuration: .init(address: .hostname(staffHost, port: staffPort), serverName: "zizhu-central"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
-                    FileHandle.standardOutput.write(Data("staff side on http://\(staffHost):\(port)/dashboard\n".utf8))
+                    FileHandle.standardOutput.write(Data("staff side on \(scheme)://\(staffHost):\(port)/dashboard\n".utf8))
                 },
                 logger: logger)
             let group = ServiceGroup(configuration: .init(services: [kiosks, staff], gracefulShutdownSignals: [.sigterm, .sigint],
                                                           logger: logger))
             try await group.run()
+        }
+
+        /// TLS 1.2 or newer with the given certificate chain and key; nil without them.
+        func tlsConfiguration() throws -> TLSConfiguration? {
+            guard let tlsCert, let tlsKey else {
+                if tlsCert != nil || tlsKey != nil { throw ValidationError("--tls-cert and --tls-key go together") }
+                return nil
+            }
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(tlsCert).map { NIOSSLCertificateSource.certificate($0) }
+                var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain,
+                                                                            privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
+                configuration.minimumTLSVersion = .tlsv12
+                return configuration
+            } catch {
+                throw ValidationError("cannot use --tls-cert \(tlsCert) / --tls-key \(tlsKey): \(error)")
+            }
         }
     }
 

@@ -35,16 +35,25 @@ struct EnrollCommand: AsyncParsableCommand {
         commandName: "enroll", abstract: "Register this kiosk with the central platform (a one-time token).")
     @Option(help: "The platform's base URL, e.g. http://central.example:8080.") var central: String
     @Option(help: "The enrolment token from `zizhu-central token create`.") var token: String
+    @Option(help: "The CA (PEM) that signs the platform's certificate (default: platform.ca_file in the kiosk config).")
+    var caFile: String?
     @OptionGroup var kiosk: KioskConfigOption
 
     func run() async throws {
         let context = try KioskContext.load(kiosk)
         let resources = try KioskResources.load(paths: context.paths, configPath: kiosk.config)
         let base = central.hasSuffix("/") ? String(central.dropLast()) : central
+        var caPEM: String?
+        if let path = caFile ?? resources.config.platformCAFile {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("cannot read the platform CA \(path)")
+            }
+            caPEM = text
+        }
         let enrolment: Enrolment
         do {
             enrolment = try await Enrolment.enrol(central: base, token: token, kioskID: context.kioskID,
-                                                  siteName: resources.config.siteName.zh)
+                                                  siteName: resources.config.siteName.zh, caPEM: caPEM)
         } catch {
             throw ValidationError("enrolment refused: \(error)")
         }

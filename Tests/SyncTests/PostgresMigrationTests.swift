@@ -6,6 +6,7 @@ import Testing
 @testable import ZizhuCentral
 import ZizhuKiosk
 import ZizhuProcess
+import ZizhuWire
 
 /// PostgreSQL's schema is versioned like SQLite's: named migrations, each recorded once.
 @Suite("PostgreSQL migrations")
@@ -25,5 +26,20 @@ struct PostgresMigrationTests {
         let again = try await PostgresCentralStore(url: url)
         _ = try await again.enrol(token: token, kioskID: "kiosk-a", site: "a")
         #expect(try await again.stats().kiosks == 1)
+    }
+
+    /// `sslmode` in the database URL is honoured: the test cluster serves no TLS, so
+    /// `require` and `verify-full` must fail to connect (never fall back to plain text),
+    /// `disable` connects, and an unknown mode is a clear error.
+    @Test func sslmodeFromTheURLIsHonoured() async throws {
+        let url = try await ChildProcess.detached { try TestPostgres.shared.get().newDatabase() }
+        _ = try await PostgresCentralStore(url: url + "?sslmode=disable")
+        for mode in ["require", "verify-full"] {
+            let error = await #expect(throws: ProblemResponse.self, "sslmode=\(mode) against a server without TLS") {
+                _ = try await PostgresCentralStore(url: url + "?sslmode=\(mode)")
+            }
+            #expect(error?.detail.contains("sslmode: \(mode)") == true, "\(String(describing: error))")
+        }
+        await #expect(throws: ProblemResponse.self) { _ = try await PostgresCentralStore(url: url + "?sslmode=sometimes") }
     }
 }

@@ -2,6 +2,7 @@
 import Crypto
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 import ZizhuWire
 
@@ -14,7 +15,10 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     private let runner: Task<Void, Never>
     let logger = Logger(label: "zizhu.central.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// `postgres://user[:password]@host[:port]/database`.
+    /// `postgres://user[:password]@host[:port]/database[?sslmode=MODE[&sslrootcert=CA.pem]]`:
+    /// `disable` (the default, for a database on this machine), `require` (encrypted, any
+    /// certificate) or `verify-full` (encrypted, the certificate checked against
+    /// `sslrootcert` — or the system's roots — and the host name).
     public init(url: String) async throws {
         guard let components = URLComponents(string: url), let host = components.host,
               let user = components.user, components.path.count > 1 else {
@@ -22,14 +26,57 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         }
         let configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: String(components.path.dropFirst()), tls: .disable)
+            database: String(components.path.dropFirst()), tls: try Self.tls(components.queryItems ?? []))
         let client = PostgresClient(configuration: configuration)
         self.client = client
         runner = Task { await client.run() }
-        try await migrate()
+        // The pool retries a connection that fails (a TLS mismatch, a wrong password) for as
+        // long as a query waits: the first one gets a deadline, so a bad URL is an error, not a hang.
+        do {
+            try await Self.within(seconds: 10, what: "connect to PostgreSQL at \(host) (sslmode: \(components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"))") {
+                try await self.migrate()
+            }
+        } catch {
+            runner.cancel()
+            throw error
+        }
+    }
+
+    static func within(seconds: Int, what: String, _ work: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { try await work(); return true }
+            group.addTask { try await Task.sleep(for: .seconds(seconds)); return false }
+            let finished = try await group.next() ?? false
+            group.cancelAll()
+            if !finished { throw ProblemResponse(error: "database unreachable", detail: "could not \(what) within \(seconds) s") }
+        }
     }
 
     deinit { runner.cancel() }
+
+    static func tls(_ query: [URLQueryItem]) throws -> PostgresClient.Configuration.TLS {
+        let mode = query.first { $0.name == "sslmode" }?.value ?? "disable"
+        switch mode {
+        case "disable":
+            return .disable
+        case "require":
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return .require(tls)
+        case "verify-full":
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let root = query.first(where: { $0.name == "sslrootcert" })?.value {
+                do {
+                    tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(root))
+                } catch {
+                    throw ProblemResponse(error: "bad database URL", detail: "sslrootcert \(root): \(error)")
+                }
+            }
+            return .require(tls)
+        default:
+            throw ProblemResponse(error: "bad database URL", detail: "sslmode is disable, require or verify-full, not \(mode)")
+        }
+    }
 
     func migrate() async throws {
         try await PostgresMigrations.apply(on: client, logger: logger)

@@ -36,6 +36,9 @@ public struct KioskConfig: Sendable, Hashable {
     public var syncSeconds = 60
     /// How often an enrolled kiosk asks the platform for a newer catalogue (seconds).
     public var catalogueCheckSeconds = 600
+    /// The CA that signs the platform's TLS certificate (PEM), read at `zizhu enroll` and
+    /// kept in the enrolment: from then on the kiosk trusts that CA alone for the platform.
+    public var platformCAFile: String?
     /// 语音提示: prompts spoken through espeak-ng (elder-friendly); off by default.
     public var speech = SpeechSettings()
     /// The technician's PIN, hashed (nil: technician mode cannot be opened on a production kiosk).
@@ -63,7 +66,7 @@ public struct KioskConfig: Sendable, Hashable {
             "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician", "audio"],
             "audio": ["speak", "rate", "output"],
             "technician": ["pin_hash"],
-            "platform": ["sync_seconds", "catalogue_check_seconds"],
+            "platform": ["sync_seconds", "catalogue_check_seconds", "ca_file"],
             "queue[]": ["id", "letter", "name", "minutes"],
             "queue[].name": ["zh", "en"],
             "reader": ["profile", "port"],
@@ -151,6 +154,7 @@ public struct KioskConfig: Sendable, Hashable {
                 }
                 config.catalogueCheckSeconds = seconds
             }
+            config.platformCAFile = platform.caFile
         }
         if let audio = raw.audio {
             config.speech.enabled = audio.speak ?? false
@@ -206,9 +210,11 @@ struct KioskConfigFile: Decodable {
     struct Platform: Decodable {
         var syncSeconds: Int?
         var catalogueCheckSeconds: Int?
+        var caFile: String?
         enum CodingKeys: String, CodingKey {
             case syncSeconds = "sync_seconds"
             case catalogueCheckSeconds = "catalogue_check_seconds"
+            case caFile = "ca_file"
         }
     }
     struct Queue: Decodable {

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import Logging
+import NIOSSL
 import ZizhuWire
 
 /// What `zizhu enroll` stored: where the platform is and this kiosk's signing secret.
@@ -11,12 +12,19 @@ public struct Enrolment: Codable, Sendable, Hashable {
     public var central: String
     public var kioskID: String
     public var secret: String
+    /// The CA (PEM) the platform's certificate was checked against at enrolment: the only
+    /// one trusted for it afterwards (nil: plain HTTP to this machine).
+    public var platformCA: String?
 
-    public init(central: String, kioskID: String, secret: String) {
+    public init(central: String, kioskID: String, secret: String, platformCA: String? = nil) {
         self.central = central
         self.kioskID = kioskID
         self.secret = secret
+        self.platformCA = platformCA
     }
+
+    /// The HTTP client for this platform: TLS trusting only the enrolment's CA.
+    public func httpClient() throws -> HTTPClient { try PlatformLink.client(trusting: platformCA) }
 
     public static func file(home: URL) -> URL { home.appendingPathComponent("enrolment.json") }
 
@@ -39,20 +47,60 @@ public struct Enrolment: Codable, Sendable, Hashable {
 
     var key: SymmetricKey? { Data(base64Encoded: secret).map { SymmetricKey(data: $0) } }
 
-    /// Registers this kiosk with a one-time token.
+    /// Registers this kiosk with a one-time token. The secret comes back over TLS checked
+    /// against `caPEM`; plain `http://` is refused except to this machine (demo, tests).
     public static func enrol(central: String, token: String, kioskID: String, siteName: String,
-                             client: HTTPClient = .shared) async throws -> Enrolment {
+                             caPEM: String? = nil) async throws -> Enrolment {
+        try PlatformLink.checkScheme(central)
+        let client = try PlatformLink.client(trusting: caPEM)
         let body = try CanonicalJSON.encode(EnrolmentRequest(token: token, kioskID: kioskID, siteName: siteName))
         let (status, data) = try await PlatformLink.post(client: client, url: central + "/v1/enrol", body: body, headers: [])
         guard status == 201, let answer = try? JSONDecoder().decode(EnrolmentResponse.self, from: data) else {
             throw (try? JSONDecoder().decode(ProblemResponse.self, from: data))
                 ?? ProblemResponse(error: "enrolment failed", detail: "HTTP \(status)")
         }
-        return Enrolment(central: central, kioskID: answer.kioskID, secret: answer.secret)
+        return Enrolment(central: central, kioskID: answer.kioskID, secret: answer.secret, platformCA: caPEM)
     }
 }
 
-enum PlatformLink {
+public enum PlatformLink {
+    /// `https://` anywhere; `http://` only to this machine (127.0.0.0/8, ::1, localhost),
+    /// where nothing is on the wire.
+    public static func checkScheme(_ url: String) throws {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host?.lowercased() else {
+            throw ProblemResponse(error: "bad platform URL", detail: "\(url): expected https://HOST[:PORT]")
+        }
+        if scheme == "https" { return }
+        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        guard scheme == "http", loopback else {
+            throw ProblemResponse(error: "plain HTTP refused",
+                                  detail: "\(url): the platform is reached over https:// (plain http:// only to this machine)")
+        }
+    }
+
+    /// One client per trusted CA for the life of the process (clients are never shut down
+    /// mid-run; a kiosk talks to one platform).
+    nonisolated(unsafe) private static var clients: [String: HTTPClient] = [:]
+    private static let lock = NSLock()
+
+    static func client(trusting caPEM: String?) throws -> HTTPClient {
+        guard let caPEM else { return .shared }
+        return try lock.withLock {
+            if let existing = clients[caPEM] { return existing }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+            } catch {
+                throw ProblemResponse(error: "bad CA", detail: "the platform CA is not a PEM certificate: \(error)")
+            }
+            tls.minimumTLSVersion = .tlsv12
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+            clients[caPEM] = client
+            return client
+        }
+    }
+
     /// An answer that does not carry the platform's signature over the request it answers:
     /// made up, changed or replayed by someone in between (or an unknown kiosk's).
     struct Unauthenticated: Error, CustomStringConvertible {

@@ -180,6 +180,7 @@ extension PlatformClient {
     /// `PlatformLink.Unauthenticated` — to every caller a network error, never an answer.
     func exchange(_ method: String, _ path: String, body: Data?, secret: SymmetricKey, limit: Int,
                   headers extra: [(String, String)] = []) async throws -> (Int, Data) {
+        if let clientProblem { throw ProblemResponse(error: "no platform link", detail: clientProblem) }
         let signing = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: method, path: path, body: body ?? Data())
         var request = HTTPClientRequest(url: enrolment.central + path)
         request.method = .init(rawValue: method)

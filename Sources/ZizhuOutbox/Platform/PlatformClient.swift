@@ -15,6 +15,8 @@ public final class PlatformClient: Sendable {
     public let outbox: Outbox
     public let enrolment: Enrolment
     let client: HTTPClient
+    /// Why no request can be made (the enrolment's CA does not read).
+    let clientProblem: String?
     let lockPath: String
     let logger: Logger
     public let batchCount: Int
@@ -27,12 +29,20 @@ public final class PlatformClient: Sendable {
     /// requests still moves.
     private let startingLimit: LockedCounter
 
-    public init(outbox: Outbox, enrolment: Enrolment, home: URL, client: HTTPClient = .shared, logger: Logger,
+    /// `client`: by default the one for the enrolment's platform (TLS trusting only the CA
+    /// kept at enrolment; a CA that no longer reads makes every request fail, never fall back).
+    public init(outbox: Outbox, enrolment: Enrolment, home: URL, client: HTTPClient? = nil, logger: Logger,
                 batchCount: Int = 100, batchBytes: Int = 512 << 10, requestTimeoutSeconds: Int64 = 20) {
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.outbox = outbox
         self.enrolment = enrolment
-        self.client = client
+        do {
+            self.client = try client ?? enrolment.httpClient()
+            self.clientProblem = nil
+        } catch {
+            self.client = .shared
+            self.clientProblem = "\(error)"
+        }
         self.lockPath = home.appendingPathComponent("sync.lock").path
         self.logger = logger
         self.batchCount = batchCount

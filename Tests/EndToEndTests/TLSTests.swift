@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+import ZizhuProcess
+
+/// The platform over TLS with a CA the test makes (openssl), through the real binaries:
+/// enrolment and sync trust that CA alone, another CA's certificate is refused, and plain
+/// HTTP is refused anywhere but this machine.
+@Suite("TLS between kiosk and platform")
+struct TLSTests {
+    /// A CA, a server certificate for 127.0.0.1 signed by it, and a second CA that signed nothing here.
+    static func makeCertificates(in folder: URL) async throws -> (ca: URL, otherCA: URL, cert: URL, key: URL) {
+        let script = """
+            set -e
+            cd "$1"
+            for name in ca other-ca; do
+              openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $name.key -out $name.pem -days 30 \\
+                -subj "/CN=Zizhu test $name" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+            done
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
+            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=serverAuth\\n' > server.ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 30 -extfile server.ext
+            """
+        let made = try await ChildProcess.runDetached(["/bin/sh", "-c", script, "sh", folder.path],
+                                                      environment: ["PATH": "/usr/bin:/bin"])
+        #expect(made.status == 0, "openssl: \(made.stderr)")
+        return (folder.appendingPathComponent("ca.pem"), folder.appendingPathComponent("other-ca.pem"),
+                folder.appendingPathComponent("server.pem"), folder.appendingPathComponent("server.key"))
+    }
+
+    @Test func enrolmentAndSyncGoOverTLSTrustingOnlyThePlatformsCA() async throws {
+        let scratch = Built.temporaryDirectory("tls")
+        let pki = try await Self.makeCertificates(in: scratch)
+        let central = SyncFaultTests.Central(scratch: scratch)
+        central.extraArguments = ["--tls-cert", pki.cert.path, "--tls-key", pki.key.path]
+        try await central.start()
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        #expect(central.url.hasPrefix("https://127.0.0.1:") && central.staffURL.hasPrefix("https://"), "\(central.url)")
+        func token() async throws -> String {
+            try #require(try await central.run(["token", "create"]).split(separator: " ").last).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        // A certificate from a CA the kiosk was not given: refused, nothing saved.
+        let stranger = scratch.appendingPathComponent("stranger")
+        try FileManager.default.createDirectory(at: stranger, withIntermediateDirectories: true)
+        let refused = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await token(),
+                                                      "--ca-file", pki.otherCA.path], home: stranger)
+        #expect(refused.status != 0 && refused.stderr.contains("enrolment refused"), "\(refused.stdout)\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stranger.appendingPathComponent("enrolment.json").path))
+        // Without any CA the system's roots do not know this platform either.
+        let noCA = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await token()], home: stranger)
+        #expect(noCA.status != 0)
+        // Plain HTTP to another machine is refused before anything is sent.
+        let plain = try await SyncFaultTests.zizhu(["enroll", "--central", "http://192.0.2.10:8080", "--token", "zzt-x"], home: stranger)
+        #expect(plain.status != 0 && plain.stderr.contains("plain HTTP refused"), "\(plain.stderr)")
+
+        // With the platform's CA: enrolled, the CA kept with the enrolment, and a sync delivers.
+        let home = scratch.appendingPathComponent("kiosk")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let enrolled = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await token(),
+                                                       "--ca-file", pki.ca.path], home: home)
+        #expect(enrolled.status == 0, "\(enrolled.stdout)\(enrolled.stderr)")
+        let saved = try String(contentsOf: home.appendingPathComponent("enrolment.json"), encoding: .utf8)
+        #expect(saved.contains("platformCA") && saved.contains("BEGIN CERTIFICATE"))
+        #expect(try await SyncFaultTests.zizhu(["submit", "--sample", "--receipt", "never"], home: home).status == 0)
+        let synced = try await SyncFaultTests.zizhu(["sync", "--now"], home: home)
+        #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
+        #expect(try await central.stats()["submissions"] == 1)
+
+        // The staff side speaks TLS too, and its cookies are Secure.
+        let head = try await ChildProcess.runDetached(["/usr/bin/curl", "-sS", "-D", "-", "-o", "/dev/null", "--cacert", pki.ca.path,
+                                                       central.staffURL + "/dashboard/login"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(head.stdout.contains("200") && head.stdout.contains("Secure") && head.stdout.contains("HttpOnly"), "\(head.stdout)\(head.stderr)")
+    }
+}
