@@ -16,7 +16,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zizhu-central",
         abstract: "The central platform Zizhu kiosks sync to.",
-        subcommands: [Serve.self, Token.self, Stats.self, Review.self, StaffCommand.self, AuditCommand.self, KioskCommand.self])
+        subcommands: [Serve.self, Token.self, Stats.self, Review.self, StaffCommand.self, AuditCommand.self, KioskCommand.self,
+                      ProofCommand.self])
 
     struct DatabaseOption: ParsableArguments {
         @Option(help: "sqlite://PATH (default: sqlite://zizhu-central.sqlite in the current folder).")
@@ -48,6 +49,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         var secureCookies = false
         @Option(help: "The server's certificate chain (PEM): both listeners then speak TLS only.") var tlsCert: String?
         @Option(help: "The certificate's private key (PEM).") var tlsKey: String?
+        @Option(help: "The proof-signing key (Ed25519; made, mode 0600, if missing). Printed proofs carry its signature.")
+        var proofKey = "zizhu-central-proof.key"
         @OptionGroup var database: DatabaseOption
         @Option(help: "Applicant records (e-licences, credit) to answer lookups from: the demo file's format.")
         var records: String?
@@ -71,17 +74,19 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             let host = self.host, staffHost = self.staffHost
             let tls = try tlsConfiguration()
+            let signing = try ProofKeyFile.load(proofKey, create: true)
             let scheme = tls == nil ? "http" : "https"
             let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
             let kiosks = Application(
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              appointments: { DemoRecordsFile.appointments(held, query: $0) },
-                                             catalogue: catalogue.map { URL(fileURLWithPath: $0) }),
+                                             catalogue: catalogue.map { URL(fileURLWithPath: $0) }, proofKey: signing),
                 server: server,
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
-                    FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(port)\n".utf8))
+                    FileHandle.standardOutput.write(Data(("proof key \(ProofKeyFile.publicText(signing))\n"
+                                                          + "listening on \(scheme)://\(host):\(port)\n").utf8))
                 },
                 logger: logger)
             let settings = StaffSettings(idleTimeout: Double(idleMinutes) * 60, secureCookies: secureCookies || tls != nil)

@@ -120,6 +120,27 @@ struct PlatformJourneysTests {
         #expect(paper.contains { Array($0).firstRange(of: Array("4401**********0019".utf8)) != nil })
         #expect(paper.contains { Array($0).firstRange(of: Array("AY01".utf8)) != nil })
         #expect(!paper.contains { Array($0).firstRange(of: Array("440106198806150019".utf8)) != nil })
+        // The proof's QR (the 80 mm printer draws it natively, so its text is in the job)
+        // carries the platform's seal; checked offline with the platform's key it is genuine
+        // and certifies the masked number only.
+        let sealText = paper.lazy.compactMap { job -> String? in
+            guard let start = Array(job).firstRange(of: Array("ZP1.".utf8))?.lowerBound else { return nil }
+            let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.".utf8)
+            return String(decoding: job[start...].prefix { allowed.contains($0) }, as: UTF8.self)
+        }.first
+        let seal = try #require(sealText, "no sealed QR on the printed proof")
+        let verified = try await ChildProcess.runDetached(
+            [Built.central, "proof", "verify", seal, "--proof-key", scratch.appendingPathComponent("proof.key").path],
+            environment: ProcessInfo.processInfo.environment)
+        #expect(verified.status == 0 && verified.stdout.hasPrefix("genuine") && verified.stdout.contains("4401**********0019"),
+                "\(verified.stdout)\(verified.stderr)")
+        var forged = seal
+        forged.removeLast(2)
+        forged += forged.hasSuffix("A") ? "BB" : "AA"
+        let refused = try await ChildProcess.runDetached(
+            [Built.central, "proof", "verify", forged, "--proof-key", scratch.appendingPathComponent("proof.key").path],
+            environment: ProcessInfo.processInfo.environment)
+        #expect(refused.status == 1 && refused.stdout.contains("NOT GENUINE"), "\(refused.stdout)\(refused.stderr)")
         // The check-in reached the platform: the kiosk synced it after printing, and the
         // platform's acknowledgement confirmed it in the outbox.
         var synced = ""

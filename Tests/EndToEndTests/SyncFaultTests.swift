@@ -33,7 +33,8 @@ struct SyncFaultTests {
 
         func start(port: Int = 0) async throws {
             let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
-            pid = try ChildProcess.spawn([Built.central, "serve", "--port", String(port), "--staff-port", "0", "--database", database]
+            pid = try ChildProcess.spawn([Built.central, "serve", "--port", String(port), "--staff-port", "0", "--database", database,
+                                          "--proof-key", scratch.appendingPathComponent("proof.key").path]
                                          + extraArguments,
                                          environment: ProcessInfo.processInfo.environment,
                                          stdio: .files(stdout: out, stderr: out))

@@ -187,6 +187,15 @@ struct OpenAPITests {
         exchanges.append(proof)
         #expect(proof.status == 200 && String(decoding: proof.body, as: UTF8.self).contains("参保"))
         exchanges.append(try await signed("POST", "/v1/proofs/no_such_proof", person))                        // 404
+        let seal = try #require(try JSONDecoder().decode(ProofDocument.self, from: proof.body).seal)
+        let verifyPath = "/verify?seal=" + (seal.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")
+        var verified = try await Self.call(central.url, "GET", verifyPath)
+        verified.path = "/verify"
+        #expect(verified.status == 200)
+        exchanges.append(verified)
+        var notGenuine = try await Self.call(central.url, "GET", "/verify?seal=ZP1.AAAA.BBBB")
+        notGenuine.path = "/verify"
+        exchanges.append(notGenuine)                                                                           // 404
         exchanges.append(try await signed("POST", "/v1/proofs", Data("{}".utf8)))                             // 400
         let review = try CanonicalJSON.encode(SubmissionBatch(submissions: [manual]))
         exchanges.append(try await signed("POST", "/v1/submissions", review))

@@ -41,6 +41,8 @@ enum Sample {
 
 /// A real central server on a loopback port, in this process.
 final class RunningCentral: @unchecked Sendable {
+    /// The tests' proof-signing key.
+    static let proofKey = Curve25519.Signing.PrivateKey()
     let store: any CentralStorage
     /// The kiosk API.
     let url: String
@@ -52,12 +54,13 @@ final class RunningCentral: @unchecked Sendable {
          records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
          proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
          appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
-         store existing: (any CentralStorage)? = nil, port wanted: Int = 0, staff settings: StaffSettings = StaffSettings()) async throws {
+         store existing: (any CentralStorage)? = nil, port wanted: Int = 0, staff settings: StaffSettings = StaffSettings(),
+         proofKey: Curve25519.Signing.PrivateKey = RunningCentral.proofKey) async throws {
         if let existing { store = existing } else { store = try await storage.open() }
         let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)
         let logger = Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records, proofs: proofs,
-                                                            appointments: appointments),
+                                                            appointments: appointments, proofKey: proofKey),
                               configuration: .init(address: .hostname("127.0.0.1", port: wanted)),
                               onServerRunning: { continuation.yield(("kiosk", $0.localAddress?.port ?? 0)) }, logger: logger)
         let staff = Application(router: CentralServer.staffRouter(store: store, settings: settings),
@@ -491,6 +494,33 @@ struct SyncWorkerTests {
         #expect(await desk.proofs(for: stranger) == .found([]))
         let issued = try #require(await desk.issue("social_insurance", person))
         #expect(issued.verificationCode.count >= 8 && issued.issuedAt.hasSuffix("Z") && issued.lines == held.lines)
+        // The QR carries the platform's Ed25519 seal over what the paper shows; the short
+        // code printed beside it is the seal's.
+        let seal = try #require(issued.seal)
+        let certified = try #require(ProofSeal.open(seal, publicKey: RunningCentral.proofKey.publicKey))
+        #expect(certified.holder == "4401**********0019" && certified.lines == held.lines && certified.proof == "social_insurance")
+        #expect(!seal.contains("440106198806150019") && issued.verificationCode == ProofSeal.shortCode(seal))
+        // Forgeries: the content changed, another key's seal, an old-style code.
+        var forgedContent = certified
+        forgedContent.lines = ["参保状态：正常参保", "欠费：0 元"]
+        let parts = seal.split(separator: ".")
+        let forged = "ZP1." + ProofSeal.base64URL(try CanonicalJSON.encode(forgedContent)) + "." + parts[2]
+        #expect(ProofSeal.open(forged, publicKey: RunningCentral.proofKey.publicKey) == nil)
+        let otherKey = try ProofSeal.seal(certified, with: Curve25519.Signing.PrivateKey())
+        #expect(ProofSeal.open(otherKey, publicKey: RunningCentral.proofKey.publicKey) == nil)
+        #expect(ProofSeal.open("1234-5678-9ABC-DEF0", publicKey: RunningCentral.proofKey.publicKey) == nil)
+        // The public check page: what was certified, or "not genuine".
+        func page(_ seal: String) async throws -> (Int, String) {
+            var components = try #require(URLComponents(string: central.url + "/verify"))
+            components.queryItems = [URLQueryItem(name: "seal", value: seal)]
+            let (data, response) = try await URLSession.shared.data(from: try #require(components.url))
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        let genuine = try await page(seal)
+        #expect(genuine.0 == 200 && genuine.1.contains("id=\"genuine\"") && genuine.1.contains("4401**********0019"))
+        #expect(!genuine.1.contains("440106198806150019"), "no more personal data than the paper shows")
+        let fake = try await page(forged)
+        #expect(fake.0 == 404 && fake.1.contains("id=\"not-genuine\"") && !fake.1.contains("欠费"))
         #expect(await desk.issue("social_insurance", stranger) == nil)
         #expect(await desk.issue("../../etc/passwd", person) == nil)
         await central.stopAndWait()

@@ -118,10 +118,13 @@ public enum ReceiptDocuments {
         public var lines: [String]
         public var issuer: String
         public var verificationCode: String
+        /// What the QR code carries: the platform's signed seal (the code itself when there is none).
+        public var seal: String
         public var time: String
 
         public init(site: LocalizedText, title: String, holder: String, maskedID: String, lines: [String], issuer: String,
-                    verificationCode: String, time: String) {
+                    verificationCode: String, seal: String? = nil, time: String) {
+            self.seal = seal ?? verificationCode
             self.site = site
             self.title = title
             self.holder = holder
@@ -135,7 +138,7 @@ public enum ReceiptDocuments {
         public func values(_ language: Language) -> ReceiptTemplate.Values {
             ReceiptTemplate.Values(strings: [
                 "site": site[language], "title": title, "holder": holder, "masked_id": maskedID, "issuer": issuer,
-                "verification_code": verificationCode, "time": time,
+                "verification_code": verificationCode, "seal": seal, "time": time,
             ], lists: ["lines": lines])
         }
     }

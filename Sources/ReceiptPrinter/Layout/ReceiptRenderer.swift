@@ -100,10 +100,11 @@ public struct ReceiptRenderer: Sendable {
                 emit(String(repeating: character, count: columns / max(1, TextWidth.width(of: character))), centred: false, widthInColumns: columns)
             case .qr(let payload):
                 out.align(.center)
+                let scale = qrScale(payload)
                 if profile.nativeQR {
-                    out.qr(payload, moduleSize: profile.dots >= 576 ? 6 : 4)
+                    out.qr(payload, moduleSize: scale)
                     out.lineFeed()
-                } else if let bitmap = Bitmap.qr(payload, scale: profile.dots >= 576 ? 6 : 4) {
+                } else if let bitmap = Bitmap.qr(payload, scale: scale) {
                     out.raster(centre(bitmap))
                 }
                 out.align(.left)
@@ -135,6 +136,14 @@ public struct ReceiptRenderer: Sendable {
             for x in 0..<bitmap.width where bitmap[x, y] { wide[x + offset, y] = true }
         }
         return wide
+    }
+
+    /// Dots per QR module: 6 on 80 mm paper, 4 on 58 mm, less for a long payload (a proof's
+    /// seal) so the code always fits the paper's width.
+    func qrScale(_ payload: String) -> Int {
+        let preferred = profile.dots >= 576 ? 6 : 4
+        guard let modules = Bitmap.qr(payload, scale: 1)?.width, modules > 0 else { return preferred }
+        return max(1, min(preferred, profile.dots / modules))
     }
 
     func qrPreview(_ payload: String) -> [String] {

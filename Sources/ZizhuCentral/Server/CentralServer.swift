@@ -24,6 +24,8 @@ public enum CentralServer {
     struct Sources: Sendable {
         var records: @Sendable (String) -> RecordsResponse?
         var proofs: @Sendable (String) -> [ProofDocument]
+        /// Signs every proof issued (Ed25519); without it no proof is issued.
+        var proofKey: Curve25519.Signing.PrivateKey?
         var appointments: @Sendable (AppointmentQuery) -> [AppointmentList.Item]
         var catalogue: URL?
     }
@@ -32,7 +34,7 @@ public enum CentralServer {
                               records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
                               proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
                               appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
-                              catalogue: URL? = nil) -> Router<CentralRequestContext> {
+                              catalogue: URL? = nil, proofKey: Curve25519.Signing.PrivateKey? = nil) -> Router<CentralRequestContext> {
         let router = Router(context: CentralRequestContext.self)
         router.get("/health") { _, _ in "ok\n" }
         router.get("/openapi.yaml") { _, _ -> Response in
@@ -40,7 +42,14 @@ public enum CentralServer {
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         router.post("/v1/enrol") { request, _ -> Response in try await enrol(request, store: store) }
-        let sources = Sources(records: records, proofs: proofs, appointments: appointments, catalogue: catalogue)
+        let sources = Sources(records: records, proofs: proofs, proofKey: proofKey, appointments: appointments, catalogue: catalogue)
+        // 证明核验: anyone holding a printed proof checks its QR here; the page shows what the
+        // platform certified (what the paper shows), or that it is not genuine.
+        router.get("/verify") { request, _ -> Response in
+            let seal = String((request.uri.queryParameters.get("seal") ?? "").prefix(8192))
+            let certified = proofKey.flatMap { ProofSeal.open(seal, publicKey: $0.publicKey) }
+            return ProofVerifyPage.response(seal: seal, certified: certified)
+        }
         KioskRoutes(store: store, maximumBody: maximumBody, sources: sources)
             .add(to: router.group("v1").add(middleware: KioskSignatureMiddleware(store: store, maximumBody: maximumBody)))
         return router
@@ -78,15 +87,6 @@ public enum CentralServer {
         } catch EnrolmentProblem.otherKiosk {
             throw Refusal(.forbidden, "token for another kiosk", "this token re-enrols one kiosk only, and not this id")
         }
-    }
-
-    /// A code printed on a proof that the issuer can check: derived from the proof, the
-    /// holder and the issue time (demo: no issuer key; a real platform signs it).
-    static func verificationCode(proof: String, idNumber: String, issuedAt: String) -> String {
-        let hex = Data("\(proof)|\(idNumber)|\(issuedAt)".utf8).sha256Hex.uppercased()
-        return stride(from: 0, to: 16, by: 4).map { offset in
-            String(hex.dropFirst(offset).prefix(4))
-        }.joined(separator: "-")
     }
 
     /// The OpenAPI 3.1 document that describes this API (`Sources/ZizhuCentral/openapi.yaml`).

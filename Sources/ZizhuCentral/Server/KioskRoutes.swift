@@ -47,8 +47,15 @@ struct KioskRoutes {
             guard let id = context.parameters.get("id"), var document = sources.proofs(query.idNumber).first(where: { $0.id == id }) else {
                 throw Refusal(.notFound, "no such proof", "the platform holds no such proof for this applicant")
             }
+            guard let key = sources.proofKey else {
+                throw Refusal(.serviceUnavailable, "no proof key", "this platform has no proof-signing key (serve --proof-key)")
+            }
             document.issuedAt = UTCTime.iso(Date())
-            document.verificationCode = CentralServer.verificationCode(proof: document.id, idNumber: query.idNumber, issuedAt: document.issuedAt)
+            let certified = CertifiedProof(proof: document.id, title: document.title, issuer: document.issuer, lines: document.lines,
+                                           holder: CentralRules.maskedID(query.idNumber), issuedAt: document.issuedAt)
+            let seal = try ProofSeal.seal(certified, with: key)
+            document.seal = seal
+            document.verificationCode = ProofSeal.shortCode(seal)
             return CentralServer.json(.ok, document)
         }
         // 预约: today's appointments by code or by ID number (one of the two).

@@ -62,7 +62,7 @@ public struct ProofDesk: Sendable {
             return .notPrinted(zh: "暂时无法从政务平台获取该证明", en: "the proof could not be fetched from the platform")
         }
         let proof = ReceiptDocuments.Proof(site: site, title: document.title, holder: holder, maskedID: number.masked, lines: document.lines,
-                                           issuer: document.issuer, verificationCode: document.verificationCode,
+                                           issuer: document.issuer, verificationCode: document.verificationCode, seal: document.seal,
                                            time: Self.localTime(document.issuedAt))
         switch await printer.print(receipts.proof(proof, language: language).bytes, title: "proof") {
         case .printed: return .printed(title: document.title, verificationCode: document.verificationCode)
