@@ -53,13 +53,16 @@ public final class HeadlessChromium: @unchecked Sendable {
             newProcessGroup: true, passing: [3: toChild[0], 4: fromChild[1]])
         Glibc.close(toChild[0])
         Glibc.close(fromChild[1])
+        Self.Live.add(pid)
         commands = toChild[1]
         answers = fromChild[0]
     }
 
     /// Stops the browser and removes its profile.
     public func close() {
+        Self.Live.remove(pid)
         ChildProcess.stop(pid, signal: SIGTERM, grace: 3)
+        kill(-pid, SIGKILL)   // its renderers, should any outlive it
         Glibc.close(commands)
         Glibc.close(answers)
         try? FileManager.default.removeItem(at: profile)
@@ -121,7 +124,7 @@ public final class HeadlessChromium: @unchecked Sendable {
     private func marking(_ action: () async throws -> Void) async throws {
         _ = try await call("Runtime.evaluate", ["expression": "window.__zizhuOldPage = true", "returnByValue": true])
         try await action()
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let state = try? await call("Runtime.evaluate", [
                 "expression": "(window.__zizhuOldPage === undefined) && document.readyState === 'complete'", "returnByValue": true,
@@ -129,7 +132,7 @@ public final class HeadlessChromium: @unchecked Sendable {
             if ((state?["result"] as? [String: Any])?["value"] as? Bool) == true { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw Failure(description: "the page did not load within 20 s")
+        throw Failure(description: "the page did not load within 60 s")
     }
 
     private func attach() async throws {
@@ -185,9 +188,9 @@ public final class HeadlessChromium: @unchecked Sendable {
         }
     }
 
-    /// Reads messages until the answer to `id` (at most 30 s).
+    /// Reads messages until the answer to `id` (at most 60 s).
     private func read(id: Int) throws -> Data {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             while let end = lock.withLock({ pending.firstIndex(of: 0) }) {
@@ -200,7 +203,7 @@ public final class HeadlessChromium: @unchecked Sendable {
                     return message
                 }
             }
-            guard ContinuousClock.now < deadline else { throw Failure(description: "Chromium did not answer within 30 s") }
+            guard ContinuousClock.now < deadline else { throw Failure(description: "Chromium did not answer within 60 s") }
             var descriptor = pollfd(fd: answers, events: Int16(POLLIN), revents: 0)
             guard Glibc.poll(&descriptor, 1, 200) > 0 else { continue }
             let count = Glibc.read(answers, &chunk, chunk.count)
@@ -208,6 +211,32 @@ public final class HeadlessChromium: @unchecked Sendable {
             guard count > 0 else { throw Failure(description: "Chromium closed its pipe (it exited)") }
             lock.withLock { pending.append(contentsOf: chunk[0..<count]) }
         }
+    }
+
+    /// Browsers not closed yet; a test that fails before its `close()` must not leave one
+    /// running after the test process ends.
+    enum Live {
+        static let lock = NSLock()
+        nonisolated(unsafe) static var pids: Set<pid_t> = []
+        nonisolated(unsafe) static var hooked = false
+
+        static func add(_ pid: pid_t) {
+            let first = lock.withLock { () -> Bool in
+                pids.insert(pid)
+                defer { hooked = true }
+                return !hooked
+            }
+            if first {
+                atexit {
+                    for pid in HeadlessChromium.Live.lock.withLock({ HeadlessChromium.Live.pids }) {
+                        kill(-pid, SIGKILL)
+                        kill(pid, SIGKILL)
+                    }
+                }
+            }
+        }
+
+        static func remove(_ pid: pid_t) { _ = lock.withLock { pids.remove(pid) } }
     }
 
     static func literal(_ text: String) -> String {

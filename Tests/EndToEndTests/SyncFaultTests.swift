@@ -67,12 +67,17 @@ struct SyncFaultTests {
                  password, Built.central, name, roles, database], environment: ProcessInfo.processInfo.environment)
             #expect(added.status == 0 && added.stdout.contains("added \(name)"), "\(added.stdout)\(added.stderr)")
             let browser = try HeadlessChromium()
-            try await browser.open(staffURL + "/dashboard")
-            try await browser.fill("input[name=name]", name)
-            try await browser.fill("input[name=password]", password)
-            try await browser.press("#sign-in")
-            let location = try await browser.location()
-            #expect(location == staffURL + "/dashboard", "\(location)")
+            do {
+                try await browser.open(staffURL + "/dashboard")
+                try await browser.fill("input[name=name]", name)
+                try await browser.fill("input[name=password]", password)
+                try await browser.press("#sign-in")
+                let location = try await browser.location()
+                #expect(location == staffURL + "/dashboard", "\(location)")
+            } catch {
+                browser.close()
+                throw error
+            }
             return browser
         }
 

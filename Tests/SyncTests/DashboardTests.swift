@@ -25,7 +25,12 @@ struct DashboardTests {
     static func browser(_ central: RunningCentral, _ name: String, _ roles: Set<StaffRole>) async throws -> HeadlessChromium {
         try await StaffFixtures.add(central.store, name, roles)
         let browser = try HeadlessChromium()
-        try await signIn(browser, central, name)
+        do {
+            try await signIn(browser, central, name)
+        } catch {
+            browser.close()
+            throw error
+        }
         return browser
     }
 

@@ -54,7 +54,7 @@ final class RunningCentral: @unchecked Sendable {
          records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
          proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
          appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
-         store existing: (any CentralStorage)? = nil, port wanted: Int = 0, staff settings: StaffSettings = StaffSettings(),
+         store existing: (any CentralStorage)? = nil, port wanted: Int = 0, staff settings: StaffSettings = StaffSettings(passwordParameters: StaffFixtures.cheap),
          proofKey: Curve25519.Signing.PrivateKey = RunningCentral.proofKey) async throws {
         if let existing { store = existing } else { store = try await storage.open() }
         let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)

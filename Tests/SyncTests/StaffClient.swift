@@ -93,9 +93,13 @@ final class StaffClient: @unchecked Sendable {
 /// Staff accounts made straight in the store, as `zizhu-central staff add` makes them.
 enum StaffFixtures {
     static let password = "a-long-enough-pass-42"
+    /// scrypt at N = 2^10 (the lowest `verify` accepts): debug builds run BoringSSL without
+    /// optimisation, where N = 2^15 costs a second of CPU per sign-in and starves the tests
+    /// running beside these. The production cost is tested in `StaffTests` and end to end.
+    static let cheap = StaffRules.ScryptParameters(rounds: 1 << 10)
 
     static func add(_ store: any CentralStorage, _ name: String, _ roles: Set<StaffRole>) async throws {
-        try await store.addStaff(StaffAccount(name: name, passwordHash: try StaffRules.hashPassword(password), roles: roles))
+        try await store.addStaff(StaffAccount(name: name, passwordHash: try StaffRules.hashPassword(password, parameters: cheap), roles: roles))
     }
 
     /// A client of `central`'s staff side, signed in as a new account with these roles.

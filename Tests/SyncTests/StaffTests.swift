@@ -107,7 +107,8 @@ struct StaffTests {
 
     @Test(arguments: StorageKind.allCases)
     func sessionsExpireAfterIdleTimeAndCookiesAreLockedDown(storage: StorageKind) async throws {
-        let central = try await RunningCentral(storage: storage, staff: StaffSettings(idleTimeout: 600, secureCookies: true))
+        let central = try await RunningCentral(storage: storage, staff: StaffSettings(idleTimeout: 600, secureCookies: true,
+                                                                                    passwordParameters: StaffFixtures.cheap))
         defer { central.stop() }
         try await StaffFixtures.add(central.store, "li.na", [.auditor])
         // A session last used 11 minutes ago (idle timeout 10): gone, and removed.

@@ -42,7 +42,7 @@ struct StaffLogin {
                          headers: [.retryAfter: String(locked)])
         }
         let account = try await store.staff(named: name)
-        let matches = StaffRules.verify(password, against: account?.passwordHash ?? StaffRules.decoy)
+        let matches = StaffRules.verify(password, against: account?.passwordHash ?? StaffRules.decoy(settings.passwordParameters))
         guard let account, matches, !account.disabled else {
             try await store.setLoginThrottle(accountKey, StaffRules.failed(accountThrottle, limit: StaffRules.accountAttempts, now: now))
             try await store.setLoginThrottle(addressKey, StaffRules.failed(addressThrottle, limit: StaffRules.addressAttempts, now: now))

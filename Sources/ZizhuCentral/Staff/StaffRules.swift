@@ -22,7 +22,7 @@ public enum StaffRules {
         public var rounds = 1 << 15
         public var blockSize = 8
         public var parallelism = 1
-        public init() {}
+        public init(rounds: Int = 1 << 15) { self.rounds = rounds }
     }
 
     public static let minimumPasswordLength = 12
@@ -63,8 +63,17 @@ public enum StaffRules {
     }
 
     /// A hash to check against when the account does not exist, so a wrong name takes as
-    /// long as a wrong password (no account discovery by timing).
-    static let decoy: String = (try? hashPassword("decoy password that matches nothing")) ?? ""
+    /// long as a wrong password (no account discovery by timing): made once per parameters.
+    static func decoy(_ parameters: ScryptParameters) -> String {
+        decoyLock.withLock {
+            if let made = decoys[parameters] { return made }
+            let made = (try? hashPassword("decoy password that matches nothing", parameters: parameters)) ?? ""
+            decoys[parameters] = made
+            return made
+        }
+    }
+    private static let decoyLock = NSLock()
+    nonisolated(unsafe) private static var decoys: [ScryptParameters: String] = [:]
 
     private static func derive(_ password: String, salt: Data, _ parameters: ScryptParameters) throws -> Data {
         let key = try KDF.Scrypt.deriveKey(from: Array(password.utf8), salt: salt, outputByteCount: 32, rounds: parameters.rounds,

@@ -27,10 +27,15 @@ public struct StaffViewer: Sendable, Hashable {
 public struct StaffSettings: Sendable {
     public var idleTimeout: TimeInterval
     public var secureCookies: Bool
+    /// What new password hashes (and the decoy for unknown names) cost; the accounts' own
+    /// hashes carry their parameters.
+    public var passwordParameters: StaffRules.ScryptParameters
 
-    public init(idleTimeout: TimeInterval = StaffRules.defaultIdleTimeout, secureCookies: Bool = false) {
+    public init(idleTimeout: TimeInterval = StaffRules.defaultIdleTimeout, secureCookies: Bool = false,
+                passwordParameters: StaffRules.ScryptParameters = StaffRules.ScryptParameters()) {
         self.idleTimeout = idleTimeout
         self.secureCookies = secureCookies
+        self.passwordParameters = passwordParameters
     }
 
     static let sessionCookie = "zizhu_staff"
