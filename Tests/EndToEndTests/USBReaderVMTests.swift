@@ -31,7 +31,9 @@ struct USBReaderVMTests {
         #expect(transports.first != transports.last, "the replugged device should be a new USB device number")
         let cards = events.filter { $0["event"] as? String == "card_read" }
         #expect(cards.compactMap { $0["id"] as? String } == ["1101**********002X", "4401**********0019"])
-        #expect(events.contains { ($0["reason"] as? String)?.contains("LIBUSB_ERROR_NO_DEVICE") == true })
+        let failures = events.filter { $0["event"] as? String == "read_failed" }.map { "\($0["reason"] ?? "-")" }
+        #expect(events.contains { ($0["reason"] as? String)?.contains("LIBUSB_ERROR_NO_DEVICE") == true },
+                "the unplug should read as LIBUSB_ERROR_NO_DEVICE; the failures were: \(failures)")
         #expect(events.last?["status"] as? Int == 0)
         #expect(!console.contains("11010519491231002X"), "an unmasked ID number reached the console")
     }

@@ -24,45 +24,45 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
               let user = components.user, components.path.count > 1 else {
             throw ProblemResponse(error: "bad database URL", detail: "expected postgres://user[:password]@host[:port]/database")
         }
+        let tls = try Self.tls(components.queryItems ?? [])
+        let database = String(components.path.dropFirst())
+        // One connection first, on its own: the pool retries a connection that fails (a TLS
+        // mismatch, a wrong password) for as long as a query waits, so a bad URL would hang;
+        // a single attempt fails at once with the server's own reason.
+        do {
+            let probe = PostgresConnection.Configuration(host: host, port: components.port ?? 5432, username: user,
+                                                         password: components.password, database: database,
+                                                         tls: try tls.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
+            let quiet = Logger(label: "zizhu.central.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+            try await PostgresConnection.connect(configuration: probe, id: 0, logger: quiet).close()
+        } catch {
+            let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+            throw ProblemResponse(error: "database unreachable",
+                                  detail: "cannot connect to PostgreSQL at \(host) (sslmode: \(mode)): \(String(reflecting: error))")
+        }
         let configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: String(components.path.dropFirst()), tls: try Self.tls(components.queryItems ?? []))
+            database: database, tls: tls.map { .require($0) } ?? .disable)
         let client = PostgresClient(configuration: configuration)
         self.client = client
         runner = Task { await client.run() }
-        // The pool retries a connection that fails (a TLS mismatch, a wrong password) for as
-        // long as a query waits: the first one gets a deadline, so a bad URL is an error, not a hang.
-        do {
-            try await Self.within(seconds: 10, what: "connect to PostgreSQL at \(host) (sslmode: \(components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"))") {
-                try await self.migrate()
-            }
-        } catch {
-            runner.cancel()
-            throw error
-        }
-    }
-
-    static func within(seconds: Int, what: String, _ work: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { try await work(); return true }
-            group.addTask { try await Task.sleep(for: .seconds(seconds)); return false }
-            let finished = try await group.next() ?? false
-            group.cancelAll()
-            if !finished { throw ProblemResponse(error: "database unreachable", detail: "could not \(what) within \(seconds) s") }
-        }
+        try await migrate()
     }
 
     deinit { runner.cancel() }
 
-    static func tls(_ query: [URLQueryItem]) throws -> PostgresClient.Configuration.TLS {
+    /// The TLS `sslmode` asks for: nil for `disable` (the default, a database on this
+    /// machine), any certificate for `require`, a checked one for `verify-full` (against
+    /// `sslrootcert`, else the system's roots, and the host name). Never a fallback to plain text.
+    static func tls(_ query: [URLQueryItem]) throws -> TLSConfiguration? {
         let mode = query.first { $0.name == "sslmode" }?.value ?? "disable"
         switch mode {
         case "disable":
-            return .disable
+            return nil
         case "require":
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.certificateVerification = .none
-            return .require(tls)
+            return tls
         case "verify-full":
             var tls = TLSConfiguration.makeClientConfiguration()
             if let root = query.first(where: { $0.name == "sslrootcert" })?.value {
@@ -72,7 +72,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
                     throw ProblemResponse(error: "bad database URL", detail: "sslrootcert \(root): \(error)")
                 }
             }
-            return .require(tls)
+            return tls
         default:
             throw ProblemResponse(error: "bad database URL", detail: "sslmode is disable, require or verify-full, not \(mode)")
         }
