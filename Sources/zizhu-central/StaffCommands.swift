@@ -159,7 +159,10 @@ struct AuditCommand: AsyncParsableCommand {
             if json {
                 print(String(decoding: try CanonicalJSON.encode(entry), as: UTF8.self))
             } else {
-                print([entry.at, entry.actor, entry.role, entry.action, entry.target, entry.detail, entry.address].joined(separator: "\t"))
+                // One row a line, tab-separated: what staff typed (a reason) cannot break either.
+                let fields = [entry.at, entry.actor, entry.role, entry.action, entry.target, entry.detail, entry.address]
+                print(fields.map { String($0.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : Character($0) }) }
+                    .joined(separator: "\t"))
             }
         }
     }

@@ -163,8 +163,14 @@ struct StaffTests {
             #expect(try await guesser.signIn("nobody-\(index)", "wrong-password-\(index)").status == 401)
         }
         #expect(try await guesser.signIn("chen.jie", StaffFixtures.password).status == 429)
+        // A typed name cannot forge a line or a column of the audit trail.
+        try await central.store.setLoginThrottle("address:127.0.0.1", nil)
+        #expect(try await guesser.signIn("x\n2026-01-01\tadmin\tlogin", "wrong-password").status == 401)
+        let forged = try await central.store.auditTrail(AuditFilter(action: "login.failed", limit: 1)).first?.actor ?? ""
+        #expect(forged == "x2026-01-01adminlogin", "\(forged)")
+        try await central.store.setLoginThrottle("address:127.0.0.1", nil)
         let failed = try await central.store.auditTrail(AuditFilter(action: "login.failed", limit: 100))
-        #expect(failed.count == StaffRules.accountAttempts + StaffRules.addressAttempts)
+        #expect(failed.count == StaffRules.accountAttempts + StaffRules.addressAttempts + 1)
         #expect(failed.contains { $0.detail == "unknown account" } && failed.contains { $0.detail == "wrong password" })
         #expect(try await central.store.auditTrail(AuditFilter(action: "login.locked")).count == 2)
     }

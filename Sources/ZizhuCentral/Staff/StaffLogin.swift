@@ -29,7 +29,10 @@ struct StaffLogin {
               StaffRules.same(sent, kept) else {
             throw StaffRefusal(.forbidden, "请求无效 · Request refused", "The sign-in form has expired. Open the sign-in page again.")
         }
-        let name = String((form["name"] ?? "").prefix(32)).lowercased()
+        // What a stranger typed goes into the audit trail: no control characters (a newline
+        // or tab would forge a line or a column in `zizhu-central audit`).
+        let name = String((form["name"] ?? "").unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(32))
+            .lowercased()
         let password = form["password"] ?? ""
         let now = Date()
         let accountKey = "account:" + name, addressKey = "address:" + context.address
