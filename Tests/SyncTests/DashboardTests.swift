@@ -17,7 +17,7 @@ import ZizhuWire
 
 /// The fleet dashboard as a person sees it: loaded in headless Chromium from a real server
 /// that real kiosks (sync workers) have sent heartbeats and help requests to.
-@Suite("Fleet dashboard and the staff side in headless Chromium")
+@Suite("Fleet dashboard and the staff side in headless Chromium", .serialized)
 struct DashboardTests {
     static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 

@@ -368,8 +368,10 @@ struct SyncWorkerTests {
         let home = Scratch.folder("kiosk")
         let outbox = try Outbox(home: home, kioskID: "kiosk-a")
         for index in 0..<40 { _ = try outbox.submit(Sample.payload(index)) }
+        // A generous timeout: the platform being down is a refused connection (at once), and
+        // a loaded CI machine must not turn a slow answer into a "failed batch".
         let worker = PlatformClient(outbox: outbox, enrolment: enrolment, home: home, logger: Self.logger, batchCount: 16,
-                                requestTimeoutSeconds: 2)
+                                requestTimeoutSeconds: 30)
         #expect(worker.nextBatchLimit == 16)
         let failed = try await worker.drain()
         #expect(failed.stoppedBecause != nil && failed.delivered == 0)
@@ -487,7 +489,7 @@ struct SyncWorkerTests {
         let central = try await RunningCentral(proofs: { $0 == "440106198806150019" ? [held] : [] })
         let home = Scratch.folder("kiosk")
         let worker = PlatformClient(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
-                                logger: Self.logger, requestTimeoutSeconds: 3)
+                                logger: Self.logger, requestTimeoutSeconds: 30)
         let desk = ProofDesk.platform(worker)
         let person = IDNumber(fromCard: "440106198806150019"), stranger = IDNumber(fromCard: "11010519491231002X")
         #expect(await desk.proofs(for: person) == .found([ProofItem(id: "social_insurance", title: "社会保险个人参保证明")]))
@@ -538,7 +540,7 @@ struct SyncWorkerTests {
         })
         let home = Scratch.folder("kiosk")
         let worker = PlatformClient(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
-                                logger: Self.logger, requestTimeoutSeconds: 3)
+                                logger: Self.logger, requestTimeoutSeconds: 30)
         let desk = AppointmentDesk.platform(worker)
         let todays = AppointmentLookup.found([Appointment(code: "260315", categoryID: "social_insurance", time: "10:30")])
         #expect(await AppointmentDesk(timeZone: shanghai, find: desk.find).lookUp(.code("260315")) == todays)
