@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "ZizhuCentral",
             dependencies: [
-                "ZizhuWire",
+                "ZizhuWire", "ZizhuCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

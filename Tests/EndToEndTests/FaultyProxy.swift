@@ -12,6 +12,7 @@ final class FaultyProxy: @unchecked Sendable {
     private let upstreamPort: Int
     private let lock = NSLock()
     private var counts: [Fault: Int] = [:]
+    private var deck: [Fault] = []
     private var stopped = false
 
     init(upstreamPort: Int) throws {
@@ -49,10 +50,17 @@ final class FaultyProxy: @unchecked Sendable {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
-            // A third of connections misbehave, in equal parts.
-            let roll = Int.random(in: 0..<9)
-            let fault: Fault = roll < 6 ? .pass : [.drop, .stall, .resetAfterRequest][roll - 6]
-            lock.withLock { counts[fault, default: 0] += 1 }
+            // A third of connections misbehave, in equal parts: each run of nine connections
+            // is a shuffled deck holding every fault once, so every fault happens in a test
+            // that opens nine connections (a pure dice roll once gave no reset in 50).
+            let fault: Fault = lock.withLock {
+                if deck.isEmpty {
+                    deck = (Array(repeating: Fault.pass, count: 6) + [.drop, .stall, .resetAfterRequest]).shuffled()
+                }
+                let next = deck.removeLast()
+                counts[next, default: 0] += 1
+                return next
+            }
             Thread { [self] in handle(client, fault) }.start()
         }
     }

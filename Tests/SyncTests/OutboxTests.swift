@@ -506,7 +506,7 @@ struct SyncWorkerTests {
         var forgedContent = certified
         forgedContent.lines = ["参保状态：正常参保", "欠费：0 元"]
         let parts = seal.split(separator: ".")
-        let forged = "ZP1." + ProofSeal.base64URL(try CanonicalJSON.encode(forgedContent)) + "." + parts[2]
+        let forged = "ZP1." + Base64URL.encode(try CanonicalJSON.encode(forgedContent)) + "." + parts[2]
         #expect(ProofSeal.open(forged, publicKey: RunningCentral.proofKey.publicKey) == nil)
         let otherKey = try ProofSeal.seal(certified, with: Curve25519.Signing.PrivateKey())
         #expect(ProofSeal.open(otherKey, publicKey: RunningCentral.proofKey.publicKey) == nil)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Hummingbird
+import ZizhuCore
 import ZizhuWire
 
 /// The kiosk API under `/v1`, every route behind `KioskSignatureMiddleware`: the handlers
@@ -52,7 +53,7 @@ struct KioskRoutes {
             }
             document.issuedAt = UTCTime.iso(Date())
             let certified = CertifiedProof(proof: document.id, title: document.title, issuer: document.issuer, lines: document.lines,
-                                           holder: CentralRules.maskedID(query.idNumber), issuedAt: document.issuedAt)
+                                           holder: IDNumber.mask(query.idNumber), issuedAt: document.issuedAt)
             let seal = try ProofSeal.seal(certified, with: key)
             document.seal = seal
             document.verificationCode = ProofSeal.shortCode(seal)

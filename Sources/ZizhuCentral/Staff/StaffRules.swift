@@ -125,8 +125,7 @@ public enum StaffRules {
 
     /// A new random token (the cookie's value).
     public static func newToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 
     /// What the database keeps of a token: a stolen copy of the table opens no session.

@@ -47,12 +47,6 @@ public enum CentralRules {
         (try? JSONDecoder().decode(SubmissionPayload.self, from: Data(payload.utf8))).map { applicantKey(idNumber: $0.applicant.idNumber) }
     }
 
-    /// An ID number as paper and screens show it: the first four and last four kept.
-    public static func maskedID(_ idNumber: String) -> String {
-        guard idNumber.count > 8 else { return String(repeating: "*", count: idNumber.count) }
-        return String(idNumber.prefix(4)) + String(repeating: "*", count: idNumber.count - 8) + String(idNumber.suffix(4))
-    }
-
     public static func applicantKey(idNumber: String) -> String {
         Hex.string(SHA256.hash(data: Data(idNumber.uppercased().utf8)))
     }

@@ -83,7 +83,7 @@ public enum ProofSeal {
     public static func seal(_ content: CertifiedProof, with key: Curve25519.Signing.PrivateKey) throws -> String {
         let body = try CanonicalJSON.encode(content)
         let signature = try key.signature(for: body)
-        return prefix + base64URL(body) + "." + base64URL(signature)
+        return prefix + Base64URL.encode(body) + "." + Base64URL.encode(signature)
     }
 
     /// The certified content when the seal is the platform's; nil when it is not (forged,
@@ -91,7 +91,7 @@ public enum ProofSeal {
     public static func open(_ seal: String, publicKey: Curve25519.Signing.PublicKey) -> CertifiedProof? {
         guard seal.hasPrefix(prefix), seal.count < 8192 else { return nil }
         let parts = seal.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let body = fromBase64URL(String(parts[0])), let signature = fromBase64URL(String(parts[1])),
+        guard parts.count == 2, let body = Base64URL.decode(String(parts[0])), let signature = Base64URL.decode(String(parts[1])),
               publicKey.isValidSignature(signature, for: body) else { return nil }
         return try? JSONDecoder().decode(CertifiedProof.self, from: body)
     }
@@ -102,14 +102,4 @@ public enum ProofSeal {
         return stride(from: 0, to: 16, by: 4).map { String(hex.dropFirst($0).prefix(4)) }.joined(separator: "-")
     }
 
-    public static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func fromBase64URL(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
-    }
 }
