@@ -119,6 +119,7 @@ let package = Package(
             name: "zizhu-central",
             dependencies: [
                 "ZizhuCentral", "ZizhuWire", "ZizhuCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
