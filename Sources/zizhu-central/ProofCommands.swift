@@ -4,29 +4,6 @@ import Crypto
 import Foundation
 import ZizhuWire
 
-/// The platform's proof-signing key (Ed25519): one line of base64 in a file of mode 0600,
-/// made the first time it is needed. Its public key is what verifiers need.
-enum ProofKeyFile {
-    static func load(_ path: String, create: Bool) throws -> Curve25519.Signing.PrivateKey {
-        if let data = FileManager.default.contents(atPath: path) {
-            guard let raw = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-                  let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
-                throw ValidationError("\(path) is not a proof-signing key (one line of base64)")
-            }
-            return key
-        }
-        guard create else { throw ValidationError("no proof-signing key at \(path)") }
-        let key = Curve25519.Signing.PrivateKey()
-        let text = Data((key.rawRepresentation.base64EncodedString() + "\n").utf8)
-        guard FileManager.default.createFile(atPath: path, contents: text, attributes: [.posixPermissions: 0o600]) else {
-            throw ValidationError("cannot write the proof-signing key to \(path)")
-        }
-        return key
-    }
-
-    static func publicText(_ key: Curve25519.Signing.PrivateKey) -> String { key.publicKey.rawRepresentation.base64EncodedString() }
-}
-
 /// `zizhu-central proof public-key | verify SEAL`: offline checks of printed proofs.
 struct ProofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "proof", abstract: "Printed proofs: the public key, and checking a seal offline.",
@@ -36,7 +13,7 @@ struct ProofCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the proof-signing key's public half (base64), for verifiers.")
         @Option(help: "The proof-signing key file.") var proofKey = "zizhu-central-proof.key"
 
-        func run() throws { print(ProofKeyFile.publicText(try ProofKeyFile.load(proofKey, create: false))) }
+        func run() throws { print(SigningKeyFile.publicText(try SigningKeyFile.load(proofKey, create: false, purpose: "proof-signing"))) }
     }
 
     struct Verify: ParsableCommand {
@@ -54,7 +31,7 @@ struct ProofCommand: AsyncParsableCommand {
                 }
                 key = parsed
             } else {
-                key = try ProofKeyFile.load(proofKey, create: false).publicKey
+                key = try SigningKeyFile.load(proofKey, create: false, purpose: "proof-signing").publicKey
             }
             guard let certified = ProofSeal.open(seal, publicKey: key) else {
                 print("NOT GENUINE: this seal was not made with this platform's key, or it was changed")

@@ -16,7 +16,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zizhu-central",
         abstract: "The central platform Zizhu kiosks sync to.",
-        subcommands: [Serve.self, Token.self, Stats.self, Review.self, StaffCommand.self, AuditCommand.self, KioskCommand.self,
+        subcommands: [Serve.self, Token.self, Stats.self, Review.self, StaffCommand.self, AuditCommand.self, KioskCommand.self, CatalogueCommand.self,
                       ProofCommand.self])
 
     struct DatabaseOption: ParsableArguments {
@@ -56,8 +56,13 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         var records: String?
         @Option(help: "A catalogue folder to distribute to kiosks (GET /v1/catalogue).")
         var catalogue: String?
+        @Option(help: "The operator's catalogue-signing public key (base64, from `catalogue public-key`), given to kiosks at enrolment.")
+        var cataloguePublicKey: String?
 
         func run() async throws {
+            if let cataloguePublicKey, CatalogueSignature.publicKey(cataloguePublicKey) == nil {
+                throw ValidationError("--catalogue-public-key is 32 bytes of base64 (`zizhu-central catalogue public-key` prints it)")
+            }
             let store = try await database.open()
             var parsed: [String: ApplicantRecords] = [:]
             if let records {
@@ -74,18 +79,19 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             logger.logLevel = .warning
             let host = self.host, staffHost = self.staffHost
             let tls = try tlsConfiguration()
-            let signing = try ProofKeyFile.load(proofKey, create: true)
+            let signing = try SigningKeyFile.load(proofKey, create: true, purpose: "proof-signing")
             let scheme = tls == nil ? "http" : "https"
             let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
             let kiosks = Application(
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              appointments: { DemoRecordsFile.appointments(held, query: $0) },
-                                             catalogue: catalogue.map { URL(fileURLWithPath: $0) }, proofKey: signing),
+                                             catalogue: catalogue.map { URL(fileURLWithPath: $0) },
+                                             catalogueKey: cataloguePublicKey, proofKey: signing),
                 server: server,
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
-                    FileHandle.standardOutput.write(Data(("proof key \(ProofKeyFile.publicText(signing))\n"
+                    FileHandle.standardOutput.write(Data(("proof key \(SigningKeyFile.publicText(signing))\n"
                                                           + "listening on \(scheme)://\(host):\(port)\n").utf8))
                 },
                 logger: logger)

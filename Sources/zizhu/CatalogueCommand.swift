@@ -6,6 +6,7 @@ import ZizhuKiosk
 import ZizhuOutbox
 import Logging
 import ZizhuResources
+import ZizhuWire
 
 /// `zizhu catalogue …`: for the operators who edit `Kiosk/catalogue/` and write its rules.
 struct CatalogueCommand: AsyncParsableCommand {
@@ -149,16 +150,23 @@ extension CatalogueCommand {
                                     logger: Logger(label: "zizhu.catalogue"), requestTimeoutSeconds: 20)
             switch await worker.fetchCatalogue(known: keeper.installedVersion) {
             case .notModified:
-                print("catalogue \(keeper.installedVersion?.prefix(12) ?? "") is current")
+                print("catalogue \(keeper.installedLabel ?? "") is current")
             case .unavailable(let reason):
                 FileHandle.standardError.write(Data("zizhu: the platform's catalogue is unavailable: \(reason)\n".utf8))
                 throw ExitCode(4)
             case .bundle(let bundle):
-                if let problem = keeper.install(bundle) {
+                switch keeper.install(bundle, trusting: enrolment.catalogueKey) {
+                case .current:
+                    print("catalogue \(keeper.installedLabel ?? "") is current")
+                case .refused(let problem):
+                    CatalogueCheckRecord(at: UTCTime.iso(Date()), result: "refused: \(problem.split(separator: "\n").first ?? "")").save(home: paths.home)
                     FileHandle.standardError.write(Data((problem + "\n").utf8))
                     throw ExitCode(1)
+                case .installed(let trustedKey):
+                    try Enrolment.trustCatalogueKey(trustedKey, home: paths.home)
+                    CatalogueCheckRecord(at: UTCTime.iso(Date()), result: "installed \(keeper.installedLabel ?? "")").save(home: paths.home)
+                    print("catalogue \(keeper.installedLabel ?? "") installed in \(folder.path) (\(bundle.files.count) files)")
                 }
-                print("catalogue \(bundle.version.prefix(12)) installed in \(folder.path) (\(bundle.files.count) files)")
             }
         }
     }

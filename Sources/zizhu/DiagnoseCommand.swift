@@ -49,7 +49,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
         inputs.catalogue = keeper.load()
-        inputs.catalogueVersion = keeper.installedVersion
+        inputs.catalogueVersion = keeper.installedLabel
         let report = await KioskDiagnostics.collect(inputs)
         await link.shutdown()
         if json {

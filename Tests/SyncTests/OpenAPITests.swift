@@ -108,9 +108,19 @@ struct OpenAPITests {
     @Test func everyResponseIsDocumentedAndValidatesAgainstItsSchema() async throws {
         let proofDocument = ProofDocument(id: "social_insurance", title: "社会保险个人参保证明", issuer: "演示", lines: ["参保状态：正常参保"],
                                           verificationCode: "", issuedAt: "")
+        // A signed catalogue to distribute, and the operator's key handed out at enrolment.
+        let catalogueFolder = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-catalogue-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: catalogueFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: catalogueFolder) }
+        try "id: demo\n".write(to: catalogueFolder.appendingPathComponent("demo.yaml"), atomically: true, encoding: .utf8)
+        let catalogueKey = Curve25519.Signing.PrivateKey()
+        let signature = try CatalogueSignature.sign(try CatalogueBundle.load(folder: catalogueFolder), number: 1, signer: "测试",
+                                                    at: "2026-12-04T10:00:00Z", key: catalogueKey)
+        try CanonicalJSON.encode(signature).write(to: catalogueFolder.appendingPathComponent(".signature.json"))
         let central = try await RunningCentral(proofs: { $0 == "440106198806150019" ? [proofDocument] : [] },
                                                appointments: { $0.code == "260315" ? [AppointmentList.Item(code: "260315", category: "social_insurance",
-                                                                                                              day: "2026-11-22", time: "10:30")] : [] })
+                                                                                                              day: "2026-11-22", time: "10:30")] : [] },
+                                               catalogue: catalogueFolder, catalogueKey: catalogueKey.publicKey.rawRepresentation.base64EncodedString())
         defer { central.stop() }
         let served = try await Self.call(central.url, "GET", "/openapi.yaml")
         #expect(served.status == 200)
@@ -163,7 +173,11 @@ struct OpenAPITests {
         exchanges.append(try await signed("POST", "/v1/progress", Data("{}".utf8)))                           // 400
         exchanges.append(try await signed("POST", "/v1/records", try CanonicalJSON.encode(RecordsRequest(idNumber: "440106198806150019"))))
         exchanges.append(try await signed("POST", "/v1/records", Data("{}".utf8)))                            // 400
-        exchanges.append(try await signed("GET", "/v1/catalogue"))                                           // 404: none here
+        let catalogue = try await signed("GET", "/v1/catalogue")
+        exchanges.append(catalogue)
+        #expect(try JSONDecoder().decode(CatalogueBundle.self, from: catalogue.body).signature == signature)
+        #expect(try JSONDecoder().decode(EnrolmentResponse.self, from: enrolled.body).catalogueKey
+                == catalogueKey.publicKey.rawRepresentation.base64EncodedString())
         let rating = RatingPayload(acceptanceNumber: envelope.acceptanceNumber, serviceID: envelope.serviceID, level: 4, reason: nil,
                                    ratedAt: "2026-11-22T10:05:00Z")
         let ratingText = String(decoding: try CanonicalJSON.encode(rating), as: UTF8.self)

@@ -55,12 +55,13 @@ final class RunningCentral: @unchecked Sendable {
          proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
          appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
          store existing: (any CentralStorage)? = nil, port wanted: Int = 0, staff settings: StaffSettings = StaffSettings(passwordParameters: StaffFixtures.cheap),
-         proofKey: Curve25519.Signing.PrivateKey = RunningCentral.proofKey) async throws {
+         proofKey: Curve25519.Signing.PrivateKey = RunningCentral.proofKey, catalogue: URL? = nil, catalogueKey: String? = nil) async throws {
         if let existing { store = existing } else { store = try await storage.open() }
         let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)
         let logger = Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records, proofs: proofs,
-                                                            appointments: appointments, proofKey: proofKey),
+                                                            appointments: appointments, catalogue: catalogue, catalogueKey: catalogueKey,
+                                                            proofKey: proofKey),
                               configuration: .init(address: .hostname("127.0.0.1", port: wanted)),
                               onServerRunning: { continuation.yield(("kiosk", $0.localAddress?.port ?? 0)) }, logger: logger)
         let staff = Application(router: CentralServer.staffRouter(store: store, settings: settings),

@@ -28,21 +28,25 @@ public enum CentralServer {
         var proofKey: Curve25519.Signing.PrivateKey?
         var appointments: @Sendable (AppointmentQuery) -> [AppointmentList.Item]
         var catalogue: URL?
+        /// The operator's catalogue-signing public key, handed to kiosks at enrolment.
+        var catalogueKey: String?
     }
 
     public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody,
                               records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
                               proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
                               appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
-                              catalogue: URL? = nil, proofKey: Curve25519.Signing.PrivateKey? = nil) -> Router<CentralRequestContext> {
+                              catalogue: URL? = nil, catalogueKey: String? = nil,
+                              proofKey: Curve25519.Signing.PrivateKey? = nil) -> Router<CentralRequestContext> {
         let router = Router(context: CentralRequestContext.self)
         router.get("/health") { _, _ in "ok\n" }
         router.get("/openapi.yaml") { _, _ -> Response in
             guard let text = openAPIDocument else { throw Refusal(.notFound, "missing", "the OpenAPI document is not installed") }
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        router.post("/v1/enrol") { request, _ -> Response in try await enrol(request, store: store) }
-        let sources = Sources(records: records, proofs: proofs, proofKey: proofKey, appointments: appointments, catalogue: catalogue)
+        router.post("/v1/enrol") { request, _ -> Response in try await enrol(request, store: store, catalogueKey: catalogueKey) }
+        let sources = Sources(records: records, proofs: proofs, proofKey: proofKey, appointments: appointments, catalogue: catalogue,
+                              catalogueKey: catalogueKey)
         // 证明核验: anyone holding a printed proof checks its QR here; the page shows what the
         // platform certified (what the paper shows), or that it is not genuine.
         router.get("/verify") { request, _ -> Response in
@@ -66,7 +70,7 @@ public enum CentralServer {
     }
 
     /// A kiosk spends a one-time token for its signing secret.
-    static func enrol(_ request: Request, store: any CentralStorage) async throws -> Response {
+    static func enrol(_ request: Request, store: any CentralStorage, catalogueKey: String?) async throws -> Response {
         var request = request
         guard let body = try? await request.collectBody(upTo: 64 << 10) else {
             throw Refusal(.contentTooLarge, "too large", "an enrolment request is small")
@@ -77,7 +81,7 @@ public enum CentralServer {
         }
         do {
             let secret = try await store.enrol(token: enrolment.token, kioskID: enrolment.kioskID, site: enrolment.siteName)
-            return json(.created, EnrolmentResponse(kioskID: enrolment.kioskID, secret: secret))
+            return json(.created, EnrolmentResponse(kioskID: enrolment.kioskID, secret: secret, catalogueKey: catalogueKey))
         } catch EnrolmentProblem.unknownToken {
             throw Refusal(.forbidden, "unknown token", "this enrolment token was never issued")
         } catch EnrolmentProblem.tokenUsed {

@@ -117,14 +117,16 @@ struct KioskRoutes {
         }
         // The catalogue kiosks should run, versioned by ETag (304 when the kiosk has it).
         kiosks.get("catalogue") { request, _ -> Response in
-            guard let catalogue = sources.catalogue, let names = try? FileManager.default.contentsOfDirectory(atPath: catalogue.path) else {
+            guard let catalogue = sources.catalogue else {
                 throw Refusal(.notFound, "no catalogue", "this platform distributes no catalogue (serve --catalogue DIR)")
             }
-            let files = names.filter { $0.hasSuffix(".yaml") }.compactMap { name in
-                (try? String(contentsOf: catalogue.appendingPathComponent(name), encoding: .utf8)).map { CatalogueBundle.File(name: name, text: $0) }
+            let bundle: CatalogueBundle
+            do {
+                bundle = try CatalogueBundle.load(folder: catalogue)
+            } catch {
+                throw Refusal(.serviceUnavailable, "catalogue unreadable", "\(error)")
             }
-            let bundle = CatalogueBundle(files: files)
-            let etag = "\"\(bundle.version)\""
+            let etag = "\"\(bundle.etag)\""
             if CentralServer.header(request, "If-None-Match") == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
             var response = CentralServer.json(.ok, bundle)
             response.headers[.eTag] = etag

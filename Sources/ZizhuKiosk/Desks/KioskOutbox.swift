@@ -85,15 +85,23 @@ public final class KioskOutbox: Sendable {
                     case .unavailable(let why):
                         record("unavailable: \(why)")
                     case .bundle(let bundle):
-                        if let problem = catalogue.keeper.install(bundle) {
+                        switch catalogue.keeper.install(bundle, trusting: Enrolment.load(home: home)?.catalogueKey) {
+                        case .current:
+                            record("not modified")
+                        case .refused(let problem):
                             record("refused: \(problem.split(separator: "\n").first ?? "")")
                             refused = problem
                             logger.error("catalogue update refused; the kiosk keeps the one it has", metadata: ["problem": "\(problem)"])
                             catalogue.deliver(CatalogueKeeper.Outcome(catalogue: nil, problem: problem, usingLastGood: false))
-                        } else {
+                        case .installed(let trustedKey):
                             refused = nil
-                            record("installed \(bundle.version.prefix(12))")
-                            logger.info("catalogue \(bundle.version.prefix(12)) installed from the platform")
+                            do {
+                                try Enrolment.trustCatalogueKey(trustedKey, home: home)
+                            } catch {
+                                logger.error("the rotated catalogue key could not be saved: \(error)")
+                            }
+                            record("installed \(catalogue.keeper.installedLabel ?? "")")
+                            logger.info("catalogue \(catalogue.keeper.installedLabel ?? "") installed from the platform")
                             catalogue.deliver(catalogue.keeper.load())
                         }
                     }

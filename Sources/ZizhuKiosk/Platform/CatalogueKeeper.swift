@@ -79,15 +79,42 @@ extension CatalogueKeeper {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Installs a catalogue from the platform: checked by the same checker as
-    /// `zizhu catalogue check`, written to a temporary folder, then swapped in with renames
-    /// so the kiosk never sees half a catalogue. A bad one is refused (its problems, with
-    /// file:line:column, are returned) and the old one stays.
-    public func install(_ bundle: CatalogueBundle) -> String? {
+    /// The operator's signature of the installed catalogue, when it came from the platform.
+    public var installedSignature: CatalogueSignature? {
+        FileManager.default.contents(atPath: folder.appendingPathComponent(".signature.json").path)
+            .flatMap { try? JSONDecoder().decode(CatalogueSignature.self, from: $0) }
+    }
+
+    /// What the technician screen shows: `v7 · 省政务办 张三 · 3f2a91c07b1e`, or `shipped`.
+    public var installedLabel: String? {
+        guard let installedVersion else { return nil }
+        guard let statement = installedSignature?.statement else { return String(installedVersion.prefix(12)) + " (unsigned)" }
+        return "v\(statement.number) · \(statement.signer) · \(statement.digest.prefix(12))"
+    }
+
+    public enum Installation: Sendable, Hashable {
+        /// Installed; `trustedKey` is the catalogue key to trust from now on.
+        case installed(trustedKey: String)
+        case current
+        case refused(String)
+    }
+
+    /// Installs a catalogue from the platform, only when the operator's signature is good by
+    /// a key this kiosk trusts (`CatalogueTrust`) and the files pass the same checker as
+    /// `zizhu catalogue check`; written to a temporary folder, then swapped in with renames
+    /// so the kiosk never sees half a catalogue. A refused one (unsigned, re-signed, older,
+    /// or broken, with file:line:column) leaves the old one in place.
+    public func install(_ bundle: CatalogueBundle, trusting key: String?) -> Installation {
+        let trustedKey: String
+        switch CatalogueTrust.check(bundle, trusted: key, installed: installedSignature?.statement) {
+        case .current: return .current
+        case .refused(let why): return .refused("catalogue \(bundle.version.prefix(12)) refused: \(why)")
+        case .install(let next): trustedKey = next
+        }
         do {
             _ = try Catalogue.load(files: bundle.files.map { (name: $0.name, text: $0.text) })
         } catch {
-            return "catalogue \(bundle.version.prefix(12)) refused:\n" + error.description
+            return .refused("catalogue \(bundle.version.prefix(12)) refused:\n" + error.description)
         }
         let manager = FileManager.default
         let parent = folder.deletingLastPathComponent()
@@ -98,20 +125,23 @@ extension CatalogueKeeper {
             try? manager.removeItem(at: outgoing)
             try manager.createDirectory(at: incoming, withIntermediateDirectories: true)
             for file in bundle.files {
-                guard !file.name.contains("/"), !file.name.hasPrefix(".") else { return "refused: bad file name '\(file.name)'" }
+                guard !file.name.contains("/"), !file.name.hasPrefix(".") else { return .refused("refused: bad file name '\(file.name)'") }
                 try file.text.write(to: incoming.appendingPathComponent(file.name), atomically: true, encoding: .utf8)
             }
-            try bundle.version.write(to: incoming.appendingPathComponent(".version"), atomically: true, encoding: .utf8)
+            if let signature = bundle.signature {
+                try CanonicalJSON.encode(signature).write(to: incoming.appendingPathComponent(".signature.json"), options: .atomic)
+            }
+            try bundle.etag.write(to: incoming.appendingPathComponent(".version"), atomically: true, encoding: .utf8)
             if manager.fileExists(atPath: folder.path) { try manager.moveItem(at: folder, to: outgoing) }
             try manager.moveItem(at: incoming, to: folder)
             try? manager.removeItem(at: outgoing)
-            return nil
+            return .installed(trustedKey: trustedKey)
         } catch {
             // Put the old one back if it was moved away.
             if !manager.fileExists(atPath: folder.path), manager.fileExists(atPath: outgoing.path) {
                 try? manager.moveItem(at: outgoing, to: folder)
             }
-            return "catalogue \(bundle.version.prefix(12)) not installed: \(error.localizedDescription)"
+            return .refused("catalogue \(bundle.version.prefix(12)) not installed: \(error.localizedDescription)")
         }
     }
 }

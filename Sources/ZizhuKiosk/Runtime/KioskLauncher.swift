@@ -91,7 +91,7 @@ public enum KioskLauncher {
                                        : .cups(server: config.printerServer, queue: config.printerQueue, logger: logger),
                                    inbox: inbox, statusFile: KioskStatusWriter(home: paths.home),
                                    technician: TechnicianDesk(lock: TechnicianLock(stored: config.technicianPIN, home: paths.home), paths: paths,
-                                                              config: config, catalogueVersion: { keeper.installedVersion }),
+                                                              config: config, catalogueVersion: { keeper.installedLabel }),
                                    notifier: SystemdNotifier(environment: environment),
                                    speaker: config.speech.enabled ? Speaker(settings: config.speech) : nil, services: services,
                                    loadCatalogue: { keeper.load() })

@@ -21,7 +21,8 @@ public enum KioskDiagnostics {
         public var outboxProblem: String?
         public var worker: PlatformClient?
         public var catalogue: CatalogueKeeper.Outcome?
-        /// The platform's catalogue version installed here (nil: the shipped one).
+        /// The platform's catalogue installed here, as `CatalogueKeeper.installedLabel` says it
+        /// (version number, signer, digest; nil: the shipped one).
         public var catalogueVersion: String?
         public var now = Date()
 
@@ -208,6 +209,10 @@ public enum KioskDiagnostics {
             return DiagnosticCheck(.catalogue, .warning, zh: "新目录有误未采用，正在使用上一版", en: "A new catalogue was refused; the last good one is in use",
                                    facts: facts)
         }
+        if lastCheck?.result.hasPrefix("refused") == true {
+            return DiagnosticCheck(.catalogue, .warning, zh: "平台下发的目录未通过校验，已拒绝，继续使用现有目录",
+                                   en: "The platform's catalogue was refused (signature or checks); the one in use stays", facts: facts)
+        }
         return DiagnosticCheck(.catalogue, .ok, zh: "服务目录正常", en: "Catalogue in use", facts: facts)
     }
 
@@ -245,7 +250,7 @@ public enum KioskDiagnostics {
         uname(&system)
         let kernel = withUnsafeBytes(of: &system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let facts = [DiagnosticFact("自助终端", "Zizhu", KioskVersion.version),
-                     DiagnosticFact("服务目录", "Catalogue", catalogueVersion.map { String($0.prefix(12)) } ?? "shipped"),
+                     DiagnosticFact("服务目录", "Catalogue", catalogueVersion ?? "shipped"),
                      DiagnosticFact("SQLite", "SQLite", sqlite ?? "-"),
                      DiagnosticFact("Linux 内核", "Linux kernel", kernel)]
         return DiagnosticCheck(.versions, .ok, zh: "版本信息", en: "Versions in use", facts: facts)
@@ -307,7 +312,7 @@ public struct CatalogueCheckRecord: Codable, Sendable, Hashable {
         FileManager.default.contents(atPath: file(home: home).path).flatMap { try? JSONDecoder().decode(Self.self, from: $0) }
     }
 
-    func save(home: URL) {
+    public func save(home: URL) {
         guard let data = try? JSONEncoder().encode(self) else { return }
         try? data.write(to: Self.file(home: home), options: .atomic)
     }

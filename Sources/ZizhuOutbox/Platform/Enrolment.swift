@@ -15,12 +15,23 @@ public struct Enrolment: Codable, Sendable, Hashable {
     /// The CA (PEM) the platform's certificate was checked against at enrolment: the only
     /// one trusted for it afterwards (nil: plain HTTP to this machine).
     public var platformCA: String?
+    /// The catalogue-signing public key this kiosk trusts: given at enrolment, replaced only
+    /// by a successor it endorsed (key rotation). Nil: no catalogue is installed from the network.
+    public var catalogueKey: String?
 
-    public init(central: String, kioskID: String, secret: String, platformCA: String? = nil) {
+    public init(central: String, kioskID: String, secret: String, platformCA: String? = nil, catalogueKey: String? = nil) {
         self.central = central
         self.kioskID = kioskID
         self.secret = secret
         self.platformCA = platformCA
+        self.catalogueKey = catalogueKey
+    }
+
+    /// Trusts `key` for catalogues from now on (after a rotation the old key endorsed).
+    public static func trustCatalogueKey(_ key: String, home: URL) throws {
+        guard var enrolment = load(home: home), enrolment.catalogueKey != key else { return }
+        enrolment.catalogueKey = key
+        try enrolment.save(home: home)
     }
 
     /// The HTTP client for this platform: TLS trusting only the enrolment's CA.
@@ -59,7 +70,8 @@ public struct Enrolment: Codable, Sendable, Hashable {
             throw (try? JSONDecoder().decode(ProblemResponse.self, from: data))
                 ?? ProblemResponse(error: "enrolment failed", detail: "HTTP \(status)")
         }
-        return Enrolment(central: central, kioskID: answer.kioskID, secret: answer.secret, platformCA: caPEM)
+        return Enrolment(central: central, kioskID: answer.kioskID, secret: answer.secret, platformCA: caPEM,
+                         catalogueKey: answer.catalogueKey)
     }
 }
 

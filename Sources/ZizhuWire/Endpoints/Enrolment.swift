@@ -18,8 +18,12 @@ public struct EnrolmentResponse: Codable, Sendable {
     public var kioskID: String
     /// Base64 of the 256-bit HMAC secret, shown once.
     public var secret: String
-    public init(kioskID: String, secret: String) {
+    /// The operator's catalogue-signing public key (base64): the only key whose catalogues
+    /// (or whose endorsed successors' catalogues) this kiosk will install. Nil: none.
+    public var catalogueKey: String?
+    public init(kioskID: String, secret: String, catalogueKey: String? = nil) {
         self.kioskID = kioskID
         self.secret = secret
+        self.catalogueKey = catalogueKey
     }
 }
