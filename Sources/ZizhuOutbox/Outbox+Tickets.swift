@@ -34,7 +34,8 @@ extension Outbox {
         }
     }
 
-    public func reserveTicket(category: String, day: String, appointment: String? = nil, now: Date = Date()) throws -> TicketReservation {
+    public func reserveTicket(category: String, day: String, appointment: String? = nil, now: Date? = nil) throws -> TicketReservation {
+        let now = now ?? clock.now()
         if let appointment, try writer.read({ db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM ticket WHERE day = ? AND appointment = ? AND state != 'void'", arguments: [day, appointment])
         }) == true {
@@ -54,8 +55,9 @@ extension Outbox {
 
     /// CUPS confirmed the ticket: it counts as issued, and its record goes into the outbox
     /// for the platform — one transaction, so there is never one without the other.
-    public func confirmTicket(_ reservation: TicketReservation, payload: TicketPayload, now: Date = Date()) throws(OutboxError) -> Accepted {
-        let key = UUIDv7.make(milliseconds: UInt64(now.timeIntervalSince1970 * 1000))
+    public func confirmTicket(_ reservation: TicketReservation, payload: TicketPayload, now: Date? = nil) throws(OutboxError) -> Accepted {
+        let now = now ?? clock.now()
+        let key = UUIDv7.make(milliseconds: UInt64(max(0, now.timeIntervalSince1970 * 1000)))
         guard let number = AcceptanceNumber.from(key: key) else {
             throw OutboxError(kind: .storage, zh: "编号生成失败", en: "could not derive the entry number")
         }

@@ -35,6 +35,9 @@ public final class Outbox: Sendable {
     public let databasePath: String
     /// What `PRAGMA integrity_check` said at open ("ok" when healthy).
     public let integrity: String
+    /// The best time this kiosk knows (its clock corrected by the platform's): what numbers,
+    /// dates and signs everything this outbox holds.
+    public let clock: KioskClock
 
     public enum State: String, Sendable, CaseIterable {
         /// Waiting to be delivered.
@@ -71,6 +74,7 @@ public final class Outbox: Sendable {
     public init(home: URL, kioskID: String) throws {
         self.kioskID = kioskID
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        clock = KioskClock(home: home)
         key = try KioskKey.loadOrCreate(at: home.appendingPathComponent("keys/outbox.key"))
         databasePath = home.appendingPathComponent("outbox.sqlite").path
         do {
@@ -171,14 +175,15 @@ public final class Outbox: Sendable {
 
     /// Stores one submission durably. Returns only after the commit is on disk; anything
     /// that says 已受理 must come after this returns.
-    public func submit(_ payload: SubmissionPayload, now: Date = Date()) throws(OutboxError) -> Accepted {
+    public func submit(_ payload: SubmissionPayload, now: Date? = nil) throws(OutboxError) -> Accepted {
         try enqueue(.submission, serviceID: payload.service, outcome: payload.decision.outcome, body: payload, now: now)
     }
 
     /// Stores a rating, ticket or check-in durably, with the same guarantees as an application.
     public func enqueue(_ kind: OutboxKind, serviceID: String, outcome: String = "", body: some Encodable,
-                        now: Date = Date()) throws(OutboxError) -> Accepted {
-        let key = UUIDv7.make(milliseconds: UInt64(now.timeIntervalSince1970 * 1000))
+                        now: Date? = nil) throws(OutboxError) -> Accepted {
+        let now = now ?? clock.now()
+        let key = UUIDv7.make(milliseconds: UInt64(max(0, now.timeIntervalSince1970 * 1000)))
         guard let number = AcceptanceNumber.from(key: key) else {
             throw OutboxError(kind: .storage, zh: "受理编号生成失败", en: "could not derive the acceptance number")
         }

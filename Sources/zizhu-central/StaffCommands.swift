@@ -174,13 +174,14 @@ struct KioskCommand: AsyncParsableCommand {
                                                     subcommands: [List.self, Disable.self, Enable.self, Rotate.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every kiosk: site, last heartbeat, version, disabled or not.")
+        static let configuration = CommandConfiguration(abstract: "Every kiosk: site, last heartbeat, version, disabled or not, how far its own clock is off.")
         @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
 
         func run() async throws {
             for kiosk in try await database.open().fleet() {
                 print([kiosk.id, kiosk.site, kiosk.heartbeatAt.map { UTCTime.iso($0) } ?? "never", kiosk.heartbeat?.version ?? "-",
-                       kiosk.disabledReason.map { "disabled: " + $0 } ?? "active"].joined(separator: "\t"))
+                       kiosk.disabledReason.map { "disabled: " + $0 } ?? "active",
+                       kiosk.heartbeat == nil ? "-" : Dashboard.clockWarning(kiosk.heartbeat?.clockOffsetSeconds) ?? "clock ok"].joined(separator: "\t"))
             }
         }
     }

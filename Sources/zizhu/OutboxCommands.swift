@@ -109,9 +109,17 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             (text, file) = (String(decoding: data, as: UTF8.self), facts)
         }
+        let outbox: Outbox
+        do {
+            outbox = try context.outbox()
+        } catch let error as OutboxError {
+            FileHandle.standardError.write(Data("zizhu: \(error.en)\n\(error.zh)\n".utf8))
+            throw ExitCode(3)
+        }
+        // Dated by the best time this kiosk knows: its clock corrected by the platform's.
         let parsed: FactsFile
         do {
-            parsed = try FactsFile.parse(text, file: file, for: target, in: catalogue, defaultToday: CalendarDate.localToday())
+            parsed = try FactsFile.parse(text, file: file, for: target, in: catalogue, defaultToday: CalendarDate.localToday(outbox.clock.now()))
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(2)
@@ -124,8 +132,8 @@ struct SubmitCommand: AsyncParsableCommand {
                                           committed: Submissions.committed(from: parsed.facts), decisions: decisions)
         let accepted: Outbox.Accepted
         do {
-            accepted = try context.outbox().submit(payload)
-        } catch let error as OutboxError {
+            accepted = try outbox.submit(payload)
+        } catch {
             FileHandle.standardError.write(Data("zizhu: \(error.en)\n\(error.zh)\n".utf8))
             throw ExitCode(3)
         }
@@ -133,13 +141,15 @@ struct SubmitCommand: AsyncParsableCommand {
         // attempted, whatever happens to it.
         FileHandle.standardOutput.write(Data(("已受理 accepted \(accepted.acceptanceNumber) key \(accepted.key) sequence \(accepted.sequence) "
               + "decision \(payload.decision.outcome) applicant \(number.masked)\n").utf8))
-        try await printReceipt(context: context, service: target, accepted: accepted, maskedID: number.masked, decisions: decisions)
+        for owed in decisions.flatMap(\.owed) { print("容缺 owed \(owed.material.zh) by \(owed.deadline)") }
+        try await printReceipt(context: context, service: target, accepted: accepted, maskedID: number.masked, decisions: decisions,
+                               at: outbox.clock.now())
     }
 
     /// The receipt comes after the commit, as on the screen: a printer fault never loses
     /// an application, it only leaves the citizen without paper (and says so).
     func printReceipt(context: KioskContext, service: Service, accepted: Outbox.Accepted, maskedID: String,
-                      decisions: [Decision]) async throws {
+                      decisions: [Decision], at time: Date) async throws {
         let resources = try KioskResources.load(paths: context.paths, configPath: kiosk.config)
         let settings = resources.config
         let configured = settings.printerServer != nil || ProcessInfo.processInfo.environment["CUPS_SERVER"] != nil
@@ -159,7 +169,8 @@ struct SubmitCommand: AsyncParsableCommand {
         let document = AcceptanceReceipt(service: service.name, acceptanceNumber: accepted.acceptanceNumber, maskedID: maskedID,
                                          outcome: Outcome.overall(decisions), owed: decisions.flatMap(\.owed),
                                          language: settings.defaultLanguage)
-        let state = await AcceptancePrinting.print(document, site: settings.siteName, kioskID: context.kioskID, receipts: receipts, on: printer)
+        let state = await AcceptancePrinting.print(document, site: settings.siteName, kioskID: context.kioskID, receipts: receipts, on: printer,
+                                                   now: time)
         await printer.shutdown()
         switch state {
         case .printed: print("receipt: printed on \(settings.printerQueue)")

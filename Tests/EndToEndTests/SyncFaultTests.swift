@@ -30,13 +30,16 @@ struct SyncFaultTests {
         }
 
         var extraArguments: [String] = []
+        /// A command the server runs under (e.g. `faketime -f +400d`), and its environment.
+        var launcher: [String] = []
+        var launcherEnvironment: [String: String] = [:]
 
         func start(port: Int = 0) async throws {
             let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
-            pid = try ChildProcess.spawn([Built.central, "serve", "--port", String(port), "--staff-port", "0", "--database", database,
-                                          "--proof-key", scratch.appendingPathComponent("proof.key").path]
+            pid = try ChildProcess.spawn(launcher + [Built.central, "serve", "--port", String(port), "--staff-port", "0", "--database", database,
+                                                     "--proof-key", scratch.appendingPathComponent("proof.key").path]
                                          + extraArguments,
-                                         environment: ProcessInfo.processInfo.environment,
+                                         environment: ProcessInfo.processInfo.environment.merging(launcherEnvironment) { $1 },
                                          stdio: .files(stdout: out, stderr: out))
             let deadline = ContinuousClock.now + .seconds(30)
             while ContinuousClock.now < deadline {

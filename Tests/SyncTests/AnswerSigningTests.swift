@@ -14,7 +14,7 @@ import ZizhuWire
 /// A man in the middle on the hall's network who knows no secret: between the kiosk and the
 /// platform, he can forward, swallow, make up, change and replay answers.
 final class ManInTheMiddle: @unchecked Sendable {
-    enum Mode { case pass, forgeStored, replay, tamper }
+    enum Mode { case pass, forgeStored, replay, tamper, retime }
 
     struct Answer {
         var status: HTTPResponse.Status
@@ -75,7 +75,7 @@ final class ManInTheMiddle: @unchecked Sendable {
             // An answer the platform really signed, for an earlier request.
             guard let kept = lock.withLock({ self.kept }) else { return Response(status: .badGateway) }
             return Self.response(kept)
-        case .pass, .tamper:
+        case .pass, .tamper, .retime:
             var forward = HTTPClientRequest(url: upstream + request.uri.path)
             forward.method = .init(rawValue: request.method.rawValue)
             for field in request.headers where field.name.canonicalName.hasPrefix("x-zizhu") || field.name == .contentType {
@@ -93,6 +93,12 @@ final class ManInTheMiddle: @unchecked Sendable {
                 // Turn every result into a conflict (the kiosk would dead-letter them).
                 let text = String(buffer: answer.body).replacingOccurrences(of: "\"accepted\"", with: "\"conflict\"")
                 answer.body = ByteBuffer(string: text)
+            }
+            if mode == .retime {
+                // Move the platform's time a year back, hoping the kiosk dates things by it.
+                answer.headers = answer.headers.map { name, value in
+                    name.lowercased() == AnswerSigning.timeHeader.lowercased() ? (name, String((Int64(value) ?? 0) - 365 * 86_400_000)) : (name, value)
+                }
             }
             return Self.response(answer)
         }
@@ -164,17 +170,44 @@ struct AnswerSigningTests {
     @Test func answerSignaturesBindStatusRequestAndBody() {
         let key = SymmetricKey(size: .bits256)
         let body = Data("{\"results\":[]}".utf8)
-        let signature = AnswerSigning.signature(secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1", body: body)
-        #expect(AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1", body: body))
-        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 201, method: "POST", path: "/v1/submissions", nonce: "n1", body: body))
-        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/ratings", nonce: "n1", body: body))
-        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n2", body: body))
-        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1",
+        let signature = AnswerSigning.signature(secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1", time: "1", body: body)
+        #expect(AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1", time: "1", body: body))
+        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 201, method: "POST", path: "/v1/submissions", nonce: "n1", time: "1", body: body))
+        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/ratings", nonce: "n1", time: "1", body: body))
+        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n2", time: "1", body: body))
+        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1", time: "1",
                                        body: Data("{}".utf8)))
+        // The time is signed: a man in the middle cannot move the kiosk's clock.
+        #expect(!AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1",
+                                       time: "2", body: body))
         #expect(!AnswerSigning.isValid(signature: signature, secret: SymmetricKey(size: .bits256), status: 200, method: "POST",
-                                       path: "/v1/submissions", nonce: "n1", body: body))
+                                       path: "/v1/submissions", nonce: "n1", time: "1", body: body))
         // A request's signature is never an answer's (the canonical forms differ in their first line).
         let request = RequestSigning.signature(secret: key, method: "POST", path: "/v1/submissions", timestamp: 200, nonce: "n1", body: body)
-        #expect(!AnswerSigning.isValid(signature: request, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1", body: body))
+        #expect(!AnswerSigning.isValid(signature: request, secret: key, status: 200, method: "POST", path: "/v1/submissions", nonce: "n1", time: "1", body: body))
+    }
+
+    /// The platform's time comes only from answers it signed: a man in the middle who moves
+    /// it gets the answer refused and the kiosk's clock stays where it was.
+    @Test func aManInTheMiddleCannotMoveTheKiosksClock() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let mitm = try await ManInTheMiddle(upstream: central.url)
+        defer { mitm.stop() }
+        let direct = try await central.enrol("kiosk-clock")
+        let home = Scratch.folder("mitm-clock")
+        let outbox = try Outbox(home: home, kioskID: "kiosk-clock")
+        let client = PlatformClient(outbox: outbox, enrolment: Enrolment(central: mitm.address, kioskID: "kiosk-clock", secret: direct.secret),
+                                    home: home, logger: DashboardTests.logger)
+        _ = try outbox.submit(Sample.payload(1))
+        mitm.set(.retime)
+        let moved = try await client.drain()
+        #expect(moved.delivered == 0 && moved.stoppedBecause?.contains("not signed by the platform") == true, "\(moved)")
+        #expect(outbox.clock.reading == nil && outbox.clock.appliedOffsetMilliseconds == 0)
+        mitm.set(.pass)
+        let settled = try await client.drain(ignoringBackoff: true)
+        #expect(try settled.delivered + settled.repeats == 1 && outbox.depth().pending == 0, "the platform stored it once: \(settled)")
+        let reading = try #require(outbox.clock.reading, "an honest answer is learned from")
+        #expect(reading.offsetMilliseconds.magnitude < 2_000 && outbox.clock.appliedOffsetMilliseconds == 0, "\(reading)")
     }
 }

@@ -28,11 +28,25 @@ public enum Dashboard {
         if heartbeat.status == "error" && errors.isEmpty { errors.append("kiosk reports an error") }
         if heartbeat.catalogueRefused != nil { warnings.append("catalogue update refused") }
         if heartbeat.deadLetters > 0 { warnings.append("\(heartbeat.deadLetters) dead letters") }
-        if let oldest = heartbeat.outboxOldestSeconds, oldest > 3600 { warnings.append("outbox oldest \(Int(oldest / 3600)) h") }
-        if let skew = kiosk.skewSeconds, abs(skew) > 60 { warnings.append("clock \(skew) s off") }
+        // Figures a kiosk reports are clamped before any arithmetic: a heartbeat of 1e19 or
+        // NaN must not trap the dashboard for the whole fleet.
+        if let oldest = heartbeat.outboxOldestSeconds, oldest.isFinite, oldest > 3600 {
+            warnings.append("outbox oldest \(Int(min(oldest, 1e12) / 3600)) h")
+        }
+        if let clock = clockWarning(heartbeat.clockOffsetSeconds) { warnings.append(clock) }
+        if let skew = kiosk.skewSeconds, skew.magnitude > 60 { warnings.append("clock \(skew) s off") }
         if !errors.isEmpty { return (.error, errors + warnings) }
         if !warnings.isEmpty { return (.warning, warnings) }
         return (.ok, [])
+    }
+
+    /// "kiosk clock 400 d behind (corrected with platform time)" for a kiosk clock a minute
+    /// or more off (the heartbeat's figure, clamped: no value traps); nil otherwise.
+    public static func clockWarning(_ offset: Double?) -> String? {
+        guard let offset, offset.isFinite, offset.magnitude >= 60 else { return nil }
+        let days = offset.magnitude >= 172_800
+        let amount = Int(min(offset.magnitude, 1e12) / (days ? 86_400 : 1))
+        return "kiosk clock \(amount) \(days ? "d" : "s") \(offset > 0 ? "behind" : "ahead") (corrected with platform time)"
     }
 
     static func escape(_ text: String) -> String {

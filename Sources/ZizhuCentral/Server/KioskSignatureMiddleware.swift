@@ -52,15 +52,19 @@ struct KioskSignatureMiddleware: RouterMiddleware {
         return try await Self.sign(response, secret: secret, method: request.method.rawValue, path: request.uri.path, nonce: nonce)
     }
 
-    /// The answer with its `X-Zizhu-Answer-Signature` (the body read once and kept).
+    /// The answer with its `X-Zizhu-Time` and `X-Zizhu-Answer-Signature` (the body read once
+    /// and kept). A refusal as "stale request" is signed too: it is how a kiosk whose clock is
+    /// wrong learns the platform's time (from an answer bound to its own request's nonce).
     static func sign(_ response: Response, secret: SymmetricKey, method: String, path: String, nonce: String) async throws -> Response {
         let collected = CollectedBody()
         try await response.body.write(BodyCollector(target: collected))
         let bytes = collected.buffer
         var signed = response
         signed.body = ResponseBody(byteBuffer: bytes)
+        let time = String(Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+        signed.headers[HTTPField.Name(AnswerSigning.timeHeader)!] = time
         signed.headers[HTTPField.Name(AnswerSigning.header)!] = AnswerSigning.signature(
-            secret: secret, status: Int(response.status.code), method: method, path: path, nonce: nonce, body: Data(buffer: bytes))
+            secret: secret, status: Int(response.status.code), method: method, path: path, nonce: nonce, time: time, body: Data(buffer: bytes))
         return signed
     }
 

@@ -24,7 +24,7 @@ public final class HelpDesk: Sendable {
         self.pollSeconds = pollSeconds
     }
 
-    public func call(screen: String, at: Date = Date(), report: @escaping @Sendable (HelpStatus) -> Void) {
+    public func call(screen: String, at: Date, report: @escaping @Sendable (HelpStatus) -> Void) {
         guard let worker else {
             report(.unavailable)
             return

@@ -152,7 +152,7 @@ public final class KioskOutbox: Sendable {
     /// Stores a 好差评 rating (the reason as Chinese text) with the outbox's guarantees.
     func rate(_ request: RatingRequest, reasonText: String?) -> RatingState {
         let rating = RatingPayload(acceptanceNumber: request.acceptanceNumber, serviceID: request.serviceID, level: request.level,
-                                   reason: reasonText, ratedAt: UTCTime.iso(Date()))
+                                   reason: reasonText, ratedAt: UTCTime.iso(store.clock.now()))
         do {
             _ = try outbox.enqueue(.rating, serviceID: request.serviceID, body: rating)
             kick?.yield()

@@ -34,7 +34,9 @@ public struct TicketDesk: Sendable {
     /// Issues a walk-in ticket, or — with `appointment` — an appointment's check-in, which
     /// has its own numbers (AY01) and is called before walk-ins.
     public func issue(categoryID: String, language: Language, appointment: String? = nil,
-                      now: @Sendable () -> Date = { Date() }) async -> TicketState {
+                      now: (@Sendable () -> Date)? = nil) async -> TicketState {
+        let outbox = self.outbox
+        let now = now ?? { outbox.clock.now() }
         guard let category = categories.first(where: { $0.id == categoryID }) else {
             return .notIssued(zh: "没有这项业务", en: "No such queue")
         }

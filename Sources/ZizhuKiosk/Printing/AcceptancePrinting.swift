@@ -10,7 +10,7 @@ import ZizhuUI
 /// coming out for the next citizen.
 public enum AcceptancePrinting {
     public static func print(_ receipt: AcceptanceReceipt, site: LocalizedText, kioskID: String, receipts: SampleReceipts,
-                             on printer: ReceiptPrinterLink, now: Date = Date()) async -> ReceiptState {
+                             on printer: ReceiptPrinterLink, now: Date) async -> ReceiptState {
         let outcome: ReceiptOutcome
         switch receipt.outcome {
         case .approved: outcome = receipt.owed.isEmpty ? .approved : .toleratedMissing(receipt.owed.map { ($0.material, $0.deadline) })

@@ -65,7 +65,8 @@ extension KioskRuntime {
                     inbox.post(.receiptPrinted(.notPrinted(zh: "本终端未配置打印机", en: "No printer is configured")))
                     continue
                 }
-                Self.printAcceptance(receipt, site: context.siteName, kioskID: context.kioskID, receipts: receipts, on: printer, answer: inbox)
+                Self.printAcceptance(receipt, site: context.siteName, kioskID: context.kioskID, receipts: receipts, on: printer,
+                                     at: time.now(), answer: inbox)
             case .reloadCatalogue:
                 let loaded = loadCatalogue()
                 if let catalogue = loaded.catalogue { inbox.post(.catalogueLoaded(catalogue)) }
@@ -75,8 +76,8 @@ extension KioskRuntime {
             case .checkIn(let appointment, let language):
                 issueTicket(categoryID: appointment.categoryID, language: language, appointment: appointment.code)
             case .findAppointment(let key):
-                let inbox = self.inbox, desk = appointmentDesk
-                Task.detached { inbox.post(.appointmentsFound(await desk.lookUp(key))) }
+                let inbox = self.inbox, desk = appointmentDesk, now = time.now()
+                Task.detached { inbox.post(.appointmentsFound(await desk.lookUp(key, now: now))) }
             case .lookUpProgressByCard(let number):
                 let inbox = self.inbox, desk = progressDesk
                 Task.detached { inbox.post(.progressLookedUp(await desk.lookUp(card: number))) }
@@ -85,7 +86,7 @@ extension KioskRuntime {
                 Task.detached { inbox.post(.progressLookedUp(await desk.lookUp(number))) }
             case .requestHelp(let screen):
                 let inbox = self.inbox
-                helpDesk.call(screen: screen) { inbox.post(.helpUpdated($0)) }
+                helpDesk.call(screen: screen, at: time.now()) { inbox.post(.helpUpdated($0)) }
             case .rate(let request):
                 guard let outbox else {
                     inbox.post(.rated(.failed(zh: "终端存储不可用", en: "the kiosk's storage is unavailable")))
@@ -176,7 +177,7 @@ extension KioskRuntime {
 
     /// The local date when it differs from the last one the state was told.
     func clockDateChanged() -> CalendarDate? {
-        let now = CalendarDate.localToday()
+        let now = CalendarDate.localToday(time.now())
         guard now != today else { return nil }
         today = now
         return now
@@ -195,10 +196,11 @@ extension KioskRuntime {
     /// before it reaches the printer; `job-cancel-after` keeps a stuck receipt from coming
     /// out for the next citizen.
     nonisolated static func printAcceptance(_ receipt: AcceptanceReceipt, site: LocalizedText, kioskID: String,
-                                                    receipts: SampleReceipts, on printer: ReceiptPrinterLink, answer inbox: EventInbox) {
+                                                    receipts: SampleReceipts, on printer: ReceiptPrinterLink, at now: Date,
+                                                    answer inbox: EventInbox) {
         Task.detached {
             inbox.post(Event.receiptPrinted(await AcceptancePrinting.print(receipt, site: site, kioskID: kioskID, receipts: receipts,
-                                                                           on: printer)))
+                                                                           on: printer, now: now)))
         }
     }
 

@@ -5,6 +5,7 @@ import IDCardReader
 import Logging
 import ReceiptPrinter
 import ZizhuCore
+import ZizhuOutbox
 import ZizhuResources
 import ZizhuTerminal
 import ZizhuUI
@@ -36,6 +37,9 @@ public final class KioskRuntime {
     var proofDesk = ProofDesk.unavailable
     var appointmentDesk = AppointmentDesk.unavailable
     var outbox: KioskOutbox?
+    /// The best time this kiosk knows (its clock corrected by the platform's); the raw clock
+    /// until the outbox is open.
+    var time: KioskClock { outbox?.store.clock ?? KioskClock(home: nil) }
     var today: CalendarDate?
     let inbox: EventInbox
     let reader: ReaderSession?

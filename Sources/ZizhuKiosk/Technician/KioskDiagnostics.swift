@@ -113,32 +113,30 @@ public enum KioskDiagnostics {
         return network(platform: worker.enrolment.central, probe: await worker.probe())
     }
 
-    /// Signed requests more than 300 s off are refused by the platform; warn well before.
+    /// A kiosk clock this far off is worth a technician's visit (a dead RTC battery, no NTP),
+    /// though the kiosk keeps working: it signs, numbers and dates with the platform's time.
     public static let clockWarningSeconds = 60.0
-    public static let clockFailureSeconds = 240.0
 
     public static func network(platform: String, probe: PlatformClient.LinkProbe) -> DiagnosticCheck {
         var facts = [DiagnosticFact("平台", "Platform", platform)]
         if let latency = probe.latencyMilliseconds { facts.append(DiagnosticFact("延迟", "Latency", String(format: "%.0f ms", latency))) }
         if let offset = probe.clockOffsetSeconds {
-            facts.append(DiagnosticFact("时钟偏差", "Clock offset", String(format: "%+.1f s", -offset) + " (kiosk - platform)"))
+            let text = offset.magnitude < 120 ? String(format: "%+.1f s", -offset) + " (kiosk - platform)"
+                : KioskClock.describe(Int64(max(-9e15, min(9e15, offset * 1000)))) + " (kiosk clock; corrected with the platform's time)"
+            facts.append(DiagnosticFact("时钟偏差", "Clock offset", text))
         }
         if let problem = probe.problem { facts.append(DiagnosticFact("问题", "Problem", String(problem.prefix(200)))) }
         guard probe.status == 200, let offset = probe.clockOffsetSeconds else {
             if probe.status == 401 {
-                return DiagnosticCheck(.network, .failed, zh: "平台拒绝本机签名：检查时钟或重新注册",
-                                       en: "The platform refuses this kiosk's signature: check the clock or enrol again", facts: facts)
+                return DiagnosticCheck(.network, .failed, zh: "平台拒绝本机签名：请重新注册",
+                                       en: "The platform refuses this kiosk's signature: enrol again", facts: facts)
             }
             return DiagnosticCheck(.network, .failed, zh: "无法连接平台：申请保存在本机，恢复后自动上传",
                                    en: "Platform unreachable: applications are kept and sent when it is back", facts: facts)
         }
-        if abs(offset) >= clockFailureSeconds {
-            return DiagnosticCheck(.network, .failed, zh: "本机时钟偏差过大，平台将拒绝请求：请校时（NTP）",
-                                   en: "The kiosk's clock is too far off; the platform will refuse it: fix time sync (NTP)", facts: facts)
-        }
-        if abs(offset) >= clockWarningSeconds {
-            return DiagnosticCheck(.network, .warning, zh: "本机时钟有偏差：请检查校时（NTP）",
-                                   en: "The kiosk's clock is off: check time sync (NTP)", facts: facts)
+        if offset.magnitude >= clockWarningSeconds {
+            return DiagnosticCheck(.network, .warning, zh: "本机时钟不准，已按平台时间校正：请检查时钟电池和校时（NTP）",
+                                   en: "The kiosk's clock is off; it uses the platform's time: check the clock battery and NTP", facts: facts)
         }
         return DiagnosticCheck(.network, .ok, zh: "平台可达，签名有效", en: "Platform reachable; signature accepted", facts: facts)
     }

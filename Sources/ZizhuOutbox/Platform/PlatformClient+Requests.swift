@@ -18,9 +18,11 @@ extension PlatformClient {
         devices["disk"] = free >= 0 && free < 200 << 20 ? "low" : "ok"
         let faulty = devices.values.contains { !["ok", "ready", "paper_low", "low", "unknown"].contains($0) }
         let worried = devices.values.contains { $0 == "paper_low" || $0 == "low" } || depth.dead > 0
-        return Heartbeat(status: faulty ? "error" : worried ? "warning" : "ok", devices: devices, diskFreeBytes: free,
-                         outboxPending: depth.pending, outboxOldestSeconds: depth.oldestPendingSeconds, deadLetters: depth.dead,
-                         version: version, deviceTime: UTCTime.iso(Date()))
+        var heartbeat = Heartbeat(status: faulty ? "error" : worried ? "warning" : "ok", devices: devices, diskFreeBytes: free,
+                                  outboxPending: depth.pending, outboxOldestSeconds: depth.oldestPendingSeconds, deadLetters: depth.dead,
+                                  version: version, deviceTime: UTCTime.iso(Date()))
+        heartbeat.clockOffsetSeconds = outbox.clock.reading.map { Double($0.offsetMilliseconds) / 1000 }
+        return heartbeat
     }
 
     /// Sends a heartbeat; returns the HTTP status (204 when received), or nil when offline.
@@ -176,12 +178,26 @@ extension PlatformClient {
     }
 
     /// One signed request and its answer, which must carry the platform's signature over
-    /// this request's nonce: an answer without it, or with a wrong one, is thrown as
-    /// `PlatformLink.Unauthenticated` — to every caller a network error, never an answer.
+    /// this request's nonce and the platform's time: an answer without it, or with a wrong
+    /// one, is thrown as `PlatformLink.Unauthenticated` — to every caller a network error,
+    /// never an answer. Each authenticated answer sets the kiosk's clock (`KioskClock`); a
+    /// request refused as stale because this kiosk's clock was wrong is signed again at once
+    /// with the time just learned.
     func exchange(_ method: String, _ path: String, body: Data?, secret: SymmetricKey, limit: Int,
                   headers extra: [(String, String)] = []) async throws -> (Int, Data) {
+        let first = try await exchangeOnce(method, path, body: body, secret: secret, limit: limit, headers: extra)
+        guard first.0 == 401, (try? JSONDecoder().decode(ProblemResponse.self, from: first.1))?.error == "stale request" else { return first }
+        logger.warning("the platform refused a request as stale: this kiosk's clock is off; signing again with the platform's time",
+                       metadata: ["offset_ms": "\(outbox.clock.appliedOffsetMilliseconds)"])
+        return try await exchangeOnce(method, path, body: body, secret: secret, limit: limit, headers: extra)
+    }
+
+    private func exchangeOnce(_ method: String, _ path: String, body: Data?, secret: SymmetricKey, limit: Int,
+                              headers extra: [(String, String)]) async throws -> (Int, Data) {
         if let clientProblem { throw ProblemResponse(error: "no platform link", detail: clientProblem) }
-        let signing = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: method, path: path, body: body ?? Data())
+        let clock = outbox.clock
+        let signing = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: method, path: path, body: body ?? Data(),
+                                             now: clock.now())
         var request = HTTPClientRequest(url: enrolment.central + path)
         request.method = .init(rawValue: method)
         if let body {
@@ -189,14 +205,20 @@ extension PlatformClient {
             request.body = .bytes(body)
         }
         for (name, value) in signing + extra { request.headers.add(name: name, value: value) }
+        let sent = Date()
         let response = try await client.execute(request, timeout: .seconds(requestTimeoutSeconds))
         let answer = Data(try await response.body.collect(upTo: limit).readableBytesView)
+        let received = Date()
         let status = Int(response.status.code)
         let nonce = signing.first { $0.0 == RequestSigning.nonceHeader }?.1 ?? ""
         guard let signature = response.headers.first(name: AnswerSigning.header),
+              let time = response.headers.first(name: AnswerSigning.timeHeader),
               AnswerSigning.isValid(signature: signature, secret: secret, status: status, method: method, path: path, nonce: nonce,
-                                    body: answer) else {
+                                    time: time, body: answer) else {
             throw PlatformLink.Unauthenticated(status: status, path: path)
+        }
+        if let milliseconds = Int64(time), clock.learn(platformMilliseconds: milliseconds, sent: sent, received: received) {
+            logger.notice("kiosk clock: \(KioskClock.describe(clock.appliedOffsetMilliseconds)) (learned from the platform)")
         }
         return (status, answer)
     }

@@ -20,6 +20,9 @@ public struct Heartbeat: Codable, Sendable, Hashable {
     /// The catalogue the kiosk runs (its ETag), and why the last update was refused.
     public var catalogueVersion: String?
     public var catalogueRefused: String?
+    /// How far the kiosk's own clock is off, as it learned from the platform's signed time
+    /// (platform minus kiosk, seconds; positive: the kiosk is behind). Nil: not learned yet.
+    public var clockOffsetSeconds: Double?
 
     public init(status: String, devices: [String: String], diskFreeBytes: Int64, outboxPending: Int,
                 outboxOldestSeconds: Double?, deadLetters: Int, version: String, deviceTime: String,

@@ -55,35 +55,41 @@ public enum RequestSigning {
 }
 
 /// Every answer the platform gives an enrolled kiosk is signed too: HMAC-SHA256 with the
-/// kiosk's secret over the status, the request's method, path and nonce, and the answer
-/// body's SHA-256, in `X-Zizhu-Answer-Signature`. The kiosk acts on no answer it cannot
-/// verify (above all, it deletes no payload on a "stored" it cannot verify): an answer
-/// someone in between made up, changed, or kept from another request is a network error.
+/// kiosk's secret over the status, the request's method, path and nonce, the platform's
+/// clock when it answered (`X-Zizhu-Time`, Unix milliseconds) and the answer body's SHA-256,
+/// in `X-Zizhu-Answer-Signature`. The kiosk acts on no answer it cannot verify (above all, it
+/// deletes no payload on a "stored" it cannot verify): an answer someone in between made up,
+/// changed, or kept from another request is a network error. The signed time is how a kiosk
+/// whose own clock is wrong learns the right one.
 ///
 /// ```swift
 /// let signature = AnswerSigning.signature(secret: key, status: 200, method: "POST", path: "/v1/submissions",
-///                                         nonce: nonce, body: answer)
+///                                         nonce: nonce, time: "1764842400000", body: answer)
 /// AnswerSigning.isValid(signature: signature, secret: key, status: 200, method: "POST",
-///                       path: "/v1/submissions", nonce: nonce, body: answer)   // true
+///                       path: "/v1/submissions", nonce: nonce, time: "1764842400000", body: answer)   // true
 /// ```
 public enum AnswerSigning {
     public static let header = "X-Zizhu-Answer-Signature"
+    public static let timeHeader = "X-Zizhu-Time"
 
     /// Starts with a line no request's canonical form can start with, so a request's
     /// signature is never a valid answer signature and the other way round.
-    public static func canonical(status: Int, method: String, path: String, nonce: String, body: Data) -> Data {
-        Data("ZIZHU-ANSWER\n\(status)\n\(method.uppercased())\n\(path)\n\(nonce)\n\(body.sha256Hex)".utf8)
+    public static func canonical(status: Int, method: String, path: String, nonce: String, time: String, body: Data) -> Data {
+        Data("ZIZHU-ANSWER\n\(status)\n\(method.uppercased())\n\(path)\n\(nonce)\n\(time)\n\(body.sha256Hex)".utf8)
     }
 
-    public static func signature(secret: SymmetricKey, status: Int, method: String, path: String, nonce: String, body: Data) -> String {
-        Hex.string(HMAC<SHA256>.authenticationCode(for: canonical(status: status, method: method, path: path, nonce: nonce, body: body),
+    public static func signature(secret: SymmetricKey, status: Int, method: String, path: String, nonce: String, time: String,
+                                 body: Data) -> String {
+        Hex.string(HMAC<SHA256>.authenticationCode(for: canonical(status: status, method: method, path: path, nonce: nonce, time: time,
+                                                                  body: body),
                                                    using: secret))
     }
 
     public static func isValid(signature: String, secret: SymmetricKey, status: Int, method: String, path: String, nonce: String,
-                               body: Data) -> Bool {
+                               time: String, body: Data) -> Bool {
         guard let given = RequestSigning.hexBytes(signature) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(
-            given, authenticating: canonical(status: status, method: method, path: path, nonce: nonce, body: body), using: secret)
+            given, authenticating: canonical(status: status, method: method, path: path, nonce: nonce, time: time, body: body),
+            using: secret)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, 74 random bits. Sorts by time.
 public enum UUIDv7 {
-    public static func make(milliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) -> String {
+    public static func make(milliseconds: UInt64 = UInt64(max(0, Date().timeIntervalSince1970 * 1000))) -> String {
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<6 { bytes[index] = UInt8((milliseconds >> (8 * (5 - UInt64(index)))) & 0xFF) }
         var generator = SystemRandomNumberGenerator()
