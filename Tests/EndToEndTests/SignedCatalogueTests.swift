@@ -43,25 +43,46 @@ struct CatalogueOperator {
     }
 }
 
+/// A platform distributing a signed copy of the shipped catalogue (`distributed`, version
+/// `number` by `signer`), and an enrolled kiosk home whose catalogue folder is `installed`.
+struct SignedCataloguePlatform {
+    let scratch: URL, distributed: URL, home: URL, installed: URL
+    let signer: CatalogueOperator
+    let central: SyncFaultTests.Central
+
+    init(_ label: String, number: Int = 1, signedBy name: String = "省政务办 测试员", installShipped: Bool = false,
+         config: [String: String] = [:], edit: (URL) throws -> Void = { _ in }) async throws {
+        scratch = Built.temporaryDirectory(label)
+        distributed = scratch.appendingPathComponent("distributed")
+        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: distributed)
+        try edit(distributed)
+        signer = try await CatalogueOperator(scratch, name: "operator")
+        try await signer.sign(distributed, number: number, signer: name)
+        central = SyncFaultTests.Central(scratch: scratch)
+        central.extraArguments = ["--catalogue", distributed.path, "--catalogue-public-key", signer.publicKey]
+        try await central.start()
+        home = scratch.appendingPathComponent("kiosk")
+        installed = scratch.appendingPathComponent("kiosk-catalogue")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        if installShipped { try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: installed) }
+        try SyncFaultTests.writeConfig(home, config.merging(["catalogue: catalogue": "catalogue: \(installed.path)"]) { $1 })
+        try await SyncFaultTests.enrol(home, with: central)
+    }
+
+    func stop() {
+        let pid = central.pid
+        Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start()
+    }
+}
+
 extension SyncFaultTests {
     /// Catalogue updates from the platform: installed when they pass the checker (ETag: a
     /// second fetch changes nothing), refused with file:line:column when they do not, and
     /// the kiosk keeps what it had.
     @Test func catalogueUpdatesAreCheckedAndSwappedOrRefused() async throws {
-        let scratch = Built.temporaryDirectory("catalogue-update")
-        let distributed = scratch.appendingPathComponent("distributed")
-        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: distributed)
-        let signer = try await CatalogueOperator(scratch, name: "operator")
-        try await signer.sign(distributed, number: 1)
-        let central = Central(scratch: scratch)
-        central.extraArguments = ["--catalogue", distributed.path, "--catalogue-public-key", signer.publicKey]
-        try await central.start()
-        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
-        let home = scratch.appendingPathComponent("kiosk")
-        let installed = scratch.appendingPathComponent("kiosk-catalogue")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        try Self.writeConfig(home, ["catalogue: catalogue": "catalogue: \(installed.path)"])
-        try await Self.enrol(home, with: central)
+        let platform = try await SignedCataloguePlatform("catalogue-update")
+        defer { platform.stop() }
+        let (distributed, home, installed, signer) = (platform.distributed, platform.home, platform.installed, platform.signer)
 
         var update = try await Self.zizhu(["catalogue", "update"], home: home)
         #expect(update.status == 0 && update.stdout.contains("installed"), "\(update.stdout)\(update.stderr)")
@@ -91,26 +112,17 @@ extension SyncFaultTests {
     /// one reaches citizens without a restart; a broken one is refused, the kiosk keeps
     /// serving the one it has, and the dashboard shows the refusal.
     @Test func aRunningKioskTakesCatalogueUpdatesAndRefusesABrokenOne() async throws {
-        let scratch = Built.temporaryDirectory("catalogue-live")
-        let distributed = scratch.appendingPathComponent("distributed")
-        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: distributed)
         let file = "residence-permit.yaml"
-        let original = try String(contentsOf: distributed.appendingPathComponent(file), encoding: .utf8)
-        try original.replacingOccurrences(of: "居住证申领", with: "居住证申领（新版）")
-            .write(to: distributed.appendingPathComponent(file), atomically: true, encoding: .utf8)
-        let signer = try await CatalogueOperator(scratch, name: "operator")
-        try await signer.sign(distributed, number: 1)
-        let central = Central(scratch: scratch)
-        central.extraArguments = ["--catalogue", distributed.path, "--catalogue-public-key", signer.publicKey]
-        try await central.start()
-        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
-        let home = scratch.appendingPathComponent("kiosk")
-        let installed = scratch.appendingPathComponent("kiosk-catalogue")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: installed)
-        try Self.writeConfig(home, ["catalogue: catalogue": "catalogue: \(installed.path)", "sync_seconds: 60": "sync_seconds: 5",
-                                    "catalogue_check_seconds: 600": "catalogue_check_seconds: 5"])
-        try await Self.enrol(home, with: central)
+        let original = try String(contentsOf: Built.repository.appendingPathComponent("Kiosk/catalogue/\(file)"), encoding: .utf8)
+        let platform = try await SignedCataloguePlatform("catalogue-live", installShipped: true,
+                                                         config: ["sync_seconds: 60": "sync_seconds: 5",
+                                                                  "catalogue_check_seconds: 600": "catalogue_check_seconds: 5"]) { distributed in
+            try original.replacingOccurrences(of: "居住证申领", with: "居住证申领（新版）")
+                .write(to: distributed.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        defer { platform.stop() }
+        let (scratch, distributed, home, installed, signer, central) = (platform.scratch, platform.distributed, platform.home, platform.installed,
+                                                                        platform.signer, platform.central)
 
         let tmux = Tmux()
         try Self.startDemoKiosk(tmux, home: home, scratch: scratch)
@@ -163,20 +175,13 @@ extension SyncFaultTests {
     /// key endorsed is followed, after which the old key is no longer enough. The technician
     /// report shows the version and its signer.
     @Test func aForgedUnsignedReSignedOrOlderCatalogueIsRefusedAndTheLastGoodStays() async throws {
-        let scratch = Built.temporaryDirectory("catalogue-signed")
-        let distributed = scratch.appendingPathComponent("distributed")
-        try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: distributed)
+        let platform = try await SignedCataloguePlatform("catalogue-signed", number: 5, signedBy: "省政务办 李明")
+        defer { platform.stop() }
+        let (scratch, distributed, home, installed, trusted) = (platform.scratch, platform.distributed, platform.home, platform.installed,
+                                                                platform.signer)
         let file = distributed.appendingPathComponent("residence-permit.yaml")
         let original = try String(contentsOf: file, encoding: .utf8)
-        let trusted = try await CatalogueOperator(scratch, name: "operator"), stranger = try await CatalogueOperator(scratch, name: "stranger")
-        try await trusted.sign(distributed, number: 5, signer: "省政务办 李明")
-        let central = Central(scratch: scratch)
-        central.extraArguments = ["--catalogue", distributed.path, "--catalogue-public-key", trusted.publicKey]
-        try await central.start()
-        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
-        let home = scratch.appendingPathComponent("kiosk"), installed = scratch.appendingPathComponent("kiosk-catalogue")
-        try Self.writeConfig(home, ["catalogue: catalogue": "catalogue: \(installed.path)"])
-        try await Self.enrol(home, with: central)
+        let stranger = try await CatalogueOperator(scratch, name: "stranger")
         #expect(Enrolment.load(home: home)?.catalogueKey == trusted.publicKey, "the key is given at enrolment")
 
         var update = try await Self.zizhu(["catalogue", "update"], home: home)

@@ -115,16 +115,23 @@ final class ManInTheMiddle: @unchecked Sendable {
 
 @Suite("Answers the kiosk acts on are the platform's own")
 struct AnswerSigningTests {
-    @Test func aManInTheMiddleCanNeitherMakeUpNorReplayNorChangeAStoredAnswer() async throws {
+    /// A platform, a man in the middle in front of it, and an enrolled kiosk that reaches the
+    /// platform only through him.
+    static func kioskBehindAManInTheMiddle(_ kioskID: String) async throws
+        -> (central: RunningCentral, mitm: ManInTheMiddle, outbox: Outbox, client: PlatformClient) {
         let central = try await RunningCentral()
-        defer { central.stop() }
         let mitm = try await ManInTheMiddle(upstream: central.url)
-        defer { mitm.stop() }
-        let direct = try await central.enrol("kiosk-a")
-        let home = Scratch.folder("mitm")
-        let outbox = try Outbox(home: home, kioskID: "kiosk-a")
-        let client = PlatformClient(outbox: outbox, enrolment: Enrolment(central: mitm.address, kioskID: "kiosk-a", secret: direct.secret),
+        let direct = try await central.enrol(kioskID)
+        let home = Scratch.folder("mitm-\(kioskID)")
+        let outbox = try Outbox(home: home, kioskID: kioskID)
+        let client = PlatformClient(outbox: outbox, enrolment: Enrolment(central: mitm.address, kioskID: kioskID, secret: direct.secret),
                                     home: home, logger: DashboardTests.logger)
+        return (central, mitm, outbox, client)
+    }
+
+    @Test func aManInTheMiddleCanNeitherMakeUpNorReplayNorChangeAStoredAnswer() async throws {
+        let (central, mitm, outbox, client) = try await Self.kioskBehindAManInTheMiddle("kiosk-a")
+        defer { central.stop(); mitm.stop() }
         let first = try outbox.submit(Sample.payload(1))
         let second = try outbox.submit(Sample.payload(2))
 
@@ -190,15 +197,8 @@ struct AnswerSigningTests {
     /// The platform's time comes only from answers it signed: a man in the middle who moves
     /// it gets the answer refused and the kiosk's clock stays where it was.
     @Test func aManInTheMiddleCannotMoveTheKiosksClock() async throws {
-        let central = try await RunningCentral()
-        defer { central.stop() }
-        let mitm = try await ManInTheMiddle(upstream: central.url)
-        defer { mitm.stop() }
-        let direct = try await central.enrol("kiosk-clock")
-        let home = Scratch.folder("mitm-clock")
-        let outbox = try Outbox(home: home, kioskID: "kiosk-clock")
-        let client = PlatformClient(outbox: outbox, enrolment: Enrolment(central: mitm.address, kioskID: "kiosk-clock", secret: direct.secret),
-                                    home: home, logger: DashboardTests.logger)
+        let (central, mitm, outbox, client) = try await Self.kioskBehindAManInTheMiddle("kiosk-clock")
+        defer { central.stop(); mitm.stop() }
         _ = try outbox.submit(Sample.payload(1))
         mitm.set(.retime)
         let moved = try await client.drain()
