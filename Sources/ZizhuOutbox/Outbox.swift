@@ -78,6 +78,7 @@ public final class Outbox: Sendable {
         key = try KioskKey.loadOrCreate(at: home.appendingPathComponent("keys/outbox.key"))
         databasePath = home.appendingPathComponent("outbox.sqlite").path
         do {
+            try PrivateFile.prepare(databasePath)
             writer = try DatabasePool(path: databasePath, configuration: Self.configuration)
             // GRDB's DatabasePool sets synchronous=NORMAL when it enables WAL, after any
             // prepareDatabase: set FULL on the (single) writer connection afterwards.

@@ -45,6 +45,11 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @Option(help: "Address the staff pages listen on (keep it inside the office network).") var staffHost = "127.0.0.1"
         @Option(help: "Port of the staff pages (0: any free port; printed).") var staffPort = 8081
         @Option(help: "Minutes without a request after which a staff session ends.") var idleMinutes = 15
+        @Option(help: "Open connections allowed from one address, per listener (the rest are closed as they arrive).")
+        var maxConnectionsPerAddress = 256
+        @Option(help: "Seconds a connection may take to send a request's headers.") var headerTimeout = 10
+        @Option(help: "Seconds a request may take to send its body once its headers are in.") var requestTimeout = 30
+        @Option(help: "Seconds an idle keep-alive connection is kept open.") var idleTimeout = 60
         @Flag(help: "Mark staff cookies Secure (the staff pages are reached over HTTPS through a TLS-terminating balancer).")
         var secureCookies = false
         @Option(help: "The server's certificate chain (PEM): both listeners then speak TLS only.") var tlsCert: String?
@@ -81,13 +86,24 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             let tls = try tlsConfiguration()
             let signing = try SigningKeyFile.load(proofKey, create: true, purpose: "proof-signing")
             let scheme = tls == nil ? "http" : "https"
-            let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+            guard (1...100_000).contains(maxConnectionsPerAddress), (1...600).contains(headerTimeout), (1...600).contains(requestTimeout),
+                  (1...3600).contains(idleTimeout) else {
+                throw ValidationError("--max-connections-per-address is 1-100000; --header-timeout and --request-timeout 1-600 s; --idle-timeout 1-3600 s")
+            }
+            // Each listener its own guard: a flood on one leaves the other's share alone.
+            func server() throws -> HTTPServerBuilder {
+                let guardian = ConnectionGuard(perAddress: maxConnectionsPerAddress, headerTimeout: .seconds(Int64(headerTimeout)),
+                                               requestTimeout: .seconds(Int64(requestTimeout)))
+                let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [guardian.handler()],
+                                                                         idleTimeout: .seconds(Int64(idleTimeout))))
+                return try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
+            }
             let kiosks = Application(
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              appointments: { DemoRecordsFile.appointments(held, query: $0) },
                                              catalogue: catalogue.map { URL(fileURLWithPath: $0) },
                                              catalogueKey: cataloguePublicKey, proofKey: signing),
-                server: server,
+                server: try server(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
@@ -98,7 +114,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             let settings = StaffSettings(idleTimeout: Double(idleMinutes) * 60, secureCookies: secureCookies || tls != nil)
             let staff = Application(
                 router: CentralServer.staffRouter(store: store, settings: settings),
-                server: server,
+                server: try server(),
                 configuration: .init(address: .hostname(staffHost, port: staffPort), serverName: "zizhu-central"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0

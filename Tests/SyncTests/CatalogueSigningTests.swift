@@ -93,5 +93,6 @@ struct CatalogueSigningTests {
         #expect(Base64URL.encode(Data([0xfb, 0xff])) == "-_8")
         #expect(Base64URL.decode("+/8") == nil)
         #expect(Base64URL.decode("a") == nil)
+        #expect(Base64URL.decode("-_9") == nil, "unused bits set: not the canonical text of any bytes")
     }
 }

@@ -34,11 +34,16 @@ public enum Dashboard {
             warnings.append("outbox oldest \(Int(min(oldest, 1e12) / 3600)) h")
         }
         if let clock = clockWarning(heartbeat.clockOffsetSeconds) { warnings.append(clock) }
+        if kiosk.lookupsLastHour >= abnormalLookupsPerHour { warnings.append("\(kiosk.lookupsLastHour) record lookups in the last hour") }
         if let skew = kiosk.skewSeconds, skew.magnitude > 60 { warnings.append("clock \(skew) s off") }
         if !errors.isEmpty { return (.error, errors + warnings) }
         if !warnings.isEmpty { return (.warning, warnings) }
         return (.ok, [])
     }
+
+    /// A kiosk serving citizens one at a time looks up a few records per visit; this many in
+    /// an hour is a script, not a queue of people (a stolen secret at work).
+    public static let abnormalLookupsPerHour = 200
 
     /// "kiosk clock 400 d behind (corrected with platform time)" for a kiosk clock a minute
     /// or more off (the heartbeat's figure, clamped: no value traps); nil otherwise.
@@ -117,7 +122,7 @@ public enum Dashboard {
             + "<th>Clock skew</th><th>Catalogue</th><th>Version</th><th>Last heartbeat</th><th>Submissions</th>\(csrf == nil ? "" : "<th>Operator</th>")</tr>"
         for kiosk in fleet {
             let (state, faults) = health(kiosk, now: now)
-            let outbox = kiosk.heartbeat.map { "\($0.outboxPending) pending" + ($0.outboxOldestSeconds.map { ", oldest \(Int($0)) s" } ?? "") } ?? "-"
+            let outbox = kiosk.heartbeat.map { "\($0.outboxPending) pending" + ($0.outboxOldestSeconds.flatMap { $0.isFinite ? ", oldest \(Int(min(max($0, 0), 1e12))) s" : nil } ?? "") } ?? "-"
             let skew = kiosk.skewSeconds.map { ($0 >= 0 ? "+" : "") + "\($0) s" } ?? "-"
             var catalogue = kiosk.heartbeat?.catalogueVersion.map { String($0.prefix(12)) } ?? "-"
             if let refused = kiosk.heartbeat?.catalogueRefused { catalogue += " (update refused: \(refused))" }

@@ -38,13 +38,16 @@ struct KioskRoutes {
     /// What a citizen at the kiosk asks about themselves: proofs, appointments, records, progress.
     private func addCitizenQuestions(_ kiosks: RouterGroup<CentralRequestContext>) {
         let (store, sources) = (store, sources)
+        let lookups = LookupGuard(store: store)
         // 打印证明: the proofs the platform can issue for an applicant, then one of them.
         kiosks.post("proofs") { _, context -> Response in
             let query = try context.applicant(ProofsRequest.self, what: "a proofs request", number: \.idNumber)
+            try await lookups.admit(kioskID: try context.kiosk(), action: "lookup.proofs", idNumber: query.idNumber, address: context.address)
             return CentralServer.json(.ok, ProofList(proofs: sources.proofs(query.idNumber).map { ProofList.Item(id: $0.id, title: $0.title) }))
         }
         kiosks.post("proofs/{id}") { _, context -> Response in
             let query = try context.applicant(ProofsRequest.self, what: "a proofs request", number: \.idNumber)
+            try await lookups.admit(kioskID: try context.kiosk(), action: "lookup.proof", idNumber: query.idNumber, address: context.address)
             guard let id = context.parameters.get("id"), var document = sources.proofs(query.idNumber).first(where: { $0.id == id }) else {
                 throw Refusal(.notFound, "no such proof", "the platform holds no such proof for this applicant")
             }
@@ -73,11 +76,13 @@ struct KioskRoutes {
         // 电子证照 and credit for an applicant (demo data on this platform).
         kiosks.post("records") { _, context -> Response in
             let query = try context.applicant(RecordsRequest.self, what: "a records request", number: \.idNumber)
+            try await lookups.admit(kioskID: try context.kiosk(), action: "lookup.records", idNumber: query.idNumber, address: context.address)
             return CentralServer.json(.ok, sources.records(query.idNumber) ?? RecordsResponse(elicences: [], credit: "good"))
         }
         // 查询进度 by ID card: the applicant's cases, newest first; or one case by its number.
         kiosks.post("progress") { _, context -> Response in
             let query = try context.applicant(ProofsRequest.self, what: "a progress request", number: \.idNumber)
+            try await lookups.admit(kioskID: try context.kiosk(), action: "lookup.progress", idNumber: query.idNumber, address: context.address)
             return CentralServer.json(.ok, ProgressList(cases: try await store.progressAnswers(applicant: query.idNumber, limit: 20)))
         }
         kiosks.get("progress/{number}") { _, context -> Response in
@@ -94,7 +99,7 @@ struct KioskRoutes {
         kiosks.post("heartbeat") { _, context -> Response in
             let heartbeat = try context.decode(Heartbeat.self, limit: 64 << 10, tooLarge: "a heartbeat is small",
                                                malformed: ("malformed heartbeat", "expected the Heartbeat fields"))
-            try await store.recordHeartbeat(kioskID: try context.kiosk(), heartbeat)
+            try await store.recordHeartbeat(kioskID: try context.kiosk(), CentralRules.clamped(heartbeat))
             return Response(status: .noContent)
         }
         kiosks.post("help") { _, context -> Response in

@@ -8,9 +8,9 @@ import ZizhuWire
 
 /// Lets through only requests signed by an enrolled kiosk (HMAC-SHA256 over method, path,
 /// timestamp, nonce and the body's hash; see `RequestSigning`) and puts the kiosk and the
-/// signed body in the context. Refused, in this order: a body over `maximumBody` (413); no
-/// signature, a bad timestamp, an unknown kiosk, a forged signature, a stale or replayed
-/// request (401); a kiosk an operator disabled (403, with the operator's reason); a store that cannot answer (503 — a failing database never reads as
+/// signed body in the context. Refused, in this order: before the body is read, no
+/// signature, a bad timestamp or an unknown kiosk (401); a body over `maximumBody` (413);
+/// a forged signature, a stale or replayed request (401); a kiosk an operator disabled (403, with the operator's reason); a store that cannot answer (503 — a failing database never reads as
 /// "unknown kiosk").
 ///
 /// ```swift
@@ -24,32 +24,96 @@ struct KioskSignatureMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
+        // Before a byte of the body is read: the four signature headers, a timestamp, and a
+        // kiosk this platform enrolled. A stranger holding a megabyte open is refused here.
+        let named: Named
+        do {
+            named = try await preflight(request)
+        } catch let error as any HTTPResponseError {
+            return try error.response(from: request, context: context)
+        }
         guard let buffer = try? await request.collectBody(upTo: maximumBody) else {
             // Too large to read, so not authenticated: signed for the kiosk it names all the
             // same, so a kiosk can tell a real 413 (halve the batch; an entry too large even
             // alone becomes a dead letter, kept) from a made-up one. The worst a forger who
             // gets one signed can do is make one entry a dead letter — deleting nothing.
             let refusal = Refusal(.contentTooLarge, "too large", "at most \(maximumBody) bytes per request; send fewer entries").response
-            guard let kioskID = CentralServer.header(request, RequestSigning.kioskHeader),
-                  let nonce = CentralServer.header(request, RequestSigning.nonceHeader),
-                  let secret = try? await store.secret(kioskID: kioskID) else { return refusal }
-            return try await Self.sign(refusal, secret: secret, method: request.method.rawValue, path: request.uri.path, nonce: nonce)
+            return try await Self.sign(refusal, secret: named.secret, method: request.method.rawValue, path: Self.target(request), nonce: named.nonce)
         }
         let body = Data(buffer: buffer)
         var context = context
-        var secret: SymmetricKey?
+        var verified = false
         var response: Response
         do {
-            context.kioskID = try await authenticate(request, body: body, secret: &secret)
+            try await verify(request, named, body: body, verified: &verified)
+            context.kioskID = named.kioskID
             context.signedBody = body
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        // Signed for the kiosk whose secret is known, refusals included (so a kiosk can
-        // trust "stale request" and "disabled"); an unknown kiosk's answer cannot be.
-        guard let secret, let nonce = CentralServer.header(request, RequestSigning.nonceHeader) else { return response }
-        return try await Self.sign(response, secret: secret, method: request.method.rawValue, path: request.uri.path, nonce: nonce)
+        // Signed once the request is the kiosk's own, refusals included (so a kiosk can trust
+        // "stale request" and "disabled"); a forged request's answer is not.
+        guard verified else { return response }
+        return try await Self.sign(response, secret: named.secret, method: request.method.rawValue, path: Self.target(request), nonce: named.nonce)
+    }
+
+    /// The request target a kiosk signs: the path and, when there is one, the query string
+    /// (raw, as sent), so that no parameter can be added or changed in transit.
+    static func target(_ request: Request) -> String {
+        request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+    }
+
+    /// What the headers say, checked before the body is read.
+    struct Named {
+        var kioskID: String
+        var timestamp: Int64
+        var nonce: String
+        var signature: String
+        var secret: SymmetricKey
+    }
+
+    func preflight(_ request: Request) async throws -> Named {
+        guard let kioskID = CentralServer.header(request, RequestSigning.kioskHeader),
+              let timestampText = CentralServer.header(request, RequestSigning.timestampHeader),
+              let nonce = CentralServer.header(request, RequestSigning.nonceHeader),
+              let signature = CentralServer.header(request, RequestSigning.signatureHeader) else {
+            throw Refusal(.unauthorized, "unsigned", "kiosk requests must carry X-Zizhu-Kiosk, -Timestamp, -Nonce and -Signature")
+        }
+        guard kioskID.utf8.count <= 64, nonce.utf8.count <= 128, signature.utf8.count == 64 else {
+            throw Refusal(.unauthorized, "bad signature", "the signature headers are not of the expected form")
+        }
+        guard let timestamp = Int64(timestampText) else {
+            throw Refusal(.unauthorized, "bad timestamp", "X-Zizhu-Timestamp is Unix seconds")
+        }
+        guard let secret = try await storage({ try await store.secret(kioskID: kioskID) }) else {
+            throw Refusal(.unauthorized, "unknown kiosk", "kiosk '\(kioskID)' is not enrolled")
+        }
+        return Named(kioskID: kioskID, timestamp: timestamp, nonce: nonce, signature: signature, secret: secret)
+    }
+
+    func verify(_ request: Request, _ named: Named, body: Data, verified: inout Bool) async throws {
+        guard RequestSigning.isValid(signature: named.signature, secret: named.secret, method: request.method.rawValue,
+                                     path: Self.target(request), timestamp: named.timestamp, nonce: named.nonce, body: body) else {
+            throw Refusal(.unauthorized, "bad signature", "the signature does not match this kiosk's secret and this request")
+        }
+        // From here the request is the kiosk's own: its answer is signed, refusals included
+        // (a request that is not the kiosk's gets no signed answer to replay).
+        verified = true
+        let kioskID = named.kioskID
+        // Disabled by an operator: refused (the kiosk keeps its outbox and tries again later).
+        if let reason = try await storage({ try await store.kioskDisabled(kioskID: kioskID) }) {
+            throw Refusal(.forbidden, "kiosk disabled", "an operator has disabled this kiosk (\(reason)); its outbox is kept and sent once enabled")
+        }
+        // No arithmetic that can trap on a value from the wire.
+        let (skew, overflow) = named.timestamp.subtractingReportingOverflow(Int64(Date().timeIntervalSince1970))
+        guard !overflow, skew.magnitude <= RequestSigning.maximumSkew.magnitude else {
+            throw Refusal(.unauthorized, "stale request",
+                          "the kiosk's clock is \(overflow ? "far" : String(skew) + " s") off; at most \(RequestSigning.maximumSkew) s is accepted")
+        }
+        guard try await storage({ try await store.remember(nonce: named.nonce, kioskID: kioskID, timestamp: named.timestamp, skew: skew) }) else {
+            throw Refusal(.unauthorized, "replayed request", "this nonce was used before")
+        }
     }
 
     /// The answer with its `X-Zizhu-Time` and `X-Zizhu-Answer-Signature` (the body read once
@@ -66,42 +130,6 @@ struct KioskSignatureMiddleware: RouterMiddleware {
         signed.headers[HTTPField.Name(AnswerSigning.header)!] = AnswerSigning.signature(
             secret: secret, status: Int(response.status.code), method: method, path: path, nonce: nonce, time: time, body: Data(buffer: bytes))
         return signed
-    }
-
-    func authenticate(_ request: Request, body: Data, secret found: inout SymmetricKey?) async throws -> String {
-        guard let kioskID = CentralServer.header(request, RequestSigning.kioskHeader),
-              let timestampText = CentralServer.header(request, RequestSigning.timestampHeader),
-              let nonce = CentralServer.header(request, RequestSigning.nonceHeader),
-              let signature = CentralServer.header(request, RequestSigning.signatureHeader) else {
-            throw Refusal(.unauthorized, "unsigned", "kiosk requests must carry X-Zizhu-Kiosk, -Timestamp, -Nonce and -Signature")
-        }
-        guard let timestamp = Int64(timestampText) else {
-            throw Refusal(.unauthorized, "bad timestamp", "X-Zizhu-Timestamp is Unix seconds")
-        }
-        guard let secret = try await storage({ try await store.secret(kioskID: kioskID) }) else {
-            throw Refusal(.unauthorized, "unknown kiosk", "kiosk '\(kioskID)' is not enrolled")
-        }
-        guard RequestSigning.isValid(signature: signature, secret: secret, method: request.method.rawValue,
-                                     path: request.uri.path, timestamp: timestamp, nonce: nonce, body: body) else {
-            throw Refusal(.unauthorized, "bad signature", "the signature does not match this kiosk's secret and this request")
-        }
-        // From here the request is the kiosk's own: its answer is signed, refusals included
-        // (a request that is not the kiosk's gets no signed answer to replay).
-        found = secret
-        // Disabled by an operator: refused (the kiosk keeps its outbox and tries again later).
-        if let reason = try await storage({ try await store.kioskDisabled(kioskID: kioskID) }) {
-            throw Refusal(.forbidden, "kiosk disabled", "an operator has disabled this kiosk (\(reason)); its outbox is kept and sent once enabled")
-        }
-        // No arithmetic that can trap on a value from the wire.
-        let (skew, overflow) = timestamp.subtractingReportingOverflow(Int64(Date().timeIntervalSince1970))
-        guard !overflow, skew.magnitude <= RequestSigning.maximumSkew.magnitude else {
-            throw Refusal(.unauthorized, "stale request",
-                          "the kiosk's clock is \(overflow ? "far" : String(skew) + " s") off; at most \(RequestSigning.maximumSkew) s is accepted")
-        }
-        guard try await storage({ try await store.remember(nonce: nonce, kioskID: kioskID, timestamp: timestamp, skew: skew) }) else {
-            throw Refusal(.unauthorized, "replayed request", "this nonce was used before")
-        }
-        return kioskID
     }
 
     /// A store call whose failure is the platform's, not the kiosk's: 503.

@@ -105,7 +105,16 @@ struct StaffRoutes {
     }
 
     func overview(_ viewer: StaffViewer, notice: String?) async throws -> Response {
-        let page = Dashboard.page(fleet: try await store.fleet(),
+        // Each kiosk's lookups of personal records in the last hour, from the audit trail.
+        let lookups = try await store.auditTrail(AuditFilter(since: UTCTime.iso(Date().addingTimeInterval(-3600)), limit: 100_000))
+            .filter { $0.action.hasPrefix("lookup.") && $0.actor.hasPrefix("kiosk:") }
+        let perKiosk = Dictionary(grouping: lookups) { String($0.actor.dropFirst("kiosk:".count)) }.mapValues(\.count)
+        let fleet = try await store.fleet().map { kiosk -> FleetKiosk in
+            var counted = kiosk
+            counted.lookupsLastHour = perKiosk[kiosk.id] ?? 0
+            return counted
+        }
+        let page = Dashboard.page(fleet: fleet,
                                   perHour: try await store.submissionsPerHour(since: Date().addingTimeInterval(-24 * 3600)),
                                   help: try await store.openHelp(), stats: try await store.stats(), now: Date(),
                                   review: try await store.reviewQueue(limit: 50), ratings: try await store.ratingCounts(),

@@ -47,6 +47,10 @@ public enum CentralRules {
         (try? JSONDecoder().decode(SubmissionPayload.self, from: Data(payload.utf8))).map { applicantKey(idNumber: $0.applicant.idNumber) }
     }
 
+    /// What the database keeps of an enrolment token: its SHA-256 (the token itself is shown
+    /// once, to the operator who made it).
+    public static func tokenKey(_ token: String) -> String { Hex.string(SHA256.hash(data: Data(token.utf8))) }
+
     public static func applicantKey(idNumber: String) -> String {
         Hex.string(SHA256.hash(data: Data(idNumber.uppercased().utf8)))
     }

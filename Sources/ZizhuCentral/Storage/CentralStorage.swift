@@ -50,6 +50,8 @@ public struct FleetKiosk: Sendable, Hashable {
     public var submissions: Int
     /// Why an operator holds this kiosk (its requests are refused); nil when it may sync.
     public var disabledReason: String?
+    /// Lookups of personal records in the last hour (from the audit trail; 0 when not counted).
+    public var lookupsLastHour = 0
 
     public init(id: String, site: String, lastSeen: Date?, skewSeconds: Int64?, heartbeat: Heartbeat?, heartbeatAt: Date?,
                 submissions: Int, disabledReason: String? = nil) {

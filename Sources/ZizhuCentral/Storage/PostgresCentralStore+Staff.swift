@@ -156,7 +156,7 @@ extension PostgresCentralStore {
                 found = true
             }
             guard found else { return nil }
-            try await connection.query("INSERT INTO token(token, for_kiosk) VALUES (\(token), \(kioskID))", logger: logger)
+            try await connection.query("INSERT INTO token(token, for_kiosk) VALUES (\(CentralRules.tokenKey(token)), \(kioskID))", logger: logger)
             return token
         }
     }

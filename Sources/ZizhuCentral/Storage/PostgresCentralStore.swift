@@ -84,7 +84,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     public func createToken() async throws -> String {
         let token = CentralRules.newToken()
-        try await client.query("INSERT INTO token(token) VALUES (\(token))", logger: logger)
+        try await client.query("INSERT INTO token(token) VALUES (\(CentralRules.tokenKey(token)))", logger: logger)
         return token
     }
 
@@ -103,7 +103,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     private func enrolInTransaction(token: String, kioskID: String, site: String, secret: String, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query("SELECT used_by, for_kiosk FROM token WHERE token = \(token) FOR UPDATE", logger: logger)
+            let rows = try await connection.query("SELECT used_by, for_kiosk FROM token WHERE token = \(CentralRules.tokenKey(token)) FOR UPDATE", logger: logger)
             var found = false
             var used: String?, tokenFor: String?
             for try await (usedBy, forKiosk) in rows.decode((String?, String?).self) {
@@ -121,7 +121,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
             case .again:
                 try await connection.query("UPDATE kiosk SET secret = \(secret) WHERE id = \(kioskID)", logger: logger)
             }
-            try await connection.query("UPDATE token SET used_by = \(kioskID) WHERE token = \(token)", logger: logger)
+            try await connection.query("UPDATE token SET used_by = \(kioskID) WHERE token = \(CentralRules.tokenKey(token))", logger: logger)
         }
     }
 

@@ -102,6 +102,10 @@ enum PostgresMigrations {
                 "ALTER TABLE kiosk ADD COLUMN IF NOT EXISTS disabled_reason TEXT",
                 "ALTER TABLE token ADD COLUMN IF NOT EXISTS for_kiosk TEXT",
             ]),
+            // Enrolment tokens are kept as their SHA-256 only: a copy of the database enrols nothing.
+            Migration(name: "v6-token-hashes", statements: [
+                "UPDATE token SET token = encode(sha256(convert_to(token, 'UTF8')), 'hex')",
+            ]),
         ]
     }
 

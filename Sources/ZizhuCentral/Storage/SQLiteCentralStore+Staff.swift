@@ -189,7 +189,7 @@ extension SQLiteCentralStore {
         return try await writer.write { db in
             try db.execute(sql: "UPDATE kiosk SET secret = ? WHERE id = ?", arguments: [unknown, kioskID])
             guard db.changesCount > 0 else { return nil }
-            try db.execute(sql: "INSERT INTO token(token, created_at, for_kiosk) VALUES (?, ?, ?)", arguments: [token, Self.now(), kioskID])
+            try db.execute(sql: "INSERT INTO token(token, created_at, for_kiosk) VALUES (?, ?, ?)", arguments: [CentralRules.tokenKey(token), Self.now(), kioskID])
             return token
         }
     }

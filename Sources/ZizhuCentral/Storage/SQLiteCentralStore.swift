@@ -15,6 +15,8 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     public let writer: DatabasePool
 
     public init(path: String) throws {
+        // Personal data and kiosk secrets: readable by the platform's user only.
+        try PrivateFile.prepare(path)
         writer = try DatabasePool(path: path)
         try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(writer)
@@ -109,6 +111,13 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
             }
         }
         registerStaffMigration(&migrator)
+        migrator.registerMigration("v6-token-hashes") { db in
+            // Enrolment tokens are kept as their SHA-256 only: a copy of the database
+            // enrols nothing.
+            for token in try String.fetchAll(db, sql: "SELECT token FROM token") {
+                try db.execute(sql: "UPDATE token SET token = ? WHERE token = ?", arguments: [CentralRules.tokenKey(token), token])
+            }
+        }
         return migrator
     }
 
@@ -120,7 +129,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     public func createToken() async throws -> String {
         let token = CentralRules.newToken()
         try await writer.write { db in
-            try db.execute(sql: "INSERT INTO token(token, created_at) VALUES (?, ?)", arguments: [token, Self.now()])
+            try db.execute(sql: "INSERT INTO token(token, created_at) VALUES (?, ?)", arguments: [CentralRules.tokenKey(token), Self.now()])
         }
         return token
     }
@@ -129,7 +138,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     public func enrol(token: String, kioskID: String, site: String) async throws -> String {
         let secret = CentralRules.newSecret()
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT used_by, for_kiosk FROM token WHERE token = ?", arguments: [token]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT used_by, for_kiosk FROM token WHERE token = ?", arguments: [CentralRules.tokenKey(token)]) else {
                 throw EnrolmentProblem.unknownToken
             }
             if (row["used_by"] as String?) != nil { throw EnrolmentProblem.tokenUsed }
@@ -141,7 +150,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
             case .again:
                 try db.execute(sql: "UPDATE kiosk SET secret = ? WHERE id = ?", arguments: [secret, kioskID])
             }
-            try db.execute(sql: "UPDATE token SET used_by = ? WHERE token = ?", arguments: [kioskID, token])
+            try db.execute(sql: "UPDATE token SET used_by = ? WHERE token = ?", arguments: [kioskID, CentralRules.tokenKey(token)])
         }
         return secret
     }

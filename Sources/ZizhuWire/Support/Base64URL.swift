@@ -14,11 +14,14 @@ public enum Base64URL {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// Nil for anything that is not base64url (including the standard alphabet's `+` and `/`).
+    /// Nil for anything that is not canonical base64url: the standard alphabet's `+` and `/`,
+    /// padding, and a last character whose unused bits are not zero (`-_9` and `-_8` would
+    /// otherwise both decode to `fb ff`, so one seal could be printed several ways).
     public static func decode(_ text: String) -> Data? {
         guard !text.contains(where: { $0 == "+" || $0 == "/" || $0 == "=" }) else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+        guard let data = Data(base64Encoded: base64), encode(data) == text else { return nil }
+        return data
     }
 }

@@ -2,8 +2,9 @@
 import Crypto
 import Foundation
 
-/// Every kiosk request is signed with HMAC-SHA256 over method, path, timestamp, nonce and
-/// the body's SHA-256, with the secret the kiosk received at enrolment.
+/// Every kiosk request is signed with HMAC-SHA256 over method, request target (the path and
+/// its query string, as sent), timestamp, nonce and the body's SHA-256, with the secret the
+/// kiosk received at enrolment.
 public enum RequestSigning {
     public static let kioskHeader = "X-Zizhu-Kiosk"
     public static let timestampHeader = "X-Zizhu-Timestamp"
