@@ -69,7 +69,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]),
         // The kiosk's files: where they are, the config, string tables, catalogue, glyphs,
         // receipt templates and printer profiles. What the pure tests load their fixtures with.
-        .target(name: "ZizhuResources", dependencies: ["ZizhuCore", "ZizhuUI", "ReceiptPrinter"]),
+        .target(name: "ZizhuResources", dependencies: ["ZizhuCore", "ZizhuUI", "ReceiptPrinter", "ZizhuWire"]),
         .target(
             name: "ZizhuKiosk",
             dependencies: [

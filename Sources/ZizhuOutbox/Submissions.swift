@@ -12,7 +12,7 @@ public enum Submissions {
     }
 
     public static func payload(service: Service, idNumber: String, name: String, cardKind: String, fields: [String: String],
-                               committed: [String], decisions: [Decision]) -> SubmissionPayload {
+                               committed: [String], decisions: [Decision], catalogueVersion: String) -> SubmissionPayload {
         let overall = Outcome.overall(decisions)
         let owed = decisions.flatMap { summary($0).owed }
         let deciding = decisions.filter { $0.outcome == overall }.flatMap(\.decidedBy)
@@ -21,7 +21,8 @@ public enum Submissions {
             applicant: .init(idNumber: idNumber, name: name, cardKind: cardKind),
             fields: fields, committed: committed.sorted(),
             decisions: Dictionary(decisions.map { ($0.serviceID, summary($0)) }, uniquingKeysWith: { first, _ in first }),
-            decision: .init(outcome: overall.rawValue, decidedBy: deciding.isEmpty ? decisions.flatMap(\.decidedBy) : deciding, owed: owed))
+            decision: .init(outcome: overall.rawValue, decidedBy: deciding.isEmpty ? decisions.flatMap(\.decidedBy) : deciding, owed: owed),
+            catalogueVersion: catalogueVersion)
     }
 
     /// The fields a facts file gives, as the form would hold them.

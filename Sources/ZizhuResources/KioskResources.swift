@@ -2,6 +2,7 @@
 import Foundation
 import ZizhuCore
 import ZizhuUI
+import ZizhuWire
 
 /// A failure to start the kiosk because an operator-edited file is wrong or missing.
 /// The message names `file:line:column` for every problem.
@@ -91,7 +92,9 @@ public struct KioskResources: Sendable {
             }
         }
         do {
-            return try Catalogue.load(files: files)
+            var catalogue = try Catalogue.load(files: files)
+            catalogue.version = CatalogueBundle(files: files.map { CatalogueBundle.File(name: $0.name, text: $0.text) }).version
+            return catalogue
         } catch {
             // Name files by their full path so an operator can open them.
             let described = error.problems.map { problem -> String in

@@ -24,7 +24,8 @@ struct SyncBench {
         service: "business-licence-print", applicant: .init(idNumber: "440106198806150019", name: "演示用户", cardKind: "resident"),
         fields: ["credit_code": "91440106MA9W0DEM01", "is_legal_representative": "yes", "copies": "2"], committed: [],
         decisions: ["business-licence-print": .init(outcome: "approved", decidedBy: ["legal-representative", "material.id-card"], owed: [])],
-        decision: .init(outcome: "approved", decidedBy: ["legal-representative", "material.id-card"], owed: []))
+        decision: .init(outcome: "approved", decidedBy: ["legal-representative", "material.id-card"], owed: []),
+        catalogueVersion: "bench")
 
     mutating func run() async throws {
         report.section("Outbox and central platform (issue 6)")
@@ -90,7 +91,7 @@ struct SyncBench {
     mutating func drainToServer() async throws {
         let (server, url, database) = try await startCentral(database: "sqlite://" + scratch.appendingPathComponent("drain.sqlite").path)
         defer { _ = ChildProcess.stop(server, signal: SIGTERM, grace: 5) }
-        let store = try await CentralDatabase.open(database)
+        let store = try await openCentral(database)
         let secret = try await store.enrol(token: try await store.createToken(), kioskID: "bench-drain", site: "bench")
         let home = scratch.appendingPathComponent("drain-kiosk")
         let outbox = try Outbox(home: home, kioskID: "bench-drain")
@@ -120,7 +121,7 @@ struct SyncBench {
         defer { cluster?.stop() }
         let (server, url, _) = try await startCentral(database: database)
         defer { _ = ChildProcess.stop(server, signal: SIGTERM, grace: 5) }
-        let store = try await CentralDatabase.open(database)
+        let store = try await openCentral(database)
         var kiosks: [(String, SymmetricKey)] = []
         for index in 0..<100 {
             let id = String(format: "bench-%03d", index)
@@ -172,11 +173,19 @@ struct SyncBench {
                    note: String(format: "%d submissions in %.2f s (batches of %d, signed, one transaction per batch)", total, seconds, perBatch))
     }
 
+    /// The platform key the bench's `zizhu-central` seals with (made by its first start).
+    var platformKey: String { scratch.appendingPathComponent("platform.key").path }
+
+    /// The store the bench's server uses, opened with the server's platform key.
+    func openCentral(_ database: String) async throws -> any CentralStorage {
+        try await CentralDatabase.open(database, keyring: try PlatformKeyring.load(platformKey))
+    }
+
     /// Starts the release `zizhu-central` next to `zizhu`; returns its pid and URL.
     func startCentral(database: String) async throws -> (pid_t, String, String) {
         let binary = URL(fileURLWithPath: zizhu).deletingLastPathComponent().appendingPathComponent("zizhu-central").path
         let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
-        let pid = try ChildProcess.spawn([binary, "serve", "--port", "0", "--database", database],
+        let pid = try ChildProcess.spawn([binary, "serve", "--port", "0", "--database", database, "--platform-key", platformKey],
                                          environment: ProcessInfo.processInfo.environment, stdio: .files(stdout: out, stderr: out))
         for _ in 0..<600 {
             if let text = try? String(contentsOfFile: out, encoding: .utf8),

@@ -17,18 +17,57 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         commandName: "zizhu-central",
         abstract: "The central platform Zizhu kiosks sync to.",
         subcommands: [Serve.self, Token.self, Stats.self, Review.self, StaffCommand.self, AuditCommand.self, KioskCommand.self, CatalogueCommand.self,
-                      ProofCommand.self])
+                      ProofCommand.self, PlatformKeyCommand.self])
 
     struct DatabaseOption: ParsableArguments {
         @Option(help: "sqlite://PATH (default: sqlite://zizhu-central.sqlite in the current folder).")
         var database = "sqlite://zizhu-central.sqlite"
+        @Option(help: "The platform key file (mode 0600, kept outside the database): it seals applications and kiosk secrets.")
+        var platformKey = "zizhu-central-platform.key"
 
+        /// The store, with the platform key when its file is there (commands that touch no
+        /// personal data work without it).
         func open() async throws -> any CentralStorage {
+            let keyring: PlatformKeyring?
             do {
-                return try await CentralDatabase.open(database)
+                keyring = FileManager.default.fileExists(atPath: platformKey) ? try PlatformKeyring.load(platformKey) : nil
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            return try await open(keyring: keyring)
+        }
+
+        func open(keyring: PlatformKeyring?) async throws -> any CentralStorage {
+            do {
+                return try await CentralDatabase.open(database, keyring: keyring)
             } catch {
                 throw ValidationError("cannot open \(database): \(error)")
             }
+        }
+
+        /// The store with its platform key, which must exist — except for a database that
+        /// holds nothing yet: then the key is made (mode 0600) and its path printed, to be backed up.
+        func openSealed(createKey: Bool) async throws -> any CentralStorage {
+            if !FileManager.default.fileExists(atPath: platformKey) {
+                let stats = try await open(keyring: nil).stats()
+                guard createKey, stats.kiosks == 0, stats.submissions == 0 else {
+                    throw ValidationError("no platform key at \(platformKey): this database holds sealed data (\(stats.kiosks) kiosks, "
+                                          + "\(stats.submissions) applications) that only its key opens; give --platform-key")
+                }
+                do {
+                    try PlatformKeyring.generate().write(to: platformKey, replacing: false)
+                } catch {
+                    throw ValidationError("\(error)")
+                }
+                FileHandle.standardError.write(Data("zizhu-central: made the platform key \(platformKey) (mode 0600): back it up apart from the database; without it the sealed applications cannot be read\n".utf8))
+            }
+            let keyring: PlatformKeyring
+            do {
+                keyring = try PlatformKeyring.load(platformKey)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            return try await open(keyring: keyring)
         }
     }
 
@@ -61,6 +100,9 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         var records: String?
         @Option(help: "A catalogue folder to distribute to kiosks (GET /v1/catalogue).")
         var catalogue: String?
+        @Option(help: ArgumentHelp("The catalogue folder the platform decides every application again with (default: --catalogue). "
+                + "Without one, no application is approved on the kiosk's word: each goes to a reviewer."))
+        var rules: String?
         @Option(help: "The operator's catalogue-signing public key (base64, from `catalogue public-key`), given to kiosks at enrolment.")
         var cataloguePublicKey: String?
 
@@ -68,7 +110,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             if let cataloguePublicKey, CatalogueSignature.publicKey(cataloguePublicKey) == nil {
                 throw ValidationError("--catalogue-public-key is 32 bytes of base64 (`zizhu-central catalogue public-key` prints it)")
             }
-            let store = try await database.open()
+            let store = try await database.openSealed(createKey: true)
             var parsed: [String: ApplicantRecords] = [:]
             if let records {
                 guard let data = FileManager.default.contents(atPath: records) else { throw ValidationError("cannot read \(records)") }
@@ -102,7 +144,9 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              appointments: { DemoRecordsFile.appointments(held, query: $0) },
                                              catalogue: catalogue.map { URL(fileURLWithPath: $0) },
-                                             catalogueKey: cataloguePublicKey, proofKey: signing),
+                                             catalogueKey: cataloguePublicKey, proofKey: signing,
+                                             adjudicator: PlatformAdjudicator(catalogueFolder: (rules ?? catalogue).map { URL(fileURLWithPath: $0) },
+                                                                              answers: { answers[$0] })),
                 server: try server(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in

@@ -129,7 +129,8 @@ struct SubmitCommand: AsyncParsableCommand {
         let decisions = parts.map { Decider.decide($0, facts: parsed.facts, today: parsed.today) }
         let payload = Submissions.payload(service: target, idNumber: number.unmasked, name: "", cardKind: "resident",
                                           fields: Submissions.fields(from: parsed.facts),
-                                          committed: Submissions.committed(from: parsed.facts), decisions: decisions)
+                                          committed: Submissions.committed(from: parsed.facts), decisions: decisions,
+                                          catalogueVersion: catalogue.version)
         let accepted: Outbox.Accepted
         do {
             accepted = try outbox.submit(payload)

@@ -37,7 +37,9 @@ struct SyncFaultTests {
         func start(port: Int = 0) async throws {
             let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
             pid = try ChildProcess.spawn(launcher + [Built.central, "serve", "--port", String(port), "--staff-port", "0", "--database", database,
-                                                     "--proof-key", scratch.appendingPathComponent("proof.key").path]
+                                                     "--proof-key", scratch.appendingPathComponent("proof.key").path,
+                                                     "--platform-key", platformKey,
+                                                     "--rules", Built.repository.appendingPathComponent("Kiosk/catalogue").path]
                                          + extraArguments,
                                          environment: ProcessInfo.processInfo.environment.merging(launcherEnvironment) { $1 },
                                          stdio: .files(stdout: out, stderr: out))
@@ -56,6 +58,8 @@ struct SyncFaultTests {
         }
 
         var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
+        /// The key that seals the platform's personal data (made by the first start).
+        var platformKey: String { scratch.appendingPathComponent("platform.key").path }
 
         func kill() async {
             _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
@@ -85,7 +89,7 @@ struct SyncFaultTests {
         }
 
         func run(_ arguments: [String]) async throws -> String {
-            let result = try await ChildProcess.runDetached([Built.central] + arguments + ["--database", database],
+            let result = try await ChildProcess.runDetached([Built.central] + arguments + ["--database", database, "--platform-key", platformKey],
                                                             environment: ProcessInfo.processInfo.environment)
             return result.stdout
         }

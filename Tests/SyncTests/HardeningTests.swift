@@ -88,7 +88,7 @@ struct HardeningTests {
         func mode(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int) ?? -1 }
         let folder = Scratch.folder("private-files")
         let path = folder.appendingPathComponent("central.sqlite").path
-        let store = try SQLiteCentralStore(path: path)
+        let store = try SQLiteCentralStore(path: path, keyring: testKeyring)
         _ = store
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
             #expect(mode(file) == 0o600, "\(file) is \(String(mode(file), radix: 8))")
@@ -97,7 +97,7 @@ struct HardeningTests {
         // A database a former version left world-readable is narrowed when opened.
         let old = folder.appendingPathComponent("old.sqlite").path
         #expect(FileManager.default.createFile(atPath: old, contents: nil, attributes: [.posixPermissions: 0o644]))
-        _ = try SQLiteCentralStore(path: old)
+        _ = try SQLiteCentralStore(path: old, keyring: testKeyring)
         #expect(mode(old) == 0o600)
         // The kiosk's outbox too.
         let home = Scratch.folder("private-outbox")

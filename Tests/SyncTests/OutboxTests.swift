@@ -30,13 +30,31 @@ enum Scratch {
     }
 }
 
+/// A 营业执照打印 application by the legal representative, decided on the project's own
+/// catalogue (`Kiosk/catalogue`): the platform's rules approve it when the platform's records
+/// hold the applicant's A-grade business licence (`Sample.records`), as the test platforms' do.
 enum Sample {
+    static let catalogueFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Kiosk/catalogue")
+    static let catalogueVersion = (try? CatalogueBundle.load(folder: catalogueFolder).version) ?? "missing"
+    static let applicant = "440106198806150019"
+
     static func payload(_ index: Int = 0, outcome: String = "approved") -> SubmissionPayload {
         SubmissionPayload(service: "business-licence-print",
-                          applicant: .init(idNumber: "440106198806150019", name: "演示用户", cardKind: "resident"),
-                          fields: ["credit_code": "91440106MA9W0DEM01", "copies": String(index)], committed: [],
-                          decisions: [:], decision: .init(outcome: outcome, decidedBy: ["r1"], owed: []))
+                          applicant: .init(idNumber: applicant, name: "演示用户", cardKind: "resident"),
+                          fields: ["credit_code": "91440106MA9W0DEM01", "is_legal_representative": "yes", "copies": String(index % 3 + 1)],
+                          committed: [], decisions: [:], decision: .init(outcome: outcome, decidedBy: ["r1"], owed: []),
+                          catalogueVersion: catalogueVersion)
     }
+
+    /// What the test platforms hold about the sample applicant.
+    static func records(_ number: String) -> ApplicantRecords? {
+        number == applicant ? ApplicantRecords(elicences: [Elicence(type: "business_licence", grade: .a, attributes: ["credit_code": "91440106MA9W0DEM01"])],
+                                               credit: "good") : nil
+    }
+
+    /// The platform's second opinion, on the project's catalogue and the sample records.
+    static let adjudicator = PlatformAdjudicator(catalogueFolder: catalogueFolder, records: records)
 }
 
 /// A real central server on a loopback port, in this process.
@@ -61,7 +79,8 @@ final class RunningCentral: @unchecked Sendable {
         let logger = Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records, proofs: proofs,
                                                             appointments: appointments, catalogue: catalogue, catalogueKey: catalogueKey,
-                                                            proofKey: proofKey),
+                                                            proofKey: proofKey,
+                                                            adjudicator: catalogue == nil ? Sample.adjudicator : nil),
                               configuration: .init(address: .hostname("127.0.0.1", port: wanted)),
                               onServerRunning: { continuation.yield(("kiosk", $0.localAddress?.port ?? 0)) }, logger: logger)
         let staff = Application(router: CentralServer.staffRouter(store: store, settings: settings),

@@ -13,7 +13,7 @@ import ZizhuWire
 struct PostgresMigrationTests {
     @Test func eachMigrationRunsOnceAndIsRecordedByName() async throws {
         let url = try await ChildProcess.detached { try TestPostgres.shared.get().newDatabase() }
-        let store = try await PostgresCentralStore(url: url)
+        let store = try await PostgresCentralStore(url: url, keyring: testKeyring)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         var recorded: [String] = []
         for try await name in try await store.client.query("SELECT name FROM schema_migration ORDER BY applied_at, name", logger: logger)
@@ -23,7 +23,7 @@ struct PostgresMigrationTests {
         // A second server on the same database applies nothing, and the data stays.
         let token = try await store.createToken()
         #expect(try await PostgresMigrations.apply(on: store.client, logger: logger).isEmpty)
-        let again = try await PostgresCentralStore(url: url)
+        let again = try await PostgresCentralStore(url: url, keyring: testKeyring)
         _ = try await again.enrol(token: token, kioskID: "kiosk-a", site: "a")
         #expect(try await again.stats().kiosks == 1)
     }
@@ -33,13 +33,13 @@ struct PostgresMigrationTests {
     /// `disable` connects, and an unknown mode is a clear error.
     @Test func sslmodeFromTheURLIsHonoured() async throws {
         let url = try await ChildProcess.detached { try TestPostgres.shared.get().newDatabase() }
-        _ = try await PostgresCentralStore(url: url + "?sslmode=disable")
+        _ = try await PostgresCentralStore(url: url + "?sslmode=disable", keyring: testKeyring)
         for mode in ["require", "verify-full"] {
             let error = await #expect(throws: ProblemResponse.self, "sslmode=\(mode) against a server without TLS") {
-                _ = try await PostgresCentralStore(url: url + "?sslmode=\(mode)")
+                _ = try await PostgresCentralStore(url: url + "?sslmode=\(mode)", keyring: testKeyring)
             }
             #expect(error?.detail.contains("sslmode: \(mode)") == true, "\(String(describing: error))")
         }
-        await #expect(throws: ProblemResponse.self) { _ = try await PostgresCentralStore(url: url + "?sslmode=sometimes") }
+        await #expect(throws: ProblemResponse.self) { _ = try await PostgresCentralStore(url: url + "?sslmode=sometimes", keyring: testKeyring) }
     }
 }

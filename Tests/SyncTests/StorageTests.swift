@@ -20,11 +20,11 @@ enum StorageKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func open() async throws -> any CentralStorage {
         switch self {
         case .sqlite:
-            return try SQLiteCentralStore(path: Scratch.folder("central").appendingPathComponent("central.sqlite").path)
+            return try SQLiteCentralStore(path: Scratch.folder("central").appendingPathComponent("central.sqlite").path, keyring: testKeyring)
         case .postgres:
             // initdb and createdb block: never on one of Swift concurrency's two threads.
             let url = try await ChildProcess.detached { try TestPostgres.shared.get().newDatabase() }
-            return try await PostgresCentralStore(url: url)
+            return try await PostgresCentralStore(url: url, keyring: testKeyring)
         }
     }
 }
@@ -225,7 +225,7 @@ struct StorageTests {
     }
 
     @Test func theSQLiteWriterIsFull() throws {
-        let store = try SQLiteCentralStore(path: Scratch.folder("central").appendingPathComponent("c.sqlite").path)
+        let store = try SQLiteCentralStore(path: Scratch.folder("central").appendingPathComponent("c.sqlite").path, keyring: testKeyring)
         let value = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(value == 2)
     }

@@ -167,7 +167,8 @@ public enum Dashboard {
         for item in review {
             let number = escape(item.acceptanceNumber)
             html += "<tr data-case=\"\(number)\"><td><a href=\"/dashboard/cases/\(number)\">\(number)</a></td><td>\(escape(item.serviceID))</td>"
-                + "<td>\(escape(item.kioskID))</td><td>\(escape(item.receivedAt))</td><td>"
+                + "<td>\(escape(item.kioskID))</td><td>\(escape(item.receivedAt))"
+                + (item.flag.map { "<br><span class=\"flag\" data-flag=\"\(number)\">⚑ \(escape($0))</span>" } ?? "") + "</td><td>"
                 + "<form method=\"post\" action=\"/dashboard/review/\(number)/approve\">\(csrf)<input type=\"hidden\" name=\"reason\" value=\"\">"
                 + "<button data-approve=\"\(number)\">Approve 通过</button></form>"
                 + "<form method=\"post\" action=\"/dashboard/review/\(number)/refuse\">\(csrf)<input name=\"reason\" data-reason=\"\(number)\" required "

@@ -32,12 +32,15 @@ public enum CentralServer {
         var catalogueKey: String?
     }
 
+    /// `adjudicator` decides every application again; by default with the catalogue folder
+    /// the platform distributes and the records it answers lookups from.
     public static func router(store: any CentralStorage, maximumBody: Int = CentralServer.maximumBody,
                               records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
                               proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
                               appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
                               catalogue: URL? = nil, catalogueKey: String? = nil,
-                              proofKey: Curve25519.Signing.PrivateKey? = nil) -> Router<CentralRequestContext> {
+                              proofKey: Curve25519.Signing.PrivateKey? = nil,
+                              adjudicator: PlatformAdjudicator? = nil) -> Router<CentralRequestContext> {
         let router = Router(context: CentralRequestContext.self)
         router.get("/health") { _, _ in "ok\n" }
         router.get("/openapi.yaml") { _, _ -> Response in
@@ -54,7 +57,8 @@ public enum CentralServer {
             let certified = proofKey.flatMap { ProofSeal.open(seal, publicKey: $0.publicKey) }
             return ProofVerifyPage.response(seal: seal, certified: certified)
         }
-        KioskRoutes(store: store, maximumBody: maximumBody, sources: sources)
+        KioskRoutes(store: store, maximumBody: maximumBody, sources: sources,
+                    adjudicator: adjudicator ?? PlatformAdjudicator(catalogueFolder: catalogue, answers: records))
             .add(to: router.group("v1").add(middleware: KioskSignatureMiddleware(store: store, maximumBody: maximumBody)))
         return router
     }

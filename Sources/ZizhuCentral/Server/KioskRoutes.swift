@@ -10,6 +10,8 @@ struct KioskRoutes {
     let store: any CentralStorage
     let maximumBody: Int
     let sources: CentralServer.Sources
+    /// Decides every application again before it is stored (no 秒批 on the kiosk's word).
+    let adjudicator: PlatformAdjudicator
 
     func add(to kiosks: RouterGroup<CentralRequestContext>) {
         addOutbox(kiosks)
@@ -19,17 +21,18 @@ struct KioskRoutes {
 
     /// What the outbox delivers: applications, 好差评 ratings and 取号 records, idempotent by key.
     private func addOutbox(_ kiosks: RouterGroup<CentralRequestContext>) {
-        let (store, maximumBody) = (store, maximumBody)
+        let (store, maximumBody, adjudicator) = (store, maximumBody, adjudicator)
         kiosks.post("submissions") { _, context -> Response in
             let batch = try context.decode(SubmissionBatch.self, limit: maximumBody, tooLarge: "at most \(maximumBody) bytes per batch; send fewer submissions",
                                            malformed: ("malformed batch", "expected {submissions: [...]}"))
-            return CentralServer.json(.ok, SubmissionBatchResult(results: try await store.store(batch.submissions, from: try context.kiosk())))
+            let results = try await store.store(batch.submissions, from: try context.kiosk(), verdicts: adjudicator.verdicts(batch.submissions))
+            return CentralServer.json(.ok, SubmissionBatchResult(results: results))
         }
         for kind in [OutboxKind.rating, .ticket] {
             kiosks.post(RouterPath(String(kind.path.dropFirst("/v1/".count)))) { _, context -> Response in
                 let batch = try context.decode(EntryBatch.self, limit: maximumBody, tooLarge: "at most \(maximumBody) bytes per batch; send fewer entries",
                                                malformed: ("malformed batch", "expected {entries: [...]}"))
-                let results = try await store.storeEntries(batch.entries, kind: kind, from: try context.kiosk())
+                let results = try await store.storeEntries(batch.entries, kind: kind, from: try context.kiosk(), verdicts: [:])
                 return CentralServer.json(.ok, SubmissionBatchResult(results: results))
             }
         }
@@ -95,7 +98,7 @@ struct KioskRoutes {
 
     /// The kiosk's own upkeep: heartbeat, 呼叫帮办, the clock, the catalogue.
     private func addKioskUpkeep(_ kiosks: RouterGroup<CentralRequestContext>) {
-        let (store, sources) = (store, sources)
+        let (store, sources, adjudicator) = (store, sources, adjudicator)
         kiosks.post("heartbeat") { _, context -> Response in
             let heartbeat = try context.decode(Heartbeat.self, limit: 64 << 10, tooLarge: "a heartbeat is small",
                                                malformed: ("malformed heartbeat", "expected the Heartbeat fields"))
@@ -131,6 +134,7 @@ struct KioskRoutes {
             } catch {
                 throw Refusal(.serviceUnavailable, "catalogue unreadable", "\(error)")
             }
+            adjudicator.learn(bundle)
             let etag = "\"\(bundle.etag)\""
             if CentralServer.header(request, "If-None-Match") == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
             var response = CentralServer.json(.ok, bundle)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Hummingbird
+import ZizhuCore
 import ZizhuWire
 
 /// The staff side's pages: server-rendered HTML with no script (the CSP forbids it), one
@@ -74,15 +75,33 @@ enum StaffPages {
 
     /// A case's history for staff: where it stands, and every staff action on it (the
     /// reviewer's name is here; the citizen sees only the decision and its reason).
-    static func caseHistory(number: String, answer: ProgressAnswer, history: [AuditEntry], viewer: StaffViewer) -> String {
+    static func caseHistory(number: String, answer: ProgressAnswer, application: SubmissionPayload?, history: [AuditEntry],
+                            viewer: StaffViewer) -> String {
         var content = "<h1>案件 <small>Case \(escape(number))</small></h1><table id=\"case\">"
             + "<tr><th>Service</th><td>\(escape(answer.serviceID ?? ""))</td></tr><tr><th>Progress</th><td id=\"progress\">\(escape(answer.progress))</td></tr>"
-            + "<tr><th>Reason</th><td>\(escape(answer.reason ?? ""))</td></tr></table><h2>History</h2><table id=\"history\">"
+            + "<tr><th>Reason</th><td>\(escape(answer.reason ?? ""))</td></tr></table>"
+        if let application { content += Self.application(application) }
+        content += "<h2>History</h2><table id=\"history\">"
             + "<tr><th>When (UTC)</th><th>Who</th><th>Action</th><th>Detail</th></tr>"
         for entry in history.reversed() {
             content += "<tr><td>\(escape(entry.at))</td><td>\(escape(entry.actor))</td><td>\(escape(entry.action))</td><td>\(escape(entry.detail))</td></tr>"
         }
         return page(title: "Case \(number)", viewer: viewer, content + "</table>")
+    }
+
+    /// What the citizen applied for, opened with the platform key for this reviewer (the ID
+    /// number masked, as on every screen).
+    static func application(_ payload: SubmissionPayload) -> String {
+        var html = "<h2>申请内容 Application</h2><table id=\"application\">"
+            + "<tr><th>申请人 Applicant</th><td id=\"applicant\">\(escape(payload.applicant.name)) · \(escape(IDNumber.mask(payload.applicant.idNumber)))</td></tr>"
+            + "<tr><th>终端判定 Kiosk's decision</th><td>\(escape(payload.decision.outcome)) (\(escape(payload.decision.decidedBy.joined(separator: ", "))))</td></tr>"
+        for (field, value) in payload.fields.sorted(by: { $0.key < $1.key }) {
+            html += "<tr><th>\(escape(field))</th><td>\(escape(value))</td></tr>"
+        }
+        if !payload.committed.isEmpty {
+            html += "<tr><th>承诺后补 Committed</th><td>\(escape(payload.committed.joined(separator: ", ")))</td></tr>"
+        }
+        return html + "</table>"
     }
 
     /// The fields of an `application/x-www-form-urlencoded` body (or query string).

@@ -35,8 +35,13 @@ struct StaffRoutes {
             guard let number = context.parameters.get("number"), let answer = try await store.progressAnswer(acceptanceNumber: number) else {
                 throw StaffRefusal(.notFound, "没有这个案件 · No such case", "No submission has this 受理编号.")
             }
+            // The application itself, opened with the platform key: each viewing is in the audit trail.
+            let application = try await store.casePayload(acceptanceNumber: number)
+                .flatMap { try? JSONDecoder().decode(SubmissionPayload.self, from: Data($0.utf8)) }
+            try await audit(viewer, viewer.has(.reviewer) ? .reviewer : .auditor, "case.view", target: number, context: context)
             let history = try await store.auditTrail(AuditFilter(target: number))
-            return StaffPages.html(.ok, StaffPages.caseHistory(number: number, answer: answer, history: history, viewer: viewer))
+            return StaffPages.html(.ok, StaffPages.caseHistory(number: number, answer: answer, application: application, history: history,
+                                                               viewer: viewer))
         }
         signedIn.post("help/{id}/acknowledge") { _, context -> Response in
             let viewer = try context.staff(.helpdesk)

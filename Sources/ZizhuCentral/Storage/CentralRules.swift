@@ -24,36 +24,31 @@ public enum CentralRules {
         case manualReview = "manual_review"
         case refused
 
-        /// Where a case starts: the kiosk's overall decision (`SubmissionPayload.decision`);
-        /// anything the platform cannot read goes to a person.
-        public static func initial(payload: String) -> Progress {
-            let decision = (try? JSONDecoder().decode(SubmissionPayload.self, from: Data(payload.utf8)))?.decision.outcome
-            switch decision {
-            case Progress.approved.rawValue: return .approved
-            case Progress.refused.rawValue: return .refused
-            default: return .manualReview
-            }
-        }
-
         /// A reviewer's decision; only a case in `manualReview` can take one.
         public static func reviewed(approve: Bool) -> Progress { approve ? .approved : .refused }
     }
 
-    // MARK: Applicants, ratings, secrets
+    /// Where an application's progress starts: the platform's own decision, made before the
+    /// batch reaches the store (`PlatformAdjudicator`). An application without one goes to a
+    /// person, flagged: nothing is approved on the kiosk's word alone.
+    public struct Verdict: Sendable, Hashable {
+        public var progress: Progress
+        /// Why a person must look although the kiosk decided otherwise (shown to reviewers).
+        public var flag: String?
 
-    /// The applicant's ID number in a submission's payload, as the hash the platform indexes
-    /// cases by (so a lookup by ID card needs no second plain copy of the number).
-    public static func applicantKey(payload: String) -> String? {
-        (try? JSONDecoder().decode(SubmissionPayload.self, from: Data(payload.utf8))).map { applicantKey(idNumber: $0.applicant.idNumber) }
+        public init(progress: Progress, flag: String? = nil) {
+            self.progress = progress
+            self.flag = flag
+        }
+
+        static let undecided = Verdict(progress: .manualReview, flag: "the platform did not decide this case; a person must")
     }
+
+    // MARK: Ratings, secrets
 
     /// What the database keeps of an enrolment token: its SHA-256 (the token itself is shown
     /// once, to the operator who made it).
     public static func tokenKey(_ token: String) -> String { Hex.string(SHA256.hash(data: Data(token.utf8))) }
-
-    public static func applicantKey(idNumber: String) -> String {
-        Hex.string(SHA256.hash(data: Data(idNumber.uppercased().utf8)))
-    }
 
     /// How many of these rating payloads are at each level (1…5).
     public static func levels(of payloads: [String]) -> [Int: Int] {
@@ -96,8 +91,10 @@ public enum CentralRules {
         /// What makes a rating or ticket one of a kind (the rated case; the ticket's day and
         /// number); the acceptance number for an application.
         public var reference: String
-        /// Applications: where the case's progress starts, and the applicant's key.
+        /// Applications: where the case's progress starts (and why a person must look), and
+        /// the applicant's index (`PlatformKeyring.applicantIndex`).
         public var progress: Progress?
+        public var flag: String?
         public var applicant: String?
     }
 
@@ -146,8 +143,10 @@ public enum CentralRules {
         }
     }
 
-    /// Checks every entry of a batch sent by `kioskID` to the endpoint of `kind`.
-    public static func admit(_ batch: [SubmissionEnvelope], kind: OutboxKind, kioskID: String) -> Plan {
+    /// Checks every entry of a batch sent by `kioskID` to the endpoint of `kind`; applications
+    /// start where the platform's `verdicts` (by key) say, and are indexed by `index`.
+    public static func admit(_ batch: [SubmissionEnvelope], kind: OutboxKind, kioskID: String, verdicts: [String: Verdict],
+                             index: (String) -> String?) -> Plan {
         var admitted: [Admitted] = [], places: [Int] = [], answers: [SubmissionResult?] = []
         for (place, envelope) in batch.enumerated() {
             switch reference(envelope, kind: kind, kioskID: kioskID) {
@@ -157,9 +156,9 @@ public enum CentralRules {
                 answers.append(nil)
                 places.append(place)
                 let application = kind == .submission
-                admitted.append(Admitted(envelope: envelope, reference: reference,
-                                         progress: application ? Progress.initial(payload: envelope.payload) : nil,
-                                         applicant: application ? applicantKey(payload: envelope.payload) : nil))
+                let verdict = application ? verdicts[envelope.key] ?? .undecided : nil
+                admitted.append(Admitted(envelope: envelope, reference: reference, progress: verdict?.progress, flag: verdict?.flag,
+                                         applicant: application ? index(envelope.payload) : nil))
             }
         }
         return Plan(kind: kind, admitted: admitted, places: places, answers: answers)

@@ -20,8 +20,14 @@ public protocol CentralStorage: StaffStorage {
     /// Stores a batch of one kind in one transaction, as `CentralRules` decides: each entry
     /// once by its key (a repeat answers the original result, another payload under the same
     /// key is a conflict), ratings and tickets once per reference (one rating per case, one
-    /// record per printed ticket).
-    func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult]
+    /// record per printed ticket). Applications start where the platform's `verdicts` (by
+    /// key) say; payloads are sealed with the platform key.
+    func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
+                      verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult]
+    /// An application's payload, opened with the platform key (for a signed-in reviewer).
+    func casePayload(acceptanceNumber: String) async throws -> String?
+    /// Seals every value under the platform key's current sealing key (after a rotation).
+    func reseal() async throws -> PlatformSeal.Census
     /// How many ratings there are at each level (1…5).
     func ratingCounts() async throws -> [Int: Int]
     /// Cases waiting for a person, oldest first.
@@ -82,9 +88,9 @@ public enum ReviewOutcome: Sendable, Equatable {
 }
 
 extension CentralStorage {
-    /// Applications (`/v1/submissions`).
-    public func store(_ batch: [SubmissionEnvelope], from kioskID: String) async throws -> [SubmissionResult] {
-        try await storeEntries(batch, kind: .submission, from: kioskID)
+    /// Applications (`/v1/submissions`), each starting where the platform decided.
+    public func store(_ batch: [SubmissionEnvelope], from kioskID: String, verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult] {
+        try await storeEntries(batch, kind: .submission, from: kioskID, verdicts: verdicts)
     }
 
     /// The case's progress state alone.
@@ -125,13 +131,15 @@ public struct CentralStats: Codable, Sendable, Equatable {
 
 /// Opens the storage a `--database` URL names: `sqlite://PATH` (or a bare path) or
 /// `postgres://user[:password]@host[:port]/database`.
+/// `keyring` seals personal data (`PlatformKeyring`); without it only what holds none
+/// (staff accounts, tokens, statistics) can be used.
 public enum CentralDatabase {
-    public static func open(_ url: String) async throws -> any CentralStorage {
+    public static func open(_ url: String, keyring: PlatformKeyring?) async throws -> any CentralStorage {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try await PostgresCentralStore(url: url)
+            return try await PostgresCentralStore(url: url, keyring: keyring)
         }
         let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
         guard !path.isEmpty else { throw ProblemResponse(error: "bad database URL", detail: "expected sqlite://PATH or postgres://...") }
-        return try SQLiteCentralStore(path: path)
+        return try SQLiteCentralStore(path: path, keyring: keyring)
     }
 }

@@ -148,7 +148,8 @@ extension PostgresCentralStore {
     }
 
     public func rotateSecret(kioskID: String) async throws -> String? {
-        let token = CentralRules.newToken(), unknown = CentralRules.newSecret()
+        let token = CentralRules.newToken()
+        let unknown = try sealing().seal(CentralRules.newSecret(), context: PlatformSeal.secret(kioskID))
         return try await client.withTransaction(logger: logger) { connection in
             var found = false
             for try await _ in try await connection.query("UPDATE kiosk SET secret = \(unknown) WHERE id = \(kioskID) RETURNING id",

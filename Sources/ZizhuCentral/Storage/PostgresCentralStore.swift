@@ -12,6 +12,8 @@ import ZizhuWire
 /// store it.
 public final class PostgresCentralStore: CentralStorage, StaffStorage {
     let client: PostgresClient
+    /// Seals payloads and kiosk secrets, keys the applicant index (`PlatformKeyring`).
+    public let keyring: PlatformKeyring?
     private let runner: Task<Void, Never>
     let logger = Logger(label: "zizhu.central.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -19,7 +21,8 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     /// `disable` (the default, for a database on this machine), `require` (encrypted, any
     /// certificate) or `verify-full` (encrypted, the certificate checked against
     /// `sslrootcert` — or the system's roots — and the host name).
-    public init(url: String) async throws {
+    public init(url: String, keyring: PlatformKeyring?) async throws {
+        self.keyring = keyring
         guard let components = URLComponents(string: url), let host = components.host,
               let user = components.user, components.path.count > 1 else {
             throw ProblemResponse(error: "bad database URL", detail: "expected postgres://user[:password]@host[:port]/database")
@@ -47,6 +50,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         self.client = client
         runner = Task { await client.run() }
         try await migrate()
+        if let keyring { try await sealPlaintext(keyring, everything: false) }
     }
 
     deinit { runner.cancel() }
@@ -90,9 +94,10 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     public func enrol(token: String, kioskID: String, site: String) async throws -> String {
         let secret = CentralRules.newSecret()
+        let sealed = try sealing().seal(secret, context: PlatformSeal.secret(kioskID))
         let logger = self.logger
         do {
-            try await enrolInTransaction(token: token, kioskID: kioskID, site: site, secret: secret, logger: logger)
+            try await enrolInTransaction(token: token, kioskID: kioskID, site: site, secret: sealed, logger: logger)
         } catch let error as PostgresTransactionError {
             // The reason, not the transaction wrapper (the same errors as the SQLite store).
             if let problem = error.closureError as? EnrolmentProblem { throw problem }
@@ -126,9 +131,10 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     }
 
     public func secret(kioskID: String) async throws -> SymmetricKey? {
+        let ring = try sealing()
         let rows = try await client.query("SELECT secret FROM kiosk WHERE id = \(kioskID)", logger: logger)
         for try await secret in rows.decode(String.self) {
-            return Data(base64Encoded: secret).map { SymmetricKey(data: $0) }
+            return try PlatformSeal.openSecret(secret, kioskID: kioskID, ring)
         }
         return nil
     }
@@ -243,9 +249,10 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     }
 
     public func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer] {
+        let index = try sealing().applicantIndex(idNumber: idNumber)
         let rows = try await client.query("""
             SELECT acceptance_number, progress, service_id, progress_reason, COALESCE(progress_at, received_at) FROM submission
-            WHERE applicant = \(CentralRules.applicantKey(idNumber: idNumber)) ORDER BY received_at DESC, sequence DESC LIMIT \(limit)
+            WHERE applicant = \(index) ORDER BY received_at DESC, sequence DESC LIMIT \(limit)
             """, logger: logger)
         var answers: [ProgressAnswer] = []
         for try await (number, progress, service, reason, at) in rows.decode((String, String, String, String?, Date).self) {
@@ -257,12 +264,17 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     /// One transaction per batch; a key is inserted once (`ON CONFLICT DO NOTHING`), so two
     /// servers racing on one repeat cannot both store it. `CentralRules` decides every answer.
-    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult] {
-        let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID)
+    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
+                             verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult] {
+        let ring = try sealing()
+        let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID, verdicts: verdicts, index: ring.applicantIndex(payload:))
+        let sealed = try plan.admitted.map { try ring.seal($0.envelope.payload, context: PlatformSeal.payload(kind, key: $0.envelope.key)) }
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
             var inserted: [Bool] = []
-            for entry in plan.admitted { inserted.append(try await Self.insert(entry, kind: kind, kioskID: kioskID, connection, logger)) }
+            for (entry, payload) in zip(plan.admitted, sealed) {
+                inserted.append(try await Self.insert(entry, payload: payload, kind: kind, kioskID: kioskID, connection, logger))
+            }
             var held: [String: CentralRules.Held] = [:]
             for (entry, stored) in zip(plan.admitted, inserted) where !stored {
                 held[entry.envelope.key] = try await Self.held(entry.envelope.key, kind: kind, connection, logger)
@@ -275,7 +287,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     }
 
     /// Inserts an admitted entry unless its key or its reference is taken; true when it did.
-    static func insert(_ entry: CentralRules.Admitted, kind: OutboxKind, kioskID: String, _ connection: PostgresConnection,
+    static func insert(_ entry: CentralRules.Admitted, payload: String, kind: OutboxKind, kioskID: String, _ connection: PostgresConnection,
                        _ logger: Logger) async throws -> Bool {
         let envelope = entry.envelope
         let rows: PostgresRowSequence
@@ -283,16 +295,16 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
             let progress = (entry.progress ?? .manualReview).rawValue
             rows = try await connection.query("""
                 INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload, created_at, progress,
-                                       applicant)
+                                       applicant, review_flag)
                 VALUES (\(envelope.key), \(kioskID), \(envelope.sequence), \(envelope.acceptanceNumber), \(envelope.serviceID),
-                        \(envelope.payloadHash), \(envelope.payload), \(envelope.createdAt), \(progress), \(entry.applicant))
+                        \(envelope.payloadHash), \(payload), \(envelope.createdAt), \(progress), \(entry.applicant), \(entry.flag))
                 ON CONFLICT DO NOTHING RETURNING key
                 """, logger: logger)
         } else {
             rows = try await connection.query("""
                 INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload)
                 VALUES (\(envelope.key), \(kioskID), \(kind.rawValue), \(entry.reference), \(envelope.sequence), \(envelope.payloadHash),
-                        \(envelope.payload))
+                        \(payload))
                 ON CONFLICT DO NOTHING RETURNING key
                 """, logger: logger)
         }
@@ -312,20 +324,21 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     }
 
     public func ratingCounts() async throws -> [Int: Int] {
+        let ring = try sealing()
         var payloads: [String] = []
-        for try await payload in try await client.query("SELECT payload FROM kiosk_entry WHERE kind = 'rating'", logger: logger)
-            .decode(String.self) { payloads.append(payload) }
+        for try await (key, payload) in try await client.query("SELECT key, payload FROM kiosk_entry WHERE kind = 'rating'", logger: logger)
+            .decode((String, String).self) { payloads.append(try ring.open(payload, context: PlatformSeal.payload(.rating, key: key))) }
         return CentralRules.levels(of: payloads)
     }
 
     public func reviewQueue(limit: Int) async throws -> [ReviewItem] {
         let rows = try await client.query("""
-            SELECT acceptance_number, kiosk_id, service_id, received_at FROM submission
+            SELECT acceptance_number, kiosk_id, service_id, received_at, review_flag FROM submission
             WHERE progress = 'manual_review' ORDER BY received_at, acceptance_number LIMIT \(limit)
             """, logger: logger)
         var items: [ReviewItem] = []
-        for try await (number, kiosk, service, at) in rows.decode((String, String, String, Date).self) {
-            items.append(ReviewItem(acceptanceNumber: number, kioskID: kiosk, serviceID: service, receivedAt: UTCTime.iso(at)))
+        for try await (number, kiosk, service, at, flag) in rows.decode((String, String, String, Date, String?).self) {
+            items.append(ReviewItem(acceptanceNumber: number, kioskID: kiosk, serviceID: service, receivedAt: UTCTime.iso(at), flag: flag))
         }
         return items
     }

@@ -64,17 +64,8 @@ enum PostgresMigrations {
             Migration(name: "v4-applicant", statements: [
                 "ALTER TABLE submission ADD COLUMN IF NOT EXISTS applicant TEXT",
                 "CREATE INDEX IF NOT EXISTS submission_applicant ON submission(applicant, received_at)",
-            ], backfill: { connection, logger in
-                // 查询进度 by ID card: cases stored before the column get their applicant's key.
-                var missing: [(String, String?)] = []
-                for try await (key, payload) in try await connection.query("SELECT key, payload FROM submission WHERE applicant IS NULL",
-                                                                             logger: logger).decode((String, String).self) {
-                    missing.append((key, CentralRules.applicantKey(payload: payload)))
-                }
-                for (key, applicant) in missing {
-                    try await connection.query("UPDATE submission SET applicant = \(applicant) WHERE key = \(key)", logger: logger)
-                }
-            }),
+                // Filled (keyed) when the rows are sealed: `PostgresCentralStore.sealPlaintext`.
+            ]),
             Migration(name: "v5-staff", statements: [
                 """
                 CREATE TABLE IF NOT EXISTS staff (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, roles TEXT NOT NULL,
@@ -106,6 +97,8 @@ enum PostgresMigrations {
             Migration(name: "v6-token-hashes", statements: [
                 "UPDATE token SET token = encode(sha256(convert_to(token, 'UTF8')), 'hex')",
             ]),
+            // Why the platform sent a case to a person although the kiosk approved it.
+            Migration(name: "v7-review-flag", statements: ["ALTER TABLE submission ADD COLUMN IF NOT EXISTS review_flag TEXT"]),
         ]
     }
 

@@ -185,7 +185,8 @@ extension SQLiteCentralStore {
     }
 
     public func rotateSecret(kioskID: String) async throws -> String? {
-        let token = CentralRules.newToken(), unknown = CentralRules.newSecret()
+        let token = CentralRules.newToken()
+        let unknown = try sealing().seal(CentralRules.newSecret(), context: PlatformSeal.secret(kioskID))
         return try await writer.write { db in
             try db.execute(sql: "UPDATE kiosk SET secret = ? WHERE id = ?", arguments: [unknown, kioskID])
             guard db.changesCount > 0 else { return nil }

@@ -13,13 +13,26 @@ import ZizhuWire
 /// it is set again on the writer after opening, and a test reads it back.)
 public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     public let writer: DatabasePool
+    /// Seals payloads and kiosk secrets, keys the applicant index; nil for commands that
+    /// touch neither (staff accounts, tokens).
+    public let keyring: PlatformKeyring?
 
-    public init(path: String) throws {
+    public init(path: String, keyring: PlatformKeyring?) throws {
         // Personal data and kiosk secrets: readable by the platform's user only.
         try PrivateFile.prepare(path)
+        self.keyring = keyring
         writer = try DatabasePool(path: path)
         try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(writer)
+        if let keyring {
+            try writer.write { db in
+                try Self.sealPlaintext(keyring, db)
+                // A wrong key file fails here, with its reason, not at the first kiosk request.
+                if let row = try Row.fetchOne(db, sql: "SELECT id, secret FROM kiosk LIMIT 1") {
+                    _ = try PlatformSeal.openSecret(row["secret"], kioskID: row["id"], keyring)
+                }
+            }
+        }
     }
 
     static var migrator: DatabaseMigrator {
@@ -105,10 +118,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
             // 查询进度 by ID card: each case is found by its applicant, kept as a hash.
             try db.execute(sql: "ALTER TABLE submission ADD COLUMN applicant TEXT")
             try db.execute(sql: "CREATE INDEX submission_applicant ON submission(applicant, received_at)")
-            for row in try Row.fetchAll(db, sql: "SELECT key, payload FROM submission") {
-                try db.execute(sql: "UPDATE submission SET applicant = ? WHERE key = ?",
-                               arguments: [CentralRules.applicantKey(payload: row["payload"]), row["key"] as String])
-            }
+            // Filled (keyed) when the rows are sealed: see `sealPlaintext`.
         }
         registerStaffMigration(&migrator)
         migrator.registerMigration("v6-token-hashes") { db in
@@ -117,6 +127,10 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
             for token in try String.fetchAll(db, sql: "SELECT token FROM token") {
                 try db.execute(sql: "UPDATE token SET token = ? WHERE token = ?", arguments: [CentralRules.tokenKey(token), token])
             }
+        }
+        migrator.registerMigration("v7-review-flag") { db in
+            // Why the platform sent a case to a person although the kiosk approved it.
+            try db.execute(sql: "ALTER TABLE submission ADD COLUMN review_flag TEXT")
         }
         return migrator
     }
@@ -136,8 +150,9 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
 
     /// Spends the token and returns the kiosk's new secret (base64).
     public func enrol(token: String, kioskID: String, site: String) async throws -> String {
-        let secret = CentralRules.newSecret()
+        let secret = CentralRules.newSecret(), ring = try sealing()
         try await writer.write { db in
+            let sealed = try ring.seal(secret, context: PlatformSeal.secret(kioskID))
             guard let row = try Row.fetchOne(db, sql: "SELECT used_by, for_kiosk FROM token WHERE token = ?", arguments: [CentralRules.tokenKey(token)]) else {
                 throw EnrolmentProblem.unknownToken
             }
@@ -146,9 +161,9 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
             switch try CentralRules.enrolment(tokenFor: row["for_kiosk"], kioskID: kioskID, exists: exists) {
             case .new:
                 try db.execute(sql: "INSERT INTO kiosk(id, secret, site, enrolled_at) VALUES (?, ?, ?, ?)",
-                               arguments: [kioskID, secret, site, Self.now()])
+                               arguments: [kioskID, sealed, site, Self.now()])
             case .again:
-                try db.execute(sql: "UPDATE kiosk SET secret = ? WHERE id = ?", arguments: [secret, kioskID])
+                try db.execute(sql: "UPDATE kiosk SET secret = ? WHERE id = ?", arguments: [sealed, kioskID])
             }
             try db.execute(sql: "UPDATE token SET used_by = ? WHERE token = ?", arguments: [kioskID, CentralRules.tokenKey(token)])
         }
@@ -156,10 +171,11 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     }
 
     public func secret(kioskID: String) async throws -> SymmetricKey? {
-        let text = try await writer.read { db in
+        let ring = try sealing()
+        let sealed = try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT secret FROM kiosk WHERE id = ?", arguments: [kioskID])
         }
-        return text.flatMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
+        return try sealed.flatMap { try PlatformSeal.openSecret($0, kioskID: kioskID, ring) }
     }
 
     /// Records a request's nonce; false when it was seen before (a replay). Nonces older
@@ -180,10 +196,13 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     // MARK: Submissions, ratings and tickets
 
     /// One transaction (one durable commit) per batch; `CentralRules` decides every answer.
-    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String) async throws -> [SubmissionResult] {
-        let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID)
+    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
+                             verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult] {
+        let ring = try sealing()
+        let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID, verdicts: verdicts, index: ring.applicantIndex(payload:))
+        let sealed = try plan.admitted.map { try ring.seal($0.envelope.payload, context: PlatformSeal.payload(kind, key: $0.envelope.key)) }
         return try await writer.write { db in
-            let inserted = try plan.admitted.map { try Self.insert($0, kind: kind, kioskID: kioskID, db) }
+            let inserted = try zip(plan.admitted, sealed).map { try Self.insert($0, payload: $1, kind: kind, kioskID: kioskID, db) }
             let waiting = zip(plan.admitted, inserted).filter { !$1 }.map(\.0.envelope.key)
             let settled = plan.settle(inserted: inserted, held: try Self.held(waiting, kind: kind, db))
             try db.execute(sql: "UPDATE counter SET value = value + ? WHERE name = 'repeats'", arguments: [settled.repeats])
@@ -193,22 +212,22 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     }
 
     /// Inserts an admitted entry unless its key or its reference is taken; true when it did.
-    static func insert(_ entry: CentralRules.Admitted, kind: OutboxKind, kioskID: String, _ db: Database) throws -> Bool {
+    static func insert(_ entry: CentralRules.Admitted, payload: String, kind: OutboxKind, kioskID: String, _ db: Database) throws -> Bool {
         let envelope = entry.envelope
         if kind == .submission {
             try db.execute(sql: """
                 INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload,
-                                       created_at, received_at, progress, applicant)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                                       created_at, received_at, progress, applicant, review_flag)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """, arguments: [envelope.key, kioskID, envelope.sequence, envelope.acceptanceNumber, envelope.serviceID,
-                                 envelope.payloadHash, envelope.payload, envelope.createdAt, now(),
-                                 (entry.progress ?? .manualReview).rawValue, entry.applicant])
+                                 envelope.payloadHash, payload, envelope.createdAt, now(),
+                                 (entry.progress ?? .manualReview).rawValue, entry.applicant, entry.flag])
         } else {
             try db.execute(sql: """
                 INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """, arguments: [envelope.key, kioskID, kind.rawValue, entry.reference, envelope.sequence, envelope.payloadHash,
-                                 envelope.payload, now()])
+                                 payload, now()])
         }
         return db.changesCount > 0
     }
@@ -331,11 +350,12 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     }
 
     public func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer] {
-        try await writer.read { db in
+        let index = try sealing().applicantIndex(idNumber: idNumber)
+        return try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT acceptance_number, progress, service_id, progress_reason, COALESCE(progress_at, received_at) AS at
                 FROM submission WHERE applicant = ? ORDER BY received_at DESC, sequence DESC LIMIT ?
-                """, arguments: [CentralRules.applicantKey(idNumber: idNumber), limit]).map {
+                """, arguments: [index, limit]).map {
                 ProgressAnswer(acceptanceNumber: $0["acceptance_number"], progress: $0["progress"], serviceID: $0["service_id"],
                                reason: $0["progress_reason"], updatedAt: $0["at"])
             }
@@ -345,9 +365,9 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     // MARK: Ratings
 
     public func ratingCounts() async throws -> [Int: Int] {
-        try await writer.read { db in
-            CentralRules.levels(of: try String.fetchAll(db, sql: "SELECT payload FROM kiosk_entry WHERE kind = 'rating'"))
-        }
+        let ring = try sealing()
+        let rows = try await writer.read { db in try Row.fetchAll(db, sql: "SELECT key, payload FROM kiosk_entry WHERE kind = 'rating'") }
+        return CentralRules.levels(of: try rows.map { try ring.open($0["payload"], context: PlatformSeal.payload(.rating, key: $0["key"])) })
     }
 
     // MARK: Manual review
@@ -355,11 +375,11 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     public func reviewQueue(limit: Int) async throws -> [ReviewItem] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT acceptance_number, kiosk_id, service_id, received_at FROM submission
+                SELECT acceptance_number, kiosk_id, service_id, received_at, review_flag FROM submission
                 WHERE progress = 'manual_review' ORDER BY received_at, acceptance_number LIMIT ?
                 """, arguments: [limit]).map {
                 ReviewItem(acceptanceNumber: $0["acceptance_number"], kioskID: $0["kiosk_id"], serviceID: $0["service_id"],
-                           receivedAt: $0["received_at"])
+                           receivedAt: $0["received_at"], flag: $0["review_flag"])
             }
         }
     }

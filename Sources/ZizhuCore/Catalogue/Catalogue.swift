@@ -6,6 +6,9 @@ public struct Catalogue: Sendable, Hashable, CustomStringConvertible {
     public private(set) var departments: [Department]
     public private(set) var services: [Service]
     public private(set) var elicences: [ElicenceType]
+    /// Which files it was loaded from (`CatalogueBundle.version`, set by the loader): sent
+    /// with every application so the platform decides again with the same catalogue.
+    public var version = ""
 
     public init(departments: [Department], services: [Service], elicences: [ElicenceType] = []) {
         self.departments = departments

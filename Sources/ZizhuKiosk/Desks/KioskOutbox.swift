@@ -132,7 +132,7 @@ public final class KioskOutbox: Sendable {
         }
         let payload = Submissions.payload(service: service, idNumber: request.idNumber.unmasked, name: request.name,
                                           cardKind: request.cardKind, fields: request.fields, committed: request.committed,
-                                          decisions: request.decisions)
+                                          decisions: request.decisions, catalogueVersion: catalogue.version)
         do {
             let accepted = try outbox.submit(payload)
             kick?.yield()

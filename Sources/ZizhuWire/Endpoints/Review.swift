@@ -9,8 +9,11 @@ public struct ReviewItem: Codable, Sendable, Hashable {
     public var kioskID: String
     public var serviceID: String
     public var receivedAt: String
+    /// Why the platform put it here although the kiosk approved it (its own decision differed).
+    public var flag: String?
 
-    public init(acceptanceNumber: String, kioskID: String, serviceID: String, receivedAt: String) {
+    public init(acceptanceNumber: String, kioskID: String, serviceID: String, receivedAt: String, flag: String? = nil) {
+        self.flag = flag
         self.acceptanceNumber = acceptanceNumber
         self.kioskID = kioskID
         self.serviceID = serviceID

@@ -108,11 +108,16 @@ public struct SubmissionPayload: Codable, Sendable, Hashable {
     public var committed: [String]
     /// One decision per decided service (a bundle has several).
     public var decisions: [String: DecisionSummary]
-    /// The overall decision (the worst of the parts), which the platform's progress starts from.
+    /// The overall decision (the worst of the parts) the kiosk reached: a claim the platform
+    /// checks by deciding again (`PlatformAdjudicator`).
     public var decision: DecisionSummary
+    /// The catalogue the kiosk decided with (`CatalogueBundle.version` of its files): the
+    /// platform decides again with the same one.
+    public var catalogueVersion: String?
 
     public init(service: String, applicant: Applicant, fields: [String: String], committed: [String],
-                decisions: [String: DecisionSummary], decision: DecisionSummary) {
+                decisions: [String: DecisionSummary], decision: DecisionSummary, catalogueVersion: String? = nil) {
+        self.catalogueVersion = catalogueVersion
         self.service = service
         self.applicant = applicant
         self.fields = fields
