@@ -28,12 +28,12 @@ struct PlatformKeyCommand: AsyncParsableCommand {
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put a new sealing key in front (it seals from now on); the old ones stay to open what they sealed.")
-        @Option(help: "The platform key file.") var platformKey = "zizhu-central-platform.key"
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption   // --platform-key; the database is not touched
 
         func run() async throws {
             do {
-                let ring = try PlatformKeyring.load(platformKey).rotated()
-                try ring.write(to: platformKey, replacing: true)
+                let ring = try PlatformKeyring.load(database.platformKey).rotated()
+                try ring.write(to: database.platformKey, replacing: true)
                 print("new sealing key \(ring.currentKeyID); keys now \(ring.sealingKeys.map(\.id).joined(separator: ", ")). "
                       + "Restart the instances, then run `platform-key reseal`.")
             } catch {

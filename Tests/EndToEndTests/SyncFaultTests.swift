@@ -59,7 +59,7 @@ struct SyncFaultTests {
 
         var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
         /// The key that seals the platform's personal data (made by the first start).
-        var platformKey: String { scratch.appendingPathComponent("platform.key").path }
+        var platformKey: String { scratch.appendingPathComponent("platform-seal.key").path }
 
         func kill() async {
             _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
