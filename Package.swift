@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "ZizhuWire", "ZizhuCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),                   // the OpenAPI document's request schemas
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import ZizhuProcess
+import ZizhuTestSupport
 
 /// Strangers on the hall's network holding connections open against the real
 /// `zizhu-central`: 2,000 idle connections from one address and 400 slow bodies (naming a
@@ -46,15 +47,23 @@ struct FloodTests {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
-    @Test func idleConnectionsAndSlowBodiesDoNotStopAKioskFromSyncing() async throws {
+    @Test(arguments: ["sqlite", "postgres"])
+    func idleConnectionsAndSlowBodiesDoNotStopAKioskFromSyncing(_ store: String) async throws {
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         limit.rlim_cur = min(limit.rlim_max, 8192)
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         try #require(limit.rlim_cur >= 4096, "this test needs 4096 open files (ulimit -n)")
 
+        // On PostgreSQL too: a private cluster on loopback, started for this test.
+        let cluster = store == "postgres"
+            ? try await ChildProcess.detached { try PrivatePostgres(folder: Built.temporaryDirectory("flood-postgres")) } : nil
+        defer { cluster?.stop() }
+        var database: String?
+        if let cluster { database = try await ChildProcess.detached { try cluster.newDatabase() } }
         let (scratch, central, home) = try await SyncFaultTests.platformAndHome(
-            "flood", arguments: ["--max-connections-per-address", "100", "--header-timeout", "3", "--request-timeout", "5", "--idle-timeout", "10"])
+            "flood-\(store)", arguments: ["--max-connections-per-address", "100", "--header-timeout", "3", "--request-timeout", "5", "--idle-timeout", "10"],
+            database: database)
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         _ = scratch
         try await SyncFaultTests.enrol(home, with: central)
@@ -104,7 +113,7 @@ struct FloodTests {
         #expect(try await SyncFaultTests.zizhu(["submit", "--sample", "--receipt", "never"], home: home).status == 0)
         #expect(try await SyncFaultTests.zizhu(["sync", "--now"], home: home).status == 0)
         #expect(try await central.stats()["submissions"] == 6)
-        print("flood: platform resident \(before / 1024) MiB before, \(during / 1024) MiB under 2,000 idle + 400 slow connections")
+        print("flood (\(store)): platform resident \(before / 1024) MiB before, \(during / 1024) MiB under 2,000 idle + 400 slow connections")
         #expect(during - before < 150 * 1024, "memory grew by \((during - before) / 1024) MiB")
     }
 }

@@ -17,7 +17,8 @@ import ZizhuWire
 struct SyncFaultTests {
     /// A central server process on a free loopback port.
     final class Central: @unchecked Sendable {
-        let database: String
+        /// `sqlite://…` in the scratch folder unless a test names another (a PostgreSQL URL).
+        var database: String
         let scratch: URL
         private(set) var pid: pid_t = 0
         private(set) var url = ""
@@ -132,9 +133,10 @@ struct SyncFaultTests {
     }
 
     /// A scratch folder, a platform started in it and a kiosk home beside it (not enrolled).
-    static func platformAndHome(_ label: String, arguments: [String] = []) async throws -> (scratch: URL, central: Central, home: URL) {
+    static func platformAndHome(_ label: String, arguments: [String] = [], database: String? = nil) async throws -> (scratch: URL, central: Central, home: URL) {
         let scratch = Built.temporaryDirectory(label)
         let central = Central(scratch: scratch)
+        if let database { central.database = database }
         central.extraArguments = arguments
         try await central.start()
         let home = scratch.appendingPathComponent("kiosk")

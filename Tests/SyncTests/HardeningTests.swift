@@ -49,15 +49,16 @@ struct HardeningTests {
         #expect(unsigned.hasPrefix("HTTP/1.1 401") && unsigned.contains("unsigned"), "\(unsigned)")
         let stranger = try await Task.detached {
             try Self.rawExchange(port: port, "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\nX-Zizhu-Kiosk: nobody\r\n"
-                                 + "X-Zizhu-Timestamp: 1\r\nX-Zizhu-Nonce: n\r\nX-Zizhu-Signature: \(String(repeating: "0", count: 64))\r\n\r\n")
+                                 + "X-Zizhu-Timestamp: 1\r\nX-Zizhu-Nonce: nnnnnnnnnnnnnnnn\r\nX-Zizhu-Signature: \(String(repeating: "0", count: 64))\r\n\r\n")
         }.value
         #expect(stranger.hasPrefix("HTTP/1.1 401") && stranger.contains("unknown kiosk"), "\(stranger)")
         // The platform keeps answering.
         #expect(try await central.store.stats().submissions == 0)
     }
 
-    /// One kiosk's secret is enough to send a heartbeat with absurd figures; they are
-    /// clamped when stored, and the dashboard renders even a row stored before clamping.
+    /// One kiosk's secret is enough to send a heartbeat with absurd figures. What the API
+    /// document forbids (negative counts) is refused; what it allows but no kiosk could mean
+    /// is clamped when stored; the dashboard renders even a row stored before clamping.
     @Test func absurdHeartbeatFiguresAreClampedAndTheDashboardStillRenders() async throws {
         let central = try await RunningCentral()
         defer { central.stop() }
@@ -68,6 +69,9 @@ struct HardeningTests {
         heartbeat.outboxPending = Int.max
         heartbeat.deadLetters = Int.min
         heartbeat.diskFreeBytes = Int64.min
+        #expect(await worker.send(heartbeat: heartbeat) == 400, "negative counts: the document's minimum")
+        heartbeat.deadLetters = 0
+        heartbeat.diskFreeBytes = -1
         heartbeat.version = String(repeating: "v\n", count: 10_000)
         heartbeat.devices = Dictionary(uniqueKeysWithValues: (0..<500).map { ("device\($0)", "broken") })
         #expect(await worker.send(heartbeat: heartbeat) == 204)
@@ -78,6 +82,8 @@ struct HardeningTests {
 
         // A row an older platform stored unclamped: the page is still made.
         heartbeat.outboxPending = 1
+        heartbeat.deadLetters = Int.min
+        heartbeat.diskFreeBytes = Int64.min
         try await central.store.recordHeartbeat(kioskID: "absurd-01", heartbeat)
         let page = Dashboard.page(fleet: try await central.store.fleet(), perHour: [:], help: [], stats: try await central.store.stats(),
                                   now: Date(), viewer: StaffViewer(name: "ops", roles: [.operator], csrf: "c"))

@@ -79,6 +79,7 @@ public enum CentralServer {
         guard let body = try? await request.collectBody(upTo: 64 << 10) else {
             throw Refusal(.contentTooLarge, "too large", "an enrolment request is small")
         }
+        try RequestSchemas.conform(Data(buffer: body), method: "POST", path: "/v1/enrol")
         guard let enrolment = try? JSONDecoder().decode(EnrolmentRequest.self, from: Data(buffer: body)),
               !enrolment.kioskID.isEmpty, enrolment.kioskID.count <= 64 else {
             throw Refusal(.badRequest, "malformed request", "expected {token, kioskID, siteName}")

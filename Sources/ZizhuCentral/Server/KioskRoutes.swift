@@ -22,20 +22,28 @@ struct KioskRoutes {
     /// What the outbox delivers: applications, 好差评 ratings and 取号 records, idempotent by key.
     private func addOutbox(_ kiosks: RouterGroup<CentralRequestContext>) {
         let (store, maximumBody, adjudicator) = (store, maximumBody, adjudicator)
+        // Each entry checked on its own (schema, payload schema, then `CentralRules`): the
+        // answers come back in batch order, one per entry, a bad one never costing the rest.
         kiosks.post("submissions") { _, context -> Response in
-            let batch = try context.decode(SubmissionBatch.self, limit: maximumBody, tooLarge: "at most \(maximumBody) bytes per batch; send fewer submissions",
-                                           malformed: ("malformed batch", "expected {submissions: [...]}"))
-            let results = try await store.store(batch.submissions, from: try context.kiosk(), verdicts: adjudicator.verdicts(batch.submissions))
-            return CentralServer.json(.ok, SubmissionBatchResult(results: results))
+            let batch = RequestSchemas.entries(context.signedBody, field: "submissions")
+            let stored = try await store.store(batch.valid, from: try context.kiosk(), verdicts: adjudicator.verdicts(batch.valid))
+            return CentralServer.json(.ok, SubmissionBatchResult(results: Self.merge(batch, stored)))
         }
         for kind in [OutboxKind.rating, .ticket] {
             kiosks.post(RouterPath(String(kind.path.dropFirst("/v1/".count)))) { _, context -> Response in
-                let batch = try context.decode(EntryBatch.self, limit: maximumBody, tooLarge: "at most \(maximumBody) bytes per batch; send fewer entries",
-                                               malformed: ("malformed batch", "expected {entries: [...]}"))
-                let results = try await store.storeEntries(batch.entries, kind: kind, from: try context.kiosk(), verdicts: [:])
-                return CentralServer.json(.ok, SubmissionBatchResult(results: results))
+                let batch = RequestSchemas.entries(context.signedBody, field: "entries")
+                let stored = try await store.storeEntries(batch.valid, kind: kind, from: try context.kiosk(), verdicts: [:])
+                return CentralServer.json(.ok, SubmissionBatchResult(results: Self.merge(batch, stored)))
             }
         }
+    }
+
+    /// The store's answers for the conforming entries and the refusals for the others, in batch order.
+    static func merge(_ batch: (valid: [SubmissionEnvelope], places: [Int], refused: [Int: SubmissionResult]),
+                      _ stored: [SubmissionResult]) -> [SubmissionResult] {
+        var answers = batch.refused
+        for (place, result) in zip(batch.places, stored) { answers[place] = result }
+        return answers.keys.sorted().compactMap { answers[$0] }
     }
 
     /// What a citizen at the kiosk asks about themselves: proofs, appointments, records, progress.

@@ -46,6 +46,7 @@ struct KioskSignatureMiddleware: RouterMiddleware {
         var response: Response
         do {
             try await verify(request, named, body: body, verified: &verified)
+            try RequestSchemas.conform(body, method: request.method.rawValue, path: request.uri.path)
             context.kioskID = named.kioskID
             context.signedBody = body
             response = try await next(request, context)
@@ -80,10 +81,12 @@ struct KioskSignatureMiddleware: RouterMiddleware {
               let signature = CentralServer.header(request, RequestSigning.signatureHeader) else {
             throw Refusal(.unauthorized, "unsigned", "kiosk requests must carry X-Zizhu-Kiosk, -Timestamp, -Nonce and -Signature")
         }
-        guard kioskID.utf8.count <= 64, nonce.utf8.count <= 128, signature.utf8.count == 64 else {
+        // As the API document declares them (components/parameters).
+        guard (1...64).contains(kioskID.utf8.count), (16...64).contains(nonce.utf8.count), signature.utf8.count == 64 else {
             throw Refusal(.unauthorized, "bad signature", "the signature headers are not of the expected form")
         }
-        guard let timestamp = Int64(timestampText) else {
+        guard (1...12).contains(timestampText.utf8.count), timestampText.utf8.allSatisfy({ (48...57).contains($0) }),
+              let timestamp = Int64(timestampText) else {
             throw Refusal(.unauthorized, "bad timestamp", "X-Zizhu-Timestamp is Unix seconds")
         }
         guard let secret = try await storage({ try await store.secret(kioskID: kioskID) }) else {

@@ -19,7 +19,8 @@ extension PlatformClient {
         let faulty = devices.values.contains { !["ok", "ready", "paper_low", "low", "unknown"].contains($0) }
         let worried = devices.values.contains { $0 == "paper_low" || $0 == "low" } || depth.dead > 0
         var heartbeat = Heartbeat(status: faulty ? "error" : worried ? "warning" : "ok", devices: devices, diskFreeBytes: free,
-                                  outboxPending: depth.pending, outboxOldestSeconds: depth.oldestPendingSeconds, deadLetters: depth.dead,
+                                  outboxPending: depth.pending, outboxOldestSeconds: depth.oldestPendingSeconds.map { max(0, $0) },   // a clock set back: not negative
+                                  deadLetters: depth.dead,
                                   version: version, deviceTime: UTCTime.iso(Date()))
         heartbeat.clockOffsetSeconds = outbox.clock.reading.map { Double($0.offsetMilliseconds) / 1000 }
         return heartbeat
