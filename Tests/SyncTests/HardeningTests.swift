@@ -38,8 +38,9 @@ struct HardeningTests {
         return count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : ""
     }
 
-    @Test func aRequestWithoutSignatureOrFromAnUnknownKioskIsRefusedBeforeItsBodyIsRead() async throws {
-        let central = try await RunningCentral()
+    @Test(arguments: StorageKind.allCases)
+    func aRequestWithoutSignatureOrFromAnUnknownKioskIsRefusedBeforeItsBodyIsRead(_ storage: StorageKind) async throws {
+        let central = try await RunningCentral(storage: storage)
         defer { central.stop() }
         let port = try #require(Int(central.url.split(separator: ":").last ?? ""))
         // A megabyte announced, not a byte of it sent: the answer comes at once.
@@ -52,6 +53,17 @@ struct HardeningTests {
                                  + "X-Zizhu-Timestamp: 1\r\nX-Zizhu-Nonce: nnnnnnnnnnnnnnnn\r\nX-Zizhu-Signature: \(String(repeating: "0", count: 64))\r\n\r\n")
         }.value
         #expect(stranger.hasPrefix("HTTP/1.1 401") && stranger.contains("unknown kiosk"), "\(stranger)")
+        // Timestamps that once trapped the skew check (Int64.min), and others no clock gives:
+        // refused by their form, before any arithmetic.
+        let enrolment = try await central.enrol("clock-01")
+        for timestamp in ["-9223372036854775808", "9223372036854775807", "99999999999999999999", "+1", " 1", "1e9", ""] {
+            let forged = try await Task.detached {
+                try Self.rawExchange(port: port, "GET /v1/time HTTP/1.1\r\nHost: x\r\nX-Zizhu-Kiosk: \(enrolment.kioskID)\r\n"
+                                     + "X-Zizhu-Timestamp: \(timestamp)\r\nX-Zizhu-Nonce: nnnnnnnnnnnnnnnn\r\n"
+                                     + "X-Zizhu-Signature: \(String(repeating: "0", count: 64))\r\n\r\n")
+            }.value
+            #expect(forged.hasPrefix("HTTP/1.1 401"), "timestamp '\(timestamp)': \(forged.prefix(200))")
+        }
         // The platform keeps answering.
         #expect(try await central.store.stats().submissions == 0)
     }
@@ -59,8 +71,9 @@ struct HardeningTests {
     /// One kiosk's secret is enough to send a heartbeat with absurd figures. What the API
     /// document forbids (negative counts) is refused; what it allows but no kiosk could mean
     /// is clamped when stored; the dashboard renders even a row stored before clamping.
-    @Test func absurdHeartbeatFiguresAreClampedAndTheDashboardStillRenders() async throws {
-        let central = try await RunningCentral()
+    @Test(arguments: StorageKind.allCases)
+    func absurdHeartbeatFiguresAreClampedAndTheDashboardStillRenders(_ storage: StorageKind) async throws {
+        let central = try await RunningCentral(storage: storage)
         defer { central.stop() }
         let (worker, home) = try await DashboardTests.worker(central, "absurd-01")
         var heartbeat = try worker.heartbeat(devices: ["reader": "ok"], version: "0.1.0", home: home)
@@ -170,8 +183,9 @@ struct HardeningTests {
 
     /// With one kiosk's secret, looking up records by ID number is written down and slowed to
     /// what one kiosk serving one citizen at a time could need; other kiosks are unaffected.
-    @Test func lookupsOfPersonalRecordsAreAuditedAndRateLimitedPerKiosk() async throws {
-        let central = try await RunningCentral(records: { _ in RecordsResponse(elicences: [], credit: "good") })
+    @Test(arguments: StorageKind.allCases)
+    func lookupsOfPersonalRecordsAreAuditedAndRateLimitedPerKiosk(_ storage: StorageKind) async throws {
+        let central = try await RunningCentral(storage: storage, records: { _ in RecordsResponse(elicences: [], credit: "good") })
         defer { central.stop() }
         let (thief, _) = try await DashboardTests.worker(central, "stolen-01")
         let (honest, _) = try await DashboardTests.worker(central, "honest-01")

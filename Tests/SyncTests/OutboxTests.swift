@@ -57,6 +57,8 @@ enum Sample {
     static let adjudicator = PlatformAdjudicator(catalogueFolder: catalogueFolder, records: records)
 }
 
+enum RunningCentralProblem: Error { case didNotStart(Int) }
+
 /// A real central server on a loopback port, in this process.
 final class RunningCentral: @unchecked Sendable {
     /// The tests' proof-signing key.
@@ -87,6 +89,8 @@ final class RunningCentral: @unchecked Sendable {
                                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                 onServerRunning: { continuation.yield(("staff", $0.localAddress?.port ?? 0)) }, logger: logger)
         task = Task {
+            // A listener that cannot start (its port still taken) ends the wait below.
+            defer { continuation.finish() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await app.run() }
                 group.addTask { try await staff.run() }
@@ -97,6 +101,10 @@ final class RunningCentral: @unchecked Sendable {
         for await (listener, port) in stream {
             ports[listener] = port
             if ports.count == 2 { break }
+        }
+        guard ports.count == 2 else {
+            task.cancel()
+            throw RunningCentralProblem.didNotStart(wanted)
         }
         url = "http://127.0.0.1:\(ports["kiosk"] ?? 0)"
         staffURL = "http://127.0.0.1:\(ports["staff"] ?? 0)"
@@ -397,7 +405,13 @@ struct SyncWorkerTests {
         #expect(failed.stoppedBecause != nil && failed.delivered == 0)
         #expect(worker.nextBatchLimit == 8, "a failed batch of 16 halves the next one")
         // The platform is back on the same address: 8, then 16 per batch again.
-        let second = try await RunningCentral(store: first.store, port: port)
+        // The same port again: the kernel may hold it a moment after the first server let go.
+        var restarted: RunningCentral?
+        for _ in 0..<50 where restarted == nil {
+            restarted = try? await RunningCentral(store: first.store, port: port)
+            if restarted == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let second = try #require(restarted, "port \(port) could not be bound again")
         defer { second.stop() }
         let report = try await worker.drain(ignoringBackoff: true)
         #expect(report.delivered == 40 && report.batches == 3, "8 + 16 + 16 = 40 in \(report.batches) batches")
