@@ -49,10 +49,14 @@ public final class KioskClock: @unchecked Sendable {
     /// The last reading, nil when the platform has never been heard from.
     public var reading: Reading? { lock.withLock { learned } }
 
-    /// The offset applied to this kiosk's clock (0 when it is within the noise or unknown).
+    /// The offset applied to this kiosk's clock: 0 when it is unknown, or when the clock may
+    /// be right after all — the error is below the noise once the measurement's own
+    /// uncertainty (half its round trip) is allowed for. A slow answer on a loaded link
+    /// (10 s round trip, offset 3.5 s) proves nothing about the kiosk's clock.
     public var appliedOffsetMilliseconds: Int64 {
         guard let reading else { return 0 }
-        return reading.offsetMilliseconds.magnitude < Self.negligibleMilliseconds.magnitude ? 0 : reading.offsetMilliseconds
+        let (threshold, overflow) = Self.negligibleMilliseconds.addingReportingOverflow(max(0, reading.uncertaintyMilliseconds))
+        return overflow || reading.offsetMilliseconds.magnitude < threshold.magnitude ? 0 : reading.offsetMilliseconds
     }
 
     /// The best time this kiosk knows.

@@ -225,10 +225,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
 enum DemoRecordsFile {
     /// The demo's appointments are for today (the hall's day, China time).
     static func appointments(_ parsed: [String: ApplicantRecords], query: AppointmentQuery, now: Date = Date()) -> [AppointmentList.Item] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        let day = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        let day = QueueDay.today(now)
         let held: [HeldAppointment]
         if let number = query.idNumber {
             held = parsed[number]?.appointments ?? []

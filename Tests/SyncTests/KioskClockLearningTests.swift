@@ -33,6 +33,14 @@ struct KioskClockLearningTests {
         // Within the network's noise: remembered as a reading, not applied.
         #expect(!clock.learn(platformMilliseconds: platform + 800, sent: own, received: own.addingTimeInterval(0.05)))
         #expect(clock.appliedOffsetMilliseconds == 0 && clock.reading?.offsetMilliseconds ?? 0 > 0)
+        // A slow answer (10 s round trip) 3.5 s off: within what the round trip can explain.
+        #expect(!clock.learn(platformMilliseconds: platform + 3_500, sent: own.addingTimeInterval(-5), received: own.addingTimeInterval(5)))
+        #expect(clock.appliedOffsetMilliseconds == 0 && ((clock.reading?.uncertaintyMilliseconds ?? 0) - 5_000).magnitude <= 1)
+        // The same 3.5 s over a quick link is a wrong clock: applied.
+        #expect(clock.learn(platformMilliseconds: platform + 3_500, sent: own.addingTimeInterval(-0.1), received: own.addingTimeInterval(0.1)))
+        #expect((clock.appliedOffsetMilliseconds - 3_500).magnitude <= 1, "\(clock.appliedOffsetMilliseconds)")
+        #expect(clock.learn(platformMilliseconds: platform, sent: own, received: own.addingTimeInterval(0.05)))
+        #expect(clock.appliedOffsetMilliseconds == 0)
         // An answer held back for a minute could shift the clock by half the hold: ignored.
         #expect(!clock.learn(platformMilliseconds: platform + 86_400_000, sent: own, received: own.addingTimeInterval(60)))
         // Answered before it was asked (the kiosk's clock jumped): ignored.

@@ -565,8 +565,12 @@ struct SyncWorkerTests {
     }
 
     @Test func appointmentsComeFromThePlatformForTodayOnly() async throws {
-        let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .current
-        let today = QueueDay.of(Date(), timeZone: shanghai)
+        // 16:20 UTC is 00:20 the next day in every service hall: kiosk and platform both count
+        // days in Beijing time, whatever the machine's own time zone (a kiosk left on UTC once
+        // found no appointment for "today" between midnight and 08:00).
+        let pastMidnight = try #require(ISO8601DateFormatter().date(from: "2026-12-04T16:20:00Z"))
+        let today = QueueDay.today(pastMidnight)
+        #expect(today == "2026-12-05")
         let central = try await RunningCentral(appointments: { query in
             guard query.code == "260315" || query.idNumber == "11010519491231002X" else { return [] }
             return [AppointmentList.Item(code: "260315", category: "social_insurance", day: today, time: "10:30"),
@@ -577,8 +581,10 @@ struct SyncWorkerTests {
                                 logger: Self.logger, requestTimeoutSeconds: 30)
         let desk = AppointmentDesk.platform(worker)
         let todays = AppointmentLookup.found([Appointment(code: "260315", categoryID: "social_insurance", time: "10:30")])
-        #expect(await AppointmentDesk(timeZone: shanghai, find: desk.find).lookUp(.code("260315")) == todays)
-        #expect(await AppointmentDesk(timeZone: shanghai, find: desk.find).lookUp(.card(IDNumber(fromCard: "11010519491231002X"))) == todays)
+        #expect(await desk.lookUp(.code("260315"), now: pastMidnight) == todays)
+        #expect(await desk.lookUp(.card(IDNumber(fromCard: "11010519491231002X")), now: pastMidnight) == todays)
+        // The day before is not today.
+        #expect(await desk.lookUp(.code("260315"), now: pastMidnight.addingTimeInterval(-3_600)) == .notFound)
         #expect(await desk.lookUp(.code("999999")) == .notFound)
         await central.stopAndWait()
         #expect(await desk.lookUp(.code("260315")) == .unavailable)

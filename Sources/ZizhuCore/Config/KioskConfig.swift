@@ -306,8 +306,19 @@ public struct QueueCategory: Sendable, Hashable {
     ]
 }
 
-/// The kiosk's local day (`2026-11-22`): ticket numbers restart at local midnight.
+/// 北京时间: the one clock every service hall in China keeps (UTC+8, no daylight saving).
+/// Kiosk and platform both count days by it, whatever time zone the machine's system is
+/// set to (a kiosk image is often left on UTC): an appointment for "today" is the same day
+/// on both sides of the wire.
+public enum BeijingTime {
+    public static let zone: TimeZone = TimeZone(identifier: "Asia/Shanghai")
+        ?? TimeZone(secondsFromGMT: 8 * 3600) ?? TimeZone(identifier: "UTC") ?? .current
+}
+
+/// The service hall's day (`2026-11-22`): ticket numbers restart at midnight Beijing time.
 public enum QueueDay {
+    public static func today(_ now: Date = Date()) -> String { of(now, timeZone: BeijingTime.zone) }
+
     public static func of(_ now: Date, timeZone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone

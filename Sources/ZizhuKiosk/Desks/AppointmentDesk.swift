@@ -12,7 +12,7 @@ public struct AppointmentDesk: Sendable {
     let find: @Sendable (AppointmentKey) async -> [AppointmentList.Item]?
     let timeZone: TimeZone
 
-    public init(timeZone: TimeZone = .current, find: @escaping @Sendable (AppointmentKey) async -> [AppointmentList.Item]?) {
+    public init(timeZone: TimeZone = BeijingTime.zone, find: @escaping @Sendable (AppointmentKey) async -> [AppointmentList.Item]?) {
         self.find = find
         self.timeZone = timeZone
     }
@@ -29,7 +29,7 @@ public struct AppointmentDesk: Sendable {
     }
 
     /// The demo platform: the records' appointments are for today.
-    public static func demo(records: [String: ApplicantRecords], timeZone: TimeZone = .current) -> AppointmentDesk {
+    public static func demo(records: [String: ApplicantRecords], timeZone: TimeZone = BeijingTime.zone) -> AppointmentDesk {
         AppointmentDesk(timeZone: timeZone) { key in
             let today = QueueDay.of(Date(), timeZone: timeZone)
             let held: [HeldAppointment]

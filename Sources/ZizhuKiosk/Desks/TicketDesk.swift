@@ -21,7 +21,7 @@ public struct TicketDesk: Sendable {
     let delivered: @Sendable () -> Void
 
     public init(outbox: Outbox, printer: ReceiptPrinterLink, receipts: SampleReceipts, site: LocalizedText, categories: [QueueCategory],
-                timeZone: TimeZone = .current, delivered: @escaping @Sendable () -> Void = {}) {
+                timeZone: TimeZone = BeijingTime.zone, delivered: @escaping @Sendable () -> Void = {}) {
         self.outbox = outbox
         self.printer = printer
         self.receipts = receipts
