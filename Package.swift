@@ -42,6 +42,8 @@ let package = Package(
         .systemLibrary(
             name: "CQREncode", path: "Sources/CQREncode",
             pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CRime", path: "Sources/CRime", pkgConfig: "rime", providers: [.apt(["librime-dev"])]),
+        .systemLibrary(name: "CZinnia", path: "Sources/CZinnia", pkgConfig: "zinnia", providers: [.apt(["libzinnia-dev"])]),
 
         // Pure core: what the kiosk decides. No I/O.
         .target(
@@ -59,6 +61,8 @@ let package = Package(
         // Pseudo-terminals and raw serial modes (glibc hides them from Swift's Glibc module).
         .target(name: "CPseudoTerminal"),
         .target(name: "ZizhuTerminal", dependencies: ["CNCursesW", "CTerminalSafety", "ZizhuUI"]),
+        // Chinese input: phrase pinyin (librime) and handwriting (Zinnia).
+        .target(name: "ChineseInput", dependencies: ["CRime", "CZinnia", "ZizhuUI"]),
         .target(
             name: "IDCardReader",
             dependencies: ["CLibUSB", "CPseudoTerminal", "ZizhuCore", .product(name: "Yams", package: "Yams"),
@@ -73,7 +77,7 @@ let package = Package(
         .target(
             name: "ZizhuKiosk",
             dependencies: [
-                "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "CMalloc", "ZizhuOutbox",
+                "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "CMalloc", "ZizhuOutbox", "ChineseInput",
                 "ZizhuWire", "ZizhuResources", "ZizhuProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -158,7 +162,8 @@ let package = Package(
             name: "IDCardReaderTests",
             dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "ZizhuTestSupport", "CPseudoTerminal",
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources"], exclude: ["__Snapshots__", "__Fixtures__"]),
+        .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources", "ChineseInput"], exclude: ["__Snapshots__", "__Fixtures__"]),
+        .testTarget(name: "ChineseInputTests", dependencies: ["ChineseInput", "ZizhuUI"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuResources", "ZizhuCore", "ZizhuUI", "ZizhuOutbox",
                                                             .product(name: "Logging", package: "swift-log")]),
