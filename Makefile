@@ -11,16 +11,14 @@ SWIFT ?= swift
 # Debian packages the kiosk and its tests need.
 APT_PACKAGES := pkg-config libncurses-dev libusb-1.0-0-dev libcups2-dev cups libsqlite3-dev \
                 tmux unifont python3 python3-venv postgresql chromium qemu-system-x86 busybox-static cpio binutils libqrencode-dev libspng-dev zbar-tools openssl curl faketime \
-                systemd espeak-ng
+                systemd espeak-ng \
+                librime-dev rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 # Only the benchmarks compare against a browser.
 BENCH_PACKAGES := chromium
 ZIZHU_HOME ?= $(HOME)/.local/state/zizhu-demo
 TEST_RESULTS := .build/test-results
-# The pinyin keyboard's dictionary, generated from a maintained PyPI data package.
-PYPINYIN_VERSION := 0.55.0
-PINYIN := Assets/pinyin/pinyin.tsv
 
-.PHONY: run test bench fuzz fault-long deps bench-deps build build-release clean pinyin versions
+.PHONY: run test bench fuzz fault-long deps bench-deps build build-release clean versions
 
 ## Install whatever is missing, then start the kiosk (demo mode) on this terminal.
 run: deps build
@@ -66,17 +64,7 @@ build-release:
 deps:
 	@.ci/install-packages $(APT_PACKAGES)
 	@.ci/install-backend Devices/cups/escposnet
-	@$(MAKE) --no-print-directory pinyin
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required: install the toolchain from https://swift.org/install/linux/ and put it on PATH" >&2; exit 1; }
-
-## The pinyin dictionary (Assets/pinyin/pinyin.tsv, not in git) from pypinyin on PyPI.
-pinyin: $(PINYIN)
-
-$(PINYIN): Assets/generators/pinyin_dictionary.py
-	@mkdir -p $(dir $@) .build
-	@test -x .build/pyenv/bin/pip || python3 -m venv .build/pyenv
-	@.build/pyenv/bin/pip install --quiet --disable-pip-version-check --target .build/pydeps --upgrade pypinyin==$(PYPINYIN_VERSION)
-	@.build/pyenv/bin/python Assets/generators/pinyin_dictionary.py .build/pydeps $@.tmp && mv $@.tmp $@
 
 ## The versions of the system parts the tests start (CI prints them first).
 versions:

@@ -26,8 +26,10 @@ static inline attr_t zz_attr_reverse(void) { return A_REVERSE; }
 static inline attr_t zz_attr_underline(void) { return A_UNDERLINE; }
 static inline int zz_key_f(int n) { return KEY_F(n); }
 static inline mmask_t zz_mouse_mask(void) {
-    return BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED;
+    return BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | REPORT_MOUSE_POSITION;
 }
+/* A move with the button down (xterm button-event tracking, 1002): a handwriting stroke. */
+static inline mmask_t zz_mouse_moved(void) { return REPORT_MOUSE_POSITION; }
 static inline mmask_t zz_button1_pressed(void) { return BUTTON1_PRESSED; }
 static inline mmask_t zz_button1_released(void) { return BUTTON1_RELEASED; }
 static inline mmask_t zz_button1_clicked(void) { return BUTTON1_CLICKED; }

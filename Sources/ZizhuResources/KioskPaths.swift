@@ -21,8 +21,8 @@ public struct KioskPaths: Sendable, Hashable {
     public var kioskFolder: URL { shareRoot.appendingPathComponent("Kiosk") }
     public var logs: URL { home.appendingPathComponent("logs") }
     public var logFile: URL { logs.appendingPathComponent("zizhu.log") }
-    /// Generated at set-up from the pypinyin data package (`make pinyin`); not in git.
-    public var pinyinDictionary: URL { assets.appendingPathComponent("pinyin/pinyin.tsv") }
+    /// librime's work folder (its compiled schema; never anything a citizen typed).
+    public var inputMethod: URL { home.appendingPathComponent("input-method") }
     /// The demo platform's applicant records.
     public var demoRecords: URL { shareRoot.appendingPathComponent("Devices/simulator/demo-records.yaml") }
 

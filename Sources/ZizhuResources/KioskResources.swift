@@ -44,17 +44,6 @@ public struct KioskResources: Sendable {
         try Self.loadCatalogue(folder: catalogueFolder)
     }
 
-    /// The pinyin keyboard's dictionary (generated at set-up; see `PinyinDictionary`).
-    public static func loadPinyin(paths: KioskPaths) -> Result<PinyinDictionary, StartupError> {
-        let url = paths.pinyinDictionary
-        do {
-            return .success(try PinyinDictionary(text: try readText(url), file: url.path))
-        } catch let problems as FileProblems {
-            return .failure(StartupError(problems.description))
-        } catch {
-            return .failure(StartupError("\(error) (run `make pinyin`)"))
-        }
-    }
 
     public static func loadStrings(assets: URL) throws(StartupError) -> [Language: StringTable] {
         var tables: [Language: StringTable] = [:]

@@ -49,6 +49,11 @@ public final class NcursesTerminal {
         }
         mousemask(zz_mouse_mask(), nil)
         mouseinterval(0)
+        if Self.reportsMouse {
+            // ncurses asks for presses and releases (1000); strokes on the handwriting pad
+            // also need the moves while the finger is down (1002, button-event tracking).
+            putp(Self.dragTrackingOn)
+        }
     }
 
     /// The terminal's size in cells.
@@ -60,6 +65,7 @@ public final class NcursesTerminal {
     public func close() {
         guard !closed else { return }
         closed = true
+        if Self.reportsMouse { putp(Self.dragTrackingOff) }
         endwin()
         zz_safety_restore()
     }
@@ -221,11 +227,21 @@ public final class NcursesTerminal {
             if event.bstate & zz_button1_pressed() != 0 { return .press(x: x, y: y) }
             if event.bstate & zz_button1_released() != 0 { return .release(x: x, y: y) }
             if event.bstate & zz_button1_clicked() != 0 { return .click(x: x, y: y) }
+            if event.bstate & zz_mouse_moved() != 0 { return .drag(x: x, y: y) }
             return nil
         default:
             if code >= zz_key_f(1) && code <= zz_key_f(24) { return .key(.function(Int(code - zz_key_f(0)))) }
             return nil
         }
+    }
+
+    static let dragTrackingOn = "\u{1B}[?1002h"
+    static let dragTrackingOff = "\u{1B}[?1002l"
+
+    /// Whether the terminal reports the mouse at all (terminfo `kmous`).
+    nonisolated static var reportsMouse: Bool {
+        guard let mouse = tigetstr("kmous") else { return false }
+        return Int(bitPattern: mouse) != -1 && Int(bitPattern: mouse) != 0
     }
 
     /// The ncurses library version, for `zizhu --version` and diagnostics.

@@ -70,8 +70,9 @@ public enum TerminalGuard {
             }
         }
         if let mouse = tigetstr("kmous"), Int(bitPattern: mouse) != -1, Int(bitPattern: mouse) != 0 {
-            // ncurses turns xterm mouse reporting on (1000, and 1006 for SGR); turn both off.
-            sequence += "\u{1B}[?1006l\u{1B}[?1000l"
+            // ncurses turns xterm mouse reporting on (1000, and 1006 for SGR), the kiosk adds
+            // button-event tracking (1002) for handwriting; turn all three off.
+            sequence += "\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?1000l"
         }
         return sequence
     }

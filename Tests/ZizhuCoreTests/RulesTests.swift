@@ -339,35 +339,3 @@ struct FormTests {
         #expect((problem == nil) == ok, "\(type) '\(value)': \(String(describing: problem))")
     }
 }
-
-@Suite("Pinyin dictionary")
-struct PinyinDictionaryTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    @Test func theGeneratedDictionaryPutsCommonCharactersFirst() throws {
-        let url = Self.root.appendingPathComponent("Assets/pinyin/pinyin.tsv")
-        let text = try #require(try? String(contentsOf: url, encoding: .utf8), "run `make pinyin` (the test command does it)")
-        let dictionary = try PinyinDictionary(text: text, file: url.path)
-        #expect(dictionary.syllableCount > 400)
-        // Common characters are on the first page of six; the order comes from phrase
-        // frequency, which does not favour surnames (李 is 7th for li: the second page).
-        for (syllable, character, page) in [("wang", "王", 1), ("zhang", "张", 1), ("xiao", "小", 1), ("lv", "绿", 1),
-                                            ("bao", "宝", 1), ("li", "李", 2)] {
-            let shown = dictionary.candidates(syllable).prefix(6 * page).map(String.init)
-            #expect(shown.contains(character), "\(syllable): \(shown)")
-        }
-        // A prefix gives the first characters of the syllables it starts.
-        #expect(dictionary.candidates("zh").contains("张"))
-        #expect(dictionary.candidates("qx").isEmpty)
-        #expect(dictionary.candidates("").isEmpty)
-    }
-
-    @Test func aMalformedFileNamesItsLines() {
-        do {
-            _ = try PinyinDictionary(text: "# header\nzhang\t张章\nZhang\t张\nbad line\n\nwang\t\n", file: "p.tsv")
-            Issue.record("a malformed dictionary was accepted")
-        } catch {
-            #expect(error.problems.map(\.location.description) == ["p.tsv:3:1", "p.tsv:4:1", "p.tsv:6:1"])
-        }
-    }
-}

@@ -20,6 +20,7 @@ struct ApplicationJourneyTests {
     }
 
     static func screen(_ journey: Journey) -> String { render(journey.state, Fixtures.context()).grid.plainText() }
+    static func frame(_ journey: Journey) -> Frame { render(journey.state, Fixtures.context()) }
 
     /// Presses whatever button on the current screen claims this key, as the keypad does.
     static func press(_ key: Key, _ journey: inout Journey, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -140,36 +141,87 @@ struct ApplicationJourneyTests {
         #expect(journey.state.screen == .applicationForm(field: 2))
     }
 
-    @Test func thePinyinKeyboardTypesChineseFromTheGeneratedDictionary() throws {
-        let dictionary = try #require(Fixtures.pinyin, "run `make pinyin` (the test command does it)")
+    @Test func phrasePinyinTypesAWholeWordAndLeavesTheRestToConvert() throws {
+        let pinyin = try #require(Fixtures.pinyin, "librime with rime-data-luna-pinyin (the test command installs it)")
         var journey = Self.identified("birth-bundle")
         journey.send(.activated(.proceed), effects: [.log("application started: birth-bundle"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
         journey.send(.recordsLookedUp(nil), effects: [.log("records lookup failed: prefill from e-licences unavailable")])
         journey.send(.activated(.openKeyboard), effects: [.log("screen keyboard")])
-        #expect(journey.state.screen == .keyboard(field: 0))
-        for letter in "bao" { journey.send(.activated(.letter(letter))) }
-        #expect(journey.state.application?.pinyin == "bao")
-        let candidates = dictionary.candidates("bao")
-        let wanted = try #require(candidates.firstIndex(of: "宝"), "宝 is a candidate for bao")
-        #expect(wanted < 6, "宝 is on the first page")
-        // The candidate's keypad digit picks it (the same as touching it).
-        Self.press(.digit(wanted + 1), &journey)
-        #expect(journey.state.application?.entry == "宝")
-        #expect(journey.state.application?.pinyin == "")
+        #expect(journey.state.screen == .keyboard(field: 0) && journey.state.application?.inputMode == .pinyin)
+        for letter in "zhangxiaoming" { journey.send(.activated(.letter(letter))) }
+        #expect(journey.state.application?.pinyin == "zhangxiaoming")
+        #expect(pinyin.candidates(for: "zhangxiaoming", limit: 1).first == InputCandidate(text: "张小明"))
+        #expect(Self.screen(journey).contains("张小明"))
+        // A part of the phrase: 张 leaves "xiaoming" to convert next.
+        let candidates = pinyin.candidates(for: "zhangxiaoming", limit: 5)
+        let partial = try #require(candidates.firstIndex { $0.text == "张" }, "\(candidates)")
+        Self.press(.digit(partial + 1), &journey)
+        #expect(journey.state.application?.entry == "张" && journey.state.application?.pinyin == "xiaoming")
+        // The keypad digit picks the candidate shown with it (the same as touching it).
+        Self.press(.digit(1), &journey)
+        #expect(journey.state.application?.entry == "张小明" && journey.state.application?.pinyin == "")
         // A physical keyboard's letters type too; paging moves through the candidates.
-        for letter in "bei" { journey.send(.key(.character(letter))) }
+        for letter in "bao" { journey.send(.key(.character(letter))) }
         Self.press(.digit(8), &journey)
         #expect(journey.state.application?.candidatePage == 1)
-        let secondPage = Array(dictionary.candidates("bei").dropFirst(6).prefix(6))
-        #expect(Self.screen(journey).contains(String(try #require(secondPage.first))))
+        let secondPage = Array(pinyin.candidates(for: "bao", limit: 11).dropFirst(5).prefix(5))
+        #expect(Self.screen(journey).contains(try #require(secondPage.first).text))
         Self.press(.digit(1), &journey)
-        #expect(journey.state.application?.entry == "宝" + String(secondPage[0]))
+        #expect(journey.state.application?.entry == "张小明" + secondPage[0].text)
         journey.send(.activated(.deleteDigit))
-        #expect(journey.state.application?.entry == "宝")
+        #expect(journey.state.application?.entry == "张小明")
         Self.press(.hash, &journey)
         #expect(journey.state.screen == .applicationForm(field: 1))
-        #expect(journey.state.application?.form.values["child_name"] == "宝")
+        #expect(journey.state.application?.form.values["child_name"] == "张小明")
         #expect(journey.state.application?.form.origins["child_name"] == .entered)
+    }
+
+    @Test func aCharacterWrittenOnThePadIsRecognisedAndTaken() throws {
+        _ = try #require(Fixtures.handwriting, "Zinnia with tegaki-zinnia-simplified-chinese (the test command installs it)")
+        var journey = Self.identified("birth-bundle")
+        journey.send(.activated(.proceed), effects: [.log("application started: birth-bundle"), .lookUpRecords(IDNumber(fromCard: "440106198806150019")), .log("screen application-form"), .stopCardReading])
+        journey.send(.recordsLookedUp(nil), effects: [.log("records lookup failed: prefill from e-licences unavailable")])
+        journey.send(.activated(.openKeyboard), effects: [.log("screen keyboard")])
+        journey.send(.activated(.inputMode(.handwriting)))
+        var frame = Self.frame(journey)
+        let pad = try #require(frame.pad, "the handwriting screen has a pad")
+        #expect(Self.screen(journey).contains("在此书写"))
+        // 王: four strokes, as the finger draws them (press, moves, release), through the mapper.
+        var mapper = InputMapper()
+        let strokes = [[(0.2, 0.2), (0.5, 0.2), (0.8, 0.2)], [(0.25, 0.5), (0.75, 0.5)], [(0.5, 0.2), (0.5, 0.5), (0.5, 0.85)],
+                       [(0.1, 0.85), (0.5, 0.85), (0.9, 0.85)]]
+        for stroke in strokes {
+            let cells = stroke.map { (pad.x + Int($0.0 * Double(pad.width - 1)), pad.y + Int($0.1 * Double(pad.height - 1))) }
+            for (index, cell) in cells.enumerated() {
+                let raws: [RawInput] = index == 0 ? [.press(x: cell.0, y: cell.1)]
+                    : [.drag(x: cell.0, y: cell.1)] + (index == cells.count - 1 ? [.release(x: cell.0, y: cell.1)] : [])
+                for raw in raws {
+                    if let event = mapper.map(raw, frame: frame, focus: nil) { journey.send(event) }
+                }
+            }
+            frame = Self.frame(journey)
+        }
+        #expect(journey.state.application?.drawing.strokes.count == 4)
+        let screen = Self.screen(journey)
+        #expect(!screen.contains("在此书写") && screen.contains("█"), "the strokes are drawn")
+        let shown = frame.hits.compactMap { hit -> String? in
+            if case .candidate(let candidate) = hit.button { return candidate.text }
+            return nil
+        }
+        let wang = try #require(shown.prefix(3).firstIndex(of: "王"), "王 among the first three: \(shown)")
+        Self.press(.digit(wang + 1), &journey)
+        #expect(journey.state.application?.entry == "王" && journey.state.application?.drawing.isEmpty == true)
+        // 退格 takes a stroke back while writing, then a character.
+        journey.send(.pen(PenEvent(.down, x: pad.x + 1, y: pad.y + 1, pad: pad)))
+        journey.send(.pen(PenEvent(.up, x: pad.x + 5, y: pad.y + 1, pad: pad)))
+        #expect(journey.state.application?.drawing.strokes.count == 1)
+        journey.send(.activated(.deleteDigit))
+        #expect(journey.state.application?.drawing.isEmpty == true && journey.state.application?.entry == "王")
+        journey.send(.activated(.deleteDigit))
+        #expect(journey.state.application?.entry == "")
+        // Back to pinyin: the pad is gone.
+        journey.send(.activated(.inputMode(.pinyin)))
+        #expect(Self.frame(journey).pad == nil)
     }
 
     @Test func creditCodesAreTypedWithLettersAndKeypadDigitsAndChecked() {

@@ -73,6 +73,12 @@ enum ScreenCatalogue {
             ("form-id-number", applying("no-property-certificate", .applicationForm(field: 1))),
             ("form-credit-code", applying("business-licence-print", .applicationForm(field: 0))),
             ("keyboard-pinyin", applying("birth-bundle", .keyboard(field: 0)) { $0.entry = "演示"; $0.pinyin = "bao" }),
+            ("keyboard-handwriting", applying("birth-bundle", .keyboard(field: 0)) {
+                $0.entry = "王"; $0.inputMode = .handwriting
+                var drawing = Drawing(width: 12, height: 12)   // 十, as written on the smallest pad
+                drawing.penDown(cellX: 1, cellY: 2); drawing.penMoved(cellX: 11, cellY: 2); drawing.penUp()
+                drawing.penDown(cellX: 6, cellY: 0); drawing.penMoved(cellX: 6, cellY: 5); drawing.penUp()
+                $0.drawing = drawing }),
             ("keyboard-latin", applying("business-licence-print", .keyboard(field: 0)) { $0.entry = "91440106MA" }),
             ("materials", applying("residence-permit", .materials(page: 0))),
             ("materials-committed", applying("residence-permit", .materials(page: 0)) { $0.form.committed = ["residence-registration"] }),

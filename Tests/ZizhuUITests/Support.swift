@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
+import ChineseInput
 import ZizhuCore
 import ZizhuResources
 @testable import ZizhuUI
@@ -38,12 +39,14 @@ enum Fixtures {
 
     static func context(glyphs: Bool = true) -> ViewContext {
         ViewContext(strings: resources.strings, siteName: resources.config.siteName,
-                    kioskID: resources.config.kioskID, bigGlyphs: glyphs ? Self.glyphs : nil, pinyin: pinyin)
+                    kioskID: resources.config.kioskID, bigGlyphs: glyphs ? Self.glyphs : nil, pinyin: pinyin, handwriting: handwriting)
     }
 
-    /// The generated pinyin dictionary (`make pinyin`); nil when it has not been generated,
-    /// which the pinyin tests report as a failure, not a skip.
-    static let pinyin: PinyinDictionary? = try? KioskResources.loadPinyin(paths: Repository.paths).get()
+    /// The real input methods (librime with Debian's luna_pinyin, Zinnia with Debian's
+    /// handwriting model); nil when not installed, which the input tests report as a failure.
+    static let pinyin: RimePinyin? = try? RimePinyin.shared(
+        workFolder: FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-rime-\(getpid())"))
+    static let handwriting: ZinniaHandwriting? = try? ZinniaHandwriting()
 
     /// The date every snapshot and journey runs on.
     static let today = CalendarDate(year: 2026, month: 11, day: 22) ?? .epoch

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ChineseInput
 import Foundation
 import IDCardReader
 import Logging
@@ -111,15 +112,18 @@ public enum KioskLauncher {
         return status
     }
 
-    /// The outbox, the platform desks, the receipt templates and the pinyin keyboard. Each
-    /// can fail on its own; the kiosk then still guides citizens and says what is missing.
+    /// The outbox, the platform desks, the receipt templates and the Chinese input methods.
+    /// Each can fail on its own; the kiosk then still guides citizens and says what is missing.
     static func openServices(paths: KioskPaths, config: KioskConfig, demo: Bool, keeper: CatalogueKeeper, inbox: EventInbox,
                              logger: Logger) -> KioskServices {
         var services = KioskServices(helpDesk: HelpDesk(worker: nil, logger: logger))
-        switch KioskResources.loadPinyin(paths: paths) {
-        case .success(let dictionary): services.pinyin = dictionary
-        case .failure(let problem): logger.warning("pinyin keyboard without candidates: \(problem)")
-        }
+        let inputFolder = paths.inputMethod
+        services.pinyin = StartedInBackground({ try RimePinyin.shared(workFolder: inputFolder) }, whenDone: { result in
+            if case .failure(let problem) = result { logger.warning("pinyin input unavailable: \(problem)") }
+        })
+        services.handwriting = StartedInBackground({ try ZinniaHandwriting() }, whenDone: { result in
+            if case .failure(let problem) = result { logger.warning("handwriting input unavailable: \(problem)") }
+        })
         if demo {
             do {
                 let records = try RecordsSource.demoRecords(file: paths.demoRecords)

@@ -18,7 +18,9 @@ public struct KioskServices {
     public var helpDesk: HelpDesk
     public var progressDesk = ProgressDesk(worker: nil, outbox: nil)
     public var receipts: SampleReceipts?
-    public var pinyin: PinyinDictionary?
+    /// Phrase pinyin (librime) and handwriting (Zinnia), started in the background.
+    public var pinyin: (any PinyinComposer)?
+    public var handwriting: (any HandwritingRecognizer)?
 
     public init(helpDesk: HelpDesk) { self.helpDesk = helpDesk }
 }

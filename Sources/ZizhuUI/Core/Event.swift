@@ -15,6 +15,8 @@ public enum Event: Sendable, Hashable {
     case focusMoved(to: Int)
     /// A key that no button on the screen claims.
     case key(Key)
+    /// The finger on the handwriting pad (cells relative to the pad).
+    case pen(PenEvent)
     /// One second passed (only sent while `AppState.wantsTicks`).
     case tick
     /// The terminal is now this size.
@@ -131,4 +133,28 @@ public enum Effect: Sendable, Hashable {
     case runDiagnostics
     /// Drain the outbox now (answered by `.technicianNote`, then `.diagnosed`).
     case syncNow
+}
+
+/// The finger on the handwriting pad, at a cell relative to the pad's corner, with the
+/// pad's size in cells (the layout decides it; the drawing is kept in its pixels).
+public struct PenEvent: Sendable, Hashable {
+    public enum Motion: Sendable, Hashable {
+        case down, moved, up
+        /// A terminal that reports only clicks: a dot (still a stroke: 丶).
+        case dot
+    }
+
+    public var motion: Motion
+    public var x: Int
+    public var y: Int
+    public var padWidth: Int
+    public var padHeight: Int
+
+    public init(_ motion: Motion, x: Int, y: Int, pad: Rect) {
+        self.motion = motion
+        self.x = x - pad.x
+        self.y = y - pad.y
+        padWidth = pad.width
+        padHeight = pad.height
+    }
 }

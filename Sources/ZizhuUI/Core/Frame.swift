@@ -18,10 +18,13 @@ public struct Frame: Sendable, Hashable {
     public var grid: CellGrid
     /// In focus order (reading order).
     public var hits: [HitRegion]
+    /// The handwriting pad, when the screen shows one: touches there are strokes.
+    public var pad: Rect?
 
-    public init(grid: CellGrid, hits: [HitRegion] = []) {
+    public init(grid: CellGrid, hits: [HitRegion] = [], pad: Rect? = nil) {
         self.grid = grid
         self.hits = hits
+        self.pad = pad
     }
 
     /// The button under a touch. Later regions are drawn on top, so they win.

@@ -8,6 +8,8 @@ public enum RawInput: Sendable, Hashable {
     case release(x: Int, y: Int)
     /// A terminal that reports only whole clicks.
     case click(x: Int, y: Int)
+    /// The touch moved while down (button-event mouse tracking).
+    case drag(x: Int, y: Int)
     case resize(width: Int, height: Int)
 }
 
@@ -17,6 +19,8 @@ public enum RawInput: Sendable, Hashable {
 public struct InputMapper: Sendable {
     /// The button under the finger since the last press.
     public private(set) var pressedButton: ButtonID?
+    /// Whether the finger came down on the handwriting pad (its moves are then strokes).
+    public private(set) var writing = false
 
     public init() {}
 
@@ -25,9 +29,25 @@ public struct InputMapper: Sendable {
         case .resize(let width, let height):
             return .resized(width: width, height: height)
         case .press(let x, let y):
+            if let pad = frame.pad, pad.contains(x: x, y: y) {
+                writing = true
+                pressedButton = nil
+                return .pen(PenEvent(.down, x: x, y: y, pad: pad))
+            }
             pressedButton = frame.button(atX: x, y: y)
             return pressedButton.map { .pressed($0) } ?? .pressCancelled
+        case .drag(let x, let y):
+            // A terminal may merge the press away: a move on the pad with nothing pressed
+            // is a stroke starting.
+            guard let pad = frame.pad, writing || (pressedButton == nil && pad.contains(x: x, y: y)) else { return nil }
+            writing = true
+            return .pen(PenEvent(.moved, x: x, y: y, pad: pad))
         case .release(let x, let y):
+            if writing {
+                writing = false
+                if let pad = frame.pad { return .pen(PenEvent(.up, x: x, y: y, pad: pad)) }
+                return nil
+            }
             defer { pressedButton = nil }
             if let pressed = pressedButton, frame.button(atX: x, y: y) == pressed {
                 return .activated(pressed)
@@ -35,6 +55,7 @@ public struct InputMapper: Sendable {
             return .pressCancelled
         case .click(let x, let y):
             pressedButton = nil
+            if let pad = frame.pad, pad.contains(x: x, y: y) { return .pen(PenEvent(.dot, x: x, y: y, pad: pad)) }
             return frame.button(atX: x, y: y).map { .activated($0) } ?? .pressCancelled
         case .key(let key):
             return map(key, frame: frame, focus: focus)

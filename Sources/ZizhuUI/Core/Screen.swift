@@ -184,8 +184,12 @@ public enum ButtonID: Sendable, Hashable {
     case openKeyboard
     /// Keyboard: a letter key.
     case letter(Character)
-    /// Keyboard: a candidate character for the pinyin typed.
-    case candidate(Character)
+    /// Keyboard: a candidate for the pinyin typed or the character written.
+    case candidate(InputCandidate)
+    /// Keyboard: write by hand or spell pinyin.
+    case inputMode(InputMode)
+    /// Handwriting: wipe the pad (重写).
+    case clearDrawing
     /// Keyboard: clear what was typed.
     case clearText
     /// Keyboard: take the text into the field.

@@ -40,6 +40,8 @@ private func apply(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .key(let key):
         return unboundKey(&state, key)
+    case .pen(let pen):
+        return ApplicationFeature.pen(&state, pen)
     case .activated(let button):
         state.pressed = nil
         state.notice = nil
@@ -98,7 +100,7 @@ private func answer(_ state: inout AppState, _ event: Event) -> [Effect]? {
         return ProofsFeature.answer(&state, event)
     case .technicianPINChecked, .diagnosed, .technicianNote:
         return TechnicianFeature.answer(&state, event)
-    case .pressed, .pressCancelled, .focusMoved, .key, .activated:
+    case .pressed, .pressCancelled, .focusMoved, .key, .activated, .pen:
         return nil
     }
 }

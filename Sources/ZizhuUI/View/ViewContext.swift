@@ -8,16 +8,20 @@ public struct ViewContext: Sendable {
     public var siteName: LocalizedText
     public var kioskID: String
     public var bigGlyphs: BigGlyphFont?
-    /// The pinyin keyboard's candidates (nil: not installed; Chinese text cannot be typed).
-    public var pinyin: PinyinDictionary?
+    /// Phrase pinyin (nil: not installed; the keyboard says so).
+    public var pinyin: (any PinyinComposer)?
+    /// Handwriting recognition (nil: not installed; the keyboard says so).
+    public var handwriting: (any HandwritingRecognizer)?
 
     public init(strings: [Language: StringTable], siteName: LocalizedText, kioskID: String,
-                bigGlyphs: BigGlyphFont? = nil, pinyin: PinyinDictionary? = nil) {
+                bigGlyphs: BigGlyphFont? = nil, pinyin: (any PinyinComposer)? = nil,
+                handwriting: (any HandwritingRecognizer)? = nil) {
         self.strings = strings
         self.siteName = siteName
         self.kioskID = kioskID
         self.bigGlyphs = bigGlyphs
         self.pinyin = pinyin
+        self.handwriting = handwriting
     }
 
     /// The required keys every string table must have.

@@ -28,6 +28,9 @@ public struct Application: Sendable, Hashable {
     /// candidates shown.
     public var pinyin: String
     public var candidatePage: Int
+    /// Chinese text fields: handwriting or pinyin, and what is drawn on the pad.
+    public var inputMode: InputMode = .pinyin
+    public var drawing = Drawing()
     /// Where submitting stands (nil: not submitted yet).
     public var submission: SubmissionState?
     /// The 受理回执: printing, printed, or why not.

@@ -26,7 +26,11 @@ enum ApplicationFeature {
             application.entry += "X"
             return []
         case (.applicationForm, .deleteDigit), (.keyboard, .deleteDigit):
-            if !application.pinyin.isEmpty {
+            if !application.drawing.isEmpty {
+                // 退格 while writing takes the last stroke back first.
+                application.drawing.undoStroke()
+                application.candidatePage = 0
+            } else if !application.pinyin.isEmpty {
                 application.pinyin.removeLast()
                 application.candidatePage = 0
             } else if !application.entry.isEmpty {
@@ -56,7 +60,10 @@ enum ApplicationFeature {
             application.entry = application.form.values[fields[index].id] ?? ""
             application.pinyin = ""
             application.candidatePage = 0
+            application.drawing = Drawing()
             application.problem = nil
+            // Most elderly people write by hand on their phones: elder mode starts there.
+            application.inputMode = state.elderMode ? .handwriting : .pinyin
             state.push(.keyboard(field: index))
             return []
 
@@ -68,7 +75,7 @@ enum ApplicationFeature {
                 guard application.entry.count < 18 else { return [] }
                 application.entry += letter.uppercased()
             } else {
-                guard application.pinyin.count < 6 else { return [] }
+                guard application.pinyin.count < PinyinLimits.letters else { return [] }
                 application.pinyin += letter.lowercased()
                 application.candidatePage = 0
             }
@@ -81,13 +88,25 @@ enum ApplicationFeature {
                   application.entry.count < 18 else { return [] }
             application.entry += String(digit)
             return []
-        case (.keyboard(let index), .candidate(let character)):
+        case (.keyboard(let index), .candidate(let candidate)):
             guard fields.indices.contains(index) else { return [] }
-            if let maximum = fields[index].maxLength, application.entry.count >= maximum { return [] }
-            application.entry.append(character)
-            application.pinyin = ""
+            let room = (fields[index].maxLength ?? Int.max) - application.entry.count
+            guard room > 0 else { return [] }
+            application.entry += candidate.text.prefix(room)
+            application.pinyin = candidate.remaining.count < application.pinyin.count ? candidate.remaining : ""
             application.candidatePage = 0
+            application.drawing = Drawing()
             application.problem = nil
+            return []
+        case (.keyboard, .inputMode(let mode)):
+            application.inputMode = mode
+            application.pinyin = ""
+            application.drawing = Drawing()
+            application.candidatePage = 0
+            return []
+        case (.keyboard, .clearDrawing):
+            application.drawing = Drawing()
+            application.candidatePage = 0
             return []
         case (.keyboard, .pageNext):
             application.candidatePage += 1
@@ -98,6 +117,7 @@ enum ApplicationFeature {
         case (.keyboard, .clearText):
             application.entry = ""
             application.pinyin = ""
+            application.drawing = Drawing()
             application.candidatePage = 0
             application.problem = nil
             return []
@@ -162,6 +182,30 @@ enum ApplicationFeature {
         default:
             return nil
         }
+    }
+
+    /// The finger on the handwriting pad: strokes into the drawing (the candidates are the
+    /// recogniser's, asked when the frame is drawn).
+    static func pen(_ state: inout AppState, _ pen: PenEvent) -> [Effect] {
+        guard case .keyboard = state.screen, var application = state.application, application.inputMode == .handwriting,
+              pen.padWidth > 0, pen.padHeight > 0 else { return [] }
+        let width = pen.padWidth, height = pen.padHeight * 2
+        if application.drawing.width != width || application.drawing.height != height {
+            application.drawing = Drawing(width: width, height: height)   // a new pad (or a resized one)
+        }
+        switch pen.motion {
+        case .down: application.drawing.penDown(cellX: pen.x, cellY: pen.y)
+        case .moved: application.drawing.penMoved(cellX: pen.x, cellY: pen.y)
+        case .up:
+            application.drawing.penMoved(cellX: pen.x, cellY: pen.y)
+            application.drawing.penUp()
+        case .dot:
+            application.drawing.penDown(cellX: pen.x, cellY: pen.y)
+            application.drawing.penUp()
+        }
+        application.candidatePage = 0
+        state.application = application
+        return []
     }
 
     /// After a field is taken: the next field, or the materials.

@@ -10,6 +10,20 @@
 /// composer.candidates(for: "guangdongsheng", limit: 6).first   // 广东省, nothing left
 /// ```
 
+/// How Chinese is being written into a field.
+public enum InputMode: String, Sendable, Hashable {
+    /// 手写: on the touch screen, a character at a time.
+    case handwriting
+    /// 拼音: letters on the touch keyboard, whole phrases at a time.
+    case pinyin
+}
+
+/// How long a pinyin spelling may grow before a candidate must be chosen (an address line
+/// like guangzhoushitianhequzhongshandadao fits).
+public enum PinyinLimits {
+    public static let letters = 40
+}
+
 /// One candidate: the text it writes and the letters still to convert after it ("广东"
 /// for "guangdongsheng" leaves "sheng"; a handwritten character leaves nothing).
 public struct InputCandidate: Sendable, Hashable {
@@ -26,12 +40,23 @@ public struct InputCandidate: Sendable, Hashable {
 public protocol PinyinComposer: Sendable {
     /// At most `limit` candidates for the letters (lower-case a–z); none for anything else.
     func candidates(for letters: String, limit: Int) -> [InputCandidate]
+    /// Whether it answers (an engine still starting, or one that failed, does not).
+    var isReady: Bool { get }
 }
 
 /// Handwriting: strokes in, characters out, best first.
 public protocol HandwritingRecognizer: Sendable {
     /// At most `limit` characters the drawing may be; none for an empty drawing.
     func recognise(_ drawing: Drawing, limit: Int) -> [String]
+    var isReady: Bool { get }
+}
+
+extension PinyinComposer {
+    public var isReady: Bool { true }
+}
+
+extension HandwritingRecognizer {
+    public var isReady: Bool { true }
 }
 
 /// What the finger drew on the handwriting pad: strokes of points in pad pixels (a cell

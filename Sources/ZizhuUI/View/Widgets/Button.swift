@@ -22,6 +22,7 @@ struct ButtonSpec {
 struct Canvas {
     var grid: CellGrid
     var hits: [HitRegion] = []
+    var pad: Rect?
     let theme: Theme
     let state: AppState
     let t: Localizer
@@ -35,7 +36,7 @@ struct Canvas {
         self.grid = CellGrid(width: state.width, height: state.height, fill: theme.background)
     }
 
-    var frame: Frame { Frame(grid: grid, hits: hits) }
+    var frame: Frame { Frame(grid: grid, hits: hits, pad: pad) }
 
     /// Draws a bordered button and records its hit region. Focus doubles the border and
     /// adds ►; a pressed button is drawn in reverse video.
