@@ -45,6 +45,7 @@ public final class RimePinyin: PinyinComposer, @unchecked Sendable {
     private let lock = NSLock()
     private let api: UnsafeMutablePointer<RimeApi>
     private var session: RimeSessionId = 0
+    private var finished = false
     /// Recent answers (a frame is drawn on every touch; librime is asked once per spelling).
     private var cache: [String: (limit: Int, found: [InputCandidate])] = [:]
     private var cacheOrder: [String] = []
@@ -96,6 +97,22 @@ public final class RimePinyin: PinyinComposer, @unchecked Sendable {
         api.pointee.initialize?(&traits)
         if api.pointee.start_maintenance?(0) != 0 { api.pointee.join_maintenance_thread?() }
         guard openSession() else { throw .schemaUnavailable("see \(workFolder.path)/logs") }
+        // librime's service is a C++ static whose destructor crashes on a session still
+        // open (in the script translator's poet) when the process exits. An exit handler
+        // registered after librime started runs before that destructor: it closes the
+        // session and finalizes librime, so the kiosk exits with its own status.
+        atexit { RimePinyin.finish() }
+    }
+
+    /// Closes the session and finalizes librime (at exit; no candidates after it).
+    private static func finish() {
+        guard let engine = startLock.withLock({ started }) else { return }
+        engine.lock.withLock {
+            if engine.session != 0 { _ = engine.api.pointee.destroy_session?(engine.session) }
+            engine.session = 0
+            engine.api.pointee.finalize?()
+            engine.finished = true
+        }
     }
 
     /// A session on the schema (librime drops idle sessions after a while: opened again).
@@ -110,6 +127,7 @@ public final class RimePinyin: PinyinComposer, @unchecked Sendable {
         guard limit > 0, !letters.isEmpty, letters.utf8.count <= Self.maximumLetters,
               letters.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) else { return [] }
         return lock.withLock {
+            guard !finished else { return [] }
             if let known = cache[letters], known.limit >= limit { return Array(known.found.prefix(limit)) }
             guard openSession() else { return [] }
             let texts = menu(letters, limit: limit)
