@@ -3,9 +3,8 @@ import Testing
 import ZizhuCore
 @testable import ZizhuUI
 
-/// One reset serves every end of a session (the idle timeout and going home): it keeps
-/// the kiosk's own fields, and the citizen's language and elder mode only when they went
-/// home themselves; everything else starts as new.
+/// One reset serves every end of a session (the idle timeout, 完成 and going home): it
+/// keeps the kiosk's own fields; everything else starts as new, language and elder mode too.
 @Suite("One reset for every end of a session")
 struct SessionResetTests {
     /// A session with something in every field a citizen or a technician can fill.
@@ -53,17 +52,16 @@ struct SessionResetTests {
         })
     }
 
-    @Test(arguments: [false, true])
-    func everyFieldIsTheKiosksAPreferenceOrWiped(_ keepingPreferences: Bool) {
+    @Test func everyFieldIsTheKiosksOrWiped() {
         let busy = Self.busySession()
-        let before = Self.fields(busy), after = Self.fields(busy.wiped(keepingPreferences: keepingPreferences))
+        let before = Self.fields(busy), after = Self.fields(busy.wiped())
         let fresh = Self.fields(AppState(catalogue: busy.catalogue, settings: busy.settings, width: busy.width, height: busy.height,
                                          today: busy.today))
         #expect(before.count == Mirror(reflecting: busy).children.count, "every field of AppState is Hashable, so it can be compared")
-        #expect(AppState.kioskFields.union(AppState.preferenceFields).isSubset(of: Set(before.keys)), "a listed field no longer exists")
+        #expect(AppState.kioskFields.isSubset(of: Set(before.keys)), "a listed field no longer exists")
         for (name, value) in after {
-            if AppState.kioskFields.contains(name) || (keepingPreferences && AppState.preferenceFields.contains(name)) {
-                #expect(value == before[name], "\(name) is the kiosk's (or the citizen's choice) and must be kept")
+            if AppState.kioskFields.contains(name) {
+                #expect(value == before[name], "\(name) is the kiosk's and must be kept")
             } else {
                 #expect(value == fresh[name], "\(name) survived the end of a session: list it in AppState.kioskFields or let it be wiped")
             }
@@ -75,14 +73,36 @@ struct SessionResetTests {
         #expect(untouched.isEmpty, "fill these in busySession(): \(untouched.sorted())")
     }
 
-    @Test func goingHomeIsTheSameResetKeepingLanguageAndElderMode() {
+    @Test func goingHomeIsTheSameResetLanguageAndElderModeIncluded() {
         var state = Self.busySession()
         state.countdown = nil   // a touch while "还在吗?" shows only dismisses it
         let effects = update(&state, .activated(.goHome))
         #expect(effects == [.endSession, .log("screen home")])
-        var expected = Self.busySession().wiped(keepingPreferences: true)
+        var expected = Self.busySession().wiped()
         expected.screen = .home
         #expect(state == expected)
-        #expect(state.language == .en && state.elderMode && state.citizen == nil && state.help == nil && state.ticket == nil)
+        #expect(state.language == .zhHans && !state.elderMode && state.citizen == nil && state.help == nil && state.ticket == nil)
+        #expect(state.isPristine, "the attract screen as the next citizen must find it")
+    }
+
+    /// 完成 after a ticket, a rating, a proof or an application, and the idle wipe: the next
+    /// citizen finds Chinese and the standard mode whatever the last one chose.
+    @Test func finishingAVisitOrWalkingAwayLeavesNoLanguageOrElderMode() {
+        for screen in [Screen.ticket, .submitted, .home] {
+            var state = Fixtures.state()
+            state.language = .en
+            state.elderMode = true
+            state.screen = screen
+            state.history = [.home]
+            if screen == .home {
+                // Walked away: the idle countdown runs out.
+                state.history = []
+                for _ in 0..<(state.settings.idleTimeoutSeconds + state.settings.countdownSeconds + 1) { _ = update(&state, .tick) }
+            } else {
+                _ = update(&state, .activated(.goHome))
+            }
+            #expect(state.screen == .home && state.language == .zhHans && !state.elderMode, "\(screen)")
+            #expect(state.isPristine, "\(screen)")
+        }
     }
 }

@@ -127,28 +127,22 @@ public struct AppState: Sendable, Hashable {
     /// Whether the terminal is too small for any layout.
     public var isTooSmall: Bool { width < settings.minimumWidth || height < settings.minimumHeight }
 
-    /// A fresh session: what the next citizen must find. The one reset, for the idle timeout
-    /// and for going home: it keeps the kiosk's own data (`kioskFields`, a catalogue update
-    /// that waited for the session to end taking over) and, when the citizen went home
-    /// themselves, their language and elder mode (`preferenceFields`). Every other field
-    /// starts as new, whatever it is: a field added later is wiped without anyone
-    /// remembering to, and a test fails until it is listed as one or the other.
-    public func wiped(keepingPreferences: Bool = false) -> AppState {
+    /// A fresh session: what the next citizen must find. The one reset, for the idle timeout,
+    /// 完成 and going home: it keeps the kiosk's own data (`kioskFields`, a catalogue update
+    /// that waited for the session to end taking over) and nothing else — not even the
+    /// language or elder mode (the next citizen must not find English or big print they did
+    /// not choose). Every other field starts as new, whatever it is: a field added later is
+    /// wiped without anyone remembering to, and a test fails until it is listed as the kiosk's.
+    public func wiped() -> AppState {
         var fresh = AppState(catalogue: pendingCatalogue ?? catalogue, settings: settings, width: width, height: height, today: today)
         fresh.catalogueProblem = catalogueProblem
         fresh.readerConnected = readerConnected
         fresh.printerHealth = printerHealth
         fresh.storageProblem = storageProblem
-        if keepingPreferences {
-            fresh.language = language
-            fresh.elderMode = elderMode
-        }
         return fresh
     }
 
     /// The fields that belong to the kiosk, not to a citizen's session.
     public static let kioskFields: Set<String> = ["catalogue", "catalogueProblem", "pendingCatalogue", "readerConnected", "printerHealth",
                                                   "storageProblem", "settings", "width", "height", "today"]
-    /// The citizen's own choices, kept when they go home themselves.
-    public static let preferenceFields: Set<String> = ["language", "elderMode"]
 }

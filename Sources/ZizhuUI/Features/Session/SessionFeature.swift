@@ -42,10 +42,10 @@ enum SessionFeature {
         case .back:
             state.goBack()
         case .goHome:
-            // Home is where the next citizen starts: nothing personal stays behind. The citizen
-            // pressed it, so their language and elder mode stay until the idle timeout.
+            // Home (and 完成) is where the next citizen starts: nothing of this visit stays
+            // behind, its language and elder mode included.
             let ended = state.citizen != nil || state.technician.session != nil
-            state = state.wiped(keepingPreferences: true)
+            state = state.wiped()
             if ended { return [.endSession] }
         case .pagePrevious, .pageNext:
             state.turnPage(by: button == .pageNext ? 1 : -1)
