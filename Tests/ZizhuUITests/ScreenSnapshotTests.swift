@@ -42,6 +42,8 @@ enum ScreenCatalogue {
             ("identify-reading", { $0.screen = .identify(serviceID: "temporary-id-card"); $0.history = [.home]; $0.identify.phase = .reading }),
             ("identify-identified", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
                                       $0.identify.phase = .identified; $0.citizen = IdentifyJourneyTests.card }),
+            ("identify-card-refused", { $0.screen = .identify(serviceID: "retirement-bundle"); $0.history = [.home]
+                                        $0.identify.phase = .identified; $0.citizen = Fixtures.demoCitizen; $0.identify.cardTaken = true }),
             ("identify-card-taken", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]
                                       $0.identify.phase = .identified; $0.citizen = IdentifyJourneyTests.card; $0.identify.cardTaken = true }),
             ("identify-moved", { $0.screen = .identify(serviceID: "residence-permit"); $0.history = [.home]

@@ -67,6 +67,13 @@ enum Fixtures {
                                           address: "广东省广州市天河区演示大道100号",
                                           idNumber: IDNumber(fromCard: "440106198806150019"), validIndefinitely: true)
 
+    /// The same person registered in Changsha (430102) but living in Guangzhou: who a
+    /// Guangzhou 居住证 is for (a Guangzhou hukou is refused by the card at once).
+    static let migrantCitizen = IdentityCard(kind: .resident, name: "演示用户", gender: .male, nationCode: "01",
+                                             birthDate: CalendarDate(year: 1988, month: 6, day: 15),
+                                             address: "湖南省长沙市芙蓉区演示路1号",
+                                             idNumber: IDNumber(fromCard: "430102198806150011"), validIndefinitely: true)
+
     static func settings(allowsQuit: Bool = true) -> SessionSettings {
         let config = resources.config
         return SessionSettings(idleTimeoutSeconds: config.idleTimeoutSeconds, countdownSeconds: config.countdownSeconds,

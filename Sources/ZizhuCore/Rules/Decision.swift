@@ -135,6 +135,16 @@ public enum Decider {
         return Decision(serviceID: service.id, outcome: outcome, checks: checks, decidedBy: decidedBy, owed: owed, date: today)
     }
 
+    /// 先问关键: the 不予受理 a service's rules reach from the ID card alone, known right after
+    /// identification — a 38-year-old applying for 退休 learns it before filling a form, not
+    /// at the pre-check after every field. Each comes with its reason and remedy.
+    public static func cardRefusals(_ service: Service, card: IdentityCard, today: CalendarDate) -> [Check] {
+        let facts = Facts.applicant(card, today: today)
+        return service.rules.filter { $0.isInForce(on: today) && $0.readsOnlyTheCard && $0.otherwise == .refuse }
+            .map { check($0, facts) }
+            .filter { $0.status == .failed(.refuse) }
+    }
+
     static func check(_ rule: Rule, _ facts: Facts) -> Check {
         let status: Check.Status
         var shortfalls: [String] = []

@@ -50,6 +50,12 @@ public struct Rule: Sendable, Hashable, Identifiable {
         self.location = location
     }
 
+    /// Whether the ID card alone decides it: it reads only what the card says (age, gender,
+    /// region, card kind) and the date, nothing the citizen fills in or the platform knows.
+    public var readsOnlyTheCard: Bool {
+        require.facts.union(onlyIf?.facts ?? []).allSatisfy { $0.hasPrefix("applicant.") || $0 == "today" }
+    }
+
     public func isInForce(on date: CalendarDate) -> Bool {
         (effectiveFrom.map { date >= $0 } ?? true) && (effectiveTo.map { date <= $0 } ?? true)
     }

@@ -51,6 +51,10 @@ enum IdentifyFeature {
             if state.screen == .identifyForProofs, let citizen = state.citizen { return [.stopCardReading] + ProofsFeature.show(&state, citizen) }
             guard case .identify(let id) = state.screen, state.citizen != nil,
                   let service = state.catalogue.service(id: id) else { return [] }
+            let refusals = cardRefusals(state)
+            if refusals.coversEverything {
+                return [.log("card check: \(service.id) refused by \(refusals.ruleIDs.joined(separator: ","))")]
+            }
             return ApplicationFeature.start(&state, service: service)
         case .lookUpByCard:
             switch state.screen {
@@ -154,5 +158,26 @@ enum IdentifyFeature {
         case .connected, .disconnected:
             return []
         }
+    }
+}
+
+/// 先问关键: what the ID card alone rules out for the service being identified for (a
+/// bundle: part by part), known before any form is filled.
+struct CardRefusals {
+    /// Each decided service with the 不予受理 checks its card-only rules reach.
+    var parts: [(service: Service, checks: [Check])]
+    /// Whether nothing of the application is left to apply for.
+    var coversEverything: Bool
+    var isEmpty: Bool { parts.isEmpty }
+    var ruleIDs: [String] { parts.flatMap { $0.checks.map(\.id) } }
+}
+
+extension IdentifyFeature {
+    static func cardRefusals(_ state: AppState) -> CardRefusals {
+        guard case .identify(let id) = state.screen, let citizen = state.citizen,
+              let service = state.catalogue.service(id: id) else { return CardRefusals(parts: [], coversEverything: false) }
+        let decided = service.isBundle ? service.parts.compactMap(state.catalogue.service(id:)) : [service]
+        let parts = decided.map { ($0, Decider.cardRefusals($0, card: citizen, today: state.today)) }.filter { !$0.1.isEmpty }
+        return CardRefusals(parts: parts.map { (service: $0.0, checks: $0.1) }, coversEverything: !decided.isEmpty && parts.count == decided.count)
     }
 }

@@ -68,7 +68,8 @@ extension Canvas {
     private mutating func identified(in area: Rect) {
         guard let citizen = state.citizen else { return }
         var y = area.y + 1
-        grid.put(t(.identifySuccess), x: area.x, y: y, style: theme.heading, clip: area)
+        // A typed number is only well formed: nothing was verified.
+        grid.put(citizen.source == .cardReader ? t(.identifySuccess) : t(.identifyFormatOK), x: area.x, y: y, style: theme.heading, clip: area)
         y += 2
         let labelWidth = max(TextWidth.width(of: t(.identifyName)), TextWidth.width(of: t(.identifyNumber)),
                              TextWidth.width(of: t(.identifyCardType))) + 2
@@ -88,8 +89,39 @@ extension Canvas {
             y += 1
             grid.put(t(.identifyManualSource), x: area.x, y: y, style: theme.muted, clip: area)
         }
+        let refusals = IdentifyFeature.cardRefusals(state)
+        if !refusals.isEmpty {
+            y += 2
+            let bottom = refusals.coversEverything ? area.maxY : area.maxY - 3
+            grid.put(t(refusals.coversEverything ? .identifyCardRefused : .identifyCardRefusedParts), x: area.x, y: y,
+                     style: theme.warning, clip: area)
+            y += 1
+            let bundle = screenServiceID.flatMap(state.catalogue.service(id:))?.isBundle == true
+            for (service, checks) in refusals.parts {
+                for check in checks where y < bottom {
+                    let prefix = bundle ? "✗ " + t(service.name) + "：" : "✗ "
+                    for line in TextWidth.wrap(prefix + t(check.requirement), width: area.width - 2).prefix(2) where y < bottom {
+                        grid.put(line, x: area.x + 2, y: y, style: theme.warning, clip: area)
+                        y += 1
+                    }
+                    if let remedy = check.remedy {
+                        for line in TextWidth.wrap(t(.precheckWhatToDo, ["remedy": t(remedy)]), width: area.width - 4).prefix(2) where y < bottom {
+                            grid.put(line, x: area.x + 4, y: y, style: theme.text, clip: area)
+                            y += 1
+                        }
+                    }
+                }
+            }
+            // Nothing left to apply for: no 继续办理 (返回 and 首页 stay).
+            if refusals.coversEverything { return }
+        }
         let spec = ButtonSpec(.proceed, keys: [.digit(1), .hash], label: t(.identifyProceed))
         button(spec, in: Rect(x: area.x, y: area.maxY - 3, width: min(area.width, Canvas.buttonWidth(spec) + 6), height: 3))
+    }
+
+    private var screenServiceID: String? {
+        if case .identify(let id) = state.screen { return id }
+        return nil
     }
 
     /// Typing the number: a keypad (X is * on a phone-style keypad) and the number so far,
