@@ -177,8 +177,12 @@ struct DemoIdentifyTests {
         #expect(try await tmux.waitForScreen { $0.contains("第 2/2 项") }.contains("查询期间"))
         try tmux.sendKeys("3")
         // Materials: the ID card was read, so the ID-card e-licence is there (grade A).
-        let materials = try await tmux.waitForScreen { $0.contains("申请材料") && $0.contains("下一步：预审") }
+        let materials = try await tmux.waitForScreen { $0.contains("申请材料") && $0.contains("下一步：核对信息") }
         #expect(materials.contains("✓ 电子证照A级，已获取"), "\(materials)")
+        try tmux.sendKeys("#")
+        // 核对信息: both answers, each with its 修改; then on to the pre-check.
+        let review = try await tmux.waitForScreen { $0.contains("核对信息") && $0.contains("下一步：预审") }
+        #expect(review.contains("证明用途") && review.contains("查询期间") && review.contains("修改"), "\(review)")
         try tmux.sendKeys("#")
         let precheck = try await tmux.waitForScreen { $0.contains("预审结果") }
         #expect(precheck.contains("预审结果：秒批通过") && precheck.contains("✓"), "\(precheck)")

@@ -309,3 +309,41 @@ struct StringTableTests {
         #expect(table["missing"] == "[missing]")
     }
 }
+
+/// Every ✗ a citizen can meet says what to do about it (办法).
+@Suite("The shipped catalogue says what to do about every failure")
+struct RemedyTests {
+    @Test func everyRuleHasARemedyInBothLanguages() throws {
+        let catalogue = try Catalogue.load(files: try CatalogueFixture.files())
+        for service in catalogue.services {
+            for rule in service.rules {
+                let remedy = try #require(rule.remedy, "\(service.id)/\(rule.id) has no remedy (\(rule.location))")
+                #expect(!remedy.zh.isEmpty && !remedy.en.isEmpty, "\(service.id)/\(rule.id)")
+            }
+        }
+    }
+
+    @Test func everyFailedCheckOfAnEmptyApplicationSaysWhatToDo() throws {
+        let catalogue = try Catalogue.load(files: try CatalogueFixture.files())
+        let today = CalendarDate(year: 2026, month: 11, day: 22) ?? .epoch
+        // Facts that make rules fail in both directions: nothing known, then zeros and "no".
+        for service in catalogue.services where !service.isBundle {
+            var zeros = Facts(["applicant.age": .number(0), "applicant.gender": .choice("male"), "applicant.region": .text("000000"),
+                               "applicant.card_kind": .choice("manual"), "credit.status": .choice("dishonest")])
+            for name in service.schema.names where zeros[name] == nil {
+                switch service.schema[name] {
+                case .number?: zeros[name] = .number(0)
+                case .bool?: zeros[name] = .bool(false)
+                default: break
+                }
+            }
+            for facts in [Facts(), zeros] {
+                for check in Decider.decide(service, facts: facts, today: today).checks {
+                    if case .failed = check.status {
+                        #expect(check.remedy != nil, "\(service.id): ✗ \(check.id) has no 办法")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -264,6 +264,9 @@ struct ApplicationJourneyTests {
         // The commit button is gone once committed.
         #expect(!render(journey.state, Fixtures.context()).hits.contains { $0.button == .commit("residence-registration") })
         Self.press(.hash, &journey)
+        #expect(journey.state.screen == .review(page: 0))
+        #expect(Self.screen(journey).contains("已承诺，2026-12-02 前补交"))
+        Self.press(.hash, &journey)
         #expect(journey.state.screen == .precheck(page: 0))
         let application = try #require(journey.state.application)
         let service = try #require(Fixtures.catalogue.service(id: "residence-permit"))
@@ -297,6 +300,22 @@ struct ApplicationJourneyTests {
         Self.press(.digit(2), &journey)                   // 2 copies
         Self.press(.hash, &journey)
         #expect(journey.state.screen == .materials(page: 0))
+        // 核对信息: every field as it will be sent; 份数 changed from there, and back there.
+        Self.press(.hash, &journey)
+        #expect(journey.state.screen == .review(page: 0))
+        var review = Self.screen(journey)
+        #expect(review.contains("核对信息") && review.contains("91440106MA9W0DEM01") && review.contains("修改"), "\(review)")
+        let frame = render(journey.state, Fixtures.context())
+        let copiesRow = try #require(frame.hits.first { $0.button == .editField(2) }, "份数 has its 修改")
+        #expect(copiesRow.keys.first == .digit(3))
+        journey.send(.activated(.editField(2)), effects: [.log("review: change field copies"), .log("screen application-form")])
+        #expect(journey.state.screen == .applicationForm(field: 2))
+        Self.press(.digit(3), &journey)                   // 3 copies instead
+        Self.press(.hash, &journey)
+        #expect(journey.state.screen == .review(page: 0), "taking the field goes back to 核对信息")
+        #expect(journey.state.application?.form.values["copies"] == "3" && journey.state.application?.returningToReview == false)
+        review = Self.screen(journey)
+        #expect(review.contains("下一步：预审"))
         let effects = journey.send(.activated(.toPrecheck), effects: [.log("precheck business-licence-print=approved"), .log("screen precheck")])
         #expect(effects.contains(.log("precheck business-licence-print=approved")))
         #expect(Self.screen(journey).contains("预审结果：秒批通过"))
@@ -306,7 +325,7 @@ struct ApplicationJourneyTests {
             return nil
         }.first)
         #expect(request.serviceID == "business-licence-print" && request.idNumber == Fixtures.demoCitizen.idNumber)
-        #expect(request.fields["copies"] == "2" && request.decisions.map(\.outcome) == [.approved])
+        #expect(request.fields["copies"] == "3" && request.decisions.map(\.outcome) == [.approved])
         // Nothing says 已受理 until the outbox answers; a second press submits nothing.
         #expect(journey.state.screen == .submitted)
         #expect(Self.screen(journey).contains("正在保存您的申请") && !Self.screen(journey).contains("已受理"))

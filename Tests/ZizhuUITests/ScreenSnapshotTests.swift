@@ -86,6 +86,9 @@ enum ScreenCatalogue {
             ("materials-committed", applying("residence-permit", .materials(page: 0)) { $0.form.committed = ["residence-registration"] }),
             ("materials-grade-low", applying("company-deregistration", .materials(page: 0))),
             ("commitment", applying("residence-permit", .commitment(materialID: "residence-registration"))),
+            ("review", applying("residence-permit", .review(page: 0)) {
+                $0.form.set("residence_region", "440106"); $0.form.set("months_resident", "24"); $0.form.set("phone", "13800138000")
+                $0.form.committed = ["residence-registration"] }),
             ("precheck-approved", applying("business-licence-print", .precheck(page: 0)) {
                 $0.form.set("is_legal_representative", "yes"); $0.form.set("copies", "2") }),
             ("precheck-refused", applying("residence-permit", .precheck(page: 0)) {

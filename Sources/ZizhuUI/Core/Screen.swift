@@ -58,6 +58,9 @@ public enum Screen: Sendable, Hashable {
     case materials(page: Int)
     /// 告知承诺: the commitment text for one tolerable material, confirmed or not.
     case commitment(materialID: String)
+    /// 核对信息: every field and material on one (paged) screen before the pre-check, each
+    /// field editable from here and back.
+    case review(page: Int)
     /// 智能预审: every rule's result with ✓/✗, its reason and what to do about a ✗.
     case precheck(page: Int)
     /// 已受理 (or why not): the 受理编号, the outcome, what is still owed and by when.
@@ -115,6 +118,7 @@ public enum Screen: Sendable, Hashable {
         case .keyboard: return "keyboard"
         case .materials: return "materials"
         case .commitment: return "commitment"
+        case .review: return "review"
         case .precheck: return "precheck"
         case .submitted: return "submitted"
         case .help: return "help"
@@ -198,7 +202,11 @@ public enum ButtonID: Sendable, Hashable {
     case commit(String)
     /// Commitment screen: the applicant confirms the commitment.
     case confirmCommitment
-    /// Materials: go on to the pre-check.
+    /// Materials: go on to 核对信息.
+    case toReview
+    /// 核对信息: change this field (its index), then come back.
+    case editField(Int)
+    /// 核对信息: go on to the pre-check.
     case toPrecheck
     /// Pre-check: submit the application.
     case submitApplication

@@ -205,6 +205,14 @@ public enum UIText: String, Sendable, CaseIterable {
     case commitmentRead = "commitment.read"
     case commitmentNote = "commitment.note"
     case commitmentConfirm = "commitment.confirm"
+    case reviewHeadline = "review.headline"
+    case reviewBig = "review.big"
+    case reviewSubtitle = "review.subtitle"
+    case reviewEdit = "review.edit"
+    case reviewNext = "review.next"
+    case reviewMaterial = "review.material"
+    case reviewReadOn = "review.read_on"
+    case precheckReadOn = "precheck.read_on"
     case precheckHeadline = "precheck.headline"
     case precheckBig = "precheck.big"
     case precheckOutcome = "precheck.outcome"
@@ -368,7 +376,7 @@ public enum UIText: String, Sendable, CaseIterable {
     public static let bigHeadlines: [UIText] = [
         .homeBig, .homeMoreBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
         .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
-        .formBig, .materialsBig, .commitmentBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig, .ticketBig,
+        .formBig, .materialsBig, .commitmentBig, .reviewBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig, .ticketBig,
         .outOfServiceBig, .proofsBig, .appointmentBig,
     ]
 }
@@ -390,6 +398,7 @@ extension Screen {
         case .keyboard: return [.keyboardHeadline]
         case .materials: return [.materialsHeadline]
         case .commitment: return [.commitmentHeadline]
+        case .review: return [.reviewHeadline, .reviewSubtitle]
         case .precheck: return [.precheckHeadline]
         case .submitted: return [.submittedHeadline]
         case .help: return [.helpHeadline]

@@ -31,6 +31,8 @@ public struct Application: Sendable, Hashable {
     /// Chinese text fields: handwriting or pinyin, and what is drawn on the pad.
     public var inputMode: InputMode = .pinyin
     public var drawing = Drawing()
+    /// A field is being changed from 核对信息: taking it goes back there, not on.
+    public var returningToReview = false
     /// Where submitting stands (nil: not submitted yet).
     public var submission: SubmissionState?
     /// The 受理回执: printing, printed, or why not.

@@ -143,7 +143,24 @@ enum ApplicationFeature {
             application.form.committed.insert(materialID)
             state.goBack()
             return [.log("commitment confirmed: \(materialID)")]
-        case (.materials, .toPrecheck):
+        case (.materials, .toReview):
+            state.push(.review(page: 0))
+            return []
+        case (.review(let page), .pageNext):
+            state.screen = .review(page: page + 1)
+            return []
+        case (.review(let page), .pagePrevious):
+            state.screen = .review(page: max(0, page - 1))
+            return []
+        case (.review, .editField(let index)):
+            guard fields.indices.contains(index) else { return [] }
+            application.returningToReview = true
+            application.entry = ""
+            application.pinyin = ""
+            application.problem = nil
+            state.push(.applicationForm(field: index))
+            return [.log("review: change field \(fields[index].id)")]
+        case (.review, .toPrecheck):
             state.push(.precheck(page: 0))
             let outcomes = application.decisions(service, catalogue: state.catalogue, citizen: state.citizen)
                 .map { "\($0.serviceID)=\($0.outcome.rawValue)" }
@@ -174,7 +191,9 @@ enum ApplicationFeature {
             return []
 
         case (_, .back):
-            // Going back to an earlier field starts its entry afresh.
+            // Going back to an earlier field starts its entry afresh; leaving a field being
+            // changed from 核对信息 lands there (the change is dropped).
+            if case .applicationForm = state.screen { application.returningToReview = false }
             application.entry = ""
             application.pinyin = ""
             application.problem = nil
@@ -213,6 +232,11 @@ enum ApplicationFeature {
         application.entry = ""
         application.pinyin = ""
         application.problem = nil
+        if application.returningToReview {
+            application.returningToReview = false
+            state.goBack()   // to 核对信息, where the change was asked for
+            return []
+        }
         if index + 1 < fieldCount {
             state.push(.applicationForm(field: index + 1))
         } else {

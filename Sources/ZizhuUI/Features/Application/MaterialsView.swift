@@ -11,7 +11,7 @@ extension Canvas {
             return
         }
         let content = contentArea()
-        let next = ButtonSpec(.toPrecheck, keys: [.hash, .enter], label: t(.materialsNext))
+        let next = ButtonSpec(.toReview, keys: [.hash, .enter], label: t(.materialsNext))
         let nextWidth = Canvas.buttonWidth(next) + 4
         let list = Rect(x: content.x, y: content.y, width: content.width, height: content.height - 3)
         let materials = application.materials(service, citizen: state.citizen)
@@ -46,7 +46,7 @@ extension Canvas {
     }
 
     /// The mark, the words and whether it needs the citizen's attention.
-    private func describe(_ standing: MaterialStanding, _ material: Material) -> (String, String, Bool) {
+    func describe(_ standing: MaterialStanding, _ material: Material) -> (String, String, Bool) {
         switch standing {
         case .found(let grade): return ("✓", t(.materialsFound, ["grade": grade.letter]), false)
         case .gradeTooLow(let found, let minimum):
@@ -100,14 +100,18 @@ extension Canvas {
             grid.put(line.text, x: lineArea.x, y: lineArea.y + offset, style: line.style(theme), clip: lineArea)
         }
         let bottom = Rect(x: content.x, y: content.maxY - 3, width: content.width, height: 3)
-        if submittable {
+        if shownPage < pages - 1 {
+            // 提交申请 only once every line has been shown.
+            let text = t(.precheckReadOn, ["page": String(shownPage + 1), "pages": String(pages)])
+            grid.put(TextWidth.truncate(text, toWidth: bottom.width), x: bottom.x, y: bottom.y + 1, style: theme.warning, clip: bottom)
+        } else if submittable {
             let submit = ButtonSpec(.submitApplication, keys: [.digit(1), .hash], label: t(.precheckSubmit))
             let width = Canvas.buttonWidth(submit) + 6
             button(submit, in: Rect(x: bottom.maxX - width, y: bottom.y, width: width, height: 3))
         } else {
             paragraph(t(.precheckRefusedHint), in: bottom.inset(dx: 0, dy: 1), y: bottom.y + 1, style: theme.warning)
         }
-        if pages > 1 {
+        if pages > 1 && shownPage == pages - 1 {
             let text = t(.precheckPage, ["page": String(shownPage + 1), "pages": String(pages)])
             grid.put(text, x: bottom.x, y: bottom.y + 1, style: theme.muted, clip: bottom)
         }
