@@ -339,3 +339,35 @@ struct FormTests {
         #expect((problem == nil) == ok, "\(type) '\(value)': \(String(describing: problem))")
     }
 }
+
+/// A field's problem says what is wrong in words a citizen can act on.
+@Suite("Field problems name what is wrong")
+struct FieldProblemWordingTests {
+    static func field(_ type: FieldType, required: Bool = true) -> Field {
+        Field(id: "x", label: LocalizedText(zh: "出生日期", en: "Date of birth"), type: type, required: required,
+              location: SourceLocation(file: "t", line: 1, column: 1))
+    }
+
+    @Test func aDayThatDoesNotExistIsSaidToNotExist() {
+        let date = Self.field(.date)
+        #expect(date.validate("20260231", today: nil) == FieldProblem(zh: "2026年2月31日不存在", en: "31 February 2026 does not exist"))
+        #expect(date.validate("20250229", today: nil)?.zh == "2025年2月29日不存在")
+        #expect(date.validate("20240229", today: nil) == nil)   // a leap day
+        #expect(date.validate("20261301", today: nil)?.zh == "没有13月：月份应为01至12")
+        #expect(date.validate("20260100", today: nil)?.zh == "日应为01至31")
+        #expect(date.validate("2026023", today: nil)?.zh == "请输入8位日期，如 20250301")
+    }
+
+    @Test func anEmptyRequiredFieldIsNamed() {
+        #expect(Self.field(.date).validate("", today: nil)?.zh == "请填写「出生日期」")
+        #expect(Self.field(.yesno).validate("", today: nil)?.en == "Please choose: Date of birth")
+        #expect(Self.field(.date, required: false).validate("", today: nil) == nil)
+    }
+
+    @Test func aNumberIsGroupedWhileTypedAndMaskedOnceTaken() {
+        #expect(IDNumber.groupedWhileTyping("1101051949") == "110105 1949")
+        #expect(IDNumber.groupedWhileTyping("11010519491231002X") == "110105 19491231 002X")
+        #expect(IDNumber.groupedWhileTyping("11010519491231002X99") == "110105 19491231 002X")
+        #expect(IDNumber.maskWhileTyping("11010519491231002X") == "1101**********002X")
+    }
+}

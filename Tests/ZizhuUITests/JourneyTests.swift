@@ -373,13 +373,14 @@ struct IdentifyJourneyTests {
         }
     }
 
-    @Test func manualEntryChecksTheNumberAndShowsItMasked() {
+    @Test func manualEntryShowsTheNumberInFullWhileTypedAndMaskedOnceTaken() {
         var journey = Self.atIdentify("temporary-id-card")
         journey.send(.activated(.manualEntry), effects: [.stopCardReading]) { $0.identify.phase = .manualEntry(typed: "", problem: nil) }
         for digit in "11010519491231002".compactMap(\.wholeNumberValue) { journey.send(.activated(.digit(digit))) }
         journey.send(.activated(.checkCharacterX)) { $0.identify.phase = .manualEntry(typed: "11010519491231002X", problem: nil) }
+        // The citizen's own number on their own screen while they type it: in full, grouped.
         var text = render(journey.state, Fixtures.context()).grid.plainText()
-        #expect(text.contains("1101**********002X") && !text.contains("11010519491231002X"))
+        #expect(text.contains("110105 19491231 002X"), "\(text)")
         journey.send(.activated(.deleteDigit))
         journey.send(.activated(.digit(1)))   // wrong check character
         journey.send(.activated(.confirm)) {
@@ -394,6 +395,10 @@ struct IdentifyJourneyTests {
         #expect(journey.state.citizen?.source == .manualEntry && journey.state.citizen?.gender == .female)
         text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("手工输入的号码"))
+        // Taken: masked from now on, and the screen does not claim it was verified.
+        #expect(text.contains("1101**********002X"), "\(text)")
+        #expect(!text.contains("110105 19491231") && !text.contains("11010519491231002X"), "\(text)")
+        #expect(text.contains("号码格式正确") && !text.contains("身份核验成功"), "\(text)")
     }
 
     @Test func manualEntryIsOnlyOfferedWhereTheServiceAllowsIt() {

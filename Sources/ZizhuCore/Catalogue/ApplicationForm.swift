@@ -150,7 +150,12 @@ extension Field {
     /// checks (not in the future / past).
     public func validate(_ text: String, today: CalendarDate?) -> FieldProblem? {
         if text.isEmpty {
-            return required ? FieldProblem(zh: "此项必填", en: "This is required") : nil
+            guard required else { return nil }
+            // Say what is missing, not only that something is.
+            switch type {
+            case .choice, .yesno: return FieldProblem(zh: "请选择「\(label.zh)」", en: "Please choose: \(label.en)")
+            default: return FieldProblem(zh: "请填写「\(label.zh)」", en: "Please fill in: \(label.en)")
+            }
         }
         switch type {
         case .number:
@@ -160,7 +165,7 @@ extension Field {
             if let maximum, value > maximum { return FieldProblem(zh: "不能大于\(Self.format(maximum))", en: "At most \(Self.format(maximum))") }
         case .date:
             guard let date = CalendarDate(iso: text) ?? CalendarDate(digits: text) else {
-                return FieldProblem(zh: "请输入8位日期，如 20250301", en: "Enter 8 digits, e.g. 20250301")
+                return Self.impossibleDate(text) ?? FieldProblem(zh: "请输入8位日期，如 20250301", en: "Enter 8 digits, e.g. 20250301")
             }
             if let today, notInFuture, date > today { return FieldProblem(zh: "日期不能晚于今天", en: "The date cannot be in the future") }
             if let today, notInPast, date < today { return FieldProblem(zh: "日期不能早于今天", en: "The date cannot be in the past") }
@@ -190,6 +195,19 @@ extension Field {
             if let maxLength, text.count > maxLength { return FieldProblem(zh: "不能超过\(maxLength)个字", en: "At most \(maxLength) characters") }
         }
         return nil
+    }
+
+    /// Eight digits that are not a day of the calendar, said as such: "2026年2月31日不存在".
+    static func impossibleDate(_ text: String) -> FieldProblem? {
+        guard text.count == 8, text.allSatisfy(\.isASCIIDigit),
+              let year = Int(text.prefix(4)), let month = Int(text.dropFirst(4).prefix(2)), let day = Int(text.suffix(2)) else { return nil }
+        guard (1...12).contains(month) else {
+            return FieldProblem(zh: "没有\(month)月：月份应为01至12", en: "There is no month \(month): months are 01 to 12")
+        }
+        guard day >= 1 else { return FieldProblem(zh: "日应为01至31", en: "Days are 01 to 31") }
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                      "November", "December"]
+        return FieldProblem(zh: "\(year)年\(month)月\(day)日不存在", en: "\(day) \(months[month - 1]) \(year) does not exist")
     }
 
     static func format(_ value: Double) -> String {

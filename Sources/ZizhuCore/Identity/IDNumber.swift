@@ -115,8 +115,19 @@ public struct IDNumber: Sendable, Hashable, CustomStringConvertible, CustomDebug
         character.isASCII && (character.isNumber || character == "X" || character == "x")
     }
 
-    /// What a keypad shows while a number is typed: never more than the first four and
-    /// the last four characters at once (exactly `masked` when all 18 are in).
+    /// A number as it is typed, in full, grouped as it is read aloud (region, birth date,
+    /// sequence and check: `110105 19491231 002X`). It is the citizen's own number on their
+    /// own screen while they type it; once taken it is `masked` everywhere.
+    public static func groupedWhileTyping(_ typed: String) -> String {
+        let characters = Array(typed.prefix(18))
+        var groups: [String] = []
+        for range in [0..<6, 6..<14, 14..<18] where range.lowerBound < characters.count {
+            groups.append(String(characters[range.lowerBound..<min(range.upperBound, characters.count)]))
+        }
+        return groups.joined(separator: " ")
+    }
+
+    /// A value already taken, as a screen shows it: masked (a partial one too).
     public static func maskWhileTyping(_ typed: String) -> String {
         typed.count <= 8 ? typed : mask(typed)
     }

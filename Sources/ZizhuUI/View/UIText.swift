@@ -180,6 +180,8 @@ public enum UIText: String, Sendable, CaseIterable {
     case keyboardBackspace = "keyboard.backspace"
     case keyboardDone = "keyboard.done"
     case keyboardHandwritingHint = "keyboard.handwriting_hint"
+    case keyboardCount = "keyboard.count"
+    case keyboardCountCode = "keyboard.count_code"
     case keyboardNoHandwriting = "keyboard.no_handwriting"
     case keyboardUnrecognised = "keyboard.unrecognised"
     case keyboardWriteHere = "keyboard.write_here"

@@ -104,7 +104,7 @@ extension Canvas {
         }
         y += 1
         let shown: String
-        if !application.entry.isEmpty { shown = field.type == .idNumber ? IDNumber.maskWhileTyping(application.entry) : application.entry }
+        if !application.entry.isEmpty { shown = field.type == .idNumber ? IDNumber.groupedWhileTyping(application.entry) : application.entry }
         else if let current { shown = displayValue(field, current) }
         else { shown = "_" }
         let box = Rect(x: right.x, y: y, width: min(right.width, max(24, TextWidth.width(of: shown) + 4)), height: 3)

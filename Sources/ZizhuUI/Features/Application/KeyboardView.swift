@@ -40,6 +40,11 @@ extension Canvas {
             let text = "! " + (state.language == .zhHans ? problem.zh : problem.en)
             let w = TextWidth.width(of: text)
             if w + 4 < box.width / 2 { grid.put(text, x: box.maxX - w - 2, y: box.y + 1, style: theme.warning, clip: box) }
+        } else if let maximum = field.maxLength ?? (latin ? 18 : nil) {
+            // The limit, said before it bites: how many of how many.
+            let text = t(latin ? .keyboardCountCode : .keyboardCount, ["count": String(application.entry.count), "maximum": String(maximum)])
+            let w = TextWidth.width(of: text)
+            grid.put(text, x: box.maxX - w - 2, y: box.y + 1, style: application.entry.count >= maximum ? theme.warning : theme.muted, clip: box)
         }
         y += 3
         var navigation = latin ? [backButton(keys: [.escape]), homeButton(keys: []), helpButton(keys: [])] : [backButton()]

@@ -142,7 +142,8 @@ extension Canvas {
             y += 1
         }
         y += 1
-        let shown = typed.isEmpty ? "_" : IDNumber.maskWhileTyping(typed)
+        // The citizen's own number, in full while they type it (masked once taken).
+        let shown = typed.isEmpty ? "_" : IDNumber.groupedWhileTyping(typed)
         grid.put(shown, x: right.x + 1, y: y, style: theme.heading, clip: right)
         y += 1
         grid.put(t(.identifyManualCount, ["count": String(typed.count)]), x: right.x + 1, y: y, style: theme.muted, clip: right)
