@@ -449,3 +449,49 @@ struct CardDecidesFirstTests {
             && $0.require.evaluate(Facts.applicant(Fixtures.demoCitizen, today: Fixtures.today)) == .no }.map(\.id))
     }
 }
+
+/// After 已受理: the next step in words, and one consistent message about the receipt.
+@Suite("After 已受理: what happens next, and what to take away")
+struct AfterAcceptanceTests {
+    static func accepted(outcome: Outcome, owed: [OwedMaterial], receipt: ReceiptState) throws -> Journey {
+        var journey = ApplicationJourneyTests.identified("residence-permit", citizen: Fixtures.migrantCitizen)
+        journey.send(.activated(.proceed), effects: .unchecked)
+        journey.state.screen = .submitted
+        journey.state.application?.submission = .done(.accepted(acceptanceNumber: "ZZ20261122-0193-4F2A", outcome: outcome, owed: owed))
+        journey.state.application?.receipt = receipt
+        return journey
+    }
+
+    @Test func aReviewWithAnOwedMaterialSaysByWhenAndWhere() throws {
+        let owed = [OwedMaterial(material: LocalizedText(zh: "居住登记凭证", en: "Residence registration"),
+                                 deadline: try #require(CalendarDate(year: 2026, month: 12, day: 2)))]
+        let journey = try Self.accepted(outcome: .manualReview, owed: owed, receipt: .printed)
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        // 2026-11-22 is a Sunday: 10 working days later is Friday 2026-12-04.
+        #expect(text.contains("工作人员将在 10 个工作日内（2026-12-04 前）审核"), "\(text)")
+        #expect(text.contains("请于 2026-12-02 前携带所缺材料原件，到本大厅「公安局」窗口补交"), "\(text)")
+        #expect(text.contains("受理回执已打印"))
+    }
+
+    @Test func aReceiptThatDidNotPrintIsSaidOnceAndTheRatingScreenDoesNotAskForIt() throws {
+        var journey = try Self.accepted(outcome: .approved, owed: [], receipt: .notPrinted(zh: "打印机缺纸", en: "out of paper"))
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("下一步：已办结"), "\(text)")
+        #expect(text.contains("回执未能打印") && text.components(separatedBy: "记下受理编号").count == 2, "one message: \(text)")
+        journey.state.application?.rating = .saved
+        journey.state.screen = .rated
+        let thanks = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(!thanks.contains("身份证和回执") && thanks.contains("回执未能打印，请记下受理编号：ZZ20261122-0193-4F2A"), "\(thanks)")
+        // With the receipt printed, both are to be taken.
+        journey.state.application?.receipt = .printed
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请取走您的身份证和回执"))
+    }
+
+    @Test func workingDaysSkipWeekends() throws {
+        let friday = try #require(CalendarDate(year: 2026, month: 12, day: 4))
+        #expect(friday.weekday == 4)
+        #expect(friday.adding(workingDays: 1) == CalendarDate(year: 2026, month: 12, day: 7))
+        #expect(friday.adding(workingDays: 5) == CalendarDate(year: 2026, month: 12, day: 11))
+        #expect(friday.adding(workingDays: 0) == friday)
+    }
+}

@@ -51,6 +51,22 @@ extension CalendarDate {
 
     public func adding(days: Int) -> CalendarDate? { CalendarDate(dayNumber: dayNumber + days) }
 
+    /// Monday is 0 … Sunday is 6 (0001-01-01, day 0, was a Monday).
+    public var weekday: Int { dayNumber % 7 }
+
+    /// `days` working days later, Saturdays and Sundays skipped (public holidays are not
+    /// known to the kiosk: a date it gives is the earliest the department can mean).
+    public func adding(workingDays days: Int) -> CalendarDate? {
+        var date = self
+        var left = max(0, min(days, 3_660))
+        while left > 0 {
+            guard let next = date.adding(days: 1) else { return nil }
+            date = next
+            if date.weekday < 5 { left -= 1 }
+        }
+        return date
+    }
+
     /// Completed years of someone born on this date, on `date` (29 February birthdays
     /// count from 1 March in common years, as Chinese civil practice does).
     public func age(on date: CalendarDate) -> Int {

@@ -31,15 +31,22 @@ extension Canvas {
                 }
                 y += 1
             }
+            for line in nextSteps(outcome: outcome, owed: owed) {
+                y = paragraph(line, in: area, y: y, style: theme.text)
+            }
+            y += 1
             switch self.state.application?.receipt {
             case .printing?: y = paragraph(t(.submittedReceiptPrinting), in: area, y: y, style: theme.muted)
             case .printed?: y = paragraph(t(.submittedReceiptPrinted), in: area, y: y, style: theme.heading)
             case .notPrinted(let zh, let en)?:
+                // One message: it did not print (and why), so keep the number.
                 y = paragraph(t(.submittedReceiptNotPrinted) + (self.state.language == .zhHans ? zh : en), in: area, y: y, style: theme.warning)
             case nil: break
             }
             y = paragraph(t(.submittedUpload), in: area, y: y, style: theme.muted)
-            paragraph(t(.submittedKeepNumber), in: area, y: y, style: theme.muted)
+            if case .notPrinted? = self.state.application?.receipt {} else {
+                paragraph(t(.submittedKeepNumber), in: area, y: y, style: theme.muted)
+            }
             var specs = [ButtonSpec(.goHome, keys: [.digit(9), .hash], label: t(.submittedDone))]
             if self.state.application?.rating == nil { specs.insert(ButtonSpec(.startRating, keys: [.digit(1)], label: t(.submittedRate)), at: 0) }
             navigation(specs + [helpButton()])
@@ -48,5 +55,24 @@ extension Canvas {
             paragraph(self.state.language == .zhHans ? zh : en, in: area, y: y + 1, style: theme.text)
             navigation([homeButton(), helpButton()])
         }
+    }
+
+    /// 下一步, in words: what happens now and what the citizen does, by when and where.
+    func nextSteps(outcome: Outcome, owed: [OwedMaterial]) -> [String] {
+        guard let application = state.application, let service = state.catalogue.service(id: application.serviceID) else { return [] }
+        var lines: [String] = []
+        switch outcome {
+        case .approved where owed.isEmpty: lines.append(t(.submittedNextApproved))
+        case .approved, .manualReview:
+            let days = service.timeLimit.promisedDays
+            let date = application.today.adding(workingDays: days)?.description ?? "-"
+            lines.append(t(.submittedNextReview, ["days": String(days), "date": date]))
+        case .refused: break
+        }
+        if let first = owed.map(\.deadline).min() {
+            let counter = state.catalogue.department(id: service.departmentID).map { t($0.name) } ?? t(service.name)
+            lines.append(t(.submittedNextOwed, ["date": first.description, "counter": counter]))
+        }
+        return lines
     }
 }

@@ -40,7 +40,22 @@ extension Canvas {
             paragraph(t(.ratedSaving), in: area, y: area.y + 1, style: theme.muted)
         case .saved?:
             let y = paragraph(t(.ratedThanks), in: area, y: area.y + 1, style: theme.heading)
-            paragraph(t(.ratedTakeCard), in: area, y: y + 1, style: theme.text)
+            // What to take away is what there is: a card only if one was read, a receipt
+            // only if it printed (else the number to note).
+            let number: String
+            if case .done(.accepted(let accepted, _, _))? = state.application?.submission { number = accepted } else { number = "" }
+            let card = state.citizen?.source == .cardReader
+            let receipt = state.application?.receipt
+            var text: String?
+            var warning = false
+            switch receipt {
+            case .printed?: text = card ? t(.ratedTakeCard) : t(.submittedReceiptPrinted)
+            case .notPrinted?:
+                text = card ? t(.ratedTakeCardNoReceipt, ["number": number]) : t(.ratedNoReceipt, ["number": number])
+                warning = true
+            case .printing?, nil: text = card ? t(.ratedTakeCardOnly) : nil
+            }
+            if let text { paragraph(text, in: area, y: y + 1, style: warning ? theme.warning : theme.text) }
         }
         navigation([ButtonSpec(.goHome, keys: [.digit(9), .hash], label: t(.submittedDone))])
     }
