@@ -118,19 +118,21 @@ struct JourneyTests {
 
     @Test func idleCountdownThenWipeReturnsAFreshSession() {
         var journey = Journey()
-        let settings = journey.state.settings
         journey.send(.activated(.toggleLanguage), effects: [.log("language en")]) { $0.language = .en }
         journey.send(.activated(.toggleElderMode), effects: [.log("elder mode on")]) { $0.elderMode = true }
         journey.send(.activated(.feature(.services)), effects: [.log("screen catalogue")])
         journey.send(.activated(.catalogue(.hot)), effects: [.log("screen services-hot")])
         #expect(journey.state.wantsTicks)
-        // Quiet until the timeout, then the countdown starts with an alert.
-        #expect(journey.tick(settings.idleTimeoutSeconds - 1) == [])
+        // Quiet until the timeout (elder mode: twice the configured one), then the countdown
+        // (twice as long too) starts with an alert.
+        let timeout = journey.state.idleTimeoutSeconds, countdown = journey.state.countdownSeconds
+        #expect(timeout == 2 * journey.state.settings.idleTimeoutSeconds && countdown == 2 * journey.state.settings.countdownSeconds)
+        #expect(journey.tick(timeout - 1) == [])
         journey.send(.tick, effects: [.beep, .log("idle countdown started")]) {
-            $0.idleSeconds = settings.idleTimeoutSeconds; $0.countdown = settings.countdownSeconds
+            $0.idleSeconds = timeout; $0.countdown = countdown
         }
-        journey.send(.tick, effects: []) { $0.idleSeconds += 1; $0.countdown = settings.countdownSeconds - 1 }
-        let effects = journey.tick(settings.countdownSeconds - 1)
+        journey.send(.tick, effects: []) { $0.idleSeconds += 1; $0.countdown = countdown - 1 }
+        let effects = journey.tick(countdown - 1)
         #expect(effects == [.endSession, .log("session wiped after idle timeout"), .log("screen home")])
         #expect(journey.state == Fixtures.state())
         #expect(journey.state.isPristine && !journey.state.wantsTicks)
@@ -163,7 +165,7 @@ struct JourneyTests {
         var journey = Journey()
         journey.send(.activated(.toggleElderMode), effects: [.log("elder mode on")])
         #expect(journey.state.wantsTicks)
-        _ = journey.tick(journey.state.settings.idleTimeoutSeconds + journey.state.settings.countdownSeconds)
+        _ = journey.tick(journey.state.idleTimeoutSeconds + journey.state.countdownSeconds)
         #expect(!journey.state.elderMode)
     }
 

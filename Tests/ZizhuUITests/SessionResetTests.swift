@@ -97,7 +97,11 @@ struct SessionResetTests {
             if screen == .home {
                 // Walked away: the idle countdown runs out.
                 state.history = []
+                // Elder mode waits twice as long before asking, and counts down twice as long.
+                #expect(state.idleTimeoutSeconds == 2 * state.settings.idleTimeoutSeconds)
                 for _ in 0..<(state.settings.idleTimeoutSeconds + state.settings.countdownSeconds + 1) { _ = update(&state, .tick) }
+                #expect(state.countdown == nil && state.language == .en, "an elder still has time")
+                for _ in 0..<(state.idleTimeoutSeconds + state.countdownSeconds) { _ = update(&state, .tick) }
             } else {
                 _ = update(&state, .activated(.goHome))
             }

@@ -315,6 +315,10 @@ struct AppointmentTests {
         journey.send(.activated(.feature(.appointment)), effects: [.checkPrinter, .log("screen appointment")])
         // A card is only read once the citizen chose to use it (a stray one is ignored).
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)), effects: []) { _ in }
+        // 刷身份证 has a key too: # while nothing is typed (there is nothing to confirm yet).
+        var mapper = InputMapper()
+        let hash = mapper.map(.key(.hash), frame: render(journey.state, Fixtures.context()), focus: nil)
+        #expect(hash == .activated(.lookUpByCard))
         journey.send(.activated(.lookUpByCard), effects: [.log("waiting for an ID card"), .startCardReading]) { $0.identify.cardLookup = true }
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请将身份证放在读卡区"))
         journey.send(.reader(.cardRead(Fixtures.demoCitizen)),

@@ -121,6 +121,16 @@ public struct AppState: Sendable, Hashable {
         return nil
     }
 
+    /// How long the kiosk waits for a touch before asking "还在吗?", and how long it then
+    /// counts down: twice as long in elder mode (reading and finding a key take longer).
+    public var idleTimeoutSeconds: Int { Self.elderly(settings.idleTimeoutSeconds, elderMode) }
+    public var countdownSeconds: Int { Self.elderly(settings.countdownSeconds, elderMode) }
+
+    private static func elderly(_ seconds: Int, _ elder: Bool) -> Int {
+        let (doubled, overflow) = seconds.multipliedReportingOverflow(by: 2)
+        return elder && !overflow ? doubled : seconds
+    }
+
     /// Whether the runtime should send `.tick` once a second.
     public var wantsTicks: Bool { !isPristine }
 

@@ -18,14 +18,20 @@ extension Canvas {
         return (keypad, keyHeight, pane)
     }
 
-    /// 刷身份证: the card instead of typing, at the bottom of the pane (touch; the keypad's
-    /// keys are all taken). Once chosen, the pane says where to put the card.
+    /// 刷身份证: the card instead of typing, at the bottom of the pane. Every button has a
+    /// key: while nothing is typed, `#` (there is nothing to confirm yet) chooses the card.
+    /// Once chosen, the pane says where to put the card.
     mutating func cardLookupButton(in pane: Rect) {
         if state.identify.cardLookup {
             paragraph(t(.cardLookupWaiting), in: pane, y: pane.maxY - 2, style: theme.heading)
             return
         }
-        let spec = ButtonSpec(.lookUpByCard, keys: [], label: t(.cardLookupButton))
+        let typed: String
+        switch state.screen {
+        case .progressLookup(let text), .appointment(let text): typed = text
+        default: typed = ""
+        }
+        let spec = ButtonSpec(.lookUpByCard, keys: typed.isEmpty ? [.hash] : [], label: t(.cardLookupButton))
         button(spec, in: Rect(x: pane.x, y: pane.maxY - 3, width: min(pane.width, Canvas.buttonWidth(spec) + 6), height: 3))
     }
 

@@ -15,8 +15,8 @@ enum SessionFeature {
             state.countdown = remaining - 1
             return []
         }
-        if state.idleSeconds >= state.settings.idleTimeoutSeconds {
-            state.countdown = state.settings.countdownSeconds
+        if state.idleSeconds >= state.idleTimeoutSeconds {
+            state.countdown = state.countdownSeconds
             state.pressed = nil
             return [.beep, .log("idle countdown started")]
         }
