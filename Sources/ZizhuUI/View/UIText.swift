@@ -73,6 +73,7 @@ public enum UIText: String, Sendable, CaseIterable {
     case searchDelete = "search.delete"
     case searchConfirm = "search.confirm"
     case searchMatches = "search.matches"
+    case searchMatchesMore = "search.matches_more"
     case searchNoMatch = "search.no_match"
     case searchNotFound = "search.not_found"
 

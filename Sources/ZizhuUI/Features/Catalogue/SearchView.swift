@@ -69,14 +69,18 @@ extension Canvas {
             message = t(.searchNoMatch, ["code": code])
             messageStyle = theme.warning
         } else {
-            message = t(.searchMatches, ["count": String(matches.count)])
+            // Room for the list below a two-line message: if not all fit, say how many show
+            // and how to narrow them down (never "找到 9 项" with 5 on screen and no word why).
+            let room = max(0, (right.maxY - (right.y + 6)) / 3)
+            message = matches.count <= room ? t(.searchMatches, ["count": String(matches.count)])
+                : t(.searchMatchesMore, ["count": String(matches.count), "shown": String(room)])
         }
         let messageLines = TextWidth.wrap(message, width: right.width).prefix(2)
         for (index, line) in messageLines.enumerated() {
             grid.put(line, x: right.x, y: right.y + 4 + index, style: messageStyle, clip: right)
         }
         let listTop = right.y + 4 + messageLines.count
-        let room = max(0, (right.maxY - listTop) / 3)
+        let room = max(0, (right.maxY - (right.y + 6)) / 3)   // as the message counted it
         for (index, service) in matches.prefix(room).enumerated() {
             let label = service.code + " " + t(service.name)
             button(ButtonSpec(.service(service.id), keys: [], label: label),
