@@ -100,7 +100,9 @@ public final class RimePinyin: PinyinComposer, @unchecked Sendable {
         // librime's service is a C++ static whose destructor crashes on a session still
         // open (in the script translator's poet) when the process exits. An exit handler
         // registered after librime started runs before that destructor: it closes the
-        // session and finalizes librime, so the kiosk exits with its own status.
+        // session and finalizes librime. (A process that exits while librime is still
+        // starting must not run C++ static destructors at all: the kiosk leaves with
+        // `_exit`, see `Zizhu.Run`.)
         atexit { RimePinyin.finish() }
     }
 

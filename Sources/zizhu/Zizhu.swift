@@ -42,7 +42,12 @@ struct Run: AsyncParsableCommand {
     @MainActor
     func run() async throws {
         let status = await KioskLauncher.run(demo: demo, configPath: kiosk.config)
-        throw ExitCode(status)
+        // Everything the kiosk keeps is on disk by now (the outbox commits, the log writes
+        // unbuffered). Leave without C++ static destructors: librime's service, torn down
+        // while its schema was still being deployed on another thread, crashed a kiosk that
+        // stopped within a second of starting (a hung-up terminal) with SIGSEGV.
+        fflush(nil)
+        _exit(status)
     }
 }
 

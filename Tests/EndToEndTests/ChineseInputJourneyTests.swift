@@ -50,7 +50,8 @@ struct ChineseInputJourneyTests {
         try await tmux.press("1", "5", "3", "0", "2", "#")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("出生一件事"))
         try tmux.sendKeys("1")
-        #expect(try await tmux.waitForScreen { $0.contains("身份核验成功") }.contains("1101**********002X"))
+        let identified = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }
+        #expect(identified.contains("1101**********002X"), "\(identified)")
         try tmux.sendKeys("1")
         #expect(try await tmux.waitForScreen { $0.contains("新生儿姓名") }.contains("第 1/"))
         try tmux.sendKeys("2")
@@ -87,7 +88,8 @@ struct ChineseInputJourneyTests {
         try await tmux.press("1", "5", "1", "0", "7", "#")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("临时"))
         try tmux.sendKeys("1")
-        #expect(try await tmux.waitForScreen { $0.contains("身份核验成功") }.contains("1101**********002X"))
+        let identifiedAgain = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }
+        #expect(identifiedAgain.contains("1101**********002X"), "\(identifiedAgain)")
         try tmux.sendKeys("1")
         #expect(try await tmux.waitForScreen { $0.contains("申领原因") }.contains("第 1/"))
         try tmux.sendKeys("1")
