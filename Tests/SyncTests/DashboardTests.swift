@@ -88,7 +88,7 @@ struct DashboardTests {
         // The skew each kiosk's signed requests showed (a few seconds at most here).
         #expect(row("tianhe-01").range(of: #"<td>[+-]\d+ s</td>"#, options: .regularExpression) != nil)
         // Submissions per hour: an SVG whose current hour has the 7.
-        #expect(dom.contains("<svg") && dom.contains("UTC: 7</title>"), "no bar with the 7 submissions")
+        #expect(dom.contains("<svg") && dom.contains("北京时间: 7</title>"), "no bar with the 7 submissions")
         #expect(dom.contains("identify") && dom.contains("Acknowledge"))
 
         // Staff acknowledge; the kiosk learns help is coming.
@@ -202,5 +202,14 @@ struct DashboardTests {
         skewed.skewSeconds = -400
         #expect(Dashboard.health(skewed, now: now).1.contains("clock -400 s off"))
     }
-}
 
+    /// Staff in the hall read Beijing time and plain English counts.
+    @Test func timesAreBeijingTimeAndCountsAgreeWithTheirNumber() throws {
+        let pastMidnight = try #require(ISO8601DateFormatter().date(from: "2026-12-04T16:20:31Z"))
+        #expect(Dashboard.local(pastMidnight) == "2026-12-05 00:20:31 北京时间")
+        #expect(Dashboard.counted(1, "kiosk") == "1 kiosk" && Dashboard.counted(0, "kiosk") == "0 kiosks"
+                && Dashboard.counted(3, "submission") == "3 submissions")
+        let chart = Dashboard.chart(["2026-12-04T16": 4], now: pastMidnight)
+        #expect(chart.contains("2026-12-05 00:00 北京时间: 4</title>"), "\(chart)")
+    }
+}

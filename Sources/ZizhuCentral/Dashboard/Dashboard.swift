@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ZizhuCore
 import ZizhuWire
 
 /// The fleet dashboard: one server-rendered page (no script) behind the staff login.
@@ -59,13 +60,31 @@ public enum Dashboard {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    /// The last 24 UTC hours as bars.
+    /// "1 kiosk", "3 kiosks".
+    public static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+    /// A moment as staff in the hall read it: Beijing time (`2026-12-05 00:20:31 北京时间`).
+    public static func local(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = BeijingTime.zone
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date) + " 北京时间"
+    }
+
+    /// The last 24 hours as bars, labelled in Beijing time (the store counts UTC hours).
     public static func chart(_ perHour: [String: Int], now: Date) -> String {
         let formatter = DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd'T'HH"
-        let hours = (0..<24).reversed().map { formatter.string(from: now.addingTimeInterval(-Double($0) * 3600)) }
+        let localFormatter = DateFormatter()
+        localFormatter.timeZone = BeijingTime.zone
+        localFormatter.locale = Locale(identifier: "en_US_POSIX")
+        localFormatter.dateFormat = "yyyy-MM-dd HH"
+        let moments = (0..<24).reversed().map { now.addingTimeInterval(-Double($0) * 3600) }
+        let hours = moments.map { formatter.string(from: $0) }
+        let localHours = moments.map { localFormatter.string(from: $0) }
         let counts = hours.map { perHour[$0] ?? 0 }
         let top = max(1, counts.max() ?? 1)
         let width = 24 * 22 + 40, height = 160
@@ -76,9 +95,9 @@ public enum Dashboard {
         for (index, count) in counts.enumerated() {
             let barHeight = count * (height - 20) / top
             let x = 34 + index * 22
-            let hour = String(hours[index].suffix(2))
+            let hour = String(localHours[index].suffix(2))
             svg += "<rect x=\"\(x)\" y=\"\(height - barHeight)\" width=\"16\" height=\"\(barHeight)\" fill=\"#2a6fdb\">"
-                + "<title>\(hours[index]):00 UTC: \(count)</title></rect>"
+                + "<title>\(localHours[index]):00 北京时间: \(count)</title></rect>"
             if index % 3 == 0 { svg += "<text x=\"\(x)\" y=\"\(height + 14)\" font-size=\"10\">\(hour)</text>" }
         }
         return svg + "</svg>"
@@ -93,11 +112,11 @@ public enum Dashboard {
         let csrf = StaffPages.csrfField(viewer)
         var html = "<h1>自助终端运行监控 <small>Fleet dashboard</small></h1>"
         if let notice { html += "<p id=\"notice\">\(escape(notice))</p>" }
-        html += "<p id=\"totals\">\(stats.kiosks) kiosks, \(stats.submissions) submissions, \(stats.repeats) repeated deliveries answered, "
+        html += "<p id=\"totals\">\(counted(stats.kiosks, "kiosk")), \(counted(stats.submissions, "submission")), \(stats.repeats) repeated deliveries answered, "
             + "\(stats.inReview) in manual review</p><p><a href=\"/dashboard\">刷新 Refresh</a></p>"
         if viewer.has(.operator) || viewer.has(.auditor) {
             html += fleetSection(fleet, now: now, operator: viewer.has(.operator) ? csrf : nil)
-            html += "<h2>Submissions per hour</h2><figure id=\"per-hour\">\(chart(perHour, now: now))</figure>"
+            html += "<h2>Submissions per hour (北京时间)</h2><figure id=\"per-hour\">\(chart(perHour, now: now))</figure>"
             if viewer.has(.operator) {
                 html += "<h2>注册令牌 Enrolment tokens</h2><form method=\"post\" action=\"/dashboard/tokens\">\(csrf)"
                     + "<button id=\"new-token\">新令牌 New enrolment token</button></form>"
@@ -131,7 +150,7 @@ public enum Dashboard {
             html += "<tr class=\"\(shown)\" data-kiosk=\"\(id)\"><td>\(id)</td><td>\(escape(kiosk.site))</td>"
                 + "<td>\(state.rawValue)\(kiosk.disabledReason.map { " · disabled: " + escape($0) } ?? "")</td><td>\(escape(faults.joined(separator: "; ")))</td>"
                 + "<td>\(outbox)</td><td>\(skew)</td><td class=\"catalogue\">\(escape(catalogue))</td>"
-                + "<td>\(escape(kiosk.heartbeat?.version ?? "-"))</td><td>\(kiosk.heartbeatAt.map { UTCTime.iso($0) } ?? "-")</td>"
+                + "<td>\(escape(kiosk.heartbeat?.version ?? "-"))</td><td>\(kiosk.heartbeatAt.map { local($0) } ?? "-")</td>"
                 + "<td>\(kiosk.submissions)</td>"
             if let csrf {
                 html += "<td>"

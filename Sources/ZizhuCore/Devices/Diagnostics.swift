@@ -52,15 +52,23 @@ public enum DiagnosticStatus: String, Sendable, Hashable, Codable, Comparable {
     }
 }
 
-/// One line of a check: a label in both languages and its value (values are technical
-/// and not translated: device paths, versions, counts).
+/// One line of a check: a label in both languages and its value. Technical values
+/// (device paths, versions, counts) are not translated; a value in words ("never", "none",
+/// "ok") is, in `words` — `value` then holds its English, for dumps and the command line.
 public struct DiagnosticFact: Sendable, Hashable, Codable {
     public var label: LocalizedText
     public var value: String
+    public var words: LocalizedText?
 
     public init(_ zh: String, _ en: String, _ value: String) {
         label = LocalizedText(zh: zh, en: en)
         self.value = value
+    }
+
+    public init(_ zh: String, _ en: String, words: LocalizedText) {
+        label = LocalizedText(zh: zh, en: en)
+        value = words.en
+        self.words = words
     }
 }
 

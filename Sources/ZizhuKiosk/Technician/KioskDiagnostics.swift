@@ -77,8 +77,20 @@ public enum KioskDiagnostics {
     public static func printer(health: PrinterHealth, status: PrinterStatus?, queue: String) -> DiagnosticCheck {
         var facts = [DiagnosticFact("队列", "Queue", queue), DiagnosticFact("状态", "Health", health.code)]
         if let status {
-            facts.append(DiagnosticFact("CUPS 状态", "CUPS state", status.state.rawValue + (status.acceptingJobs ? "" : ", rejecting jobs")))
-            facts.append(DiagnosticFact("原因", "Reasons", status.reasons.isEmpty ? "none" : status.reasons.joined(separator: ", ")))
+            let state: LocalizedText
+            switch status.state {
+            case .idle: state = LocalizedText(zh: "空闲", en: "idle")
+            case .processing: state = LocalizedText(zh: "正在打印", en: "processing")
+            case .stopped: state = LocalizedText(zh: "已停止", en: "stopped")
+            case .unknown: state = LocalizedText(zh: "未知", en: "unknown")
+            }
+            let rejecting = status.acceptingJobs ? LocalizedText(zh: "", en: "") : LocalizedText(zh: "，拒收新作业", en: ", rejecting jobs")
+            facts.append(DiagnosticFact("CUPS 状态", "CUPS state", words: LocalizedText(zh: state.zh + rejecting.zh, en: state.en + rejecting.en)))
+            if status.reasons.isEmpty {
+                facts.append(DiagnosticFact("原因", "Reasons", words: LocalizedText(zh: "无", en: "none")))
+            } else {
+                facts.append(DiagnosticFact("原因", "Reasons", status.reasons.joined(separator: ", ")))
+            }
             if !status.message.isEmpty { facts.append(DiagnosticFact("消息", "Message", status.message)) }
         }
         switch health {
@@ -150,7 +162,8 @@ public enum KioskDiagnostics {
         guard let outbox else {
             return DiagnosticCheck(.outbox, .failed, zh: "待上传队列不可用：不能受理申请",
                                    en: "The outbox cannot be opened: no application can be accepted",
-                                   facts: [DiagnosticFact("问题", "Problem", problem ?? "not opened")])
+                                   facts: [problem.map { DiagnosticFact("问题", "Problem", $0) }
+                                           ?? DiagnosticFact("问题", "Problem", words: LocalizedText(zh: "未能打开", en: "not opened"))])
         }
         do {
             return Self.outbox(depth: try outbox.depth(now: now), integrity: outbox.integrity)
@@ -167,7 +180,8 @@ public enum KioskDiagnostics {
                      DiagnosticFact("已确认", "Confirmed", String(depth.confirmed)),
                      DiagnosticFact("退回（死信）", "Dead letters", String(depth.dead)),
                      DiagnosticFact("隔离", "Quarantined", String(depth.quarantined)),
-                     DiagnosticFact("完整性", "Integrity", integrity)]
+                     integrity == "ok" ? DiagnosticFact("完整性", "Integrity", words: LocalizedText(zh: "正常", en: "ok"))
+                                       : DiagnosticFact("完整性", "Integrity", integrity)]
         if integrity != "ok" {
             return DiagnosticCheck(.outbox, .failed, zh: "数据库完整性检查未通过", en: "The database failed its integrity check", facts: facts)
         }
@@ -188,7 +202,8 @@ public enum KioskDiagnostics {
         if let lastCheck {
             facts.append(DiagnosticFact("最近一次检查更新", "Last update check", "\(lastCheck.at) \(lastCheck.result)"))
         } else {
-            facts.append(DiagnosticFact("最近一次检查更新", "Last update check", "never (not enrolled, or not yet)"))
+            facts.append(DiagnosticFact("最近一次检查更新", "Last update check",
+                                        words: LocalizedText(zh: "从未（尚未注册，或尚未检查）", en: "never (not enrolled, or not yet)")))
         }
         guard let outcome else {
             return DiagnosticCheck(.catalogue, .skipped, zh: "未加载服务目录", en: "Catalogue not loaded", facts: facts)
@@ -248,7 +263,8 @@ public enum KioskDiagnostics {
         uname(&system)
         let kernel = withUnsafeBytes(of: &system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let facts = [DiagnosticFact("自助终端", "Zizhu", KioskVersion.version),
-                     DiagnosticFact("服务目录", "Catalogue", catalogueVersion ?? "shipped"),
+                     catalogueVersion.map { DiagnosticFact("服务目录", "Catalogue", $0) }
+                        ?? DiagnosticFact("服务目录", "Catalogue", words: LocalizedText(zh: "随程序发布的版本", en: "shipped")),
                      DiagnosticFact("SQLite", "SQLite", sqlite ?? "-"),
                      DiagnosticFact("Linux 内核", "Linux kernel", kernel)]
         return DiagnosticCheck(.versions, .ok, zh: "版本信息", en: "Versions in use", facts: facts)

@@ -52,7 +52,7 @@ extension Canvas {
             return ButtonSpec(.technicianArea(area), keys: [.digit(index + 1)], label: label)
         }
         buttonGrid(specs, in: Rect(x: area.x, y: y, width: area.width, height: area.maxY - y), columns: 2, rowHeight: 3, rowGap: 0, columnGap: 2)
-        navigation([ButtonSpec(.goHome, keys: [.escape], label: t(.techExit)),
+        navigation([ButtonSpec(.goHome, keys: [.star, .escape], label: t(.techExit)),
                     ButtonSpec(.runDiagnostics, keys: [.digit(9)], label: t(.techRecheck))])
     }
 
@@ -70,7 +70,7 @@ extension Canvas {
                 grid.put(label, x: content.x + 2, y: y, style: theme.muted, clip: content)
                 // Long values (a refused catalogue's file:line:column, a CUPS message) wrap.
                 let valueX = content.x + 4 + labelWidth
-                for line in TextWidth.wrap(fact.value, width: content.maxX - valueX).prefix(4) where y < content.maxY - 2 {
+                for line in TextWidth.wrap(fact.words.map { t($0) } ?? fact.value, width: content.maxX - valueX).prefix(4) where y < content.maxY - 2 {
                     grid.put(line, x: valueX, y: y, style: theme.text, clip: content)
                     y += 1
                 }
@@ -83,7 +83,7 @@ extension Canvas {
         } else if let note = session?.note {
             paragraph(t(note), in: content, y: max(y + 1, content.maxY - 2), style: theme.heading)
         }
-        var buttons = [backButton(keys: [.escape]), ButtonSpec(.goHome, keys: [], label: t(.techExit))]
+        var buttons = [backButton(), ButtonSpec(.goHome, keys: [], label: t(.techExit))]
         switch area {
         case .reader: buttons.append(ButtonSpec(.testRead, keys: [.digit(1)], label: t(.techTestRead)))
         case .outbox: buttons.append(ButtonSpec(.syncNow, keys: [.digit(1)], label: t(.techSyncNow)))
