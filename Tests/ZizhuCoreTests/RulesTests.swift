@@ -371,3 +371,36 @@ struct FieldProblemWordingTests {
         #expect(IDNumber.maskWhileTyping("11010519491231002X") == "1101**********002X")
     }
 }
+
+@Suite("值守时间: when staff are in the hall")
+struct StaffedHoursTests {
+    @Test func hoursAreParsedAndADayAndANightShiftContainTheirMinutes() throws {
+        let office = try #require(StaffedHours(parsing: "08:30-18:00"))
+        #expect(office == .office && office.description == "08:30–18:00")
+        #expect(office.contains(minute: 8 * 60 + 30) && office.contains(minute: 17 * 60 + 59))
+        #expect(!office.contains(minute: 18 * 60) && !office.contains(minute: 0) && !office.contains(minute: 8 * 60 + 29))
+        let night = try #require(StaffedHours(parsing: "20:00-08:00"))
+        #expect(night.contains(minute: 23 * 60) && night.contains(minute: 60) && !night.contains(minute: 12 * 60))
+        for bad in ["", "8:30-18:00", "08:30", "08:30-08:30", "24:00-08:00", "08:60-09:00", "aa:bb-cc:dd", "08:30-18:00-19:00"] {
+            #expect(StaffedHours(parsing: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func beijingMinutesAreBeijingsWhateverTheMachinesZone() throws {
+        let pastMidnight = try #require(ISO8601DateFormatter().date(from: "2026-12-04T16:20:00Z"))
+        #expect(BeijingTime.minuteOfDay(pastMidnight) == 20)
+    }
+
+    @Test func aBadConfigValueIsNamedWithItsLine() throws {
+        let text = "kiosk: {id: k1, name: {zh: 甲, en: A}}\nhall:\n  staffed_hours: \"8-18\"\n"
+        do {
+            _ = try KioskConfig.parse(text, file: "kiosk.yaml")
+            Issue.record("a bad staffed_hours was accepted")
+        } catch {
+            #expect(error.problems.contains { $0.location.description.hasPrefix("kiosk.yaml:3") && $0.message.contains("HH:MM-HH:MM") },
+                    "\(error.problems)")
+        }
+        let good = try KioskConfig.parse("kiosk: {id: k1, name: {zh: 甲, en: A}}\nhall: {staffed_hours: \"09:00-17:00\"}\n", file: "kiosk.yaml")
+        #expect(good.staffedHours == StaffedHours(from: 540, to: 1020))
+    }
+}

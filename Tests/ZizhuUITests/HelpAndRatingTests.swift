@@ -53,6 +53,25 @@ struct HelpAndRatingTests {
         #expect(journey.state.screen == .help)
     }
 
+    /// At night the 24小时自助区 has no staff: a call for help says no one will come and
+    /// points to 12345, instead of "please wait" or "ask the hall's staff".
+    @Test func atNightHelpPointsTo12345InsteadOfStaffWhoAreNotThere() {
+        var journey = Journey()
+        journey.send(.hallStaffed(false), effects: [.log("hall unstaffed: help points to 12345")]) { $0.hallStaffed = false }
+        _ = journey.send(.activated(.feature(.help)), effects: [.log("help requested on home"), .requestHelp(screen: "home"), .log("screen help")])
+        journey.send(.helpUpdated(.sent(7)), effects: [.log("help request 7 sent")])
+        var text = Self.screen(journey)
+        #expect(text.contains("求助编号：H7") && text.contains("不会有人前来") && text.contains("12345") && text.contains("08:30–18:00"), "\(text)")
+        #expect(!text.contains("工作人员收到后会前来协助"))
+        journey.send(.helpUpdated(.unavailable), effects: [.log("help request cannot be sent: no platform link")])
+        text = Self.screen(journey)
+        #expect(text.contains("无工作人员值守") && !text.contains("请联系大厅工作人员"), "\(text)")
+        // The hall's staffing is the kiosk's, not the citizen's: it survives the end of a session.
+        journey.send(.activated(.goHome), effects: .unchecked)
+        #expect(!journey.state.hallStaffed)
+        journey.send(.hallStaffed(true), effects: [.log("hall staffed")]) { $0.hallStaffed = true }
+    }
+
     @Test func withoutAPlatformTheHelpScreenSaysWhatToDoInstead() {
         var journey = Journey()
         _ = journey.send(.activated(.feature(.help)), effects: [.log("help requested on home"), .requestHelp(screen: "home"), .log("screen help")])

@@ -43,6 +43,8 @@ public struct KioskConfig: Sendable, Hashable {
     public var speech = SpeechSettings()
     /// The technician's PIN, hashed (nil: technician mode cannot be opened on a production kiosk).
     public var technicianPIN: TechnicianPIN.Stored?
+    /// 值守时间 (`hall.staffed_hours`, Beijing time).
+    public var staffedHours = StaffedHours.office
 
     public init(kioskID: String = "zizhu-demo-001",
                 siteName: LocalizedText = LocalizedText(zh: "政务服务 24小时自助区", en: "24-hour government self-service"),
@@ -63,7 +65,9 @@ public struct KioskConfig: Sendable, Hashable {
     /// Parses and checks a config file; every problem names `file:line:column`.
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
-            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician", "audio"],
+            "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician", "audio",
+                 "hall"],
+            "hall": ["staffed_hours"],
             "audio": ["speak", "rate", "output"],
             "technician": ["pin_hash"],
             "platform": ["sync_seconds", "catalogue_check_seconds", "ca_file"],
@@ -166,6 +170,13 @@ public struct KioskConfig: Sendable, Hashable {
             }
             if let output = audio.output, output != "speaker" { config.speech.recordFolder = output }
         }
+        if let text = raw.hall?.staffedHours {
+            if let hours = StaffedHours(parsing: text) {
+                config.staffedHours = hours
+            } else {
+                problems.append(FileProblem(at("hall", "staffed_hours"), "hall.staffed_hours must be HH:MM-HH:MM (Beijing time), not \(text)"))
+            }
+        }
         if let technician = raw.technician, let text = technician.pinHash {
             if let stored = TechnicianPIN.Stored(parsing: text) {
                 config.technicianPIN = stored
@@ -229,6 +240,11 @@ struct KioskConfigFile: Decodable {
         var output: String?
     }
     var audio: Audio?
+    struct Hall: Decodable {
+        var staffedHours: String?
+        enum CodingKeys: String, CodingKey { case staffedHours = "staffed_hours" }
+    }
+    var hall: Hall?
     struct Technician: Decodable {
         var pinHash: String?
         enum CodingKeys: String, CodingKey { case pinHash = "pin_hash" }
@@ -313,6 +329,54 @@ public struct QueueCategory: Sendable, Hashable {
 public enum BeijingTime {
     public static let zone: TimeZone = TimeZone(identifier: "Asia/Shanghai")
         ?? TimeZone(secondsFromGMT: 8 * 3600) ?? TimeZone(identifier: "UTC") ?? .current
+
+    /// Minutes after midnight, Beijing time (0…1439).
+    public static func minuteOfDay(_ now: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.hour, .minute], from: now)
+        return (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+    }
+}
+
+/// 值守时间: when staff are in the hall. The 24小时自助区 stays open at night with no one in
+/// it; then 呼叫帮办 cannot bring anyone, and the kiosk says to ring 12345 instead.
+public struct StaffedHours: Sendable, Hashable, CustomStringConvertible {
+    /// Minutes after midnight, Beijing time: staffed from `from` up to `to` (a range that
+    /// wraps past midnight is a night shift).
+    public var from: Int
+    public var to: Int
+
+    /// 08:30–18:00, a 政务服务中心's usual hours.
+    public static let office = StaffedHours(from: 8 * 60 + 30, to: 18 * 60)
+
+    public init(from: Int, to: Int) {
+        self.from = from
+        self.to = to
+    }
+
+    /// "08:30-18:00"; nil for anything else.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let from = Self.minute(parts[0]), let to = Self.minute(parts[1]), from != to else { return nil }
+        self.init(from: from, to: to)
+    }
+
+    private static func minute(_ text: Substring) -> Int? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+              (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        return hour * 60 + minute
+    }
+
+    public func contains(minute: Int) -> Bool {
+        from < to ? (from..<to).contains(minute) : (minute >= from || minute < to)
+    }
+
+    public var description: String {
+        func text(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
+        return "\(text(from))–\(text(to))"
+    }
 }
 
 /// The service hall's day (`2026-11-22`): ticket numbers restart at midnight Beijing time.

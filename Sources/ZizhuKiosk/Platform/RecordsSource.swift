@@ -54,9 +54,12 @@ public struct RecordsSource: Sendable {
 }
 
 extension CalendarDate {
-    /// Today in the kiosk's local time zone (a kiosk's day rolls over at local midnight).
+    /// Today in the service hall: the day rolls over at midnight Beijing time, whatever
+    /// zone the machine's system is set to (`BeijingTime`).
     public static func localToday(_ now: Date = Date()) -> CalendarDate {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: now)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = BeijingTime.zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
         return CalendarDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? .epoch
     }
 }

@@ -69,6 +69,7 @@ public enum KioskLauncher {
             defaultLanguage: config.defaultLanguage, minimumWidth: config.minimumWidth,
             minimumHeight: config.minimumHeight, allowsQuit: demo, diagnosticsWithoutPIN: demo, queueCategories: config.queueCategories)
         settings.speaksPrompts = config.speech.enabled
+        settings.staffedHours = config.staffedHours
         let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
         let inbox = EventInbox()

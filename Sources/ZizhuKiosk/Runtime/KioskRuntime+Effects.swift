@@ -176,6 +176,12 @@ extension KioskRuntime {
     }
 
     /// The local date when it differs from the last one the state was told.
+    /// Whether staff are in the hall now, when that differs from what the state says.
+    func hallStaffingChanged() -> Bool? {
+        let staffed = state.settings.staffedHours.contains(minute: BeijingTime.minuteOfDay(time.now()))
+        return staffed == state.hallStaffed ? nil : staffed
+    }
+
     func clockDateChanged() -> CalendarDate? {
         let now = CalendarDate.localToday(time.now())
         guard now != today else { return nil }

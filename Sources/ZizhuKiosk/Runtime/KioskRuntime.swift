@@ -101,6 +101,7 @@ public final class KioskRuntime {
         if let catalogue = loaded.catalogue { _ = perform(update(&state, .catalogueLoaded(catalogue))) }
         if let problem = loaded.problem { _ = perform(update(&state, .catalogueFailed(problem))) }
         if let date = clockDateChanged() { _ = perform(update(&state, .clock(date))) }
+        if let staffed = hallStaffingChanged() { _ = perform(update(&state, .hallStaffed(staffed))) }
         startReader()
         frame = draw()
         // systemd: serving now; from here on the loop itself feeds the watchdog.
@@ -132,6 +133,8 @@ public final class KioskRuntime {
                 let next = due.advanced(by: .seconds(1))
                 nextTick = next < clock.now ? clock.now.advanced(by: .seconds(1)) : next
             }
+            // Staff coming or leaving is known before the next touch is handled (呼叫帮办).
+            if let staffed = hallStaffingChanged() { events.append(.hallStaffed(staffed)) }
             events = inbox.drain() + events
             var changed = !events.isEmpty
             for input in inputs {

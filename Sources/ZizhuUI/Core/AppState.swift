@@ -17,6 +17,8 @@ public struct SessionSettings: Sendable, Hashable {
     public var queueCategories: [QueueCategory] = QueueCategory.defaults
     /// 语音提示: each screen a citizen reaches also speaks its prompt.
     public var speaksPrompts = false
+    /// 值守时间: when staff are in the hall.
+    public var staffedHours = StaffedHours.office
 
     public init(idleTimeoutSeconds: Int = 60, countdownSeconds: Int = 10, defaultLanguage: Language = .zhHans,
                 minimumWidth: Int = 80, minimumHeight: Int = 24, allowsQuit: Bool = false,
@@ -44,6 +46,8 @@ public struct AppState: Sendable, Hashable {
     /// Screens to return to with 返回, most recent last.
     public var history: [Screen] = []
     public var language: Language
+    /// Whether staff are in the hall now (`staffedHours`; the runtime says when it changes).
+    public var hallStaffed = true
     public var elderMode = false
     public var width: Int
     public var height: Int
@@ -149,10 +153,11 @@ public struct AppState: Sendable, Hashable {
         fresh.readerConnected = readerConnected
         fresh.printerHealth = printerHealth
         fresh.storageProblem = storageProblem
+        fresh.hallStaffed = hallStaffed
         return fresh
     }
 
     /// The fields that belong to the kiosk, not to a citizen's session.
     public static let kioskFields: Set<String> = ["catalogue", "catalogueProblem", "pendingCatalogue", "readerConnected", "printerHealth",
-                                                  "storageProblem", "settings", "width", "height", "today"]
+                                                  "storageProblem", "settings", "width", "height", "today", "hallStaffed"]
 }

@@ -19,6 +19,8 @@ public enum Event: Sendable, Hashable {
     case pen(PenEvent)
     /// One second passed (only sent while `AppState.wantsTicks`).
     case tick
+    /// Staff came into the hall, or left it for the night (`SessionSettings.staffedHours`).
+    case hallStaffed(Bool)
     /// The terminal is now this size.
     case resized(width: Int, height: Int)
     /// The demo's quit key was pressed (not available in production citizen mode).

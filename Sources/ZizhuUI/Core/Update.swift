@@ -75,6 +75,9 @@ private func answer(_ state: inout AppState, _ event: Event) -> [Effect]? {
     case .clock(let today):
         state.today = today
         return []
+    case .hallStaffed(let staffed):
+        state.hallStaffed = staffed
+        return [.log(staffed ? "hall staffed" : "hall unstaffed: help points to 12345")]
     case .storageChecked(let problem):
         state.storageProblem = problem
         return [.log(problem.map { "out of service: \($0.en)" } ?? "storage available")]

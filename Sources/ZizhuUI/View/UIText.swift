@@ -258,6 +258,8 @@ public enum UIText: String, Sendable, CaseIterable {
     case helpWait = "help.wait"
     case helpComing = "help.coming"
     case helpUnavailable = "help.unavailable"
+    case helpUnavailableNight = "help.unavailable_night"
+    case helpNight = "help.night"
     case helpMeanwhile = "help.meanwhile"
 
     case ratingHeadline = "rating.headline"

@@ -15,11 +15,14 @@ extension Canvas {
             y = paragraph(t(.helpQueued), in: area, y: y, style: theme.warning)
         case .sent(let id):
             y = paragraph(t(.helpSent, ["number": "H\(id)"]), in: area, y: y, style: theme.heading)
-            y = paragraph(t(.helpWait), in: area, y: y + 1, style: theme.text)
+            // At night no one is in the hall to come: say so, and where help is.
+            y = paragraph(state.hallStaffed ? t(.helpWait) : t(.helpNight, ["hours": state.settings.staffedHours.description]),
+                          in: area, y: y + 1, style: state.hallStaffed ? theme.text : theme.warning)
         case .acknowledged(let id):
             y = paragraph(t(.helpComing, ["number": "H\(id)"]), in: area, y: y, style: theme.heading)
         case .unavailable:
-            y = paragraph(t(.helpUnavailable), in: area, y: y, style: theme.warning)
+            y = paragraph(state.hallStaffed ? t(.helpUnavailable) : t(.helpUnavailableNight, ["hours": state.settings.staffedHours.description]),
+                          in: area, y: y, style: theme.warning)
         }
         paragraph(t(.helpMeanwhile), in: area, y: y + 1, style: theme.muted)
         navigation([backButton(), homeButton()])
