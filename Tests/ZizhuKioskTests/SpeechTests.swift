@@ -24,6 +24,11 @@ struct SpeechTests {
         #expect(try WaveFile(try Data(contentsOf: slow)).seconds > a.seconds * 1.2)
     }
 
+    @Test func anAcceptanceNumberIsSpelledOutWithAPauseAtEachDash() {
+        #expect(Speaker.spelled("ZZ20261122-7F3A-91C2") == "Z Z 2 0 2 6 1 1 2 2，7 F 3 A，9 1 C 2")
+        #expect(Speaker.spelled("") == "")
+    }
+
     @Test func anEnglishPromptToo() throws {
         let url = try Checkout.scratch("speech-en").appendingPathComponent("en.wav")
         #expect(try Speaker.render("Place your ID card on the reader", language: .en, to: url) == 0)

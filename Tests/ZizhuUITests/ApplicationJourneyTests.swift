@@ -487,6 +487,22 @@ struct AfterAcceptanceTests {
         #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("请取走您的身份证和回执"))
     }
 
+    @Test func withSpeechOnTheNumberIsReadOut() throws {
+        var journey = try Self.accepted(outcome: .approved, owed: [], receipt: .printing)
+        journey.state.settings.speaksPrompts = true
+        journey.state.application?.submission = .submitting
+        journey.state.application?.receipt = nil
+        let effects = journey.send(.submitted(.accepted(acceptanceNumber: "ZZ20261122-0193-4F2A", outcome: .approved, owed: [])),
+                                   effects: .unchecked)
+        #expect(effects.contains(.speakCode(.submittedNumberSpoken, code: "ZZ20261122-0193-4F2A", .zhHans)), "\(effects)")
+        // Without speech, nothing is said.
+        var quiet = try Self.accepted(outcome: .approved, owed: [], receipt: .printing)
+        quiet.state.application?.submission = .submitting
+        let silent = quiet.send(.submitted(.accepted(acceptanceNumber: "ZZ20261122-0193-4F2A", outcome: .approved, owed: [])),
+                                effects: .unchecked)
+        #expect(!silent.contains { if case .speakCode = $0 { return true } else { return false } })
+    }
+
     @Test func workingDaysSkipWeekends() throws {
         let friday = try #require(CalendarDate(year: 2026, month: 12, day: 4))
         #expect(friday.weekday == 4)

@@ -37,6 +37,7 @@ extension Effect {
         case .printProof(let proof, let holder, let number, let language):
             return ".printProof(id: \(text(proof)), holder: \(text(holder)), idNumber: \(id(number)), language: .\(language))"
         case .speak(let texts, let language): return ".speak([\(texts.map { ".\($0)" }.joined(separator: ", "))], .\(language))"
+        case .speakCode(let key, let code, let language): return ".speakCode(.\(key), code: \(text(code)), .\(language))"
         case .verifyTechnicianPIN(let pin): return ".verifyTechnicianPIN(\(text(pin)))"
         case .runDiagnostics: return ".runDiagnostics"
         case .syncNow: return ".syncNow"

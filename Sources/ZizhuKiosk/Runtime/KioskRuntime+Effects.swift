@@ -112,6 +112,9 @@ extension KioskRuntime {
             case .speak(let keys, let language):
                 guard let speaker, let table = context.strings[language] else { continue }
                 speaker.say(keys.map { table[$0.rawValue] }.joined(separator: "。"), language: language)
+            case .speakCode(let key, let code, let language):
+                guard let speaker, let table = context.strings[language] else { continue }
+                speaker.say(table[key.rawValue] + "：" + Speaker.spelled(code), language: language)
             case .verifyTechnicianPIN(let pin):
                 guard let lock = technician?.lock else {
                     inbox.post(.technicianPINChecked(.notConfigured))

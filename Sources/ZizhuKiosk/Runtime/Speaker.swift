@@ -20,6 +20,12 @@ public final class Speaker: @unchecked Sendable {
     public static func voice(for language: Language) -> String { language == .zhHans ? "cmn" : "en" }
 
     /// Speaks (or records) the text; returns at once.
+    /// A code as it is read out to be written down: one character at a time, a pause at each
+    /// dash ("ZZ20261122-7F3A" → "Z Z 2 0 2 6 1 1 2 2，7 F 3 A").
+    public static func spelled(_ code: String) -> String {
+        code.split(separator: "-").map { $0.map(String.init).joined(separator: " ") }.joined(separator: "，")
+    }
+
     public func say(_ text: String, language: Language) {
         lock.lock()
         defer { lock.unlock() }

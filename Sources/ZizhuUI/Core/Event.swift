@@ -128,6 +128,9 @@ public enum Effect: Sendable, Hashable {
     case printProof(id: String, holder: String, idNumber: IDNumber, language: Language)
     /// 语音提示: say these texts, in this language (espeak-ng; cut short by the next one).
     case speak([UIText], Language)
+    /// 语音提示: say this text, then a code spelled out character by character with a pause
+    /// at each dash (the 受理编号, so it can be written down as it is heard).
+    case speakCode(UIText, code: String, Language)
     /// Check the technician's PIN against the stored hash, with the lockout (answered by
     /// `.technicianPINChecked`). The PIN is never logged.
     case verifyTechnicianPIN(String)

@@ -234,6 +234,7 @@ public enum UIText: String, Sendable, CaseIterable {
     case submittedSaving = "submitted.saving"
     case submittedAccepted = "submitted.accepted"
     case submittedNumber = "submitted.number"
+    case submittedNumberSpoken = "submitted.number_spoken"
     case submittedOutcome = "submitted.outcome"
     case submittedOwed = "submitted.owed"
     case submittedOwedItem = "submitted.owed_item"

@@ -271,7 +271,10 @@ enum ApplicationFeature {
                 state.application?.receipt = .printing
                 let receipt = AcceptanceReceipt(service: service.name, acceptanceNumber: number, maskedID: citizen.idNumber.masked,
                                                 outcome: decided, owed: owed, language: state.language)
-                return [.log("accepted \(number) \(decided.rawValue)"), .printReceipt(receipt)]
+                var effects: [Effect] = [.log("accepted \(number) \(decided.rawValue)"), .printReceipt(receipt)]
+                // 语音提示: the number read out, so it can be written down as it is heard.
+                if state.settings.speaksPrompts { effects.append(.speakCode(.submittedNumberSpoken, code: number, state.language)) }
+                return effects
             case .failed(_, let en): return [.log("submission not stored: \(en)")]
             }
         case .receiptPrinted(let result):
