@@ -503,11 +503,21 @@ struct SyncWorkerTests {
                                                progress: "manual_review", updatedAt: try outbox.record(acceptanceNumber: accepted.acceptanceNumber)?.createdAt,
                                                source: .kiosk(uploaded: false))))
         #expect(await ProgressDesk(worker: nil, outbox: outbox).lookUp("ZZ20260101-0000-0000-0000") == .unavailable)
+        // By number and by card, offline, the same case says the same (an approved one once
+        // said 已办结（通过） by number and 人工审核中 by card).
+        let approved = try outbox.submit(Sample.payload(2, outcome: "approved"))
+        let byNumber = await ProgressDesk(worker: nil, outbox: outbox).lookUp(approved.acceptanceNumber)
+        let byCard = await ProgressDesk(worker: nil, outbox: outbox).lookUp(card: IDNumber(fromCard: Sample.payload(2).applicant.idNumber))
+        guard case .found(let one) = byNumber, case .cases(let all) = byCard, let same = all.first(where: { $0.acceptanceNumber == one.acceptanceNumber }) else {
+            Issue.record("by number \(byNumber), by card \(byCard)")
+            return
+        }
+        #expect(one == same && one.progress == "approved", "by number \(one), by card \(same)")
         // Online: delivered, decided by a reviewer, answered by the platform with the reason.
         let central = try await RunningCentral()
         defer { central.stop() }
         let worker = PlatformClient(outbox: outbox, enrolment: try await central.enrol(), home: home, logger: Self.logger)
-        #expect(try await worker.drain().delivered == 1)
+        #expect(try await worker.drain().delivered == 2)
         _ = try await central.store.decide(acceptanceNumber: accepted.acceptanceNumber, approve: true, reason: "已核验")
         guard case .found(let found) = await ProgressDesk(worker: worker, outbox: outbox).lookUp(accepted.acceptanceNumber) else {
             Issue.record("no answer")

@@ -29,10 +29,18 @@ public struct ProgressDesk: Sendable {
         }
         let pending = (try? outbox?.pendingSubmissions(applicant: number.unmasked)) ?? []
         guard !pending.isEmpty else { return .unavailable }
-        return .cases(pending.reversed().map {
-            CaseProgress(acceptanceNumber: $0.acceptanceNumber, serviceID: $0.serviceID, progress: $0.progress ?? "manual_review",
-                         updatedAt: $0.createdAt, source: .kiosk(uploaded: false))
+        // Each case as the lookup by its number says it (one record, one answer: by card and
+        // by number never disagree).
+        return .cases(pending.reversed().map { summary in
+            let record = (try? outbox?.record(acceptanceNumber: summary.acceptanceNumber)) ?? nil
+            return Self.kioskRecord(record ?? summary)
         })
+    }
+
+    /// This kiosk's own record of a case, as 查询进度 shows it offline.
+    static func kioskRecord(_ record: Outbox.Summary) -> CaseProgress {
+        CaseProgress(acceptanceNumber: record.acceptanceNumber, serviceID: record.serviceID, progress: record.progress ?? "manual_review",
+                     updatedAt: record.createdAt, source: .kiosk(uploaded: record.state == .confirmed))
     }
 
     public func lookUp(_ number: String) async -> ProgressLookup {
@@ -45,7 +53,6 @@ public struct ProgressDesk: Sendable {
         guard let record = (try? outbox?.record(acceptanceNumber: number)) ?? nil else {
             return platform == .unknown ? .notFound : .unavailable
         }
-        return .found(CaseProgress(acceptanceNumber: number, serviceID: record.serviceID, progress: record.progress ?? "manual_review",
-                                   updatedAt: record.createdAt, source: .kiosk(uploaded: record.state == .confirmed)))
+        return .found(Self.kioskRecord(record))
     }
 }
