@@ -511,3 +511,27 @@ struct AfterAcceptanceTests {
         #expect(friday.adding(workingDays: 0) == friday)
     }
 }
+
+/// 办事指南 says whether 秒批 is possible; a bundle's guide names every department and
+/// every part's conditions.
+@Suite("The guide says how a service is decided and who takes each part")
+struct GuideTests {
+    @Test func aBundlesGuideNamesEveryPartsDepartmentAndWhetherItIsInstant() throws {
+        var state = Fixtures.state()
+        state.screen = .serviceDetail(id: "retirement-bundle", page: 0)
+        let service = try #require(Fixtures.catalogue.service(id: "retirement-bundle"))
+        let canvas = Canvas(state: state, context: Fixtures.context())
+        let text = canvas.detailLines(service, department: "人力资源和社会保障局", width: 200).map(\.text).joined(separator: "\n")
+        #expect(text.contains("审批方式"), "\(text)")
+        for part in service.parts.compactMap(Fixtures.catalogue.service(id:)) {
+            let department = try #require(Fixtures.catalogue.department(id: part.departmentID))
+            #expect(text.contains(department.name.zh), "\(part.id): \(text)")
+            #expect(text.contains(part.name.zh + "（" + department.name.zh + "）：" + (part.approval == .instant ? "可秒批" : "须人工审核")),
+                    "\(part.id): \(text)")
+            for condition in part.conditions { #expect(text.contains(condition.zh), "\(part.id): \(condition.zh)") }
+        }
+        let single = try #require(Fixtures.catalogue.service(id: "business-licence-print"))
+        let guide = canvas.detailLines(single, department: "市场监督管理局", width: 200).map(\.text).joined(separator: "\n")
+        #expect(guide.contains(single.approval == .instant ? "可秒批" : "须人工审核"))
+    }
+}

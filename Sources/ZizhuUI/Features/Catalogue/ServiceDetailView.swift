@@ -44,8 +44,23 @@ extension Canvas {
             }
         }
         for line in TextWidth.wrap(t(service.summary), width: width) { lines.append((line, false)) }
-        section(.detailDepartment, [department])
-        section(.detailConditions, service.conditions.map { t($0) }, numbered: true)
+        // 一件事: every department that takes a part, and every part's conditions.
+        let parts = service.isBundle ? service.parts.compactMap(state.catalogue.service(id:)) : []
+        func departmentName(_ part: Service) -> String {
+            state.catalogue.department(id: part.departmentID).map { t($0.name) } ?? part.departmentID
+        }
+        var departments = [department]
+        for part in parts where !departments.contains(departmentName(part)) { departments.append(departmentName(part)) }
+        section(.detailDepartment, departments)
+        var conditions = service.conditions.map { t($0) }
+        for part in parts {
+            for condition in part.conditions.map({ t($0) }) where !conditions.contains(condition) { conditions.append(condition) }
+        }
+        section(.detailConditions, conditions, numbered: true)
+        // Whether 秒批 is possible, part by part for a bundle.
+        func approval(_ part: Service) -> String { t(part.approval == .instant ? .detailApprovalInstant : .detailApprovalReview) }
+        section(.detailApproval, parts.isEmpty ? [approval(service)]
+                    : parts.map { t($0.name) + "（" + departmentName($0) + "）：" + approval($0) })
         section(.detailMaterials, service.materialSpecs.map { material in
             var notes: [String] = []
             if case .elicence(_, let grade) = material.kind { notes.append(t(.detailMaterialElicence, ["grade": grade.letter])) }
