@@ -25,12 +25,21 @@ extension Canvas {
         let label = t(field.label) + (field.required ? "" : t(.formOptional))
         grid.put(TextWidth.truncate(label, toWidth: area.width), x: area.x, y: y, style: theme.heading, clip: area)
         y += 1
+        // Two rows for where the value came from and the field's hint: a long note (English
+        // runs long) takes both when the field has no hint, rather than being cut.
+        let hint = field.hint.map { t($0) }
         if let (note, warning) = originNote(field, application) {
-            grid.put(TextWidth.truncate(note, toWidth: area.width), x: area.x, y: y, style: warning ? theme.warning : theme.muted, clip: area)
+            let lines = TextWidth.wrap(note, width: area.width)
+            let rows = hint == nil ? min(2, lines.count) : 1
+            for row in 0..<rows {
+                let text = row == rows - 1 && lines.count > rows ? TextWidth.truncate(lines[row...].joined(separator: " "), toWidth: area.width)
+                                                                  : lines[row]
+                grid.put(text, x: area.x, y: y + row, style: warning ? theme.warning : theme.muted, clip: area)
+            }
         }
         y += 1
-        if let hint = field.hint {
-            grid.put(TextWidth.truncate(t(hint), toWidth: area.width), x: area.x, y: y, style: theme.muted, clip: area)
+        if let hint {
+            grid.put(TextWidth.truncate(hint, toWidth: area.width), x: area.x, y: y, style: theme.muted, clip: area)
         }
         y += 1
         let body = Rect(x: area.x, y: y, width: area.width, height: area.maxY - y)

@@ -26,9 +26,13 @@ extension Canvas {
         if latin { hint = t(.keyboardLatinHint) }
         else if handwriting { hint = unavailable ? t(.keyboardNoHandwriting) : t(.keyboardHandwritingHint) }
         else { hint = unavailable ? t(.keyboardNoDictionary) : t(.keyboardPinyinHint) }
-        grid.put(TextWidth.truncate(t(field.label) + "  " + hint, toWidth: area.width), x: area.x, y: y,
-                 style: unavailable ? theme.warning : theme.muted, clip: area)
-        y += 1
+        // The hint wraps onto a second row rather than being cut (English runs long).
+        let hintLines = TextWidth.wrap(t(field.label) + "  " + hint, width: area.width)
+        for (row, line) in hintLines.prefix(2).enumerated() {
+            let text = row == 1 && hintLines.count > 2 ? TextWidth.truncate(hintLines[1...].joined(separator: " "), toWidth: area.width) : line
+            grid.put(text, x: area.x, y: y + row, style: unavailable ? theme.warning : theme.muted, clip: area)
+        }
+        y += min(2, hintLines.count)
         // What is typed so far, the pinyin being spelled after it.
         let box = Rect(x: area.x, y: y, width: area.width, height: 3)
         grid.box(box, style: theme.buttonBorder, line: .single)
