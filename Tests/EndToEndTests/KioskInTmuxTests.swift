@@ -446,7 +446,8 @@ extension KioskInTmuxTests {
         try KioskInTmuxTests.startKiosk(tmux, scratch: scratch)
         #expect(try await tmux.waitForScreen { $0.contains("本机暂停办理业务") }.contains("终端存储不可用"))
         try tmux.sendKeys("1")
-        let paused = try await tmux.waitForScreen { $0.contains("暂停服务") }
+        // Waited for to its last line: a loaded machine can leave tmux a half-drawn frame.
+        let paused = try await tmux.waitForScreen { $0.contains("暂停服务") && $0.contains("人工服务窗口") }
         #expect(paused.contains("人工服务窗口") && !paused.contains("个人办事"), "\(paused)")
         let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
         #expect(log.contains("outbox unavailable") && log.contains("out of service"))

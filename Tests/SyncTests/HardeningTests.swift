@@ -191,14 +191,27 @@ struct HardeningTests {
         let (honest, _) = try await DashboardTests.worker(central, "honest-01")
         let number = "440106198806150019"
         var answered = 0
+        let started = Date()
         for _ in 0..<(LookupGuard.perMinute + 5) {
             if await thief.records(idNumber: number) != nil { answered += 1 }
         }
-        #expect(answered == LookupGuard.perMinute)
+        // The window slides: on a machine so loaded that the lookups took most of a minute,
+        // the first ones have left it and a few more are rightly admitted. What must hold
+        // always is that no minute of the audit trail holds more than the limit.
+        let slowMachine = Date().timeIntervalSince(started) > 45
+        #expect(slowMachine ? answered >= LookupGuard.perMinute : answered == LookupGuard.perMinute, "\(answered)")
         #expect(await thief.progress(idNumber: number) == nil, "every kind of lookup counts")
         #expect(await honest.records(idNumber: number) != nil)
         let trail = try await central.store.auditTrail(AuditFilter(actor: "kiosk:stolen-01", limit: 500))
-        #expect(trail.count == LookupGuard.perMinute && trail.allSatisfy { $0.action == "lookup.records" && $0.target == "4401**********0019" })
+        #expect(trail.count == answered && trail.allSatisfy { $0.action == "lookup.records" && $0.target == "4401**********0019" })
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let times = trail.compactMap { parser.date(from: $0.at) ?? ISO8601DateFormatter().date(from: $0.at) }.sorted()
+        #expect(times.count == trail.count, "every audit row has a time")
+        for (index, start) in times.enumerated() {
+            let within = times[index...].prefix { $0.timeIntervalSince(start) < 60 }.count
+            #expect(within <= LookupGuard.perMinute, "\(within) lookups within a minute from \(start)")
+        }
         #expect(!trail.contains { $0.target.contains(number) || $0.detail.contains(number) }, "the audit trail holds no full ID number")
         // The dashboard marks a kiosk whose lookups in an hour are a script's, not a queue's.
         var kiosk = try #require(try await central.store.fleet().first { $0.id == "stolen-01" })
