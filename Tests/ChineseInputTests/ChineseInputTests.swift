@@ -29,6 +29,22 @@ struct ChineseInputTests {
         #expect(try Self.pinyin().candidates(for: "guangdongsheng", limit: 3) == Array(candidates.prefix(3)))
     }
 
+    /// 姓氏优先 through the real dictionary: for a name's first character the surname comes
+    /// first, even where librime's everyday order puts a common word before it.
+    @Test(arguments: [("xie", "谢"), ("zeng", "曾"), ("chen", "陈"), ("ouyang", "欧阳"), ("zhangsan", "张三")])
+    func aNameBeginsWithItsSurname(_ letters: String, _ surname: String) throws {
+        let engine = try Self.pinyin().candidates(for: letters, limit: 18)
+        let named = Surnames.first(engine, text: \.text)
+        #expect(named.first?.text == surname, "\(letters): \(named.prefix(6).map(\.text))")
+        #expect(named.count == engine.count && Set(named) == Set(engine))
+    }
+
+    @Test func librimePutsAnEverydayWordBeforeSomeSurnames() throws {
+        // What the surname order is for: without it, "xie" offers 写 or 些 before 谢.
+        let engine = try Self.pinyin().candidates(for: "xie", limit: 6).map(\.text)
+        #expect(engine.first != "谢", "\(engine)")
+    }
+
     @Test func nothingButLowerCaseLettersIsConverted() throws {
         let pinyin = try Self.pinyin()
         for letters in ["", "Guang", "guang dong", "zhang3", "{Return}", "张", String(repeating: "a", count: 41)] {

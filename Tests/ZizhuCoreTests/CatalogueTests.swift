@@ -141,7 +141,7 @@ struct CatalogueMistake: Sendable, CustomTestStringConvertible {
         CatalogueMistake("prefill from nowhere", F.valid(replacing: "    min: 0\n", with: "    min: 0\n    prefill: bank.balance\n"), "test-service.yaml:18:14", "must be card.<attribute> or elicence.<type>.<attribute>"),
         CatalogueMistake("prefill from an unknown attribute", F.valid(replacing: "    min: 0\n", with: "    min: 0\n    prefill: elicence.business_licence.colour\n"),
                          "test-service.yaml:18:14", "has no attribute 'colour'"),
-        CatalogueMistake("prefill of another type", F.valid(replacing: "    min: 0\n", with: "    min: 0\n    prefill: card.name\n"), "test-service.yaml:18:14", "gives text, but field 'income' is number"),
+        CatalogueMistake("prefill of another type", F.valid(replacing: "    min: 0\n", with: "    min: 0\n    prefill: card.name\n"), "test-service.yaml:18:14", "gives person_name, but field 'income' is number"),
         // Materials
         CatalogueMistake("no materials", F.validService.replacingOccurrences(of: "materials:", with: "materials: []\nmaterials_old:"), "test-service.yaml:24:12", "at least one material"),
         CatalogueMistake("unknown e-licence", F.valid(replacing: "elicence: id_card", with: "elicence: passport"), "test-service.yaml:27:15", "unknown e-licence type 'passport'"),

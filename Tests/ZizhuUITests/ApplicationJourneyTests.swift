@@ -148,12 +148,23 @@ struct ApplicationJourneyTests {
         journey.send(.recordsLookedUp(nil), effects: [.log("records lookup failed: prefill from e-licences unavailable")])
         journey.send(.activated(.openKeyboard), effects: [.log("screen keyboard")])
         #expect(journey.state.screen == .keyboard(field: 0) && journey.state.application?.inputMode == .pinyin)
+        // 姓氏优先: the baby's name begins with a surname, so "xie" offers 谢 first, though
+        // librime's everyday order puts another character first.
+        for letter in "xie" { journey.send(.activated(.letter(letter))) }
+        #expect(pinyin.candidates(for: "xie", limit: 1).first?.text != "谢")
+        Self.press(.digit(1), &journey)
+        #expect(journey.state.application?.entry == "谢")
+        // After the first character the engine's order stands again.
+        for letter in "xie" { journey.send(.activated(.letter(letter))) }
+        Self.press(.digit(1), &journey)
+        #expect(journey.state.application?.entry == "谢" + (try #require(pinyin.candidates(for: "xie", limit: 1).first)).text)
+        journey.send(.activated(.clearText))
         for letter in "zhangxiaoming" { journey.send(.activated(.letter(letter))) }
         #expect(journey.state.application?.pinyin == "zhangxiaoming")
         #expect(pinyin.candidates(for: "zhangxiaoming", limit: 1).first == InputCandidate(text: "张小明"))
         #expect(Self.screen(journey).contains("张小明"))
         // A part of the phrase: 张 leaves "xiaoming" to convert next.
-        let candidates = pinyin.candidates(for: "zhangxiaoming", limit: 5)
+        let candidates = Array(Surnames.first(pinyin.candidates(for: "zhangxiaoming", limit: 20), text: \.text).prefix(5))
         let partial = try #require(candidates.firstIndex { $0.text == "张" }, "\(candidates)")
         Self.press(.digit(partial + 1), &journey)
         #expect(journey.state.application?.entry == "张" && journey.state.application?.pinyin == "xiaoming")

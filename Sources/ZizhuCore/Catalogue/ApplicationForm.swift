@@ -193,6 +193,9 @@ extension Field {
             if text != "yes" && text != "no" { return FieldProblem(zh: "请选择是或否", en: "Please choose yes or no") }
         case .text:
             if let maxLength, text.count > maxLength { return FieldProblem(zh: "不能超过\(maxLength)个字", en: "At most \(maxLength) characters") }
+        case .personName:
+            if let maxLength, text.count > maxLength { return FieldProblem(zh: "不能超过\(maxLength)个字", en: "At most \(maxLength) characters") }
+            if text.contains(where: \.isNumber) { return FieldProblem(zh: "姓名里不应有数字", en: "A name has no digits") }
         }
         return nil
     }

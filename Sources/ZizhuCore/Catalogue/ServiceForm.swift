@@ -9,6 +9,9 @@ public enum FieldType: String, Sendable, Hashable, CaseIterable {
     case creditCode = "credit_code"
     /// A six-digit administrative division code (GB/T 2260).
     case region
+    /// A person's name (姓名): written like text, but the kiosk offers surnames first for
+    /// its first character.
+    case personName = "person_name"
 
     /// The type of the fact `field.<id>` holds.
     func factType(options: [FieldOption], integer: Bool) -> FactType {
@@ -17,7 +20,7 @@ public enum FieldType: String, Sendable, Hashable, CaseIterable {
         case .date: return .date
         case .choice: return .choice(options.map(\.id))
         case .yesno: return .bool
-        case .text, .phone, .idNumber, .creditCode, .region, .digits: return .text
+        case .text, .personName, .phone, .idNumber, .creditCode, .region, .digits: return .text
         }
     }
 
@@ -25,7 +28,7 @@ public enum FieldType: String, Sendable, Hashable, CaseIterable {
     public var isKeypad: Bool {
         switch self {
         case .number, .date, .phone, .idNumber, .region, .digits: return true
-        case .text, .choice, .yesno, .creditCode: return false
+        case .text, .personName, .choice, .yesno, .creditCode: return false
         }
     }
 }
@@ -48,7 +51,7 @@ public enum PrefillSource: Sendable, Hashable, CustomStringConvertible {
     case elicence(type: String, attribute: String)
 
     public static let cardAttributes: [String: FieldType] = [
-        "name": .text, "id_number": .idNumber, "address": .text, "gender": .choice, "birth_date": .date, "region": .region,
+        "name": .personName, "id_number": .idNumber, "address": .text, "gender": .choice, "birth_date": .date, "region": .region,
     ]
 
     public init?(_ text: String) {

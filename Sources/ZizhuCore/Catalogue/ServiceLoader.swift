@@ -272,8 +272,9 @@ struct ServiceLoader {
             }
             sourceType = attributeType
         }
-        let textual: Set<FieldType> = [.text, .region, .idNumber, .creditCode, .phone, .digits]
+        let textual: Set<FieldType> = [.text, .personName, .region, .idNumber, .creditCode, .phone, .digits]
         let compatible = sourceType == field.type || (field.type == .text && textual.contains(sourceType))
+            || (field.type == .personName && sourceType == .text)
         if !compatible {
             reader.problem(node, "prefill \(source) gives \(sourceType.rawValue), but field '\(field.id)' is \(field.type.rawValue)")
             return nil

@@ -309,7 +309,7 @@ extension FieldType {
         case .idNumber: return 18
         case .number: return 12
         case .digits: return 30
-        case .text, .choice, .yesno, .creditCode: return 0
+        case .text, .personName, .choice, .yesno, .creditCode: return 0
         }
     }
 }

@@ -50,7 +50,7 @@ extension Canvas {
         case .choice, .yesno:
             choiceField(field, application, in: body)
             navigation(standardNavigation())
-        case .text, .creditCode:
+        case .text, .personName, .creditCode:
             textField(field, application, in: body)
             navigation(standardNavigation())
         }

@@ -55,11 +55,18 @@ extension Canvas {
         if !latin {
             let candidates: [InputCandidate]
             let limit = (application.candidatePage + 1) * Canvas.candidatesPerPage + 1
+            // 姓氏优先: a name's first character is a surname; look further down the engine's
+            // list for one, so it can come first.
+            let surnameFirst = field.type == .personName && application.entry.isEmpty
+            let asked = surnameFirst ? limit + 2 * Canvas.candidatesPerPage : limit
+            var found: [InputCandidate]
             if handwriting {
-                candidates = (context.handwriting?.recognise(application.drawing, limit: limit) ?? []).map { InputCandidate(text: $0) }
+                found = (context.handwriting?.recognise(application.drawing, limit: asked) ?? []).map { InputCandidate(text: $0) }
             } else {
-                candidates = context.pinyin?.candidates(for: application.pinyin, limit: limit) ?? []
+                found = context.pinyin?.candidates(for: application.pinyin, limit: asked) ?? []
             }
+            if surnameFirst { found = Surnames.first(found, text: \.text) }
+            candidates = Array(found.prefix(limit))
             let pages = max(1, (candidates.count + Canvas.candidatesPerPage - 1) / Canvas.candidatesPerPage)
             let page = min(application.candidatePage, pages - 1)
             let shown = Array(candidates.dropFirst(page * Canvas.candidatesPerPage).prefix(Canvas.candidatesPerPage))
