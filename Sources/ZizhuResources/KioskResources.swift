@@ -63,6 +63,23 @@ public struct KioskResources: Sendable {
         return tables
     }
 
+    /// The 行政区划代码 table generated at set-up (`make deps` runs Assets/generators/divisions.py).
+    public static func loadDivisions(assets: URL) throws(StartupError) -> AdministrativeDivisions {
+        let url = assets.appendingPathComponent(divisionsFileName)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw StartupError("\(url.path) is missing: `make deps` generates it from the region code packages")
+        }
+        do {
+            return try AdministrativeDivisions.parse(try readText(url), file: url.path)
+        } catch let problems as FileProblems {
+            throw StartupError(problems.description)
+        } catch {
+            throw StartupError("\(url.path): \(error)")
+        }
+    }
+
+    public static let divisionsFileName = "divisions.tsv"
+
     public static func loadCatalogue(folder: URL) throws(StartupError) -> Catalogue {
         let names: [String]
         do {

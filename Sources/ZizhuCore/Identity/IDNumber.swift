@@ -15,6 +15,8 @@ public struct IDNumber: Sendable, Hashable, CustomStringConvertible, CustomDebug
         case notDigits
         case badCheckCharacter(expected: Character)
         case impossibleBirthDate
+        /// The first six digits are no 行政区划代码, now or ever (checked where the table is loaded).
+        case unknownRegion(String)
 
         public var zh: String {
             switch self {
@@ -22,6 +24,7 @@ public struct IDNumber: Sendable, Hashable, CustomStringConvertible, CustomDebug
             case .notDigits: return "身份证号码前17位应为数字，最后一位为数字或X"
             case .badCheckCharacter: return "身份证号码校验位不正确，请核对后重新输入"
             case .impossibleBirthDate: return "身份证号码中的出生日期不正确"
+            case .unknownRegion(let code): return "身份证号码前6位 \(code) 不是行政区划代码，请核对"
             }
         }
 
@@ -31,8 +34,18 @@ public struct IDNumber: Sendable, Hashable, CustomStringConvertible, CustomDebug
             case .notDigits: return "The first 17 characters must be digits, the last a digit or X"
             case .badCheckCharacter: return "The check character does not match; please check the number"
             case .impossibleBirthDate: return "The birth date in the number is not a real date"
+            case .unknownRegion(let code): return "The first six digits, \(code), are not a region code; please check them"
             }
         }
+    }
+
+    /// The number's region code checked against the 行政区划 table: a former code is fine
+    /// (a number keeps the code of where and when it was issued), an unknown one is not.
+    /// Numbers that are not a place by design pass: 台湾居民居住证 (830000) and the 2023
+    /// 外国人永久居留身份证 (9 + province + country).
+    public func regionProblem(_ divisions: AdministrativeDivisions?) -> Problem? {
+        guard let divisions, divisions[regionCode] == nil, regionCode != "830000", !regionCode.hasPrefix("9") else { return nil }
+        return .unknownRegion(regionCode)
     }
 
     static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]

@@ -125,6 +125,11 @@ public enum KioskLauncher {
         services.handwriting = StartedInBackground({ try ZinniaHandwriting() }, whenDone: { result in
             if case .failure(let problem) = result { logger.warning("handwriting input unavailable: \(problem)") }
         })
+        do {
+            services.divisions = try KioskResources.loadDivisions(assets: paths.assets)
+        } catch {
+            logger.error("region codes unavailable, region fields are checked for form only: \(error)")
+        }
         if demo {
             do {
                 let records = try RecordsSource.demoRecords(file: paths.demoRecords)

@@ -93,6 +93,7 @@ public final class KioskRuntime {
         receipts = services.receipts
         if let pinyin = services.pinyin { context.pinyin = pinyin }
         if let handwriting = services.handwriting { context.handwriting = handwriting }
+        if let divisions = services.divisions { _ = perform(update(&state, .divisionsLoaded(divisions))) }
         if outbox == nil {
             // 暂停服务: without its storage the kiosk must not start a journey it cannot finish.
             _ = perform(update(&state, .storageChecked(LocalizedText(zh: "终端存储不可用", en: "the kiosk's storage is unavailable"))))

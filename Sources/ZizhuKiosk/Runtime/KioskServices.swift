@@ -21,6 +21,8 @@ public struct KioskServices {
     /// Phrase pinyin (librime) and handwriting (Zinnia), started in the background.
     public var pinyin: (any PinyinComposer)?
     public var handwriting: (any HandwritingRecognizer)?
+    /// 行政区划代码 (`Assets/divisions.tsv`): region fields are checked against it.
+    public var divisions: AdministrativeDivisions?
 
     public init(helpDesk: HelpDesk) { self.helpDesk = helpDesk }
 }

@@ -90,6 +90,9 @@ public struct AppState: Sendable, Hashable {
     /// The kiosk's date, from the runtime's clock.
     public var today: CalendarDate
     public var catalogue: Catalogue
+    /// 行政区划代码 for region fields; nil until loaded (or when the table is missing: region
+    /// fields are then checked for form only).
+    public var divisions: AdministrativeDivisions?
     /// Why the catalogue could not be loaded (for technicians; citizens see 暂不可用).
     public var catalogueProblem: String?
     /// A catalogue update that arrived while a citizen was applying: it takes over when
@@ -154,10 +157,11 @@ public struct AppState: Sendable, Hashable {
         fresh.printerHealth = printerHealth
         fresh.storageProblem = storageProblem
         fresh.hallStaffed = hallStaffed
+        fresh.divisions = divisions
         return fresh
     }
 
     /// The fields that belong to the kiosk, not to a citizen's session.
     public static let kioskFields: Set<String> = ["catalogue", "catalogueProblem", "pendingCatalogue", "readerConnected", "printerHealth",
-                                                  "storageProblem", "settings", "width", "height", "today", "hallStaffed"]
+                                                  "storageProblem", "settings", "width", "height", "today", "hallStaffed", "divisions"]
 }

@@ -27,6 +27,8 @@ public enum Event: Sendable, Hashable {
     case quitRequested
     /// The service catalogue was loaded and checked.
     case catalogueLoaded(Catalogue)
+    /// The 行政区划代码 table was loaded (after the first frame, like the catalogue).
+    case divisionsLoaded(AdministrativeDivisions)
     /// The service catalogue could not be loaded; the text says where and why.
     case catalogueFailed(String)
     /// The ID card reader reported something.

@@ -81,6 +81,9 @@ private func answer(_ state: inout AppState, _ event: Event) -> [Effect]? {
     case .storageChecked(let problem):
         state.storageProblem = problem
         return [.log(problem.map { "out of service: \($0.en)" } ?? "storage available")]
+    case .divisionsLoaded(let divisions):
+        state.divisions = divisions
+        return [.log("region codes: \(divisions.currentCount) current of \(divisions.count)")]
     case .catalogueLoaded, .catalogueFailed:
         return CatalogueFeature.answer(&state, event)
     case .reader(let reader):

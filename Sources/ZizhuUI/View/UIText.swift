@@ -103,6 +103,7 @@ public enum UIText: String, Sendable, CaseIterable {
     case identifyReading = "identify.reading"
     case identifySuccess = "identify.success"
     case identifyFormatOK = "identify.format_ok"
+    case identifyRegion = "identify.region"
     case identifyCardRefused = "identify.card_refused"
     case identifyCardRefusedParts = "identify.card_refused_parts"
     case identifyName = "identify.name"

@@ -43,7 +43,7 @@ enum ApplicationFeature {
             let field = fields[index]
             let typed = application.entry
             let text = typed.isEmpty ? (application.form.values[field.id] ?? "") : typed
-            if let problem = field.validate(text, today: application.today) {
+            if let problem = field.validate(text, today: application.today, divisions: state.divisions) {
                 application.problem = problem
                 return []
             }
@@ -52,7 +52,7 @@ enum ApplicationFeature {
         case (.applicationForm(let index), .choose(let option)):
             guard fields.indices.contains(index) else { return [] }
             let field = fields[index]
-            guard field.validate(option, today: application.today) == nil else { return [] }
+            guard field.validate(option, today: application.today, divisions: state.divisions) == nil else { return [] }
             application.form.set(field.id, option)
             return advance(&state, &application, from: index, fieldCount: fields.count)
         case (.applicationForm(let index), .openKeyboard):
@@ -124,7 +124,7 @@ enum ApplicationFeature {
         case (.keyboard(let index), .keyboardDone):
             guard fields.indices.contains(index) else { return [] }
             let field = fields[index]
-            if let problem = field.validate(application.entry, today: application.today) {
+            if let problem = field.validate(application.entry, today: application.today, divisions: state.divisions) {
                 application.problem = problem
                 return []
             }

@@ -120,6 +120,11 @@ extension Canvas {
         grid.box(box, style: theme.buttonBorder, line: .single)
         grid.put(TextWidth.truncate(shown, toWidth: box.width - 4), x: box.x + 2, y: box.y + 1, style: theme.heading, clip: box)
         y += 4
+        if field.type == .region, application.problem == nil, let place = regionName(application.entry.isEmpty ? current ?? "" : application.entry) {
+            // The place the digits stand for, as they are typed: 44 广东省, 4401 广东省广州市.
+            grid.put(TextWidth.truncate(place, toWidth: right.width), x: right.x, y: y, style: theme.text, clip: right)
+            y += 1
+        }
         if let problem = application.problem {
             for line in TextWidth.wrap(state.language == .zhHans ? problem.zh : problem.en, width: right.width).prefix(2) {
                 grid.put("! " + line, x: right.x, y: y, style: theme.warning, clip: right)
@@ -130,6 +135,14 @@ extension Canvas {
             let delete = ButtonSpec(.deleteDigit, keys: [.backspace], label: t(.formDelete))
             button(delete, in: Rect(x: right.x, y: area.y + keyHeight * 3, width: min(right.width, Canvas.buttonWidth(delete) + 4), height: 3))
         }
+    }
+
+    /// The division a region code (or its first two or four digits) names, if known.
+    private func regionName(_ digits: String) -> String? {
+        guard let divisions = state.divisions, [2, 4, 6].contains(digits.count) else { return nil }
+        let division = divisions[digits + String(repeating: "0", count: 6 - digits.count)]
+        guard let division else { return nil }
+        return division.isCurrent || digits.count < 6 ? division.name : nil
     }
 
     private mutating func choiceField(_ field: Field, _ application: Application, in area: Rect) {

@@ -88,6 +88,10 @@ enum IdentifyFeature {
         case .confirm:
             do {
                 let number = try IDNumber(validating: typed)
+                if let problem = number.regionProblem(state.divisions) {
+                    state.identify.phase = .manualEntry(typed: typed, problem: problem)
+                    return []
+                }
                 state.citizen = IdentityCard(kind: .resident, name: "", gender: number.gender ?? .unknown,
                                              birthDate: number.birthDate, idNumber: number, source: .manualEntry)
                 state.identify.phase = .identified

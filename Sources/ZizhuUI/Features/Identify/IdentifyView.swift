@@ -72,7 +72,7 @@ extension Canvas {
         grid.put(citizen.source == .cardReader ? t(.identifySuccess) : t(.identifyFormatOK), x: area.x, y: y, style: theme.heading, clip: area)
         y += 2
         let labelWidth = max(TextWidth.width(of: t(.identifyName)), TextWidth.width(of: t(.identifyNumber)),
-                             TextWidth.width(of: t(.identifyCardType))) + 2
+                             TextWidth.width(of: t(.identifyCardType)), TextWidth.width(of: t(.identifyRegion))) + 2
         func row(_ label: UIText, _ value: String) {
             grid.put(t(label), x: area.x + 2, y: y, style: theme.muted, clip: area)
             grid.put(value, x: area.x + 2 + labelWidth, y: y, style: theme.text, clip: area)
@@ -86,6 +86,8 @@ extension Canvas {
             grid.put(state.identify.cardTaken ? t(.identifyCardTaken) : t(.identifyTakeCard), x: area.x, y: y,
                      style: state.identify.cardTaken ? theme.muted : theme.warning, clip: area)
         } else {
+            // Where the number says its holder was registered: a typo in the first digits shows.
+            if let place = state.divisions?[citizen.idNumber.regionCode] { row(.identifyRegion, place.name) }
             y += 1
             grid.put(t(.identifyManualSource), x: area.x, y: y, style: theme.muted, clip: area)
         }
