@@ -141,6 +141,8 @@ struct CatalogueMistake: Sendable, CustomTestStringConvertible {
         CatalogueMistake("prefill from nowhere", F.valid(replacing: "    min: 0\n", with: "    min: 0\n    prefill: bank.balance\n"), "test-service.yaml:18:14", "must be card.<attribute> or elicence.<type>.<attribute>"),
         CatalogueMistake("prefill from an unknown attribute", F.valid(replacing: "    min: 0\n", with: "    min: 0\n    prefill: elicence.business_licence.colour\n"),
                          "test-service.yaml:18:14", "has no attribute 'colour'"),
+        CatalogueMistake("short name too wide to draw big", F.valid(replacing: "name: {zh: 测试事项, en: Test service}\n", with: "name: {zh: 测试事项, en: Test service}\nshort_name: {zh: 一二三四五六七, en: Test}\n"),
+                         "test-service.yaml:4:13", "short_name must be at most 12 columns wide"),
         CatalogueMistake("prefill of another type", F.valid(replacing: "    min: 0\n", with: "    min: 0\n    prefill: card.name\n"), "test-service.yaml:18:14", "gives person_name, but field 'income' is number"),
         // Materials
         CatalogueMistake("no materials", F.validService.replacingOccurrences(of: "materials:", with: "materials: []\nmaterials_old:"), "test-service.yaml:24:12", "at least one material"),

@@ -276,3 +276,35 @@ struct ScreenSnapshotTests {
         #expect(text.contains("【欢迎使用政务服务自助终端】"))
     }
 }
+
+/// 长辈模式: the service's own name is the big headline, so every shipped service's big name
+/// must have its glyphs and fit a 100-column screen.
+@Suite("Elder mode draws each service's name big")
+struct ElderHeadlineTests {
+    @Test func everyServiceHasABigNameThatFits() throws {
+        let font = try #require(Fixtures.glyphs, "GNU Unifont (the test command installs unifont)")
+        for service in Fixtures.catalogue.services {
+            for text in [service.bigName.zh, service.bigName.en] {
+                #expect(font.canRender(text), "\(service.id): \(text)")
+                #expect(font.width(of: text) <= 96, "\(service.id): \(text) is \(font.width(of: text)) cells")
+            }
+        }
+    }
+
+    @Test func theGuideAndTheFormNameTheServiceBigAndStillSayTheStep() {
+        var state = Fixtures.state()
+        state.elderMode = true
+        state.width = 100
+        state.height = 30
+        state.screen = .serviceDetail(id: "residence-permit", page: 0)
+        let guide = render(state, Fixtures.context()).grid.plainText()
+        let font = Fixtures.glyphs
+        let drawn = font.map { $0.render("居住证").map { String($0.reversed().drop { $0 == " " }.reversed()) } } ?? ["居住证 not drawable"]
+        #expect(drawn.allSatisfy { guide.contains($0) }, "\(guide)")
+        #expect(guide.contains("居住证申领") && guide.contains("事项编号 106"), "\(guide)")
+        // The keypad digits of a form are drawn big.
+        state.screen = .search(code: "")
+        let search = render(state, Fixtures.context()).grid.plainText()
+        #expect(search.contains(BigDigits.render("5")[1]), "\(search)")
+    }
+}

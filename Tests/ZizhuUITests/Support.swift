@@ -34,7 +34,7 @@ enum Fixtures {
     static let glyphs: BigGlyphFont? = {
         let context = ViewContext(strings: resources.strings, siteName: resources.config.siteName,
                                   kioskID: resources.config.kioskID)
-        return GlyphLoader.load(path: resources.config.unifontPath, scalars: context.bigHeadlineScalars()).font
+        return GlyphLoader.load(path: resources.config.unifontPath, scalars: context.bigHeadlineScalars(catalogue: catalogue)).font
     }()
 
     /// The 行政区划代码 table `make deps` generates from the region code packages.

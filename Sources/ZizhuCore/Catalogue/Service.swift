@@ -62,6 +62,14 @@ public struct Service: Sendable, Hashable, Identifiable {
     /// Short number code a citizen can type on the keypad to find the service.
     public var code: String
     public var name: LocalizedText
+    /// 简称: the few characters elder mode draws big at the top of the service's own screens
+    /// (居住证 for 居住证申领); nil where the name itself is short enough.
+    public var shortName: LocalizedText?
+    /// How wide a short name may be (columns of text): six Hanzi, drawn big, fill a 100-column screen.
+    public static let shortNameWidth = 12
+
+    /// What elder mode draws big for this service: its short name, or its name.
+    public var bigName: LocalizedText { shortName ?? name }
     public var theme: ServiceTheme
     public var departmentID: String
     /// Shown among 热门事项 (frequently used services).

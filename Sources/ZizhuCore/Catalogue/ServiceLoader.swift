@@ -51,7 +51,7 @@ struct ServiceLoader {
     var top: [String: Node] = [:]
 
     static let serviceKeys: Set<String> = [
-        "id", "kind", "code", "name", "theme", "department", "hot", "summary", "conditions", "identity", "time_limit",
+        "id", "kind", "code", "name", "short_name", "theme", "department", "hot", "summary", "conditions", "identity", "time_limit",
         "fee", "approval", "fields", "materials", "rules", "outputs", "parts",
     ]
 
@@ -76,6 +76,10 @@ struct ServiceLoader {
             reader.problem(top["code"], "code '\(code)' must be 3 to 6 digits (it is typed on the keypad)")
         }
         let name = reader.localized(top["name"], what: "name")
+        let shortName = top["short_name"].flatMap { reader.localized($0, what: "short_name") }
+        if let shortName, TextWidth.width(of: shortName.zh) > Service.shortNameWidth || TextWidth.width(of: shortName.en) > Service.shortNameWidth {
+            reader.problem(top["short_name"], "short_name must be at most \(Service.shortNameWidth) columns wide in each language (6 Hanzi, 12 letters): it is drawn big")
+        }
         let theme = reader.keyword(top["theme"], what: "theme", ["personal": ServiceTheme.personal, "business": .business])
         let department = reader.string(top["department"], what: "department")
         let hot = top["hot"].flatMap { reader.bool($0, what: "hot") } ?? false
@@ -130,6 +134,7 @@ struct ServiceLoader {
                           conditions: conditions, timeLimit: timeLimit, fee: fee, identity: identity, fields: fields,
                           materials: materials, rules: rules, approval: approval, outputs: outputs, parts: [],
                           schema: schema, location: reader.location(root))
+        service?.shortName = shortName
     }
 
     /// Fills a bundle's shared fields and materials from its parts (each asked once).

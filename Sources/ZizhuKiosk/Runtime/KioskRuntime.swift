@@ -22,7 +22,8 @@ public final class KioskRuntime {
     let logger: Logger
     let unifontPath: String
     var mapper = InputMapper()
-    var glyphsTried = false
+    /// The catalogue version elder mode's glyphs were last loaded for (its service names are drawn big).
+    var glyphsTriedFor: String?
     var nextTick: ContinuousClock.Instant?
     let clock = ContinuousClock()
     let launched: ContinuousClock.Instant
@@ -219,9 +220,10 @@ public final class KioskRuntime {
 
     /// Loads elder mode's glyphs the first time they are needed.
     func prepareContext() -> ViewContext {
-        if state.elderMode && context.bigGlyphs == nil && !glyphsTried {
-            glyphsTried = true
-            let (font, problem) = GlyphLoader.load(path: unifontPath, scalars: context.bigHeadlineScalars())
+        // Loaded again when the catalogue changed: its services' names are drawn big too.
+        if state.elderMode && glyphsTriedFor != state.catalogue.version {
+            glyphsTriedFor = state.catalogue.version
+            let (font, problem) = GlyphLoader.load(path: unifontPath, scalars: context.bigHeadlineScalars(catalogue: state.catalogue))
             context.bigGlyphs = font
             if let problem { logger.warning("\(problem)") }
         }

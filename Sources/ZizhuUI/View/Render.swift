@@ -81,12 +81,15 @@ extension Canvas {
     }
 
     /// The heading under the title bar. In elder mode, when there is room and the
-    /// Unifont glyphs are loaded, the short form is drawn in big block glyphs.
-    mutating func heading(_ title: String, big: UIText? = nil, subtitle: String? = nil) {
+    /// Unifont glyphs are loaded, the short form is drawn in big block glyphs: the screen's
+    /// (`big`), or the service's own short name (`service`), with the title then moved
+    /// into the line under it so the step is still said.
+    mutating func heading(_ title: String, big: UIText? = nil, service: Service? = nil, subtitle: String? = nil) {
         let rows = Layout.headingRows(height: height, elder: state.elderMode)
         let area = Rect(x: 2, y: 1, width: width - 4, height: rows)
-        if rows >= 10, let big, let font = context.bigGlyphs {
-            let text = t(big)
+        let bigText = service.map { t($0.bigName) } ?? big.map { t($0) }
+        if rows >= 10, let text = bigText, let font = context.bigGlyphs {
+            let subtitle = service == nil ? subtitle : [title, subtitle].compactMap { $0 }.joined(separator: "  ")
             if font.canRender(text), font.width(of: text) <= area.width {
                 let lines = font.render(text)
                 let x = area.x + (area.width - font.width(of: text)) / 2
@@ -94,7 +97,7 @@ extension Canvas {
                     grid.put(line, x: x, y: area.y + 1 + index, style: theme.heading, clip: area)
                 }
                 if let subtitle {
-                    grid.putCentered(subtitle, in: area, y: area.y + 9, style: theme.muted)
+                    grid.putCentered(TextWidth.truncate(subtitle, toWidth: area.width), in: area, y: area.y + 9, style: theme.muted)
                 }
                 return
             }

@@ -27,12 +27,18 @@ public struct ViewContext: Sendable {
     /// The required keys every string table must have.
     public static var requiredKeys: Set<String> { Set(UIText.allCases.map(\.rawValue)) }
 
-    /// Every character that a big headline can show, in every language (the glyphs to load).
-    public func bigHeadlineScalars() -> Set<UInt32> {
+    /// Every character that a big headline can show, in every language (the glyphs to load):
+    /// the screens' own and the catalogue's service names drawn big.
+    public func bigHeadlineScalars(catalogue: Catalogue = .empty) -> Set<UInt32> {
         var scalars = Set<UInt32>()
         for table in strings.values {
             for key in UIText.bigHeadlines {
                 for scalar in table[key.rawValue].unicodeScalars { scalars.insert(scalar.value) }
+            }
+        }
+        for service in catalogue.services {
+            for text in [service.bigName.zh, service.bigName.en] {
+                for scalar in text.unicodeScalars { scalars.insert(scalar.value) }
             }
         }
         return scalars

@@ -18,7 +18,7 @@ extension Canvas {
             return
         }
         let field = fields[index]
-        heading(t(.formHeadline), big: .formBig,
+        heading(t(.formHeadline), service: service,
                 subtitle: t(.formProgress, ["n": String(index + 1), "count": String(fields.count), "service": t(service.name)]))
         let area = contentArea()
         var y = area.y
@@ -91,10 +91,10 @@ extension Canvas {
     private mutating func keypadField(_ field: Field, _ application: Application, in area: Rect) {
         let keypadWidth = min(42, area.width / 2)
         let keyHeight = max(1, min(3, area.height / 4))
-        var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
+        var pad = digitKeys()
         pad.append(field.type == .idNumber ? ButtonSpec(.checkCharacterX, keys: [.star], label: "X")
                                            : ButtonSpec(.deleteDigit, keys: [.star, .backspace], label: t(.formDelete)))
-        pad.append(ButtonSpec(.digit(0), keys: [.digit(0)], label: ""))
+        pad.append(digitKey(0))
         pad.append(ButtonSpec(.confirm, keys: [.hash, .enter], label: t(.formConfirm)))
         buttonGrid(pad, in: Rect(x: area.x, y: area.y, width: keypadWidth, height: keyHeight * 4),
                    columns: 3, rowHeight: keyHeight, rowGap: 0, columnGap: 1)

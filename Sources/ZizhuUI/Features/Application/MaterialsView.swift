@@ -5,7 +5,8 @@ import ZizhuCore
 /// missing and can be committed to, and every rule's result before submitting.
 extension Canvas {
     mutating func materials(page: Int) {
-        heading(t(.materialsHeadline), big: .materialsBig, subtitle: t(.materialsSubtitle))
+        let serviceNow = state.application.flatMap { state.catalogue.service(id: $0.serviceID) }
+        heading(t(.materialsHeadline), big: .materialsBig, service: serviceNow, subtitle: t(.materialsSubtitle))
         guard let application = state.application, let service = state.catalogue.service(id: application.serviceID) else {
             navigation(standardNavigation())
             return

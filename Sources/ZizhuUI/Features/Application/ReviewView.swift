@@ -7,7 +7,8 @@ import ZizhuCore
 /// submitted that the citizen was not shown.
 extension Canvas {
     mutating func review(page: Int) {
-        heading(t(.reviewHeadline), big: .reviewBig, subtitle: t(.reviewSubtitle))
+        let serviceNow = state.application.flatMap { state.catalogue.service(id: $0.serviceID) }
+        heading(t(.reviewHeadline), big: .reviewBig, service: serviceNow, subtitle: t(.reviewSubtitle))
         guard let application = state.application, let service = state.catalogue.service(id: application.serviceID) else {
             navigation(standardNavigation())
             return

@@ -36,9 +36,9 @@ extension Canvas {
     }
 
     mutating func codeKeypad(in area: Rect, keyHeight: Int) {
-        var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
+        var pad = digitKeys()
         pad.append(ButtonSpec(.deleteDigit, keys: [.star, .backspace], label: t(.searchDelete)))
-        pad.append(ButtonSpec(.digit(0), keys: [.digit(0)], label: ""))
+        pad.append(digitKey(0))
         pad.append(ButtonSpec(.confirm, keys: [.hash, .enter], label: t(.searchConfirm)))
         buttonGrid(pad, in: Rect(x: area.x, y: area.y, width: area.width, height: keyHeight * 4),
                    columns: 3, rowHeight: keyHeight, rowGap: 0, columnGap: 1)

@@ -11,7 +11,7 @@ extension Canvas {
             return
         }
         let department = state.catalogue.department(id: service.departmentID).map { t($0.name) } ?? service.departmentID
-        heading(t(service.name), big: .detailBig,
+        heading(t(service.name), service: service,
                 subtitle: t(.detailCode, ["code": service.code]) + "  " + department)
         let content = contentArea()
         // The apply button sits at the bottom right of the guide, above the navigation row.

@@ -9,7 +9,7 @@ extension Canvas {
     mutating func identify(serviceID: String?) {
         let service = serviceID.flatMap { state.catalogue.service(id: $0) }
         let purpose = serviceID == nil ? t(.homePrintProof) : service.map { t($0.name) }
-        heading(t(.identifyHeadline), big: .identifyBig, subtitle: purpose.map { t(.identifyFor, ["service": $0]) })
+        heading(t(.identifyHeadline), big: .identifyBig, service: service, subtitle: purpose.map { t(.identifyFor, ["service": $0]) })
         var area = contentArea()
         let manualAllowed = service?.identity == .idCardOrManual
         // The citizen learns before starting that no receipt can be printed, and what to do.
@@ -71,8 +71,9 @@ extension Canvas {
         // A typed number is only well formed: nothing was verified.
         grid.put(citizen.source == .cardReader ? t(.identifySuccess) : t(.identifyFormatOK), x: area.x, y: y, style: theme.heading, clip: area)
         y += 2
-        let labelWidth = max(TextWidth.width(of: t(.identifyName)), TextWidth.width(of: t(.identifyNumber)),
-                             TextWidth.width(of: t(.identifyCardType)), TextWidth.width(of: t(.identifyRegion))) + 2
+        let place = citizen.source == .cardReader ? nil : state.divisions?[citizen.idNumber.regionCode]
+        let labels: [UIText] = [.identifyName, .identifyNumber, .identifyCardType] + (place == nil ? [] : [.identifyRegion])
+        let labelWidth = (labels.map { TextWidth.width(of: t($0)) }.max() ?? 0) + 2
         func row(_ label: UIText, _ value: String) {
             grid.put(t(label), x: area.x + 2, y: y, style: theme.muted, clip: area)
             grid.put(value, x: area.x + 2 + labelWidth, y: y, style: theme.text, clip: area)
@@ -87,7 +88,7 @@ extension Canvas {
                      style: state.identify.cardTaken ? theme.muted : theme.warning, clip: area)
         } else {
             // Where the number says its holder was registered: a typo in the first digits shows.
-            if let place = state.divisions?[citizen.idNumber.regionCode] { row(.identifyRegion, place.name) }
+            if let place { row(.identifyRegion, place.name) }
             y += 1
             grid.put(t(.identifyManualSource), x: area.x, y: y, style: theme.muted, clip: area)
         }
@@ -131,9 +132,9 @@ extension Canvas {
     private mutating func manualEntry(typed: String, problem: IDNumber.Problem?, in area: Rect) {
         let keypadWidth = min(42, area.width / 2)
         let keyHeight = min(3, area.height / 4)
-        var pad: [ButtonSpec] = (1...9).map { ButtonSpec(.digit($0), keys: [.digit($0)], label: "") }
+        var pad = digitKeys()
         pad.append(ButtonSpec(.checkCharacterX, keys: [.star], label: "X"))
-        pad.append(ButtonSpec(.digit(0), keys: [.digit(0)], label: ""))
+        pad.append(digitKey(0))
         pad.append(ButtonSpec(.confirm, keys: [.hash, .enter], label: t(.searchConfirm)))
         buttonGrid(pad, in: Rect(x: area.x, y: area.y, width: keypadWidth, height: keyHeight * 4),
                    columns: 3, rowHeight: keyHeight, rowGap: 0, columnGap: 1)

@@ -42,6 +42,7 @@ struct Canvas {
     /// adds ►; a pressed button is drawn in reverse video.
     mutating func button(_ spec: ButtonSpec, in rect: Rect) {
         guard rect.width >= 4, rect.height >= 1 else { return }
+        if bigDigitKey(spec, in: rect) { return }
         let index = hits.count
         let focused = state.focus == index
         let pressed = state.pressed == spec.id
@@ -87,6 +88,34 @@ struct Canvas {
             }
         }
         hits.append(HitRegion(rect: rect, button: spec.id, keys: spec.keys))
+    }
+
+    /// The keypad's digit keys 1–9 in order; in elder mode their numbers are drawn big.
+    func digitKeys() -> [ButtonSpec] { (1...9).map(digitKey) }
+
+    func digitKey(_ digit: Int) -> ButtonSpec {
+        ButtonSpec(.digit(digit), keys: [.digit(digit)], label: "", bigKey: state.elderMode)
+    }
+
+    /// A keypad key only three rows high with nothing but its digit: the digit drawn big,
+    /// without a border (there is no room for both).
+    private mutating func bigDigitKey(_ spec: ButtonSpec, in rect: Rect) -> Bool {
+        guard spec.bigKey, spec.label.isEmpty, spec.detail == nil, rect.height == 3, case .digit = spec.keys.first,
+              let keyText = spec.keys.first?.label, BigDigits.canRender(keyText), rect.width >= BigDigits.width(of: keyText) + 2
+        else { return false }
+        let pressed = state.pressed == spec.id
+        let focused = state.focus == hits.count
+        // Keys in a keypad touch each other (no gap between rows): the big digits alone mark
+        // them, as on a telephone, and the whole key is drawn reversed while pressed.
+        grid.fill(rect, style: pressed ? theme.pressed : theme.background)
+        let style = pressed ? theme.pressed : theme.buttonLabel
+        let x = rect.x + (rect.width - BigDigits.width(of: keyText)) / 2
+        for (row, line) in BigDigits.render(keyText).enumerated() {
+            grid.put(line, x: x, y: rect.y + row, style: style, clip: rect)
+        }
+        if focused { grid.put("►", x: rect.x, y: rect.y + 1, style: style, clip: rect) }
+        hits.append(HitRegion(rect: rect, button: spec.id, keys: spec.keys))
+        return true
     }
 
     /// The width a one-line button needs for its key and label.
