@@ -128,6 +128,21 @@ struct UILintTests {
         }
     }
 
+    /// Text never overflows its box: nothing on any screen, in either language, at either
+    /// size, is cut short with "..." — it wraps, pages or takes a second row instead. (The
+    /// idle countdown's "7..." is the countdown itself.)
+    @Test func noTextIsCutOnAnyScreen() {
+        for (name, build) in ScreenCatalogue.states() where name != "idle-countdown" {
+            for variant in ScreenCatalogue.variants {
+                let state = ScreenCatalogue.state(build, width: variant.width, height: variant.height,
+                                                  language: variant.language, elder: variant.elder)
+                let text = render(state, Fixtures.context()).grid.plainText()
+                let cut = text.split(separator: "\n").filter { $0.contains("...") }
+                #expect(cut.isEmpty, "\(name)-\(variant.suffix): \(cut)")
+            }
+        }
+    }
+
     @Test func everyKeypadNumberIsUniqueOnAScreen() {
         for (name, build) in ScreenCatalogue.states() {
             for variant in ScreenCatalogue.variants {

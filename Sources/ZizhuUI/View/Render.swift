@@ -90,14 +90,17 @@ extension Canvas {
         let bigText = service.map { t($0.bigName) } ?? big.map { t($0) }
         if rows >= 10, let text = bigText, let font = context.bigGlyphs {
             let subtitle = service == nil ? subtitle : [title, subtitle].compactMap { $0 }.joined(separator: "  ")
-            if font.canRender(text), font.width(of: text) <= area.width {
+            // Big glyphs leave one row for the line under them: a longer one (a reason the
+            // kiosk is paused, in English) is worth more than the big letters.
+            let fits = TextWidth.width(of: subtitle ?? "") <= area.width
+            if fits, font.canRender(text), font.width(of: text) <= area.width {
                 let lines = font.render(text)
                 let x = area.x + (area.width - font.width(of: text)) / 2
                 for (index, line) in lines.enumerated() {
                     grid.put(line, x: x, y: area.y + 1 + index, style: theme.heading, clip: area)
                 }
                 if let subtitle {
-                    grid.putCentered(TextWidth.truncate(subtitle, toWidth: area.width), in: area, y: area.y + 9, style: theme.muted)
+                    grid.putCentered(subtitle, in: area, y: area.y + 9, style: theme.muted)
                 }
                 return
             }
@@ -106,7 +109,14 @@ extension Canvas {
         let decorated = state.elderMode ? "【" + title + "】" : title
         grid.put(TextWidth.truncate(decorated, toWidth: area.width), x: area.x, y: top, style: theme.heading, clip: area)
         if let subtitle {
-            grid.put(TextWidth.truncate(subtitle, toWidth: area.width), x: area.x, y: top + 1, style: theme.muted, clip: area)
+            // As many rows as the heading has left; only the last is cut if it must be.
+            let rows = max(1, area.maxY - (top + 1))
+            let lines = TextWidth.wrap(subtitle, width: area.width)
+            for (index, line) in lines.prefix(rows).enumerated() {
+                let last = index == rows - 1 && lines.count > rows
+                let shown = last ? TextWidth.truncate(line + " " + lines.dropFirst(rows).joined(separator: " "), toWidth: area.width) : line
+                grid.put(shown, x: area.x, y: top + 1 + index, style: theme.muted, clip: area)
+            }
         }
     }
 

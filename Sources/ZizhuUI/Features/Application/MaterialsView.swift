@@ -35,8 +35,16 @@ extension Canvas {
             }
             let (mark, status, warning) = describe(standing, material)
             grid.put(TextWidth.truncate("\(number). " + t(material.name), toWidth: textWidth), x: row.x, y: row.y, style: theme.heading, clip: row)
-            grid.put(TextWidth.truncate("   " + mark + " " + status, toWidth: textWidth), x: row.x, y: row.y + 1,
-                     style: warning ? theme.warning : theme.text, clip: row)
+            // The standing takes the third row too when no 容缺 deadline needs it (English runs long).
+            let tolerableShown = material.tolerable != nil && standing.canCommit
+            let statusLines = TextWidth.wrap(mark + " " + status, width: textWidth - 3)
+            let statusRows = tolerableShown ? 1 : 2
+            for (index, line) in statusLines.prefix(statusRows).enumerated() {
+                let last = index == statusRows - 1 && statusLines.count > statusRows
+                let text = last ? TextWidth.truncate(statusLines.dropFirst(index).joined(separator: " "), toWidth: textWidth - 3) : line
+                grid.put((index == 0 ? "   " : "     ") + text, x: row.x, y: row.y + 1 + index,
+                         style: warning ? theme.warning : theme.text, clip: row)
+            }
             if let tolerable = material.tolerable, standing.canCommit {
                 grid.put(TextWidth.truncate("     " + t(.materialsTolerable, ["days": String(tolerable.deadlineDays)]), toWidth: textWidth),
                          x: row.x, y: row.y + 2, style: theme.muted, clip: row)
@@ -104,7 +112,10 @@ extension Canvas {
         if shownPage < pages - 1 {
             // 提交申请 only once every line has been shown.
             let text = t(.precheckReadOn, ["page": String(shownPage + 1), "pages": String(pages)])
-            grid.put(TextWidth.truncate(text, toWidth: bottom.width), x: bottom.x, y: bottom.y + 1, style: theme.warning, clip: bottom)
+            let lines = TextWidth.wrap(text, width: bottom.width).prefix(bottom.height)
+            for (index, line) in lines.enumerated() {
+                grid.put(line, x: bottom.x, y: bottom.y + (lines.count == 1 ? 1 : index), style: theme.warning, clip: bottom)
+            }
         } else if submittable {
             let submit = ButtonSpec(.submitApplication, keys: [.digit(1), .hash], label: t(.precheckSubmit))
             let width = Canvas.buttonWidth(submit) + 6

@@ -58,6 +58,12 @@ extension Canvas {
             grid.put(shown, x: right.x, y: right.y + 2, style: theme.heading, clip: right)
         }
         let matches = state.catalogue.services(codePrefix: code)
+        // A name too long for one row (English runs long) takes a second row, never "...".
+        let labelRoom = right.width - 3   // inside the border, after the space the button leaves
+        let labels = matches.map { TextWidth.wrap($0.code + " " + t($0.name), width: labelRoom) }
+        let listRows = right.maxY - (right.y + 6)
+        let itemHeight = labels.prefix(max(0, listRows / 3)).contains { $0.count > 1 } ? 4 : 3
+        let room = max(0, listRows / itemHeight)
         var message: String
         var messageStyle = theme.muted
         if case .noServiceWithCode(let missing) = state.notice {
@@ -71,7 +77,6 @@ extension Canvas {
         } else {
             // Room for the list below a two-line message: if not all fit, say how many show
             // and how to narrow them down (never "找到 9 项" with 5 on screen and no word why).
-            let room = max(0, (right.maxY - (right.y + 6)) / 3)
             message = matches.count <= room ? t(.searchMatches, ["count": String(matches.count)])
                 : t(.searchMatchesMore, ["count": String(matches.count), "shown": String(room)])
         }
@@ -80,11 +85,11 @@ extension Canvas {
             grid.put(line, x: right.x, y: right.y + 4 + index, style: messageStyle, clip: right)
         }
         let listTop = right.y + 4 + messageLines.count
-        let room = max(0, (right.maxY - (right.y + 6)) / 3)   // as the message counted it
         for (index, service) in matches.prefix(room).enumerated() {
-            let label = service.code + " " + t(service.name)
-            button(ButtonSpec(.service(service.id), keys: [], label: label),
-                   in: Rect(x: right.x, y: listTop + index * 3, width: right.width, height: 3))
+            let lines = labels[index]
+            let detail = lines.count > 1 ? TextWidth.truncate(lines.dropFirst().joined(separator: " "), toWidth: labelRoom) : nil
+            button(ButtonSpec(.service(service.id), keys: [], label: lines.first ?? service.code, detail: detail),
+                   in: Rect(x: right.x, y: listTop + index * itemHeight, width: right.width, height: itemHeight))
         }
         // 9 and 0 are digits here, so home and help are touch-only; Esc goes back.
         navigation([backButton(keys: [.escape]), homeButton(keys: []), helpButton(keys: [])])

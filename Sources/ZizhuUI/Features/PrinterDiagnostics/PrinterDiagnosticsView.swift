@@ -63,8 +63,10 @@ extension Canvas {
                 lines.append((t(.diagPrinterImages, ["count": String(preview.imageLines.count)]), theme.text))
             }
         }
-        for (offset, line) in lines.prefix(status.height).enumerated() {
-            grid.put(TextWidth.truncate(line.0, toWidth: status.width), x: status.x, y: status.y + offset, style: line.1, clip: status)
+        // Each fact wraps rather than being cut (a CUPS job line in English runs long).
+        let rows = lines.flatMap { line in TextWidth.wrap(line.0, width: status.width).enumerated().map { ($0.offset == 0 ? $0.element : "  " + $0.element, line.1) } }
+        for (offset, row) in rows.prefix(status.height).enumerated() {
+            grid.put(row.0, x: status.x, y: status.y + offset, style: row.1, clip: status)
         }
         buttonGrid([ButtonSpec(.printTestPage, keys: [.digit(2)], label: t(.diagPrinterTestPage)),
                     ButtonSpec(.recheckPrinter, keys: [.digit(3)], label: t(.diagPrinterRecheck))],

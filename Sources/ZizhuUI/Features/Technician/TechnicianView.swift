@@ -37,9 +37,17 @@ extension Canvas {
         var y = area.y
         if let report = session?.report {
             let overall: UIText = !report.healthy ? .techUnhealthy : report.status == .warning ? .techWarnings : .techHealthy
-            let line = "\(report.healthy ? (report.status == .warning ? "!" : "✓") : "✗") " + t(overall) + "   "
-                + t(.techTakenAt, ["time": report.takenAt])
-            grid.put(TextWidth.truncate(line, toWidth: area.width), x: area.x, y: y, style: report.healthy ? theme.heading : theme.warning, clip: area)
+            let line = "\(report.healthy ? (report.status == .warning ? "!" : "✓") : "✗") " + t(overall)
+            let taken = t(.techTakenAt, ["time": report.takenAt])
+            let style = report.healthy ? theme.heading : theme.warning
+            grid.put(TextWidth.truncate(line, toWidth: area.width), x: area.x, y: y, style: style, clip: area)
+            // When was it checked: on the same row if it fits, else on the row the status line leaves.
+            if TextWidth.width(of: line) + 3 + TextWidth.width(of: taken) <= area.width - (session?.checking == true ? TextWidth.width(of: t(.techChecking)) + 1 : 0) {
+                grid.put(taken, x: area.x + TextWidth.width(of: line) + 3, y: y, style: style, clip: area)
+            } else {
+                y += 1
+                grid.put(TextWidth.truncate("  " + taken, toWidth: area.width), x: area.x, y: y, style: theme.muted, clip: area)
+            }
         }
         if session?.checking == true {
             let text = t(.techChecking)
