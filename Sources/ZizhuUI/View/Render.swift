@@ -81,19 +81,22 @@ extension Canvas {
     }
 
     /// The heading under the title bar. In elder mode, when there is room and the
-    /// Unifont glyphs are loaded, the short form is drawn in big block glyphs: the screen's
-    /// (`big`), or the service's own short name (`service`), with the title then moved
-    /// into the line under it so the step is still said.
-    mutating func heading(_ title: String, big: UIText? = nil, service: Service? = nil, subtitle: String? = nil) {
+    /// Unifont glyphs are loaded, a short form is drawn in big block glyphs: a form field's
+    /// own label where it fits (出生日期), else the service's short name (`service`: 居住证),
+    /// else the screen's (`big`); with a label or a service the title moves into the line
+    /// under it, so the step is still said.
+    mutating func heading(_ title: String, big: UIText? = nil, service: Service? = nil, label: LocalizedText? = nil,
+                          subtitle: String? = nil) {
         let rows = Layout.headingRows(height: height, elder: state.elderMode)
         let area = Rect(x: 2, y: 1, width: width - 4, height: rows)
-        let bigText = service.map { t($0.bigName) } ?? big.map { t($0) }
-        if rows >= 10, let text = bigText, let font = context.bigGlyphs {
-            let subtitle = service == nil ? subtitle : [title, subtitle].compactMap { $0 }.joined(separator: "  ")
+        if rows >= 10, let font = context.bigGlyphs {
+            let named = service != nil || label != nil
+            let subtitle = named ? [title, subtitle].compactMap { $0 }.joined(separator: "  ") : subtitle
+            let candidates = [label.map { t($0) }, service.map { t($0.bigName) }, big.map { t($0) }].compactMap { $0 }
             // Big glyphs leave one row for the line under them: a longer one (a reason the
             // kiosk is paused, in English) is worth more than the big letters.
-            let fits = TextWidth.width(of: subtitle ?? "") <= area.width
-            if fits, font.canRender(text), font.width(of: text) <= area.width {
+            if TextWidth.width(of: subtitle ?? "") <= area.width,
+               let text = candidates.first(where: { font.canRender($0) && font.width(of: $0) <= area.width }) {
                 let lines = font.render(text)
                 let x = area.x + (area.width - font.width(of: text)) / 2
                 for (index, line) in lines.enumerated() {

@@ -37,7 +37,9 @@ public struct ViewContext: Sendable {
             }
         }
         for service in catalogue.services {
-            for text in [service.bigName.zh, service.bigName.en] {
+            // Field labels short enough to be drawn big (six Hanzi fill a 100-column screen).
+            let labels = service.fields.map(\.label).flatMap { [$0.zh, $0.en] }.filter { TextWidth.width(of: $0) <= Service.shortNameWidth }
+            for text in [service.bigName.zh, service.bigName.en] + labels {
                 for scalar in text.unicodeScalars { scalars.insert(scalar.value) }
             }
         }

@@ -18,7 +18,7 @@ extension Canvas {
             return
         }
         let field = fields[index]
-        heading(t(.formHeadline), service: service,
+        heading(t(.formHeadline), service: service, label: field.label,
                 subtitle: t(.formProgress, ["n": String(index + 1), "count": String(fields.count), "service": t(service.name)]))
         let area = contentArea()
         var y = area.y
