@@ -60,6 +60,9 @@ let package = Package(
         .target(name: "CTerminalSafety"),
         // Pseudo-terminals and raw serial modes (glibc hides them from Swift's Glibc module).
         .target(name: "CPseudoTerminal"),
+        // Files that survive a power cut whole (temporary file, fsync, rename, folder fsync).
+        .target(name: "CDurableFiles"),
+        .target(name: "DurableFiles", dependencies: ["CDurableFiles"]),
         .target(name: "ZizhuTerminal", dependencies: ["CNCursesW", "CTerminalSafety", "ZizhuUI"]),
         // Chinese input: phrase pinyin (librime) and handwriting (Zinnia).
         .target(name: "ChineseInput", dependencies: ["CRime", "CZinnia", "ZizhuUI"]),
@@ -78,7 +81,7 @@ let package = Package(
             name: "ZizhuKiosk",
             dependencies: [
                 "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "CMalloc", "ZizhuOutbox", "ChineseInput",
-                "ZizhuWire", "ZizhuResources", "ZizhuProcess",
+                "ZizhuWire", "ZizhuResources", "ZizhuProcess", "DurableFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -95,7 +98,7 @@ let package = Package(
         .target(
             name: "ZizhuOutbox",
             dependencies: [
-                "ZizhuWire", "ZizhuCore",
+                "ZizhuWire", "ZizhuCore", "DurableFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -106,7 +109,7 @@ let package = Package(
         .target(
             name: "ZizhuCentral",
             dependencies: [
-                "ZizhuWire", "ZizhuCore",
+                "ZizhuWire", "ZizhuCore", "DurableFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),                   // the OpenAPI document's request schemas
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -164,6 +167,7 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources", "ChineseInput"], exclude: ["__Snapshots__", "__Fixtures__"]),
         .testTarget(name: "ChineseInputTests", dependencies: ["ChineseInput", "ZizhuUI"]),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "ZizhuOutbox"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuResources", "ZizhuCore", "ZizhuUI", "ZizhuOutbox",
                                                             .product(name: "Logging", package: "swift-log")]),

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import DurableFiles
 import Foundation
 import ZizhuWire
 
@@ -97,18 +98,7 @@ public final class KioskClock: @unchecked Sendable {
 
     private func save(_ reading: Reading) {
         guard let file, let data = try? CanonicalJSON.encode(reading) else { return }
-        let temporary = file.appendingPathExtension("tmp")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { return }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == data.count, synced, rename(temporary.path, file.path) == 0 else { return }
-        let directory = open(file.deletingLastPathComponent().path, O_RDONLY)
-        if directory >= 0 {
-            fsync(directory)
-            close(directory)
-        }
+        try? DurableFile.replace(file, with: data)
     }
 
     /// "on time", "behind by 400 d 0 h", "ahead by 12 s": how far this kiosk's clock is off.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Crypto
+import DurableFiles
 import Foundation
 import GRDB
 import ZizhuCore
@@ -15,17 +16,17 @@ public enum KioskKey {
             }
             return SymmetricKey(data: data)
         }
-        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                    attributes: [.posixPermissions: 0o700])
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
-        // Created with 0600 from the start (no window where others could read it).
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw OutboxError(kind: .key, zh: "无法创建终端密钥", en: "\(url.path): cannot create (\(errno))") }
-        defer { close(fd) }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count, fsync(fd) == 0 else {
-            throw OutboxError(kind: .key, zh: "无法写入终端密钥", en: "\(url.path): cannot write the key")
+        // Whole or absent after a power cut: written beside, fsync'd, linked into place (never
+        // over a key another process made first: data may already be sealed with it), and
+        // the folder fsync'd — before, a cut could leave a short key file or lose its name
+        // while the outbox sealed with it survived. 0600 from the start.
+        do {
+            try DurableFile.createDirectory(url.deletingLastPathComponent(), permissions: 0o700)
+            if try !DurableFile.create(url, with: data, permissions: 0o600) { return try loadOrCreate(at: url) }
+        } catch {
+            throw OutboxError(kind: .key, zh: "无法创建终端密钥", en: "\(error)")
         }
         return key
     }

@@ -237,7 +237,7 @@ struct SyncCommand: AsyncParsableCommand {
 struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue", abstract: "The outbox: pending entries, tombstones and dead letters.",
-        subcommands: [List.self, Show.self, Requeue.self, Purge.self])
+        subcommands: [List.self, Show.self, Check.self, Requeue.self, Purge.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List entries (no personal data).")
@@ -275,6 +275,23 @@ struct QueueCommand: ParsableCommand {
             } else if summary.kind == .submission {
                 print("payload: none on this kiosk (delivered, purged or unreadable)")
             }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "SQLite's integrity check, and every pending application opened with the outbox key.",
+            discussion: "Exits 1 and names what is wrong when the database or a payload is damaged (after a power cut, a failing disk).")
+        @OptionGroup var kiosk: KioskConfigOption
+
+        func run() throws {
+            let outbox = try KioskContext.load(kiosk).outbox()
+            let pending = try outbox.list(.pending).filter { $0.kind == .submission }
+            // A payload that does not open with the key (or is missing) is damage, not a state.
+            let unreadable = pending.filter { entry in ((try? outbox.show(entry.key))?.1) == nil }
+            print("integrity \(outbox.integrity); \(pending.count) pending, \(unreadable.count) unreadable")
+            for entry in unreadable { print("unreadable \(entry.sequence) \(entry.acceptanceNumber)") }
+            if outbox.integrity != "ok" || !unreadable.isEmpty { throw ExitCode(1) }
         }
     }
 

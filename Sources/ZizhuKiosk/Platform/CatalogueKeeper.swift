@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import DurableFiles
 import Foundation
 import ZizhuCore
 import ZizhuOutbox
@@ -59,11 +60,11 @@ public struct CatalogueKeeper: Sendable {
             for name in try manager.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".yaml") {
                 try manager.copyItem(at: folder.appendingPathComponent(name), to: temporary.appendingPathComponent(name))
             }
-            let old = lastGood.deletingLastPathComponent().appendingPathComponent(".catalogue.old.tmp")
-            try? manager.removeItem(at: old)
-            if manager.fileExists(atPath: lastGood.path) { try manager.moveItem(at: lastGood, to: old) }
-            try manager.moveItem(at: temporary, to: lastGood)
-            try? manager.removeItem(at: old)
+            // On disk before it takes the old one's place, in one step: a power cut leaves
+            // the old copy or the new, never neither.
+            try DurableFile.syncFolder(temporary)
+            try DurableFile.swap(temporary, into: lastGood)
+            try? manager.removeItem(at: temporary)
             return nil
         } catch {
             try? manager.removeItem(at: temporary)
@@ -119,10 +120,8 @@ extension CatalogueKeeper {
         let manager = FileManager.default
         let parent = folder.deletingLastPathComponent()
         let incoming = parent.appendingPathComponent(".\(folder.lastPathComponent).incoming")
-        let outgoing = parent.appendingPathComponent(".\(folder.lastPathComponent).outgoing")
         do {
             try? manager.removeItem(at: incoming)
-            try? manager.removeItem(at: outgoing)
             try manager.createDirectory(at: incoming, withIntermediateDirectories: true)
             for file in bundle.files {
                 guard !file.name.contains("/"), !file.name.hasPrefix(".") else { return .refused("refused: bad file name '\(file.name)'") }
@@ -132,16 +131,17 @@ extension CatalogueKeeper {
                 try CanonicalJSON.encode(signature).write(to: incoming.appendingPathComponent(".signature.json"), options: .atomic)
             }
             try bundle.etag.write(to: incoming.appendingPathComponent(".version"), atomically: true, encoding: .utf8)
-            if manager.fileExists(atPath: folder.path) { try manager.moveItem(at: folder, to: outgoing) }
-            try manager.moveItem(at: incoming, to: folder)
-            try? manager.removeItem(at: outgoing)
+            // Every file and the folder on disk first, then the two folders exchanged in one
+            // step (renameat2): a power cut leaves the old catalogue or the new, never a mix
+            // or no folder at all (before, the old one was moved away and the new one moved
+            // in by two renames, with nothing in place between them, and nothing fsync'd).
+            try DurableFile.syncFolder(incoming)
+            try DurableFile.swap(incoming, into: folder)
+            try? manager.removeItem(at: incoming)
             return .installed(trustedKey: trustedKey)
         } catch {
-            // Put the old one back if it was moved away.
-            if !manager.fileExists(atPath: folder.path), manager.fileExists(atPath: outgoing.path) {
-                try? manager.moveItem(at: outgoing, to: folder)
-            }
-            return .refused("catalogue \(bundle.version.prefix(12)) not installed: \(error.localizedDescription)")
+            try? manager.removeItem(at: incoming)
+            return .refused("catalogue \(bundle.version.prefix(12)) not installed: \(error)")
         }
     }
 }

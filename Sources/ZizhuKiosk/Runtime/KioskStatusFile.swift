@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import DurableFiles
 import Foundation
 import ZizhuCore
 import ZizhuWire
@@ -52,6 +53,6 @@ final class KioskStatusWriter: @unchecked Sendable {
     private func write() {
         status.updatedAt = UTCTime.iso(Date())
         guard let data = try? JSONEncoder().encode(status) else { return }
-        try? data.write(to: url, options: .atomic)
+        try? DurableFile.replace(url, with: data)
     }
 }

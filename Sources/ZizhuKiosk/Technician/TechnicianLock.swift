@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Crypto
 import CryptoExtras
+import DurableFiles
 import Foundation
 import ZizhuCore
 import ZizhuUI
@@ -80,7 +81,8 @@ public final class TechnicianLock: @unchecked Sendable {
 
     private func save(_ state: State) {
         guard let data = try? JSONEncoder().encode(state) else { return }
-        try? data.write(to: file, options: .atomic)
+        // The lockout survives a power cut: pulling the plug must not reset the attempts.
+        try? DurableFile.replace(file, with: data, permissions: 0o600)
     }
 
     /// A problem with a PIN given to `zizhu technician pin-hash`.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import AsyncHTTPClient
 import Crypto
+import DurableFiles
 import Foundation
 import Logging
 import NIOSSL
@@ -47,12 +48,11 @@ public struct Enrolment: Codable, Sendable, Hashable {
         let url = Self.file(home: home)
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         let data = try CanonicalJSON.encode(self)
-        let temporary = url.appendingPathExtension("tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw OutboxError(kind: .storage, zh: "无法保存注册信息", en: "\(temporary.path): cannot write")
-        }
-        if rename(temporary.path, url.path) != 0 {
-            throw OutboxError(kind: .storage, zh: "无法保存注册信息", en: "\(url.path): cannot save (\(errno))")
+        // Enrolled or not after a power cut, never half (before, nothing here was fsync'd).
+        do {
+            try DurableFile.replace(url, with: data, permissions: 0o600)
+        } catch {
+            throw OutboxError(kind: .storage, zh: "无法保存注册信息", en: "\(error)")
         }
     }
 

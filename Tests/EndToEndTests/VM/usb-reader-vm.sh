@@ -8,44 +8,13 @@
 # Prints the guest console; lines starting "READER: " are the reader's JSON events.
 #
 # Usage: usb-reader-vm.sh ZIZHU_BINARY REPOSITORY WORK_DIR
-# The unpacked kernel and modules are cached in $ZIZHU_VM_CACHE (default
-# /var/cache/zizhu-vm, else ~/.cache/zizhu-vm), keyed by the kernel version.
+# The kernel and its modules come from kernel.sh (cached).
 set -euo pipefail
 zizhu=$1
 repo=$2
 work=$3
-cache=${ZIZHU_VM_CACHE:-/var/cache/zizhu-vm}
-mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || cache=$HOME/.cache/zizhu-vm
-mkdir -p "$cache" "$work"
 modules="usb-common usbcore udc-core configfs libcomposite u_serial usb_f_serial dummy_hcd"
-
-# The kernel Debian's linux-image-amd64 points at, unpacked once.
-find_kernel() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { sub("linux-image-", "", $2); print $2; exit }'; }
-version=$(find_kernel)
-if [ -z "$version" ] && [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq >/dev/null 2>&1 || true   # a fresh machine may have no package lists yet
-    version=$(find_kernel)
-fi
-[ -n "$version" ] || { echo "cannot find Debian's current kernel package (apt-get update?)" >&2; exit 2; }
-kernel=$cache/$version
-if [ ! -f "$kernel/vmlinuz" ] || [ ! -f "$kernel/dummy_hcd.ko" ]; then
-    unpack=$(mktemp -d "$work/kernel.XXXX")
-    (cd "$unpack" && apt-get download "linux-image-$version" >/dev/null 2>&1) || { echo "cannot download linux-image-$version" >&2; exit 2; }
-    dpkg-deb -x "$unpack"/linux-image-*.deb "$unpack/root"
-    mkdir -p "$kernel.new"
-    cp "$unpack/root/boot/vmlinuz-$version" "$kernel.new/vmlinuz"
-    for m in $modules; do
-        found=$(find "$unpack/root/lib/modules" -name "$m.ko*" | head -1)
-        [ -n "$found" ] || { echo "module $m not in linux-image-$version" >&2; exit 2; }
-        case "$found" in
-            *.xz) xz -dc "$found" > "$kernel.new/$m.ko" ;;
-            *.zst) zstd -dqc "$found" > "$kernel.new/$m.ko" ;;
-            *) cp "$found" "$kernel.new/$m.ko" ;;
-        esac
-    done
-    rm -rf "$kernel" && mv "$kernel.new" "$kernel"
-    rm -rf "$unpack"
-fi
+kernel=$("$(dirname "$0")/kernel.sh" "$work" $modules)
 
 # The guest's root: busybox, the modules, zizhu with every library it links, the
 # reader profiles and a file of fake citizens.

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+import ZizhuProcess
+
+/// Power cuts for real: the kiosk's home on ext4 on a virtio disk in a QEMU guest, `zizhu
+/// submit` in a loop, QEMU killed at a random moment (what the guest kernel had not written
+/// back is lost, as in a power cut), the guest booted again on the same disk, and so on
+/// (Tests/EndToEndTests/VM/power-cut-vm.sh). After every boot each application the guest
+/// printed 已受理 for must be there with its sequence number; at the end the outbox is taken
+/// off the disk image and synced to a platform on this machine, which must hold each once.
+@Suite("Power cuts in a QEMU guest")
+struct PowerCutTests {
+    /// 10 cuts in CI; `ZIZHU_POWER_CUTS=100` (`make fault-long`) for the long run.
+    static var cuts: Int { Int(ProcessInfo.processInfo.environment["ZIZHU_POWER_CUTS"] ?? "") ?? 10 }
+
+    /// What one boot printed on the serial console.
+    struct Boot {
+        var held: [(sequence: String, number: String, state: String)] = []
+        var integrity = ""
+        var acknowledged: [(number: String, sequence: String)] = []
+        /// Control files written without fsync, and those found intact after the next boot.
+        var controls: Set<String> = []
+        var controlsKept: Set<String> = []
+        var ready = false
+        var done = false
+
+        init(console: String) {
+            for raw in console.split(whereSeparator: \.isNewline) {
+                // The first line after boot carries the firmware's screen-clearing escapes.
+                let keyword = ["HELD ", "INTEGRITY ", "ACK ", "READY", "ZIZHU-VM-DONE", "CONTROL ", "CONTROLKEPT "]
+                    .compactMap { raw.range(of: $0) }.first
+                guard let keyword else { continue }
+                let line = raw[keyword.lowerBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+                let words = line.split(separator: " ").map(String.init)
+                switch words.first {
+                case "HELD" where words.count >= 4: held.append((words[1], words[2], words[3]))
+                case "INTEGRITY": integrity = words.dropFirst().joined(separator: " ")
+                case "ACK" where words.count >= 3: acknowledged.append((words[1], words[2]))
+                case "READY": ready = true
+                case "ZIZHU-VM-DONE": done = true
+                case "CONTROL" where words.count >= 2: controls.insert(words[1])
+                case "CONTROLKEPT" where words.count >= 2: controlsKept.insert(words[1])
+                default: break
+                }
+            }
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static let script = Built.repository.appendingPathComponent("Tests/EndToEndTests/VM/power-cut-vm.sh").path
+
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+        return environment
+    }
+
+    /// Waits until the console shows what `done` looks for (or the time runs out).
+    static func wait(for console: String, seconds: Int, until done: (Boot) -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOfFile: console, encoding: .utf8), done(Boot(console: text)) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func everyAcknowledgedApplicationSurvivesPowerCuts() async throws {
+        let (scratch, central, home) = try await SyncFaultTests.platformAndHome("power-cut")
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        try await SyncFaultTests.enrol(home, with: central)
+        // One application on this machine creates the outbox and its key before the disk is made.
+        let first = try await SyncFaultTests.zizhu(["submit", "--sample", "--receipt", "never"], home: home)
+        try #require(first.status == 0, "\(first.stderr)")
+        let firstWords = first.stdout.split(separator: " ").map(String.init)
+        var acknowledged: [String: String] = [firstWords[2]: firstWords[6]]   // 受理编号 → sequence
+
+        // The disk: ext4 holding the kiosk's home, made from a folder (no mount needed).
+        let diskRoot = scratch.appendingPathComponent("disk-root")
+        try FileManager.default.createDirectory(at: diskRoot, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: home, to: diskRoot.appendingPathComponent("kiosk"))
+        let disk = scratch.appendingPathComponent("kiosk.img").path
+        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", diskRoot.path, disk, "128M"],
+                                         environment: Self.environment)
+        try #require(made.status == 0, "mke2fs: \(made.stderr)")
+        let work = scratch.appendingPathComponent("vm")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+
+        var generator = SystemRandomNumberGenerator()
+        var lost: [String] = []
+        var problems: [String] = []
+        var bootSeconds: [Double] = []
+        var submitSeconds: [Double] = []
+        var controlsWritten: Set<String> = []
+        var controlsLost = 0
+        for cut in 0..<Self.cuts {
+            let console = scratch.appendingPathComponent("boot-\(cut).log").path
+            let started = ContinuousClock.now
+            let pid = try ChildProcess.spawn([Self.script, Built.zizhu, Built.repository.path, work.path, disk, "submit"],
+                                             environment: Self.environment, stdio: .files(stdout: console, stderr: console))
+            let ready = try await Self.wait(for: console, seconds: 300) { $0.ready }
+            let booted = ContinuousClock.now - started
+            bootSeconds.append(Self.seconds(booted))
+            // The power cut: once the first application of this boot is acknowledged, anywhere
+            // in the next two submits' time, so most cuts land in the middle of one.
+            if ready {
+                let firstStarted = ContinuousClock.now
+                _ = try await Self.wait(for: console, seconds: 120) { !$0.acknowledged.isEmpty }
+                let oneSubmit = max(0.2, Self.seconds(ContinuousClock.now - firstStarted))
+                submitSeconds.append(oneSubmit)
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...Int(oneSubmit * 2_000), using: &generator)))
+            }
+            _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
+            let text = (try? String(contentsOfFile: console, encoding: .utf8)) ?? ""
+            guard ready else {
+                problems.append("boot \(cut) never got ready:\n\(text.suffix(3000))")
+                break
+            }
+            let boot = Boot(console: text)
+            if cut > 0 { controlsLost += controlsWritten.subtracting(boot.controlsKept).count }
+            controlsWritten = boot.controls
+            // Everything acknowledged before this boot is here, with its sequence number.
+            let held = Dictionary(boot.held.map { ($0.number, $0.sequence) }, uniquingKeysWith: { first, _ in first })
+            lost += acknowledged.filter { held[$0.key] != $0.value }.map { "\($0.key) (sequence \($0.value)) after cut \(cut)" }
+            if Set(boot.held.map(\.sequence)).count != boot.held.count { problems.append("boot \(cut): a sequence number twice") }
+            if !boot.integrity.hasPrefix("integrity ok") { problems.append("boot \(cut): \(boot.integrity)") }
+            for ack in boot.acknowledged { acknowledged[ack.number] = ack.sequence }
+        }
+        // Once more, without a cut: the last boot's acknowledgements are checked too, and the
+        // file system is unmounted cleanly so it can be read from here.
+        let console = scratch.appendingPathComponent("boot-final.log").path
+        let last = try await Run.program("/usr/bin/timeout", ["300", Self.script, Built.zizhu, Built.repository.path, work.path, disk, "list"],
+                                         environment: Self.environment)
+        try (last.stdout + last.stderr).write(toFile: console, atomically: true, encoding: .utf8)
+        let final = Boot(console: last.stdout)
+        controlsLost += controlsWritten.subtracting(final.controlsKept).count
+        #expect(final.done, "the last boot did not finish:\n\((last.stdout + last.stderr).suffix(3000))")
+        let held = Dictionary(final.held.map { ($0.number, $0.sequence) }, uniquingKeysWith: { first, _ in first })
+        lost += acknowledged.filter { held[$0.key] != $0.value }.map { "\($0.key) (sequence \($0.value)) at the end" }
+        #expect(final.integrity.hasPrefix("integrity ok"), "\(final.integrity)")
+
+        // The outbox off the disk, synced to the platform here: each application once.
+        let extracted = scratch.appendingPathComponent("extracted")
+        try FileManager.default.createDirectory(at: extracted, withIntermediateDirectories: true)
+        let dumped = try await Run.program("/usr/sbin/debugfs", ["-R", "rdump /kiosk \(extracted.path)", disk], environment: Self.environment)
+        #expect(dumped.status == 0, "debugfs: \(dumped.stderr)")
+        let kiosk = extracted.appendingPathComponent("kiosk")
+        let sync = try await SyncFaultTests.zizhu(["sync", "--now"], home: kiosk)
+        #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+        let rows = try await SyncFaultTests.zizhu(["queue", "list"], home: kiosk).stdout
+            .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let stored = Set(rows.compactMap { $0.count > 3 ? $0[1] : nil })
+        #expect(rows.allSatisfy { $0.count > 3 && $0[3] == "confirmed" }, "\(rows.prefix(5))")
+        let stats = try await central.stats()
+        #expect(stats["submissions"] == stored.count, "platform \(stats) vs kiosk \(stored.count)")
+        #expect(Set(acknowledged.keys).isSubset(of: stored), "acknowledged, not delivered: \(Set(acknowledged.keys).subtracting(stored))")
+
+        // The harness itself: what the guest wrote without fsync in the seconds before a cut
+        // is gone, so a missing fsync in the kiosk would have shown as a loss above.
+        #expect(controlsLost > 0, "no unsynced control file was lost: the cuts did not drop the guest's page cache")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(lost.isEmpty, "lost: \(lost)")
+        #expect(acknowledged.count > Self.cuts, "too few applications acknowledged (\(acknowledged.count)) for the cuts to mean much")
+        let boots = bootSeconds.map { String(format: "%.0f", $0) }.joined(separator: " ")
+        let submits = submitSeconds.map { String(format: "%.1f", $0) }.joined(separator: " ")
+        print("power cuts: \(Self.cuts), acknowledged \(acknowledged.count), found \(stored.count), lost \(lost.count); "
+              + "control files written without fsync and lost: \(controlsLost); "
+              + "platform \(stats); seconds to boot: \(boots); seconds to the first 已受理 of each boot: \(submits)")
+    }
+}
