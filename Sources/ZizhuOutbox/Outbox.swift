@@ -7,7 +7,7 @@ import ZizhuWire
 
 /// Problems a citizen or technician must hear about, in both languages.
 public struct OutboxError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case diskFull, storage, key, unknownEntry }
+    public enum Kind: Sendable { case diskFull, diskFailing, storage, key, unknownEntry }
     public var kind: Kind
     public var zh: String
     public var en: String
@@ -19,8 +19,26 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
             return OutboxError(kind: .diskFull, zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")
         }
+        if Self.isDiskFailure(error) { return .diskFailing }
         return OutboxError(kind: .storage, zh: "终端存储故障，本次申请未能保存，请到人工窗口办理",
                            en: "The kiosk could not store this application (\(error)). Please go to a staffed counter")
+    }
+}
+
+extension OutboxError {
+    public static let diskFailing = OutboxError(
+        kind: .diskFailing, zh: "终端磁盘读写出错（磁盘可能正在损坏），本次申请未能保存，请到人工窗口办理",
+        en: "The kiosk's disk returned a read/write error (it may be failing): this application was not saved. Please go to a staffed counter")
+
+    /// An I/O error from the disk itself (SQLite's SQLITE_IOERR family, or EIO from a file
+    /// written beside it): the disk may be failing. A failed fsync is one of them, and is
+    /// never retried as if the data were safe: the kernel may already have dropped the
+    /// pages (PostgreSQL's "fsyncgate"), so the application is reported as not saved.
+    public static func isDiskFailure(_ error: any Error) -> Bool {
+        if let database = error as? DatabaseError {
+            return database.resultCode == .SQLITE_IOERR || database.resultCode == .SQLITE_CORRUPT
+        }
+        return "\(error)".contains("Input/output error")
     }
 }
 
@@ -86,8 +104,16 @@ public final class Outbox: Sendable {
             integrity = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
             try Self.migrator.migrate(writer)
         } catch {
-            throw OutboxError.from(error)
+            // A file system the kernel turned read-only after write errors (ext4 does, once
+            // its journal fails) is a failing disk, not a kiosk misconfigured.
+            throw Self.readOnly(home) ? OutboxError.diskFailing : OutboxError.from(error)
         }
+    }
+
+    /// Whether the folder's file system is mounted read-only.
+    static func readOnly(_ folder: URL) -> Bool {
+        var info = statvfs()
+        return statvfs(folder.path, &info) == 0 && (info.f_flag & UInt(ST_RDONLY)) != 0
     }
 
     /// Each connection's page cache, in KiB. SQLite's default (2 MiB per connection) fills

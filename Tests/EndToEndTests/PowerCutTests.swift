@@ -18,17 +18,24 @@ struct PowerCutTests {
     struct Boot {
         var held: [(sequence: String, number: String, state: String)] = []
         var integrity = ""
+        /// The platform's counts as it booted (`zizhu-central stats --json`).
+        var stats: [String: Int] = [:]
         var acknowledged: [(number: String, sequence: String)] = []
         /// Control files written without fsync, and those found intact after the next boot.
         var controls: Set<String> = []
         var controlsKept: Set<String> = []
         var ready = false
         var done = false
+        /// Failing-disk mode: refused submits (status and message), and what the checks said.
+        var refused: [(status: String, message: String)] = []
+        var check = ""
+        var diagnose = ""
 
         init(console: String) {
             for raw in console.split(whereSeparator: \.isNewline) {
                 // The first line after boot carries the firmware's screen-clearing escapes.
-                let keyword = ["HELD ", "INTEGRITY ", "ACK ", "READY", "ZIZHU-VM-DONE", "CONTROL ", "CONTROLKEPT "]
+                let keyword = ["HELD ", "INTEGRITY ", "ACK ", "READY", "ZIZHU-VM-DONE", "CONTROL ", "CONTROLKEPT ", "STATS ",
+                               "REFUSED ", "CHECK ", "DIAGNOSE "]
                     .compactMap { raw.range(of: $0) }.first
                 guard let keyword else { continue }
                 let line = raw[keyword.lowerBound...].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -38,6 +45,12 @@ struct PowerCutTests {
                 case "INTEGRITY": integrity = words.dropFirst().joined(separator: " ")
                 case "ACK" where words.count >= 3: acknowledged.append((words[1], words[2]))
                 case "READY": ready = true
+                case "REFUSED" where words.count >= 2: refused.append((words[1], words.dropFirst(2).joined(separator: " ")))
+                case "CHECK": check = words.dropFirst().joined(separator: " ")
+                case "DIAGNOSE": diagnose = words.dropFirst().joined(separator: " ")
+                case "STATS":
+                    let json = line.dropFirst("STATS ".count)
+                    stats = ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Int]) ?? [:]
                 case "ZIZHU-VM-DONE": done = true
                 case "CONTROL" where words.count >= 2: controls.insert(words[1])
                 case "CONTROLKEPT" where words.count >= 2: controlsKept.insert(words[1])
@@ -100,7 +113,7 @@ struct PowerCutTests {
         for cut in 0..<Self.cuts {
             let console = scratch.appendingPathComponent("boot-\(cut).log").path
             let started = ContinuousClock.now
-            let pid = try ChildProcess.spawn([Self.script, Built.zizhu, Built.repository.path, work.path, disk, "submit"],
+            let pid = try ChildProcess.spawn([Self.script, Built.repository.path, work.path, disk, "submit", Built.zizhu],
                                              environment: Self.environment, stdio: .files(stdout: console, stderr: console))
             let ready = try await Self.wait(for: console, seconds: 300) { $0.ready }
             let booted = ContinuousClock.now - started
@@ -133,7 +146,7 @@ struct PowerCutTests {
         // Once more, without a cut: the last boot's acknowledgements are checked too, and the
         // file system is unmounted cleanly so it can be read from here.
         let console = scratch.appendingPathComponent("boot-final.log").path
-        let last = try await Run.program("/usr/bin/timeout", ["300", Self.script, Built.zizhu, Built.repository.path, work.path, disk, "list"],
+        let last = try await Run.program("/usr/bin/timeout", ["300", Self.script, Built.repository.path, work.path, disk, "list", Built.zizhu],
                                          environment: Self.environment)
         try (last.stdout + last.stderr).write(toFile: console, atomically: true, encoding: .utf8)
         let final = Boot(console: last.stdout)
@@ -170,5 +183,140 @@ struct PowerCutTests {
         print("power cuts: \(Self.cuts), acknowledged \(acknowledged.count), found \(stored.count), lost \(lost.count); "
               + "control files written without fsync and lost: \(controlsLost); "
               + "platform \(stats); seconds to boot: \(boots); seconds to the first 已受理 of each boot: \(submits)")
+    }
+
+    /// 5 cuts of the platform in CI; `ZIZHU_PLATFORM_POWER_CUTS=30` (`make fault-long`) for more.
+    static var platformCuts: Int { Int(ProcessInfo.processInfo.environment["ZIZHU_PLATFORM_POWER_CUTS"] ?? "") ?? 5 }
+
+    /// How many of the kiosk's applications the platform has answered for.
+    static func confirmed(_ home: URL) async throws -> Int {
+        try await SyncFaultTests.zizhu(["queue", "list", "--state", "confirmed"], home: home).stdout.split(separator: "\n").count
+    }
+
+    /// `zizhu-central` on SQLite in the guest, the kiosk here syncing to it in batches, and
+    /// the guest's power cut while batches arrive: every batch the platform answered is still
+    /// stored after it boots again (the kiosk resends only the rest), and none twice.
+    @Test func thePlatformKeepsEveryBatchItAnsweredThroughPowerCuts() async throws {
+        let (scratch, central, home) = try await SyncFaultTests.platformAndHome("platform-cut")
+        try await SyncFaultTests.enrol(home, with: central)
+        let port = central.port
+        let applications = 120
+        for _ in 0..<applications {
+            let submitted = try await SyncFaultTests.zizhu(["submit", "--sample", "--receipt", "never"], home: home)
+            try #require(submitted.status == 0, "\(submitted.stderr)")
+        }
+        // The platform's files move to the guest's disk; it answers from there from now on.
+        _ = await ChildProcess.stopDetached(central.pid, signal: SIGTERM, grace: 10)
+        let diskRoot = scratch.appendingPathComponent("disk-root/central")
+        try FileManager.default.createDirectory(at: diskRoot, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: scratch.path)
+            where name.hasPrefix("central.sqlite") || name.hasSuffix(".key") {
+            try FileManager.default.copyItem(at: scratch.appendingPathComponent(name), to: diskRoot.appendingPathComponent(name))
+        }
+        let disk = scratch.appendingPathComponent("platform.img").path
+        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", diskRoot.deletingLastPathComponent().path, disk, "128M"],
+                                         environment: Self.environment)
+        try #require(made.status == 0, "mke2fs: \(made.stderr)")
+        let work = scratch.appendingPathComponent("vm")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        var environment = Self.environment
+        environment["ZIZHU_VM_PORT"] = String(port)
+
+        var generator = SystemRandomNumberGenerator()
+        var problems: [String] = []
+        var cutsMidSync = 0
+        for cut in 0...Self.platformCuts {
+            let console = scratch.appendingPathComponent("platform-boot-\(cut).log").path
+            let pid = try ChildProcess.spawn([Self.script, Built.repository.path, work.path, disk, "central", Built.zizhu, Built.central],
+                                             environment: environment, stdio: .files(stdout: console, stderr: console))
+            guard try await Self.wait(for: console, seconds: 300, until: { $0.ready }) else {
+                _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
+                problems.append("platform boot \(cut) never got ready:\n\(((try? String(contentsOfFile: console, encoding: .utf8)) ?? "").suffix(3000))")
+                break
+            }
+            // Everything the platform answered for before the cut is stored (it may hold more:
+            // a batch stored whose answer the cut swallowed, which the kiosk sends again).
+            let answered = try await Self.confirmed(home)
+            let stored = Boot(console: (try? String(contentsOfFile: console, encoding: .utf8)) ?? "").stats["submissions"] ?? -1
+            if stored < answered { problems.append("boot \(cut): the platform holds \(stored), the kiosk was answered for \(answered)") }
+            if cut == Self.platformCuts { _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5); break }
+            // A sync in small batches, and the power cut once a batch or two have been answered.
+            let out = scratch.appendingPathComponent("sync-\(cut).out").path
+            let sync = try ChildProcess.spawn([Built.zizhu, "sync", "--now", "--batch", "4"], environment: SyncFaultTests.kioskEnvironment(home),
+                                              stdio: .files(stdout: out, stderr: out))
+            let deadline = ContinuousClock.now + .seconds(120)
+            while try await Self.confirmed(home) == answered && ContinuousClock.now < deadline && ChildProcess.poll(sync) == nil {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...1_500, using: &generator)))
+            if ChildProcess.poll(sync) == nil { cutsMidSync += 1 }
+            _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
+            _ = await ChildProcess.stopDetached(sync, signal: SIGTERM, grace: 30)
+        }
+        // The rest delivered, then a clean look at what the platform holds.
+        let console = scratch.appendingPathComponent("platform-final.log").path
+        let serving = try ChildProcess.spawn([Self.script, Built.repository.path, work.path, disk, "central", Built.zizhu, Built.central],
+                                             environment: environment, stdio: .files(stdout: console, stderr: console))
+        if try await Self.wait(for: console, seconds: 300, until: { $0.ready }) {
+            let drained = try await SyncFaultTests.zizhu(["sync", "--now"], home: home)
+            #expect(drained.status == 0, "\(drained.stdout)\(drained.stderr)\nguest:\n\(((try? String(contentsOfFile: console, encoding: .utf8)) ?? "").suffix(3000))")
+        }
+        _ = await ChildProcess.stopDetached(serving, signal: SIGKILL, grace: 5)
+        let listed = try await Run.program("/usr/bin/timeout", ["300", Self.script, Built.repository.path, work.path, disk, "central-list",
+                                                                Built.zizhu, Built.central], environment: environment)
+        let final = Boot(console: listed.stdout)
+        #expect(final.done, "\((listed.stdout + listed.stderr).suffix(3000))")
+        #expect(try await Self.confirmed(home) == applications)
+        #expect(final.stats["submissions"] == applications, "platform \(final.stats), \(applications) sent")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(cutsMidSync > 0, "no cut came while a sync was under way")
+        print("platform power cuts: \(Self.platformCuts) (\(cutsMidSync) mid-sync), \(applications) applications, "
+              + "stored \(final.stats["submissions"] ?? -1), lost \(applications - (final.stats["submissions"] ?? 0)); platform \(final.stats)")
+    }
+
+    /// A disk that fails under the outbox (device-mapper `error`, then `flakey` failing writes
+    /// one second in two): a submit the disk refuses tells the citizen so (exit 3, the disk
+    /// named) and is never acknowledged; what was acknowledged is all there once the disk is
+    /// healthy again; the checks say the disk is failing.
+    @Test func aFailingDiskRefusesPlainlyAndLosesNothingAcknowledged() async throws {
+        let (scratch, central, home) = try await SyncFaultTests.platformAndHome("failing-disk")
+        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        try await SyncFaultTests.enrol(home, with: central)
+        let first = try await SyncFaultTests.zizhu(["submit", "--sample", "--receipt", "never"], home: home)
+        try #require(first.status == 0, "\(first.stderr)")
+        let diskRoot = scratch.appendingPathComponent("disk-root")
+        try FileManager.default.createDirectory(at: diskRoot, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: home, to: diskRoot.appendingPathComponent("kiosk"))
+        let disk = scratch.appendingPathComponent("kiosk.img").path
+        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", diskRoot.path, disk, "128M"],
+                                         environment: Self.environment)
+        try #require(made.status == 0, "mke2fs: \(made.stderr)")
+        let work = scratch.appendingPathComponent("vm")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let run = try await Run.program("/usr/bin/timeout", ["600", Self.script, Built.repository.path, work.path, disk, "failing", Built.zizhu],
+                                        environment: Self.environment)
+        let console = run.stdout + run.stderr
+        try console.write(toFile: scratch.appendingPathComponent("failing.log").path, atomically: true, encoding: .utf8)
+        let boot = Boot(console: run.stdout)
+        try #require(boot.done, "the guest did not finish:\n\(console.suffix(4000))")
+        // Refused plainly: exit 3, and the citizen told the disk failed and nothing was saved.
+        #expect(boot.refused.count >= 2, "\(console.suffix(4000))")
+        for refusal in boot.refused {
+            #expect(refusal.status == "3", "\(refusal)")
+            #expect(refusal.message.contains("终端磁盘读写出错") || refusal.message.contains("终端存储"), "\(refusal.message)")
+        }
+        #expect(boot.check.contains("disk") || boot.check.contains("I/O"), "queue check: \(boot.check)")
+        #expect(boot.diagnose.contains("磁盘读写出错") || boot.diagnose.contains("failing") || boot.diagnose.contains("不可用"),
+                "diagnose: \(boot.diagnose)")
+        // Every acknowledged application is there once the disk is healthy again, the
+        // database whole; nothing refused appears.
+        let held = Dictionary(boot.held.map { ($0.number, $0.sequence) }, uniquingKeysWith: { first, _ in first })
+        let acknowledged = boot.acknowledged
+        #expect(acknowledged.count >= 3, "\(console.suffix(4000))")
+        #expect(acknowledged.allSatisfy { held[$0.number] == $0.sequence }, "acknowledged \(acknowledged.map(\.number)), held \(held)")
+        #expect(boot.integrity.hasPrefix("integrity ok"), "\(boot.integrity)")
+        #expect(held.count == acknowledged.count + 1, "held \(held.count), acknowledged \(acknowledged.count) + 1 before\n\(console.suffix(5000))")
+        print("failing disk: \(acknowledged.count) acknowledged, \(boot.refused.count) refused, \(held.count) held after; "
+              + "check: \(boot.check)")
     }
 }

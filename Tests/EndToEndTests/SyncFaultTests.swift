@@ -158,17 +158,30 @@ struct SyncFaultTests {
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
         try await Self.enrol(home, with: central)
 
-        // How long one submit takes here (debug build, loaded machine): kills land anywhere
-        // from start-up to twice as long, so some die before, some during and some after the
-        // commit. The first submit creates the database and key and runs cold, so
-        // the window is measured on the second (warm) one, as the trials will run.
+        // How long one submit takes here (debug build, loaded machine), measured the way the
+        // trials run it (spawned, then waited for) on warm runs: the first creates the
+        // database and key and runs cold. Kills land anywhere up to a little past the median,
+        // so most die mid-flight — during start-up, the decision or the commit — and some
+        // just after it. (Measured once on a cold submit through another path, the window was
+        // so long that 9 submits in 200 were still running when the kill came.)
         let cold = try await Self.zizhu(["submit", "--sample"], home: home)
-        let started = ContinuousClock.now
-        let warmUp = try await Self.zizhu(["submit", "--sample"], home: home)
-        let took = ContinuousClock.now - started
-        #expect(cold.status == 0 && warmUp.status == 0)
-        let window = Int(took.components.seconds * 1_000_000 + took.components.attoseconds / 1_000_000_000_000) * 2
-        var accepted: Set<String> = Set([cold, warmUp].compactMap { $0.stdout.split(separator: " ").dropFirst(2).first.map(String.init) })
+        #expect(cold.status == 0)
+        var accepted: Set<String> = Set([cold].compactMap { $0.stdout.split(separator: " ").dropFirst(2).first.map(String.init) })
+        var durations: [Int] = []
+        for warm in 0..<5 {
+            let out = scratch.appendingPathComponent("warm-\(warm).out").path
+            let started = ContinuousClock.now
+            let pid = try ChildProcess.spawn([Built.zizhu, "submit", "--sample"], environment: Self.kioskEnvironment(home),
+                                             stdio: .files(stdout: out, stderr: out + ".err"))
+            let status = try await ChildProcess.detached { ChildProcess.wait(pid) }
+            let took = ContinuousClock.now - started
+            durations.append(Int(took.components.seconds * 1_000_000 + took.components.attoseconds / 1_000_000_000_000))
+            #expect(status == 0)
+            if let text = try? String(contentsOfFile: out, encoding: .utf8), let number = text.split(separator: " ").dropFirst(2).first {
+                accepted.insert(String(number))
+            }
+        }
+        let window = durations.sorted()[durations.count / 2] * 6 / 5
         var killedSubmits = 0, killedSyncs = 0
         var generator = SystemRandomNumberGenerator()
         for trial in 0..<Self.trials {
@@ -201,9 +214,12 @@ struct SyncFaultTests {
         let stats = try await central.stats()
         // Exactly once as far as the platform can tell: one stored row per outbox entry.
         #expect(stats["submissions"] == stored.count, "platform \(stats) vs kiosk \(stored.count)")
-        #expect(accepted.count > Self.trials / 4, "too few trials got as far as the commit (\(accepted.count)) to mean much")
-        print("fault trials: \(Self.trials) (\(killedSubmits) submits and \(killedSyncs) syncs killed), "
-              + "\(accepted.count) acknowledged, \(stored.count) committed, platform \(stats)")
+        #expect(accepted.count > Self.trials / 20, "too few trials got as far as the commit (\(accepted.count)) to mean much")
+        // Aimed at half or more; a quarter at least, or the trials mostly test start-up and exit.
+        #expect(killedSubmits + killedSyncs >= Self.trials / 4,
+                "only \(killedSubmits + killedSyncs) of \(Self.trials) trials were killed mid-flight (window \(window) µs)")
+        print("fault trials: \(Self.trials), killed mid-flight \(killedSubmits + killedSyncs) (\(killedSubmits) submits, "
+              + "\(killedSyncs) syncs; window \(window) µs), \(accepted.count) acknowledged, \(stored.count) committed, platform \(stats)")
     }
 
     @Test func theServerKilledAndRestartedMidDrainLosesAndDuplicatesNothing() async throws {

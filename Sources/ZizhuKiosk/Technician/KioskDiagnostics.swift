@@ -167,6 +167,11 @@ public enum KioskDiagnostics {
         }
         do {
             return Self.outbox(depth: try outbox.depth(now: now), integrity: outbox.integrity)
+        } catch where OutboxError.isDiskFailure(error) {
+            return DiagnosticCheck(.outbox, .failed, zh: "磁盘读写出错：终端磁盘可能正在损坏，请更换磁盘（未上传的申请请先导出）",
+                                   en: "The disk returned read/write errors: the kiosk's disk may be failing; replace it "
+                                       + "(export what has not been uploaded first)",
+                                   facts: [DiagnosticFact("问题", "Problem", "\(error)")])
         } catch {
             return DiagnosticCheck(.outbox, .failed, zh: "待上传队列读取失败", en: "The outbox cannot be read",
                                    facts: [DiagnosticFact("问题", "Problem", "\(error)")])
