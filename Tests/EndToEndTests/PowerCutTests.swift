@@ -82,6 +82,21 @@ struct PowerCutTests {
         return false
     }
 
+    /// An ext4 image holding `folder`'s contents under `name` (made from the folder with
+    /// `mke2fs -d`: no mount needed), and a work folder for the guest.
+    static func disk(holding folder: URL, as name: String, in scratch: URL) async throws -> (disk: String, work: URL) {
+        let root = scratch.appendingPathComponent("disk-root")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: folder, to: root.appendingPathComponent(name))
+        let disk = scratch.appendingPathComponent("\(name).img").path
+        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", root.path, disk, "128M"],
+                                         environment: Self.environment)
+        try #require(made.status == 0, "mke2fs: \(made.stderr)")
+        let work = scratch.appendingPathComponent("vm")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        return (disk, work)
+    }
+
     @Test func everyAcknowledgedApplicationSurvivesPowerCuts() async throws {
         let (scratch, central, home) = try await SyncFaultTests.platformAndHome("power-cut")
         defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
@@ -92,16 +107,8 @@ struct PowerCutTests {
         let firstWords = first.stdout.split(separator: " ").map(String.init)
         var acknowledged: [String: String] = [firstWords[2]: firstWords[6]]   // 受理编号 → sequence
 
-        // The disk: ext4 holding the kiosk's home, made from a folder (no mount needed).
-        let diskRoot = scratch.appendingPathComponent("disk-root")
-        try FileManager.default.createDirectory(at: diskRoot, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: home, to: diskRoot.appendingPathComponent("kiosk"))
-        let disk = scratch.appendingPathComponent("kiosk.img").path
-        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", diskRoot.path, disk, "128M"],
-                                         environment: Self.environment)
-        try #require(made.status == 0, "mke2fs: \(made.stderr)")
-        let work = scratch.appendingPathComponent("vm")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        // The disk: ext4 holding the kiosk's home.
+        let (disk, work) = try await Self.disk(holding: home, as: "kiosk", in: scratch)
 
         var generator = SystemRandomNumberGenerator()
         var lost: [String] = []
@@ -207,18 +214,13 @@ struct PowerCutTests {
         }
         // The platform's files move to the guest's disk; it answers from there from now on.
         _ = await ChildProcess.stopDetached(central.pid, signal: SIGTERM, grace: 10)
-        let diskRoot = scratch.appendingPathComponent("disk-root/central")
-        try FileManager.default.createDirectory(at: diskRoot, withIntermediateDirectories: true)
+        let platformFiles = scratch.appendingPathComponent("platform-files")
+        try FileManager.default.createDirectory(at: platformFiles, withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: scratch.path)
             where name.hasPrefix("central.sqlite") || name.hasSuffix(".key") {
-            try FileManager.default.copyItem(at: scratch.appendingPathComponent(name), to: diskRoot.appendingPathComponent(name))
+            try FileManager.default.copyItem(at: scratch.appendingPathComponent(name), to: platformFiles.appendingPathComponent(name))
         }
-        let disk = scratch.appendingPathComponent("platform.img").path
-        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", diskRoot.deletingLastPathComponent().path, disk, "128M"],
-                                         environment: Self.environment)
-        try #require(made.status == 0, "mke2fs: \(made.stderr)")
-        let work = scratch.appendingPathComponent("vm")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let (disk, work) = try await Self.disk(holding: platformFiles, as: "central", in: scratch)
         var environment = Self.environment
         environment["ZIZHU_VM_PORT"] = String(port)
 
@@ -284,15 +286,7 @@ struct PowerCutTests {
         try await SyncFaultTests.enrol(home, with: central)
         let first = try await SyncFaultTests.zizhu(["submit", "--sample", "--receipt", "never"], home: home)
         try #require(first.status == 0, "\(first.stderr)")
-        let diskRoot = scratch.appendingPathComponent("disk-root")
-        try FileManager.default.createDirectory(at: diskRoot, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: home, to: diskRoot.appendingPathComponent("kiosk"))
-        let disk = scratch.appendingPathComponent("kiosk.img").path
-        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", diskRoot.path, disk, "128M"],
-                                         environment: Self.environment)
-        try #require(made.status == 0, "mke2fs: \(made.stderr)")
-        let work = scratch.appendingPathComponent("vm")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let (disk, work) = try await Self.disk(holding: home, as: "kiosk", in: scratch)
         let run = try await Run.program("/usr/bin/timeout", ["600", Self.script, Built.repository.path, work.path, disk, "failing", Built.zizhu],
                                         environment: Self.environment)
         let console = run.stdout + run.stderr
