@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Crypto
+import DurableFiles
 import Foundation
 import GRDB
 import ZizhuCore
@@ -106,14 +107,33 @@ public final class Outbox: Sendable {
         } catch {
             // A file system the kernel turned read-only after write errors (ext4 does, once
             // its journal fails) is a failing disk, not a kiosk misconfigured.
-            throw Self.readOnly(home) ? OutboxError.diskFailing : OutboxError.from(error)
+            throw Self.diskFailing(home, database: databasePath) ? OutboxError.diskFailing : OutboxError.from(error)
         }
     }
 
-    /// Whether the folder's file system is mounted read-only.
-    static func readOnly(_ folder: URL) -> Bool {
+    /// Whether the disk under `folder` is failing, asked directly once the database would not
+    /// open (SQLite's own error is often only "unable to open database file"): the file system
+    /// remounted read-only, the database's first page unreadable (EIO), or a small probe file
+    /// that cannot be written and fsync'd (EIO, EROFS).
+    static func diskFailing(_ folder: URL, database: String) -> Bool {
         var info = statvfs()
-        return statvfs(folder.path, &info) == 0 && (info.f_flag & UInt(ST_RDONLY)) != 0
+        if statvfs(folder.path, &info) == 0 && (info.f_flag & UInt(ST_RDONLY)) != 0 { return true }
+        let descriptor = open(database, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 {
+            var header = [UInt8](repeating: 0, count: 100)
+            let read = pread(descriptor, &header, header.count, 0)
+            let failed = read < 0 && errno == EIO
+            close(descriptor)
+            if failed { return true }
+        }
+        do {
+            let probe = folder.appendingPathComponent(".disk-probe")
+            try DurableFile.replace(probe, with: Data("probe".utf8))
+            unlink(probe.path)
+        } catch {
+            return error.code == EIO || error.code == EROFS
+        }
+        return false
     }
 
     /// Each connection's page cache, in KiB. SQLite's default (2 MiB per connection) fills

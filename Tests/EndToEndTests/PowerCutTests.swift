@@ -9,7 +9,7 @@ import ZizhuProcess
 /// (Tests/EndToEndTests/VM/power-cut-vm.sh). After every boot each application the guest
 /// printed 已受理 for must be there with its sequence number; at the end the outbox is taken
 /// off the disk image and synced to a platform on this machine, which must hold each once.
-@Suite("Power cuts in a QEMU guest")
+@Suite("Power cuts in a QEMU guest", .serialized)   // one guest at a time: each takes a core
 struct PowerCutTests {
     /// 10 cuts in CI; `ZIZHU_POWER_CUTS=100` (`make fault-long`) for the long run.
     static var cuts: Int { Int(ProcessInfo.processInfo.environment["ZIZHU_POWER_CUTS"] ?? "") ?? 10 }
