@@ -167,6 +167,15 @@ struct TextWidthTests {
         }
     }
 
+    @Test func wrapsIntoAFewRowsAndMarksTheCut() {
+        #expect(TextWidth.wrap("社保参保证明打印", width: 6, rows: 3) == ["社保参", "保证明", "打印"])
+        // Too long for two rows: the second shows as much as fits and says it was cut.
+        #expect(TextWidth.wrap("社保参保证明打印", width: 6, rows: 2) == ["社保参", "保..."])
+        #expect(TextWidth.wrap("Social insurance enrolment certificate", width: 18, rows: 2)
+                == ["Social insurance", "enrolment certi..."])
+        #expect(TextWidth.wrap("社保", width: 6, rows: 0).isEmpty)
+    }
+
     @Test func truncatesByDisplayWidth() {
         #expect(TextWidth.truncate("社保参保证明打印", toWidth: 9) == "社保参...")
         #expect(TextWidth.width(of: TextWidth.truncate("社保参保证明打印", toWidth: 9)) <= 9)

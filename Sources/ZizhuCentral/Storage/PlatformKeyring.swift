@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Crypto
+import DurableFiles
 import Foundation
 import ZizhuWire
 
@@ -139,32 +140,28 @@ public struct PlatformKeyring: Sendable {
         return PlatformKeyring(indexKey: SymmetricKey(data: index), sealingKeys: keys)
     }
 
-    /// Writes the key file (mode 0600) through a temporary file, fsync and rename: a crash
-    /// leaves the old file or the new one. `replacing: false` refuses to overwrite a key.
+    /// Writes the key file (mode 0600) through a temporary file, fsync, rename and fsync of
+    /// the folder (`DurableFile`): a crash leaves the old file or the new one. `replacing:
+    /// false` never overwrites a key, not even one another process created a moment ago.
     public func write(to path: String, replacing: Bool) throws(Problem) {
-        if !replacing && FileManager.default.fileExists(atPath: path) { throw Problem("\(path) exists: a platform key is never overwritten") }
         let file = File(index: indexKey.withUnsafeBytes { Data($0) }.base64EncodedString(),
                         sealing: sealingKeys.map { File.Key(id: $0.id, key: $0.key.withUnsafeBytes { Data($0) }.base64EncodedString()) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(file) else { throw Problem("cannot encode the key file") }
-        let temporary = path + ".tmp"
-        unlink(temporary)
-        let descriptor = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Problem("cannot create \(temporary) (errno \(errno))") }
-        let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == data.count, synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw Problem("cannot write the platform key to \(path) (errno \(errno))")
-        }
-        let folder = (path as NSString).deletingLastPathComponent
-        let directory = Foundation.open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY)
-        if directory >= 0 {
-            fsync(directory)
-            close(directory)
+        let url = URL(fileURLWithPath: path)
+        do {
+            if replacing {
+                try DurableFile.replace(url, with: data, permissions: 0o600)
+            } else if try !DurableFile.create(url, with: data, permissions: 0o600) {
+                throw Problem("\(path) exists: a platform key is never overwritten")
+            }
+        } catch let failure as DurableFileError {
+            throw Problem("cannot write the platform key: \(failure)")
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem("cannot write the platform key to \(path): \(error)")
         }
     }
-
 }

@@ -126,6 +126,15 @@ public enum TextWidth {
         return lines
     }
 
+    /// `wrap` into at most `rows` lines; when the text needs more, the last line shows as
+    /// much of the rest as fits and ends in "..." (so a cut is never silent).
+    public static func wrap(_ text: String, width: Int, rows: Int) -> [String] {
+        let lines = wrap(text, width: width)
+        guard rows > 0 else { return [] }
+        guard lines.count > rows else { return lines }
+        return Array(lines.prefix(rows - 1)) + [truncate(lines.dropFirst(rows - 1).joined(separator: " "), toWidth: width)]
+    }
+
     static func wrapParagraph(_ text: String, width: Int) -> [String] {
         // Tokens: a run of non-space narrow characters (a Latin word), one wide character, or spaces.
         var tokens: [String] = []

@@ -114,11 +114,8 @@ extension Canvas {
         if let subtitle {
             // As many rows as the heading has left; only the last is cut if it must be.
             let rows = max(1, area.maxY - (top + 1))
-            let lines = TextWidth.wrap(subtitle, width: area.width)
-            for (index, line) in lines.prefix(rows).enumerated() {
-                let last = index == rows - 1 && lines.count > rows
-                let shown = last ? TextWidth.truncate(line + " " + lines.dropFirst(rows).joined(separator: " "), toWidth: area.width) : line
-                grid.put(shown, x: area.x, y: top + 1 + index, style: theme.muted, clip: area)
+            for (index, line) in TextWidth.wrap(subtitle, width: area.width, rows: rows).enumerated() {
+                grid.put(line, x: area.x, y: top + 1 + index, style: theme.muted, clip: area)
             }
         }
     }

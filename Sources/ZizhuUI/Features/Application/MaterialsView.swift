@@ -37,11 +37,8 @@ extension Canvas {
             grid.put(TextWidth.truncate("\(number). " + t(material.name), toWidth: textWidth), x: row.x, y: row.y, style: theme.heading, clip: row)
             // The standing takes the third row too when no 容缺 deadline needs it (English runs long).
             let tolerableShown = material.tolerable != nil && standing.canCommit
-            let statusLines = TextWidth.wrap(mark + " " + status, width: textWidth - 3)
-            let statusRows = tolerableShown ? 1 : 2
-            for (index, line) in statusLines.prefix(statusRows).enumerated() {
-                let last = index == statusRows - 1 && statusLines.count > statusRows
-                let text = last ? TextWidth.truncate(statusLines.dropFirst(index).joined(separator: " "), toWidth: textWidth - 3) : line
+            let statusLines = TextWidth.wrap(mark + " " + status, width: textWidth - 3, rows: tolerableShown ? 1 : 2)
+            for (index, text) in statusLines.enumerated() {
                 grid.put((index == 0 ? "   " : "     ") + text, x: row.x, y: row.y + 1 + index,
                          style: warning ? theme.warning : theme.text, clip: row)
             }

@@ -78,7 +78,7 @@ extension Canvas {
                 grid.put(label, x: content.x + 2, y: y, style: theme.muted, clip: content)
                 // Long values (a refused catalogue's file:line:column, a CUPS message) wrap.
                 let valueX = content.x + 4 + labelWidth
-                for line in TextWidth.wrap(fact.words.map { t($0) } ?? fact.value, width: content.maxX - valueX).prefix(4) where y < content.maxY - 2 {
+                for line in TextWidth.wrap(fact.words.map { t($0) } ?? fact.value, width: content.maxX - valueX, rows: 4) where y < content.maxY - 2 {
                     grid.put(line, x: valueX, y: y, style: theme.text, clip: content)
                     y += 1
                 }
