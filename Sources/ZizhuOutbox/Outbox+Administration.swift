@@ -156,15 +156,26 @@ extension Outbox {
     }
 
     public func depth(now: Date = Date()) throws -> Depth {
-        try writer.read { db in
+        let counts = try writer.read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM entry GROUP BY state") {
                 counts[row["state"]] = row["n"]
             }
-            let oldest = try String.fetchOne(db, sql: "SELECT created_at FROM entry WHERE state = 'pending' ORDER BY sequence LIMIT 1")
-            let age = oldest.flatMap { ISO8601DateFormatter().date(from: $0) }.map { now.timeIntervalSince($0) }
-            return Depth(pending: counts["pending"] ?? 0, confirmed: counts["confirmed"] ?? 0, dead: counts["dead"] ?? 0,
-                         quarantined: counts["quarantined"] ?? 0, oldestPendingSeconds: age)
+            return counts
         }
+        // The counts come from the `entry_due` index; the oldest entry's row may sit on a page
+        // the disk cannot read, which leaves only its age unknown. (A read of its own: SQLite
+        // fails the whole transaction a page could not be read in, down to its COMMIT.)
+        let oldest: String?
+        do {
+            oldest = try writer.read { db in
+                try String.fetchOne(db, sql: "SELECT created_at FROM entry WHERE state = 'pending' ORDER BY sequence LIMIT 1")
+            }
+        } catch let error as DatabaseError where Outbox.isUnreadable(error) {
+            oldest = nil
+        }
+        let age = oldest.flatMap { ISO8601DateFormatter().date(from: $0) }.map { now.timeIntervalSince($0) }
+        return Depth(pending: counts["pending"] ?? 0, confirmed: counts["confirmed"] ?? 0, dead: counts["dead"] ?? 0,
+                     quarantined: counts["quarantined"] ?? 0, oldestPendingSeconds: age)
     }
 }

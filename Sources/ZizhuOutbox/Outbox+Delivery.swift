@@ -14,12 +14,19 @@ extension Outbox {
     /// cannot be opened are quarantined and skipped.
     public func due(limit: Int, maxBytes: Int, kind: OutboxKind = .submission, now: Date = Date(),
                     ignoringBackoff: Bool = false) throws -> [Entry] {
-        let rows = try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT key, sequence, acceptance_number, service_id, created_at, payload_hash, sealed, attempts
-                FROM entry WHERE state = 'pending' AND kind = ? AND (? OR next_attempt_at <= ?)
-                ORDER BY sequence LIMIT ?
-                """, arguments: [kind.rawValue, ignoringBackoff, now.timeIntervalSince1970, limit])
+        let rows: [Row]
+        do {
+            rows = try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT key, sequence, acceptance_number, service_id, created_at, payload_hash, sealed, attempts
+                    FROM entry WHERE state = 'pending' AND kind = ? AND (? OR next_attempt_at <= ?)
+                    ORDER BY sequence LIMIT ?
+                    """, arguments: [kind.rawValue, ignoringBackoff, now.timeIntervalSince1970, limit])
+            }
+        } catch let error as DatabaseError where Outbox.isUnreadable(error) {
+            // A page of the file cannot be read (a failing sector): entry by entry, so that
+            // one bad page holds back only the entries on it.
+            rows = try dueOneByOne(limit: limit, kind: kind, now: now, ignoringBackoff: ignoringBackoff)
         }
         var entries: [Entry] = []
         var bytes = 0
@@ -47,6 +54,45 @@ extension Outbox {
         }
         return entries
     }
+
+    /// `due` when the batch query met an unreadable page: the pending entries' row ids from
+    /// the `entry_due` index alone (its pages are not the table's), then each row read on its
+    /// own. A row that cannot be read is set aside: quarantined where the database will
+    /// still take the change, and skipped for the life of this process in any case (the
+    /// change itself needs the page). It is never sent, and never lost from the count:
+    /// `unreadableCount` and the heartbeat's disk state say so.
+    func dueOneByOne(limit: Int, kind: OutboxKind, now: Date, ignoringBackoff: Bool) throws -> [Row] {
+        let candidates = try writer.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT rowid FROM entry INDEXED BY entry_due
+                WHERE state = 'pending' AND (? OR next_attempt_at <= ?) ORDER BY sequence
+                """, arguments: [ignoringBackoff, now.timeIntervalSince1970])
+        }
+        var rows: [Row] = []
+        for rowid in candidates where !unreadable.contains(rowid) {
+            do {
+                let row = try writer.read { db in
+                    try Row.fetchOne(db, sql: """
+                        SELECT key, sequence, acceptance_number, service_id, created_at, payload_hash, sealed, attempts, kind
+                        FROM entry WHERE rowid = ?
+                        """, arguments: [rowid])
+                }
+                guard let row, row["kind"] as String? == kind.rawValue else { continue }
+                rows.append(row)
+                if rows.count >= limit { break }
+            } catch let error as DatabaseError where Outbox.isUnreadable(error) {
+                unreadable.insert(rowid)
+                let reason = "unreadable: I/O error reading its row (the disk may be failing): \(error.message ?? "")"
+                _ = try? writer.write { db in
+                    try db.execute(sql: "UPDATE entry SET state = 'quarantined', last_error = ? WHERE rowid = ?", arguments: [reason, rowid])
+                }
+            }
+        }
+        return rows
+    }
+
+    /// Entries set aside in this process because their rows could not be read.
+    public var unreadableCount: Int { unreadable.count }
 
     func quarantine(_ key: String, reason: String) throws {
         try writer.write { db in
@@ -96,4 +142,15 @@ extension Outbox {
             try db.execute(sql: "UPDATE entry SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0")
         }
     }
+}
+
+/// Row ids of entries that could not be read from the disk, shared by every caller of one
+/// `Outbox`.
+final class UnreadableRows: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: Set<Int64> = []
+
+    func contains(_ rowid: Int64) -> Bool { lock.withLock { rows.contains(rowid) } }
+    func insert(_ rowid: Int64) { lock.withLock { _ = rows.insert(rowid) } }
+    var count: Int { lock.withLock { rows.count } }
 }

@@ -20,16 +20,20 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
             return OutboxError(kind: .diskFull, zh: "终端存储空间已满，本次申请未能保存，请到人工窗口办理",
                                en: "The kiosk's storage is full: this application was not saved. Please go to a staffed counter")
         }
-        if Self.isDiskFailure(error) { return .diskFailing }
+        if Self.isDiskFailure(error) { return .diskFailing(error) }
         return OutboxError(kind: .storage, zh: "终端存储故障，本次申请未能保存，请到人工窗口办理",
                            en: "The kiosk could not store this application (\(error)). Please go to a staffed counter")
     }
 }
 
 extension OutboxError {
-    public static let diskFailing = OutboxError(
-        kind: .diskFailing, zh: "终端磁盘读写出错（磁盘可能正在损坏），本次申请未能保存，请到人工窗口办理",
-        en: "The kiosk's disk returned a read/write error (it may be failing): this application was not saved. Please go to a staffed counter")
+    /// The disk failed under the outbox; `cause` (what SQLite or the system said) goes into
+    /// the English text technicians and logs read, never into the citizen's.
+    public static func diskFailing(_ cause: (any Error)?) -> OutboxError {
+        OutboxError(kind: .diskFailing, zh: "终端磁盘读写出错（磁盘可能正在损坏），本次申请未能保存，请到人工窗口办理",
+                     en: "The kiosk's disk returned a read/write error (it may be failing): this application was not saved. "
+                         + "Please go to a staffed counter" + (cause.map { " (\($0))" } ?? ""))
+    }
 
     /// An I/O error from the disk itself (SQLite's SQLITE_IOERR family, or EIO from a file
     /// written beside it): the disk may be failing. A failed fsync is one of them, and is
@@ -52,8 +56,12 @@ public final class Outbox: Sendable {
     public let kioskID: String
     let key: SymmetricKey
     public let databasePath: String
-    /// What `PRAGMA integrity_check` said at open ("ok" when healthy).
+    /// What `PRAGMA integrity_check` said at open ("ok" when healthy; "I/O error …" when a
+    /// page of the file could not be read).
     public let integrity: String
+    /// Entries whose rows could not be read from the disk (a failing sector): set aside for
+    /// the life of this process, so the entries behind them still go (see `due`).
+    let unreadable = UnreadableRows()
     /// The best time this kiosk knows (its clock corrected by the platform's): what numbers,
     /// dates and signs everything this outbox holds.
     public let clock: KioskClock
@@ -102,13 +110,25 @@ public final class Outbox: Sendable {
             // GRDB's DatabasePool sets synchronous=NORMAL when it enables WAL, after any
             // prepareDatabase: set FULL on the (single) writer connection afterwards.
             try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            integrity = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+            // A page that cannot be read (EIO from a failing sector) is reported, not a
+            // reason to refuse the outbox: the entries on other pages can still be delivered.
+            do {
+                integrity = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+            } catch let error as DatabaseError where Outbox.isUnreadable(error) {
+                integrity = "I/O error reading the database (the disk may be failing): \(error)"
+            }
             try Self.migrator.migrate(writer)
         } catch {
             // A file system the kernel turned read-only after write errors (ext4 does, once
             // its journal fails) is a failing disk, not a kiosk misconfigured.
-            throw Self.diskFailing(home, database: databasePath) ? OutboxError.diskFailing : OutboxError.from(error)
+            throw Self.diskFailing(home, database: databasePath) ? OutboxError.diskFailing(error) : OutboxError.from(error)
         }
+    }
+
+    /// A page of the file that cannot be read: the disk's EIO (SQLITE_IOERR), or what SQLite
+    /// makes of a page it could not get whole (SQLITE_CORRUPT, as its integrity check says).
+    static func isUnreadable(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_CORRUPT
     }
 
     /// Whether the disk under `folder` is failing, asked directly once the database would not

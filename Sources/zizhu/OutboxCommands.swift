@@ -220,12 +220,13 @@ struct SyncCommand: AsyncParsableCommand {
             return
         }
         // Online: tell the platform how this kiosk is (devices are reported by the running kiosk).
-        if report.stoppedBecause == nil, let heartbeat = try? worker.heartbeat(devices: [:], version: VersionInfo.version, home: context.paths.home) {
-            await worker.send(heartbeat: heartbeat)
+        if report.stoppedBecause == nil {
+            await worker.send(heartbeat: worker.heartbeat(devices: [:], version: VersionInfo.version, home: context.paths.home))
         }
         let depth = try worker.outbox.depth()
         print("delivered \(report.delivered), already received \(report.repeats), dead letters \(report.deadLettered), "
-              + "pending \(depth.pending)")
+              + "pending \(depth.pending)"
+              + (report.unreadable > 0 ? ", unreadable \(report.unreadable) (set aside: the disk may be failing; see `zizhu queue list`)" : ""))
         if let reason = report.stoppedBecause {
             print("stopped: \(reason)")
             throw ExitCode(4)

@@ -30,12 +30,23 @@ struct PowerCutTests {
         var refused: [(status: String, message: String)] = []
         var check = ""
         var diagnose = ""
+        /// Update mode: what the cut left (the catalogue's number or "shipped", the digest of
+        /// its *.yaml, how many, `catalogue check`'s status; the enrolled kiosk id and the
+        /// file's size; the signed fetch's status), and each step in order as the guest
+        /// printed it ("ENROLLING"/"ENROLLED" id, "UPDATING"/"INSTALLED" version).
+        var catalogue: (number: String, digest: String, files: String, check: String)?
+        var enrolment: String?
+        var probe: (status: String, message: String)?
+        var steps: [(step: String, value: String)] = []
+        /// Unreadable mode: what `zizhu sync --now` exited with and said.
+        var sync: (status: String, output: String)?
 
         init(console: String) {
             for raw in console.split(whereSeparator: \.isNewline) {
                 // The first line after boot carries the firmware's screen-clearing escapes.
                 let keyword = ["HELD ", "INTEGRITY ", "ACK ", "READY", "ZIZHU-VM-DONE", "CONTROL ", "CONTROLKEPT ", "STATS ",
-                               "REFUSED ", "CHECK ", "DIAGNOSE "]
+                               "REFUSED ", "CHECK ", "DIAGNOSE ", "CATALOGUE ", "ENROLMENT ", "PROBE ",
+                               "ENROLLING ", "ENROLLED ", "UPDATING ", "INSTALLED ", "SYNC "]
                     .compactMap { raw.range(of: $0) }.first
                 guard let keyword else { continue }
                 let line = raw[keyword.lowerBound...].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -51,6 +62,12 @@ struct PowerCutTests {
                 case "STATS":
                     let json = line.dropFirst("STATS ".count)
                     stats = ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Int]) ?? [:]
+                case "CATALOGUE" where words.count >= 5: catalogue = (words[1], words[2], words[3], words[4])
+                case "ENROLMENT" where words.count >= 2: enrolment = words[1]
+                case "PROBE" where words.count >= 2: probe = (words[1], words.dropFirst(2).joined(separator: " "))
+                case "ENROLLING", "ENROLLED", "UPDATING", "INSTALLED":
+                    if words.count >= 2 { steps.append((words[0], words[1])) }
+                case "SYNC" where words.count >= 2: sync = (words[1], words.dropFirst(2).joined(separator: " "))
                 case "ZIZHU-VM-DONE": done = true
                 case "CONTROL" where words.count >= 2: controls.insert(words[1])
                 case "CONTROLKEPT" where words.count >= 2: controlsKept.insert(words[1])
@@ -88,8 +105,13 @@ struct PowerCutTests {
         let root = scratch.appendingPathComponent("disk-root")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: folder, to: root.appendingPathComponent(name))
+        return try await disk(root: root, as: name, in: scratch)
+    }
+
+    /// An ext4 image holding `root`'s contents (`size` as mke2fs reads it), and a work folder.
+    static func disk(root: URL, as name: String, in scratch: URL, size: String = "128M") async throws -> (disk: String, work: URL) {
         let disk = scratch.appendingPathComponent("\(name).img").path
-        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", root.path, disk, "128M"],
+        let made = try await Run.program("/usr/sbin/mke2fs", ["-q", "-F", "-t", "ext4", "-d", root.path, disk, size],
                                          environment: Self.environment)
         try #require(made.status == 0, "mke2fs: \(made.stderr)")
         let work = scratch.appendingPathComponent("vm")

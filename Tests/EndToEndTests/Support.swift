@@ -37,11 +37,14 @@ enum Built {
         }
     }
 
-    /// One folder for everything this test process writes; removed when the process exits.
+    /// One folder for everything this test process writes; removed when the process exits
+    /// (kept with `ZIZHU_KEEP_SCRATCH=1`, to read a failed test's guest consoles and logs).
     static let scratchRoot: URL = {
         let url = URL(fileURLWithPath: "/tmp/zizhu-e2e-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        atexit { try? FileManager.default.removeItem(atPath: "/tmp/zizhu-e2e-\(getpid())") }
+        if ProcessInfo.processInfo.environment["ZIZHU_KEEP_SCRATCH"] != "1" {
+            atexit { try? FileManager.default.removeItem(atPath: "/tmp/zizhu-e2e-\(getpid())") }
+        }
         return url
     }()
 

@@ -76,7 +76,7 @@ struct HardeningTests {
         let central = try await RunningCentral(storage: storage)
         defer { central.stop() }
         let (worker, home) = try await DashboardTests.worker(central, "absurd-01")
-        var heartbeat = try worker.heartbeat(devices: ["reader": "ok"], version: "0.1.0", home: home)
+        var heartbeat = worker.heartbeat(devices: ["reader": "ok"], version: "0.1.0", home: home)
         heartbeat.outboxOldestSeconds = 1e19
         heartbeat.clockOffsetSeconds = -1e300
         heartbeat.outboxPending = Int.max

@@ -200,13 +200,13 @@ struct StaffTests {
         let token = try #require(rotated.body.components(separatedBy: "token (zizhu enroll --token …): ").last?.prefix { $0 != "<" })
         // (The platform's 401 for a request signed with a secret it no longer has is not
         // signed for that kiosk, so to the kiosk it is no answer at all.)
-        #expect(await client.send(heartbeat: try client.heartbeat(devices: [:], version: "0.1.0", home: home)) == nil)
+        #expect(await client.send(heartbeat: client.heartbeat(devices: [:], version: "0.1.0", home: home)) == nil)
         #expect(await client.probe().problem?.contains("not signed by the platform") == true)
         await #expect(throws: EnrolmentProblem.otherKiosk) { try await central.store.enrol(token: String(token), kioskID: "kiosk-b", site: "x") }
         let secret = try await central.store.enrol(token: String(token), kioskID: "kiosk-a", site: "天河")
         let renewed = PlatformClient(outbox: client.outbox, enrolment: Enrolment(central: central.url, kioskID: "kiosk-a", secret: secret),
                                      home: home, logger: DashboardTests.logger)
-        #expect(await renewed.send(heartbeat: try renewed.heartbeat(devices: [:], version: "0.1.0", home: home)) == 204)
+        #expect(await renewed.send(heartbeat: renewed.heartbeat(devices: [:], version: "0.1.0", home: home)) == 204)
         let actions = try await central.store.auditTrail(AuditFilter(actor: "sun.li")).map(\.action)
         #expect(actions == ["kiosk.rotate", "kiosk.enable", "kiosk.disable", "login"])
         // Append-only: the database itself refuses to change or remove a row.

@@ -107,8 +107,8 @@ public final class KioskOutbox: Sendable {
                     }
                 }
                 // The heartbeat: at most once every 30 s.
-                if ContinuousClock.now - lastHeartbeat >= .seconds(min(30, syncSeconds)),
-                   var heartbeat = try? worker.heartbeat(devices: devices.snapshot, version: version, home: home) {
+                if ContinuousClock.now - lastHeartbeat >= .seconds(min(30, syncSeconds)) {
+                    var heartbeat = worker.heartbeat(devices: devices.snapshot, version: version, home: home)
                     lastHeartbeat = ContinuousClock.now
                     heartbeat.catalogueVersion = catalogue?.keeper.installedVersion
                     heartbeat.catalogueRefused = refused.map { String($0.prefix(300)) }

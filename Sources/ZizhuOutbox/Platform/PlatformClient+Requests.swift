@@ -9,18 +9,25 @@ import ZizhuWire
 /// appointments, proofs, records, progress, the catalogue, the link probe. Each answers nil
 /// (or says why) when the platform cannot be asked; the screens say so.
 extension PlatformClient {
-    /// What this kiosk's outbox and disk look like, for a heartbeat.
-    public func heartbeat(devices: [String: String], version: String, home: URL) throws -> Heartbeat {
-        let depth = try outbox.depth()
+    /// What this kiosk's outbox and disk look like, for a heartbeat. A failing disk is
+    /// reported as `disk: failing` (an error on the fleet dashboard), not a reason to stay
+    /// silent: when the outbox cannot even be counted, the platform must still hear why.
+    public func heartbeat(devices: [String: String], version: String, home: URL) -> Heartbeat {
+        let depth = try? outbox.depth()
         var stats = statvfs()
         let free = statvfs(home.path, &stats) == 0 ? Int64(stats.f_bavail) * Int64(stats.f_frsize) : -1
         var devices = devices
-        devices["disk"] = free >= 0 && free < 200 << 20 ? "low" : "ok"
+        // The probe (read-only remount, EIO on the database's first page, a probe file that
+        // cannot be fsync'd) costs one small fsync a heartbeat.
+        let failing = outbox.integrity.hasPrefix("I/O error") || outbox.unreadableCount > 0
+            || Outbox.diskFailing(home, database: outbox.databasePath)
+        devices["disk"] = failing ? "failing" : free >= 0 && free < 200 << 20 ? "low" : "ok"
         let faulty = devices.values.contains { !["ok", "ready", "paper_low", "low", "unknown"].contains($0) }
-        let worried = devices.values.contains { $0 == "paper_low" || $0 == "low" } || depth.dead > 0
-        var heartbeat = Heartbeat(status: faulty ? "error" : worried ? "warning" : "ok", devices: devices, diskFreeBytes: free,
-                                  outboxPending: depth.pending, outboxOldestSeconds: depth.oldestPendingSeconds.map { max(0, $0) },   // a clock set back: not negative
-                                  deadLetters: depth.dead,
+        let worried = devices.values.contains { $0 == "paper_low" || $0 == "low" } || (depth?.dead ?? 0) > 0
+        var heartbeat = Heartbeat(status: faulty || depth == nil ? "error" : worried ? "warning" : "ok", devices: devices, diskFreeBytes: free,
+                                  outboxPending: depth?.pending ?? 0,
+                                  outboxOldestSeconds: depth?.oldestPendingSeconds.map { max(0, $0) },   // a clock set back: not negative
+                                  deadLetters: depth?.dead ?? 0,
                                   version: version, deviceTime: UTCTime.iso(Date()))
         heartbeat.clockOffsetSeconds = outbox.clock.reading.map { Double($0.offsetMilliseconds) / 1000 }
         return heartbeat

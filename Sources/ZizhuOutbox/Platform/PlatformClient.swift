@@ -62,6 +62,8 @@ public final class PlatformClient: Sendable {
         public var stoppedBecause: String?
         /// Another process was already syncing.
         public var busy = false
+        /// Entries set aside because their rows could not be read from the disk.
+        public var unreadable = 0
     }
 
     public struct Progress: Sendable {
@@ -78,6 +80,12 @@ public final class PlatformClient: Sendable {
     }
 
     public func drain(ignoringBackoff: Bool = false, progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
+        var report = try await drainDue(ignoringBackoff: ignoringBackoff, progress: progress)
+        report.unreadable = outbox.unreadableCount
+        return report
+    }
+
+    private func drainDue(ignoringBackoff: Bool, progress: @Sendable (Progress) -> Void) async throws -> Report {
         var report = Report()
         let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
         guard fd >= 0 else { throw OutboxError(kind: .storage, zh: "无法打开同步锁", en: "cannot open \(lockPath)") }

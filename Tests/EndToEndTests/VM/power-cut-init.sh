@@ -25,8 +25,43 @@ if [ "$mode" = failing ]; then
     /zizhu/dmsetup create kiosk --noudevsync --table "0 $sectors linear /dev/vda 0" || echo "GUEST: dmsetup create failed"
     device=/dev/mapper/kiosk
 fi
+if [ "$mode" = unreadable ]; then
+    # The disk with a few bad sectors (zizhu.bad=START+COUNT,…): reads of them fail (EIO),
+    # everything else reads and writes as usual.
+    sectors=$(blockdev --getsz /dev/vda)
+    bad=$(sed -n 's/.*zizhu\.bad=\([0-9+,]*\).*/\1/p' /proc/cmdline)
+    position=0
+    : > /tmp/table
+    for segment in $(echo "$bad" | tr ',' ' '); do
+        start=${segment%+*}
+        count=${segment#*+}
+        [ "$start" -gt "$position" ] && echo "$position $((start - position)) linear /dev/vda $position" >> /tmp/table
+        echo "$start $count error" >> /tmp/table
+        position=$((start + count))
+    done
+    echo "$position $((sectors - position)) linear /dev/vda $position" >> /tmp/table
+    /zizhu/dmsetup create kiosk --noudevsync < /tmp/table || echo "GUEST: dmsetup create failed: $(cat /tmp/table)"
+    echo "BADSECTORS $bad"
+    device=/dev/mapper/kiosk
+fi
 # Mounting replays the journal after a cut, as the machine's own boot would.
 mount -t ext4 -o data=ordered "$device" /data || { echo "GUEST: cannot mount the disk"; echo ZIZHU-VM-DONE; poweroff -f; }
+
+if [ "$mode" = unreadable ]; then
+    # The platform on the guest's loopback, where the kiosk's enrolment points; one sync.
+    ip link set lo up
+    central="--database sqlite:///data/central/central.sqlite --platform-key /data/central/platform-seal.key"
+    /zizhu/zizhu-central serve --host 127.0.0.1 --port "$port" --staff-port 0 $central --proof-key /data/central/proof.key \
+        > /tmp/central.log 2>&1 &
+    for i in $(seq 600); do grep -qs "listening on" /tmp/central.log && break; sleep 0.1; done
+    grep -qs "listening on" /tmp/central.log || echo "GUEST: the platform did not start: $(cat /tmp/central.log)"
+    echo READY
+    out=$(/zizhu/zizhu sync --now 2>&1)
+    echo "SYNC $? $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+    echo "CHECK $(/zizhu/zizhu queue check 2>&1 | tr '\n' ' ')"
+    echo "STATS $(/zizhu/zizhu-central stats --json $central 2>&1 | tr -d '\n')"
+    finish
+fi
 
 case "$mode" in
 central|central-list)
@@ -47,6 +82,62 @@ central|central-list)
     while true; do sleep 60; done
     ;;
 esac
+
+if [ "$mode" = update ]; then
+    # Catalogue updates and enrolments, with the platform on the same disk (it loses power
+    # too), serving on the guest's loopback. /data/published holds versions v1, v2, … of the
+    # catalogue, each signed by the operator, and the operator's public key.
+    ip link set lo up
+    home=/data/kiosk
+    published=/data/published
+    central="--database sqlite:///data/central/central.sqlite --platform-key /data/central/platform-seal.key"
+    # What the cut left: the catalogue (one published version whole, or the shipped one)...
+    number=$(sed -n 's/.*"number":\([0-9]*\).*/\1/p' $home/catalogue/.signature.json 2>/dev/null)
+    digest=$(cat $(ls $home/catalogue/*.yaml | sort) | sha256sum | cut -c1-64)
+    files=$(ls $home/catalogue/*.yaml | wc -l)
+    /zizhu/zizhu catalogue check $home/catalogue > /tmp/check.out 2>&1
+    checked=$?
+    echo "CATALOGUE ${number:-shipped} $digest $files $checked"
+    # ...and the enrolment, whole or absent.
+    enrolled=none
+    [ -e $home/enrolment.json ] && enrolled=$(sed -n 's/.*"kioskID":"\([^"]*\)".*/\1/p' $home/enrolment.json)
+    echo "ENROLMENT ${enrolled:-unreadable} $(wc -c 2>/dev/null < $home/enrolment.json || echo 0)"
+    # The platform publishes the version after the installed one.
+    next=$(( ${number:-0} + 1 ))
+    [ -d $published/v$next ] || next=$(ls $published | sed -n 's/^v//p' | sort -n | tail -1)
+    ln -sfn v$next $published/current
+    /zizhu/zizhu-central serve --host 127.0.0.1 --port 8080 --staff-port 0 $central --proof-key /data/central/proof.key \
+        --catalogue $published/current --catalogue-public-key "$(cat $published/public-key)" > /tmp/central.log 2>&1 &
+    for i in $(seq 600); do grep -qs "listening on" /tmp/central.log && break; sleep 0.1; done
+    grep -qs "listening on" /tmp/central.log || echo "GUEST: the platform did not start: $(cat /tmp/central.log)"
+    # The enrolment proven by a signed request: the platform's catalogue fetched with it into
+    # a scratch copy (exit 0: the platform knew the kiosk and its secret).
+    if [ "$enrolled" != none ]; then
+        cp -r $home/catalogue /tmp/probe
+        out=$(/zizhu/zizhu catalogue update --path /tmp/probe 2>&1)
+        echo "PROBE $? $(echo "$out" | head -c 300 | tr '\n' ' ')"
+    fi
+    echo "INTEGRITY $(/zizhu/zizhu-central stats --json $central > /dev/null 2>&1 && echo ok || echo failed)"
+    echo READY
+    # Then, until the power goes: enrol again (a new kiosk id, a new token) and take the
+    # next catalogue version, printing each step as it starts and as it is done.
+    while true; do
+        ln -sfn v$next $published/current
+        id=pc-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+        sed "s/^  id: .*/  id: $id/" /zizhu/Kiosk/kiosk.yaml > /zizhu/Kiosk/kiosk-$id.yaml
+        token=$(/zizhu/zizhu-central token create $central 2>&1 | awk '{ print $NF }')
+        echo "ENROLLING $id"
+        out=$(/zizhu/zizhu enroll --config /zizhu/Kiosk/kiosk-$id.yaml --central http://127.0.0.1:8080 --token "$token" 2>&1) \
+            && echo "ENROLLED $id" || echo "GUEST: enrolment failed: $out"
+        echo "UPDATING $next"
+        out=$(/zizhu/zizhu catalogue update --path $home/catalogue 2>&1)
+        case "$out" in
+            *" installed in "*) echo "INSTALLED $next" ;;
+            *) echo "GUEST: update $next: $(echo "$out" | head -c 300 | tr '\n' ' ')" ;;
+        esac
+        [ -d $published/v$((next + 1)) ] && next=$((next + 1))
+    done
+fi
 
 list_held() {
     /zizhu/zizhu queue list > /tmp/held 2>/tmp/held.err || echo "GUEST: queue list failed: $(cat /tmp/held.err)"

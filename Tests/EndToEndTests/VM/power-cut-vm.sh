@@ -20,6 +20,19 @@
 #               "ACK …" or "REFUSED <status> <message>"; "CHECK …" and "DIAGNOSE …" say what
 #               `zizhu queue check` and `zizhu diagnose` make of it; then the healthy device
 #               back, the file system mounted again and what it holds listed.
+# MODE update: the kiosk (/data/kiosk) and the platform (/data/central, SQLite, on the
+#               guest's loopback) on the same disk, the catalogue versions the operator
+#               signed in /data/published (v1, v2, …, public-key): print what the last cut
+#               left ("CATALOGUE <number|shipped> <sha256 of the *.yaml> <files> <check
+#               status>", "ENROLMENT <kiosk id|none|unreadable> <bytes>", "PROBE <status>"
+#               of a signed fetch with that enrolment), then enrol again and take the next
+#               version in a loop ("ENROLLING <id>", "ENROLLED <id>", "UPDATING <n>",
+#               "INSTALLED <n>") until killed.
+# MODE unreadable: the kiosk's file system on a device-mapper device over the disk whose
+#               sectors ZIZHU_VM_BAD (START+COUNT,…) fail every read; the platform
+#               (/data/central) on the guest's loopback port ZIZHU_VM_PORT, where the kiosk
+#               is enrolled; one `zizhu sync --now` ("SYNC <status> <what it said>"), then
+#               "CHECK …" (`zizhu queue check`) and "STATS <json>" (the platform's counts).
 # Console lines: "HELD <sequence> <受理编号> <state>", "INTEGRITY <result>", "STATS <json>",
 # "READY", "ACK …", "ZIZHU-VM-DONE"; and the control, a file written every second without
 # fsync ("CONTROL <n>") and, after the next boot, those still intact ("CONTROLKEPT <n>").
@@ -69,10 +82,10 @@ fi
 
 port=${ZIZHU_VM_PORT:-0}
 network=(-nic none)
-if [ "$port" != 0 ]; then
+if [ "$port" != 0 ] && [ "$mode" != unreadable ]; then
     network=(-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:$port" -device virtio-net-pci,netdev=n0)
 fi
 exec qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
     -kernel "$work/vmlinuz" -initrd "$work/initrd.cpio" \
     -drive "file=$disk,if=virtio,format=raw,cache=none,aio=threads" "${network[@]}" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init zizhu.mode=$mode zizhu.port=$port"
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init zizhu.mode=$mode zizhu.port=$port zizhu.bad=${ZIZHU_VM_BAD:-}"
