@@ -114,6 +114,9 @@ struct DiagnosticCheckTests {
         #expect(KioskDiagnostics.outbox(depth: depth(dead: 1), integrity: "ok").status == .warning)
         #expect(KioskDiagnostics.outbox(depth: depth(oldest: 4000), integrity: "ok").status == .warning)
         #expect(KioskDiagnostics.outbox(depth: depth(), integrity: "row 3 missing from index").status == .failed)
+        // A page the disk could not read (the outbox opened anyway): the disk is named.
+        let unreadable = KioskDiagnostics.outbox(depth: depth(), integrity: "I/O error reading the database (the disk may be failing): SQLite error 11")
+        #expect(unreadable.status == .failed && unreadable.summary.zh.contains("磁盘读写出错"), "\(unreadable.summary)")
         #expect(KioskDiagnostics.outbox(nil, problem: "disk full").status == .failed)
     }
 

@@ -187,6 +187,11 @@ public enum KioskDiagnostics {
                      DiagnosticFact("隔离", "Quarantined", String(depth.quarantined)),
                      integrity == "ok" ? DiagnosticFact("完整性", "Integrity", words: LocalizedText(zh: "正常", en: "ok"))
                                        : DiagnosticFact("完整性", "Integrity", integrity)]
+        if integrity.hasPrefix("I/O error") {
+            return DiagnosticCheck(.outbox, .failed, zh: "磁盘读写出错：有的申请读不出来，终端磁盘可能正在损坏，请更换磁盘（读得出的照常上传）",
+                                   en: "The disk could not read part of the outbox: it may be failing; replace it "
+                                       + "(what can be read is still uploaded)", facts: facts)
+        }
         if integrity != "ok" {
             return DiagnosticCheck(.outbox, .failed, zh: "数据库完整性检查未通过", en: "The database failed its integrity check", facts: facts)
         }
