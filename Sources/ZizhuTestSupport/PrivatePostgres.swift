@@ -45,9 +45,20 @@ public final class PrivatePostgres: @unchecked Sendable {
         port = Self.freePort()
         let data = folder.appendingPathComponent("data").path
         try run(["\(bin)/initdb", "-D", data, "-A", "trust", "-U", "zizhu", "-E", "UTF8", "--no-sync"])
-        try run(["\(bin)/pg_ctl", "-D", data, "-l", folder.appendingPathComponent("log").path, "-w", "-t", "60", "-o",
-                 "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c max_connections=300", "start"])
+        try startServer()
         running = true
+    }
+
+    /// Starts the server on the cluster (again, after `crash()`), on the same port.
+    public func startServer() throws {
+        try run(["\(bin)/pg_ctl", "-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("log").path,
+                 "-w", "-t", "60", "-o", "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c max_connections=300", "start"])
+    }
+
+    /// Stops the server as a crash would (immediate: no checkpoint, connections cut); the
+    /// cluster stays, to be started again with `startServer()`.
+    public func crash() throws {
+        try run(["\(bin)/pg_ctl", "-D", folder.appendingPathComponent("data").path, "-m", "immediate", "stop"])
     }
 
     /// A fresh, empty database: its URL.

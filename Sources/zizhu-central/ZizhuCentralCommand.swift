@@ -56,10 +56,12 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                 }
                 do {
                     try PlatformKeyring.generate().write(to: platformKey, replacing: false)
+                    FileHandle.standardError.write(Data("zizhu-central: made the platform key \(platformKey) (mode 0600): back it up apart from the database; without it the sealed applications cannot be read\n".utf8))
+                } catch where FileManager.default.fileExists(atPath: platformKey) {
+                    // Another instance starting beside this one made it a moment ago: use that one.
                 } catch {
                     throw ValidationError("\(error)")
                 }
-                FileHandle.standardError.write(Data("zizhu-central: made the platform key \(platformKey) (mode 0600): back it up apart from the database; without it the sealed applications cannot be read\n".utf8))
             }
             let keyring: PlatformKeyring
             do {
@@ -89,6 +91,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @Option(help: "Seconds a connection may take to send a request's headers.") var headerTimeout = 10
         @Option(help: "Seconds a request may take to send its body once its headers are in.") var requestTimeout = 30
         @Option(help: "Seconds an idle keep-alive connection is kept open.") var idleTimeout = 60
+        @Option(help: "Seconds to keep serving after SIGTERM while /ready says draining (the balancer moves away), before the listeners close and in-flight requests finish.")
+        var drainSeconds = 5
         @Flag(help: "Mark staff cookies Secure (the staff pages are reached over HTTPS through a TLS-terminating balancer).")
         var secureCookies = false
         @Option(help: "The server's certificate chain (PEM): both listeners then speak TLS only.") var tlsCert: String?
@@ -129,8 +133,9 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             let signing = try SigningKeyFile.load(proofKey, create: true, purpose: "proof-signing")
             let scheme = tls == nil ? "http" : "https"
             guard (1...100_000).contains(maxConnectionsPerAddress), (1...600).contains(headerTimeout), (1...600).contains(requestTimeout),
-                  (1...3600).contains(idleTimeout) else {
-                throw ValidationError("--max-connections-per-address is 1-100000; --header-timeout and --request-timeout 1-600 s; --idle-timeout 1-3600 s")
+                  (1...3600).contains(idleTimeout), (0...300).contains(drainSeconds) else {
+                throw ValidationError("--max-connections-per-address is 1-100000; --header-timeout and --request-timeout 1-600 s; "
+                                      + "--idle-timeout 1-3600 s; --drain-seconds 0-300")
             }
             // Each listener its own guard: a flood on one leaves the other's share alone.
             func server() throws -> HTTPServerBuilder {
@@ -140,13 +145,15 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                                                                          idleTimeout: .seconds(Int64(idleTimeout))))
                 return try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1
             }
+            let readiness = Readiness()
             let kiosks = Application(
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              appointments: { DemoRecordsFile.appointments(held, query: $0) },
                                              catalogue: catalogue.map { URL(fileURLWithPath: $0) },
                                              catalogueKey: cataloguePublicKey, proofKey: signing,
                                              adjudicator: PlatformAdjudicator(catalogueFolder: (rules ?? catalogue).map { URL(fileURLWithPath: $0) },
-                                                                              answers: { answers[$0] })),
+                                                                              answers: { answers[$0] }),
+                                             readiness: readiness),
                 server: try server(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
@@ -157,7 +164,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                 logger: logger)
             let settings = StaffSettings(idleTimeout: Double(idleMinutes) * 60, secureCookies: secureCookies || tls != nil)
             let staff = Application(
-                router: CentralServer.staffRouter(store: store, settings: settings),
+                router: CentralServer.staffRouter(store: store, settings: settings, readiness: readiness),
                 server: try server(),
                 configuration: .init(address: .hostname(staffHost, port: staffPort), serverName: "zizhu-central"),
                 onServerRunning: { channel in
@@ -165,7 +172,10 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                     FileHandle.standardOutput.write(Data("staff side on \(scheme)://\(staffHost):\(port)/dashboard\n".utf8))
                 },
                 logger: logger)
-            let group = ServiceGroup(configuration: .init(services: [kiosks, staff], gracefulShutdownSignals: [.sigterm, .sigint],
+            // Shut down in reverse order: first the drain (not ready, still serving), then the
+            // listeners (no new connections; requests in flight finish).
+            let drain = Draining(readiness: readiness, seconds: drainSeconds)
+            let group = ServiceGroup(configuration: .init(services: [kiosks, staff, drain], gracefulShutdownSignals: [.sigterm, .sigint],
                                                           logger: logger))
             try await group.run()
         }
@@ -297,5 +307,20 @@ struct Review: AsyncParsableCommand {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("a refusal needs --reason") }
             try await Review.decide(database, number: number, approve: false, reason: reason)
         }
+    }
+}
+
+/// The first thing an instance does on SIGTERM: say it is not ready (`GET /ready` answers 503
+/// `draining`) and keep serving for `seconds`, so the balancer's health check moves new
+/// requests to the other instances before this one closes its listeners.
+struct Draining: ServiceLifecycle.Service {
+    let readiness: Readiness
+    let seconds: Int
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        readiness.drain()
+        FileHandle.standardOutput.write(Data("draining: not ready, serving \(seconds) s more, then finishing requests in flight\n".utf8))
+        try? await Task.sleep(for: .seconds(seconds))
     }
 }

@@ -12,10 +12,13 @@ struct SessionFilesTests {
 
     /// A copy of the units with the programs they start pointed at ones this machine has
     /// (zizhu: the built binary; cage and foot may not be installed on a test machine).
+    /// A template unit (`name@.service`) is verified as one instance of it (`name@8101.service`).
     func verify(_ names: [String]) async throws -> Run {
         let folder = Built.temporaryDirectory("units")
+        let names = names.map { $0.replacingOccurrences(of: "@.service", with: "@8101.service") }
         for name in names {
-            let text = try String(contentsOf: Self.devices.appendingPathComponent("systemd/\(name)"), encoding: .utf8)
+            let source = name.replacingOccurrences(of: "@8101.service", with: "@.service")
+            let text = try String(contentsOf: Self.devices.appendingPathComponent("systemd/\(source)"), encoding: .utf8)
                 .replacingOccurrences(of: "/usr/bin/zizhu", with: Built.zizhu)
                 .replacingOccurrences(of: "/usr/bin/cage", with: "/bin/true")
                 .replacingOccurrences(of: "/usr/bin/foot", with: "/bin/true")
@@ -40,6 +43,20 @@ struct SessionFilesTests {
         #expect(caught.stderr.contains("Unknown key 'WatchdogSecs'"), "\(caught.stderr)")
     }
 
+    /// The platform's units (an instance per port, the balancer) pass systemd's own check;
+    /// an instance drains on SIGTERM and is restarted; the balancer checks its config first.
+    @Test func systemdAcceptsThePlatformUnits() async throws {
+        let run = try await verify(["zizhu-central@.service", "zizhu-balancer.service"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        for complaint in ["Unknown key", "Unknown section", "Invalid", "Failed to parse", "not executable"] {
+            #expect(!run.stderr.contains(complaint), "\(run.stderr)")
+        }
+        let instance = try String(contentsOf: Self.devices.appendingPathComponent("systemd/zizhu-central@.service"), encoding: .utf8)
+        #expect(instance.contains("--drain-seconds") && instance.contains("KillSignal=SIGTERM") && instance.contains("Restart=always"))
+        let balancer = try String(contentsOf: Self.devices.appendingPathComponent("systemd/zizhu-balancer.service"), encoding: .utf8)
+        #expect(balancer.contains("ExecStartPre=/usr/sbin/haproxy -c -q -f /etc/zizhu-central/haproxy.cfg"))
+    }
+
     @Test func theKioskUnitRestartsNotifiesAndWatchesAndTheSessionShowsChinese() throws {
         let unit = try String(contentsOf: Self.devices.appendingPathComponent("systemd/zizhu-kiosk.service"), encoding: .utf8)
         let lines = Set(unit.split(separator: "\n").map(String.init))
@@ -56,8 +73,10 @@ struct SessionFilesTests {
     }
 
     @Test func theInstallerIsValidShell() async throws {
-        let run = try await Run.program("/bin/bash", ["-n", Self.devices.appendingPathComponent("systemd/install").path], environment: [:])
-        #expect(run.status == 0, "\(run.stderr)")
+        for installer in ["systemd/install", "platform/install"] {
+            let run = try await Run.program("/bin/bash", ["-n", Self.devices.appendingPathComponent(installer).path], environment: [:])
+            #expect(run.status == 0, "\(installer): \(run.stderr)")
+        }
         #expect(FileManager.default.isExecutableFile(atPath: Self.devices.appendingPathComponent("systemd/install").path))
         let installer = try String(contentsOf: Self.devices.appendingPathComponent("systemd/install"), encoding: .utf8)
         #expect(installer.contains("Devices/systemd/cups.service.d/zizhu.conf /etc/systemd/system/cups.service.d/zizhu.conf"))

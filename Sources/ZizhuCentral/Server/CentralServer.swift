@@ -6,7 +6,7 @@ import Logging
 import ZizhuWire
 
 /// The platform's HTTP API (Hummingbird), on two listeners. The kiosk API (`router`):
-/// public routes (health, the OpenAPI document, enrolment with a one-time token) and the
+/// public routes (health, readiness, the OpenAPI document, enrolment with a one-time token) and the
 /// kiosk routes under `/v1` behind `KioskSignatureMiddleware`; it has no staff path at all.
 /// The staff side (`staffRouter`): `/dashboard` behind a login, on an address of its own
 /// (by default loopback only), so the office network can reach it and the halls cannot.
@@ -40,9 +40,11 @@ public enum CentralServer {
                               appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
                               catalogue: URL? = nil, catalogueKey: String? = nil,
                               proofKey: Curve25519.Signing.PrivateKey? = nil,
-                              adjudicator: PlatformAdjudicator? = nil) -> Router<CentralRequestContext> {
+                              adjudicator: PlatformAdjudicator? = nil,
+                              readiness: Readiness = Readiness()) -> Router<CentralRequestContext> {
         let router = Router(context: CentralRequestContext.self)
         router.get("/health") { _, _ in "ok\n" }
+        router.get("/ready") { _, _ in await readiness.answer(store: store) }
         router.get("/openapi.yaml") { _, _ -> Response in
             guard let text = openAPIDocument else { throw Refusal(.notFound, "missing", "the OpenAPI document is not installed") }
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
@@ -65,9 +67,11 @@ public enum CentralServer {
 
     /// The staff side: sign-in, the overview, the audit trail, case histories, and every
     /// staff action, each behind its role; security headers and a same-origin check on all.
-    public static func staffRouter(store: any CentralStorage, settings: StaffSettings = StaffSettings()) -> Router<CentralRequestContext> {
+    public static func staffRouter(store: any CentralStorage, settings: StaffSettings = StaffSettings(),
+                                   readiness: Readiness = Readiness()) -> Router<CentralRequestContext> {
         let router = Router(context: CentralRequestContext.self)
         router.get("/health") { _, _ in "ok\n" }
+        router.get("/ready") { _, _ in await readiness.answer(store: store) }
         let staff = router.group("dashboard").add(middleware: StaffHeadersMiddleware()).add(middleware: SameOriginMiddleware())
         StaffRoutes(store: store, settings: settings).add(to: staff)
         return router

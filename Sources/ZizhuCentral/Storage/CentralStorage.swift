@@ -7,6 +7,8 @@ import ZizhuWire
 /// against SQLite and PostgreSQL.
 public protocol CentralStorage: StaffStorage {
     func createToken() async throws -> String
+    /// The database answers (a trivial query): what readiness (`GET /ready`) asks.
+    func ping() async throws
     /// Spends the token and returns the kiosk's new secret (base64).
     func enrol(token: String, kioskID: String, site: String) async throws -> String
     func secret(kioskID: String) async throws -> SymmetricKey?

@@ -154,6 +154,10 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         return inserted
     }
 
+    public func ping() async throws {
+        for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int32.self) {}
+    }
+
     public func stats() async throws -> CentralStats {
         func count(_ query: PostgresQuery) async throws -> Int {
             for try await value in try await client.query(query, logger: logger).decode(Int64.self) { return Int(value) }

@@ -247,6 +247,10 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
 
     // MARK: Statistics
 
+    public func ping() async throws {
+        _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     public func stats() async throws -> CentralStats {
         try await writer.read { db in
             CentralStats(kiosks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kiosk") ?? 0,
