@@ -94,6 +94,37 @@ extension Outbox {
     /// Entries set aside in this process because their rows could not be read.
     public var unreadableCount: Int { unreadable.count }
 
+    /// What `zizhu queue check` reports beside SQLite's integrity check: each pending entry
+    /// read on its own (so a page the disk cannot read names only the entries on it) and its
+    /// payload opened with the outbox key and checked against its hash. Returns how many are
+    /// pending and one line per entry that is not whole.
+    public func checkPending() throws -> (pending: Int, problems: [String]) {
+        let candidates = try writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT rowid FROM entry INDEXED BY entry_due WHERE state = 'pending' ORDER BY sequence")
+        }
+        var problems: [String] = []
+        for rowid in candidates {
+            do {
+                let row = try writer.read { db in
+                    try Row.fetchOne(db, sql: "SELECT key, sequence, acceptance_number, payload_hash, sealed FROM entry WHERE rowid = ?",
+                                     arguments: [rowid])
+                }
+                guard let row else { continue }
+                let key: String = row["key"], hash: String = row["payload_hash"], sealed: Data? = row["sealed"]
+                let sequence: Int64 = row["sequence"], number: String = row["acceptance_number"]
+                guard let sealed, let box = try? AES.GCM.SealedBox(combined: sealed),
+                      let plain = try? AES.GCM.open(box, using: self.key, authenticating: Data(key.utf8)) else {
+                    problems.append("unreadable \(sequence) \(number): cannot be opened with the outbox key")
+                    continue
+                }
+                if plain.sha256Hex != hash { problems.append("unreadable \(sequence) \(number): payload hash mismatch") }
+            } catch let error as DatabaseError where Outbox.isUnreadable(error) {
+                problems.append("unreadable row \(rowid): the disk could not read it (\(error.message ?? "I/O error"))")
+            }
+        }
+        return (candidates.count, problems)
+    }
+
     func quarantine(_ key: String, reason: String) throws {
         try writer.write { db in
             try db.execute(sql: "UPDATE entry SET state = 'quarantined', last_error = ? WHERE key = ?", arguments: [reason, key])

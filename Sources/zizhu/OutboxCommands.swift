@@ -287,11 +287,11 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             let outbox = try KioskContext.load(kiosk).outbox()
-            let pending = try outbox.list(.pending).filter { $0.kind == .submission }
-            // A payload that does not open with the key (or is missing) is damage, not a state.
-            let unreadable = pending.filter { entry in ((try? outbox.show(entry.key))?.1) == nil }
-            print("integrity \(outbox.integrity); \(pending.count) pending, \(unreadable.count) unreadable")
-            for entry in unreadable { print("unreadable \(entry.sequence) \(entry.acceptanceNumber)") }
+            // A payload that does not open with the key, or a row the disk cannot read, is
+            // damage, not a state; each is named.
+            let (pending, unreadable) = try outbox.checkPending()
+            print("integrity \(outbox.integrity); \(pending) pending, \(unreadable.count) unreadable")
+            for problem in unreadable { print(problem) }
             if outbox.integrity != "ok" || !unreadable.isEmpty { throw ExitCode(1) }
         }
     }

@@ -96,7 +96,8 @@ extension PowerCutTests {
         #expect(sync.status == "0", "\(sync.output)")
         #expect(sync.output.contains("unreadable \(onBadPage.count)"), "\(sync.output)")
         #expect(failing.stats["submissions"] == applications - onBadPage.count, "platform \(failing.stats), \(onBadPage.count) on the bad page")
-        #expect(failing.check.contains("I/O error"), "queue check: \(failing.check)")
+        #expect(failing.check.contains("I/O error") && failing.check.contains("\(onBadPage.count) pending, \(onBadPage.count) unreadable"),
+                "queue check: \(failing.check)")
         // The disk reads again: the rest goes, each application once.
         let healed = try await boot(badSectors: [], label: "healed")
         #expect(healed.sync?.status == "0", "\(healed.sync?.output ?? "")")

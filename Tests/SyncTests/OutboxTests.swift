@@ -235,6 +235,11 @@ struct OutboxTests {
                            arguments: [first.key])
             try db.execute(sql: "UPDATE entry SET payload_hash = 'deadbeef' WHERE key = ?", arguments: [third.key])
         }
+        // `zizhu queue check` names both, and only them, before anything is sent.
+        let checked = try outbox.checkPending()
+        #expect(checked.pending == 3 && checked.problems.count == 2, "\(checked)")
+        #expect(checked.problems.contains { $0.hasPrefix("unreadable 1 \(first.acceptanceNumber): cannot be opened") }, "\(checked.problems)")
+        #expect(checked.problems.contains { $0.hasPrefix("unreadable 3 \(third.acceptanceNumber): payload hash mismatch") }, "\(checked.problems)")
         let due = try outbox.due(limit: 10, maxBytes: 1 << 20)
         #expect(due.map(\.envelope.key) == [second.key])
         let quarantined = try outbox.list(.quarantined)
