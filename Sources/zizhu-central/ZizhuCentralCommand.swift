@@ -175,7 +175,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             // Shut down in reverse order: first the drain (not ready, still serving), then the
             // listeners (no new connections; requests in flight finish).
             let drain = Draining(readiness: readiness, seconds: drainSeconds)
-            let group = ServiceGroup(configuration: .init(services: [kiosks, staff, drain], gracefulShutdownSignals: [.sigterm, .sigint],
+            let pruning = Pruning(store: store, sessionsIdleFor: Double(idleMinutes) * 60)
+            let group = ServiceGroup(configuration: .init(services: [kiosks, staff, pruning, drain], gracefulShutdownSignals: [.sigterm, .sigint],
                                                           logger: logger))
             try await group.run()
         }
@@ -322,5 +323,21 @@ struct Draining: ServiceLifecycle.Service {
         readiness.drain()
         FileHandle.standardOutput.write(Data("draining: not ready, serving \(seconds) s more, then finishing requests in flight\n".utf8))
         try? await Task.sleep(for: .seconds(seconds))
+    }
+}
+
+/// Every minute, what no request can need any more goes (`CentralStorage.prune`): old
+/// nonces, idle staff sessions. Each instance runs it; running it twice at once is harmless.
+struct Pruning: ServiceLifecycle.Service {
+    let store: any CentralStorage
+    let sessionsIdleFor: TimeInterval
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                _ = try? await store.prune(now: Date(), sessionsIdleFor: sessionsIdleFor)
+                try? await Task.sleep(for: .seconds(60))
+            }
+        }
     }
 }

@@ -121,6 +121,15 @@ struct StaffTests {
         let expired = try await old.get("/dashboard")
         #expect(expired.status == 303 && expired.header("Location") == "/dashboard/login")
         #expect(try await central.store.session(tokenHash: StaffRules.tokenHash(token)) == nil)
+        // One nobody comes back to is removed by the scheduled prune; a fresh one stays.
+        let abandoned = StaffRules.newToken(), fresh = StaffRules.newToken()
+        for (token, at) in [(abandoned, stale), (fresh, Date())] {
+            try await central.store.createSession(StaffSession(tokenHash: StaffRules.tokenHash(token), staff: "li.na", csrf: "x",
+                                                               createdAt: at, lastSeen: at, address: "127.0.0.1"))
+        }
+        #expect(try await central.store.prune(now: Date(), sessionsIdleFor: 600).sessions == 1)
+        #expect(try await central.store.session(tokenHash: StaffRules.tokenHash(abandoned)) == nil)
+        #expect(try await central.store.session(tokenHash: StaffRules.tokenHash(fresh)) != nil)
         // A fresh sign-in: HttpOnly, SameSite=Strict, Secure (served over TLS); the database
         // holds only the token's hash.
         let auditor = StaffClient(central.staffURL)

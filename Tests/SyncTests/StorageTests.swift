@@ -210,6 +210,13 @@ struct StorageTests {
         #expect(try await store.remember(nonce: "n1", kioskID: "kiosk-a", timestamp: now, skew: 3))
         #expect(!(try await store.remember(nonce: "n1", kioskID: "kiosk-a", timestamp: now, skew: 3)))
         #expect(try await store.remember(nonce: "n2", kioskID: "kiosk-a", timestamp: now, skew: 3))
+        // Pruning forgets only nonces past the skew window: a fresh one is still a replay.
+        let old = CentralRules.nonceHorizon() - 1
+        #expect(try await store.remember(nonce: "n0", kioskID: "kiosk-a", timestamp: old, skew: 3))
+        let pruned = try await store.prune(now: Date(), sessionsIdleFor: 900)
+        #expect(pruned.nonces == 1, "\(pruned)")
+        #expect(!(try await store.remember(nonce: "n1", kioskID: "kiosk-a", timestamp: now, skew: 3)))
+        #expect(try await store.prune(now: Date(), sessionsIdleFor: 900).nonces == 0)
     }
 
     @Test(arguments: StorageKind.allCases)

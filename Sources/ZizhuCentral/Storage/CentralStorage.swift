@@ -9,6 +9,10 @@ public protocol CentralStorage: StaffStorage {
     func createToken() async throws -> String
     /// The database answers (a trivial query): what readiness (`GET /ready`) asks.
     func ping() async throws
+    /// Forgets what no request can need any more: nonces older than the skew window (a
+    /// request that old is refused as stale before its nonce is looked at) and staff
+    /// sessions idle for longer than `sessionsIdleFor`. `serve` runs it every minute.
+    func prune(now: Date, sessionsIdleFor: TimeInterval) async throws -> PruneReport
     /// Spends the token and returns the kiosk's new secret (base64).
     func enrol(token: String, kioskID: String, site: String) async throws -> String
     func secret(kioskID: String) async throws -> SymmetricKey?
@@ -46,6 +50,17 @@ public protocol CentralStorage: StaffStorage {
     func openHelp() async throws -> [OpenHelp]
     /// Staff acknowledged it; false when there is no such open request.
     func acknowledgeHelp(id: Int64) async throws -> Bool
+}
+
+/// What one `prune` removed.
+public struct PruneReport: Sendable, Hashable {
+    public var nonces: Int
+    public var sessions: Int
+
+    public init(nonces: Int, sessions: Int) {
+        self.nonces = nonces
+        self.sessions = sessions
+    }
 }
 
 public struct FleetKiosk: Sendable, Hashable {

@@ -140,8 +140,6 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     }
 
     public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
-        let horizon = CentralRules.nonceHorizon()
-        try await client.query("DELETE FROM nonce WHERE timestamp < \(horizon)", logger: logger)
         let rows = try await client.query("""
             INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (\(kioskID), \(nonce), \(timestamp))
             ON CONFLICT DO NOTHING RETURNING nonce
@@ -156,6 +154,18 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     public func ping() async throws {
         for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int32.self) {}
+    }
+
+    public func prune(now: Date, sessionsIdleFor: TimeInterval) async throws -> PruneReport {
+        func deleted(_ query: PostgresQuery) async throws -> Int {
+            var count = 0
+            for try await _ in try await client.query(query, logger: logger) { count += 1 }
+            return count
+        }
+        let horizon = CentralRules.nonceHorizon(now: now)
+        let idleSince = now.timeIntervalSince1970 - sessionsIdleFor
+        return PruneReport(nonces: try await deleted("DELETE FROM nonce WHERE timestamp < \(horizon) RETURNING 1"),
+                           sessions: try await deleted("DELETE FROM staff_session WHERE last_seen < \(idleSince) RETURNING 1"))
     }
 
     public func stats() async throws -> CentralStats {

@@ -99,6 +99,8 @@ enum PostgresMigrations {
             ]),
             // Why the platform sent a case to a person although the kiosk approved it.
             Migration(name: "v7-review-flag", statements: ["ALTER TABLE submission ADD COLUMN IF NOT EXISTS review_flag TEXT"]),
+            // Old nonces are pruned on a schedule by time (before, every request scanned the table).
+            Migration(name: "v8-nonce-by-time", statements: ["CREATE INDEX IF NOT EXISTS nonce_by_time ON nonce(timestamp)"]),
         ]
     }
 

@@ -132,6 +132,10 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
             // Why the platform sent a case to a person although the kiosk approved it.
             try db.execute(sql: "ALTER TABLE submission ADD COLUMN review_flag TEXT")
         }
+        migrator.registerMigration("v8-nonce-by-time") { db in
+            // Old nonces are pruned on a schedule by time (before, every request scanned the table).
+            try db.execute(sql: "CREATE INDEX nonce_by_time ON nonce(timestamp)")
+        }
         return migrator
     }
 
@@ -179,10 +183,9 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     }
 
     /// Records a request's nonce; false when it was seen before (a replay). Nonces older
-    /// than the skew window are forgotten: a request that old is refused as stale anyway.
+    /// than the skew window are forgotten by `prune`: a request that old is refused as stale.
     public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM nonce WHERE timestamp < ?", arguments: [CentralRules.nonceHorizon()])
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM nonce WHERE kiosk_id = ? AND nonce = ?", arguments: [kioskID, nonce]) == true {
                 return false
             }
@@ -249,6 +252,15 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
 
     public func ping() async throws {
         _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func prune(now: Date, sessionsIdleFor: TimeInterval) async throws -> PruneReport {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM nonce WHERE timestamp < ?", arguments: [CentralRules.nonceHorizon(now: now)])
+            let nonces = db.changesCount
+            try db.execute(sql: "DELETE FROM staff_session WHERE last_seen < ?", arguments: [now.timeIntervalSince1970 - sessionsIdleFor])
+            return PruneReport(nonces: nonces, sessions: db.changesCount)
+        }
     }
 
     public func stats() async throws -> CentralStats {
