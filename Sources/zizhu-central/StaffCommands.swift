@@ -171,7 +171,55 @@ struct AuditCommand: AsyncParsableCommand {
 /// `zizhu-central kiosk list|disable|enable|rotate`: the fleet from the server's shell.
 struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Enrolled kiosks: list, disable, enable, new secret.",
-                                                    subcommands: [List.self, Disable.self, Enable.self, Rotate.self])
+                                                    subcommands: [List.self, Import.self, Disable.self, Enable.self, Rotate.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol many kiosks at once from a file of `KIOSK-ID<TAB>SITE` lines, in one transaction (all or none).",
+            discussion: """
+                Each kiosk gets a new secret; they are written to --secrets (JSON lines {"kioskID","secret"}, mode 0600,                 never overwritten) for the kiosks' images. Nothing is stored if any id is malformed, repeated or enrolled already.
+                """)
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "The file of kiosks: one `KIOSK-ID<TAB>SITE` per line; # starts a comment.") var file: String
+        @Option(help: "Where to write the new secrets (mode 0600; must not exist).") var secrets: String
+
+        func run() async throws {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+            var kiosks: [KioskToImport] = []
+            for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty || line.hasPrefix("#") { continue }
+                let parts = line.split(separator: "\t", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, (1...64).contains(parts[0].count), !parts[1].isEmpty,
+                      parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
+                    throw ValidationError("\(file):\(index + 1): expected KIOSK-ID<TAB>SITE (an id of 1-64 letters, digits, - _ .)")
+                }
+                kiosks.append(KioskToImport(id: parts[0], site: parts[1]))
+            }
+            guard !kiosks.isEmpty else { throw ValidationError("\(file) names no kiosk") }
+            guard !FileManager.default.fileExists(atPath: secrets) else { throw ValidationError("\(secrets) exists: secrets are never overwritten") }
+            let store = try await database.openSealed(createKey: true)
+            let imported: [ImportedKiosk]
+            do {
+                imported = try await store.importKiosks(kiosks)
+            } catch EnrolmentProblem.kioskExists {
+                throw ValidationError("nothing imported: a kiosk id in \(file) is repeated or enrolled already")
+            }
+            let lines = try imported.map { String(decoding: try CanonicalJSON.encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
+            // Created 0600 from the first byte (O_EXCL: never another's file), written whole and fsync'd.
+            let descriptor = open(secrets, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            let bytes = Array(lines.utf8)
+            let written = descriptor >= 0 ? bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } : -1
+            let synced = descriptor >= 0 && fsync(descriptor) == 0
+            if descriptor >= 0 { close(descriptor) }
+            guard written == bytes.count, synced else {
+                throw ValidationError("the kiosks are enrolled but \(secrets) could not be written (errno \(errno)): "
+                                      + "rotate their secrets (zizhu-central kiosk rotate)")
+            }
+            try await Console.audit(store, role: .operator, "kiosk.import", target: "\(imported.count) kiosks", detail: file)
+            print("imported \(imported.count) kiosks; their secrets are in \(secrets)")
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every kiosk: site, last heartbeat, version, disabled or not, how far its own clock is off.")

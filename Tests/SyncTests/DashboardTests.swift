@@ -220,6 +220,53 @@ struct DashboardTests {
         #expect(health == .error && reasons.contains("disk failing"), "\(health) \(reasons)")
     }
 
+    /// A province's fleet on one page: 20,000 kiosks (imported in bulk), problems first,
+    /// how many in each state, the sites with problems, search by kiosk id or site, 100 to a
+    /// page. How long Chromium takes to load it is printed (not asserted).
+    @Test func twentyThousandKiosksShowProblemsFirstWithSearchAndPages() async throws {
+        let central = try await RunningCentral()
+        defer { central.stop() }
+        let districts = ["天河区", "越秀区", "海珠区", "番禺区"]
+        let kiosks = (1...20_000).map { KioskToImport(id: String(format: "gd-%05d", $0), site: "\(districts[$0 % 4])政务服务中心 \($0 % 250)") }
+        _ = try await central.store.importKiosks(kiosks)
+        func heartbeat(_ devices: [String: String], status: String = "ok") -> Heartbeat {
+            Heartbeat(status: status, devices: devices, diskFreeBytes: 1 << 30, outboxPending: 0, outboxOldestSeconds: nil, deadLetters: 0,
+                      version: "0.1.0", deviceTime: UTCTime.iso(Date()))
+        }
+        // 48 healthy, one with a failed reader, one low on paper; the rest never heard from.
+        for index in 1...50 {
+            let devices = index == 7 ? ["reader": "error"] : index == 8 ? ["printer": "paper_low"] : ["reader": "ok", "printer": "ready"]
+            try await central.store.recordHeartbeat(kioskID: String(format: "gd-%05d", index),
+                                                    heartbeat(devices, status: index == 7 ? "error" : index == 8 ? "warning" : "ok"))
+        }
+        let browser = try await Self.browser(central, "operator.province", [.operator])
+        defer { browser.close() }
+        let started = ContinuousClock.now
+        let dom = try await Self.dashboard(browser, central)
+        let loaded = ContinuousClock.now - started
+        let rows = dom.components(separatedBy: "data-kiosk=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(rows.count == 100, "\(rows.count) rows on a page")
+        #expect(rows.first == "gd-00007", "the kiosk in error comes first: \(rows.prefix(3))")
+        #expect(rows.dropFirst().first == "gd-00051", "then the offline ones: \(rows.prefix(3))")
+        for state in ["Error 1", "Offline 19950", "Warning 1", "OK 48"] {
+            #expect(dom.contains("data-state=\"\(state.split(separator: " ")[0])\">\(state)<"), "\(state)")
+        }
+        #expect(dom.contains("20000 kiosks, page 1 of 200") && dom.contains("id=\"next-page\""))
+        #expect(dom.contains("500 sites, 500 sites with problems"), "every site has an offline kiosk")
+        // Search by id, then by site; the next page of a search keeps the search.
+        try await browser.open(central.staffURL + "/dashboard?q=gd-00042")
+        let one = try await browser.html()
+        #expect(one.contains("data-kiosk=\"gd-00042\"") && one.contains("1 kiosk matching"), "\(one.prefix(300))")
+        try await browser.open(central.staffURL + "/dashboard?q=" + ("天河区政务服务中心 4".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        let site = try await browser.html()
+        #expect(site.contains("kiosks matching") && !site.contains("data-kiosk=\"gd-00001\""), "a site search shows that site's kiosks")
+        try await browser.open(central.staffURL + "/dashboard?page=200")
+        let last = try await browser.html()
+        #expect(last.contains("page 200 of 200") && last.contains("data-kiosk=\"gd-00050\"") && last.contains("id=\"previous-page\""),
+                "the healthy ones are on the last page")
+        print("dashboard with 20,000 kiosks: \(loaded) to load the overview in Chromium (SQLite, debug build)")
+    }
+
     @Test func aSilentKioskTurnsOfflineAfterMissedHeartbeats() {
         let heartbeat = Heartbeat(status: "ok", devices: ["reader": "ok", "printer": "ready"], diskFreeBytes: 1 << 30, outboxPending: 0,
                                   outboxOldestSeconds: nil, deadLetters: 0, version: "0.1.0", deviceTime: "2026-11-22T10:00:00Z")

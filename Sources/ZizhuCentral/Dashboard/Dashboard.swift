@@ -108,14 +108,15 @@ public enum Dashboard {
     /// kiosk's disable / enable / new-secret buttons and enrolment tokens), help requests for
     /// the help desk, the review queue for reviewers. Every form carries the CSRF token.
     public static func page(fleet: [FleetKiosk], perHour: [String: Int], help: [OpenHelp], stats: CentralStats, now: Date,
-                            review: [ReviewItem] = [], ratings: [Int: Int] = [:], viewer: StaffViewer, notice: String? = nil) -> String {
+                            review: [ReviewItem] = [], ratings: [Int: Int] = [:], viewer: StaffViewer, notice: String? = nil,
+                            query: FleetQuery = FleetQuery()) -> String {
         let csrf = StaffPages.csrfField(viewer)
         var html = "<h1>自助终端运行监控 <small>Fleet dashboard</small></h1>"
         if let notice { html += "<p id=\"notice\">\(escape(notice))</p>" }
         html += "<p id=\"totals\">\(counted(stats.kiosks, "kiosk")), \(counted(stats.submissions, "submission")), \(stats.repeats) repeated deliveries answered, "
             + "\(stats.inReview) in manual review</p><p><a href=\"/dashboard\">刷新 Refresh</a></p>"
         if viewer.has(.operator) || viewer.has(.auditor) {
-            html += fleetSection(fleet, now: now, operator: viewer.has(.operator) ? csrf : nil)
+            html += fleetSection(fleet, now: now, operator: viewer.has(.operator) ? csrf : nil, query: query)
             html += "<h2>Submissions per hour (北京时间)</h2><figure id=\"per-hour\">\(chart(perHour, now: now))</figure>"
             if viewer.has(.operator) {
                 html += "<h2>注册令牌 Enrolment tokens</h2><form method=\"post\" action=\"/dashboard/tokens\">\(csrf)"
@@ -136,11 +137,80 @@ public enum Dashboard {
         return StaffPages.page(title: "自助终端运行监控 Fleet dashboard", viewer: viewer, html)
     }
 
-    static func fleetSection(_ fleet: [FleetKiosk], now: Date, operator csrf: String?) -> String {
-        var html = "<h2>Kiosks</h2><table id=\"kiosks\"><tr><th>Kiosk</th><th>Site</th><th>Status</th><th>Faults</th><th>Outbox</th>"
+    /// What part of the fleet the table shows: kiosks whose id or site contains `search`,
+    /// problems first, `perPage` to a page.
+    public struct FleetQuery: Sendable, Hashable {
+        public var search: String
+        public var page: Int
+        public static let perPage = 100
+
+        public init(search: String = "", page: Int = 1) {
+            self.search = String(search.trimmingCharacters(in: .whitespaces).prefix(64))
+            self.page = max(1, min(page, 1_000_000))
+        }
+
+        /// The overview's address for another page of the same search.
+        func link(page: Int) -> String {
+            var items = ["page=\(page)"]
+            if !search.isEmpty {
+                items.insert("q=" + (search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), at: 0)
+            }
+            return "/dashboard?" + items.joined(separator: "&")
+        }
+    }
+
+    /// The order problems come in: what needs someone now first.
+    static func urgency(_ state: Health, disabled: Bool) -> Int {
+        if disabled { return 3 }
+        switch state {
+        case .error: return 0
+        case .offline: return 1
+        case .warning: return 2
+        case .ok: return 4
+        }
+    }
+
+    static func fleetSection(_ fleet: [FleetKiosk], now: Date, operator csrf: String?, query: FleetQuery = FleetQuery()) -> String {
+        let judged = fleet.map { kiosk in (kiosk: kiosk, health: health(kiosk, now: now)) }
+        // The whole fleet at a glance: how many in each state, and the sites with problems.
+        var html = "<h2>Kiosks</h2><p id=\"fleet-states\">"
+        let states: [(String, Int)] = [("Error", judged.filter { $0.kiosk.disabledReason == nil && $0.health.0 == .error }.count),
+                                       ("Offline", judged.filter { $0.kiosk.disabledReason == nil && $0.health.0 == .offline }.count),
+                                       ("Warning", judged.filter { $0.kiosk.disabledReason == nil && $0.health.0 == .warning }.count),
+                                       ("OK", judged.filter { $0.kiosk.disabledReason == nil && $0.health.0 == .ok }.count),
+                                       ("Disabled", judged.filter { $0.kiosk.disabledReason != nil }.count)]
+        html += states.map { "<span class=\"\($0.0)\" data-state=\"\($0.0)\">\($0.0) \($0.1)</span>" }.joined(separator: " · ") + "</p>"
+        let bySite = Dictionary(grouping: judged) { $0.kiosk.site }
+        let sites = bySite.map { site, kiosks in
+            (site: site, kiosks: kiosks.count, problems: kiosks.filter { $0.health.0 != .ok || $0.kiosk.disabledReason != nil }.count)
+        }.sorted { ($0.problems, $1.site) > ($1.problems, $0.site) }
+        let withProblems = sites.filter { $0.problems > 0 }
+        html += "<details id=\"sites\"\(withProblems.isEmpty ? "" : " open")><summary>\(counted(sites.count, "site")), "
+            + "\(counted(withProblems.count, "site")) with problems</summary><table><tr><th>Site</th><th>Kiosks</th><th>With problems</th></tr>"
+        for site in sites.prefix(20) {
+            let link = FleetQuery(search: site.site).link(page: 1)
+            html += "<tr data-site=\"\(escape(site.site))\"><td><a href=\"\(escape(link))\">\(escape(site.site))</a></td>"
+                + "<td>\(site.kiosks)</td><td>\(site.problems)</td></tr>"
+        }
+        html += "</table></details>"
+        // Search by kiosk id or site, problems first, a page at a time.
+        let needle = query.search.lowercased()
+        let matching = judged.filter { needle.isEmpty || $0.kiosk.id.lowercased().contains(needle) || $0.kiosk.site.lowercased().contains(needle) }
+            .sorted { (urgency($0.health.0, disabled: $0.kiosk.disabledReason != nil), $0.kiosk.id)
+                < (urgency($1.health.0, disabled: $1.kiosk.disabledReason != nil), $1.kiosk.id) }
+        let pages = max(1, (matching.count + FleetQuery.perPage - 1) / FleetQuery.perPage)
+        let page = min(query.page, pages)
+        html += "<form id=\"fleet-search\" method=\"get\" action=\"/dashboard\"><input name=\"q\" value=\"\(escape(query.search))\" "
+            + "placeholder=\"终端编号或站点 kiosk id or site\"><button>查找 Search</button></form>"
+        html += "<p id=\"fleet-page\">\(counted(matching.count, "kiosk"))\(needle.isEmpty ? "" : " matching “\(escape(query.search))”"), "
+            + "page \(page) of \(pages)"
+        if page > 1 { html += " · <a id=\"previous-page\" href=\"\(escape(query.link(page: page - 1)))\">← previous</a>" }
+        if page < pages { html += " · <a id=\"next-page\" href=\"\(escape(query.link(page: page + 1)))\">next →</a>" }
+        html += "</p>"
+        html += "<table id=\"kiosks\"><tr><th>Kiosk</th><th>Site</th><th>Status</th><th>Faults</th><th>Outbox</th>"
             + "<th>Clock skew</th><th>Catalogue</th><th>Version</th><th>Last heartbeat</th><th>Submissions</th>\(csrf == nil ? "" : "<th>Operator</th>")</tr>"
-        for kiosk in fleet {
-            let (state, faults) = health(kiosk, now: now)
+        for (kiosk, judgement) in matching.dropFirst((page - 1) * FleetQuery.perPage).prefix(FleetQuery.perPage) {
+            let (state, faults) = judgement
             let outbox = kiosk.heartbeat.map { "\($0.outboxPending) pending" + ($0.outboxOldestSeconds.flatMap { $0.isFinite ? ", oldest \(Int(min(max($0, 0), 1e12))) s" : nil } ?? "") } ?? "-"
             let skew = kiosk.skewSeconds.map { ($0 >= 0 ? "+" : "") + "\($0) s" } ?? "-"
             var catalogue = kiosk.heartbeat?.catalogueVersion.map { String($0.prefix(12)) } ?? "-"

@@ -21,7 +21,11 @@ struct StaffRoutes {
         staff.post("login") { request, context in try await login.signIn(request, context: context) }
 
         let signedIn = staff.group().add(middleware: StaffSessionMiddleware(store: store, settings: settings))
-        signedIn.get { _, context in try await overview(context.staff(anyOf: StaffRole.allCases), notice: nil) }
+        signedIn.get { request, context in
+            let query = Dashboard.FleetQuery(search: request.uri.queryParameters.get("q") ?? "",
+                                             page: request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1)
+            return try await overview(context.staff(anyOf: StaffRole.allCases), notice: nil, query: query)
+        }
         signedIn.post("logout") { _, context in try await login.signOut(context) }
         signedIn.get("audit") { request, context -> Response in
             let viewer = try context.staff(.auditor)
@@ -109,7 +113,7 @@ struct StaffRoutes {
         }
     }
 
-    func overview(_ viewer: StaffViewer, notice: String?) async throws -> Response {
+    func overview(_ viewer: StaffViewer, notice: String?, query: Dashboard.FleetQuery = Dashboard.FleetQuery()) async throws -> Response {
         // Each kiosk's lookups of personal records in the last hour, from the audit trail.
         let lookups = try await store.auditTrail(AuditFilter(since: UTCTime.iso(Date().addingTimeInterval(-3600)), limit: 100_000))
             .filter { $0.action.hasPrefix("lookup.") && $0.actor.hasPrefix("kiosk:") }
@@ -123,7 +127,7 @@ struct StaffRoutes {
                                   perHour: try await store.submissionsPerHour(since: Date().addingTimeInterval(-24 * 3600)),
                                   help: try await store.openHelp(), stats: try await store.stats(), now: Date(),
                                   review: try await store.reviewQueue(limit: 50), ratings: try await store.ratingCounts(),
-                                  viewer: viewer, notice: notice)
+                                  viewer: viewer, notice: notice, query: query)
         return StaffPages.html(.ok, page)
     }
 

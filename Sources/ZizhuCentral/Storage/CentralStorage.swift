@@ -16,6 +16,10 @@ public protocol CentralStorage: StaffStorage {
     /// Spends the token and returns the kiosk's new secret (base64).
     func enrol(token: String, kioskID: String, site: String) async throws -> String
     func secret(kioskID: String) async throws -> SymmetricKey?
+    /// Enrols many kiosks at once (a province's roll-out, a benchmark), in one transaction,
+    /// without tokens: each gets a new secret, sealed as enrolment seals it. Nothing is
+    /// stored if any id is already enrolled (`EnrolmentProblem.kioskExists`) or repeated.
+    func importKiosks(_ kiosks: [KioskToImport]) async throws -> [ImportedKiosk]
     /// Records a request's nonce; false when it was seen before (a replay).
     func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool
     func stats() async throws -> CentralStats
@@ -50,6 +54,24 @@ public protocol CentralStorage: StaffStorage {
     func openHelp() async throws -> [OpenHelp]
     /// Staff acknowledged it; false when there is no such open request.
     func acknowledgeHelp(id: Int64) async throws -> Bool
+}
+
+/// A kiosk to enrol in bulk: its id and the site it stands in.
+public struct KioskToImport: Sendable, Hashable {
+    public var id: String
+    public var site: String
+
+    public init(id: String, site: String) {
+        self.id = id
+        self.site = site
+    }
+}
+
+/// A kiosk enrolled in bulk and its new signing secret (base64): what goes into its
+/// `enrolment.json`.
+public struct ImportedKiosk: Sendable, Hashable, Codable {
+    public var kioskID: String
+    public var secret: String
 }
 
 /// What one `prune` removed.

@@ -106,6 +106,34 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         return secret
     }
 
+    public func importKiosks(_ kiosks: [KioskToImport]) async throws -> [ImportedKiosk] {
+        guard Set(kiosks.map(\.id)).count == kiosks.count else { throw EnrolmentProblem.kioskExists }
+        let ring = try sealing()
+        let made = try kiosks.map { kiosk in
+            let secret = CentralRules.newSecret()
+            return (kiosk: kiosk, secret: secret, sealed: try ring.seal(secret, context: PlatformSeal.secret(kiosk.id)))
+        }
+        let logger = self.logger
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                // A thousand rows to a statement: one round trip each, not one per kiosk.
+                for chunk in stride(from: 0, to: made.count, by: 1000).map({ made[$0..<min($0 + 1000, made.count)] }) {
+                    let ids = chunk.map(\.kiosk.id), secrets = chunk.map(\.sealed), sites = chunk.map(\.kiosk.site)
+                    var taken = false
+                    for try await _ in try await connection.query("SELECT 1 FROM kiosk WHERE id = ANY(\(ids))", logger: logger) { taken = true }
+                    if taken { throw EnrolmentProblem.kioskExists }
+                    try await connection.query("""
+                        INSERT INTO kiosk(id, secret, site) SELECT * FROM unnest(\(ids)::text[], \(secrets)::text[], \(sites)::text[])
+                        """, logger: logger)
+                }
+            }
+        } catch let error as PostgresTransactionError {
+            if let problem = error.closureError as? EnrolmentProblem { throw problem }
+            throw error
+        }
+        return made.map { ImportedKiosk(kioskID: $0.kiosk.id, secret: $0.secret) }
+    }
+
     private func enrolInTransaction(token: String, kioskID: String, site: String, secret: String, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("SELECT used_by, for_kiosk FROM token WHERE token = \(CentralRules.tokenKey(token)) FOR UPDATE", logger: logger)

@@ -174,6 +174,26 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
         return secret
     }
 
+    public func importKiosks(_ kiosks: [KioskToImport]) async throws -> [ImportedKiosk] {
+        guard Set(kiosks.map(\.id)).count == kiosks.count else { throw EnrolmentProblem.kioskExists }
+        let ring = try sealing()
+        let made = try kiosks.map { kiosk in
+            let secret = CentralRules.newSecret()
+            return (kiosk: kiosk, secret: secret, sealed: try ring.seal(secret, context: PlatformSeal.secret(kiosk.id)))
+        }
+        try await writer.write { db in
+            let now = Self.now()
+            for entry in made {
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM kiosk WHERE id = ?", arguments: [entry.kiosk.id]) == true {
+                    throw EnrolmentProblem.kioskExists
+                }
+                try db.execute(sql: "INSERT INTO kiosk(id, secret, site, enrolled_at) VALUES (?, ?, ?, ?)",
+                               arguments: [entry.kiosk.id, entry.sealed, entry.kiosk.site, now])
+            }
+        }
+        return made.map { ImportedKiosk(kioskID: $0.kiosk.id, secret: $0.secret) }
+    }
+
     public func secret(kioskID: String) async throws -> SymmetricKey? {
         let ring = try sealing()
         let sealed = try await writer.read { db in
