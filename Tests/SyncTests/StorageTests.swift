@@ -133,6 +133,24 @@ struct StorageTests {
                                   payloadHash: Data(payload.utf8).sha256Hex, payload: payload, kind: kind.rawValue)
     }
 
+    /// One batch holding the same key twice (and once more with another payload), beside
+    /// new ones: per item the first is stored, the repeat is a duplicate, the other payload
+    /// a conflict — the same on both stores, however the store writes a batch.
+    @Test(arguments: StorageKind.allCases)
+    func aKeyTwiceInOneBatchIsStoredOnce(_ kind: StorageKind) async throws {
+        let store = try await kind.open()
+        _ = try await store.enrol(token: try await store.createToken(), kioskID: "kiosk-a", site: "a")
+        let first = Self.envelope(sequence: 1), other = Self.envelope(sequence: 2), third = Self.envelope(sequence: 3)
+        var changed = first
+        changed.payload = Self.payload("manual_review")
+        changed.payloadHash = Data(changed.payload.utf8).sha256Hex
+        let results = try await store.store([first, other, first, changed, third], from: "kiosk-a")
+        #expect(results.map(\.key) == [first.key, other.key, first.key, first.key, third.key])
+        #expect(results.map(\.status) == [.accepted, .accepted, .duplicate, .conflict, .accepted], "\(results)")
+        let stats = try await store.stats()
+        #expect(stats.submissions == 3 && stats.repeats == 1 && stats.conflicts == 1, "\(stats)")
+    }
+
     @Test(arguments: StorageKind.allCases)
     func ratingsAndTicketsAreStoredOncePerKeyAndOncePerCase(_ kind: StorageKind) async throws {
         let store = try await kind.open()

@@ -304,8 +304,12 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         return answers
     }
 
-    /// One transaction per batch; a key is inserted once (`ON CONFLICT DO NOTHING`), so two
-    /// servers racing on one repeat cannot both store it. `CentralRules` decides every answer.
+    /// One transaction per batch and one statement for its rows (`unnest` of arrays, one
+    /// round trip however large the batch); a key is inserted once (`ON CONFLICT DO
+    /// NOTHING`), so two servers racing on one repeat cannot both store it. `CentralRules`
+    /// decides every answer. The repeat and conflict counters are touched only when they
+    /// change: an update of that one row in every batch made every batch of every instance
+    /// wait for the one before it.
     public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
                              verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult] {
         let ring = try sealing()
@@ -313,56 +317,76 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         let sealed = try plan.admitted.map { try ring.seal($0.envelope.payload, context: PlatformSeal.payload(kind, key: $0.envelope.key)) }
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
-            var inserted: [Bool] = []
-            for (entry, payload) in zip(plan.admitted, sealed) {
-                inserted.append(try await Self.insert(entry, payload: payload, kind: kind, kioskID: kioskID, connection, logger))
+            let stored = plan.admitted.isEmpty ? []
+                : try await Self.insert(plan.admitted, payloads: sealed, kind: kind, kioskID: kioskID, connection, logger)
+            // A key twice in one batch: its first entry is the one stored (the statement keeps
+            // the batch's order), the second is answered as a repeat or a conflict.
+            var claimed: Set<String> = []
+            let inserted = plan.admitted.map { entry -> Bool in
+                guard stored.contains(entry.envelope.key), !claimed.contains(entry.envelope.key) else { return false }
+                claimed.insert(entry.envelope.key)
+                return true
             }
-            var held: [String: CentralRules.Held] = [:]
-            for (entry, stored) in zip(plan.admitted, inserted) where !stored {
-                held[entry.envelope.key] = try await Self.held(entry.envelope.key, kind: kind, connection, logger)
-            }
+            let waiting = zip(plan.admitted, inserted).filter { !$1 }.map(\.0.envelope.key)
+            let held = waiting.isEmpty ? [:] : try await Self.held(waiting, kind: kind, connection, logger)
             let settled = plan.settle(inserted: inserted, held: held)
-            try await connection.query("UPDATE counter SET value = value + \(settled.repeats) WHERE name = 'repeats'", logger: logger)
-            try await connection.query("UPDATE counter SET value = value + \(settled.conflicts) WHERE name = 'conflicts'", logger: logger)
+            if settled.repeats > 0 {
+                try await connection.query("UPDATE counter SET value = value + \(settled.repeats) WHERE name = 'repeats'", logger: logger)
+            }
+            if settled.conflicts > 0 {
+                try await connection.query("UPDATE counter SET value = value + \(settled.conflicts) WHERE name = 'conflicts'", logger: logger)
+            }
             return settled.results
         }
     }
 
-    /// Inserts an admitted entry unless its key or its reference is taken; true when it did.
-    static func insert(_ entry: CentralRules.Admitted, payload: String, kind: OutboxKind, kioskID: String, _ connection: PostgresConnection,
-                       _ logger: Logger) async throws -> Bool {
-        let envelope = entry.envelope
+    /// Inserts the admitted entries whose key (and, for ratings and tickets, reference) is
+    /// not taken, in one statement; returns the keys it inserted. (Optional columns travel
+    /// as '' and are stored as NULL.)
+    static func insert(_ entries: [CentralRules.Admitted], payloads: [String], kind: OutboxKind, kioskID: String,
+                       _ connection: PostgresConnection, _ logger: Logger) async throws -> Set<String> {
+        let envelopes = entries.map(\.envelope)
+        let keys = envelopes.map(\.key), sequences = envelopes.map(\.sequence), hashes = envelopes.map(\.payloadHash)
         let rows: PostgresRowSequence
         if kind == .submission {
-            let progress = (entry.progress ?? .manualReview).rawValue
+            let numbers = envelopes.map(\.acceptanceNumber), services = envelopes.map(\.serviceID), created = envelopes.map(\.createdAt)
+            let progress = entries.map { ($0.progress ?? .manualReview).rawValue }
+            let applicants = entries.map { $0.applicant ?? "" }, flags = entries.map { $0.flag ?? "" }
             rows = try await connection.query("""
                 INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload, created_at, progress,
                                        applicant, review_flag)
-                VALUES (\(envelope.key), \(kioskID), \(envelope.sequence), \(envelope.acceptanceNumber), \(envelope.serviceID),
-                        \(envelope.payloadHash), \(payload), \(envelope.createdAt), \(progress), \(entry.applicant), \(entry.flag))
+                SELECT key, \(kioskID), sequence, number, service, hash, payload, created, progress, NULLIF(applicant, ''), NULLIF(flag, '')
+                FROM unnest(\(keys)::text[], \(sequences)::bigint[], \(numbers)::text[], \(services)::text[], \(hashes)::text[],
+                            \(payloads)::text[], \(created)::text[], \(progress)::text[], \(applicants)::text[], \(flags)::text[])
+                     AS e(key, sequence, number, service, hash, payload, created, progress, applicant, flag)
                 ON CONFLICT DO NOTHING RETURNING key
                 """, logger: logger)
         } else {
+            let references = entries.map(\.reference)
             rows = try await connection.query("""
                 INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload)
-                VALUES (\(envelope.key), \(kioskID), \(kind.rawValue), \(entry.reference), \(envelope.sequence), \(envelope.payloadHash),
-                        \(payload))
+                SELECT key, \(kioskID), \(kind.rawValue), reference, sequence, hash, payload
+                FROM unnest(\(keys)::text[], \(references)::text[], \(sequences)::bigint[], \(hashes)::text[], \(payloads)::text[])
+                     AS e(key, reference, sequence, hash, payload)
                 ON CONFLICT DO NOTHING RETURNING key
                 """, logger: logger)
         }
-        for try await _ in rows { return true }
-        return false
+        var stored: Set<String> = []
+        for try await key in rows.decode(String.self) { stored.insert(key) }
+        return stored
     }
 
-    /// What is held under this key.
-    static func held(_ key: String, kind: OutboxKind, _ connection: PostgresConnection, _ logger: Logger) async throws -> CentralRules.Held? {
+    /// What is held under these keys (one query).
+    static func held(_ keys: [String], kind: OutboxKind, _ connection: PostgresConnection,
+                     _ logger: Logger) async throws -> [String: CentralRules.Held] {
         let rows = kind == .submission
-            ? try await connection.query("SELECT payload_hash, progress FROM submission WHERE key = \(key)", logger: logger)
-            : try await connection.query("SELECT payload_hash, NULL::text FROM kiosk_entry WHERE key = \(key)", logger: logger)
-        for try await (hash, progress) in rows.decode((String, String?).self) {
-            return CentralRules.Held(payloadHash: hash, progress: progress)
+            ? try await connection.query("SELECT key, payload_hash, progress FROM submission WHERE key = ANY(\(keys))", logger: logger)
+            : try await connection.query("SELECT key, payload_hash, NULL::text FROM kiosk_entry WHERE key = ANY(\(keys))", logger: logger)
+        var held: [String: CentralRules.Held] = [:]
+        for try await (key, hash, progress) in rows.decode((String, String, String?).self) {
+            held[key] = CentralRules.Held(payloadHash: hash, progress: progress)
         }
-        return nil
+        return held
     }
 
     public func ratingCounts() async throws -> [Int: Int] {

@@ -228,8 +228,12 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
             let inserted = try zip(plan.admitted, sealed).map { try Self.insert($0, payload: $1, kind: kind, kioskID: kioskID, db) }
             let waiting = zip(plan.admitted, inserted).filter { !$1 }.map(\.0.envelope.key)
             let settled = plan.settle(inserted: inserted, held: try Self.held(waiting, kind: kind, db))
-            try db.execute(sql: "UPDATE counter SET value = value + ? WHERE name = 'repeats'", arguments: [settled.repeats])
-            try db.execute(sql: "UPDATE counter SET value = value + ? WHERE name = 'conflicts'", arguments: [settled.conflicts])
+            if settled.repeats > 0 {
+                try db.execute(sql: "UPDATE counter SET value = value + ? WHERE name = 'repeats'", arguments: [settled.repeats])
+            }
+            if settled.conflicts > 0 {
+                try db.execute(sql: "UPDATE counter SET value = value + ? WHERE name = 'conflicts'", arguments: [settled.conflicts])
+            }
             return settled.results
         }
     }
