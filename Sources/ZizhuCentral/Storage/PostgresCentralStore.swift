@@ -226,8 +226,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     public func fleet() async throws -> [FleetKiosk] {
         let rows = try await client.query("""
-            SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body,
-                   (SELECT COUNT(*) FROM submission s WHERE s.kiosk_id = k.id), k.disabled_reason
+            SELECT k.id, k.site, k.last_seen_at, k.skew_seconds, h.received_at, h.body, k.submissions, k.disabled_reason
             FROM kiosk k LEFT JOIN heartbeat h ON h.kiosk_id = k.id ORDER BY k.id
             """, logger: logger)
         var fleet: [FleetKiosk] = []
@@ -240,9 +239,9 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     }
 
     public func submissionsPerHour(since: Date) async throws -> [String: Int] {
+        let from = String(UTCTime.iso(since).prefix(13))
         let rows = try await client.query("""
-            SELECT to_char(date_trunc('hour', received_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24'), COUNT(*)
-            FROM submission WHERE received_at >= \(since) GROUP BY 1
+            SELECT hour, SUM(n)::bigint FROM submission_hour WHERE hour >= \(from) GROUP BY hour
             """, logger: logger)
         var result: [String: Int] = [:]
         for try await (hour, count) in rows.decode((String, Int64).self) { result[hour] = Int(count) }
@@ -330,6 +329,14 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
             let waiting = zip(plan.admitted, inserted).filter { !$1 }.map(\.0.envelope.key)
             let held = waiting.isEmpty ? [:] : try await Self.held(waiting, kind: kind, connection, logger)
             let settled = plan.settle(inserted: inserted, held: held)
+            let count = Int64(inserted.filter { $0 }.count), shard = Int32(CentralRules.counterShard(kioskID))
+            if kind == .submission && count > 0 {
+                try await connection.query("UPDATE kiosk SET submissions = submissions + \(count) WHERE id = \(kioskID)", logger: logger)
+                try await connection.query("""
+                    INSERT INTO submission_hour(hour, shard, n) VALUES (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24'), \(shard), \(count))
+                    ON CONFLICT (hour, shard) DO UPDATE SET n = submission_hour.n + excluded.n
+                    """, logger: logger)
+            }
             if settled.repeats > 0 {
                 try await connection.query("UPDATE counter SET value = value + \(settled.repeats) WHERE name = 'repeats'", logger: logger)
             }
