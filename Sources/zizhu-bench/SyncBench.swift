@@ -122,12 +122,9 @@ struct SyncBench {
         let (server, url, _) = try await startCentral(database: database)
         defer { _ = ChildProcess.stop(server, signal: SIGTERM, grace: 5) }
         let store = try await openCentral(database)
-        var kiosks: [(String, SymmetricKey)] = []
-        for index in 0..<100 {
-            let id = String(format: "bench-%03d", index)
-            let secret = try await store.enrol(token: try await store.createToken(), kioskID: id, site: "bench")
-            kiosks.append((id, SymmetricKey(data: Data(base64Encoded: secret) ?? Data())))
-        }
+        // Enrolled in bulk, as a province's roll-out would be (`zizhu-central kiosk import`).
+        let kiosks = try await store.importKiosks((0..<100).map { KioskToImport(id: String(format: "bench-%03d", $0), site: "bench") })
+            .map { ($0.kioskID, SymmetricKey(data: Data(base64Encoded: $0.secret) ?? Data())) }
         let payload = String(decoding: try CanonicalJSON.encode(Self.payload), as: UTF8.self)
         let hash = Data(payload.utf8).sha256Hex
         let batches = 10, perBatch = 20
