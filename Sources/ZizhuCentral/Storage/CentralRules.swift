@@ -79,6 +79,17 @@ public enum CentralRules {
         return .new
     }
 
+    /// Kiosks to enrol in bulk, each with a new secret and that secret sealed as enrolment
+    /// seals it; an id twice in the list is refused as one already enrolled.
+    static func importing(_ kiosks: [KioskToImport], ring: PlatformKeyring) throws
+        -> [(kiosk: KioskToImport, secret: String, sealed: String)] {
+        guard Set(kiosks.map(\.id)).count == kiosks.count else { throw EnrolmentProblem.kioskExists }
+        return try kiosks.map { kiosk in
+            let secret = newSecret()
+            return (kiosk: kiosk, secret: secret, sealed: try ring.seal(secret, context: PlatformSeal.secret(kiosk.id)))
+        }
+    }
+
     /// Which of the hour's count rows a kiosk's batches add to (0…15, the same for a kiosk
     /// on every instance): concurrent batches of different kiosks rarely wait for one row.
     public static func counterShard(_ kioskID: String) -> Int {

@@ -107,12 +107,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     }
 
     public func importKiosks(_ kiosks: [KioskToImport]) async throws -> [ImportedKiosk] {
-        guard Set(kiosks.map(\.id)).count == kiosks.count else { throw EnrolmentProblem.kioskExists }
-        let ring = try sealing()
-        let made = try kiosks.map { kiosk in
-            let secret = CentralRules.newSecret()
-            return (kiosk: kiosk, secret: secret, sealed: try ring.seal(secret, context: PlatformSeal.secret(kiosk.id)))
-        }
+        let made = try CentralRules.importing(kiosks, ring: try sealing())
         let logger = self.logger
         do {
             try await client.withTransaction(logger: logger) { connection in
