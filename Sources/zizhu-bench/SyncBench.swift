@@ -123,7 +123,7 @@ struct SyncBench {
         defer { _ = ChildProcess.stop(server, signal: SIGTERM, grace: 5) }
         let store = try await openCentral(database)
         // Enrolled in bulk, as a province's roll-out would be (`zizhu-central kiosk import`).
-        let kiosks = try await store.importKiosks((0..<100).map { KioskToImport(id: String(format: "bench-%03d", $0), site: "bench") })
+        let kiosks = try await store.importKiosks((0..<100).map { (id: String(format: "bench-%03d", $0), site: "bench") })
             .map { ($0.kioskID, SymmetricKey(data: Data(base64Encoded: $0.secret) ?? Data())) }
         let payload = String(decoding: try CanonicalJSON.encode(Self.payload), as: UTF8.self)
         let hash = Data(payload.utf8).sha256Hex

@@ -185,7 +185,7 @@ struct KioskCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
-            var kiosks: [KioskToImport] = []
+            var kiosks: [(id: String, site: String)] = []
             for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let line = raw.trimmingCharacters(in: .whitespaces)
                 if line.isEmpty || line.hasPrefix("#") { continue }
@@ -194,7 +194,7 @@ struct KioskCommand: AsyncParsableCommand {
                       parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
                     throw ValidationError("\(file):\(index + 1): expected KIOSK-ID<TAB>SITE (an id of 1-64 letters, digits, - _ .)")
                 }
-                kiosks.append(KioskToImport(id: parts[0], site: parts[1]))
+                kiosks.append((id: parts[0], site: parts[1]))
             }
             guard !kiosks.isEmpty else { throw ValidationError("\(file) names no kiosk") }
             guard !FileManager.default.fileExists(atPath: secrets) else { throw ValidationError("\(secrets) exists: secrets are never overwritten") }

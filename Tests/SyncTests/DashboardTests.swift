@@ -227,7 +227,7 @@ struct DashboardTests {
         let central = try await RunningCentral()
         defer { central.stop() }
         let districts = ["天河区", "越秀区", "海珠区", "番禺区"]
-        let kiosks = (1...20_000).map { KioskToImport(id: String(format: "gd-%05d", $0), site: "\(districts[$0 % 4])政务服务中心 \($0 % 250)") }
+        let kiosks = (1...20_000).map { (id: String(format: "gd-%05d", $0), site: "\(districts[$0 % 4])政务服务中心 \($0 % 250)") }
         _ = try await central.store.importKiosks(kiosks)
         func heartbeat(_ devices: [String: String], status: String = "ok") -> Heartbeat {
             Heartbeat(status: status, devices: devices, diskFreeBytes: 1 << 30, outboxPending: 0, outboxOldestSeconds: nil, deadLetters: 0,

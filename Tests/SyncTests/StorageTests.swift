@@ -223,7 +223,7 @@ struct StorageTests {
     @Test(arguments: StorageKind.allCases)
     func kiosksAreImportedInBulkAllOrNothing(_ kind: StorageKind) async throws {
         let store = try await kind.open()
-        let kiosks = (1...2_500).map { KioskToImport(id: "gd-\($0)", site: "站点 \($0 % 7)") }
+        let kiosks = (1...2_500).map { (id: "gd-\($0)", site: "站点 \($0 % 7)") }
         let imported = try await store.importKiosks(kiosks)
         #expect(imported.map(\.kioskID) == kiosks.map(\.id))
         // Each secret is the one the platform checks signatures with.
@@ -234,10 +234,10 @@ struct StorageTests {
         #expect(try await store.stats().kiosks == 2_500)
         // One id already enrolled: refused, and the new one beside it is not stored either.
         await #expect(throws: EnrolmentProblem.kioskExists) {
-            _ = try await store.importKiosks([KioskToImport(id: "gd-new", site: "x"), KioskToImport(id: "gd-7", site: "x")])
+            _ = try await store.importKiosks([(id: "gd-new", site: "x"), (id: "gd-7", site: "x")])
         }
         await #expect(throws: EnrolmentProblem.kioskExists) {
-            _ = try await store.importKiosks([KioskToImport(id: "gd-twice", site: "x"), KioskToImport(id: "gd-twice", site: "x")])
+            _ = try await store.importKiosks([(id: "gd-twice", site: "x"), (id: "gd-twice", site: "x")])
         }
         #expect(try await store.secret(kioskID: "gd-new") == nil)
         #expect(try await store.stats().kiosks == 2_500)

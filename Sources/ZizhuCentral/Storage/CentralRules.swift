@@ -81,8 +81,8 @@ public enum CentralRules {
 
     /// Kiosks to enrol in bulk, each with a new secret and that secret sealed as enrolment
     /// seals it; an id twice in the list is refused as one already enrolled.
-    static func importing(_ kiosks: [KioskToImport], ring: PlatformKeyring) throws
-        -> [(kiosk: KioskToImport, secret: String, sealed: String)] {
+    static func importing(_ kiosks: [(id: String, site: String)], ring: PlatformKeyring) throws
+        -> [(kiosk: (id: String, site: String), secret: String, sealed: String)] {
         guard Set(kiosks.map(\.id)).count == kiosks.count else { throw EnrolmentProblem.kioskExists }
         return try kiosks.map { kiosk in
             let secret = newSecret()

@@ -19,7 +19,7 @@ public protocol CentralStorage: StaffStorage {
     /// Enrols many kiosks at once (a province's roll-out, a benchmark), in one transaction,
     /// without tokens: each gets a new secret, sealed as enrolment seals it. Nothing is
     /// stored if any id is already enrolled (`EnrolmentProblem.kioskExists`) or repeated.
-    func importKiosks(_ kiosks: [KioskToImport]) async throws -> [ImportedKiosk]
+    func importKiosks(_ kiosks: [(id: String, site: String)]) async throws -> [ImportedKiosk]
     /// Records a request's nonce; false when it was seen before (a replay).
     func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool
     func stats() async throws -> CentralStats
@@ -56,17 +56,6 @@ public protocol CentralStorage: StaffStorage {
     func acknowledgeHelp(id: Int64) async throws -> Bool
 }
 
-/// A kiosk to enrol in bulk: its id and the site it stands in.
-public struct KioskToImport: Sendable, Hashable {
-    public var id: String
-    public var site: String
-
-    public init(id: String, site: String) {
-        self.id = id
-        self.site = site
-    }
-}
-
 /// A kiosk enrolled in bulk and its new signing secret (base64): what goes into its
 /// `enrolment.json`.
 public struct ImportedKiosk: Sendable, Hashable, Codable {
@@ -74,15 +63,10 @@ public struct ImportedKiosk: Sendable, Hashable, Codable {
     public var secret: String
 }
 
-/// What one `prune` removed.
+/// What one `prune` removed (made only by the stores).
 public struct PruneReport: Sendable, Hashable {
     public var nonces: Int
     public var sessions: Int
-
-    public init(nonces: Int, sessions: Int) {
-        self.nonces = nonces
-        self.sessions = sessions
-    }
 }
 
 public struct FleetKiosk: Sendable, Hashable {

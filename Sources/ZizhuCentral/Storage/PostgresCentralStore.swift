@@ -106,7 +106,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         return secret
     }
 
-    public func importKiosks(_ kiosks: [KioskToImport]) async throws -> [ImportedKiosk] {
+    public func importKiosks(_ kiosks: [(id: String, site: String)]) async throws -> [ImportedKiosk] {
         let made = try CentralRules.importing(kiosks, ring: try sealing())
         let logger = self.logger
         do {

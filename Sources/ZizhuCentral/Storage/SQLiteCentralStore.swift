@@ -184,7 +184,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
         return secret
     }
 
-    public func importKiosks(_ kiosks: [KioskToImport]) async throws -> [ImportedKiosk] {
+    public func importKiosks(_ kiosks: [(id: String, site: String)]) async throws -> [ImportedKiosk] {
         let made = try CentralRules.importing(kiosks, ring: try sealing())
         try await writer.write { db in
             let now = Self.now()
