@@ -131,8 +131,10 @@ public enum ChildProcess {
         let out = scratch.appendingPathComponent("out").path, err = scratch.appendingPathComponent("err").path
         let pid = try spawn(argv, environment: environment, stdio: .files(stdout: out, stderr: err))
         let status = wait(pid)
-        return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        // Decoded leniently: one byte that is not UTF-8 (a cut character, a serial console's
+        // noise) must not turn everything a program said into nothing.
+        func text(_ path: String) -> String { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        return (status, text(out), text(err))
     }
 
     /// `stop` on a thread of its own, awaited (the grace period must not hold a Swift

@@ -69,7 +69,7 @@ extension PowerCutTests {
             let pid = try ChildProcess.spawn([Self.script, Built.repository.path, work.path, disk, "update", Built.zizhu, Built.central],
                                              environment: Self.environment, stdio: .files(stdout: console, stderr: console))
             let ready = try await Self.wait(for: console, seconds: 300) { $0.ready }
-            var text = (try? String(contentsOfFile: console, encoding: .utf8)) ?? ""
+            var text = Self.read(console)
             guard ready else {
                 _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
                 problems.append("boot \(cut) never got ready:\n\(text.suffix(3000))")
@@ -113,7 +113,7 @@ extension PowerCutTests {
             let deadline = ContinuousClock.now + .seconds(300)
             while ContinuousClock.now < deadline && seen["\(aim.0)#2"] == nil {
                 var counts: [String: Int] = [:]
-                for step in Boot(console: (try? String(contentsOfFile: console, encoding: .utf8)) ?? "").steps {
+                for step in Boot(console: Self.read(console)).steps {
                     counts[step.step, default: 0] += 1
                     let name = "\(step.step)#\(counts[step.step] ?? 0)"
                     if seen[name] == nil { seen[name] = ContinuousClock.now }
@@ -125,7 +125,7 @@ extension PowerCutTests {
             let oneStep = max(0.3, Self.seconds(firstEnded - firstStarted))
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...Int(oneStep * 1_000), using: &generator)))
             _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
-            text = (try? String(contentsOfFile: console, encoding: .utf8)) ?? text
+            text = Self.read(console)
             let steps = Boot(console: text).steps
             for (step, value) in steps {
                 switch step {

@@ -89,11 +89,17 @@ struct PowerCutTests {
         return environment
     }
 
+    /// A guest's serial console as text, decoded leniently: a serial line carries firmware
+    /// noise, and a guest's `head -c` can cut a Chinese character in two.
+    static func read(_ console: String) -> String {
+        FileManager.default.contents(atPath: console).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     /// Waits until the console shows what `done` looks for (or the time runs out).
     static func wait(for console: String, seconds: Int, until done: (Boot) -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: console, encoding: .utf8), done(Boot(console: text)) { return true }
+            if done(Boot(console: Self.read(console))) { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false
@@ -157,7 +163,7 @@ struct PowerCutTests {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...Int(oneSubmit * 2_000), using: &generator)))
             }
             _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
-            let text = (try? String(contentsOfFile: console, encoding: .utf8)) ?? ""
+            let text = Self.read(console)
             guard ready else {
                 problems.append("boot \(cut) never got ready:\n\(text.suffix(3000))")
                 break
@@ -255,13 +261,13 @@ struct PowerCutTests {
                                              environment: environment, stdio: .files(stdout: console, stderr: console))
             guard try await Self.wait(for: console, seconds: 300, until: { $0.ready }) else {
                 _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
-                problems.append("platform boot \(cut) never got ready:\n\(((try? String(contentsOfFile: console, encoding: .utf8)) ?? "").suffix(3000))")
+                problems.append("platform boot \(cut) never got ready:\n\((Self.read(console)).suffix(3000))")
                 break
             }
             // Everything the platform answered for before the cut is stored (it may hold more:
             // a batch stored whose answer the cut swallowed, which the kiosk sends again).
             let answered = try await Self.confirmed(home)
-            let stored = Boot(console: (try? String(contentsOfFile: console, encoding: .utf8)) ?? "").stats["submissions"] ?? -1
+            let stored = Boot(console: Self.read(console)).stats["submissions"] ?? -1
             if stored < answered { problems.append("boot \(cut): the platform holds \(stored), the kiosk was answered for \(answered)") }
             if cut == Self.platformCuts { _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5); break }
             // A sync in small batches, and the power cut once a batch or two have been answered.
@@ -283,7 +289,7 @@ struct PowerCutTests {
                                              environment: environment, stdio: .files(stdout: console, stderr: console))
         if try await Self.wait(for: console, seconds: 300, until: { $0.ready }) {
             let drained = try await SyncFaultTests.zizhu(["sync", "--now"], home: home)
-            #expect(drained.status == 0, "\(drained.stdout)\(drained.stderr)\nguest:\n\(((try? String(contentsOfFile: console, encoding: .utf8)) ?? "").suffix(3000))")
+            #expect(drained.status == 0, "\(drained.stdout)\(drained.stderr)\nguest:\n\((Self.read(console)).suffix(3000))")
         }
         _ = await ChildProcess.stopDetached(serving, signal: SIGKILL, grace: 5)
         let listed = try await Run.program("/usr/bin/timeout", ["300", Self.script, Built.repository.path, work.path, disk, "central-list",
