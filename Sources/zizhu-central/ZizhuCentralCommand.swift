@@ -91,6 +91,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @Option(help: "Seconds a connection may take to send a request's headers.") var headerTimeout = 10
         @Option(help: "Seconds a request may take to send its body once its headers are in.") var requestTimeout = 30
         @Option(help: "Seconds an idle keep-alive connection is kept open.") var idleTimeout = 60
+        @Option(help: "A balancer in front of this instance (its address as this instance sees it): its X-Forwarded-For names the client for the audit trail and the sign-in lockout. Repeatable; from any other peer the header is ignored.")
+        var trustedProxy: [String] = []
         @Option(help: "Seconds to keep serving after SIGTERM while /ready says draining (the balancer moves away), before the listeners close and in-flight requests finish.")
         var drainSeconds = 5
         @Flag(help: "Mark staff cookies Secure (the staff pages are reached over HTTPS through a TLS-terminating balancer).")
@@ -153,7 +155,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                                              catalogueKey: cataloguePublicKey, proofKey: signing,
                                              adjudicator: PlatformAdjudicator(catalogueFolder: (rules ?? catalogue).map { URL(fileURLWithPath: $0) },
                                                                               answers: { answers[$0] }),
-                                             readiness: readiness),
+                                             readiness: readiness, trustedProxies: Set(trustedProxy)),
                 server: try server(),
                 configuration: .init(address: .hostname(host, port: port), serverName: "zizhu-central"),
                 onServerRunning: { channel in
@@ -162,7 +164,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                                                           + "listening on \(scheme)://\(host):\(port)\n").utf8))
                 },
                 logger: logger)
-            let settings = StaffSettings(idleTimeout: Double(idleMinutes) * 60, secureCookies: secureCookies || tls != nil)
+            let settings = StaffSettings(idleTimeout: Double(idleMinutes) * 60, secureCookies: secureCookies || tls != nil,
+                                         trustedProxies: Set(trustedProxy))
             let staff = Application(
                 router: CentralServer.staffRouter(store: store, settings: settings, readiness: readiness),
                 server: try server(),

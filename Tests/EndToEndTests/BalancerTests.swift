@@ -36,7 +36,7 @@ struct BalancerTests {
         let instances = (0..<3).map { _ in
             let central = SyncFaultTests.Central(scratch: scratch)
             central.database = database
-            central.extraArguments = ["--drain-seconds", "3"]
+            central.extraArguments = ["--drain-seconds", "3", "--trusted-proxy", "127.0.0.1"]
             return central
         }
         let ports = (0..<3).map { _ in PrivatePostgres.freePort() }

@@ -30,6 +30,9 @@ final class StaffClient: @unchecked Sendable {
 
     func setCookie(_ name: String, _ value: String) { cookies[name] = value }
 
+    /// Sent as `X-Forwarded-For` with every request (as a balancer, or a client pretending).
+    var forwardedFor: String?
+
     func get(_ path: String) async throws -> Answer {
         let answer = try await send("GET", path, body: nil, origin: nil)
         if let token = Self.csrf(in: answer.body) { csrf = token }
@@ -59,6 +62,7 @@ final class StaffClient: @unchecked Sendable {
         request.method = .init(rawValue: method)
         if !cookies.isEmpty { request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         if let origin { request.headers.add(name: "Origin", value: origin) }
+        if let forwardedFor { request.headers.add(name: "X-Forwarded-For", value: forwardedFor) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: body))

@@ -105,6 +105,30 @@ struct StaffTests {
         #expect(try await replay.get("/dashboard").status == 303)
     }
 
+    /// Behind a balancer every request comes from its address: the client's own address is
+    /// taken from `X-Forwarded-For` only when the peer is a trusted balancer, so the audit
+    /// trail and the per-address lockout see each client; from anyone else the header is
+    /// ignored (a stranger cannot pick the address its failures count against).
+    @Test func aTrustedBalancerNamesTheClientAndNoOneElseCan() async throws {
+        let behind = try await RunningCentral(staff: StaffSettings(passwordParameters: StaffFixtures.cheap, trustedProxies: ["127.0.0.1"]))
+        defer { behind.stop() }
+        let open = try await RunningCentral(staff: StaffSettings(passwordParameters: StaffFixtures.cheap))
+        defer { open.stop() }
+        for central in [behind, open] {
+            try await StaffFixtures.add(central.store, "li.na", [.auditor])
+            let client = StaffClient(central.staffURL)
+            client.forwardedFor = "192.0.2.1, 198.51.100.7"
+            _ = try await client.signIn("li.na", "not the password")
+        }
+        let forwarded = try await behind.store.auditTrail(AuditFilter(action: "login.failed")).map(\.address)
+        #expect(forwarded == ["198.51.100.7"], "the address the balancer appended: \(forwarded)")
+        let ignored = try await open.store.auditTrail(AuditFilter(action: "login.failed")).map(\.address)
+        #expect(ignored == ["127.0.0.1"], "a header from an untrusted peer is ignored: \(ignored)")
+        #expect(ForwardedForMiddleware.client(["203.0.113.5"]) == "203.0.113.5")
+        #expect(ForwardedForMiddleware.client(["2001:db8::1"]) == "2001:db8::1")
+        #expect(ForwardedForMiddleware.client(["<script>"]) == nil && ForwardedForMiddleware.client([]) == nil)
+    }
+
     @Test(arguments: StorageKind.allCases)
     func sessionsExpireAfterIdleTimeAndCookiesAreLockedDown(storage: StorageKind) async throws {
         let central = try await RunningCentral(storage: storage, staff: StaffSettings(idleTimeout: 600, secureCookies: true,

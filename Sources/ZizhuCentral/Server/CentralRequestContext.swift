@@ -19,14 +19,17 @@ public struct CentralRequestContext: RequestContext, RemoteAddressRequestContext
     /// A staff form's fields (`application/x-www-form-urlencoded`), read once by the middleware.
     public var form: [String: String] = [:]
     public let remoteAddress: SocketAddress?
+    /// The client's address as a trusted balancer forwarded it (`ForwardedForMiddleware`).
+    public var forwardedFor: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client's address as the audit trail records it.
-    var address: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address as the audit trail and the sign-in lockout see it: what a
+    /// trusted balancer forwarded, else the connection's peer.
+    var address: String { forwardedFor ?? remoteAddress?.ipAddress ?? "unknown" }
 
     /// The signing kiosk; a route of the kiosk group always has one.
     func kiosk() throws -> String {

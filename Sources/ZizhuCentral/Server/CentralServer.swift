@@ -41,8 +41,9 @@ public enum CentralServer {
                               catalogue: URL? = nil, catalogueKey: String? = nil,
                               proofKey: Curve25519.Signing.PrivateKey? = nil,
                               adjudicator: PlatformAdjudicator? = nil,
-                              readiness: Readiness = Readiness()) -> Router<CentralRequestContext> {
+                              readiness: Readiness = Readiness(), trustedProxies: Set<String> = []) -> Router<CentralRequestContext> {
         let router = Router(context: CentralRequestContext.self)
+        router.add(middleware: ForwardedForMiddleware(trusted: trustedProxies))
         router.get("/health") { _, _ in "ok\n" }
         router.get("/ready") { _, _ in await readiness.answer(store: store) }
         router.get("/openapi.yaml") { _, _ -> Response in
@@ -70,6 +71,7 @@ public enum CentralServer {
     public static func staffRouter(store: any CentralStorage, settings: StaffSettings = StaffSettings(),
                                    readiness: Readiness = Readiness()) -> Router<CentralRequestContext> {
         let router = Router(context: CentralRequestContext.self)
+        router.add(middleware: ForwardedForMiddleware(trusted: settings.trustedProxies))
         router.get("/health") { _, _ in "ok\n" }
         router.get("/ready") { _, _ in await readiness.answer(store: store) }
         let staff = router.group("dashboard").add(middleware: StaffHeadersMiddleware()).add(middleware: SameOriginMiddleware())

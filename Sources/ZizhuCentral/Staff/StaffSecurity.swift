@@ -30,12 +30,15 @@ public struct StaffSettings: Sendable {
     /// What new password hashes (and the decoy for unknown names) cost; the accounts' own
     /// hashes carry their parameters.
     public var passwordParameters: StaffRules.ScryptParameters
+    /// Balancers whose `X-Forwarded-For` names the client (`ForwardedForMiddleware`).
+    public var trustedProxies: Set<String>
 
     public init(idleTimeout: TimeInterval = StaffRules.defaultIdleTimeout, secureCookies: Bool = false,
-                passwordParameters: StaffRules.ScryptParameters = StaffRules.ScryptParameters()) {
+                passwordParameters: StaffRules.ScryptParameters = StaffRules.ScryptParameters(), trustedProxies: Set<String> = []) {
         self.idleTimeout = idleTimeout
         self.secureCookies = secureCookies
         self.passwordParameters = passwordParameters
+        self.trustedProxies = trustedProxies
     }
 
     static let sessionCookie = "zizhu_staff"
