@@ -76,21 +76,47 @@ public final class PrivatePostgres: @unchecked Sendable {
         try? run(["\(bin)/pg_ctl", "-D", folder.appendingPathComponent("data").path, "-m", "immediate", "stop"])
     }
 
-    func run(_ argv: [String]) throws {
+    /// One SQL statement through `psql` against a database `newDatabase()` made: its output,
+    /// unaligned, without headers (`SELECT pg_database_size(current_database())` → "8192").
+    /// Blocks: call it off Swift concurrency's threads.
+    public func query(_ database: String, _ sql: String) throws -> String {
+        let name = database.split(separator: "/").last.map(String.init) ?? ""
+        return try Self.run(["\(bin)/psql", "-X", "-q", "-At", "-h", "127.0.0.1", "-p", String(port), "-U", "zizhu", "-d", name, "-c", sql])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// PostgreSQL's processes (the postmaster and every backend) as `ps` names them: their pids.
+    public func processes() -> [pid_t] {
+        let data = folder.appendingPathComponent("data").path
+        guard let text = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8),
+              let first = text.split(separator: "\n").first, let postmaster = pid_t(first) else { return [] }
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return [postmaster] + all.compactMap { pid_t($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && pid_t(fields[1]) == postmaster
+        }
+    }
+
+    @discardableResult
+    func run(_ argv: [String]) throws -> String {
         try Self.run(asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv)
     }
 
     /// Output to a file, not a pipe: the server pg_ctl starts would hold a pipe open for ever.
-    static func run(_ argv: [String]) throws {
+    @discardableResult
+    static func run(_ argv: [String]) throws -> String {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-pg-\(UUID().uuidString).out").path
         defer { unlink(log) }
         let pid = try ChildProcess.spawn(argv, environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8"],
                                          stdio: .files(stdout: log, stderr: log))
         let status = ChildProcess.wait(pid)
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         guard status == 0 else {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw Problem(description: "\(argv.joined(separator: " ")) failed (\(status)): \(text)")
         }
+        return text
     }
 
     public static func freePort() -> Int {

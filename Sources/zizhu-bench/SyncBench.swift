@@ -31,8 +31,12 @@ struct SyncBench {
         report.section("Outbox and central platform (issue 6)")
         try await durableSubmit()
         try await drainToServer()
-        try await ingest(postgres: false)
-        try await ingest(postgres: true)
+        // Side by side in one run: batches of 20, and of 100 (a kiosk's default batch, what
+        // it sends when it has a backlog to deliver).
+        for perBatch in [20, 100] {
+            try await ingest(postgres: false, perBatch: perBatch)
+            try await ingest(postgres: true, perBatch: perBatch)
+        }
     }
 
     /// Outbox.submit (AES-GCM seal, SHA-256, one WAL commit with synchronous=FULL) vs
@@ -106,8 +110,9 @@ struct SyncBench {
                    note: String(format: "%.0f submissions/s, %d batches of ≤200, SQLite FULL on both sides", Double(drain) / seconds, result.batches))
     }
 
-    /// 100 kiosks, each sending signed batches of 20 concurrently, into one server.
-    mutating func ingest(postgres: Bool) async throws {
+    /// 100 kiosks, each sending 10 signed batches of `perBatch` one after the other, all
+    /// kiosks at once (each on a connection of its own), into one server.
+    mutating func ingest(postgres: Bool, perBatch: Int) async throws {
         var cluster: PrivatePostgres?
         let database: String
         if postgres {
@@ -127,8 +132,10 @@ struct SyncBench {
             .map { ($0.kioskID, SymmetricKey(data: Data(base64Encoded: $0.secret) ?? Data())) }
         let payload = String(decoding: try CanonicalJSON.encode(Self.payload), as: UTF8.self)
         let hash = Data(payload.utf8).sha256Hex
-        let batches = 10, perBatch = 20
-        let client = HTTPClient.shared
+        let batches = 10
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: kiosks.count)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let start = now()
         let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
             for (index, kiosk) in kiosks.enumerated() {
@@ -151,7 +158,7 @@ struct SyncBench {
                         }
                         request.body = .bytes(body)
                         let response = try await client.execute(request, timeout: .seconds(60))
-                        let data = try await response.body.collect(upTo: 1 << 20)
+                        let data = try await response.body.collect(upTo: 8 << 20)
                         guard response.status.code == 200,
                               let result = try? JSONDecoder().decode(SubmissionBatchResult.self, from: Data(data.readableBytesView)) else {
                             throw BenchError.failed("kiosk \(index): HTTP \(response.status.code)")
@@ -164,9 +171,11 @@ struct SyncBench {
             return try await group.reduce(0, +)
         }
         let seconds = now() - start
+        try await client.shutdown()
         let total = kiosks.count * batches * perBatch
         guard accepted == total else { throw BenchError.failed("stored \(accepted) of \(total)") }
-        report.add("central ingest, 100 kiosks, \(postgres ? "PostgreSQL" : "SQLite (WAL, FULL)")", Double(total) / seconds, unit: "subm/s",
+        report.add("central ingest, 100 kiosks, batches of \(perBatch), \(postgres ? "PostgreSQL" : "SQLite (WAL, FULL)")",
+                   Double(total) / seconds, unit: "subm/s",
                    note: String(format: "%d submissions in %.2f s (batches of %d, signed, one transaction per batch)", total, seconds, perBatch))
     }
 

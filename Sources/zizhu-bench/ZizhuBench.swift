@@ -42,7 +42,19 @@ struct ZizhuBench: AsyncParsableCommand {
     @Option(help: "Queued submissions to drain to a local server.")
     var drainCount = 10_000
 
-    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules, sync, soak).")
+    @Option(help: "Province run (section province): simulated kiosks, comma-separated for several scales (1000,5000,20000).")
+    var kiosks = "1000"
+
+    @Option(help: "Province run: minutes each scale runs.")
+    var minutes = 1.0
+
+    @Option(help: "Province run: applications per kiosk per minute at the top of the peak-hour profile.")
+    var peakPerMinute = 1.0
+
+    @Flag(help: "Province run: restart each instance in turn (SIGTERM) and then PostgreSQL mid-run, and print the latency spike.")
+    var restarts = false
+
+    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules, sync, soak, province).")
     var only: String?
 
     @Option(help: "Also write the figures as JSON to this file.")
@@ -106,6 +118,17 @@ struct ZizhuBench: AsyncParsableCommand {
             var soak = SoakBench(zizhu: zizhu, journeys: journeys, scratch: scratch, report: report)
             try await soak.run()
             report = soak.report
+        }
+        if sections.contains("province") {
+            let counts = kiosks.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !counts.isEmpty, counts.allSatisfy({ (1...100_000).contains($0) }), (0.25...120).contains(minutes),
+                  (0.01...60).contains(peakPerMinute) else {
+                throw ValidationError("--kiosks is a comma-separated list of 1 to 100000; --minutes 0.25 to 120; --peak-per-minute 0.01 to 60")
+            }
+            var province = ProvinceBench(zizhu: zizhu, kioskCounts: counts, minutes: minutes, peakPerMinute: peakPerMinute,
+                                         restarts: restarts, scratch: scratch, report: report)
+            try await province.run()
+            report = province.report
         }
         if let json {
             try report.json().write(to: URL(fileURLWithPath: json))

@@ -168,10 +168,10 @@ struct AuditCommand: AsyncParsableCommand {
     }
 }
 
-/// `zizhu-central kiosk list|disable|enable|rotate`: the fleet from the server's shell.
+/// `zizhu-central kiosk list|history|import|disable|enable|rotate`: the fleet from the server's shell.
 struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kiosk", abstract: "Enrolled kiosks: list, disable, enable, new secret.",
-                                                    subcommands: [List.self, Import.self, Disable.self, Enable.self, Rotate.self])
+                                                    subcommands: [List.self, History.self, Import.self, Disable.self, Enable.self, Rotate.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -230,6 +230,25 @@ struct KioskCommand: AsyncParsableCommand {
                 print([kiosk.id, kiosk.site, kiosk.heartbeatAt.map { UTCTime.iso($0) } ?? "never", kiosk.heartbeat?.version ?? "-",
                        kiosk.disabledReason.map { "disabled: " + $0 } ?? "active",
                        kiosk.heartbeat == nil ? "-" : Dashboard.clockWarning(kiosk.heartbeat?.clockOffsetSeconds) ?? "clock ok"].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A kiosk's days from its heartbeats: time online, warnings, errors, longest backlog, least free disk.",
+            discussion: "One line per UTC day, oldest first; the platform keeps \(CentralRules.heartbeatDaysKept) days.")
+        @OptionGroup var database: ZizhuCentralCommand.DatabaseOption
+        @Argument(help: "Kiosk id.") var kiosk: String
+        @Option(help: "Days back from today.") var days = 30
+
+        func run() async throws {
+            guard (1...CentralRules.heartbeatDaysKept).contains(days) else { throw ValidationError("--days is 1 to \(CentralRules.heartbeatDaysKept)") }
+            let since = CentralRules.heartbeatDay(Date().addingTimeInterval(-Double(days - 1) * 86_400))
+            print(["day", "heartbeats", "online", "warnings", "errors", "longest backlog", "least free disk"].joined(separator: "\t"))
+            for day in try await database.open().heartbeatDays(kioskID: kiosk, since: since) {
+                print([day.day, String(day.beats), String(format: "%.1f%%", Double(min(day.beats, 1_440)) / 14.4), String(day.warnings),
+                       String(day.errors), String(day.maxPending), String(format: "%.1f GB", Double(day.minDiskFreeBytes) / 1e9)].joined(separator: "\t"))
             }
         }
     }

@@ -277,6 +277,41 @@ struct StorageTests {
         let value = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(value == 2)
     }
+
+    /// The heartbeat history is one row per kiosk per UTC day (beats, warnings, errors, the
+    /// longest backlog, the least free disk), written with the latest heartbeat; days past
+    /// `CentralRules.heartbeatDaysKept` go with the scheduled prune.
+    @Test(arguments: StorageKind.allCases)
+    func heartbeatsAreKeptAsOneRowPerKioskPerDayAndOldDaysArePruned(_ kind: StorageKind) async throws {
+        let store = try await kind.open()
+        _ = try await store.importKiosks([(id: "gd-1", site: "a"), (id: "gd-2", site: "a")])
+        let noon = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 + 43_200)
+        let old = noon.addingTimeInterval(-Double(CentralRules.heartbeatDaysKept + 2) * 86_400)
+        func beat(_ status: String, pending: Int, disk: Int64) -> Heartbeat {
+            Heartbeat(status: status, devices: ["reader": "ok"], diskFreeBytes: disk, outboxPending: pending, outboxOldestSeconds: nil,
+                      deadLetters: 0, version: "t", deviceTime: UTCTime.iso(noon))
+        }
+        for minute in 0..<30 {
+            let status = minute == 7 || minute == 9 ? "warning" : minute == 20 ? "error" : "ok"
+            try await store.recordHeartbeat(kioskID: "gd-1", beat(status, pending: (minute * 7) % 13, disk: 9_000 + Int64(minute % 5)),
+                                            at: noon.addingTimeInterval(Double(minute) * 60))
+        }
+        try await store.recordHeartbeat(kioskID: "gd-2", beat("ok", pending: 0, disk: 1), at: old)
+        try await store.recordHeartbeat(kioskID: "gd-2", beat("error", pending: 5, disk: 2), at: noon)
+        let today = CentralRules.heartbeatDay(noon)
+        let days = try await store.heartbeatDays(kioskID: "gd-1", since: "2000-01-01")
+        #expect(days == [HeartbeatDay(day: today, beats: 30, warnings: 2, errors: 1, maxPending: 12, minDiskFreeBytes: 9_000)])
+        #expect(try await store.heartbeatDays(kioskID: "gd-2", since: "2000-01-01").map(\.day) == [CentralRules.heartbeatDay(old), today])
+        // The latest heartbeat is still the one the fleet shows.
+        let fleet = try await store.fleet()
+        #expect(fleet.first { $0.id == "gd-2" }?.heartbeat?.status == "error")
+        #expect(fleet.first { $0.id == "gd-1" }?.heartbeat?.outboxPending == (29 * 7) % 13)
+        // The prune keeps 400 days: the old day goes, today stays; a second prune finds nothing.
+        #expect(try await store.prune(now: noon, sessionsIdleFor: 900).heartbeatDays == 1)
+        #expect(try await store.heartbeatDays(kioskID: "gd-2", since: "2000-01-01").map(\.day) == [today])
+        #expect(try await store.prune(now: noon, sessionsIdleFor: 900).heartbeatDays == 0)
+        #expect(try await store.heartbeatDays(kioskID: "gd-1", since: today).count == 1)
+    }
 }
 
 enum ZizhuOutboxShim {

@@ -132,22 +132,23 @@ struct KioskRoutes {
                                                         now: UTCTime.iso(now)))
         }
         // The catalogue kiosks should run, versioned by ETag (304 when the kiosk has it).
+        let shelf = sources.catalogue.map { CatalogueShelf(folder: $0) }
         kiosks.get("catalogue") { request, _ -> Response in
-            guard let catalogue = sources.catalogue else {
+            guard let shelf else {
                 throw Refusal(.notFound, "no catalogue", "this platform distributes no catalogue (serve --catalogue DIR)")
             }
-            let bundle: CatalogueBundle
+            let catalogue: CatalogueShelf.Entry
             do {
-                bundle = try CatalogueBundle.load(folder: catalogue)
+                catalogue = try shelf.current()
             } catch {
                 throw Refusal(.serviceUnavailable, "catalogue unreadable", "\(error)")
             }
-            adjudicator.learn(bundle)
-            let etag = "\"\(bundle.etag)\""
-            if CentralServer.header(request, "If-None-Match") == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
-            var response = CentralServer.json(.ok, bundle)
-            response.headers[.eTag] = etag
-            return response
+            adjudicator.learn(catalogue.bundle)
+            if CentralServer.header(request, "If-None-Match") == catalogue.etag {
+                return Response(status: .notModified, headers: [.eTag: catalogue.etag])
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json", .eTag: catalogue.etag],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: catalogue.body)))
         }
     }
 }

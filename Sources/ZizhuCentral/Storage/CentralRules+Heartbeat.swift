@@ -30,4 +30,16 @@ extension CentralRules {
         kept.catalogueRefused = heartbeat.catalogueRefused.map { text($0, 300) }
         return kept
     }
+
+    /// Days of heartbeat history the platform keeps (13 months: this month against the same
+    /// month a year ago); older days go with the scheduled prune.
+    public static let heartbeatDaysKept = 400
+
+    /// The first UTC day (`2026-11-22`) still kept at `now`.
+    public static func heartbeatHorizon(now: Date) -> String {
+        String(UTCTime.iso(now.addingTimeInterval(-Double(heartbeatDaysKept) * 86_400)).prefix(10))
+    }
+
+    /// The UTC day a heartbeat received at `date` counts for.
+    public static func heartbeatDay(_ date: Date) -> String { String(UTCTime.iso(date).prefix(10)) }
 }

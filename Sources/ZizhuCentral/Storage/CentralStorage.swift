@@ -44,7 +44,11 @@ public protocol CentralStorage: StaffStorage {
     func reviewQueue(limit: Int) async throws -> [ReviewItem]
     /// A reviewer's decision on a case in manual review.
     func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome
-    func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws
+    /// Keeps the kiosk's latest heartbeat and adds it to the kiosk's day (`HeartbeatDay`), in
+    /// one transaction: the history is kept as one row per kiosk per UTC day, not a row a minute.
+    func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date) async throws
+    /// A kiosk's days from `since` (UTC, `2026-11-22`) on, oldest first.
+    func heartbeatDays(kioskID: String, since: String) async throws -> [HeartbeatDay]
     /// Every enrolled kiosk with its last heartbeat.
     func fleet() async throws -> [FleetKiosk]
     /// Submissions received per UTC hour (`2026-11-22T10` → count) since a time.
@@ -67,6 +71,36 @@ public struct ImportedKiosk: Sendable, Hashable, Codable {
 public struct PruneReport: Sendable, Hashable {
     public var nonces: Int
     public var sessions: Int
+    /// Heartbeat days older than `CentralRules.heartbeatDaysKept`.
+    public var heartbeatDays: Int
+}
+
+/// One kiosk's heartbeats over one UTC day, as the platform keeps its history: how many came
+/// (1,440 is a whole day online), how many said warning or error, the longest backlog and
+/// the least free disk reported.
+public struct HeartbeatDay: Sendable, Hashable, Codable {
+    public var day: String
+    public var beats: Int
+    public var warnings: Int
+    public var errors: Int
+    public var maxPending: Int
+    public var minDiskFreeBytes: Int64
+
+    public init(day: String, beats: Int, warnings: Int, errors: Int, maxPending: Int, minDiskFreeBytes: Int64) {
+        self.day = day
+        self.beats = beats
+        self.warnings = warnings
+        self.errors = errors
+        self.maxPending = maxPending
+        self.minDiskFreeBytes = minDiskFreeBytes
+    }
+}
+
+extension CentralStorage {
+    /// Records a heartbeat received now.
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
+        try await recordHeartbeat(kioskID: kioskID, heartbeat, at: Date())
+    }
 }
 
 public struct FleetKiosk: Sendable, Hashable {

@@ -7,12 +7,34 @@ import ZizhuWire
 /// What the fleet dashboard and the help desk read and write on PostgreSQL: each kiosk's latest
 /// heartbeat, the fleet with its counts, submissions per hour, 呼叫帮办 requests.
 extension PostgresCentralStore {
-    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date) async throws {
         let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
+        let (day, warning, error) = (CentralRules.heartbeatDay(at), heartbeat.status == "warning" ? 1 : 0, heartbeat.status == "error" ? 1 : 0)
+        // One statement, one round trip, one transaction: the latest heartbeat and the day.
         try await client.query("""
-            INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (\(kioskID), now(), \(body))
-            ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
+            WITH latest AS (
+                INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (\(kioskID), \(at), \(body))
+                ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
+            )
+            INSERT INTO heartbeat_day(kiosk_id, day, beats, warnings, errors, max_pending, min_disk_free)
+            VALUES (\(kioskID), \(day), 1, \(warning), \(error), \(heartbeat.outboxPending), \(heartbeat.diskFreeBytes))
+            ON CONFLICT (kiosk_id, day) DO UPDATE SET beats = heartbeat_day.beats + 1,
+                warnings = heartbeat_day.warnings + excluded.warnings, errors = heartbeat_day.errors + excluded.errors,
+                max_pending = GREATEST(heartbeat_day.max_pending, excluded.max_pending),
+                min_disk_free = LEAST(heartbeat_day.min_disk_free, excluded.min_disk_free)
             """, logger: logger)
+    }
+
+    public func heartbeatDays(kioskID: String, since: String) async throws -> [HeartbeatDay] {
+        var days: [HeartbeatDay] = []
+        for try await (day, beats, warnings, errors, pending, disk) in try await client.query("""
+            SELECT day, beats, warnings, errors, max_pending, min_disk_free FROM heartbeat_day
+            WHERE kiosk_id = \(kioskID) AND day >= \(since) ORDER BY day
+            """, logger: logger).decode((String, Int32, Int32, Int32, Int64, Int64).self) {
+            days.append(HeartbeatDay(day: day, beats: Int(beats), warnings: Int(warnings), errors: Int(errors), maxPending: Int(pending),
+                                     minDiskFreeBytes: disk))
+        }
+        return days
     }
 
     public func fleet() async throws -> [FleetKiosk] {

@@ -187,8 +187,10 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         }
         let horizon = CentralRules.nonceHorizon(now: now)
         let idleSince = now.timeIntervalSince1970 - sessionsIdleFor
+        let firstDay = CentralRules.heartbeatHorizon(now: now)
         return PruneReport(nonces: try await deleted("DELETE FROM nonce WHERE timestamp < \(horizon) RETURNING 1"),
-                           sessions: try await deleted("DELETE FROM staff_session WHERE last_seen < \(idleSince) RETURNING 1"))
+                           sessions: try await deleted("DELETE FROM staff_session WHERE last_seen < \(idleSince) RETURNING 1"),
+                           heartbeatDays: try await deleted("DELETE FROM heartbeat_day WHERE day < \(firstDay) RETURNING 1"))
     }
 
     public func stats() async throws -> CentralStats {

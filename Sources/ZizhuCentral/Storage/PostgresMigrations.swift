@@ -114,6 +114,14 @@ enum PostgresMigrations {
                 ON CONFLICT DO NOTHING
                 """,
             ]),
+            Migration(name: "v10-heartbeat-days", statements: [
+                """
+                CREATE TABLE IF NOT EXISTS heartbeat_day (kiosk_id TEXT NOT NULL REFERENCES kiosk(id), day TEXT NOT NULL, beats INTEGER NOT NULL,
+                    warnings INTEGER NOT NULL, errors INTEGER NOT NULL, max_pending BIGINT NOT NULL, min_disk_free BIGINT NOT NULL,
+                    PRIMARY KEY (kiosk_id, day))
+                """,
+                "CREATE INDEX IF NOT EXISTS heartbeat_day_by_day ON heartbeat_day(day)",
+            ]),
         ]
     }
 

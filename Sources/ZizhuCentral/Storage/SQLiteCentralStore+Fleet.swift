@@ -6,13 +6,33 @@ import ZizhuWire
 /// What the fleet dashboard and the help desk read and write on SQLite: each kiosk's latest
 /// heartbeat, the fleet with its counts, submissions per hour, 呼叫帮办 requests.
 extension SQLiteCentralStore {
-    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date) async throws {
         let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
         try await writer.write { db in
             try db.execute(sql: """
                 INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (?, ?, ?)
                 ON CONFLICT(kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
-                """, arguments: [kioskID, Self.now(), body])
+                """, arguments: [kioskID, UTCTime.iso(at), body])
+            try db.execute(sql: """
+                INSERT INTO heartbeat_day(kiosk_id, day, beats, warnings, errors, max_pending, min_disk_free)
+                VALUES (?, ?, 1, ?, ?, ?, ?)
+                ON CONFLICT(kiosk_id, day) DO UPDATE SET beats = beats + 1, warnings = warnings + excluded.warnings,
+                    errors = errors + excluded.errors, max_pending = max(max_pending, excluded.max_pending),
+                    min_disk_free = min(min_disk_free, excluded.min_disk_free)
+                """, arguments: [kioskID, CentralRules.heartbeatDay(at), heartbeat.status == "warning" ? 1 : 0,
+                                 heartbeat.status == "error" ? 1 : 0, heartbeat.outboxPending, heartbeat.diskFreeBytes])
+        }
+    }
+
+    public func heartbeatDays(kioskID: String, since: String) async throws -> [HeartbeatDay] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT day, beats, warnings, errors, max_pending, min_disk_free FROM heartbeat_day
+                WHERE kiosk_id = ? AND day >= ? ORDER BY day
+                """, arguments: [kioskID, since]).map {
+                HeartbeatDay(day: $0["day"], beats: $0["beats"], warnings: $0["warnings"], errors: $0["errors"],
+                             maxPending: $0["max_pending"], minDiskFreeBytes: $0["min_disk_free"])
+            }
         }
     }
 

@@ -146,6 +146,18 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
                 INSERT INTO submission_hour(hour, shard, n) SELECT substr(received_at, 1, 13), 0, COUNT(*) FROM submission GROUP BY 1;
                 """)
         }
+        migrator.registerMigration("v10-heartbeat-days") { db in
+            // The heartbeat history as one row per kiosk per day (a row a minute would be
+            // 10 billion rows a year for a province).
+            try db.execute(sql: """
+                CREATE TABLE heartbeat_day (
+                    kiosk_id TEXT NOT NULL REFERENCES kiosk(id), day TEXT NOT NULL, beats INTEGER NOT NULL,
+                    warnings INTEGER NOT NULL, errors INTEGER NOT NULL, max_pending INTEGER NOT NULL, min_disk_free INTEGER NOT NULL,
+                    PRIMARY KEY (kiosk_id, day)
+                ) WITHOUT ROWID;
+                CREATE INDEX heartbeat_day_by_day ON heartbeat_day(day);
+                """)
+        }
         return migrator
     }
 
@@ -295,7 +307,9 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
             try db.execute(sql: "DELETE FROM nonce WHERE timestamp < ?", arguments: [CentralRules.nonceHorizon(now: now)])
             let nonces = db.changesCount
             try db.execute(sql: "DELETE FROM staff_session WHERE last_seen < ?", arguments: [now.timeIntervalSince1970 - sessionsIdleFor])
-            return PruneReport(nonces: nonces, sessions: db.changesCount)
+            let sessions = db.changesCount
+            try db.execute(sql: "DELETE FROM heartbeat_day WHERE day < ?", arguments: [CentralRules.heartbeatHorizon(now: now)])
+            return PruneReport(nonces: nonces, sessions: sessions, heartbeatDays: db.changesCount)
         }
     }
 
