@@ -116,12 +116,12 @@ struct SyncBench {
         var cluster: PrivatePostgres?
         let database: String
         if postgres {
-            let folder = scratch.appendingPathComponent("postgres")
+            let folder = scratch.appendingPathComponent("postgres-\(perBatch)")
             let started = try await ChildProcess.detached { try PrivatePostgres(folder: folder) }
             cluster = started
             database = try await ChildProcess.detached { try started.newDatabase() }
         } else {
-            database = "sqlite://" + scratch.appendingPathComponent("ingest.sqlite").path
+            database = "sqlite://" + scratch.appendingPathComponent("ingest-\(perBatch).sqlite").path
         }
         defer { cluster?.stop() }
         let (server, url, _) = try await startCentral(database: database)

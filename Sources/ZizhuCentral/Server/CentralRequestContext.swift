@@ -14,6 +14,9 @@ public struct CentralRequestContext: RequestContext, RemoteAddressRequestContext
     public var kioskID: String?
     /// The request body as signed, collected once by the middleware.
     public var signedBody = Data()
+    /// The body as the schema check read it (nil when its route has no schema): a batch's
+    /// entries are taken from it, not parsed again.
+    public var parsedBody: JSONValue?
     /// The member of staff whose session this request carries.
     public var staff: StaffViewer?
     /// A staff form's fields (`application/x-www-form-urlencoded`), read once by the middleware.

@@ -25,13 +25,13 @@ struct KioskRoutes {
         // Each entry checked on its own (schema, payload schema, then `CentralRules`): the
         // answers come back in batch order, one per entry, a bad one never costing the rest.
         kiosks.post("submissions") { _, context -> Response in
-            let batch = RequestSchemas.entries(context.signedBody, field: "submissions")
+            let batch = RequestSchemas.entries(context.signedBody, parsed: context.parsedBody, field: "submissions")
             let stored = try await store.store(batch.valid, from: try context.kiosk(), verdicts: adjudicator.verdicts(batch.valid))
             return CentralServer.json(.ok, SubmissionBatchResult(results: Self.merge(batch, stored)))
         }
         for kind in [OutboxKind.rating, .ticket] {
             kiosks.post(RouterPath(String(kind.path.dropFirst("/v1/".count)))) { _, context -> Response in
-                let batch = RequestSchemas.entries(context.signedBody, field: "entries")
+                let batch = RequestSchemas.entries(context.signedBody, parsed: context.parsedBody, field: "entries")
                 let stored = try await store.storeEntries(batch.valid, kind: kind, from: try context.kiosk(), verdicts: [:])
                 return CentralServer.json(.ok, SubmissionBatchResult(results: Self.merge(batch, stored)))
             }

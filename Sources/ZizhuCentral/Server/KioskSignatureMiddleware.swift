@@ -46,7 +46,7 @@ struct KioskSignatureMiddleware: RouterMiddleware {
         var response: Response
         do {
             try await verify(request, named, body: body, verified: &verified)
-            try RequestSchemas.conform(body, method: request.method.rawValue, path: request.uri.path)
+            context.parsedBody = try RequestSchemas.conform(body, method: request.method.rawValue, path: request.uri.path)
             context.kioskID = named.kioskID
             context.signedBody = body
             response = try await next(request, context)

@@ -17,14 +17,16 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {
+        // Each form decodes only from its own kind of JSON; the commonest go first, since
+        // every miss costs a thrown error (strings, then objects, arrays, then the rest).
         let single = try decoder.singleValueContainer()
         if single.decodeNil() { self = .null; return }
+        if let text = try? single.decode(String.self) { self = .string(text); return }
+        if let map = try? single.decode([String: JSONValue].self) { self = .object(map); return }
+        if let list = try? single.decode([JSONValue].self) { self = .array(list); return }
         if let flag = try? single.decode(Bool.self) { self = .bool(flag); return }
         if let whole = try? single.decode(Int64.self) { self = .integer(whole); return }
-        if let number = try? single.decode(Double.self) { self = .number(number); return }
-        if let text = try? single.decode(String.self) { self = .string(text); return }
-        if let list = try? single.decode([JSONValue].self) { self = .array(list); return }
-        self = .object(try single.decode([String: JSONValue].self))
+        self = .number(try single.decode(Double.self))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -56,6 +58,20 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
         case .array: return "an array"
         case .object: return "an object"
         }
+    }
+}
+
+extension SubmissionEnvelope {
+    /// An entry that conformed to the `SubmissionEnvelope` schema, read field by field
+    /// (nil if a field is missing or of another kind).
+    init?(conforming value: JSONValue) {
+        guard case .object(let fields) = value else { return nil }
+        func text(_ name: String) -> String? { if case .string(let value)? = fields[name] { return value }; return nil }
+        guard let key = text("key"), let acceptanceNumber = text("acceptanceNumber"), case .integer(let sequence)? = fields["sequence"],
+              let kioskID = text("kioskID"), let serviceID = text("serviceID"), let createdAt = text("createdAt"),
+              let payloadHash = text("payloadHash"), let payload = text("payload") else { return nil }
+        self.init(key: key, acceptanceNumber: acceptanceNumber, sequence: sequence, kioskID: kioskID, serviceID: serviceID,
+                  createdAt: createdAt, payloadHash: payloadHash, payload: payload, kind: text("kind"))
     }
 }
 
@@ -96,27 +112,34 @@ public struct RequestSchemas: Sendable {
     struct Problem: Error { var text: String; init(_ text: String) { self.text = text } }
 
     /// Refuses (400, naming each problem) a body the document does not allow for this
-    /// request; a batch's entries are left to `entries(_:field:)`, one by one.
-    static func conform(_ body: Data, method: String, path: String) throws {
+    /// request; a batch's entries are left to `entries(_:field:)`, one by one. Returns the
+    /// body as parsed (nil: the route takes no body).
+    @discardableResult
+    static func conform(_ body: Data, method: String, path: String) throws -> JSONValue? {
         guard let schemas = shared else {
             throw Refusal(.internalServerError, "API document missing", "this installation lacks openapi.yaml, so no request can be checked")
         }
-        guard let name = schemas.schemaName(method: method, path: path) else { return }
-        let problems = schemas.problems(JSONValue.parse(body), schema: name, shallow: ["SubmissionEnvelope"])
+        guard let name = schemas.schemaName(method: method, path: path) else { return nil }
+        let parsed = JSONValue.parse(body)
+        let problems = schemas.problems(parsed, schema: name, shallow: ["SubmissionEnvelope"])
         if !problems.isEmpty { throw Refusal(.badRequest, "not what the API document allows", problems.joined(separator: "; ")) }
+        return parsed
     }
 
     /// A batch's entries, each checked on its own against `SubmissionEnvelope` and its payload
     /// against the schema of its kind: the conforming ones, and an answer for each of the
     /// others (`rejected`, with the problems) — one bad entry never costs the batch.
-    static func entries(_ body: Data, field: String) -> (valid: [SubmissionEnvelope], places: [Int], refused: [Int: SubmissionResult]) {
-        guard let schemas = shared, case .object(let batch)? = JSONValue.parse(body), case .array(let items)? = batch[field] else { return ([], [], [:]) }
+    static func entries(_ body: Data, parsed: JSONValue? = nil, field: String)
+        -> (valid: [SubmissionEnvelope], places: [Int], refused: [Int: SubmissionResult]) {
+        guard let schemas = shared, case .object(let batch)? = parsed ?? JSONValue.parse(body), case .array(let items)? = batch[field] else {
+            return ([], [], [:])
+        }
         var valid: [SubmissionEnvelope] = [], places: [Int] = [], refused: [Int: SubmissionResult] = [:]
         for (place, item) in items.enumerated() {
             var problems = schemas.problems(item, schema: "SubmissionEnvelope")
             var envelope: SubmissionEnvelope?
             if problems.isEmpty {
-                envelope = item.decoded(SubmissionEnvelope.self)
+                envelope = SubmissionEnvelope(conforming: item)
                 if let payload = envelope?.payload {
                     let schema = envelope?.kind == "rating" ? "RatingPayload" : envelope?.kind == "ticket" ? "TicketPayload" : "ApplicationPayload"
                     problems += schemas.problems(JSONValue.parse(Data(payload.utf8)), schema: schema)
@@ -196,7 +219,7 @@ public struct RequestSchemas: Sendable {
             if let options = schema.enumeration, !options.contains(text) { found.append("\(path): '\(text.prefix(40))' is not one of \(options)") }
             if let minimum = schema.minLength, text.count < minimum { found.append("\(path): shorter than \(minimum) characters") }
             if let maximum = schema.maxLength, text.count > maximum { found.append("\(path): longer than \(maximum) characters") }
-            if let pattern = schema.pattern, text.range(of: pattern, options: .regularExpression) == nil {
+            if let pattern = schema.pattern, !schema.matches(text) {
                 found.append("\(path): does not match \(pattern)")
             }
         case .integer(let whole):
@@ -237,6 +260,8 @@ public struct RequestSchemas: Sendable {
         let oneOf: [Schema]?
         let enumeration: [String]?
         let pattern: String?
+        /// `pattern`, compiled once.
+        let expression: NSRegularExpression?
         let minLength: Int?, maxLength: Int?, minItems: Int?, maxItems: Int?
         let minimum: Double?, maximum: Double?
 
@@ -252,12 +277,19 @@ public struct RequestSchemas: Sendable {
             oneOf = (map["oneOf"] as? [Any])?.map { Schema($0) }
             enumeration = map["enum"] as? [String]
             pattern = map["pattern"] as? String
+            expression = pattern.flatMap { try? NSRegularExpression(pattern: $0) }
             minLength = map["minLength"] as? Int
             maxLength = map["maxLength"] as? Int
             minItems = map["minItems"] as? Int
             maxItems = map["maxItems"] as? Int
             minimum = Self.number(map["minimum"])
             maximum = Self.number(map["maximum"])
+        }
+
+        /// Whether `text` matches `pattern` somewhere (as `range(of:options: .regularExpression)` would).
+        func matches(_ text: String) -> Bool {
+            guard let expression else { return pattern.map { text.range(of: $0, options: .regularExpression) != nil } ?? true }
+            return expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
 
         static func number(_ node: Any?) -> Double? { (node as? Int).map(Double.init) ?? (node as? Double) }
