@@ -7,9 +7,13 @@ public enum AcceptanceNumber {
     public static func from(key: String) -> String? {
         guard let milliseconds = UUIDv7.milliseconds(key) else { return nil }
         let (year, month, day) = UTCTime.civil(days: Int64(milliseconds / 1000 + 8 * 3600) / 86_400)
-        let hex = key.replacingOccurrences(of: "-", with: "").uppercased()
-        let random = Array(hex.suffix(12))
-        let date = String(format: "%04d%02d%02d", year, month, day)
-        return "ZZ\(date)-\(String(random[0..<4]))-\(String(random[4..<8]))-\(String(random[8..<12]))"
+        let random = Array(key.utf8.filter { $0 != UInt8(ascii: "-") }.suffix(12).map { $0 >= 0x61 && $0 <= 0x7a ? $0 - 0x20 : $0 })
+        guard random.count == 12 else { return nil }
+        func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        func group(_ range: Range<Int>) -> String { String(decoding: random[range], as: UTF8.self) }
+        return "ZZ\(digits(year, 4))\(digits(month, 2))\(digits(day, 2))-\(group(0..<4))-\(group(4..<8))-\(group(8..<12))"
     }
 }

@@ -18,9 +18,9 @@ public enum UUIDv7 {
 
     /// The milliseconds a UUIDv7 carries, or nil for anything else.
     public static func milliseconds(_ key: String) -> UInt64? {
-        let hex = key.replacingOccurrences(of: "-", with: "")
-        guard hex.count == 32, hex.allSatisfy(\.isHexDigit), Array(hex)[12] == "7",
-              let value = UInt64(hex.prefix(12), radix: 16) else { return nil }
+        let hex = key.utf8.filter { $0 != UInt8(ascii: "-") }
+        guard hex.count == 32, hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }),
+              hex[12] == UInt8(ascii: "7"), let value = UInt64(String(decoding: hex.prefix(12), as: UTF8.self), radix: 16) else { return nil }
         return value
     }
 
