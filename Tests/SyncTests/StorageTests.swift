@@ -260,6 +260,26 @@ struct StorageTests {
         #expect(try await store.prune(now: Date(), sessionsIdleFor: 900).nonces == 0)
     }
 
+    /// What the signature check reads in one query (secret and disabled reason), and the
+    /// nonce that marks the kiosk as seen only when it is new.
+    @Test(arguments: StorageKind.allCases)
+    func credentialsAndANewNonceMarkTheKioskSeen(_ kind: StorageKind) async throws {
+        let store = try await kind.open()
+        let secret = try await store.enrol(token: try await store.createToken(), kioskID: "kiosk-a", site: "a")
+        let credentials = try #require(try await store.credentials(kioskID: "kiosk-a"))
+        #expect(credentials.secret == SymmetricKey(data: try #require(Data(base64Encoded: secret))) && credentials.disabledReason == nil)
+        #expect(try await store.credentials(kioskID: "kiosk-b") == nil)
+        #expect(try await store.setKioskDisabled(kioskID: "kiosk-a", reason: "检修"))
+        #expect(try await store.credentials(kioskID: "kiosk-a")?.disabledReason == "检修")
+        #expect(try await store.fleet().first?.lastSeen == nil)
+        let now = Int64(Date().timeIntervalSince1970)
+        #expect(try await store.remember(nonce: "n-seen-1", kioskID: "kiosk-a", timestamp: now, skew: -4))
+        let seen = try #require(try await store.fleet().first)
+        #expect(seen.lastSeen != nil && seen.skewSeconds == -4, "\(seen)")
+        #expect(!(try await store.remember(nonce: "n-seen-1", kioskID: "kiosk-a", timestamp: now, skew: 9)))
+        #expect(try await store.fleet().first?.skewSeconds == -4, "a replay does not mark the kiosk seen")
+    }
+
     @Test(arguments: StorageKind.allCases)
     func aKioskDrainsThroughTheRealServer(_ kind: StorageKind) async throws {
         let central = try await RunningCentral(storage: kind)

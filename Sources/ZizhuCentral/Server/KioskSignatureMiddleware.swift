@@ -72,6 +72,8 @@ struct KioskSignatureMiddleware: RouterMiddleware {
         var nonce: String
         var signature: String
         var secret: SymmetricKey
+        /// Why an operator disabled the kiosk (told only once the signature is good).
+        var disabledReason: String?
     }
 
     func preflight(_ request: Request) async throws -> Named {
@@ -89,10 +91,11 @@ struct KioskSignatureMiddleware: RouterMiddleware {
               let timestamp = Int64(timestampText) else {
             throw Refusal(.unauthorized, "bad timestamp", "X-Zizhu-Timestamp is Unix seconds")
         }
-        guard let secret = try await storage({ try await store.secret(kioskID: kioskID) }) else {
+        guard let credentials = try await storage({ try await store.credentials(kioskID: kioskID) }) else {
             throw Refusal(.unauthorized, "unknown kiosk", "kiosk '\(kioskID)' is not enrolled")
         }
-        return Named(kioskID: kioskID, timestamp: timestamp, nonce: nonce, signature: signature, secret: secret)
+        return Named(kioskID: kioskID, timestamp: timestamp, nonce: nonce, signature: signature, secret: credentials.secret,
+                     disabledReason: credentials.disabledReason)
     }
 
     func verify(_ request: Request, _ named: Named, body: Data, verified: inout Bool) async throws {
@@ -105,7 +108,7 @@ struct KioskSignatureMiddleware: RouterMiddleware {
         verified = true
         let kioskID = named.kioskID
         // Disabled by an operator: refused (the kiosk keeps its outbox and tries again later).
-        if let reason = try await storage({ try await store.kioskDisabled(kioskID: kioskID) }) {
+        if let reason = named.disabledReason {
             throw Refusal(.forbidden, "kiosk disabled", "an operator has disabled this kiosk (\(reason)); its outbox is kept and sent once enabled")
         }
         // No arithmetic that can trap on a value from the wire.

@@ -16,6 +16,9 @@ public protocol CentralStorage: StaffStorage {
     /// Spends the token and returns the kiosk's new secret (base64).
     func enrol(token: String, kioskID: String, site: String) async throws -> String
     func secret(kioskID: String) async throws -> SymmetricKey?
+    /// What checking a kiosk's request needs, in one read: its secret, and why an operator
+    /// disabled it (nil: enabled). Nil for a kiosk that is not enrolled.
+    func credentials(kioskID: String) async throws -> KioskCredentials?
     /// Enrols many kiosks at once (a province's roll-out, a benchmark), in one transaction,
     /// without tokens: each gets a new secret, sealed as enrolment seals it. Nothing is
     /// stored if any id is already enrolled (`EnrolmentProblem.kioskExists`) or repeated.
@@ -65,6 +68,12 @@ public protocol CentralStorage: StaffStorage {
 public struct ImportedKiosk: Sendable, Hashable, Codable {
     public var kioskID: String
     public var secret: String
+}
+
+/// An enrolled kiosk's secret and, when an operator disabled it, why.
+public struct KioskCredentials: Sendable {
+    public var secret: SymmetricKey
+    public var disabledReason: String?
 }
 
 /// What one `prune` removed (made only by the stores).

@@ -162,16 +162,29 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         return nil
     }
 
+    public func credentials(kioskID: String) async throws -> KioskCredentials? {
+        let ring = try sealing()
+        let rows = try await client.query("SELECT secret, disabled_reason FROM kiosk WHERE id = \(kioskID)", logger: logger)
+        for try await (sealed, reason) in rows.decode((String, String?).self) {
+            guard let secret = try PlatformSeal.openSecret(sealed, kioskID: kioskID, ring) else { return nil }
+            return KioskCredentials(secret: secret, disabledReason: reason)
+        }
+        return nil
+    }
+
+    /// One statement, one commit: the nonce, and (only when it is new) the kiosk last seen now.
     public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
         let rows = try await client.query("""
-            INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (\(kioskID), \(nonce), \(timestamp))
-            ON CONFLICT DO NOTHING RETURNING nonce
+            WITH fresh AS (
+                INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (\(kioskID), \(nonce), \(timestamp))
+                ON CONFLICT DO NOTHING RETURNING kiosk_id
+            ), seen AS (
+                UPDATE kiosk SET last_seen_at = now(), skew_seconds = \(skew) WHERE id IN (SELECT kiosk_id FROM fresh) RETURNING 1
+            )
+            SELECT count(*) FROM fresh
             """, logger: logger)
         var inserted = false
-        for try await _ in rows { inserted = true }
-        if inserted {
-            try await client.query("UPDATE kiosk SET last_seen_at = now(), skew_seconds = \(skew) WHERE id = \(kioskID)", logger: logger)
-        }
+        for try await count in rows.decode(Int64.self) { inserted = count > 0 }
         return inserted
     }
 
