@@ -34,6 +34,8 @@ public struct DecoderFuzzer {
         }
         public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
         public mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
+        /// A number in 0..<1.
+        public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
     }
 
     public init() {}

@@ -5,6 +5,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ZizhuOutbox
+import ZizhuTestSupport
 import ZizhuWire
 
 /// What each simulated kiosk of a province run does, every minute of the run, signed with
@@ -77,7 +78,7 @@ final class ProvinceLoad: @unchecked Sendable {
     }
 
     private func kiosk(index: Int, id: String, secret: SymmetricKey, settle: Double) async {
-        var random = SplitMix(seed: UInt64(index) &+ 0x5eed)
+        var random = DecoderFuzzer.Random(state: UInt64(index) &+ 0x5eed)
         // Kiosks heartbeat at their own second of the minute, as real ones (started at different times) do.
         let offset = random.unit() * 60
         var pending: [SubmissionEnvelope] = []
@@ -203,19 +204,4 @@ final class ProvinceLoad: @unchecked Sendable {
         let wait = second - elapsed
         if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
     }
-}
-
-/// A small seeded generator (SplitMix64): each simulated kiosk behaves the same in every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A number in 0..<1.
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -128,23 +128,12 @@ final class ProvincePlatform: @unchecked Sendable {
         for pid in pids where pid > 0 { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }
     }
 
-    /// A CA and a server certificate for 127.0.0.1 (openssl, as the TLS tests make them);
-    /// returns the balancer's PEM (certificate then key).
+    /// A CA and a server certificate for 127.0.0.1; returns the balancer's PEM (certificate
+    /// then key).
     private func makeCertificates() async throws -> URL {
-        let script = """
-            set -e
-            cd "$1"
-            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 30 \\
-              -subj "/CN=Zizhu bench CA" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
-            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=serverAuth\\n' > server.ext
-            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 30 -extfile server.ext
-            cat server.pem server.key > balancer.pem
-            """
-        let made = try await ChildProcess.runDetached(["/bin/sh", "-c", script, "sh", scratch.path], environment: ["PATH": "/usr/bin:/bin"])
-        guard made.status == 0 else { throw BenchError.failed("openssl: \(made.stderr)") }
-        ca = scratch.appendingPathComponent("ca.pem")
-        return scratch.appendingPathComponent("balancer.pem")
+        let made = try await TestCertificates.make(in: scratch)
+        ca = made.ca
+        return made.bundle
     }
 
     /// A file of the repository the bench runs from (the working directory, or above the binary).

@@ -26,10 +26,8 @@ struct BalancerTests {
         let postgres = try await ChildProcess.detached { try PrivatePostgres(folder: scratch.appendingPathComponent("postgres")) }
         defer { postgres.stop() }
         let database = try await ChildProcess.detached { try postgres.newDatabase() }
-        let pki = try await TLSTests.makeCertificates(in: scratch)
-        let certificate = scratch.appendingPathComponent("tls.pem")
-        try (String(contentsOf: pki.cert, encoding: .utf8) + String(contentsOf: pki.key, encoding: .utf8))
-            .write(to: certificate, atomically: true, encoding: .utf8)
+        let pki = try await TestCertificates.make(in: scratch)
+        let certificate = pki.bundle
 
         // Three instances started together on one database and one platform key file (the
         // first to start makes the key; the others take it).

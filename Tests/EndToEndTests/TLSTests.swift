@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import ZizhuProcess
+import ZizhuTestSupport
 
 /// The platform over TLS with a CA the test makes (openssl), through the real binaries:
 /// enrolment and sync trust that CA alone, another CA's certificate is refused, and plain
@@ -10,22 +11,8 @@ import ZizhuProcess
 struct TLSTests {
     /// A CA, a server certificate for 127.0.0.1 signed by it, and a second CA that signed nothing here.
     static func makeCertificates(in folder: URL) async throws -> (ca: URL, otherCA: URL, cert: URL, key: URL) {
-        let script = """
-            set -e
-            cd "$1"
-            for name in ca other-ca; do
-              openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $name.key -out $name.pem -days 30 \\
-                -subj "/CN=Zizhu test $name" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-            done
-            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
-            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=serverAuth\\n' > server.ext
-            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 30 -extfile server.ext
-            """
-        let made = try await ChildProcess.runDetached(["/bin/sh", "-c", script, "sh", folder.path],
-                                                      environment: ["PATH": "/usr/bin:/bin"])
-        #expect(made.status == 0, "openssl: \(made.stderr)")
-        return (folder.appendingPathComponent("ca.pem"), folder.appendingPathComponent("other-ca.pem"),
-                folder.appendingPathComponent("server.pem"), folder.appendingPathComponent("server.key"))
+        let made = try await TestCertificates.make(in: folder)
+        return (made.ca, made.otherCA, made.cert, made.key)
     }
 
     @Test func enrolmentAndSyncGoOverTLSTrustingOnlyThePlatformsCA() async throws {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import ZizhuCentral
+import ZizhuTestSupport
 
 /// Mutates a valid request body at a place its OpenAPI schema names, in a way the schema
 /// forbids or at a boundary it allows, and says which (`forbidden`). Seeded, so a failure
@@ -19,21 +20,15 @@ struct SchemaFuzzer {
     enum Change { case replace(String), remove(String), add(String, String) }
 
     let schemas: [String: Any]
-    var state: UInt64
+    var random: DecoderFuzzer.Random
 
     init(document: [String: Any], seed: UInt64) {
         schemas = ((document["components"] as? [String: Any])?["schemas"] as? [String: Any]) ?? [:]
-        state = seed
+        random = DecoderFuzzer.Random(state: seed)
     }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// SplitMix64 (the decoder fuzzer's).
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func pick<T>(_ options: [T]) -> T? { options.isEmpty ? nil : options[Int(next() % UInt64(options.count))] }
 
