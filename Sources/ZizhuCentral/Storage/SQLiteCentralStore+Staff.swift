@@ -178,6 +178,18 @@ extension SQLiteCentralStore {
         }
     }
 
+    /// The secret and the disabled reason, read together for each kiosk request.
+    public func credentials(kioskID: String) async throws -> KioskCredentials? {
+        let ring = try sealing()
+        let row = try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT secret, disabled_reason FROM kiosk WHERE id = ?", arguments: [kioskID])
+        }
+        guard let row, let sealed = row["secret"] as String?, let secret = try PlatformSeal.openSecret(sealed, kioskID: kioskID, ring) else {
+            return nil
+        }
+        return KioskCredentials(secret: secret, disabledReason: row["disabled_reason"])
+    }
+
     public func kioskDisabled(kioskID: String) async throws -> String? {
         try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT disabled_reason FROM kiosk WHERE id = ?", arguments: [kioskID])

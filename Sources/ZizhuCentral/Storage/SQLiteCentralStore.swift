@@ -219,17 +219,6 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
         return try sealed.flatMap { try PlatformSeal.openSecret($0, kioskID: kioskID, ring) }
     }
 
-    public func credentials(kioskID: String) async throws -> KioskCredentials? {
-        let ring = try sealing()
-        let row = try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT secret, disabled_reason FROM kiosk WHERE id = ?", arguments: [kioskID])
-        }
-        guard let row, let sealed = row["secret"] as String?, let secret = try PlatformSeal.openSecret(sealed, kioskID: kioskID, ring) else {
-            return nil
-        }
-        return KioskCredentials(secret: secret, disabledReason: row["disabled_reason"])
-    }
-
     /// Records a request's nonce; false when it was seen before (a replay). Nonces older
     /// than the skew window are forgotten by `prune`: a request that old is refused as stale.
     public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
