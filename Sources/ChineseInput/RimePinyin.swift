@@ -68,6 +68,12 @@ public final class RimePinyin: PinyinComposer, @unchecked Sendable {
         let prism = sharedData.appendingPathComponent("build/\(Self.schema).prism.bin").path
         guard FileManager.default.fileExists(atPath: sharedData.appendingPathComponent("\(Self.schema).schema.yaml").path),
               FileManager.default.fileExists(atPath: prism) else { throw .noDictionary(sharedData.path) }
+        // rime-prelude's default.yaml holds the key bindings every schema builds on: without it
+        // librime logs "Missing ascii bindings" and keeps a user dictionary after all
+        // (Debian recommends the package but does not require it).
+        guard FileManager.default.fileExists(atPath: sharedData.appendingPathComponent("default.yaml").path) else {
+            throw .schemaUnavailable("\(sharedData.path)/default.yaml is missing: install rime-prelude (and rime-essay, for the order of phrases)")
+        }
         do {
             try FileManager.default.createDirectory(at: workFolder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])

@@ -84,6 +84,8 @@ public enum KioskLauncher {
             printError("zizhu: \(error)")
             return TerminalProblem.exitStatus
         }
+        // From here no library may draw on the screen: stderr goes to the log folder.
+        let savedStandardError = StandardErrorCapture.redirect(to: paths.logs.appendingPathComponent("stderr.log"))
         let runtime = KioskRuntime(state: AppState(catalogue: .empty, settings: settings), context: context,
                                    terminal: terminal, logger: logger, unifontPath: config.unifontPath, launched: launched,
                                    reader: reader,
@@ -99,6 +101,7 @@ public enum KioskLauncher {
                                    loadCatalogue: { keeper.load() })
         let status = runtime.run()
         terminal.close()
+        savedStandardError.map(StandardErrorCapture.restore)
         // Devices get a few seconds to let go (reader, private cupsd, simulator); a device
         // that hangs must not keep a dead kiosk from exiting and being restarted.
         let done = ShutdownFlag()
