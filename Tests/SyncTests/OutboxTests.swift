@@ -393,7 +393,9 @@ struct SyncWorkerTests {
         #expect(report.delivered == 10 && left == 0)
     }
 
-    @Test func afterAFailedBatchTheNextOneIsHalvedThenGrowsBackWhenTheLinkWorks() async throws {
+    // Once hung in CI after stopping and restarting its in-process server on one port (cause
+    // not found yet): a time limit makes such a hang a named failure instead of a stuck run.
+    @Test(.timeLimit(.minutes(3))) func afterAFailedBatchTheNextOneIsHalvedThenGrowsBackWhenTheLinkWorks() async throws {
         let first = try await RunningCentral()
         let enrolment = try await first.enrol()
         let port = first.port
