@@ -35,8 +35,6 @@ public protocol StaffStorage: Sendable {
     /// Disables a kiosk (its signed requests are refused with the reason) or enables it (nil).
     /// False when there is no such kiosk.
     func setKioskDisabled(kioskID: String, reason: String?) async throws -> Bool
-    /// Why a kiosk is disabled; nil when it may sync.
-    func kioskDisabled(kioskID: String) async throws -> String?
     /// Replaces the kiosk's secret with one nobody knows (the old one stops working at
     /// once) and returns a one-time token that re-enrols this kiosk id only; nil when there
     /// is no such kiosk.

@@ -15,7 +15,6 @@ public protocol CentralStorage: StaffStorage {
     func prune(now: Date, sessionsIdleFor: TimeInterval) async throws -> PruneReport
     /// Spends the token and returns the kiosk's new secret (base64).
     func enrol(token: String, kioskID: String, site: String) async throws -> String
-    func secret(kioskID: String) async throws -> SymmetricKey?
     /// What checking a kiosk's request needs, in one read: its secret, and why an operator
     /// disabled it (nil: enabled). Nil for a kiosk that is not enrolled.
     func credentials(kioskID: String) async throws -> KioskCredentials?
@@ -106,6 +105,9 @@ public struct HeartbeatDay: Sendable, Hashable, Codable {
 }
 
 extension CentralStorage {
+    /// An enrolled kiosk's secret (nil: not enrolled).
+    public func secret(kioskID: String) async throws -> SymmetricKey? { try await credentials(kioskID: kioskID)?.secret }
+
     /// Records a heartbeat received now.
     public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
         try await recordHeartbeat(kioskID: kioskID, heartbeat, at: Date())

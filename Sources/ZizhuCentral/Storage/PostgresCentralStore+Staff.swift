@@ -139,14 +139,6 @@ extension PostgresCentralStore {
         return found
     }
 
-    public func kioskDisabled(kioskID: String) async throws -> String? {
-        for try await reason in try await client.query("SELECT disabled_reason FROM kiosk WHERE id = \(kioskID)", logger: logger)
-            .decode(String?.self) {
-            return reason
-        }
-        return nil
-    }
-
     public func rotateSecret(kioskID: String) async throws -> String? {
         let token = CentralRules.newToken()
         let unknown = try sealing().seal(CentralRules.newSecret(), context: PlatformSeal.secret(kioskID))

@@ -153,15 +153,6 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         }
     }
 
-    public func secret(kioskID: String) async throws -> SymmetricKey? {
-        let ring = try sealing()
-        let rows = try await client.query("SELECT secret FROM kiosk WHERE id = \(kioskID)", logger: logger)
-        for try await secret in rows.decode(String.self) {
-            return try PlatformSeal.openSecret(secret, kioskID: kioskID, ring)
-        }
-        return nil
-    }
-
     public func credentials(kioskID: String) async throws -> KioskCredentials? {
         let ring = try sealing()
         let rows = try await client.query("SELECT secret, disabled_reason FROM kiosk WHERE id = \(kioskID)", logger: logger)

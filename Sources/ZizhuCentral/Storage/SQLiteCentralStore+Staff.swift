@@ -190,12 +190,6 @@ extension SQLiteCentralStore {
         return KioskCredentials(secret: secret, disabledReason: row["disabled_reason"])
     }
 
-    public func kioskDisabled(kioskID: String) async throws -> String? {
-        try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT disabled_reason FROM kiosk WHERE id = ?", arguments: [kioskID])
-        }
-    }
-
     public func rotateSecret(kioskID: String) async throws -> String? {
         let token = CentralRules.newToken()
         let unknown = try sealing().seal(CentralRules.newSecret(), context: PlatformSeal.secret(kioskID))

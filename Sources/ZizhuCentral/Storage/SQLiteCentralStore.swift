@@ -211,14 +211,6 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
         return made.map { ImportedKiosk(kioskID: $0.kiosk.id, secret: $0.secret) }
     }
 
-    public func secret(kioskID: String) async throws -> SymmetricKey? {
-        let ring = try sealing()
-        let sealed = try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT secret FROM kiosk WHERE id = ?", arguments: [kioskID])
-        }
-        return try sealed.flatMap { try PlatformSeal.openSecret($0, kioskID: kioskID, ring) }
-    }
-
     /// Records a request's nonce; false when it was seen before (a replay). Nonces older
     /// than the skew window are forgotten by `prune`: a request that old is refused as stale.
     public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
