@@ -14,7 +14,8 @@ import ZizhuWire
 /// A man in the middle on the hall's network who knows no secret: between the kiosk and the
 /// platform, he can forward, swallow, make up, change and replay answers.
 final class ManInTheMiddle: @unchecked Sendable {
-    enum Mode { case pass, forgeStored, replay, tamper, retime }
+    /// `down`: he answers 502 Bad Gateway to everything, as a middlebox whose upstream is gone.
+    enum Mode { case pass, forgeStored, replay, tamper, retime, down }
 
     struct Answer {
         var status: HTTPResponse.Status
@@ -63,6 +64,8 @@ final class ManInTheMiddle: @unchecked Sendable {
         let body = try await request.collectBody(upTo: 8 << 20)
         let mode = lock.withLock { self.mode }
         switch mode {
+        case .down:
+            return Response(status: .badGateway)
         case .forgeStored:
             // Swallow the batch; answer that every entry was stored, with a made-up signature.
             let batch = try JSONDecoder().decode(SubmissionBatch.self, from: Data(body.readableBytesView))
