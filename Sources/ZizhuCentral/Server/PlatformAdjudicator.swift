@@ -61,16 +61,20 @@ public final class PlatformAdjudicator: Sendable {
         switch decide(payload, createdAt: envelope.createdAt, now: now) {
         case .failure(let why):
             // The platform cannot check the kiosk: a person decides whatever it claimed.
-            return CentralRules.Verdict(progress: .manualReview, flag: claimed == .manualReview ? nil : "平台无法复核 · \(why)")
+            return CentralRules.Verdict(progress: .manualReview, flag: claimed == .manualReview ? nil : "平台无法复核 · \(why)",
+                                        applicant: payload.applicant.idNumber)
         case .success(let decided):
-            if decided.outcome == claimed { return CentralRules.Verdict(progress: Self.progress(decided.outcome)) }
+            if decided.outcome == claimed {
+                return CentralRules.Verdict(progress: Self.progress(decided.outcome), applicant: payload.applicant.idNumber)
+            }
             let reasons = decided.decisions.flatMap { decision in
                 decision.checks.filter { check in decision.decidedBy.contains(check.id) }.map { "\($0.id): \($0.requirement.zh)" }
             }
             return CentralRules.Verdict(
                 progress: .manualReview,
                 flag: "终端判定与平台不符 · the kiosk said \(payload.decision.outcome), the platform's rules say \(decided.outcome.rawValue)"
-                    + (reasons.isEmpty ? "" : " (" + reasons.prefix(4).joined(separator: "; ") + ")"))
+                    + (reasons.isEmpty ? "" : " (" + reasons.prefix(4).joined(separator: "; ") + ")"),
+                applicant: payload.applicant.idNumber)
         }
     }
 

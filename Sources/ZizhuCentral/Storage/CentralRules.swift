@@ -35,10 +35,14 @@ public enum CentralRules {
         public var progress: Progress
         /// Why a person must look although the kiosk decided otherwise (shown to reviewers).
         public var flag: String?
+        /// The applicant's ID number as the adjudicator read it from the payload, so the
+        /// store indexes the case without decoding the payload a second time (never stored).
+        public var applicant: String?
 
-        public init(progress: Progress, flag: String? = nil) {
+        public init(progress: Progress, flag: String? = nil, applicant: String? = nil) {
             self.progress = progress
             self.flag = flag
+            self.applicant = applicant
         }
 
         static let undecided = Verdict(progress: .manualReview, flag: "the platform did not decide this case; a person must")
@@ -161,9 +165,10 @@ public enum CentralRules {
     }
 
     /// Checks every entry of a batch sent by `kioskID` to the endpoint of `kind`; applications
-    /// start where the platform's `verdicts` (by key) say, and are indexed by `index`.
+    /// start where the platform's `verdicts` (by key) say, and are indexed by `index` (given
+    /// the payload and, when the verdict has it, the applicant's ID number already read).
     public static func admit(_ batch: [SubmissionEnvelope], kind: OutboxKind, kioskID: String, verdicts: [String: Verdict],
-                             index: (String) -> String?) -> Plan {
+                             index: (_ payload: String, _ idNumber: String?) -> String?) -> Plan {
         var admitted: [Admitted] = [], places: [Int] = [], answers: [SubmissionResult?] = []
         for (place, envelope) in batch.enumerated() {
             switch reference(envelope, kind: kind, kioskID: kioskID) {
@@ -175,7 +180,7 @@ public enum CentralRules {
                 let application = kind == .submission
                 let verdict = application ? verdicts[envelope.key] ?? .undecided : nil
                 admitted.append(Admitted(envelope: envelope, reference: reference, progress: verdict?.progress, flag: verdict?.flag,
-                                         applicant: application ? index(envelope.payload) : nil))
+                                         applicant: application ? index(envelope.payload, verdict?.applicant) : nil))
             }
         }
         return Plan(kind: kind, admitted: admitted, places: places, answers: answers)

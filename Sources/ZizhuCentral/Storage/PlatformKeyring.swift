@@ -108,6 +108,11 @@ public struct PlatformKeyring: Sendable {
         (try? JSONDecoder().decode(SubmissionPayload.self, from: Data(payload.utf8))).map { applicantIndex(idNumber: $0.applicant.idNumber) }
     }
 
+    /// The applicant index from an ID number already read from `payload`, else from the payload.
+    public func applicantIndex(payload: String, idNumber: String?) -> String? {
+        idNumber.map(applicantIndex(idNumber:)) ?? applicantIndex(payload: payload)
+    }
+
     // MARK: The key file
 
     struct File: Codable {

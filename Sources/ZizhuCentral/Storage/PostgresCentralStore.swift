@@ -252,7 +252,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
                              verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult] {
         let ring = try sealing()
-        let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID, verdicts: verdicts, index: ring.applicantIndex(payload:))
+        let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID, verdicts: verdicts, index: ring.applicantIndex(payload:idNumber:))
         let sealed = try plan.admitted.map { try ring.seal($0.envelope.payload, context: PlatformSeal.payload(kind, key: $0.envelope.key)) }
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
