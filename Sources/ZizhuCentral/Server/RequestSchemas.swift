@@ -42,8 +42,6 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
-    public static func parse(_ data: Data) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: data) }
-
     /// This value read as `Value` (after it conformed to its schema).
     public func decoded<Value: Decodable>(_ type: Value.Type) -> Value? {
         (try? JSONEncoder().encode(self)).flatMap { try? JSONDecoder().decode(Value.self, from: $0) }
