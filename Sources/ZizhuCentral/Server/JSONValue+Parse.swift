@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ZizhuCore
 
 extension JSONValue {
     /// Reads RFC 8259 JSON into a value in one pass over its UTF-8 bytes; nil for anything
@@ -71,49 +72,48 @@ struct JSONReader {
     }
 
     private mutating func object(depth: Int) -> JSONValue? {
-        index += 1
         var map: [String: JSONValue] = [:]
-        skipSpace()
-        if current == UInt8(ascii: "}") {
-            index += 1
-            return .object(map)
+        let closed = elements(until: UInt8(ascii: "}")) { reader in
+            reader.skipSpace()
+            guard reader.current == UInt8(ascii: "\""), let key = reader.string() else { return false }
+            reader.skipSpace()
+            guard reader.current == UInt8(ascii: ":") else { return false }
+            reader.index += 1
+            guard let member = reader.value(depth: depth) else { return false }
+            return map.updateValue(member, forKey: key) == nil
         }
-        while true {
-            skipSpace()
-            guard current == UInt8(ascii: "\""), let key = string() else { return nil }
-            skipSpace()
-            guard current == UInt8(ascii: ":") else { return nil }
-            index += 1
-            guard let member = value(depth: depth), map.updateValue(member, forKey: key) == nil else { return nil }
-            skipSpace()
-            switch current {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(map)
-            default: return nil
-            }
-        }
+        return closed ? .object(map) : nil
     }
 
     private mutating func array(depth: Int) -> JSONValue? {
-        index += 1
         var list: [JSONValue] = []
+        let closed = elements(until: UInt8(ascii: "]")) { reader in
+            guard let element = reader.value(depth: depth) else { return false }
+            list.append(element)
+            return true
+        }
+        return closed ? .array(list) : nil
+    }
+
+    /// The members of an object or the elements of an array, from its opening bracket:
+    /// `read` reads one; commas between them, `close` after the last, none trailing.
+    private mutating func elements(until close: UInt8, _ read: (inout JSONReader) -> Bool) -> Bool {
+        index += 1
         skipSpace()
-        if current == UInt8(ascii: "]") {
+        if current == close {
             index += 1
-            return .array(list)
+            return true
         }
         while true {
-            guard let element = value(depth: depth) else { return nil }
-            list.append(element)
+            guard read(&self) else { return false }
             skipSpace()
-            switch current {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
+            if current == UInt8(ascii: ",") {
                 index += 1
-                return .array(list)
-            default: return nil
+            } else if current == close {
+                index += 1
+                return true
+            } else {
+                return false
             }
         }
     }
@@ -182,14 +182,7 @@ struct JSONReader {
         guard bytes.count - index >= 4 else { return nil }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let digit = bytes[index].hexDigitValue else { return nil }
             value = value << 4 | UInt32(digit)
             index += 1
         }
