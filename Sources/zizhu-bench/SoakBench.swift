@@ -113,7 +113,8 @@ struct SoakBench {
         let database = "sqlite://" + scratch.appendingPathComponent("soak-central.sqlite").path
         let out = scratch.appendingPathComponent("soak-central.out").path
         let centralPID = try ChildProcess.spawn([central, "serve", "--port", "0", "--database", database,
-                                                 "--platform-key", scratch.appendingPathComponent("soak-platform.key").path], environment: ProcessInfo.processInfo.environment,
+                                                 "--platform-key", scratch.appendingPathComponent("soak-platform.key").path,
+                                                 "--proof-key", scratch.appendingPathComponent("soak-proof.key").path], environment: ProcessInfo.processInfo.environment,
                                                 stdio: .files(stdout: out, stderr: out))
         defer { stop(centralPID) }
         var url: String?

@@ -191,7 +191,8 @@ struct SyncBench {
     func startCentral(database: String) async throws -> (pid_t, String, String) {
         let binary = URL(fileURLWithPath: zizhu).deletingLastPathComponent().appendingPathComponent("zizhu-central").path
         let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
-        let pid = try ChildProcess.spawn([binary, "serve", "--port", "0", "--database", database, "--platform-key", platformKey],
+        let pid = try ChildProcess.spawn([binary, "serve", "--port", "0", "--database", database, "--platform-key", platformKey,
+                                          "--proof-key", scratch.appendingPathComponent("proof.key").path],
                                          environment: ProcessInfo.processInfo.environment, stdio: .files(stdout: out, stderr: out))
         for _ in 0..<600 {
             if let text = try? String(contentsOfFile: out, encoding: .utf8),
