@@ -92,6 +92,15 @@ struct SealedPlatformTests {
         #expect(try await central.store.ratingCounts()[2] == 1)
     }
 
+    /// The platform's verdict carries the applicant's number in memory (to index the case
+    /// without decoding the payload again); printed, it is masked.
+    @Test func aVerdictPrintsTheApplicantMasked() {
+        let verdict = CentralRules.Verdict(progress: .approved, applicant: "440106198806150019")
+        for text in ["\(verdict)", String(reflecting: verdict)] {
+            #expect(!text.contains("440106198806150019") && text.contains(IDNumber.mask("440106198806150019")), "\(text)")
+        }
+    }
+
     @Test func withoutTheKeyOrWithAnotherNothingOpensAndTheErrorSaysWhy() async throws {
         let path = Scratch.folder("sealed-keys").appendingPathComponent("central.sqlite").path
         let store = try SQLiteCentralStore(path: path, keyring: testKeyring)

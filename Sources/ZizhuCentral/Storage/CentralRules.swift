@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Crypto
 import Foundation
+import ZizhuCore
 import ZizhuWire
 
 /// The rules every store obeys, written once: which entries are admitted, how a repeat
@@ -236,4 +237,13 @@ public enum CentralRules {
         case .ticket: return "ticket \(reference) is already recorded"
         }
     }
+}
+
+/// A verdict printed anywhere (a log line, a test's message) shows the applicant masked.
+extension CentralRules.Verdict: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "Verdict(progress: \(progress.rawValue), flag: \(flag ?? "none"), applicant: \(applicant.map(IDNumber.mask) ?? "none"))"
+    }
+
+    public var debugDescription: String { description }
 }
