@@ -124,18 +124,28 @@ struct SyncBench {
             database = "sqlite://" + scratch.appendingPathComponent("ingest-\(perBatch).sqlite").path
         }
         defer { cluster?.stop() }
-        let (server, url, _) = try await startCentral(database: database)
+        // The platform decides every application again (its own 秒批) with the catalogue the
+        // kiosks name and its own records of the applicant: the rules engine runs for each
+        // one, as in service.
+        let catalogue = try ProvincePlatform.repositoryFile("Kiosk/catalogue")
+        let (server, url, _) = try await startCentral(database: database, catalogue: catalogue,
+                                                      records: try ProvincePlatform.repositoryFile("Devices/simulator/demo-records.yaml"))
         defer { _ = ChildProcess.stop(server, signal: SIGTERM, grace: 5) }
         let store = try await openCentral(database)
         // Enrolled in bulk, as a province's roll-out would be (`zizhu-central kiosk import`).
         let kiosks = try await store.importKiosks((0..<100).map { (id: String(format: "bench-%03d", $0), site: "bench") })
             .map { ($0.kioskID, SymmetricKey(data: Data(base64Encoded: $0.secret) ?? Data())) }
-        let payload = String(decoding: try CanonicalJSON.encode(Self.payload), as: UTF8.self)
+        var decided = Self.payload
+        decided.catalogueVersion = try CatalogueBundle.load(folder: URL(fileURLWithPath: catalogue)).version
+        let payload = String(decoding: try CanonicalJSON.encode(decided), as: UTF8.self)
         let hash = Data(payload.utf8).sha256Hex
         let batches = 10
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: kiosks.count)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        // Whose CPU a stored submission costs: the platform's (the server, PostgreSQL's
+        // processes) apart from the simulated kiosks' (this process: encoding, signing).
+        let cpuBefore = (server: cpuSeconds(of: [server]), database: cpuSeconds(of: cluster?.processes() ?? []), kiosks: cpuSeconds(of: [getpid()]))
         let start = now()
         let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
             for (index, kiosk) in kiosks.enumerated() {
@@ -171,12 +181,25 @@ struct SyncBench {
             return try await group.reduce(0, +)
         }
         let seconds = now() - start
+        let perThousand = { (cpu: Double) in cpu / Double(kiosks.count * batches * perBatch) * 1000 }
+        let serverCPU = perThousand(cpuSeconds(of: [server]) - cpuBefore.server)
+        let databaseCPU = perThousand(max(0, cpuSeconds(of: cluster?.processes() ?? []) - cpuBefore.database))
+        let kioskCPU = perThousand(cpuSeconds(of: [getpid()]) - cpuBefore.kiosks)
         try await client.shutdown()
         let total = kiosks.count * batches * perBatch
         guard accepted == total else { throw BenchError.failed("stored \(accepted) of \(total)") }
+        // The rules engine ran for each: the bench's application is one the rules approve.
+        let inReview = try await store.stats().inReview
+        guard inReview == 0 else {
+            let why = try await store.reviewQueue(limit: 1).first?.flag ?? "no flag"
+            throw BenchError.failed("\(inReview) of \(total) went to a person, not decided by the platform's rules: \(why)")
+        }
         report.add("central ingest, 100 kiosks, batches of \(perBatch), \(postgres ? "PostgreSQL" : "SQLite (WAL, FULL)")",
                    Double(total) / seconds, unit: "subm/s",
-                   note: String(format: "%d submissions in %.2f s (batches of %d, signed, one transaction per batch)", total, seconds, perBatch))
+                   note: String(format: "%d submissions in %.2f s (batches of %d, signed, each decided by the platform's rules, one transaction per batch); CPU-s per 1,000: "
+                                    + "zizhu-central %.2f", total, seconds, perBatch, serverCPU)
+                       + (postgres ? String(format: ", PostgreSQL %.2f", databaseCPU) : "")
+                       + String(format: ", the simulated kiosks %.2f", kioskCPU))
     }
 
     /// The platform key the bench's `zizhu-central` seals with (made by its first start).
@@ -188,11 +211,12 @@ struct SyncBench {
     }
 
     /// Starts the release `zizhu-central` next to `zizhu`; returns its pid and URL.
-    func startCentral(database: String) async throws -> (pid_t, String, String) {
+    func startCentral(database: String, catalogue: String? = nil, records: String? = nil) async throws -> (pid_t, String, String) {
         let binary = URL(fileURLWithPath: zizhu).deletingLastPathComponent().appendingPathComponent("zizhu-central").path
         let out = scratch.appendingPathComponent("central-\(UUID().uuidString.prefix(6)).out").path
         let pid = try ChildProcess.spawn([binary, "serve", "--port", "0", "--database", database, "--platform-key", platformKey,
-                                          "--proof-key", scratch.appendingPathComponent("proof.key").path],
+                                          "--proof-key", scratch.appendingPathComponent("proof.key").path]
+                                             + (catalogue.map { ["--catalogue", $0] } ?? []) + (records.map { ["--records", $0] } ?? []),
                                          environment: ProcessInfo.processInfo.environment, stdio: .files(stdout: out, stderr: out))
         for _ in 0..<600 {
             if let text = try? String(contentsOfFile: out, encoding: .utf8),

@@ -26,7 +26,7 @@ struct KioskRoutes {
         // answers come back in batch order, one per entry, a bad one never costing the rest.
         kiosks.post("submissions") { _, context -> Response in
             let batch = RequestSchemas.entries(context.signedBody, parsed: context.parsedBody, field: "submissions")
-            let stored = try await store.store(batch.valid, from: try context.kiosk(), verdicts: adjudicator.verdicts(batch.valid))
+            let stored = try await store.store(batch.valid, from: try context.kiosk(), verdicts: adjudicator.verdicts(batch.valid, payloads: batch.payloads))
             return CentralServer.json(.ok, SubmissionBatchResult(results: Self.merge(batch, stored)))
         }
         for kind in [OutboxKind.rating, .ticket] {
@@ -39,8 +39,7 @@ struct KioskRoutes {
     }
 
     /// The store's answers for the conforming entries and the refusals for the others, in batch order.
-    static func merge(_ batch: (valid: [SubmissionEnvelope], places: [Int], refused: [Int: SubmissionResult]),
-                      _ stored: [SubmissionResult]) -> [SubmissionResult] {
+    static func merge(_ batch: RequestSchemas.Entries, _ stored: [SubmissionResult]) -> [SubmissionResult] {
         var answers = batch.refused
         for (place, result) in zip(batch.places, stored) { answers[place] = result }
         return answers.keys.sorted().compactMap { answers[$0] }

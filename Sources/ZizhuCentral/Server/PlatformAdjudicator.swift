@@ -45,36 +45,41 @@ public final class PlatformAdjudicator: Sendable {
         }
     }
 
-    /// Where each application of the batch starts, by key.
-    public func verdicts(_ batch: [SubmissionEnvelope], now: Date = Date()) -> [String: CentralRules.Verdict] {
+    /// Where each application of the batch starts, by key. `payloads`: each envelope's payload
+    /// as `RequestSchemas` parsed it (in batch order), so it is not read twice; without them
+    /// each payload is parsed here.
+    public func verdicts(_ batch: [SubmissionEnvelope], payloads: [JSONValue?]? = nil, now: Date = Date()) -> [String: CentralRules.Verdict] {
         refresh()
         var verdicts: [String: CentralRules.Verdict] = [:]
-        for envelope in batch { verdicts[envelope.key] = verdict(envelope, now: now) }
+        for (index, envelope) in batch.enumerated() {
+            let parsed = payloads.flatMap { index < $0.count ? $0[index] : nil } ?? JSONValue.parse(Data(envelope.payload.utf8))
+            verdicts[envelope.key] = verdict(envelope, claim: ApplicationClaim(conforming: parsed), now: now)
+        }
         return verdicts
     }
 
-    func verdict(_ envelope: SubmissionEnvelope, now: Date) -> CentralRules.Verdict {
-        guard let payload = try? JSONDecoder().decode(SubmissionPayload.self, from: Data(envelope.payload.utf8)) else {
+    func verdict(_ envelope: SubmissionEnvelope, claim: ApplicationClaim?, now: Date) -> CentralRules.Verdict {
+        guard let payload = claim else {
             return CentralRules.Verdict(progress: .manualReview, flag: "平台无法读取申请内容 · the platform cannot read this application")
         }
-        let claimed = Outcome(rawValue: payload.decision.outcome)
+        let claimed = Outcome(rawValue: payload.outcome)
         switch decide(payload, createdAt: envelope.createdAt, now: now) {
         case .failure(let why):
             // The platform cannot check the kiosk: a person decides whatever it claimed.
             return CentralRules.Verdict(progress: .manualReview, flag: claimed == .manualReview ? nil : "平台无法复核 · \(why)",
-                                        applicant: payload.applicant.idNumber)
+                                        applicant: payload.idNumber)
         case .success(let decided):
             if decided.outcome == claimed {
-                return CentralRules.Verdict(progress: Self.progress(decided.outcome), applicant: payload.applicant.idNumber)
+                return CentralRules.Verdict(progress: Self.progress(decided.outcome), applicant: payload.idNumber)
             }
             let reasons = decided.decisions.flatMap { decision in
                 decision.checks.filter { check in decision.decidedBy.contains(check.id) }.map { "\($0.id): \($0.requirement.zh)" }
             }
             return CentralRules.Verdict(
                 progress: .manualReview,
-                flag: "终端判定与平台不符 · the kiosk said \(payload.decision.outcome), the platform's rules say \(decided.outcome.rawValue)"
+                flag: "终端判定与平台不符 · the kiosk said \(payload.outcome), the platform's rules say \(decided.outcome.rawValue)"
                     + (reasons.isEmpty ? "" : " (" + reasons.prefix(4).joined(separator: "; ") + ")"),
-                applicant: payload.applicant.idNumber)
+                applicant: payload.idNumber)
         }
     }
 
@@ -87,7 +92,7 @@ public final class PlatformAdjudicator: Sendable {
     }
 
     /// The platform's own decision for an application, or why it cannot make one.
-    func decide(_ payload: SubmissionPayload, createdAt: String, now: Date) -> Result<(outcome: Outcome, decisions: [Decision]), Why> {
+    func decide(_ payload: ApplicationClaim, createdAt: String, now: Date) -> Result<(outcome: Outcome, decisions: [Decision]), Why> {
         guard let version = payload.catalogueVersion, !version.isEmpty else {
             return .failure(Why("申请未注明事项目录版本 · the application names no catalogue version"))
         }
@@ -97,7 +102,7 @@ public final class PlatformAdjudicator: Sendable {
         guard let service = catalogue.service(id: payload.service) else {
             return .failure(Why("事项 \(payload.service) 不在该目录 · no service \(payload.service) in that catalogue"))
         }
-        guard let number = try? IDNumber(validating: payload.applicant.idNumber) else {
+        guard let number = try? IDNumber(validating: payload.idNumber) else {
             return .failure(Why("申请人证件号码无效 · the applicant's ID number is not valid"))
         }
         // The kiosk's day when it decided: its submit time, never later than the platform's now.
@@ -105,9 +110,9 @@ public final class PlatformAdjudicator: Sendable {
             return .failure(Why("提交时间无效 · the submit time is not a valid past time"))
         }
         let today = Self.calendarDay(submitted)
-        let card = IdentityCard(kind: CardKind(rawValue: payload.applicant.cardKind) ?? .resident, name: payload.applicant.name,
+        let card = IdentityCard(kind: CardKind(rawValue: payload.cardKind) ?? .resident, name: payload.name,
                                 gender: number.gender ?? .unknown, birthDate: number.birthDate, idNumber: number,
-                                source: payload.applicant.cardKind == "manual" ? .manualEntry : .cardReader)
+                                source: payload.cardKind == "manual" ? .manualEntry : .cardReader)
         let held = records(number.unmasked) ?? ApplicantRecords(elicences: [], credit: "good")
         let parts = service.isBundle ? service.parts.compactMap(catalogue.service(id:)) : [service]
         guard !parts.isEmpty else { return .failure(Why("一件事 \(service.id) 没有可判定的事项 · the bundle has no parts")) }
@@ -125,16 +130,14 @@ public final class PlatformAdjudicator: Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    /// An ISO 8601 time, with or without milliseconds.
-    static func instant(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        let precise = ISO8601DateFormatter()
-        precise.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return plain.date(from: text) ?? precise.date(from: text)
-    }
+    /// An ISO 8601 time, with or without milliseconds (`UTCTime.instant`).
+    static func instant(_ text: String) -> Date? { UTCTime.instant(text) }
+
+    /// The platform's calendar, made once (each `Calendar.current` builds it again).
+    static let calendar = Calendar.current
 
     static func calendarDay(_ date: Date) -> CalendarDate {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return CalendarDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? .epoch
     }
 

@@ -127,25 +127,26 @@ public struct RequestSchemas: Sendable {
     /// A batch's entries, each checked on its own against `SubmissionEnvelope` and its payload
     /// against the schema of its kind: the conforming ones, and an answer for each of the
     /// others (`rejected`, with the problems) — one bad entry never costs the batch.
-    static func entries(_ body: Data, parsed: JSONValue? = nil, field: String)
-        -> (valid: [SubmissionEnvelope], places: [Int], refused: [Int: SubmissionResult]) {
+    static func entries(_ body: Data, parsed: JSONValue? = nil, field: String) -> Entries {
         guard let schemas = shared, case .object(let batch)? = parsed ?? JSONValue.parse(body), case .array(let items)? = batch[field] else {
-            return ([], [], [:])
+            return Entries(valid: [], payloads: [], places: [], refused: [:])
         }
-        var valid: [SubmissionEnvelope] = [], places: [Int] = [], refused: [Int: SubmissionResult] = [:]
+        var valid: [SubmissionEnvelope] = [], payloads: [JSONValue?] = [], places: [Int] = [], refused: [Int: SubmissionResult] = [:]
         for (place, item) in items.enumerated() {
             var problems = schemas.problems(item, schema: "SubmissionEnvelope")
             var envelope: SubmissionEnvelope?
+            var parsedPayload: JSONValue?
             if problems.isEmpty {
                 envelope = SubmissionEnvelope(conforming: item)
                 if let payload = envelope?.payload {
                     let schema = envelope?.kind == "rating" ? "RatingPayload" : envelope?.kind == "ticket" ? "TicketPayload" : "ApplicationPayload"
-                    problems += schemas.problems(JSONValue.parse(Data(payload.utf8)), schema: schema)
-                        .map { "payload" + $0.dropFirst() }
+                    parsedPayload = JSONValue.parse(Data(payload.utf8))
+                    problems += schemas.problems(parsedPayload, schema: schema).map { "payload" + $0.dropFirst() }
                 }
             }
             if let envelope, problems.isEmpty {
                 valid.append(envelope)
+                payloads.append(parsedPayload)
                 places.append(place)
             } else {
                 var key = ""
@@ -153,7 +154,16 @@ public struct RequestSchemas: Sendable {
                 refused[place] = SubmissionResult(key: key, status: .rejected, reason: "not what the API document allows: " + problems.joined(separator: "; "))
             }
         }
-        return (valid, places, refused)
+        return Entries(valid: valid, payloads: payloads, places: places, refused: refused)
+    }
+
+    /// A batch sorted by `entries(_:parsed:field:)`: the conforming envelopes with their
+    /// payloads as parsed (in the same order) and places in the batch, and the refusals by place.
+    struct Entries {
+        var valid: [SubmissionEnvelope]
+        var payloads: [JSONValue?]
+        var places: [Int]
+        var refused: [Int: SubmissionResult]
     }
 
     /// The schema a request to `path` with `method` must carry (nil: no body is read).

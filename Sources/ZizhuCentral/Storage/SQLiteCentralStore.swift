@@ -233,8 +233,12 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
         let ring = try sealing()
         let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID, verdicts: verdicts, index: ring.applicantIndex(payload:idNumber:))
         let sealed = try plan.admitted.map { try ring.seal($0.envelope.payload, context: PlatformSeal.payload(kind, key: $0.envelope.key)) }
+        // One receipt time for the batch: it is stored in one transaction.
+        let received = Self.now()
         return try await writer.write { db in
-            let inserted = try zip(plan.admitted, sealed).map { try Self.insert($0, payload: $1, kind: kind, kioskID: kioskID, db) }
+            let inserted = try zip(plan.admitted, sealed).map {
+                try Self.insert($0, payload: $1, kind: kind, kioskID: kioskID, received: received, db)
+            }
             let waiting = zip(plan.admitted, inserted).filter { !$1 }.map(\.0.envelope.key)
             let settled = plan.settle(inserted: inserted, held: try Self.held(waiting, kind: kind, db))
             let stored = inserted.filter { $0 }.count
@@ -242,7 +246,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
                 try db.execute(sql: "UPDATE kiosk SET submissions = submissions + ? WHERE id = ?", arguments: [stored, kioskID])
                 try db.execute(sql: """
                     INSERT INTO submission_hour(hour, shard, n) VALUES (?, ?, ?) ON CONFLICT(hour, shard) DO UPDATE SET n = n + excluded.n
-                    """, arguments: [String(Self.now().prefix(13)), CentralRules.counterShard(kioskID), stored])
+                    """, arguments: [String(received.prefix(13)), CentralRules.counterShard(kioskID), stored])
             }
             if settled.repeats > 0 {
                 try db.execute(sql: "UPDATE counter SET value = value + ? WHERE name = 'repeats'", arguments: [settled.repeats])
@@ -255,7 +259,8 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     }
 
     /// Inserts an admitted entry unless its key or its reference is taken; true when it did.
-    static func insert(_ entry: CentralRules.Admitted, payload: String, kind: OutboxKind, kioskID: String, _ db: Database) throws -> Bool {
+    static func insert(_ entry: CentralRules.Admitted, payload: String, kind: OutboxKind, kioskID: String, received: String,
+                       _ db: Database) throws -> Bool {
         let envelope = entry.envelope
         // Cached statements: a batch of 100 compiles each insert once, not 100 times.
         if kind == .submission {
@@ -264,14 +269,14 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
                                        created_at, received_at, progress, applicant, review_flag)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """).execute(arguments: [envelope.key, kioskID, envelope.sequence, envelope.acceptanceNumber, envelope.serviceID,
-                                         envelope.payloadHash, payload, envelope.createdAt, now(),
+                                         envelope.payloadHash, payload, envelope.createdAt, received,
                                          (entry.progress ?? .manualReview).rawValue, entry.applicant, entry.flag])
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """).execute(arguments: [envelope.key, kioskID, kind.rawValue, entry.reference, envelope.sequence, envelope.payloadHash,
-                                         payload, now()])
+                                         payload, received])
         }
         return db.changesCount > 0
     }
