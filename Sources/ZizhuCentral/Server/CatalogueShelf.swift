@@ -22,7 +22,7 @@ final class CatalogueShelf: Sendable {
     }
 
     let folder: URL
-    private let cached = NIOLockedValueBox<(stamp: [String], entry: Entry)?>(nil)
+    private let cached = NIOLockedValueBox<(stamp: [FileStamp], entry: Entry)?>(nil)
 
     init(folder: URL) { self.folder = folder }
 
@@ -40,17 +40,29 @@ final class CatalogueShelf: Sendable {
     /// the folder itself (a file added or removed). Not settled while any of them changed in
     /// the last two seconds: a file's clock ticks coarsely, so a second write that soon may
     /// leave the same stamp (git's "racy clean"); until then every request reads the folder.
-    static func stamp(_ folder: URL) -> (stamp: [String], settled: Bool) {
+    /// (Plain values compared, no text made: this runs for every ETag check.)
+    static func stamp(_ folder: URL) -> (stamp: [FileStamp], settled: Bool) {
         var newest = 0
-        func line(_ path: String, _ name: String) -> String? {
+        let base = folder.path
+        func stamp(_ path: String, _ name: String) -> FileStamp? {
             var info = stat()
             guard stat(path, &info) == 0 else { return nil }
             newest = max(newest, info.st_mtim.tv_sec, info.st_ctim.tv_sec)
-            return "\(name) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ino)"
+            return FileStamp(name: name, size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec,
+                             inode: UInt64(info.st_ino))
         }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
             .filter { $0.hasSuffix(".yaml") || $0 == ".signature.json" }.sorted()
-        let stamp = [line(folder.path, ".")].compactMap { $0 } + names.compactMap { line(folder.appendingPathComponent($0).path, $0) }
-        return (stamp, newest < time(nil) - 2)
+        let stamps = [stamp(base, ".")].compactMap { $0 } + names.compactMap { stamp(base + "/" + $0, $0) }
+        return (stamps, newest < time(nil) - 2)
+    }
+
+    /// What `stamp` records of one file.
+    struct FileStamp: Equatable, Sendable {
+        var name: String
+        var size: Int64
+        var seconds: Int
+        var nanoseconds: Int
+        var inode: UInt64
     }
 }

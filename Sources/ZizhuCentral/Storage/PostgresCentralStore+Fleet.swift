@@ -11,18 +11,9 @@ extension PostgresCentralStore {
         let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
         let (day, warning, error) = (CentralRules.heartbeatDay(at), heartbeat.status == "warning" ? 1 : 0, heartbeat.status == "error" ? 1 : 0)
         // One statement, one round trip, one transaction: the latest heartbeat and the day.
-        try await client.query("""
-            WITH latest AS (
-                INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (\(kioskID), \(at), \(body))
-                ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
-            )
-            INSERT INTO heartbeat_day(kiosk_id, day, beats, warnings, errors, max_pending, min_disk_free)
-            VALUES (\(kioskID), \(day), 1, \(warning), \(error), \(heartbeat.outboxPending), \(heartbeat.diskFreeBytes))
-            ON CONFLICT (kiosk_id, day) DO UPDATE SET beats = heartbeat_day.beats + 1,
-                warnings = heartbeat_day.warnings + excluded.warnings, errors = heartbeat_day.errors + excluded.errors,
-                max_pending = GREATEST(heartbeat_day.max_pending, excluded.max_pending),
-                min_disk_free = LEAST(heartbeat_day.min_disk_free, excluded.min_disk_free)
-            """, logger: logger)
+        let statement = RecordHeartbeatStatement(kioskID: kioskID, at: at, body: body, day: day, warning: warning, error: error,
+                                                 pending: heartbeat.outboxPending, diskFree: heartbeat.diskFreeBytes)
+        for try await _ in try await client.execute(statement, logger: logger) {}
     }
 
     public func heartbeatDays(kioskID: String, since: String) async throws -> [HeartbeatDay] {

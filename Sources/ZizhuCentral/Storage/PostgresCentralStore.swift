@@ -155,8 +155,7 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     public func credentials(kioskID: String) async throws -> KioskCredentials? {
         let ring = try sealing()
-        let rows = try await client.query("SELECT secret, disabled_reason FROM kiosk WHERE id = \(kioskID)", logger: logger)
-        for try await (sealed, reason) in rows.decode((String, String?).self) {
+        for try await (sealed, reason) in try await client.execute(KioskCredentialsStatement(kioskID: kioskID), logger: logger) {
             guard let secret = try PlatformSeal.openSecret(sealed, kioskID: kioskID, ring) else { return nil }
             return KioskCredentials(secret: secret, disabledReason: reason)
         }
@@ -165,17 +164,9 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     /// One statement, one commit: the nonce, and (only when it is new) the kiosk last seen now.
     public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
-        let rows = try await client.query("""
-            WITH fresh AS (
-                INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (\(kioskID), \(nonce), \(timestamp))
-                ON CONFLICT DO NOTHING RETURNING kiosk_id
-            ), seen AS (
-                UPDATE kiosk SET last_seen_at = now(), skew_seconds = \(skew) WHERE id IN (SELECT kiosk_id FROM fresh) RETURNING 1
-            )
-            SELECT count(*) FROM fresh
-            """, logger: logger)
+        let statement = RememberNonceStatement(kioskID: kioskID, nonce: nonce, timestamp: timestamp, skew: skew)
         var inserted = false
-        for try await count in rows.decode(Int64.self) { inserted = count > 0 }
+        for try await count in try await client.execute(statement, logger: logger) { inserted = count > 0 }
         return inserted
     }
 
@@ -284,47 +275,19 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
     func insert(_ entries: [CentralRules.Admitted], payloads: [String], kind: OutboxKind, kioskID: String) async throws -> Set<String> {
         let envelopes = entries.map(\.envelope)
         let keys = envelopes.map(\.key), sequences = envelopes.map(\.sequence), hashes = envelopes.map(\.payloadHash)
-        let rows: PostgresRowSequence
-        if kind == .submission {
-            let numbers = envelopes.map(\.acceptanceNumber), services = envelopes.map(\.serviceID), created = envelopes.map(\.createdAt)
-            let progress = entries.map { ($0.progress ?? .manualReview).rawValue }
-            let applicants = entries.map { $0.applicant ?? "" }, flags = entries.map { $0.flag ?? "" }
-            let shard = Int32(CentralRules.counterShard(kioskID))
-            rows = try await client.query("""
-                WITH ins AS (
-                    INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload, created_at,
-                                           progress, applicant, review_flag)
-                    SELECT key, \(kioskID), sequence, number, service, hash, payload, created, progress, NULLIF(applicant, ''),
-                           NULLIF(flag, '')
-                    FROM unnest(\(keys)::text[], \(sequences)::bigint[], \(numbers)::text[], \(services)::text[], \(hashes)::text[],
-                                \(payloads)::text[], \(created)::text[], \(progress)::text[], \(applicants)::text[], \(flags)::text[])
-                         WITH ORDINALITY AS e(key, sequence, number, service, hash, payload, created, progress, applicant, flag, place)
-                    ORDER BY place
-                    ON CONFLICT DO NOTHING RETURNING key
-                ), counted AS (
-                    SELECT count(*) AS n FROM ins
-                ), by_kiosk AS (
-                    UPDATE kiosk SET submissions = submissions + counted.n FROM counted WHERE id = \(kioskID) AND counted.n > 0
-                ), by_hour AS (
-                    INSERT INTO submission_hour(hour, shard, n)
-                    SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24'), \(shard), n FROM counted WHERE n > 0
-                    ON CONFLICT (hour, shard) DO UPDATE SET n = submission_hour.n + excluded.n
-                )
-                SELECT key FROM ins
-                """, logger: logger)
-        } else {
-            let references = entries.map(\.reference)
-            rows = try await client.query("""
-                INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload)
-                SELECT key, \(kioskID), \(kind.rawValue), reference, sequence, hash, payload
-                FROM unnest(\(keys)::text[], \(references)::text[], \(sequences)::bigint[], \(hashes)::text[], \(payloads)::text[])
-                     WITH ORDINALITY AS e(key, reference, sequence, hash, payload, place)
-                ORDER BY place
-                ON CONFLICT DO NOTHING RETURNING key
-                """, logger: logger)
-        }
         var stored: Set<String> = []
-        for try await key in rows.decode(String.self) { stored.insert(key) }
+        if kind == .submission {
+            let statement = StoreApplicationsStatement(
+                kioskID: kioskID, keys: keys, sequences: sequences, numbers: envelopes.map(\.acceptanceNumber),
+                services: envelopes.map(\.serviceID), hashes: hashes, payloads: payloads, created: envelopes.map(\.createdAt),
+                progress: entries.map { ($0.progress ?? .manualReview).rawValue }, applicants: entries.map { $0.applicant ?? "" },
+                flags: entries.map { $0.flag ?? "" }, shard: Int32(CentralRules.counterShard(kioskID)))
+            for try await key in try await client.execute(statement, logger: logger) { stored.insert(key) }
+        } else {
+            let statement = StoreKioskEntriesStatement(kioskID: kioskID, kind: kind.rawValue, keys: keys, references: entries.map(\.reference),
+                                                       sequences: sequences, hashes: hashes, payloads: payloads)
+            for try await key in try await client.execute(statement, logger: logger) { stored.insert(key) }
+        }
         return stored
     }
 

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import PostgresNIO
+
+/// The statements every kiosk request runs, prepared once per connection (PostgresNIO names
+/// and prepares each on first use): a province run spent almost half of PostgreSQL's time
+/// parsing, analysing and planning these same few statements again for every request.
+///
+/// ```swift
+/// for try await (sealed, reason) in try await client.execute(KioskCredentialsStatement(kioskID: "gz-001"), logger: logger) { … }
+/// ```
+struct KioskCredentialsStatement: PostgresPreparedStatement {
+    static let name = "zizhu_kiosk_credentials_v1"
+    static let sql = "SELECT secret, disabled_reason FROM kiosk WHERE id = $1"
+    typealias Row = (String, String?)
+
+    var kioskID: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(kioskID)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// The nonce, and (only when it is new) the kiosk last seen now: one statement, one commit;
+/// the count of nonces inserted (0: a replay).
+struct RememberNonceStatement: PostgresPreparedStatement {
+    static let name = "zizhu_remember_nonce_v1"
+    static let sql = """
+        WITH fresh AS (
+            INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING kiosk_id
+        ), seen AS (
+            UPDATE kiosk SET last_seen_at = now(), skew_seconds = $4 WHERE id IN (SELECT kiosk_id FROM fresh) RETURNING 1
+        )
+        SELECT count(*) FROM fresh
+        """
+    typealias Row = Int64
+
+    var kioskID: String
+    var nonce: String
+    var timestamp: Int64
+    var skew: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(kioskID)
+        bindings.append(nonce)
+        bindings.append(timestamp)
+        bindings.append(skew)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
+/// The kiosk's latest heartbeat and its day's aggregate, in one statement.
+struct RecordHeartbeatStatement: PostgresPreparedStatement {
+    static let name = "zizhu_record_heartbeat_v1"
+    static let sql = """
+        WITH latest AS (
+            INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES ($1, $2, $3)
+            ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
+        )
+        INSERT INTO heartbeat_day(kiosk_id, day, beats, warnings, errors, max_pending, min_disk_free)
+        VALUES ($1, $4, 1, $5, $6, $7, $8)
+        ON CONFLICT (kiosk_id, day) DO UPDATE SET beats = heartbeat_day.beats + 1,
+            warnings = heartbeat_day.warnings + excluded.warnings, errors = heartbeat_day.errors + excluded.errors,
+            max_pending = GREATEST(heartbeat_day.max_pending, excluded.max_pending),
+            min_disk_free = LEAST(heartbeat_day.min_disk_free, excluded.min_disk_free)
+        """
+    typealias Row = Void
+
+    var kioskID: String
+    var at: Date
+    var body: String
+    var day: String
+    var warning: Int
+    var error: Int
+    var pending: Int
+    var diskFree: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 8)
+        bindings.append(kioskID)
+        bindings.append(at)
+        bindings.append(body)
+        bindings.append(day)
+        bindings.append(warning)
+        bindings.append(error)
+        bindings.append(pending)
+        bindings.append(diskFree)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {}
+}
+
+/// A batch of applications in one statement: the rows (in batch order, a key stored once),
+/// and as many added to the kiosk's count and the hour's; the keys it inserted. Optional
+/// columns travel as '' and are stored as NULL.
+struct StoreApplicationsStatement: PostgresPreparedStatement {
+    static let name = "zizhu_store_applications_v1"
+    static let sql = """
+        WITH ins AS (
+            INSERT INTO submission(key, kiosk_id, sequence, acceptance_number, service_id, payload_hash, payload, created_at,
+                                   progress, applicant, review_flag)
+            SELECT key, $1, sequence, number, service, hash, payload, created, progress, NULLIF(applicant, ''), NULLIF(flag, '')
+            FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                        $10::text[], $11::text[])
+                 WITH ORDINALITY AS e(key, sequence, number, service, hash, payload, created, progress, applicant, flag, place)
+            ORDER BY place
+            ON CONFLICT DO NOTHING RETURNING key
+        ), counted AS (
+            SELECT count(*) AS n FROM ins
+        ), by_kiosk AS (
+            UPDATE kiosk SET submissions = submissions + counted.n FROM counted WHERE id = $1 AND counted.n > 0
+        ), by_hour AS (
+            INSERT INTO submission_hour(hour, shard, n)
+            SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24'), $12, n FROM counted WHERE n > 0
+            ON CONFLICT (hour, shard) DO UPDATE SET n = submission_hour.n + excluded.n
+        )
+        SELECT key FROM ins
+        """
+    typealias Row = String
+
+    var kioskID: String
+    var keys: [String]
+    var sequences: [Int64]
+    var numbers: [String]
+    var services: [String]
+    var hashes: [String]
+    var payloads: [String]
+    var created: [String]
+    var progress: [String]
+    var applicants: [String]
+    var flags: [String]
+    var shard: Int32
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 12)
+        bindings.append(kioskID)
+        bindings.append(keys)
+        bindings.append(sequences)
+        for column in [numbers, services, hashes, payloads, created, progress, applicants, flags] { bindings.append(column) }
+        bindings.append(shard)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(String.self) }
+}
+
+/// A batch of ratings or tickets in one statement (a key, and a reference, stored once); the
+/// keys it inserted.
+struct StoreKioskEntriesStatement: PostgresPreparedStatement {
+    static let name = "zizhu_store_kiosk_entries_v1"
+    static let sql = """
+        INSERT INTO kiosk_entry(key, kiosk_id, kind, reference, sequence, payload_hash, payload)
+        SELECT key, $1, $2, reference, sequence, hash, payload
+        FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[]) WITH ORDINALITY AS e(key, reference, sequence, hash, payload, place)
+        ORDER BY place
+        ON CONFLICT DO NOTHING RETURNING key
+        """
+    typealias Row = String
+
+    var kioskID: String
+    var kind: String
+    var keys: [String]
+    var references: [String]
+    var sequences: [Int64]
+    var hashes: [String]
+    var payloads: [String]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 7)
+        bindings.append(kioskID)
+        bindings.append(kind)
+        bindings.append(keys)
+        bindings.append(references)
+        bindings.append(sequences)
+        bindings.append(hashes)
+        bindings.append(payloads)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(String.self) }
+}
