@@ -16,11 +16,7 @@ struct KioskCredentialsStatement: PostgresPreparedStatement {
 
     var kioskID: String
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(kioskID)
-        return bindings
-    }
+    func makeBindings() throws -> PostgresBindings { .of([kioskID]) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
@@ -44,14 +40,7 @@ struct RememberNonceStatement: PostgresPreparedStatement {
     var timestamp: Int64
     var skew: Int64
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 4)
-        bindings.append(kioskID)
-        bindings.append(nonce)
-        bindings.append(timestamp)
-        bindings.append(skew)
-        return bindings
-    }
+    func makeBindings() throws -> PostgresBindings { .of([kioskID, nonce, timestamp, skew]) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
 }
@@ -82,18 +71,7 @@ struct RecordHeartbeatStatement: PostgresPreparedStatement {
     var pending: Int
     var diskFree: Int64
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 8)
-        bindings.append(kioskID)
-        bindings.append(at)
-        bindings.append(body)
-        bindings.append(day)
-        bindings.append(warning)
-        bindings.append(error)
-        bindings.append(pending)
-        bindings.append(diskFree)
-        return bindings
-    }
+    func makeBindings() throws -> PostgresBindings { .of([kioskID, at, body, day, warning, error, pending, diskFree]) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {}
 }
@@ -140,13 +118,7 @@ struct StoreApplicationsStatement: PostgresPreparedStatement {
     var shard: Int32
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 12)
-        bindings.append(kioskID)
-        bindings.append(keys)
-        bindings.append(sequences)
-        for column in [numbers, services, hashes, payloads, created, progress, applicants, flags] { bindings.append(column) }
-        bindings.append(shard)
-        return bindings
+        .of([kioskID, keys, sequences, numbers, services, hashes, payloads, created, progress, applicants, flags, shard])
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(String.self) }
@@ -173,17 +145,16 @@ struct StoreKioskEntriesStatement: PostgresPreparedStatement {
     var hashes: [String]
     var payloads: [String]
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 7)
-        bindings.append(kioskID)
-        bindings.append(kind)
-        bindings.append(keys)
-        bindings.append(references)
-        bindings.append(sequences)
-        bindings.append(hashes)
-        bindings.append(payloads)
-        return bindings
-    }
+    func makeBindings() throws -> PostgresBindings { .of([kioskID, kind, keys, references, sequences, hashes, payloads]) }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(String.self) }
+}
+
+extension PostgresBindings {
+    /// The values bound to `$1`, `$2`, … in this order.
+    static func of(_ values: [any PostgresDynamicTypeEncodable]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { bindings.append(value) }
+        return bindings
+    }
 }
