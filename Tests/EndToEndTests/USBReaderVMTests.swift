@@ -23,7 +23,10 @@ struct USBReaderVMTests {
             let json = line[start.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
             return (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
         }
+        // While the reader is away, each read the kiosk tries fails (how many depends on how
+        // long the guest takes to plug it back in): one or more in a row count as one here.
         let names = events.compactMap { $0["event"] as? String }.filter { $0 != "waiting" && $0 != "reading" }
+            .reduce(into: [String]()) { kept, name in if !(name == "read_failed" && kept.last == name) { kept.append(name) } }
         #expect(names == ["connected", "card_read", "card_removed", "disconnected", "read_failed", "connected", "card_read", "exit"],
                 "\(names)\n\(console.suffix(3000))")
         let transports = events.filter { $0["event"] as? String == "connected" }.compactMap { $0["transport"] as? String }
@@ -32,8 +35,11 @@ struct USBReaderVMTests {
         let cards = events.filter { $0["event"] as? String == "card_read" }
         #expect(cards.compactMap { $0["id"] as? String } == ["1101**********002X", "4401**********0019"])
         let failures = events.filter { $0["event"] as? String == "read_failed" }.map { "\($0["reason"] ?? "-")" }
-        #expect(events.contains { ($0["reason"] as? String)?.contains("LIBUSB_ERROR_NO_DEVICE") == true },
-                "the unplug should read as LIBUSB_ERROR_NO_DEVICE; the failures were: \(failures)")
+        // A transfer cut off by the unplug ends in NO_DEVICE or, when the host controller tears
+        // it down first, IO: the transport reads either as the reader gone (`disconnected`).
+        let unplug = events.first { $0["event"] as? String == "disconnected" }?["reason"] as? String ?? ""
+        #expect(unplug.contains("LIBUSB_ERROR_NO_DEVICE") || unplug.contains("LIBUSB_ERROR_IO"),
+                "the unplug should read as LIBUSB_ERROR_NO_DEVICE or LIBUSB_ERROR_IO, not '\(unplug)'; the failures were: \(failures)")
         #expect(events.last?["status"] as? Int == 0)
         #expect(!console.contains("11010519491231002X"), "an unmasked ID number reached the console")
     }
