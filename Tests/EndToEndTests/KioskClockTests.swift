@@ -17,6 +17,17 @@ import ZizhuWire
 struct KioskClockTests {
     static let faketime = "/usr/bin/faketime"
 
+    /// The processes `pid` started.
+    static func children(of pid: pid_t) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }.filter { child in
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+                return false
+            }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && pid_t(fields[1]) == pid
+        }
+    }
+
     @Test func itLearnsThePlatformsTimeDrainsItsBacklogAndNeverLiesOnPaper() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.faketime), "faketime is not installed (Debian package faketime)")
         let rig = try await PrinterCommandTests.Rig()
@@ -25,7 +36,12 @@ struct KioskClockTests {
         central.launcher = [Self.faketime, "-f", "+400d"]
         central.launcherEnvironment = ["DONT_FAKE_MONOTONIC": "1"]
         try await central.start()
-        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        // The `faketime` wrapper forks the server and waits for it: the server is stopped
+        // first, then the wrapper (stopping only the wrapper left the server running).
+        defer {
+            let pids = Self.children(of: central.pid) + [central.pid]
+            Thread { for pid in pids { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) } }.start()
+        }
         let home = rig.folder.appendingPathComponent("home")
         let kioskNow = Date(), platformNow = kioskNow.addingTimeInterval(400 * 86_400)
         func numberDay(_ date: Date) -> String {
