@@ -166,12 +166,12 @@ let package = Package(
         .testTarget(name: "ReceiptPrinterTests", dependencies: ["ZizhuProcess", "ReceiptPrinter", "ZizhuCore", "ZizhuResources"], exclude: ["__Golden__"]),
         .testTarget(
             name: "IDCardReaderTests",
-            dependencies: ["IDCardReader", "ZizhuCore", "ZizhuKiosk", "ZizhuTestSupport", "CPseudoTerminal",
+            dependencies: ["IDCardReader", "ZizhuCore", "ZizhuTestSupport",
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources", "ChineseInput"], exclude: ["__Snapshots__", "__Fixtures__"]),
         .testTarget(name: "ChineseInputTests", dependencies: ["ChineseInput", "ZizhuUI"]),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "ZizhuOutbox"]),
-        .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal", "ZizhuUI"]),
+        .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal"]),
         .testTarget(name: "ZizhuKioskTests", dependencies: ["ZizhuKiosk", "ZizhuResources", "ZizhuCore", "ZizhuUI", "ZizhuOutbox",
                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(

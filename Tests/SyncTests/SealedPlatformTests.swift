@@ -213,3 +213,50 @@ struct SealedPlatformTests {
         #expect(dashboard.body.contains("data-flag=\"\(notTheRepresentative.acceptanceNumber)\"") && dashboard.body.contains("终端判定与平台不符"))
     }
 }
+
+/// The platform decides again on the day the kiosk decided: Beijing's, whatever zone the
+/// platform's server keeps. A citizen who turns 16 today (Beijing) applies at 01:00 Beijing,
+/// which is still yesterday in UTC; the kiosk approved, and the platform must agree rather
+/// than send the case to a reviewer flagged as a mismatch.
+@Suite("The platform's day")
+struct PlatformDayTests {
+    static func claim(_ idNumber: String, outcome: String) throws -> ApplicationClaim {
+        let json = """
+            {"service":"social-insurance-certificate","applicant":{"idNumber":"\(idNumber)","name":"周十六","cardKind":"resident"},
+             "fields":{"purpose":"personal","period":"last-12"},"committed":[],"decision":{"outcome":"\(outcome)"},
+             "catalogueVersion":"\(Sample.catalogueVersion)"}
+            """
+        return try #require(ApplicationClaim(conforming: JSONValue.parse(Data(json.utf8))))
+    }
+
+    @Test func theAdjudicatorCountsTheApplicantsAgeOnBeijingsDay() throws {
+        let seventeen = "440106" + "20101205" + "001"
+        let idNumber = seventeen + String(try #require(IDNumber.checkCharacter(for: Array(seventeen))))
+        let judge = PlatformAdjudicator(catalogueFolder: Sample.catalogueFolder) { _ in
+            ApplicantRecords(elicences: [Elicence(type: "id_card", grade: .a, attributes: [:])], credit: "good")
+        }
+        judge.refresh()
+        let now = try #require(UTCTime.instant("2026-12-05T00:00:00Z"))
+        // 2026-12-04T17:00Z is 2026-12-05 01:00 in Beijing: sixteen today.
+        guard case .success(let birthday) = judge.decide(try Self.claim(idNumber, outcome: "approved"), createdAt: "2026-12-04T17:00:00Z", now: now) else {
+            Issue.record("the platform could not decide")
+            return
+        }
+        #expect(birthday.outcome == Outcome.approved, "\(birthday.decisions)")
+        // An hour before Beijing's midnight the applicant is still fifteen: refused, on both sides.
+        guard case .success(let eve) = judge.decide(try Self.claim(idNumber, outcome: "refused"), createdAt: "2026-12-04T15:00:00Z", now: now) else {
+            Issue.record("the platform could not decide")
+            return
+        }
+        #expect(eve.outcome == Outcome.refused)
+        #expect(CalendarDate.localToday(try #require(UTCTime.instant("2026-12-04T16:20:00Z"))) == CalendarDate(year: 2026, month: 12, day: 5))
+        #expect(CalendarDate.localToday(try #require(UTCTime.instant("2026-12-04T15:59:59Z"))) == CalendarDate(year: 2026, month: 12, day: 4))
+    }
+
+    @Test func aClaimPrintsTheApplicantMasked() throws {
+        let claim = try PlatformDayTests.claim("440106198806150019", outcome: "approved")
+        for text in ["\(claim)", String(reflecting: claim)] {
+            #expect(!text.contains("440106198806150019") && text.contains(IDNumber.mask("440106198806150019")) && !text.contains("周十六"), "\(text)")
+        }
+    }
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ZizhuCore
 
 /// What the platform reads of an application's payload to decide it again: the service, the
 /// applicant, the fields and commitments, the catalogue version and the outcome the kiosk
@@ -49,4 +50,15 @@ struct ApplicationClaim: Sendable, Equatable {
         (self.service, self.idNumber, self.name, self.cardKind, self.fields, self.committed, self.outcome)
             = (service, idNumber, name, cardKind, fields, committed, outcome)
     }
+}
+
+/// Printed (a log line, a failed test's message), a claim names the service, the outcome and
+/// the catalogue version; the applicant only masked, and no name, fields or commitments.
+extension ApplicationClaim: CustomStringConvertible, CustomDebugStringConvertible {
+    var description: String {
+        "ApplicationClaim(service: \(service), applicant: \(IDNumber.mask(idNumber)), outcome: \(outcome), "
+            + "catalogueVersion: \(catalogueVersion.map { String($0.prefix(12)) } ?? "none"), fields: \(fields.count))"
+    }
+
+    var debugDescription: String { description }
 }

@@ -106,10 +106,10 @@ public final class PlatformAdjudicator: Sendable {
             return .failure(Why("申请人证件号码无效 · the applicant's ID number is not valid"))
         }
         // The kiosk's day when it decided: its submit time, never later than the platform's now.
-        guard let submitted = Self.instant(createdAt), submitted <= now.addingTimeInterval(Double(RequestSigning.maximumSkew)) else {
+        guard let submitted = UTCTime.instant(createdAt), submitted <= now.addingTimeInterval(Double(RequestSigning.maximumSkew)) else {
             return .failure(Why("提交时间无效 · the submit time is not a valid past time"))
         }
-        let today = Self.calendarDay(submitted)
+        let today = CalendarDate.localToday(submitted)
         let card = IdentityCard(kind: CardKind(rawValue: payload.cardKind) ?? .resident, name: payload.name,
                                 gender: number.gender ?? .unknown, birthDate: number.birthDate, idNumber: number,
                                 source: payload.cardKind == "manual" ? .manualEntry : .cardReader)
@@ -128,17 +128,6 @@ public final class PlatformAdjudicator: Sendable {
     struct Why: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
-    }
-
-    /// An ISO 8601 time, with or without milliseconds (`UTCTime.instant`).
-    static func instant(_ text: String) -> Date? { UTCTime.instant(text) }
-
-    /// The platform's calendar, made once (each `Calendar.current` builds it again).
-    static let calendar = Calendar.current
-
-    static func calendarDay(_ date: Date) -> CalendarDate {
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return CalendarDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? .epoch
     }
 
     /// Loads the catalogue folder when its files changed since the last look (kept with the

@@ -322,23 +322,6 @@ public struct QueueCategory: Sendable, Hashable {
     ]
 }
 
-/// 北京时间: the one clock every service hall in China keeps (UTC+8, no daylight saving).
-/// Kiosk and platform both count days by it, whatever time zone the machine's system is
-/// set to (a kiosk image is often left on UTC): an appointment for "today" is the same day
-/// on both sides of the wire.
-public enum BeijingTime {
-    public static let zone: TimeZone = TimeZone(identifier: "Asia/Shanghai")
-        ?? TimeZone(secondsFromGMT: 8 * 3600) ?? TimeZone(identifier: "UTC") ?? .current
-
-    /// Minutes after midnight, Beijing time (0…1439).
-    public static func minuteOfDay(_ now: Date) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.hour, .minute], from: now)
-        return (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
-    }
-}
-
 /// 值守时间: when staff are in the hall. The 24小时自助区 stays open at night with no one in
 /// it; then 呼叫帮办 cannot bring anyone, and the kiosk says to ring 12345 instead.
 public struct StaffedHours: Sendable, Hashable, CustomStringConvertible {
@@ -376,17 +359,5 @@ public struct StaffedHours: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         func text(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
         return "\(text(from))–\(text(to))"
-    }
-}
-
-/// The service hall's day (`2026-11-22`): ticket numbers restart at midnight Beijing time.
-public enum QueueDay {
-    public static func today(_ now: Date = Date()) -> String { of(now, timeZone: BeijingTime.zone) }
-
-    public static func of(_ now: Date, timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 2000, parts.month ?? 1, parts.day ?? 1)
     }
 }

@@ -52,14 +52,3 @@ public struct RecordsSource: Sendable {
     /// from e-licences fails visibly and rules needing credit are "to be verified".
     public static let unavailable = RecordsSource { _ in nil }
 }
-
-extension CalendarDate {
-    /// Today in the service hall: the day rolls over at midnight Beijing time, whatever
-    /// zone the machine's system is set to (`BeijingTime`).
-    public static func localToday(_ now: Date = Date()) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = BeijingTime.zone
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return CalendarDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? .epoch
-    }
-}
