@@ -26,7 +26,10 @@ struct KioskRoutes {
         // answers come back in batch order, one per entry, a bad one never costing the rest.
         kiosks.post("submissions") { _, context -> Response in
             let batch = RequestSchemas.entries(context.signedBody, parsed: context.parsedBody, field: "submissions")
-            let stored = try await store.store(batch.valid, from: try context.kiosk(), verdicts: adjudicator.verdicts(batch.valid, payloads: batch.payloads))
+            let (kioskID, verdicts) = (try context.kiosk(), adjudicator.verdicts(batch.valid, payloads: batch.payloads))
+            let stored = try await context.once { nonce in
+                try await store.storeEntries(batch.valid, kind: .submission, from: kioskID, verdicts: verdicts, once: nonce)
+            }
             return CentralServer.json(.ok, SubmissionBatchResult(results: Self.merge(batch, stored)))
         }
         for kind in [OutboxKind.rating, .ticket] {
@@ -109,7 +112,10 @@ struct KioskRoutes {
         kiosks.post("heartbeat") { _, context -> Response in
             let heartbeat = try context.decode(Heartbeat.self, limit: 64 << 10, tooLarge: "a heartbeat is small",
                                                malformed: ("malformed heartbeat", "expected the Heartbeat fields"))
-            try await store.recordHeartbeat(kioskID: try context.kiosk(), CentralRules.clamped(heartbeat))
+            let kioskID = try context.kiosk()
+            try await context.once { nonce in
+                try await store.recordHeartbeat(kioskID: kioskID, CentralRules.clamped(heartbeat), at: Date(), once: nonce) ? true : nil
+            }
             return Response(status: .noContent)
         }
         kiosks.post("help") { _, context -> Response in

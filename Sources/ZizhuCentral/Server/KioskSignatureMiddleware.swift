@@ -45,13 +45,25 @@ struct KioskSignatureMiddleware: RouterMiddleware {
         var verified = false
         var response: Response
         do {
-            try await verify(request, named, body: body, verified: &verified)
+            context.nonceTicket = try await verify(request, named, body: body, verified: &verified)
             context.parsedBody = try RequestSchemas.conform(body, method: request.method.rawValue, path: request.uri.path)
             context.kioskID = named.kioskID
             context.signedBody = body
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        }
+        // A nonce left to a write that never ran (refused before it): recorded now, and a
+        // replay is told so whatever the handler answered.
+        if let ticket = context.nonceTicket, !ticket.isSpent {
+            let use = ticket.use
+            do {
+                if try await !storage({ try await store.remember(nonce: use.nonce, kioskID: named.kioskID, timestamp: use.timestamp, skew: use.skew) }) {
+                    response = Refusal.replayed.response
+                }
+            } catch let error as any HTTPResponseError {
+                response = try error.response(from: request, context: context)
+            }
         }
         // Signed once the request is the kiosk's own, refusals included (so a kiosk can trust
         // "stale request" and "disabled"); a forged request's answer is not.
@@ -98,7 +110,14 @@ struct KioskSignatureMiddleware: RouterMiddleware {
                      disabledReason: credentials.disabledReason)
     }
 
-    func verify(_ request: Request, _ named: Named, body: Data, verified: inout Bool) async throws {
+    /// The routes whose one write records the request's nonce in its own statement (one
+    /// round trip and one commit less for a heartbeat or a batch of applications, most of a
+    /// province's requests); every other route's nonce is recorded here before its handler runs.
+    static let nonceWithTheWrite: Set<String> = ["POST /v1/heartbeat", "POST /v1/submissions"]
+
+    /// Checks the signature, the kiosk's standing and the clock; records the nonce, or returns
+    /// it as a ticket for a route that records it with its write (`nonceWithTheWrite`).
+    func verify(_ request: Request, _ named: Named, body: Data, verified: inout Bool) async throws -> NonceTicket? {
         guard RequestSigning.isValid(signature: named.signature, secret: named.secret, method: request.method.rawValue,
                                      path: Self.target(request), timestamp: named.timestamp, nonce: named.nonce, body: body) else {
             throw Refusal(.unauthorized, "bad signature", "the signature does not match this kiosk's secret and this request")
@@ -117,9 +136,13 @@ struct KioskSignatureMiddleware: RouterMiddleware {
             throw Refusal(.unauthorized, "stale request",
                           "the kiosk's clock is \(overflow ? "far" : String(skew) + " s") off; at most \(RequestSigning.maximumSkew) s is accepted")
         }
-        guard try await storage({ try await store.remember(nonce: named.nonce, kioskID: kioskID, timestamp: named.timestamp, skew: skew) }) else {
-            throw Refusal(.unauthorized, "replayed request", "this nonce was used before")
+        if Self.nonceWithTheWrite.contains(request.method.rawValue + " " + request.uri.path) {
+            return NonceTicket(NonceUse(nonce: named.nonce, timestamp: named.timestamp, skew: skew))
         }
+        guard try await storage({ try await store.remember(nonce: named.nonce, kioskID: kioskID, timestamp: named.timestamp, skew: skew) }) else {
+            throw Refusal.replayed
+        }
+        return nil
     }
 
     /// The answer with its `X-Zizhu-Time` and `X-Zizhu-Answer-Signature` (the body read once

@@ -17,6 +17,9 @@ struct Refusal: Error, HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response { response }
 
     var response: Response { CentralServer.json(status, problem) }
+
+    /// A signed request whose nonce was used before.
+    static let replayed = Refusal(.unauthorized, "replayed request", "this nonce was used before")
 }
 
 extension CentralServer {

@@ -34,8 +34,11 @@ public protocol CentralStorage: StaffStorage {
     /// key is a conflict), ratings and tickets once per reference (one rating per case, one
     /// record per printed ticket). Applications start where the platform's `verdicts` (by
     /// key) say; payloads are sealed with the platform key.
+    ///
+    /// With `once`, the request's nonce is recorded in the same transaction, first: a replay
+    /// stores nothing and answers nil (one commit per request instead of two).
     func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
-                      verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult]
+                      verdicts: [String: CentralRules.Verdict], once nonce: NonceUse?) async throws -> [SubmissionResult]?
     /// An application's payload, opened with the platform key (for a signed-in reviewer).
     func casePayload(acceptanceNumber: String) async throws -> String?
     /// Seals every value under the platform key's current sealing key (after a rotation).
@@ -48,7 +51,9 @@ public protocol CentralStorage: StaffStorage {
     func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome
     /// Keeps the kiosk's latest heartbeat and adds it to the kiosk's day (`HeartbeatDay`), in
     /// one transaction: the history is kept as one row per kiosk per UTC day, not a row a minute.
-    func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date) async throws
+    /// With `once`, the request's nonce is recorded first in the same transaction; false (and
+    /// nothing recorded) for a replay.
+    func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date, once nonce: NonceUse?) async throws -> Bool
     /// A kiosk's days from `since` (UTC, `2026-11-22`) on, oldest first.
     func heartbeatDays(kioskID: String, since: String) async throws -> [HeartbeatDay]
     /// Every enrolled kiosk with its last heartbeat.
@@ -67,6 +72,21 @@ public protocol CentralStorage: StaffStorage {
 public struct ImportedKiosk: Sendable, Hashable, Codable {
     public var kioskID: String
     public var secret: String
+}
+
+/// A signed request's nonce, to be recorded with the request's own write (`storeEntries`,
+/// `recordHeartbeat`) rather than in a statement and a commit of its own; recording it also
+/// marks the kiosk seen now, with its clock's skew.
+public struct NonceUse: Sendable, Hashable {
+    public var nonce: String
+    public var timestamp: Int64
+    public var skew: Int64
+
+    public init(nonce: String, timestamp: Int64, skew: Int64) {
+        self.nonce = nonce
+        self.timestamp = timestamp
+        self.skew = skew
+    }
 }
 
 /// An enrolled kiosk's secret and, when an operator disabled it, why.
@@ -110,7 +130,18 @@ extension CentralStorage {
 
     /// Records a heartbeat received now.
     public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat) async throws {
-        try await recordHeartbeat(kioskID: kioskID, heartbeat, at: Date())
+        _ = try await recordHeartbeat(kioskID: kioskID, heartbeat, at: Date(), once: nil)
+    }
+
+    /// Records a heartbeat (its nonce recorded apart, or not at all).
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date) async throws {
+        _ = try await recordHeartbeat(kioskID: kioskID, heartbeat, at: at, once: nil)
+    }
+
+    /// Stores a batch whose request's nonce was recorded apart (or a batch from no request).
+    public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
+                             verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult] {
+        try await storeEntries(batch, kind: kind, from: kioskID, verdicts: verdicts, once: nil) ?? []
     }
 }
 

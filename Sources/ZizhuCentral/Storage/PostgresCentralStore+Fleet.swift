@@ -7,13 +7,15 @@ import ZizhuWire
 /// What the fleet dashboard and the help desk read and write on PostgreSQL: each kiosk's latest
 /// heartbeat, the fleet with its counts, submissions per hour, 呼叫帮办 requests.
 extension PostgresCentralStore {
-    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date) async throws {
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date, once nonce: NonceUse?) async throws -> Bool {
         let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
         let (day, warning, error) = (CentralRules.heartbeatDay(at), heartbeat.status == "warning" ? 1 : 0, heartbeat.status == "error" ? 1 : 0)
-        // One statement, one round trip, one transaction: the latest heartbeat and the day.
+        // One statement, one round trip, one transaction: the nonce, the latest heartbeat and the day.
         let statement = RecordHeartbeatStatement(kioskID: kioskID, at: at, body: body, day: day, warning: warning, error: error,
-                                                 pending: heartbeat.outboxPending, diskFree: heartbeat.diskFreeBytes)
-        for try await _ in try await client.execute(statement, logger: logger) {}
+                                                 pending: heartbeat.outboxPending, diskFree: heartbeat.diskFreeBytes, nonce: nonce)
+        var recorded = false
+        for try await count in try await client.execute(statement, logger: logger) { recorded = count > 0 }
+        return recorded
     }
 
     public func heartbeatDays(kioskID: String, since: String) async throws -> [HeartbeatDay] {

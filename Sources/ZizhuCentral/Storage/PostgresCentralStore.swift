@@ -234,19 +234,27 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         return answers
     }
 
-    /// One statement per batch — one round trip, one commit, however large the batch: its
-    /// rows (`unnest` of arrays, in batch order), the kiosk's count and the hour's count, all
-    /// or nothing. A key is inserted once (`ON CONFLICT DO NOTHING`), so two servers racing on
+    /// One statement per batch — one round trip, one commit, however large the batch: the
+    /// request's nonce (`once`; a replay writes nothing), its rows (`unnest` of arrays, in
+    /// batch order), the kiosk's count and the hour's count, all or nothing. A key is inserted once (`ON CONFLICT DO NOTHING`), so two servers racing on
     /// one repeat cannot both store it. Only when an entry was not inserted does a second
     /// statement read what is held under its key, and a third count the repeats and
     /// conflicts. `CentralRules` decides every answer. (A batch was five round trips — begin,
     /// insert, two counts, commit — which cost PostgreSQL's ingest a third of its rate.)
     public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
-                             verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult] {
+                             verdicts: [String: CentralRules.Verdict], once nonce: NonceUse?) async throws -> [SubmissionResult]? {
         let ring = try sealing()
         let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID, verdicts: verdicts, index: ring.applicantIndex(payload:idNumber:))
         let sealed = try plan.admitted.map { try ring.seal($0.envelope.payload, context: PlatformSeal.payload(kind, key: $0.envelope.key)) }
-        let stored = plan.admitted.isEmpty ? [] : try await insert(plan.admitted, payloads: sealed, kind: kind, kioskID: kioskID)
+        var stored: Set<String> = []
+        if kind == .submission && (nonce != nil || !plan.admitted.isEmpty) {
+            // The nonce rides in the batch's own statement.
+            guard let inserted = try await insertApplications(plan.admitted, payloads: sealed, kioskID: kioskID, once: nonce) else { return nil }
+            stored = inserted
+        } else {
+            if let nonce, try await !remember(nonce: nonce.nonce, kioskID: kioskID, timestamp: nonce.timestamp, skew: nonce.skew) { return nil }
+            if !plan.admitted.isEmpty { stored = try await insertEntries(plan.admitted, payloads: sealed, kind: kind, kioskID: kioskID) }
+        }
         // A key twice in one batch: its first entry is the one stored (the statement keeps
         // the batch's order), the second is answered as a repeat or a conflict.
         var claimed: Set<String> = []
@@ -268,26 +276,33 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         return settled.results
     }
 
-    /// Inserts the admitted entries whose key (and, for ratings and tickets, reference) is
-    /// not taken, in one statement that also adds the applications to the kiosk's and the
-    /// hour's counts; returns the keys it inserted. (Optional columns travel as '' and are
-    /// stored as NULL.)
-    func insert(_ entries: [CentralRules.Admitted], payloads: [String], kind: OutboxKind, kioskID: String) async throws -> Set<String> {
+    /// Inserts the admitted applications whose key is not taken, in one statement that first
+    /// records the request's nonce and also adds them to the kiosk's and the hour's counts;
+    /// the keys it inserted, or nil when the nonce was used before (nothing written). Optional
+    /// columns travel as '' and are stored as NULL.
+    func insertApplications(_ entries: [CentralRules.Admitted], payloads: [String], kioskID: String, once nonce: NonceUse?) async throws -> Set<String>? {
         let envelopes = entries.map(\.envelope)
-        let keys = envelopes.map(\.key), sequences = envelopes.map(\.sequence), hashes = envelopes.map(\.payloadHash)
+        let statement = StoreApplicationsStatement(
+            kioskID: kioskID, keys: envelopes.map(\.key), sequences: envelopes.map(\.sequence), numbers: envelopes.map(\.acceptanceNumber),
+            services: envelopes.map(\.serviceID), hashes: envelopes.map(\.payloadHash), payloads: payloads, created: envelopes.map(\.createdAt),
+            progress: entries.map { ($0.progress ?? .manualReview).rawValue }, applicants: entries.map { $0.applicant ?? "" },
+            flags: entries.map { $0.flag ?? "" }, shard: Int32(CentralRules.counterShard(kioskID)), nonce: nonce)
+        var fresh = false
         var stored: Set<String> = []
-        if kind == .submission {
-            let statement = StoreApplicationsStatement(
-                kioskID: kioskID, keys: keys, sequences: sequences, numbers: envelopes.map(\.acceptanceNumber),
-                services: envelopes.map(\.serviceID), hashes: hashes, payloads: payloads, created: envelopes.map(\.createdAt),
-                progress: entries.map { ($0.progress ?? .manualReview).rawValue }, applicants: entries.map { $0.applicant ?? "" },
-                flags: entries.map { $0.flag ?? "" }, shard: Int32(CentralRules.counterShard(kioskID)))
-            for try await key in try await client.execute(statement, logger: logger) { stored.insert(key) }
-        } else {
-            let statement = StoreKioskEntriesStatement(kioskID: kioskID, kind: kind.rawValue, keys: keys, references: entries.map(\.reference),
-                                                       sequences: sequences, hashes: hashes, payloads: payloads)
-            for try await key in try await client.execute(statement, logger: logger) { stored.insert(key) }
+        for try await key in try await client.execute(statement, logger: logger) {
+            if let key { stored.insert(key) } else { fresh = true }
         }
+        return fresh ? stored : nil
+    }
+
+    /// Inserts the admitted ratings or tickets whose key and reference are not taken, in one
+    /// statement; the keys it inserted.
+    func insertEntries(_ entries: [CentralRules.Admitted], payloads: [String], kind: OutboxKind, kioskID: String) async throws -> Set<String> {
+        let envelopes = entries.map(\.envelope)
+        let statement = StoreKioskEntriesStatement(kioskID: kioskID, kind: kind.rawValue, keys: envelopes.map(\.key), references: entries.map(\.reference),
+                                                   sequences: envelopes.map(\.sequence), hashes: envelopes.map(\.payloadHash), payloads: payloads)
+        var stored: Set<String> = []
+        for try await key in try await client.execute(statement, logger: logger) { stored.insert(key) }
         return stored
     }
 

@@ -6,9 +6,10 @@ import ZizhuWire
 /// What the fleet dashboard and the help desk read and write on SQLite: each kiosk's latest
 /// heartbeat, the fleet with its counts, submissions per hour, 呼叫帮办 requests.
 extension SQLiteCentralStore {
-    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date) async throws {
+    public func recordHeartbeat(kioskID: String, _ heartbeat: Heartbeat, at: Date, once nonce: NonceUse?) async throws -> Bool {
         let body = String(decoding: try CanonicalJSON.encode(heartbeat), as: UTF8.self)
-        try await writer.write { db in
+        return try await writer.write { db in
+            if let nonce, try !Self.remember(nonce, kioskID: kioskID, db) { return false }
             try db.execute(sql: """
                 INSERT INTO heartbeat(kiosk_id, received_at, body) VALUES (?, ?, ?)
                 ON CONFLICT(kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body
@@ -21,6 +22,7 @@ extension SQLiteCentralStore {
                     min_disk_free = min(min_disk_free, excluded.min_disk_free)
                 """, arguments: [kioskID, CentralRules.heartbeatDay(at), heartbeat.status == "warning" ? 1 : 0,
                                  heartbeat.status == "error" ? 1 : 0, heartbeat.outboxPending, heartbeat.diskFreeBytes])
+            return true
         }
     }
 

@@ -214,28 +214,32 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     /// Records a request's nonce; false when it was seen before (a replay). Nonces older
     /// than the skew window are forgotten by `prune`: a request that old is refused as stale.
     public func remember(nonce: String, kioskID: String, timestamp: Int64, skew: Int64) async throws -> Bool {
-        try await writer.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM nonce WHERE kiosk_id = ? AND nonce = ?", arguments: [kioskID, nonce]) == true {
-                return false
-            }
-            try db.execute(sql: "INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (?, ?, ?)", arguments: [kioskID, nonce, timestamp])
-            try db.execute(sql: "UPDATE kiosk SET last_seen_at = ?, skew_seconds = ? WHERE id = ?",
-                           arguments: [Self.now(), skew, kioskID])
-            return true
-        }
+        try await writer.write { db in try Self.remember(NonceUse(nonce: nonce, timestamp: timestamp, skew: skew), kioskID: kioskID, db) }
+    }
+
+    /// Records the nonce and the kiosk seen now, inside the caller's transaction; false (and
+    /// nothing written) when the nonce was used before.
+    static func remember(_ use: NonceUse, kioskID: String, _ db: Database) throws -> Bool {
+        try db.cachedStatement(sql: "INSERT INTO nonce(kiosk_id, nonce, timestamp) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            .execute(arguments: [kioskID, use.nonce, use.timestamp])
+        guard db.changesCount > 0 else { return false }
+        try db.cachedStatement(sql: "UPDATE kiosk SET last_seen_at = ?, skew_seconds = ? WHERE id = ?")
+            .execute(arguments: [Self.now(), use.skew, kioskID])
+        return true
     }
 
     // MARK: Submissions, ratings and tickets
 
     /// One transaction (one durable commit) per batch; `CentralRules` decides every answer.
     public func storeEntries(_ batch: [SubmissionEnvelope], kind: OutboxKind, from kioskID: String,
-                             verdicts: [String: CentralRules.Verdict]) async throws -> [SubmissionResult] {
+                             verdicts: [String: CentralRules.Verdict], once nonce: NonceUse?) async throws -> [SubmissionResult]? {
         let ring = try sealing()
         let plan = CentralRules.admit(batch, kind: kind, kioskID: kioskID, verdicts: verdicts, index: ring.applicantIndex(payload:idNumber:))
         let sealed = try plan.admitted.map { try ring.seal($0.envelope.payload, context: PlatformSeal.payload(kind, key: $0.envelope.key)) }
         // One receipt time for the batch: it is stored in one transaction.
         let received = Self.now()
-        return try await writer.write { db in
+        return try await writer.write { db -> [SubmissionResult]? in
+            if let nonce, try !Self.remember(nonce, kioskID: kioskID, db) { return nil }
             let inserted = try zip(plan.admitted, sealed).map {
                 try Self.insert($0, payload: $1, kind: kind, kioskID: kioskID, received: received, db)
             }
