@@ -118,6 +118,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),   // scrypt for staff passwords
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),       // sslmode for PostgreSQL
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),               // the thread pool scrypt runs on
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
