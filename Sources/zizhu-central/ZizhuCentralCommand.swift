@@ -329,23 +329,17 @@ struct Draining: ServiceLifecycle.Service {
     }
 }
 
-/// Every second, what no request can need any more goes (`CentralStorage.prune`): old
-/// nonces, idle staff sessions, heartbeat days past their keeping. A little often, not a lot
-/// at once: at a province's request rate a minute holds about 60,000 nonces, and deleting them
-/// in one statement every minute stalled PostgreSQL long enough to be the whole of the
-/// kiosks' p99 (450–680 ms at 20,000 kiosks; 58–107 ms pruning every second). Each instance
-/// runs it, starting at its own moment within the second; running it twice is harmless.
+/// Every minute, what no request can need any more goes (`CentralStorage.prune`): old
+/// nonces, idle staff sessions. Each instance runs it; running it twice at once is harmless.
 struct Pruning: ServiceLifecycle.Service {
     let store: any CentralStorage
     let sessionsIdleFor: TimeInterval
-    static let interval: Duration = .seconds(1)
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            try? await Task.sleep(for: .milliseconds(Int.random(in: 0..<1000)))
             while !Task.isCancelled {
                 _ = try? await store.prune(now: Date(), sessionsIdleFor: sessionsIdleFor)
-                try? await Task.sleep(for: Self.interval)
+                try? await Task.sleep(for: .seconds(60))
             }
         }
     }

@@ -11,7 +11,7 @@ public protocol CentralStorage: StaffStorage {
     func ping() async throws
     /// Forgets what no request can need any more: nonces older than the skew window (a
     /// request that old is refused as stale before its nonce is looked at) and staff
-    /// sessions idle for longer than `sessionsIdleFor`. `serve` runs it every second (`Pruning`).
+    /// sessions idle for longer than `sessionsIdleFor`. `serve` runs it every minute.
     func prune(now: Date, sessionsIdleFor: TimeInterval) async throws -> PruneReport
     /// Spends the token and returns the kiosk's new secret (base64).
     func enrol(token: String, kioskID: String, site: String) async throws -> String
