@@ -46,8 +46,8 @@ struct StaffLogin {
                          headers: [.retryAfter: String(locked)])
         }
         let account = try await store.staff(named: name)
-        // scrypt is tens of milliseconds of one core and 32 MiB: on NIO's thread pool, never on
-        // the event loop that serves the kiosks' requests (`serve` runs tasks on the loops).
+        // scrypt is tens of milliseconds of one core and 32 MiB: on NIO's thread pool, not on
+        // the cooperative threads that run every request's handler.
         let (stored, parameters) = (account?.passwordHash, settings.passwordParameters)
         let matches = try await NIOThreadPool.singleton.runIfActive {
             StaffRules.verify(password, against: stored ?? StaffRules.decoy(parameters))

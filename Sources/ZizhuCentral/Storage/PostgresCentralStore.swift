@@ -236,7 +236,8 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
 
     /// One statement per batch — one round trip, one commit, however large the batch: the
     /// request's nonce (`once`; a replay writes nothing), its rows (`unnest` of arrays, in
-    /// batch order), the kiosk's count and the hour's count, all or nothing. A key is inserted once (`ON CONFLICT DO NOTHING`), so two servers racing on
+    /// batch order), the kiosk's count and the hour's count, all or nothing. A key is
+    /// inserted once (`ON CONFLICT DO NOTHING`), so two servers racing on
     /// one repeat cannot both store it. Only when an entry was not inserted does a second
     /// statement read what is held under its key, and a third count the repeats and
     /// conflicts. `CentralRules` decides every answer. (A batch was five round trips — begin,
