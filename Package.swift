@@ -44,6 +44,9 @@ let package = Package(
             pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CRime", path: "Sources/CRime", pkgConfig: "rime", providers: [.apt(["librime-dev"])]),
         .systemLibrary(name: "CZinnia", path: "Sources/CZinnia", pkgConfig: "zinnia", providers: [.apt(["libzinnia-dev"])]),
+        .systemLibrary(
+            name: "CPCSCLite", path: "Sources/CPCSCLite",
+            pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
 
         // Pure core: what the kiosk decides. No I/O.
         .target(
@@ -70,6 +73,10 @@ let package = Package(
             name: "IDCardReader",
             dependencies: ["CLibUSB", "CPseudoTerminal", "ZizhuCore", .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log")]),
+        // 社保卡 through PC/SC: APDU codec and profile (pure), pcsc-lite reader, vsmartcard emulation.
+        .target(
+            name: "SocialSecurityCard",
+            dependencies: ["CPCSCLite", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "ReceiptPrinter",
             dependencies: ["CCUPS", "CQREncode", "CSPNG", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams"),
@@ -144,7 +151,7 @@ let package = Package(
             name: "zizhu",
             dependencies: [
                 "ZizhuKiosk", "ZizhuResources", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox",
-                "ZizhuWire",
+                "ZizhuWire", "SocialSecurityCard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -170,6 +177,7 @@ let package = Package(
             dependencies: ["IDCardReader", "ZizhuCore", "ZizhuTestSupport",
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources", "ChineseInput"], exclude: ["__Snapshots__", "__Fixtures__"]),
+        .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard", "ZizhuCore", "ZizhuProcess"]),
         .testTarget(name: "ChineseInputTests", dependencies: ["ChineseInput", "ZizhuUI"]),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "ZizhuOutbox"]),
         .testTarget(name: "ZizhuTerminalTests", dependencies: ["ZizhuTerminal"]),

@@ -21,7 +21,7 @@ struct Zizhu: AsyncParsableCommand {
         version: VersionInfo.text,
         subcommands: [Run.self, ReaderCommand.self, PrinterCommand.self, ReceiptCommand.self, CatalogueCommand.self,
                       SubmitCommand.self, SyncCommand.self, QueueCommand.self, EnrollCommand.self, ProgressCommand.self, DiagnoseCommand.self,
-                      TechnicianCommand.self])
+                      TechnicianCommand.self, SocialSecurityCardCommand.self])
 }
 
 /// `zizhu run`: the kiosk itself.

@@ -80,7 +80,7 @@ public struct ApplicationForm: Sendable, Hashable {
     static func prefill(_ source: PrefillSource, field: Field, card: IdentityCard?, records: ApplicantRecords) -> String? {
         switch source {
         case .card(let attribute):
-            guard let card, card.source == .cardReader || attribute == "id_number" || attribute == "gender" || attribute == "birth_date" || attribute == "region" else { return nil }
+            guard let card, card.source != .manualEntry || attribute == "id_number" || attribute == "gender" || attribute == "birth_date" || attribute == "region" else { return nil }
             switch attribute {
             case "name": return card.name.isEmpty ? nil : card.name
             case "id_number": return card.idNumber.unmasked

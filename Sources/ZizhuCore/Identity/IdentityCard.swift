@@ -62,6 +62,9 @@ public struct IdentityCard: Sendable, Hashable, CustomStringConvertible {
     public enum Source: String, Sendable, Hashable {
         case cardReader
         case manualEntry
+        /// 社会保障卡 read through PC/SC: number, name, gender, nation and birth date,
+        /// but no address, photo or ID card validity.
+        case socialSecurityCard
     }
 
     public init(kind: CardKind, name: String, englishName: String? = nil, gender: Gender, nationCode: String? = nil,

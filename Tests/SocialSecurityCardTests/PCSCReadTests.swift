@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import SocialSecurityCard
+import Testing
+import ZizhuCore
+import ZizhuProcess
+
+/// 社保卡 read through the real stack: libpcsclite → a private pcscd → vsmartcard's vpcd
+/// driver → the card script, started by each test.
+///
+/// pcsc-lite reads `PCSCLITE_CSOCK_NAME` once per process, so the tests point it at one
+/// fixed link and re-point the link at each test's own pcscd; hence one test at a time.
+@Suite(.serialized)
+struct PCSCReadTests {
+    static let devices = CardCodecTests.root.appendingPathComponent("Devices")
+
+    static let link: String = {
+        let folder = NSTemporaryDirectory() + "zizhu-pcsc-link-\(getpid())"
+        mkdir(folder, 0o700)
+        let path = folder + "/pcscd.comm"
+        setenv("PCSCLITE_CSOCK_NAME", path, 1)
+        return path
+    }()
+
+    /// A private pcscd with the virtual reader, the link pointing at it.
+    static func emulation() async throws -> SmartCardEmulation {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-sscard-\(UUID().uuidString.prefix(8))")
+        let emulation = try await ChildProcess.detached { try SmartCardEmulation(folder: folder, devices: devices) }
+        unlink(link)
+        symlink(emulation.socketPath, link)
+        return emulation
+    }
+
+    static func finish(_ emulation: SmartCardEmulation) {
+        emulation.stop()
+        try? FileManager.default.removeItem(at: emulation.folder)
+    }
+
+    static func cards() throws -> [SmartCardEmulation.CardData] {
+        try SmartCardEmulation.cards(from: devices.appendingPathComponent("simulator/demo-sscards.yaml"))
+    }
+
+    static func read(wait: Double = 5) async throws -> Result<PCSCReaders.Read, SmartCardFault> {
+        let profile = try CardCodecTests.shippedProfile()
+        return try await ChildProcess.detached {
+            Result { () throws(SmartCardFault) -> PCSCReaders.Read in try PCSCReaders.read(profile, wait: wait) }
+        }
+    }
+
+    @Test func eachDemoCardIsReadThroughPcscdAndIdentifiesItsHolder() async throws {
+        let emulation = try await Self.emulation()
+        defer { Self.finish(emulation) }
+        let cards = try Self.cards()
+        #expect(cards.count >= 2)
+        let today = try #require(CalendarDate(year: 2026, month: 12, day: 5))
+        for card in cards {
+            try emulation.insert(card)
+            let read = try await Self.read().get()
+            #expect(read.reader == emulation.readerName)
+            #expect(read.atr.starts(with: [0x3B, 0x6C]))
+            #expect(read.holder.name == card["name"])
+            #expect(read.holder.idNumber.unmasked == card["social_security_number"])
+            #expect(read.holder.cardNumber == card["card_number"])
+            let identity = try read.holder.identity(today: today)
+            #expect(identity.idNumber.isValid && identity.source == .socialSecurityCard)
+            emulation.remove()
+        }
+        let listed = try await ChildProcess.detached { try PCSCReaders.status() }
+        #expect(listed.contains { $0.reader == emulation.readerName && !$0.cardPresent })
+    }
+
+    @Test func aCardPulledOutMidReadIsAFaultAndNothingIsKept() async throws {
+        let emulation = try await Self.emulation()
+        defer { Self.finish(emulation) }
+        let card = try #require(try Self.cards().first)
+        // Out after the application, EF05 and four of its records: the holder's file is never reached.
+        try emulation.insert(card, removeAfter: 6)
+        let result = try await Self.read()
+        guard case .failure(let fault) = result, case .cardRemoved(let detail) = fault else {
+            Issue.record("expected the card to be reported removed, got \(result)")
+            return
+        }
+        #expect(detail.contains("SCardTransmit"))
+        #expect(fault.zh.contains("重新插入"))
+        // The next citizen's card reads whole.
+        try emulation.insert(card)
+        #expect(try await Self.read().get().holder.name == card["name"])
+    }
+
+    @Test func noCardInTimeIsSaidPlainly() async throws {
+        let emulation = try await Self.emulation()
+        defer { Self.finish(emulation) }
+        let result = try await Self.read(wait: 1)
+        #expect(throws: SmartCardFault.noCard) { try result.get() }
+        #expect(SmartCardFault.noCard.zh.contains("插入"))
+    }
+
+    @Test func pcscdGoneIsTheServiceUnavailableNotAHang() async throws {
+        let emulation = try await Self.emulation()
+        Self.finish(emulation)
+        let result = try await Self.read(wait: 1)
+        guard case .failure(let fault) = result, case .serviceUnavailable = fault else {
+            Issue.record("expected pcscd to be reported unavailable, got \(result)")
+            return
+        }
+        #expect(fault.zh.contains("身份证"))
+    }
+}
