@@ -88,7 +88,7 @@ let package = Package(
             name: "ZizhuKiosk",
             dependencies: [
                 "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "CMalloc", "ZizhuOutbox", "ChineseInput",
-                "ZizhuWire", "ZizhuResources", "ZizhuProcess", "DurableFiles",
+                "ZizhuWire", "ZizhuResources", "ZizhuProcess", "DurableFiles", "SocialSecurityCard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ZizhuProcess", "ZizhuTestSupport", "zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuResources", "ReceiptPrinter", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
-                           "ZizhuOutbox", "ZizhuWire",
+                           "ZizhuOutbox", "ZizhuWire", "SocialSecurityCard",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["VM"]),
     ]

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
+import SocialSecurityCard
 import ZizhuKiosk
 import ZizhuProcess
 
@@ -31,9 +32,16 @@ struct DiagnoseTests {
         defer { rig.stop() }
         let (printer, central, simulator, link) = (rig.printer, rig.central, rig.simulator, rig.link)
         #expect(await waitForFile(URL(fileURLWithPath: link)) != nil || FileManager.default.fileExists(atPath: link))
+        // The 社保卡 reader (kiosk.yaml configures one): pcscd with the vsmartcard reader, a card in it.
+        let scratch = rig.scratch.appendingPathComponent("sscard")
+        let devices = Built.repository.appendingPathComponent("Devices")
+        let cards = try await ChildProcess.detached { try SmartCardEmulation(folder: scratch, devices: devices) }
+        defer { cards.stop() }
+        let card = try #require(try SmartCardEmulation.cards(from: devices.appendingPathComponent("simulator/demo-sscards.yaml")).first)
+        try await ChildProcess.detached { try cards.insert(card) }
 
         func diagnose(_ extra: [String] = ["--json"]) async throws -> Run {
-            try await printer.zizhu(["diagnose", "--timeout", "3"] + extra)
+            try await printer.zizhu(["diagnose", "--timeout", "3"] + extra, environment: cards.environment)
         }
         let healthy = try await diagnose()
         #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
@@ -42,6 +50,7 @@ struct DiagnoseTests {
         #expect(report.checks.map(\.area) == ["reader", "printer", "network", "outbox", "catalogue", "disk", "versions", "errors"])
         #expect(report.check("reader")?.status == "ok" && report.check("reader")?.fact("SAM ID") == "05.01-20200101-0000000001-0000000002",
                 "\(healthy.stdout)")
+        #expect(report.check("reader")?.fact("SSCard reader") == "Zizhu SSCard 00 00 (有卡 / card in)", "\(healthy.stdout)")
         #expect(report.check("printer")?.status == "ok" && report.check("printer")?.fact("Health") == "ready", "\(printer.cups.report())")
         let network = try #require(report.check("network"))
         #expect(network.status == "ok" && network.fact("Platform") == central.url, "\(healthy.stdout)")
@@ -69,6 +78,14 @@ struct DiagnoseTests {
         try await printer.cups.start()
         let back = try JSONDecoder().decode(Report.self, from: Data(try await diagnose().stdout.utf8))
         #expect(back.check("printer")?.status == "ok", "\(printer.cups.report())")
+
+        // pcscd stops: a warning that names it; citizens still have the ID card, so still healthy.
+        cards.stop()
+        let noPcscd = try await diagnose()
+        #expect(noPcscd.status == 0, "\(noPcscd.stdout)")
+        let warned = try JSONDecoder().decode(Report.self, from: Data(noPcscd.stdout.utf8))
+        #expect(warned.check("reader")?.status == "warning" && warned.check("reader")?.fact("SSCard reader")?.contains("pcscd unavailable") == true,
+                "\(noPcscd.stdout)")
 
         // The platform goes away: the network check fails, the rest still answers.
         ChildProcess.stop(central.pid, signal: SIGKILL, grace: 5)

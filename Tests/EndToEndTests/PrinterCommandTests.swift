@@ -35,9 +35,9 @@ struct PrinterCommandTests {
             try await cups.addQueue("zizhu-receipt", uri: "escposnet://127.0.0.1:\(port ?? "0")/")
         }
 
-        func zizhu(_ arguments: [String]) async throws -> Run {
+        func zizhu(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Run {
             try await Run.program(Built.zizhu, arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "CUPS_SERVER": cups.socketPath,
-                                                                   "ZIZHU_HOME": folder.appendingPathComponent("home").path])
+                                                                   "ZIZHU_HOME": folder.appendingPathComponent("home").path].merging(extra) { $1 })
         }
 
         func stop() {

@@ -25,6 +25,10 @@ public struct KioskConfig: Sendable, Hashable {
     public var readerProfile: String?
     /// The serial device of a serial reader (e.g. `/dev/zizhu-idcard`).
     public var readerPort: String?
+    /// The 社保卡 reader: its profile (a file in `Devices/sscard/`) and, where pcscd has
+    /// several readers, which one (nil: the first with a card). No profile: no 社保卡 reader.
+    public var socialSecurityCardProfile: String?
+    public var socialSecurityCardReader: String?
     /// The CUPS queue receipts go to, its printer profile (`Devices/printers/`), and the
     /// CUPS server (a socket path or host:port; nil: `CUPS_SERVER`, else the system's).
     public var printerQueue = "zizhu-receipt"
@@ -66,7 +70,8 @@ public struct KioskConfig: Sendable, Hashable {
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
             "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician", "audio",
-                 "hall"],
+                 "hall", "social_security_card"],
+            "social_security_card": ["profile", "reader"],
             "hall": ["staffed_hours"],
             "audio": ["speak", "rate", "output"],
             "technician": ["pin_hash"],
@@ -192,6 +197,14 @@ public struct KioskConfig: Sendable, Hashable {
                 problems.append(FileProblem(at("reader", "profile"), "reader.profile names a file in Devices/readers/ (letters, digits, '-')"))
             }
         }
+        if let card = raw.social_security_card {
+            config.socialSecurityCardProfile = card.profile
+            config.socialSecurityCardReader = card.reader
+            if !card.profile.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+                problems.append(FileProblem(at("social_security_card", "profile"),
+                                            "social_security_card.profile names a file in Devices/sscard/ (letters, digits, '-')"))
+            }
+        }
         if !problems.isEmpty { throw FileProblems(problems) }
         return config
     }
@@ -259,6 +272,7 @@ struct KioskConfigFile: Decodable {
     var catalogue: String?
     var unifont: String?
     var reader: Reader?
+    var social_security_card: SocialSecurityCard?
     var printer: Printer?
 
     struct Printer: Decodable {
@@ -270,6 +284,11 @@ struct KioskConfigFile: Decodable {
     struct Reader: Decodable {
         var profile: String?
         var port: String?
+    }
+
+    struct SocialSecurityCard: Decodable {
+        var profile: String
+        var reader: String?
     }
 }
 

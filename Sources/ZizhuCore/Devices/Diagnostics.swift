@@ -7,7 +7,7 @@ public enum DiagnosticArea: String, Sendable, Hashable, Codable, CaseIterable {
 
     public var title: LocalizedText {
         switch self {
-        case .reader: return LocalizedText(zh: "读卡器", en: "ID card reader")
+        case .reader: return LocalizedText(zh: "读卡器", en: "Card readers")
         case .printer: return LocalizedText(zh: "打印机", en: "Receipt printer")
         case .network: return LocalizedText(zh: "网络与平台", en: "Network and platform")
         case .outbox: return LocalizedText(zh: "待上传队列", en: "Outbox")

@@ -36,7 +36,13 @@ public enum KioskDiagnostics {
     public static func collect(_ inputs: Inputs) async -> DiagnosticReport {
         async let network = network(worker: inputs.worker, enrolled: inputs.worker != nil)
         async let printer = printerCheck(inputs.printer)
-        var checks = [reader(inputs.reader)]
+        var readerCheck = reader(inputs.reader)
+        if let profile = inputs.config.socialSecurityCardProfile {
+            let cards = await socialSecurityCardReaders(profile: profile, reader: inputs.config.socialSecurityCardReader,
+                                                        shareRoot: inputs.paths.shareRoot)
+            readerCheck = reader(readerCheck, socialSecurityCard: cards)
+        }
+        var checks = [readerCheck]
         checks.append(await printer)
         checks.append(await network)
         checks.append(outbox(inputs.outbox, problem: inputs.outboxProblem, now: inputs.now))
