@@ -87,6 +87,32 @@ struct DiagnosticCheckTests {
         }
     }
 
+    /// The 社保卡 reader joins the reader check: a working one is listed; one that cannot be
+    /// used warns (the ID card still works) and never leaks a number from an error text.
+    @Test func theSocialSecurityCardReaderJoinsTheReaderCheck() throws {
+        let idReader = KioskDiagnostics.reader(ReaderInfo(transport: "serial /dev/x 115200 8N1", samID: "05.01", connected: true))
+        let working = KioskDiagnostics.SocialSecurityCardReaders(profile: "gen3", readers: [.init(name: "ACS ACR39U 00 00", cardPresent: false)], problem: nil)
+        let both = KioskDiagnostics.reader(idReader, socialSecurityCard: working)
+        #expect(both.status == .ok && both.facts.contains { $0.value == "ACS ACR39U 00 00 (无卡 / empty)" })
+        let down = KioskDiagnostics.SocialSecurityCardReaders(profile: "gen3", readers: [],
+                                                              problem: "pcscd unavailable: card of 440106198806150019")
+        let warned = KioskDiagnostics.reader(idReader, socialSecurityCard: down)
+        #expect(warned.status == .warning && warned.summary.zh.contains("市民仍可用身份证"))
+        #expect(!warned.facts.contains { $0.value.contains("440106198806150019") })
+        // Only the 社保卡 reader configured (no ID reader): its own state decides.
+        let alone = KioskDiagnostics.reader(KioskDiagnostics.reader(nil), socialSecurityCard: working)
+        #expect(alone.status == .ok && alone.summary.en.contains("Social security card reader connected"))
+        // No 社保卡 section in kiosk.yaml: the check is the ID reader's alone.
+        #expect(KioskDiagnostics.reader(idReader, socialSecurityCard: nil) == idReader)
+        let config = "kiosk: {id: k1, name: {zh: 厅, en: Hall}}\nsocial_security_card:\n  profile: ../x\n"
+        #expect {
+            _ = try KioskConfig.parse(config, file: "kiosk.yaml")
+        } throws: { "\($0)".contains("kiosk.yaml:3:12") && "\($0)".contains("Devices/sscard/") }
+        let good = "kiosk: {id: k1, name: {zh: 厅, en: Hall}}\nsocial_security_card:\n  profile: gen3\n  reader: ACS ACR39U 00 00\n"
+        let parsed = try KioskConfig.parse(good, file: "kiosk.yaml")
+        #expect(parsed.socialSecurityCardProfile == "gen3" && parsed.socialSecurityCardReader == "ACS ACR39U 00 00")
+    }
+
     /// A clock a minute or more off is worth a visit (the kiosk corrects itself with the
     /// platform's time, so it is a warning however far off, and says how far).
     @Test func theClockOffsetWarnsHoweverFarOffAndSaysHowFar() {
