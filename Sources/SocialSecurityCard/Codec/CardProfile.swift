@@ -142,16 +142,9 @@ public struct SocialSecurityCardProfile: Sendable, Hashable {
 
     /// "73 78 31" or "737831" → bytes; nil for anything else.
     static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = text.filter { !$0.isWhitespace }
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = digits.startIndex
-        while index < digits.endIndex {
-            let next = digits.index(index, offsetBy: 2)
-            guard let byte = UInt8(digits[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
+        let digits = text.utf8.filter { $0 != UInt8(ascii: " ") }.map(\.hexDigitValue)
+        guard digits.count % 2 == 0, !digits.contains(nil) else { return nil }
+        let values = digits.compactMap { $0 }
+        return stride(from: 0, to: values.count, by: 2).map { values[$0] << 4 | values[$0 + 1] }
     }
 }
