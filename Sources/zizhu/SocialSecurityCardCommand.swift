@@ -125,7 +125,9 @@ extension SocialSecurityCardCommand {
             abstract: "A private pcscd with a virtual reader (vsmartcard) and fake 社保卡 inserted in turn.",
             discussion: """
                 Prints PCSCLITE_CSOCK_NAME=… for clients, then inserts each card of --cards for --every \
-                seconds, takes it out for 2 s, and so on until SIGTERM or SIGINT.
+                seconds, takes it out for 2 s, and so on until SIGTERM or SIGINT. With --control, cards \
+                go in and out only when a line on that FIFO says so: insert N, insert N pull-after K \
+                (taken out after K APDUs), remove.
                 """)
 
         @Option(help: "YAML file of fake cards (see Devices/simulator/demo-sscards.yaml).")
@@ -140,12 +142,18 @@ extension SocialSecurityCardCommand {
         @Option(help: "Exit when this process (the kiosk that started the emulation) is gone.")
         var parent: Int32?
 
+        @Option(help: "A FIFO to read control lines from (created if missing); no cards go in by themselves then.")
+        var control: String?
+
         func run() throws {
             let paths = KioskPaths.resolve()
             let devices = paths.shareRoot.appendingPathComponent("Devices")
             let file = cards.map { URL(fileURLWithPath: $0) } ?? devices.appendingPathComponent("simulator/demo-sscards.yaml")
             let list = try SmartCardEmulation.cards(from: file)
             guard !list.isEmpty else { throw ValidationError("\(file.path) holds no cards") }
+            // A hang-up (the kiosk's terminal closing) ends the emulation as SIGTERM does: through
+            // the cleanup below, so pcscd (in a process group of its own) does not outlive it.
+            signal(SIGHUP, SIG_IGN)
             let place = URL(fileURLWithPath: folder ?? NSTemporaryDirectory() + "zizhu-sscard-\(getpid())")
             let emulation = try SmartCardEmulation(folder: place, devices: devices)
             defer { emulation.stop() }
@@ -154,6 +162,10 @@ extension SocialSecurityCardCommand {
             fflush(nil)
             let sources = SimulatorStop.watchSignals()
             defer { sources.forEach { $0.cancel() } }
+            if let control {
+                try serve(control: control, cards: list, emulation: emulation)
+                return
+            }
             var index = 0
             func pause(_ seconds: Double) -> Bool {
                 let deadline = Date().addingTimeInterval(seconds)
@@ -171,6 +183,58 @@ extension SocialSecurityCardCommand {
                 emulation.remove()
                 guard pause(2) else { break }
                 index += 1
+            }
+        }
+
+        /// Cards in and out on command, one line at a time, until asked to stop.
+        func serve(control: String, cards: [SmartCardEmulation.CardData], emulation: SmartCardEmulation) throws {
+            if access(control, F_OK) != 0 && mkfifo(control, 0o600) != 0 {
+                throw ValidationError("cannot create control FIFO \(control): \(String(cString: strerror(errno)))")
+            }
+            // Read-write so the FIFO never reports end-of-file when a writer goes away.
+            let fd = open(control, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { throw ValidationError("cannot open \(control): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            print("control: \(control)")
+            fflush(nil)
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 512)
+            while !SimulatorStop.requested(parent: parent) {
+                var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&entry, 1, 200) > 0 else { continue }
+                let n = read(fd, &buffer, buffer.count)
+                guard n > 0 else { continue }
+                pending += buffer[0..<n]
+                while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: pending[..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                    pending.removeSubrange(...end)
+                    print(apply(line, cards: cards, emulation: emulation))
+                    fflush(nil)
+                }
+            }
+        }
+
+        /// One control line: what it did, or why not.
+        func apply(_ line: String, cards: [SmartCardEmulation.CardData], emulation: SmartCardEmulation) -> String {
+            let words = line.split(separator: " ").map(String.init)
+            switch words.first {
+            case "insert":
+                guard words.count >= 2, let n = Int(words[1]), cards.indices.contains(n - 1) else {
+                    return "refused: insert N, N from 1 to \(cards.count)"
+                }
+                var pullAfter: Int?
+                if words.count == 4, words[2] == "pull-after" { pullAfter = Int(words[3]) }
+                do {
+                    try emulation.insert(cards[n - 1], removeAfter: pullAfter)
+                    return "inserted card \(n)" + (pullAfter.map { ", pulled after \($0) APDUs" } ?? "")
+                } catch {
+                    return "refused: \(error)"
+                }
+            case "remove":
+                emulation.remove()
+                return "removed"
+            default:
+                return "refused: unknown line '\(line)' (insert N [pull-after K], remove)"
             }
         }
     }

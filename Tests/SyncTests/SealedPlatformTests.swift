@@ -220,9 +220,9 @@ struct SealedPlatformTests {
 /// than send the case to a reviewer flagged as a mismatch.
 @Suite("The platform's day")
 struct PlatformDayTests {
-    static func claim(_ idNumber: String, outcome: String) throws -> ApplicationClaim {
+    static func claim(_ idNumber: String, outcome: String, cardKind: String = "resident") throws -> ApplicationClaim {
         let json = """
-            {"service":"social-insurance-certificate","applicant":{"idNumber":"\(idNumber)","name":"周十六","cardKind":"resident"},
+            {"service":"social-insurance-certificate","applicant":{"idNumber":"\(idNumber)","name":"周十六","cardKind":"\(cardKind)"},
              "fields":{"purpose":"personal","period":"last-12"},"committed":[],"decision":{"outcome":"\(outcome)"},
              "catalogueVersion":"\(Sample.catalogueVersion)"}
             """
@@ -251,6 +251,30 @@ struct PlatformDayTests {
         #expect(eve.outcome == Outcome.refused)
         #expect(CalendarDate.localToday(try #require(UTCTime.instant("2026-12-04T16:20:00Z"))) == CalendarDate(year: 2026, month: 12, day: 5))
         #expect(CalendarDate.localToday(try #require(UTCTime.instant("2026-12-04T15:59:59Z"))) == CalendarDate(year: 2026, month: 12, day: 4))
+    }
+
+    /// Identified with the 社保卡: the platform decides with the card the kiosk read as the
+    /// material (as the kiosk did), not with an ID card nobody read.
+    @Test func theAdjudicatorKnowsAnApplicantWhoIdentifiedWithTheSocialSecurityCard() throws {
+        let judge = PlatformAdjudicator(catalogueFolder: Sample.catalogueFolder) { _ in ApplicantRecords(elicences: [], credit: "good") }
+        judge.refresh()
+        let now = try #require(UTCTime.instant("2026-12-05T00:00:00Z"))
+        guard case .success(let card) = judge.decide(try Self.claim("440106198806150019", outcome: "approved", cardKind: "socialSecurityCard"),
+                                                     createdAt: "2026-12-04T17:00:00Z", now: now) else {
+            Issue.record("the platform could not decide")
+            return
+        }
+        #expect(card.outcome == Outcome.approved, "\(card.decisions)")
+        let checks = card.decisions.flatMap(\.checks)
+        #expect(checks.first { $0.id == "material.social-security-card" }?.status == .passed, "\(checks)")
+        #expect(checks.first { $0.id == "material.id-card" }?.status == .notApplicable, "\(checks)")
+        // Typed in, with no e-licence on record: neither card was read, so not 秒批.
+        guard case .success(let typed) = judge.decide(try Self.claim("440106198806150019", outcome: "approved", cardKind: "manual"),
+                                                      createdAt: "2026-12-04T17:00:00Z", now: now) else {
+            Issue.record("the platform could not decide")
+            return
+        }
+        #expect(typed.outcome != Outcome.approved, "\(typed.decisions)")
     }
 
     @Test func aClaimPrintsTheApplicantMasked() throws {

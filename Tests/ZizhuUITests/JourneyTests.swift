@@ -347,6 +347,36 @@ struct IdentifyJourneyTests {
         #expect(journey.state.citizen == nil)
     }
 
+    /// The 社保卡 identifies for the services that take it (社保参保证明打印), and the card is
+    /// then its material; elsewhere the citizen is asked for the ID card.
+    @Test func aSocialSecurityCardIdentifiesOnlyWhereTheServiceTakesIt() {
+        let holder = IdentityCard(kind: .resident, name: "演示用户", gender: .male, nationCode: "01",
+                                  birthDate: CalendarDate(year: 1988, month: 6, day: 15),
+                                  idNumber: IDNumber(fromCard: "440106198806150019"), source: .socialSecurityCard)
+        var journey = Self.atIdentify()
+        journey.send(.reader(.cardRead(holder)), effects: [.log("identified by 社保卡: 4401**********0019")]) {
+            $0.identify.phase = .identified; $0.citizen = holder
+        }
+        let text = render(journey.state, Fixtures.context()).grid.plainText()
+        #expect(text.contains("社保卡读取成功") && text.contains("社会保障卡") && text.contains("请取回您的社保卡"), "\(text)")
+        #expect(!text.contains("440106198806150019"))
+        journey.send(.reader(.cardRemoved), effects: [.stopCardReading]) { $0.identify.cardTaken = true }
+        #expect(render(journey.state, Fixtures.context()).grid.plainText().contains("社保卡已取回"))
+        let service = journey.state.catalogue.service(id: "social-insurance-certificate")
+        let form = service.map { ApplicationForm(service: $0, card: holder, records: ApplicantRecords(elicences: [], credit: nil)) }
+        #expect(form?.socialSecurityCardRead == true && form?.cardRead == false)
+        #expect(Facts.applicant(holder, today: CalendarDate(year: 2026, month: 12, day: 5) ?? .epoch)["applicant.card_kind"]
+                == .choice("social_security_card"))
+
+        // 养老保险待遇申领 takes the ID card only.
+        var pension = Self.atIdentify("pension-claim")
+        pension.send(.reader(.cardRead(holder)), effects: [.log("社保卡 not accepted here: 4401**********0019")]) {
+            $0.identify.phase = .failed(.socialSecurityCardNotAccepted)
+        }
+        #expect(pension.state.citizen == nil)
+        #expect(render(pension.state, Fixtures.context()).grid.plainText().contains("此事项须使用身份证核验身份"))
+    }
+
     @Test func theIdleTimeoutWipesTheCitizen() {
         var journey = Self.atIdentify()
         journey.send(.reader(.cardRead(Self.card)), effects: [.log("identified by card: 1101**********002X")])

@@ -112,7 +112,7 @@ public final class PlatformAdjudicator: Sendable {
         let today = CalendarDate.localToday(submitted)
         let card = IdentityCard(kind: CardKind(rawValue: payload.cardKind) ?? .resident, name: payload.name,
                                 gender: number.gender ?? .unknown, birthDate: number.birthDate, idNumber: number,
-                                source: payload.cardKind == "manual" ? .manualEntry : .cardReader)
+                                source: Self.source(payload.cardKind))
         let held = records(number.unmasked) ?? ApplicantRecords(elicences: [], credit: "good")
         let parts = service.isBundle ? service.parts.compactMap(catalogue.service(id:)) : [service]
         guard !parts.isEmpty else { return .failure(Why("一件事 \(service.id) 没有可判定的事项 · the bundle has no parts")) }
@@ -123,6 +123,15 @@ public final class PlatformAdjudicator: Sendable {
             return Decider.decide(part, facts: form.facts(part, card: card, today: today), today: today)
         }
         return .success((Outcome.overall(decisions), decisions))
+    }
+
+    /// How the kiosk says the applicant identified (`cardKind`), as the decision sees it.
+    static func source(_ cardKind: String) -> IdentityCard.Source {
+        switch cardKind {
+        case "manual": return .manualEntry
+        case "socialSecurityCard": return .socialSecurityCard
+        default: return .cardReader
+        }
     }
 
     struct Why: Error, CustomStringConvertible {

@@ -53,6 +53,8 @@ public struct ApplicationForm: Sendable, Hashable {
     public var records: ApplicantRecords
     /// Whether the ID card itself was read (an A-grade `id_card` e-licence).
     public var cardRead: Bool
+    /// Whether the 社保卡 itself was read (an A-grade `social_security_card` e-licence).
+    public var socialSecurityCardRead: Bool
 
     /// Prefills every field it can from the card and the platform's records.
     public init(service: Service, card: IdentityCard?, records: ApplicantRecords) {
@@ -62,6 +64,7 @@ public struct ApplicationForm: Sendable, Hashable {
         committed = []
         self.records = records
         cardRead = card?.source == .cardReader
+        socialSecurityCardRead = card?.source == .socialSecurityCard
         for field in service.fields {
             guard let source = field.prefill else {
                 origins[field.id] = .empty
@@ -115,6 +118,7 @@ public struct ApplicationForm: Sendable, Hashable {
     public func grade(of material: Material) -> Grade? {
         guard case .elicence(let type, _) = material.kind else { return nil }
         if type == "id_card" { return cardRead ? .a : nil }
+        if type == "social_security_card", socialSecurityCardRead { return .a }
         return records.elicence(type)?.grade
     }
 

@@ -11,6 +11,8 @@ public enum IdentityRequirement: String, Sendable, Hashable, Codable {
     case idCard = "id_card"
     /// The ID card, or an ID number typed in (for services that allow it).
     case idCardOrManual = "id_card_or_manual"
+    /// The ID card, or the 社保卡 (social-insurance services, on kiosks with a PC/SC reader).
+    case idCardOrSocialSecurityCard = "id_card_or_sscard"
 }
 
 /// Time limits a service is bound by, in working days; 0 means 即办 (done on the spot).

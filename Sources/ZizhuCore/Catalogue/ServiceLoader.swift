@@ -86,7 +86,8 @@ struct ServiceLoader {
         let summary = reader.localized(top["summary"], what: "summary")
         let conditions = reader.sequence(top["conditions"], what: "conditions").compactMap { reader.localized($0, what: "condition") }
         let identity = reader.keyword(top["identity"], what: "identity",
-                                      ["id_card": IdentityRequirement.idCard, "id_card_or_manual": .idCardOrManual])
+                                      ["id_card": IdentityRequirement.idCard, "id_card_or_manual": .idCardOrManual,
+                                       "id_card_or_sscard": .idCardOrSocialSecurityCard])
         let timeLimit = parseTimeLimit(top["time_limit"])
         let fee = reader.localized(top["fee"], what: "fee")
         let approval = top["approval"].flatMap { reader.keyword($0, what: "approval", ["instant": Approval.instant, "review": .review]) } ?? .review

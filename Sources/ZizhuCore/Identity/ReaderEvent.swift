@@ -7,12 +7,18 @@ public enum CardReadFailure: Error, Sendable, Hashable {
     case unreadableCard(detail: String)
     /// No reader, or it stopped answering.
     case readerNotConnected
+    /// The 社保卡 could not be read or cannot identify here (its own words, from the PC/SC reader).
+    case socialSecurityCard(LocalizedText)
+    /// A 社保卡 was read where the service needs the ID card itself.
+    case socialSecurityCardNotAccepted
 
     public var zh: String {
         switch self {
         case .cardMovedTooSoon: return "读卡未完成，请将身份证平放在读卡区，读完前不要移动"
         case .unreadableCard: return "无法读取此证件，请换一张证件，或到人工窗口办理"
         case .readerNotConnected: return "读卡器未连接，请呼叫工作人员"
+        case .socialSecurityCard(let text): return text.zh
+        case .socialSecurityCardNotAccepted: return "此事项须使用身份证核验身份，请取回社保卡，将身份证放在读卡区"
         }
     }
 
@@ -21,6 +27,8 @@ public enum CardReadFailure: Error, Sendable, Hashable {
         case .cardMovedTooSoon: return "The card was moved too soon. Lay it flat on the reader and keep it still until it is read"
         case .unreadableCard: return "This card cannot be read. Try another card, or go to a staffed counter"
         case .readerNotConnected: return "The card reader is not connected. Please call a member of staff"
+        case .socialSecurityCard(let text): return text.en
+        case .socialSecurityCardNotAccepted: return "This service needs your ID card. Take back your social security card and place your ID card on the reader"
         }
     }
 }

@@ -122,7 +122,7 @@ public struct FactSchema: Sendable, Hashable {
         "applicant.gender": .choice(["male", "female"]),
         /// The six-digit administrative division code at the start of the ID number.
         "applicant.region": .text,
-        "applicant.card_kind": .choice(["resident", "foreign_permanent", "hk_macao_taiwan", "manual"]),
+        "applicant.card_kind": .choice(["resident", "foreign_permanent", "hk_macao_taiwan", "manual", "social_security_card"]),
         "credit.status": .choice(["good", "normal", "dishonest"]),
         "today": .date,
     ]
@@ -157,6 +157,8 @@ public struct Facts: Sendable, Hashable {
         facts["applicant.region"] = .text(card.idNumber.regionCode)
         if card.source == .manualEntry {
             facts["applicant.card_kind"] = .choice("manual")
+        } else if card.source == .socialSecurityCard {
+            facts["applicant.card_kind"] = .choice("social_security_card")
         } else {
             switch card.kind {
             case .resident: facts["applicant.card_kind"] = .choice("resident")

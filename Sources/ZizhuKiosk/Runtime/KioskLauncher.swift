@@ -3,6 +3,7 @@ import ChineseInput
 import Foundation
 import IDCardReader
 import Logging
+import SocialSecurityCard
 import ZizhuOutbox
 import ZizhuCore
 import ZizhuProcess
@@ -58,6 +59,20 @@ public enum KioskLauncher {
             return StartupError.exitStatus
         }
         defer { simulator?.stop() }
+        // The 社保卡 reader (PC/SC), where kiosk.yaml names a profile; the demo emulates one.
+        var socialSecurityProfile: SocialSecurityCardProfile?
+        var demoCards: DemoSocialSecurityCards?
+        if let name = resources.config.socialSecurityCardProfile {
+            let url = paths.shareRoot.appendingPathComponent("Devices/sscard/\(name).yaml")
+            do {
+                socialSecurityProfile = try SocialSecurityCardProfile.parse(try String(contentsOf: url, encoding: .utf8), file: url.path)
+                if demo { demoCards = try DemoSocialSecurityCards(paths: paths, environment: environment) }
+            } catch {
+                printError("zizhu: cannot start: the 社保卡 profile \(url.path):\n\(error)")
+                return StartupError.exitStatus
+            }
+        }
+        defer { demoCards?.stop() }
         let loaded = ContinuousClock.now
         logger.info("starting", metadata: [
             "load_ms": "\(milliseconds(launched.duration(to: loaded)))",
@@ -70,9 +85,18 @@ public enum KioskLauncher {
             minimumHeight: config.minimumHeight, allowsQuit: demo, diagnosticsWithoutPIN: demo, queueCategories: config.queueCategories)
         settings.speaksPrompts = config.speech.enabled
         settings.staffedHours = config.staffedHours
+        settings.socialSecurityCardReader = socialSecurityProfile != nil
         let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
         let inbox = EventInbox()
+        var socialSecurityCards: SocialSecurityCardWatcher?
+        if let socialSecurityProfile {
+            var prepare: (@Sendable () -> Void)?
+            if let demoCards { prepare = { demoCards.start() } }
+            socialSecurityCards = SocialSecurityCardWatcher(
+                profile: socialSecurityProfile, reader: demo ? nil : config.socialSecurityCardReader, inbox: inbox,
+                logger: Logger(label: "zizhu.sscard") { FileLogHandler(label: $0, sink: sink) }, prepare: prepare)
+        }
         // Opened after the first frame: creating or opening the outbox costs fsyncs.
         let services = { () -> KioskServices in
             openServices(paths: paths, config: config, demo: demo, keeper: keeper, inbox: inbox, logger: logger)
@@ -88,7 +112,7 @@ public enum KioskLauncher {
         let savedStandardError = StandardErrorCapture.redirect(to: paths.logs.appendingPathComponent("stderr.log"))
         let runtime = KioskRuntime(state: AppState(catalogue: .empty, settings: settings), context: context,
                                    terminal: terminal, logger: logger, unifontPath: config.unifontPath, launched: launched,
-                                   reader: reader,
+                                   reader: reader, socialSecurityCards: socialSecurityCards,
                                    printer: demo
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path,
                                                logger: logger)

@@ -22,6 +22,7 @@ extension KioskRuntime {
             case .endSession:
                 mapper = InputMapper()
                 readerCommands?.yield(false)
+                socialSecurityCards?.setReading(false)
                 logger.info("session ended")
                 // The citizen has gone: what their visit allocated and freed goes back to
                 // the system, so the kiosk's memory is the same after every visit.
@@ -32,8 +33,10 @@ extension KioskRuntime {
                 return true
             case .startCardReading:
                 readerCommands?.yield(true)
+                socialSecurityCards?.setReading(true)
             case .stopCardReading:
                 readerCommands?.yield(false)
+                socialSecurityCards?.setReading(false)
             case .checkPrinter:
                 guard let printer else {
                     inbox.post(.printerChecked(.queueMissing("no printer configured")))

@@ -45,6 +45,8 @@ public final class KioskRuntime {
     let inbox: EventInbox
     let reader: ReaderSession?
     var readerCommands: AsyncStream<Bool>.Continuation?
+    /// The 社保卡 reader, where one is configured: it follows the same start/stop as the ID reader.
+    let socialSecurityCards: SocialSecurityCardWatcher?
     let printer: ReceiptPrinterLink?
     var receipts: SampleReceipts?
     var helpDesk: HelpDesk
@@ -53,7 +55,8 @@ public final class KioskRuntime {
     /// `services` opens what the first frame does not need (the outbox's database, the
     /// receipt templates, the pinyin dictionary); it runs right after the first frame.
     init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
-         launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, printer: ReceiptPrinterLink? = nil,
+         launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, socialSecurityCards: SocialSecurityCardWatcher? = nil,
+         printer: ReceiptPrinterLink? = nil,
          inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
          notifier: SystemdNotifier = SystemdNotifier(environment: [:]), speaker: Speaker? = nil,
          services: @escaping () -> KioskServices, loadCatalogue: @escaping () -> CatalogueKeeper.Outcome) {
@@ -68,6 +71,7 @@ public final class KioskRuntime {
         self.launched = launched
         self.loadCatalogue = loadCatalogue
         self.reader = reader
+        self.socialSecurityCards = socialSecurityCards
         self.state = state
         self.context = context
         self.terminal = terminal
@@ -155,6 +159,7 @@ public final class KioskRuntime {
     /// Start/stop requests go through one ordered stream, so a quick stop-then-start
     /// can never arrive the other way round.
     func startReader() {
+        socialSecurityCards?.start()
         guard let reader else { return }
         let inbox = self.inbox
         let (commands, continuation) = AsyncStream.makeStream(of: Bool.self)
@@ -185,6 +190,7 @@ public final class KioskRuntime {
     /// Stops the reader before the kiosk exits.
     public func shutdown() async {
         readerCommands?.finish()
+        socialSecurityCards?.shutdown()
         await reader?.shutdown()
         await printer?.shutdown()
         outbox?.stop()

@@ -19,6 +19,8 @@ public struct SessionSettings: Sendable, Hashable {
     public var speaksPrompts = false
     /// 值守时间: when staff are in the hall.
     public var staffedHours = StaffedHours.office
+    /// A 社保卡 reader is configured: services that take the card say so on the identify screen.
+    public var socialSecurityCardReader = false
 
     public init(idleTimeoutSeconds: Int = 60, countdownSeconds: Int = 10, defaultLanguage: Language = .zhHans,
                 minimumWidth: Int = 80, minimumHeight: Int = 24, allowsQuit: Bool = false,

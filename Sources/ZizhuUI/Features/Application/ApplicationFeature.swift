@@ -4,6 +4,16 @@ import ZizhuCore
 /// 办事 after identification: form → materials → 告知承诺 → pre-check → submit, the
 /// acceptance receipt, and the records that feed the prefill.
 enum ApplicationFeature {
+    /// How the applicant identified, as the submission's `cardKind` says it: the card kind
+    /// read, "manual" (typed) or "socialSecurityCard" (the 社保卡).
+    static func cardKind(_ citizen: IdentityCard) -> String {
+        switch citizen.source {
+        case .manualEntry: return "manual"
+        case .socialSecurityCard: return "socialSecurityCard"
+        case .cardReader: return "\(citizen.kind)"
+        }
+    }
+
     /// The application's screens; nil when the button is not one of this journey's.
     static func activate(_ state: inout AppState, _ button: ButtonID) -> [Effect]? {
         guard var application = state.application,
@@ -174,7 +184,7 @@ enum ApplicationFeature {
             application.submission = .submitting
             state.push(.submitted)
             let request = SubmissionRequest(
-                serviceID: service.id, idNumber: citizen.idNumber, name: citizen.name, cardKind: citizen.source == .manualEntry ? "manual" : "\(citizen.kind)",
+                serviceID: service.id, idNumber: citizen.idNumber, name: citizen.name, cardKind: Self.cardKind(citizen),
                 fields: application.form.values, committed: application.form.committed.sorted(), decisions: decisions)
             return [.log("submitting \(service.id)"), .submit(request)]
         case (.precheck(let page), .pageNext):

@@ -78,7 +78,13 @@ extension Canvas {
         }
         section(.detailTimeLimit, limits)
         section(.detailFee, [t(service.fee)])
-        section(.detailIdentity, [service.identity == .idCard ? t(.detailIdentityCard) : t(.detailIdentityCardOrManual)])
+        let identity: UIText
+        switch service.identity {
+        case .idCard: identity = .detailIdentityCard
+        case .idCardOrManual: identity = .detailIdentityCardOrManual
+        case .idCardOrSocialSecurityCard: identity = state.settings.socialSecurityCardReader ? .detailIdentityCardOrSocialSecurityCard : .detailIdentityCard
+        }
+        section(.detailIdentity, [t(identity)])
         return lines
     }
 }

@@ -148,10 +148,17 @@ enum IdentifyFeature {
             // Identified already: a second card on the reader does not replace the first person.
             guard state.identify.phase != .identified else { return [.log("another card ignored: \(card.idNumber.masked)")] }
             state.idleSeconds = 0   // the citizen just acted
+            if card.source == .socialSecurityCard {
+                // The 社保卡 identifies only for the services that take it.
+                guard case .identify(let id) = state.screen, state.catalogue.service(id: id)?.identity == .idCardOrSocialSecurityCard else {
+                    state.identify.phase = .failed(.socialSecurityCardNotAccepted)
+                    return [.log("社保卡 not accepted here: \(card.idNumber.masked)")]
+                }
+            }
             state.citizen = card
             state.identify.phase = .identified
             state.identify.cardTaken = false
-            return [.log("identified by card: \(card.idNumber.masked)")]
+            return [.log((card.source == .socialSecurityCard ? "identified by 社保卡: " : "identified by card: ") + card.idNumber.masked)]
         case .readFailed(let failure):
             if state.identify.phase != .identified { state.identify.phase = .failed(failure) }
             return [.log("card not read: \(failure)")]

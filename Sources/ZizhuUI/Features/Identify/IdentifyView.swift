@@ -27,7 +27,9 @@ extension Canvas {
             navigation([backButton(keys: [.escape]), homeButton(keys: []), helpButton(keys: [])])
             return
         case .waitingForCard:
-            cardPrompt(t(.identifyPlace), hint: t(.identifyPlaceHint), style: theme.heading, in: area)
+            let orSocialSecurityCard = service?.identity == .idCardOrSocialSecurityCard && state.settings.socialSecurityCardReader
+            cardPrompt(t(orSocialSecurityCard ? .identifyPlaceOrSocialSecurityCard : .identifyPlace), hint: t(.identifyPlaceHint),
+                       style: theme.heading, in: area)
         case .reading:
             cardPrompt(t(.identifyReading), hint: t(.identifyPlaceHint), style: theme.warning, in: area)
         case .failed(let failure):
@@ -69,9 +71,15 @@ extension Canvas {
         guard let citizen = state.citizen else { return }
         var y = area.y + 1
         // A typed number is only well formed: nothing was verified.
-        grid.put(citizen.source == .cardReader ? t(.identifySuccess) : t(.identifyFormatOK), x: area.x, y: y, style: theme.heading, clip: area)
+        let success: UIText
+        switch citizen.source {
+        case .cardReader: success = .identifySuccess
+        case .socialSecurityCard: success = .identifySocialSecurityCardSuccess
+        case .manualEntry: success = .identifyFormatOK
+        }
+        grid.put(t(success), x: area.x, y: y, style: theme.heading, clip: area)
         y += 2
-        let place = citizen.source == .cardReader ? nil : state.divisions?[citizen.idNumber.regionCode]
+        let place = citizen.source != .manualEntry ? nil : state.divisions?[citizen.idNumber.regionCode]
         let labels: [UIText] = [.identifyName, .identifyNumber, .identifyCardType] + (place == nil ? [] : [.identifyRegion])
         let labelWidth = (labels.map { TextWidth.width(of: t($0)) }.max() ?? 0) + 2
         func row(_ label: UIText, _ value: String) {
@@ -85,6 +93,11 @@ extension Canvas {
             row(.identifyCardType, state.language == .zhHans ? citizen.kind.zh : citizen.kind.en)
             y += 1
             grid.put(state.identify.cardTaken ? t(.identifyCardTaken) : t(.identifyTakeCard), x: area.x, y: y,
+                     style: state.identify.cardTaken ? theme.muted : theme.warning, clip: area)
+        } else if citizen.source == .socialSecurityCard {
+            row(.identifyCardType, t(.identifySocialSecurityCardKind))
+            y += 1
+            grid.put(state.identify.cardTaken ? t(.identifySocialSecurityCardTaken) : t(.identifyTakeSocialSecurityCard), x: area.x, y: y,
                      style: state.identify.cardTaken ? theme.muted : theme.warning, clip: area)
         } else {
             // Where the number says its holder was registered: a typo in the first digits shows.
