@@ -9,10 +9,21 @@ import ZizhuProcess
 /// command the demo runs.
 @Suite("zizhu sscard through pcscd and vsmartcard")
 struct SocialSecurityCardCommandTests {
-    static func emulation(_ label: String) async throws -> SmartCardEmulation {
+    static func emulation(_ label: String, withReader: Bool = true) async throws -> SmartCardEmulation {
         let folder = Built.temporaryDirectory(label)
         let devices = Built.repository.appendingPathComponent("Devices")
-        return try await ChildProcess.detached { try SmartCardEmulation(folder: folder, devices: devices) }
+        return try await ChildProcess.detached { try SmartCardEmulation(folder: folder, devices: devices, withReader: withReader) }
+    }
+
+    /// pcscd runs, but the reader is unplugged: both commands say so, the citizen is sent to
+    /// the ID card.
+    @Test func anUnpluggedReaderIsSaidPlainly() async throws {
+        let emulation = try await Self.emulation("sscard-unplugged", withReader: false)
+        defer { emulation.stop() }
+        let read = try await Self.zizhu(["read", "--wait", "1"], socket: emulation.socketPath)
+        #expect(read.status == 1 && read.stderr.contains("no smart card reader") && read.stderr.contains("请使用身份证"), "\(read.stderr)")
+        let listed = try await Self.zizhu(["list", "--json"], socket: emulation.socketPath)
+        #expect(listed.status == 1 && listed.stderr.contains("pcscd lists no reader"), "\(listed.stdout)\(listed.stderr)")
     }
 
     static func zizhu(_ arguments: [String], socket: String) async throws -> Run {

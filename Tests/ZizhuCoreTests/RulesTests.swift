@@ -307,6 +307,24 @@ struct FormTests {
         #expect(facts["credit.status"] == .choice("good"))
     }
 
+    /// A 社保卡 holds the name, number, gender and birth date, not the address: a form takes
+    /// what the card holds and asks for the rest; a typed number gives only what it encodes.
+    @Test func aSocialSecurityCardPrefillsWhatItHoldsAndNoMore() throws {
+        let holder = IdentityCard(kind: .resident, name: "演示用户", gender: .male, birthDate: CalendarDate(year: 1988, month: 6, day: 15),
+                                  idNumber: IDNumber(fromCard: "440106198806150019"), source: .socialSecurityCard)
+        let field = Field(id: "x", label: LocalizedText(zh: "甲", en: "A"), type: .text, location: SourceLocation(file: "t", line: 1, column: 1))
+        let none = ApplicantRecords()
+        #expect(ApplicationForm.prefill(.card("name"), field: field, card: holder, records: none) == "演示用户")
+        #expect(ApplicationForm.prefill(.card("id_number"), field: field, card: holder, records: none) == "440106198806150019")
+        #expect(ApplicationForm.prefill(.card("address"), field: field, card: holder, records: none) == nil)
+        var typed = holder
+        typed.source = .manualEntry
+        #expect(ApplicationForm.prefill(.card("name"), field: field, card: typed, records: none) == nil)
+        let service = try #require(DecisionTests.catalogue.service(id: "temporary-id-card"))
+        let form = ApplicationForm(service: service, card: holder, records: none)
+        #expect(form.origins["address"] == .prefillFailed(.card("address")) && !form.cardRead && form.socialSecurityCardRead)
+    }
+
     @Test func aPrefillThatFailsIsSaidNotSilentlyEmpty() throws {
         let service = try #require(DecisionTests.catalogue.service(id: "talent-housing-subsidy"))
         // The platform is offline: no records at all.

@@ -39,9 +39,10 @@ public final class SmartCardEmulation: @unchecked Sendable {
         return try YAMLDecoder().decode(File.self, from: text).cards
     }
 
-    /// Starts pcscd with one virtual reader and no card in it. `devices` is the `Devices/`
-    /// folder (for the card script). Blocks up to 15 s: call it off Swift concurrency's threads.
-    public init(folder: URL, devices: URL) throws {
+    /// Starts pcscd with one virtual reader and no card in it (`withReader` false: no reader
+    /// at all, as when the kiosk's reader is unplugged). `devices` is the `Devices/` folder (for
+    /// the card script). Blocks up to 15 s: call it off Swift concurrency's threads.
+    public init(folder: URL, devices: URL, withReader: Bool = true) throws {
         self.folder = folder
         script = devices.appendingPathComponent("simulator/sscard-vicc.py")
         let conf = folder.appendingPathComponent("reader.conf.d")
@@ -60,7 +61,7 @@ public final class SmartCardEmulation: @unchecked Sendable {
         CHANNELID    \(port)
 
         """
-        try config.write(to: conf.appendingPathComponent("vpcd"), atomically: true, encoding: .utf8)
+        if withReader { try config.write(to: conf.appendingPathComponent("vpcd"), atomically: true, encoding: .utf8) }
         // pcscd's socket and pid file are fixed at /run/pcscd: give it a /run of its own.
         // Not root: a user namespace maps us to root inside it.
         var argv = ["/usr/bin/unshare", "-m"]
