@@ -151,17 +151,19 @@ extension SocialSecurityCardCommand {
             let file = cards.map { URL(fileURLWithPath: $0) } ?? devices.appendingPathComponent("simulator/demo-sscards.yaml")
             let list = try SmartCardEmulation.cards(from: file)
             guard !list.isEmpty else { throw ValidationError("\(file.path) holds no cards") }
-            // A hang-up (the kiosk's terminal closing) ends the emulation as SIGTERM does: through
-            // the cleanup below, so pcscd (in a process group of its own) does not outlive it.
+            // A hang-up (the kiosk's terminal closing) ends the emulation as SIGTERM does, and
+            // both are watched before pcscd starts: the cleanup below always runs, so pcscd (in a
+            // process group of its own) does not outlive it. A SIGKILL skips the cleanup; then
+            // pcscd gets SIGTERM as this thread ends.
             signal(SIGHUP, SIG_IGN)
+            let sources = SimulatorStop.watchSignals()
+            defer { sources.forEach { $0.cancel() } }
             let place = URL(fileURLWithPath: folder ?? NSTemporaryDirectory() + "zizhu-sscard-\(getpid())")
-            let emulation = try SmartCardEmulation(folder: place, devices: devices)
+            let emulation = try SmartCardEmulation(folder: place, devices: devices, endsWithThisThread: true)
             defer { emulation.stop() }
             print("PCSCLITE_CSOCK_NAME=\(emulation.socketPath)")
             print("reader: \(emulation.readerName); \(list.count) cards")
             fflush(nil)
-            let sources = SimulatorStop.watchSignals()
-            defer { sources.forEach { $0.cancel() } }
             if let control {
                 try serve(control: control, cards: list, emulation: emulation)
                 return

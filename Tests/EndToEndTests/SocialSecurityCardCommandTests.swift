@@ -93,5 +93,23 @@ struct SocialSecurityCardCommandTests {
         // pcscd and the card script run with the emulation's folder in their arguments.
         let left = try await Run.program("/usr/bin/pgrep", ["-af", folder.appendingPathComponent("emulation").path], environment: [:])
         #expect(left.status == 1, "still running after the emulation stopped: \(left.stdout)")
+
+        // Killed outright (no cleanup runs): pcscd still goes with it.
+        let killedFolder = folder.appendingPathComponent("killed")
+        let killedOut = folder.appendingPathComponent("killed.out")
+        let killed = try ChildProcess.spawn([Built.zizhu, "sscard", "sim", "--folder", killedFolder.path, "--control", folder.appendingPathComponent("control").path],
+                                            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"],
+                                            stdio: .files(stdout: killedOut.path, stderr: folder.appendingPathComponent("killed.err").path))
+        for _ in 0..<600 where !((try? String(contentsOf: killedOut, encoding: .utf8)) ?? "").contains("control:") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        _ = await ChildProcess.stopDetached(killed, signal: SIGKILL)
+        var orphans = Run(status: 0, stdout: "", stderr: "")
+        for _ in 0..<50 {
+            orphans = try await Run.program("/usr/bin/pgrep", ["-af", killedFolder.path], environment: [:])
+            if orphans.status == 1 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(orphans.status == 1, "pcscd outlived a SIGKILLed emulation: \(orphans.stdout)")
     }
 }

@@ -42,7 +42,11 @@ public final class SmartCardEmulation: @unchecked Sendable {
     /// Starts pcscd with one virtual reader and no card in it (`withReader` false: no reader
     /// at all, as when the kiosk's reader is unplugged). `devices` is the `Devices/` folder (for
     /// the card script). Blocks up to 15 s: call it off Swift concurrency's threads.
-    public init(folder: URL, devices: URL, withReader: Bool = true) throws {
+    ///
+    /// `endsWithThisThread`: pcscd gets SIGTERM when the calling thread ends, however it ends
+    /// (`zizhu sscard sim` creates it on its main thread, so a SIGKILLed emulation leaves no
+    /// pcscd behind); not for callers on a short-lived thread.
+    public init(folder: URL, devices: URL, withReader: Bool = true, endsWithThisThread: Bool = false) throws {
         self.folder = folder
         script = devices.appendingPathComponent("simulator/sscard-vicc.py")
         let conf = folder.appendingPathComponent("reader.conf.d")
@@ -64,7 +68,7 @@ public final class SmartCardEmulation: @unchecked Sendable {
         if withReader { try config.write(to: conf.appendingPathComponent("vpcd"), atomically: true, encoding: .utf8) }
         // pcscd's socket and pid file are fixed at /run/pcscd: give it a /run of its own.
         // Not root: a user namespace maps us to root inside it.
-        var argv = ["/usr/bin/unshare", "-m"]
+        var argv = endsWithThisThread ? ["/usr/bin/setpriv", "--pdeathsig", "TERM", "/usr/bin/unshare", "-m"] : ["/usr/bin/unshare", "-m"]
         if geteuid() != 0 { argv.append("-r") }
         argv += ["/bin/sh", "-c", "mount --bind \"$1\" /run && mkdir -p /run/pcscd && exec /usr/sbin/pcscd -f -i -c \"$2\"",
                  "sh", folder.appendingPathComponent("run").path, conf.path]
