@@ -17,8 +17,10 @@ import ZizhuWire
 @Suite("A platform strangers cannot tip over")
 struct HardeningTests {
     /// A raw HTTP request on a plain socket: the bytes given, then whatever comes back within
-    /// `seconds` (the request's body is never sent).
-    static func rawExchange(port: Int, _ head: String, seconds: Int = 10) throws -> String {
+    /// `seconds` (the request's body is never sent). Generous: a loaded clean-clone run once
+    /// took over 10 s to answer, and a server that waited for the body would answer 408 or
+    /// close, never the 401 the tests expect, however long they wait.
+    static func rawExchange(port: Int, _ head: String, seconds: Int = 60) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         defer { close(fd) }

@@ -110,6 +110,16 @@ struct TechnicianJourneyTests {
         let text = render(journey.state, Fixtures.context()).grid.plainText()
         #expect(text.contains("4401**********0019") && !text.contains("440106198806150019") && !text.contains("演示用户"))
         #expect(journey.state.citizen == nil, "a test read identifies nobody")
+        // The 社保卡 reader answers a test read too, named as such; a failure is in words.
+        journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading])
+        var holder = Fixtures.demoCitizen
+        holder.source = .socialSecurityCard
+        journey.send(.reader(.cardRead(holder)), effects: [.log("technician test read: 4401**********0019"), .stopCardReading])
+        #expect(journey.state.technician.session?.note?.zh == "读卡成功（社保卡）：演***  4401**********0019")
+        journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading])
+        let pulled = CardReadFailure.socialSecurityCard(LocalizedText(zh: "读卡未完成时社保卡被取出", en: "The card was taken out"))
+        journey.send(.reader(.readFailed(pulled)), effects: [.log("technician test read failed: \(pulled)"), .stopCardReading])
+        #expect(journey.state.technician.session?.note == LocalizedText(zh: "读卡失败：读卡未完成时社保卡被取出", en: "Read failed: The card was taken out"))
         // Leaving the reader area while a test read waits stops the reader.
         journey.send(.activated(.testRead), effects: [.log("technician test read"), .startCardReading])
         journey.send(.activated(.back), effects: [.log("screen technician-menu"), .stopCardReading]) {

@@ -134,12 +134,14 @@ enum TechnicianFeature {
         case .cardRead(let card):
             state.technician.session?.testReading = false
             let name = card.name.first.map { String($0) + String(repeating: "*", count: max(1, card.name.count - 1)) } ?? "-"
-            state.technician.session?.note = LocalizedText(zh: "读卡成功：\(name)  \(card.idNumber.masked)",
-                                                   en: "Card read: \(name)  \(card.idNumber.masked)")
+            // Either reader answers a test read; the note says which card it was.
+            let which = card.source == .socialSecurityCard ? LocalizedText(zh: "（社保卡）", en: " (social security card)") : LocalizedText(zh: "", en: "")
+            state.technician.session?.note = LocalizedText(zh: "读卡成功\(which.zh)：\(name)  \(card.idNumber.masked)",
+                                                   en: "Card read\(which.en): \(name)  \(card.idNumber.masked)")
             return [.log("technician test read: \(card.idNumber.masked)"), .stopCardReading]
         case .readFailed(let failure):
             state.technician.session?.testReading = false
-            state.technician.session?.note = LocalizedText(zh: "读卡失败：\(failure)", en: "Read failed: \(failure)")
+            state.technician.session?.note = LocalizedText(zh: "读卡失败：\(failure.zh)", en: "Read failed: \(failure.en)")
             return [.log("technician test read failed: \(failure)"), .stopCardReading]
         case .reading:
             state.technician.session?.note = LocalizedText(zh: "正在读卡", en: "Reading")
