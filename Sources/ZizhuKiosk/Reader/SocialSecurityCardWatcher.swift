@@ -22,6 +22,7 @@ public final class SocialSecurityCardWatcher: @unchecked Sendable {
     private var wanted = false
     private var stopped = false
     private var started = false
+    private var prepared = false
 
     public init(profile: SocialSecurityCardProfile, reader: String?, inbox: EventInbox, logger: Logger,
                 prepare: (@Sendable () -> Void)? = nil) {
@@ -59,10 +60,21 @@ public final class SocialSecurityCardWatcher: @unchecked Sendable {
         }
     }
 
-    private var isStopped: Bool { condition.withLock { stopped } }
+    /// Blocks until the reader is set up (the demo's emulation answering), at most `seconds`:
+    /// diagnostics taken while it starts would report a reader that is about to be there.
+    public func waitUntilPrepared(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.withLock {
+            while !prepared && !stopped && condition.wait(until: deadline) {}
+        }
+    }
 
     private func run() {
         prepare?()
+        condition.withLock {
+            prepared = true
+            condition.broadcast()
+        }
         var awaitingRemoval = false
         var lastProblem: String?
         while true {

@@ -217,49 +217,30 @@ public enum KioskLauncher {
     final class DemoReader: @unchecked Sendable {
         let link: String
         let profile = ReaderProfile(name: "demo-simulator", link: .serial(baud: 115_200))
-        private let argv: [String]
-        private let environment: [String: String]
-        private let run: URL
-        private let lock = NSLock()
-        private var pid: pid_t?
+        private let child: DemoChild
 
         init(paths: KioskPaths, environment: [String: String]) throws {
-            run = paths.home.appendingPathComponent("run")
-            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            let run = paths.home.appendingPathComponent("run")
             link = run.appendingPathComponent("reader").path
-            unlink(link)
-            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let cards = paths.shareRoot.appendingPathComponent("Devices/simulator/demo-cards.yaml").path
-            argv = [executable, "reader", "sim", "--cards", cards, "--link", link,
-                    "--control", run.appendingPathComponent("reader-control").path, "--parent", String(getpid())]
-            self.environment = environment
+            child = try DemoChild(["reader", "sim", "--cards", cards, "--link", link, "--control", run.appendingPathComponent("reader-control").path],
+                                  name: "simulator", paths: paths, environment: environment)
+            unlink(link)
         }
 
         /// Starts the simulator if it is not running, then opens its pseudo-terminal.
         func connect() throws(TransportError) -> any ReaderTransport {
-            lock.lock()
-            if pid == nil || pid.flatMap(ChildProcess.poll) != nil {
-                do {
-                    pid = try ChildProcess.spawn(argv, environment: environment,
-                                                 stdio: .files(stdout: run.appendingPathComponent("simulator.log").path,
-                                                               stderr: run.appendingPathComponent("simulator.err").path))
-                } catch {
-                    lock.unlock()
-                    throw .notConnected("cannot start the demo reader simulator: \(error)")
-                }
+            do {
+                try child.start()
+            } catch {
+                throw .notConnected("cannot start the demo reader simulator: \(error)")
             }
-            lock.unlock()
             let deadline = ContinuousClock.now + .seconds(5)
             while !FileManager.default.fileExists(atPath: link) && ContinuousClock.now < deadline { usleep(5_000) }
             return try profile.connector(port: link)()
         }
 
-        func stop() {
-            lock.withLock {
-                if let pid { ChildProcess.stop(pid) }
-                pid = nil
-            }
-        }
+        func stop() { child.stop() }
     }
 
     static func milliseconds(_ duration: Duration) -> String {

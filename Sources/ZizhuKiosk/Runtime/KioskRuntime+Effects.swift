@@ -5,6 +5,7 @@ import IDCardReader
 import Logging
 import ReceiptPrinter
 import ZizhuCore
+import ZizhuProcess
 import ZizhuResources
 import ZizhuTerminal
 import ZizhuUI
@@ -135,8 +136,9 @@ extension KioskRuntime {
                 inputs.catalogue = CatalogueKeeper.Outcome(catalogue: state.catalogue.services.isEmpty ? nil : state.catalogue,
                                                            problem: state.catalogueProblem, usingLastGood: state.catalogueProblem != nil)
                 inputs.catalogueVersion = technician.catalogueVersion()
-                let inbox = self.inbox, reader = self.reader
+                let inbox = self.inbox, reader = self.reader, socialSecurityCards = self.socialSecurityCards
                 Task.detached {
+                    if let socialSecurityCards { _ = try? await ChildProcess.detached { socialSecurityCards.waitUntilPrepared(seconds: 15) } }
                     inputs.reader = await reader?.currentInfo
                     inbox.post(.diagnosed(await KioskDiagnostics.collect(inputs)))
                 }
