@@ -36,9 +36,9 @@ struct DiagnoseTests {
         let scratch = rig.scratch.appendingPathComponent("sscard")
         let devices = Built.repository.appendingPathComponent("Devices")
         let cards = try await ChildProcess.detached { try SmartCardEmulation(folder: scratch, devices: devices) }
-        defer { cards.stop() }
+        defer { Thread { cards.stop() }.start() }   // only for a test that throws; stopped below
         let card = try #require(try SmartCardEmulation.cards(from: devices.appendingPathComponent("simulator/demo-sscards.yaml")).first)
-        try await ChildProcess.detached { try cards.insert(card) }
+        try await cards.inserting(card)
 
         func diagnose(_ extra: [String] = ["--json"]) async throws -> Run {
             try await printer.zizhu(["diagnose", "--timeout", "3"] + extra, environment: cards.environment)
@@ -80,7 +80,7 @@ struct DiagnoseTests {
         #expect(back.check("printer")?.status == "ok", "\(printer.cups.report())")
 
         // pcscd stops: a warning that names it; citizens still have the ID card, so still healthy.
-        cards.stop()
+        await cards.shutdown()
         let noPcscd = try await diagnose()
         #expect(noPcscd.status == 0, "\(noPcscd.stdout)")
         let warned = try JSONDecoder().decode(Report.self, from: Data(noPcscd.stdout.utf8))

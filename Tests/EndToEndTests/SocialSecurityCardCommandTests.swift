@@ -19,11 +19,12 @@ struct SocialSecurityCardCommandTests {
     /// the ID card.
     @Test func anUnpluggedReaderIsSaidPlainly() async throws {
         let emulation = try await Self.emulation("sscard-unplugged", withReader: false)
-        defer { emulation.stop() }
+        defer { Thread { emulation.stop() }.start() }
         let read = try await Self.zizhu(["read", "--wait", "1"], socket: emulation.socketPath)
         #expect(read.status == 1 && read.stderr.contains("no smart card reader") && read.stderr.contains("请使用身份证"), "\(read.stderr)")
         let listed = try await Self.zizhu(["list", "--json"], socket: emulation.socketPath)
         #expect(listed.status == 1 && listed.stderr.contains("pcscd lists no reader"), "\(listed.stdout)\(listed.stderr)")
+        await emulation.shutdown()
     }
 
     static func zizhu(_ arguments: [String], socket: String) async throws -> Run {
@@ -33,7 +34,8 @@ struct SocialSecurityCardCommandTests {
 
     @Test func aCardIsReadWithItsNumberMaskedAndEachFaultSaysWhat() async throws {
         let emulation = try await Self.emulation("sscard-cli")
-        defer { emulation.stop() }
+        // Stopped off the concurrency pool at the end; this only catches a test that throws.
+        defer { Thread { emulation.stop() }.start() }
         let socket = emulation.socketPath
         let cards = try SmartCardEmulation.cards(from: Built.repository.appendingPathComponent("Devices/simulator/demo-sscards.yaml"))
         let card = try #require(cards.first)
@@ -43,7 +45,7 @@ struct SocialSecurityCardCommandTests {
         let empty = try await Self.zizhu(["read", "--wait", "1"], socket: socket)
         #expect(empty.status == 1 && empty.stderr.contains("no card inserted") && empty.stderr.contains("请将社保卡芯片朝上插入"), "\(empty.stderr)")
 
-        try await ChildProcess.detached { try emulation.insert(card) }
+        try await emulation.inserting(card)
         let listed = try await Self.zizhu(["list"], socket: socket)
         #expect(listed.status == 0 && listed.stdout.contains("\(emulation.readerName): card present, ATR 3B 6C"), "\(listed.stdout)\(listed.stderr)")
         let read = try await Self.zizhu(["read", "--json", "--trace"], socket: socket)
@@ -55,7 +57,7 @@ struct SocialSecurityCardCommandTests {
         #expect(read.stdout.contains("PSAM"), "what the emulation leaves out is said")
 
         // Pulled out after three exchanges: the read fails as a removal, nothing printed.
-        try await ChildProcess.detached { try emulation.insert(card, removeAfter: 3) }
+        try await emulation.inserting(card, removeAfter: 3)
         let pulled = try await Self.zizhu(["read", "--json"], socket: socket)
         #expect(pulled.status == 1 && pulled.stdout.isEmpty, "\(pulled.stdout)")
         #expect(pulled.stderr.contains("card removed during the read") && pulled.stderr.contains("重新插入"), "\(pulled.stderr)")
@@ -67,7 +69,7 @@ struct SocialSecurityCardCommandTests {
         #expect(refused.status == 78 && refused.stderr.contains("bad.yaml:2:") && refused.stderr.contains("hex bytes"), "\(refused.stderr)")
 
         // pcscd gone (the service stopped, or never installed): said so at once, exit 1.
-        emulation.stop()
+        await emulation.shutdown()
         let gone = try await Self.zizhu(["read", "--wait", "1"], socket: socket)
         #expect(gone.status == 1 && gone.stderr.contains("pcscd unavailable") && gone.stderr.contains("请使用身份证"), "\(gone.stderr)")
     }

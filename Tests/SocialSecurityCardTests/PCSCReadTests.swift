@@ -31,8 +31,8 @@ struct PCSCReadTests {
         return emulation
     }
 
-    static func finish(_ emulation: SmartCardEmulation) {
-        emulation.stop()
+    static func finish(_ emulation: SmartCardEmulation) async {
+        await emulation.shutdown()
         try? FileManager.default.removeItem(at: emulation.folder)
     }
 
@@ -47,57 +47,69 @@ struct PCSCReadTests {
         }
     }
 
-    @Test func eachDemoCardIsReadThroughPcscdAndIdentifiesItsHolder() async throws {
-        let emulation = try await Self.emulation()
-        defer { Self.finish(emulation) }
-        let cards = try Self.cards()
-        #expect(cards.count >= 2)
-        let today = try #require(CalendarDate(year: 2026, month: 12, day: 5))
-        for card in cards {
-            try emulation.insert(card)
-            let read = try await Self.read().get()
-            #expect(read.reader == emulation.readerName)
-            #expect(read.atr.starts(with: [0x3B, 0x6C]))
-            #expect(read.holder.name == card["name"])
-            #expect(read.holder.idNumber.unmasked == card["social_security_number"])
-            #expect(read.holder.cardNumber == card["card_number"])
-            let identity = try read.holder.identity(today: today)
-            #expect(identity.idNumber.isValid && identity.source == .socialSecurityCard)
-            emulation.remove()
+    /// A private pcscd for the body, stopped afterwards however the body ends.
+    static func withEmulation(_ body: (SmartCardEmulation) async throws -> Void) async throws {
+        let emulation = try await emulation()
+        do {
+            try await body(emulation)
+        } catch {
+            await finish(emulation)
+            throw error
         }
-        let listed = try await ChildProcess.detached { try PCSCReaders.status() }
-        #expect(listed.contains { $0.reader == emulation.readerName && !$0.cardPresent })
+        await finish(emulation)
+    }
+
+    @Test func eachDemoCardIsReadThroughPcscdAndIdentifiesItsHolder() async throws {
+        try await Self.withEmulation { emulation in
+            let cards = try Self.cards()
+            #expect(cards.count >= 2)
+            let today = try #require(CalendarDate(year: 2026, month: 12, day: 5))
+            for card in cards {
+                try await emulation.inserting(card)
+                let read = try await Self.read().get()
+                #expect(read.reader == emulation.readerName)
+                #expect(read.atr.starts(with: [0x3B, 0x6C]))
+                #expect(read.holder.name == card["name"])
+                #expect(read.holder.idNumber.unmasked == card["social_security_number"])
+                #expect(read.holder.cardNumber == card["card_number"])
+                let identity = try read.holder.identity(today: today)
+                #expect(identity.idNumber.isValid && identity.source == .socialSecurityCard)
+                await emulation.removing()
+            }
+            let listed = try await ChildProcess.detached { try PCSCReaders.status() }
+            #expect(listed.contains { $0.reader == emulation.readerName && !$0.cardPresent })
+        }
     }
 
     @Test func aCardPulledOutMidReadIsAFaultAndNothingIsKept() async throws {
-        let emulation = try await Self.emulation()
-        defer { Self.finish(emulation) }
-        let card = try #require(try Self.cards().first)
-        // Out after the application, EF05 and four of its records: the holder's file is never reached.
-        try emulation.insert(card, removeAfter: 6)
-        let result = try await Self.read()
-        guard case .failure(let fault) = result, case .cardRemoved(let detail) = fault else {
-            Issue.record("expected the card to be reported removed, got \(result)")
-            return
+        try await Self.withEmulation { emulation in
+            let card = try #require(try Self.cards().first)
+            // Out after the application, EF05 and four of its records: the holder's file is never reached.
+            try await emulation.inserting(card, removeAfter: 6)
+            let result = try await Self.read()
+            guard case .failure(let fault) = result, case .cardRemoved(let detail) = fault else {
+                Issue.record("expected the card to be reported removed, got \(result)")
+                return
+            }
+            #expect(detail.contains("SCardTransmit"))
+            #expect(fault.zh.contains("重新插入"))
+            // The next citizen's card reads whole.
+            try await emulation.inserting(card)
+            #expect(try await Self.read().get().holder.name == card["name"])
         }
-        #expect(detail.contains("SCardTransmit"))
-        #expect(fault.zh.contains("重新插入"))
-        // The next citizen's card reads whole.
-        try emulation.insert(card)
-        #expect(try await Self.read().get().holder.name == card["name"])
     }
 
     @Test func noCardInTimeIsSaidPlainly() async throws {
-        let emulation = try await Self.emulation()
-        defer { Self.finish(emulation) }
-        let result = try await Self.read(wait: 1)
-        #expect(throws: SmartCardFault.noCard) { try result.get() }
-        #expect(SmartCardFault.noCard.zh.contains("插入"))
+        try await Self.withEmulation { _ in
+            let result = try await Self.read(wait: 1)
+            #expect(throws: SmartCardFault.noCard) { try result.get() }
+            #expect(SmartCardFault.noCard.zh.contains("插入"))
+        }
     }
 
     @Test func pcscdGoneIsTheServiceUnavailableNotAHang() async throws {
         let emulation = try await Self.emulation()
-        Self.finish(emulation)
+        await Self.finish(emulation)
         let result = try await Self.read(wait: 1)
         guard case .failure(let fault) = result, case .serviceUnavailable = fault else {
             Issue.record("expected pcscd to be reported unavailable, got \(result)")

@@ -143,6 +143,22 @@ public final class SmartCardEmulation: @unchecked Sendable {
         ChildProcess.stop(pid, grace: 3)
     }
 
+    /// `insert` on a thread of its own, awaited: it waits for pcscd to see the card, which
+    /// must not hold one of Swift concurrency's few threads.
+    public func inserting(_ card: CardData, removeAfter: Int? = nil) async throws {
+        try await ChildProcess.detached { try self.insert(card, removeAfter: removeAfter) }
+    }
+
+    /// `remove` on a thread of its own, awaited.
+    public func removing() async {
+        _ = try? await ChildProcess.detached { self.remove() }
+    }
+
+    /// `stop` on a thread of its own, awaited.
+    public func shutdown() async {
+        _ = try? await ChildProcess.detached { self.stop() }
+    }
+
     deinit { stop() }
 
     /// A port whose successor is free too (vpcd takes both), found by binding port 0.
