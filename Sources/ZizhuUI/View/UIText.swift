@@ -393,12 +393,4 @@ public enum UIText: String, Sendable, CaseIterable {
 
     case tooSmallTitle = "too_small.title"
     case tooSmallBody = "too_small.body"
-
-    /// Keys drawn as big block-glyph headlines in elder mode (their glyphs must exist).
-    public static let bigHeadlines: [UIText] = [
-        .homeBig, .homeMoreBig, .catalogueBig, .listPersonalBig, .listBusinessBig,
-        .listHotBig, .listDepartmentBig, .departmentsBig, .searchBig, .detailBig, .identifyBig,
-        .formBig, .materialsBig, .commitmentBig, .reviewBig, .precheckBig, .submittedBig, .helpBig, .ratingBig, .ratedBig, .progressBig, .ticketBig,
-        .outOfServiceBig, .proofsBig, .appointmentBig,
-    ]
 }
