@@ -144,13 +144,13 @@ struct SubmitCommand: AsyncParsableCommand {
               + "decision \(payload.decision.outcome) applicant \(number.masked)\n").utf8))
         for owed in decisions.flatMap(\.owed) { print("容缺 owed \(owed.material.zh) by \(owed.deadline)") }
         try await printReceipt(context: context, service: target, accepted: accepted, maskedID: number.masked, decisions: decisions,
-                               at: outbox.clock.now())
+                               delivery: target.delivery?.choice(payload.fields), at: outbox.clock.now())
     }
 
     /// The receipt comes after the commit, as on the screen: a printer fault never loses
     /// an application, it only leaves the citizen without paper (and says so).
     func printReceipt(context: KioskContext, service: Service, accepted: Outbox.Accepted, maskedID: String,
-                      decisions: [Decision], at time: Date) async throws {
+                      decisions: [Decision], delivery: DeliveryChoice?, at time: Date) async throws {
         let resources = try KioskResources.load(paths: context.paths, configPath: kiosk.config)
         let settings = resources.config
         let configured = settings.printerServer != nil || ProcessInfo.processInfo.environment["CUPS_SERVER"] != nil
@@ -169,7 +169,7 @@ struct SubmitCommand: AsyncParsableCommand {
         let printer = ReceiptPrinterLink.cups(server: settings.printerServer, queue: settings.printerQueue)
         let document = AcceptanceReceipt(service: service.name, acceptanceNumber: accepted.acceptanceNumber, maskedID: maskedID,
                                          outcome: Outcome.overall(decisions), owed: decisions.flatMap(\.owed),
-                                         language: settings.defaultLanguage)
+                                         language: settings.defaultLanguage, delivery: delivery)
         let state = await AcceptancePrinting.print(document, site: settings.siteName, kioskID: context.kioskID, receipts: receipts, on: printer,
                                                    now: time)
         await printer.shutdown()

@@ -127,6 +127,16 @@ struct CatalogueMistake: Sendable, CustomTestStringConvertible {
         CatalogueMistake("duplicate code", F.valid(replacing: "\"901\"", with: "\"101\""), "test-service.yaml:2:7", "code 101 is already used"),
         CatalogueMistake("code not digits", F.valid(replacing: "\"901\"", with: "\"9A1\""), "test-service.yaml:2:7", "must be 3 to 6 digits"),
         CatalogueMistake("prefix code", F.valid(replacing: "\"901\"", with: "\"1010\""), "test-service.yaml:2:7", "codes must not be prefixes"),
+        // 证照寄递 and fields asked only sometimes
+        CatalogueMistake("a field named like the kiosk's delivery fields",
+                         F.valid(replacing: "- id: kind", with: "- id: delivery_method") + "delivery:\n  pickup: {zh: 窗口, en: Counter}\n",
+                         "test-service.yaml:45:3", "is the kiosk's for 证照寄递"),
+        CatalogueMistake("address from the card with no mail",
+                         F.validService + "delivery:\n  pickup: {zh: 窗口, en: Counter}\n  mail: false\n  address_from_card: true\n",
+                         "test-service.yaml:47:22", "address_from_card is for 邮寄"),
+        CatalogueMistake("delivery without a pickup place", F.validService + "delivery:\n  mail: true\n", "test-service.yaml:45:3", "needs 'pickup'"),
+        CatalogueMistake("a field's only_if on an unknown fact", F.valid(replacing: "    min: 0\n", with: "    min: 0\n    only_if: field.colour == red\n"),
+                         "test-service.yaml:18:14", "field.colour"),
         CatalogueMistake("id and file name differ", F.valid(replacing: "id: test-service", with: "id: other-service"), "test-service.yaml:1:5", "must match its file name"),
         CatalogueMistake("empty English", F.valid(replacing: "en: Test service", with: "en: \"\""), "test-service.yaml:3:22", "name has no English text"),
         CatalogueMistake("promised beyond legal", F.valid(replacing: "promised_days: 3", with: "promised_days: 9"), "test-service.yaml:9:13", "cannot exceed legal_days"),
@@ -211,6 +221,49 @@ struct CatalogueTests {
         #expect(catalogue.service(code: "101")?.id == "social-insurance-certificate")
         #expect(catalogue.services(codePrefix: "10").count == 9)
         #expect(catalogue.departmentsWithServices.count == catalogue.departments.count)
+    }
+
+    /// 证照寄递: a service with `delivery` asks 领取方式 and, only for 邮寄, an address
+    /// (prefilled from the card) and a phone; one that offers only 自取 asks nothing.
+    @Test func deliveryAddsTheMethodAndTheMailingQuestionsAskedOnlyForMail() throws {
+        let catalogue = try Catalogue.load(files: try CatalogueFixture.files())
+        let pass = try #require(catalogue.service(id: "border-tourism-pass"))
+        let delivery = try #require(pass.delivery)
+        #expect(delivery.pickup.zh == "区出入境接待大厅3号窗口" && delivery.mail && delivery.addressFromCard)
+        let fields = pass.fields.suffix(3)
+        #expect(fields.map(\.id) == ["delivery_method", "delivery_address", "delivery_phone"])
+        #expect(fields.map(\.type) == [.choice, .text, .phone])
+        let address = try #require(pass.field(id: "delivery_address"))
+        #expect(address.prefill == .card("address") && address.maxLength == ResultDelivery.addressLength)
+        #expect(address.isAsked(Facts(["field.delivery_method": .choice("mail")])))
+        #expect(!address.isAsked(Facts(["field.delivery_method": .choice("pickup")])))
+        #expect(address.isAsked(Facts()))   // not chosen yet: counted as asked
+        #expect(pass.field(id: "delivery_method")?.onlyIf == nil)
+
+        let pickupOnly = CatalogueFixture.validService + "delivery:\n  pickup: {zh: 窗口, en: Counter}\n  mail: false\n"
+        let only = try #require(try Catalogue.load(files: try CatalogueFixture.files(replacing: "test-service.yaml", with: pickupOnly))
+            .service(id: "test-service"))
+        #expect(only.delivery?.mail == false && !only.fields.contains { ResultDelivery.fieldIDs.contains($0.id) })
+        #expect(only.delivery?.choice(["delivery_method": "mail"]) == .pickup(LocalizedText(zh: "窗口", en: "Counter")))
+
+        // A catalogue field asked only sometimes.
+        let sometimes = CatalogueFixture.valid(replacing: "    min: 0\n", with: "    min: 0\n    only_if: field.kind == b\n")
+        let service = try #require(try Catalogue.load(files: try CatalogueFixture.files(replacing: "test-service.yaml", with: sometimes))
+            .service(id: "test-service"))
+        let income = try #require(service.field(id: "income"))
+        #expect(!income.isAsked(Facts(["field.kind": .choice("a")])) && income.isAsked(Facts(["field.kind": .choice("b")])))
+    }
+
+    /// What a receipt left on the kiosk gives away: the start of the address, the phone's ends.
+    @Test func theDeliveryLineShortensTheAddressAndMasksThePhone() {
+        #expect(DeliveryChoice.maskedAddress("广东省广州市天河区演示大道100号") == "广东省广州市天河****")
+        #expect(DeliveryChoice.maskedAddress("北京") == "北****")
+        #expect(DeliveryChoice.maskedAddress("") == "****")
+        #expect(DeliveryChoice.maskedPhone("13912345678") == "139****5678")
+        #expect(DeliveryChoice.maskedPhone("02087654321") == "020****4321")
+        #expect(DeliveryChoice.maskedPhone("1234") == "****")
+        let line = DeliveryChoice.mail(address: "广东省广州市天河区演示大道100号", phone: "13912345678").line
+        #expect(line.en == "By post: 广东省广州市天河****, phone 139****5678")
     }
 
     @Test func aValidNewServiceIsAccepted() throws {

@@ -301,7 +301,7 @@ struct FormTests {
         #expect(form.values["employer_credit_code"] == "91440106MA9W0DEM01")
         #expect(form.values["first_insured"] == "2025-03-01")
         #expect(form.origins["degree"] == .prefilled(.elicence(type: "degree_certificate", attribute: "level")))
-        #expect(form.missing(service).isEmpty)
+        #expect(form.missing(service, card: Self.demo, today: DecisionTests.today).isEmpty)
         let facts = form.facts(service, card: Self.demo, today: DecisionTests.today)
         #expect(facts["material.degree.grade"] == .grade(.b) && facts["material.id-card.grade"] == .grade(.a))
         #expect(facts["credit.status"] == .choice("good"))
@@ -331,7 +331,7 @@ struct FormTests {
         let offline = ApplicationForm(service: service, card: Self.demo, records: ApplicantRecords())
         #expect(offline.origins["degree"] == .prefillFailed(.elicence(type: "degree_certificate", attribute: "level")))
         #expect(offline.values["degree"] == nil)
-        #expect(offline.missing(service).map(\.id) == ["degree", "employer_credit_code", "first_insured"])
+        #expect(offline.missing(service, card: Self.demo, today: DecisionTests.today).map(\.id) == ["degree", "employer_credit_code", "first_insured"])
         // A record whose value does not fit the field is a failed prefill too.
         var records = Self.records["440106198806150019"] ?? ApplicantRecords()
         records.elicences = records.elicences?.map { var e = $0; if e.type == "employment_record" { e.attributes["credit_code"] = "not-a-code" }; return e }

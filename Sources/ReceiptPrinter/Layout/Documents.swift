@@ -47,9 +47,12 @@ public enum ReceiptDocuments {
         public var trackingURL: String?
         /// False while the kiosk is offline: "已受理，待上传".
         public var uploaded: Bool
+        /// 领取方式 (证照寄递), already shortened and masked: `邮寄：广东省广州市****，电话 138****5678`.
+        public var delivery: LocalizedText?
 
         public init(site: LocalizedText, kioskID: String, service: LocalizedText, acceptanceNumber: String, time: String,
-                    maskedID: String, outcome: ReceiptOutcome, trackingURL: String?, uploaded: Bool) {
+                    maskedID: String, outcome: ReceiptOutcome, trackingURL: String?, uploaded: Bool, delivery: LocalizedText? = nil) {
+            self.delivery = delivery
             self.site = site
             self.kioskID = kioskID
             self.service = service
@@ -78,7 +81,7 @@ public enum ReceiptDocuments {
                 "site": site[language], "kiosk": kioskID, "service": service[language],
                 "acceptance_number": acceptanceNumber, "time": time, "masked_id": maskedID,
                 "outcome": outcomeText[language], "tracking": trackingURL ?? acceptanceNumber,
-                "offline": uploaded ? "" : "yes",
+                "offline": uploaded ? "" : "yes", "delivery": delivery?[language] ?? "",
             ], lists: ["missing": missing])
         }
     }

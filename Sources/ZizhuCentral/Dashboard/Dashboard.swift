@@ -125,6 +125,7 @@ public enum Dashboard {
         }
         if viewer.has(.helpdesk) { html += helpSection(help, csrf: csrf) }
         if viewer.has(.reviewer) { html += reviewSection(review, waiting: stats.inReview, csrf: csrf) }
+        if viewer.has(.reviewer) || viewer.has(.operator) { html += StaffPages.courierForm(number: nil, csrf: csrf) }
         if viewer.has(.operator) || viewer.has(.auditor) {
             let total = ratings.values.reduce(0, +)
             html += "<h2>好差评 Ratings <small>(\(total))</small></h2><table id=\"ratings\"><tr><th>Level</th><th>Count</th></tr>"

@@ -81,6 +81,14 @@ enum StaffPages {
             + "<tr><th>Service</th><td>\(escape(answer.serviceID ?? ""))</td></tr><tr><th>Progress</th><td id=\"progress\">\(escape(answer.progress))</td></tr>"
             + "<tr><th>Reason</th><td>\(escape(answer.reason ?? ""))</td></tr></table>"
         if let application { content += Self.application(application) }
+        if let courier = answer.courier {
+            let company = CourierCompany(rawValue: courier.company)?.chinese ?? courier.company
+            content += "<p id=\"courier\">已寄出 Sent: \(escape(company)) \(escape(courier.number)) (\(escape(courier.sentAt ?? "")))</p>"
+        }
+        if application?.fields[ResultDelivery.methodField] == "mail" && answer.progress == "approved"
+            && (viewer.has(.reviewer) || viewer.has(.operator)) {
+            content += courierForm(number: number, csrf: csrfField(viewer))
+        }
         content += "<h2>History</h2><table id=\"history\">"
             + "<tr><th>When (UTC)</th><th>Who</th><th>Action</th><th>Detail</th></tr>"
         for entry in history.reversed() {
@@ -102,6 +110,23 @@ enum StaffPages {
             html += "<tr><th>承诺后补 Committed</th><td>\(escape(payload.committed.joined(separator: ", ")))</td></tr>"
         }
         return html + "</table>"
+    }
+
+    /// 证照寄递: the courier and tracking number of a mailed result (the case's number given
+    /// on its page, typed from the envelope on the overview).
+    static func courierForm(number: String?, csrf: String) -> String {
+        var html = "<h2>证照寄递 Mailed results</h2><form id=\"courier-form\" method=\"post\" action=\"/dashboard/courier\">\(csrf)"
+        if let number {
+            html += "<input type=\"hidden\" name=\"number\" value=\"\(escape(number))\">"
+        } else {
+            html += "<label>受理编号 Acceptance no. <input name=\"number\" required maxlength=\"32\"></label> "
+        }
+        html += "<label>快递公司 Courier <select name=\"company\">"
+        for company in CourierCompany.allCases {
+            html += "<option value=\"\(company.rawValue)\">\(company.chinese) \(company.english)</option>"
+        }
+        return html + "</select></label> <label>快递单号 Tracking no. <input name=\"tracking\" required maxlength=\"30\"></label> "
+            + "<button id=\"record-courier\">登记寄出 Record as sent</button></form>"
     }
 
     /// The fields of an `application/x-www-form-urlencoded` body (or query string).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Hummingbird
+import ZizhuCore
 import ZizhuWire
 
 /// The staff side under `/dashboard`, served on its own listener: the sign-in page, and
@@ -75,6 +76,43 @@ struct StaffRoutes {
             }
         }
         addOperatorActions(to: signedIn)
+        addCourier(to: signedIn)
+    }
+
+    /// 证照寄递: a reviewer (on the case's page) or an operator (from the post room, by the
+    /// number on the envelope) records the courier of an approved case the citizen chose to
+    /// have mailed; the kiosk's 查询进度 shows it from then on.
+    func addCourier(to signedIn: RouterGroup<CentralRequestContext>) {
+        let store = store
+        signedIn.post("courier") { _, context -> Response in
+            let viewer = try context.staff(anyOf: [.reviewer, .operator])
+            let number = String((context.form["number"] ?? "").trimmingCharacters(in: .whitespaces).uppercased().prefix(32))
+            let tracking = (context.form["tracking"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+            guard let company = CourierCompany(rawValue: context.form["company"] ?? "") else {
+                throw StaffRefusal(.badRequest, "请选择快递公司 · Choose a courier", "The courier must be one of the list.")
+            }
+            guard CourierDispatch.isPlausible(number: tracking) else {
+                throw StaffRefusal(.badRequest, "快递单号不正确 · Not a tracking number", "A tracking number is 8 to 30 letters and digits.")
+            }
+            // Whether the citizen chose 邮寄 is in the sealed application: opened here, not shown.
+            guard let payload = try await store.casePayload(acceptanceNumber: number)
+                .flatMap({ try? JSONDecoder().decode(SubmissionPayload.self, from: Data($0.utf8)) }) else {
+                throw StaffRefusal(.notFound, "没有这个案件 · No such case", "No submission has this 受理编号.")
+            }
+            guard payload.fields[ResultDelivery.methodField] == "mail" else {
+                throw StaffRefusal(.conflict, "申请人选择自取 · Collected in person", "The applicant chose to collect the result; nothing is mailed.")
+            }
+            let dispatch = CourierDispatch(company: company.rawValue, number: tracking)
+            switch try await store.recordCourier(acceptanceNumber: number, dispatch) {
+            case .recorded:
+                let role: StaffRole = viewer.has(.reviewer) ? .reviewer : .operator
+                try await audit(viewer, role, "case.courier", target: number, detail: dispatch.stored, context: context)
+                return Response(status: .seeOther, headers: [.location: viewer.has(.reviewer) ? "/dashboard/cases/\(number)" : "/dashboard"])
+            case .unknown: throw StaffRefusal(.notFound, "没有这个案件 · No such case", "No submission has this 受理编号.")
+            case .notApproved(let progress):
+                throw StaffRefusal(.conflict, "尚未办结 · Not approved", "This case is \(progress): a result is mailed only once it is approved.")
+            }
+        }
     }
 
     /// Kiosks (disable, enable, a new secret) and enrolment tokens.

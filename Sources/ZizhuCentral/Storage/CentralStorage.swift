@@ -47,6 +47,10 @@ public protocol CentralStorage: StaffStorage {
     func ratingCounts() async throws -> [Int: Int]
     /// Cases waiting for a person, oldest first.
     func reviewQueue(limit: Int) async throws -> [ReviewItem]
+    /// 证照寄递: the courier of an approved case's mailed result (a second call corrects the
+    /// first). Whether the citizen chose 邮寄 is the caller's to check (it is in the sealed
+    /// payload).
+    func recordCourier(acceptanceNumber: String, _ dispatch: CourierDispatch) async throws -> CourierOutcome
     /// A reviewer's decision on a case in manual review.
     func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome
     /// Keeps the kiosk's latest heartbeat and adds it to the kiosk's day (`HeartbeatDay`), in
@@ -177,6 +181,13 @@ public struct OpenHelp: Sendable, Hashable {
     public var screen: String
     public var at: String
     public var status: String
+}
+
+public enum CourierOutcome: Sendable, Equatable {
+    case recorded
+    case unknown
+    /// Not approved (yet, or refused): nothing is sent for it.
+    case notApproved(String)
 }
 
 public enum ReviewOutcome: Sendable, Equatable {

@@ -208,32 +208,6 @@ public final class PostgresCentralStore: CentralStorage, StaffStorage {
         return keys
     }
 
-    public func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer? {
-        let rows = try await client.query("""
-            SELECT progress, service_id, progress_reason, COALESCE(progress_at, received_at) FROM submission
-            WHERE acceptance_number = \(acceptanceNumber)
-            """, logger: logger)
-        for try await (progress, service, reason, at) in rows.decode((String, String, String?, Date).self) {
-            return ProgressAnswer(acceptanceNumber: acceptanceNumber, progress: progress, serviceID: service, reason: reason,
-                                  updatedAt: UTCTime.iso(at))
-        }
-        return nil
-    }
-
-    public func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer] {
-        let index = try sealing().applicantIndex(idNumber: idNumber)
-        let rows = try await client.query("""
-            SELECT acceptance_number, progress, service_id, progress_reason, COALESCE(progress_at, received_at) FROM submission
-            WHERE applicant = \(index) ORDER BY received_at DESC, sequence DESC LIMIT \(limit)
-            """, logger: logger)
-        var answers: [ProgressAnswer] = []
-        for try await (number, progress, service, reason, at) in rows.decode((String, String, String, String?, Date).self) {
-            answers.append(ProgressAnswer(acceptanceNumber: number, progress: progress, serviceID: service, reason: reason,
-                                          updatedAt: UTCTime.iso(at)))
-        }
-        return answers
-    }
-
     /// One statement per batch — one round trip, one commit, however large the batch: the
     /// request's nonce (`once`; a replay writes nothing), its rows (`unnest` of arrays, in
     /// batch order), the kiosk's count and the hour's count, all or nothing. A key is

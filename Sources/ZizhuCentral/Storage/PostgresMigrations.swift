@@ -122,6 +122,11 @@ enum PostgresMigrations {
                 """,
                 "CREATE INDEX IF NOT EXISTS heartbeat_day_by_day ON heartbeat_day(day)",
             ]),
+            // 证照寄递: the courier of a mailed result (`ems:1180123456789`) and when staff recorded it.
+            Migration(name: "v11-courier", statements: [
+                "ALTER TABLE submission ADD COLUMN IF NOT EXISTS courier TEXT",
+                "ALTER TABLE submission ADD COLUMN IF NOT EXISTS courier_at TIMESTAMPTZ",
+            ]),
         ]
     }
 

@@ -158,6 +158,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
                 CREATE INDEX heartbeat_day_by_day ON heartbeat_day(day);
                 """)
         }
+        registerCourierMigration(&migrator)
         return migrator
     }
 
@@ -330,30 +331,6 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
     public func keys(kioskID: String) async throws -> [String] {
         try await writer.read { db in
             try String.fetchAll(db, sql: "SELECT key FROM submission WHERE kiosk_id = ? ORDER BY sequence", arguments: [kioskID])
-        }
-    }
-
-    public func progressAnswer(acceptanceNumber: String) async throws -> ProgressAnswer? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT progress, service_id, progress_reason, COALESCE(progress_at, received_at) AS at FROM submission WHERE acceptance_number = ?
-                """, arguments: [acceptanceNumber]).map {
-                ProgressAnswer(acceptanceNumber: acceptanceNumber, progress: $0["progress"], serviceID: $0["service_id"],
-                               reason: $0["progress_reason"], updatedAt: $0["at"])
-            }
-        }
-    }
-
-    public func progressAnswers(applicant idNumber: String, limit: Int) async throws -> [ProgressAnswer] {
-        let index = try sealing().applicantIndex(idNumber: idNumber)
-        return try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT acceptance_number, progress, service_id, progress_reason, COALESCE(progress_at, received_at) AS at
-                FROM submission WHERE applicant = ? ORDER BY received_at DESC, sequence DESC LIMIT ?
-                """, arguments: [index, limit]).map {
-                ProgressAnswer(acceptanceNumber: $0["acceptance_number"], progress: $0["progress"], serviceID: $0["service_id"],
-                               reason: $0["progress_reason"], updatedAt: $0["at"])
-            }
         }
     }
 

@@ -109,9 +109,18 @@ public struct ApplicationForm: Sendable, Hashable {
         origins[field] = value == nil ? .empty : .entered
     }
 
-    /// Fields still to fill in (required and empty), in form order.
-    public func missing(_ service: Service) -> [Field] {
-        service.fields.filter { $0.required && (values[$0.id]?.isEmpty ?? true) }
+    /// Fields still to fill in (required, asked and empty), in form order.
+    public func missing(_ service: Service, card: IdentityCard?, today: CalendarDate) -> [Field] {
+        let facts = facts(service, card: card, today: today)
+        return service.fields.filter { $0.required && $0.isAsked(facts) && (values[$0.id]?.isEmpty ?? true) }
+    }
+
+    /// The values as they are submitted: only those of fields the citizen is asked (an address
+    /// prefilled from the card does not travel when 自取 was chosen).
+    public func submittedValues(_ service: Service, card: IdentityCard?, today: CalendarDate) -> [String: String] {
+        let facts = facts(service, card: card, today: today)
+        let asked = Set(service.fields.filter { $0.isAsked(facts) }.map(\.id))
+        return values.filter { asked.contains($0.key) }
     }
 
     /// Materials as the e-licences found make them: type → grade.

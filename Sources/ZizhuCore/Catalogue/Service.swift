@@ -90,6 +90,9 @@ public struct Service: Sendable, Hashable, Identifiable {
     public var rules: [Rule]
     public var approval: Approval
     public var outputs: ServiceOutputs
+    /// 证照寄递: how the result reaches the citizen (nil: nothing is handed over, or a proof
+    /// printed on the spot).
+    public var delivery: ResultDelivery?
     /// For 一件事 bundles: the services it fans out into, one sub-application each.
     public var parts: [String]
     /// The facts its rules may use (checked at load time).

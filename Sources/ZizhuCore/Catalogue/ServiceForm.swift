@@ -92,6 +92,9 @@ public struct Field: Sendable, Hashable, Identifiable {
     public var notInFuture: Bool
     public var notInPast: Bool
     public var hint: LocalizedText?
+    /// Asked only when this holds (the mailing address only when 邮寄 was chosen); a field
+    /// not asked is not submitted either.
+    public var onlyIf: Condition?
     public var location: SourceLocation
 
     public init(id: String, label: LocalizedText, type: FieldType, required: Bool = true, prefill: PrefillSource? = nil,
@@ -115,6 +118,9 @@ public struct Field: Sendable, Hashable, Identifiable {
     }
 
     public var factName: String { "field.\(id)" }
+
+    /// Whether the citizen is asked it, given the facts as they stand (unknown: asked).
+    public func isAsked(_ facts: Facts) -> Bool { onlyIf?.evaluate(facts) != .no }
     public var factType: FactType { type.factType(options: options, integer: integer) }
 }
 

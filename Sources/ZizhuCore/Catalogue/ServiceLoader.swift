@@ -49,10 +49,12 @@ struct ServiceLoader {
     var isBundle = false
     var partNodes: [Node] = []
     var top: [String: Node] = [:]
+    /// Fields' `only_if`, parsed once every field's fact is known.
+    var fieldConditions: [(id: String, node: Node)] = []
 
     static let serviceKeys: Set<String> = [
         "id", "kind", "code", "name", "short_name", "theme", "department", "hot", "summary", "conditions", "identity", "time_limit",
-        "fee", "approval", "fields", "materials", "rules", "outputs", "parts",
+        "fee", "approval", "fields", "materials", "rules", "outputs", "parts", "delivery",
     ]
 
     init(file: String, text: String, root: Node, elicences: [ElicenceType], receiptTemplates: Set<String>) {
@@ -96,9 +98,10 @@ struct ServiceLoader {
         var fields: [Field] = []
         var materials: [Material] = []
         var rules: [Rule] = []
+        var delivery: ResultDelivery?
         var schema = FactSchema()
         if isBundle {
-            for key in ["fields", "materials", "rules", "approval"] where top[key] != nil {
+            for key in ["fields", "materials", "rules", "approval", "delivery"] where top[key] != nil {
                 reader.problem(top[key], "a bundle takes '\(key)' from its parts; remove it here")
             }
             partNodes = reader.sequence(top["parts"], what: "parts")
@@ -106,9 +109,22 @@ struct ServiceLoader {
         } else {
             if top["parts"] != nil { reader.problem(top["parts"], "only a bundle (kind: bundle) has parts") }
             fields = parseFields(top["fields"])
+            if let node = top["delivery"] {
+                delivery = parseDelivery(node)
+                for field in delivery?.fields(location: reader.location(node)) ?? [] {
+                    if fields.contains(where: { $0.id == field.id }) {
+                        reader.problem(node, "field id '\(field.id)' is the kiosk's for 证照寄递 (delivery); name your field otherwise")
+                    }
+                    fields.append(field)
+                }
+            }
             for field in fields {
                 schema.add(field.factName, field.factType)
                 schema.bound(field.factName, minimum: field.minimum, maximum: field.maximum)
+            }
+            let fieldParser = ConditionParser(schema: schema)
+            for (fieldID, node) in fieldConditions {
+                if let index = fields.firstIndex(where: { $0.id == fieldID }) { fields[index].onlyIf = condition(node, fieldParser) }
             }
             materials = parseMaterials(top["materials"], schema: schema)
             if materials.isEmpty { reader.problem(top["materials"] ?? root, "a service must list at least one material (申请材料)") }
@@ -136,6 +152,7 @@ struct ServiceLoader {
                           materials: materials, rules: rules, approval: approval, outputs: outputs, parts: [],
                           schema: schema, location: reader.location(root))
         service?.shortName = shortName
+        service?.delivery = delivery
     }
 
     /// Fills a bundle's shared fields and materials from its parts (each asked once).
@@ -164,6 +181,8 @@ struct ServiceLoader {
             for material in part.materialSpecs where !materials.contains(where: { $0.id == material.id }) {
                 materials.append(material)
             }
+            // One 领取方式 for the whole 一件事: the first part's that has one.
+            if bundle.delivery == nil { bundle.delivery = part.delivery }
         }
         bundle.parts = parts
         bundle.fields = fields
@@ -205,12 +224,13 @@ struct ServiceLoader {
         for item in reader.sequence(node, what: "fields") {
             guard let entries = reader.mapping(item, what: "a field", allowed: [
                 "id", "label", "type", "required", "prefill", "options", "min", "max", "integer", "max_length",
-                "not_in_future", "not_in_past", "hint",
+                "not_in_future", "not_in_past", "hint", "only_if",
             ], required: ["id", "label", "type"]),
                 let id = reader.identifier(entries["id"], what: "field id"),
                 let label = reader.localized(entries["label"], what: "field label"),
                 let type = reader.keyword(entries["type"], what: "field type", types) else { continue }
             if fields.contains(where: { $0.id == id }) { reader.problem(entries["id"], "field '\(id)' is defined twice") }
+            if let onlyIf = entries["only_if"] { fieldConditions.append((id, onlyIf)) }
             var field = Field(id: id, label: label, type: type, location: reader.location(item))
             field.required = entries["required"].flatMap { reader.bool($0, what: "required") } ?? true
             field.hint = entries["hint"].flatMap { reader.localized($0, what: "hint") }

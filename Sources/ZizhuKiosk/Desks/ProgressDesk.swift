@@ -24,7 +24,7 @@ public struct ProgressDesk: Sendable {
             guard !answers.isEmpty else { return .notFound }
             return .cases(answers.map {
                 CaseProgress(acceptanceNumber: $0.acceptanceNumber, serviceID: $0.serviceID ?? "", progress: $0.progress, reason: $0.reason,
-                             updatedAt: $0.updatedAt, source: .platform)
+                             updatedAt: $0.updatedAt, source: .platform, courier: Self.courier($0.courier))
             })
         }
         let pending = (try? outbox?.pendingSubmissions(applicant: number.unmasked)) ?? []
@@ -35,6 +35,14 @@ public struct ProgressDesk: Sendable {
             let record = (try? outbox?.record(acceptanceNumber: summary.acceptanceNumber)) ?? nil
             return Self.kioskRecord(record ?? summary)
         })
+    }
+
+    /// The courier as the screen names it (a company this kiosk does not know by its code).
+    static func courier(_ dispatch: CourierDispatch?) -> LocalizedText? {
+        guard let dispatch else { return nil }
+        let company = CourierCompany(rawValue: dispatch.company)
+        return LocalizedText(zh: (company?.chinese ?? dispatch.company) + " " + dispatch.number,
+                             en: (company?.english ?? dispatch.company) + " " + dispatch.number)
     }
 
     /// This kiosk's own record of a case, as 查询进度 shows it offline.
@@ -48,7 +56,7 @@ public struct ProgressDesk: Sendable {
         if case .found(let answer)? = platform {
             let service = answer.serviceID ?? (try? outbox?.record(acceptanceNumber: number))??.serviceID ?? ""
             return .found(CaseProgress(acceptanceNumber: number, serviceID: service, progress: answer.progress, reason: answer.reason,
-                                       updatedAt: answer.updatedAt, source: .platform))
+                                       updatedAt: answer.updatedAt, source: .platform, courier: Self.courier(answer.courier)))
         }
         guard let record = (try? outbox?.record(acceptanceNumber: number)) ?? nil else {
             return platform == .unknown ? .notFound : .unavailable

@@ -21,7 +21,8 @@ public enum AcceptancePrinting {
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         let document = ReceiptDocuments.Acceptance(site: site, kioskID: kioskID, service: receipt.service,
                                                    acceptanceNumber: receipt.acceptanceNumber, time: formatter.string(from: now),
-                                                   maskedID: receipt.maskedID, outcome: outcome, trackingURL: nil, uploaded: false)
+                                                   maskedID: receipt.maskedID, outcome: outcome, trackingURL: nil, uploaded: false,
+                                                   delivery: receipt.delivery?.line)
         let bytes = receipts.acceptance(document, language: receipt.language).bytes
         switch await printer.print(bytes, title: "receipt \(receipt.acceptanceNumber)") {
         case .printed: return .printed

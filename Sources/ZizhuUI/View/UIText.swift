@@ -319,6 +319,7 @@ public enum UIText: String, Sendable, CaseIterable {
     case progressRefused = "progress.refused"
     case progressInReview = "progress.in_review"
     case progressReason = "progress.reason"
+    case progressCourier = "progress.courier"
     case progressFromPlatform = "progress.from_platform"
     case progressFromKiosk = "progress.from_kiosk"
     case progressUploaded = "progress.uploaded"

@@ -33,6 +33,9 @@ public struct Application: Sendable, Hashable {
     public var drawing = Drawing()
     /// A field is being changed from 核对信息: taking it goes back there, not on.
     public var returningToReview = false
+    /// The fields asked when that change began: a change that asks more (自取 → 邮寄 asks
+    /// for an address and a phone) walks through the new ones before going back.
+    public var askedWhenEditing: Set<Int> = []
     /// Where submitting stands (nil: not submitted yet).
     public var submission: SubmissionState?
     /// The 受理回执: printing, printed, or why not.
@@ -67,6 +70,18 @@ public struct Application: Sendable, Hashable {
     /// fields of their parts, asked once).
     public func fields(_ service: Service) -> [Field] { service.fields }
 
+    /// The fields the citizen is asked as the form stands, by index into `fields` (the
+    /// mailing address only once 邮寄 is chosen).
+    public func askedIndices(_ service: Service, citizen: IdentityCard?) -> [Int] {
+        let facts = form.facts(service, card: citizen, today: today)
+        return fields(service).indices.filter { fields(service)[$0].isAsked(facts) }
+    }
+
+    /// 领取方式 as chosen so far (nil for services whose result is not handed over).
+    public func delivery(_ service: Service) -> DeliveryChoice? {
+        service.delivery?.choice(form.values)
+    }
+
     /// The services decided: the service itself, or each part of a bundle.
     public func decidedServices(_ service: Service, catalogue: Catalogue) -> [Service] {
         service.isBundle ? service.parts.compactMap(catalogue.service(id:)) : [service]
@@ -95,9 +110,12 @@ public struct SubmissionRequest: Sendable, Hashable {
     public var fields: [String: String]
     public var committed: [String]
     public var decisions: [Decision]
+    /// 领取方式, for the receipt (its values travel in `fields`).
+    public var delivery: DeliveryChoice?
 
     public init(serviceID: String, idNumber: IDNumber, name: String, cardKind: String, fields: [String: String],
-                committed: [String], decisions: [Decision]) {
+                committed: [String], decisions: [Decision], delivery: DeliveryChoice? = nil) {
+        self.delivery = delivery
         self.serviceID = serviceID
         self.idNumber = idNumber
         self.name = name
@@ -124,9 +142,12 @@ public struct AcceptanceReceipt: Sendable, Hashable {
     public var outcome: Outcome
     public var owed: [OwedMaterial]
     public var language: Language
+    /// 领取方式 (printed with the address shortened and the phone masked).
+    public var delivery: DeliveryChoice?
 
     public init(service: LocalizedText, acceptanceNumber: String, maskedID: String, outcome: Outcome, owed: [OwedMaterial],
-                language: Language) {
+                language: Language, delivery: DeliveryChoice? = nil) {
+        self.delivery = delivery
         self.service = service
         self.acceptanceNumber = acceptanceNumber
         self.maskedID = maskedID

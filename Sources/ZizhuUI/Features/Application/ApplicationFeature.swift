@@ -58,13 +58,13 @@ enum ApplicationFeature {
                 return []
             }
             if !typed.isEmpty { application.form.set(field.id, typed) }
-            return advance(&state, &application, from: index, fieldCount: fields.count)
+            return advance(&state, &application, from: index, service: service)
         case (.applicationForm(let index), .choose(let option)):
             guard fields.indices.contains(index) else { return [] }
             let field = fields[index]
             guard field.validate(option, today: application.today, divisions: state.divisions) == nil else { return [] }
             application.form.set(field.id, option)
-            return advance(&state, &application, from: index, fieldCount: fields.count)
+            return advance(&state, &application, from: index, service: service)
         case (.applicationForm(let index), .openKeyboard):
             guard fields.indices.contains(index), !fields[index].type.isKeypad else { return [] }
             application.entry = application.form.values[fields[index].id] ?? ""
@@ -140,7 +140,7 @@ enum ApplicationFeature {
             }
             application.form.set(field.id, application.entry.isEmpty ? nil : application.entry)
             state.goBack()
-            return advance(&state, &application, from: index, fieldCount: fields.count)
+            return advance(&state, &application, from: index, service: service)
 
         // MARK: Materials and 告知承诺
         case (.materials, .commit(let materialID)):
@@ -165,12 +165,25 @@ enum ApplicationFeature {
         case (.review, .editField(let index)):
             guard fields.indices.contains(index) else { return [] }
             application.returningToReview = true
+            application.askedWhenEditing = Set(application.askedIndices(service, citizen: state.citizen))
             application.entry = ""
             application.pinyin = ""
             application.problem = nil
             state.push(.applicationForm(field: index))
             return [.log("review: change field \(fields[index].id)")]
         case (.review, .toPrecheck):
+            // Nothing goes to the pre-check with a question it needs left empty (a change
+            // on 核对信息 abandoned half-way): the first such field is asked again.
+            let facts = application.form.facts(service, card: state.citizen, today: application.today)
+            if let gap = fields.indices.first(where: {
+                fields[$0].required && fields[$0].isAsked(facts) && (application.form.values[fields[$0].id] ?? "").isEmpty
+            }) {
+                application.returningToReview = true
+                application.askedWhenEditing = Set(application.askedIndices(service, citizen: state.citizen))
+                application.problem = fields[gap].validate("", today: application.today)
+                state.push(.applicationForm(field: gap))
+                return [.log("review: \(fields[gap].id) is still empty")]
+            }
             state.push(.precheck(page: 0))
             let outcomes = application.decisions(service, catalogue: state.catalogue, citizen: state.citizen)
                 .map { "\($0.serviceID)=\($0.outcome.rawValue)" }
@@ -185,7 +198,8 @@ enum ApplicationFeature {
             state.push(.submitted)
             let request = SubmissionRequest(
                 serviceID: service.id, idNumber: citizen.idNumber, name: citizen.name, cardKind: Self.cardKind(citizen),
-                fields: application.form.values, committed: application.form.committed.sorted(), decisions: decisions)
+                fields: application.form.submittedValues(service, card: citizen, today: application.today),
+                committed: application.form.committed.sorted(), decisions: decisions, delivery: application.delivery(service))
             return [.log("submitting \(service.id)"), .submit(request)]
         case (.precheck(let page), .pageNext):
             state.screen = .precheck(page: page + 1)
@@ -237,18 +251,25 @@ enum ApplicationFeature {
         return []
     }
 
-    /// After a field is taken: the next field, or the materials.
-    private static func advance(_ state: inout AppState, _ application: inout Application, from index: Int, fieldCount: Int) -> [Effect] {
+    /// After a field is taken: the next field asked (as the answers so far make it), or the
+    /// materials.
+    private static func advance(_ state: inout AppState, _ application: inout Application, from index: Int, service: Service) -> [Effect] {
         application.entry = ""
         application.pinyin = ""
         application.problem = nil
         if application.returningToReview {
+            let asked = application.askedIndices(service, citizen: state.citizen)
+            if let next = asked.first(where: { $0 > index && !application.askedWhenEditing.contains($0) }) {
+                // The change asks more: the new question in its place (核对信息 stays one back).
+                state.screen = .applicationForm(field: next)
+                return []
+            }
             application.returningToReview = false
             state.goBack()   // to 核对信息, where the change was asked for
             return []
         }
-        if index + 1 < fieldCount {
-            state.push(.applicationForm(field: index + 1))
+        if let next = application.askedIndices(service, citizen: state.citizen).first(where: { $0 > index }) {
+            state.push(.applicationForm(field: next))
         } else {
             state.push(.materials(page: 0))
         }
@@ -261,7 +282,7 @@ enum ApplicationFeature {
         guard let citizen = state.citizen else { return [] }
         let application = Application(service: service, citizen: citizen, today: state.today)
         state.application = application
-        state.push(application.fields(service).isEmpty ? .materials(page: 0) : .applicationForm(field: 0))
+        state.push(application.askedIndices(service, citizen: citizen).first.map { .applicationForm(field: $0) } ?? .materials(page: 0))
         return [.log("application started: \(service.id)"), .lookUpRecords(citizen.idNumber)]
     }
 
@@ -280,7 +301,7 @@ enum ApplicationFeature {
                 }
                 state.application?.receipt = .printing
                 let receipt = AcceptanceReceipt(service: service.name, acceptanceNumber: number, maskedID: citizen.idNumber.masked,
-                                                outcome: decided, owed: owed, language: state.language)
+                                                outcome: decided, owed: owed, language: state.language, delivery: application.delivery(service))
                 var effects: [Effect] = [.log("accepted \(number) \(decided.rawValue)"), .printReceipt(receipt)]
                 // 语音提示: the number read out, so it can be written down as it is heard.
                 if state.settings.speaksPrompts { effects.append(.speakCode(.submittedNumberSpoken, code: number, state.language)) }

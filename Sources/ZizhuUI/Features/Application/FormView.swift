@@ -18,8 +18,11 @@ extension Canvas {
             return
         }
         let field = fields[index]
+        // 第 n 项，共 m 项 counts the fields asked as the answers stand (邮寄 adds two).
+        let asked = application.askedIndices(service, citizen: state.citizen)
+        let position = (asked.firstIndex(of: index) ?? index) + 1
         heading(t(.formHeadline), service: service, label: field.label,
-                subtitle: t(.formProgress, ["n": String(index + 1), "count": String(fields.count), "service": t(service.name)]))
+                subtitle: t(.formProgress, ["n": String(position), "count": String(max(asked.count, position)), "service": t(service.name)]))
         let area = contentArea()
         var y = area.y
         let label = t(field.label) + (field.required ? "" : t(.formOptional))

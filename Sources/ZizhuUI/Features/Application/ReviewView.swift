@@ -18,7 +18,8 @@ extension Canvas {
             case material(label: String, status: String, mark: String, warning: Bool)
         }
         var rows: [Row] = []
-        for (index, field) in application.fields(service).enumerated() {
+        let asked = Set(application.askedIndices(service, citizen: state.citizen))
+        for (index, field) in application.fields(service).enumerated() where asked.contains(index) {
             let value = application.form.values[field.id]
             rows.append(.field(index: index, label: t(field.label), value: value.map { displayValue(field, $0) } ?? t(.formNone),
                                empty: value == nil))

@@ -18,9 +18,12 @@ public struct CaseProgress: Sendable, Hashable {
     public var reason: String?
     public var updatedAt: String?
     public var source: ProgressSource
+    /// 证照寄递: the courier and tracking number of a mailed result (`中国邮政EMS 1180123456789`).
+    public var courier: LocalizedText?
 
     public init(acceptanceNumber: String, serviceID: String, progress: String, reason: String? = nil, updatedAt: String? = nil,
-                source: ProgressSource) {
+                source: ProgressSource, courier: LocalizedText? = nil) {
+        self.courier = courier
         self.acceptanceNumber = acceptanceNumber
         self.serviceID = serviceID
         self.progress = progress

@@ -45,6 +45,11 @@ extension Canvas {
                              style: theme.muted, clip: area)
                     y += 1
                 }
+                if let courier = found.courier, y < area.maxY {
+                    grid.put(TextWidth.truncate("    " + t(.progressCourier, ["courier": t(courier)]), toWidth: area.width), x: area.x, y: y,
+                             style: theme.heading, clip: area)
+                    y += 1
+                }
             }
         case .unavailable:
             paragraph(t(.progressUnavailable), in: area, y: y, style: theme.warning)
@@ -57,6 +62,9 @@ extension Canvas {
             y = paragraph(t(.progressStatus, ["status": t(Self.progressText(found.progress))]), in: area, y: y, style: theme.heading)
             if let reason = found.reason, !reason.isEmpty {
                 y = paragraph(t(.progressReason, ["reason": reason]), in: area, y: y, style: theme.text)
+            }
+            if let courier = found.courier {
+                y = paragraph(t(.progressCourier, ["courier": t(courier)]), in: area, y: y, style: theme.heading)
             }
             y += 1
             switch found.source {
