@@ -18,6 +18,7 @@ struct StaffTests {
         ("POST", "/dashboard/review/ZZ20260101-0000-0000-0000/approve"), ("POST", "/dashboard/review/ZZ20260101-0000-0000-0000/refuse"),
         ("POST", "/dashboard/help/1/acknowledge"), ("POST", "/dashboard/kiosks/kiosk-a/disable"), ("POST", "/dashboard/kiosks/kiosk-a/enable"),
         ("POST", "/dashboard/kiosks/kiosk-a/rotate"), ("POST", "/dashboard/tokens"), ("POST", "/dashboard/logout"),
+        ("POST", "/dashboard/courier"),
     ]
 
     @Test(arguments: StorageKind.allCases)
