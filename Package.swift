@@ -77,6 +77,8 @@ let package = Package(
         .target(
             name: "SocialSecurityCard",
             dependencies: ["CPCSCLite", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams")]),
+        // QR code scanners (e-ID codes): serial/USB-CDC through termios; code assembly is pure.
+        .target(name: "QRScanner", dependencies: ["CPseudoTerminal", "ZizhuCore"]),
         .target(
             name: "ReceiptPrinter",
             dependencies: ["CCUPS", "CQREncode", "CSPNG", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams"),
@@ -88,7 +90,7 @@ let package = Package(
             name: "ZizhuKiosk",
             dependencies: [
                 "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "CMalloc", "ZizhuOutbox", "ChineseInput",
-                "ZizhuWire", "ZizhuResources", "ZizhuProcess", "DurableFiles", "SocialSecurityCard",
+                "ZizhuWire", "ZizhuResources", "ZizhuProcess", "DurableFiles", "SocialSecurityCard", "QRScanner",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -151,7 +153,7 @@ let package = Package(
             name: "zizhu",
             dependencies: [
                 "ZizhuKiosk", "ZizhuResources", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox",
-                "ZizhuWire", "SocialSecurityCard",
+                "ZizhuWire", "SocialSecurityCard", "QRScanner",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -177,6 +179,7 @@ let package = Package(
             dependencies: ["IDCardReader", "ZizhuCore", "ZizhuTestSupport",
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources", "ChineseInput"], exclude: ["__Snapshots__", "__Fixtures__"]),
+        .testTarget(name: "QRScannerTests", dependencies: ["QRScanner", "ZizhuCore"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard", "ZizhuCore", "ZizhuProcess"]),
         .testTarget(name: "ChineseInputTests", dependencies: ["ChineseInput", "ZizhuUI"]),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "ZizhuOutbox"]),
@@ -196,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ZizhuProcess", "ZizhuTestSupport", "zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuResources", "ReceiptPrinter", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
-                           "ZizhuOutbox", "ZizhuWire", "SocialSecurityCard",
+                           "ZizhuOutbox", "ZizhuWire", "SocialSecurityCard", "QRScanner",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["VM"]),
     ]

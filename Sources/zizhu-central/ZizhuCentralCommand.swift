@@ -104,6 +104,8 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
         @Option(help: "Applicant records (e-licences, credit) to answer lookups from: the demo file's format.")
         var records: String?
+        @Option(help: "e-ID codes (电子身份证 / 粤省事码) to verify scanned codes against: the demo file's format.")
+        var identityCodes: String?
         @Option(help: "A catalogue folder to distribute to kiosks (GET /v1/catalogue).")
         var catalogue: String?
         @Option(help: ArgumentHelp("The catalogue folder the platform decides every application again with (default: --catalogue). "
@@ -126,6 +128,16 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
                     throw ValidationError("\(error)")
                 }
             }
+            var codes: [String: IdentityCodeHolder] = [:]
+            if let identityCodes {
+                guard let data = FileManager.default.contents(atPath: identityCodes) else { throw ValidationError("cannot read \(identityCodes)") }
+                do {
+                    codes = try DemoIdentityCodes.parse(String(decoding: data, as: UTF8.self), file: identityCodes)
+                } catch {
+                    throw ValidationError("\(error)")
+                }
+            }
+            let heldCodes = codes
             guard (1...24 * 60).contains(idleMinutes) else { throw ValidationError("--idle-minutes is 1 to 1440") }
             let answers = DemoRecordsFile.responses(parsed), proofs = DemoRecordsFile.proofs(parsed), held = parsed
             var logger = Logger(label: "zizhu.central")
@@ -151,6 +163,7 @@ struct ZizhuCentralCommand: AsyncParsableCommand {
             let kiosks = Application(
                 router: CentralServer.router(store: store, records: { answers[$0] }, proofs: { proofs[$0] ?? [] },
                                              appointments: { DemoRecordsFile.appointments(held, query: $0) },
+                                             identityCodes: { DemoIdentityCodes.check($0, in: heldCodes, today: $1) },
                                              catalogue: catalogue.map { URL(fileURLWithPath: $0) },
                                              catalogueKey: cataloguePublicKey, proofKey: signing,
                                              adjudicator: PlatformAdjudicator(catalogueFolder: (rules ?? catalogue).map { URL(fileURLWithPath: $0) },

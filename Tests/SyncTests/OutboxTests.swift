@@ -74,13 +74,15 @@ final class RunningCentral: @unchecked Sendable {
          records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
          proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
          appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
+         identityCodes: @escaping @Sendable (String, CalendarDate) -> IdentityCodeCheck = { _, _ in .unknown },
          store existing: (any CentralStorage)? = nil, port wanted: Int = 0, staff settings: StaffSettings = StaffSettings(passwordParameters: StaffFixtures.cheap),
          proofKey: Curve25519.Signing.PrivateKey = RunningCentral.proofKey, catalogue: URL? = nil, catalogueKey: String? = nil) async throws {
         if let existing { store = existing } else { store = try await storage.open() }
         let (stream, continuation) = AsyncStream.makeStream(of: (String, Int).self)
         let logger = Logger(label: "test.central", factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(router: CentralServer.router(store: store, maximumBody: maximumBody, records: records, proofs: proofs,
-                                                            appointments: appointments, catalogue: catalogue, catalogueKey: catalogueKey,
+                                                            appointments: appointments, identityCodes: identityCodes,
+                                                            catalogue: catalogue, catalogueKey: catalogueKey,
                                                             proofKey: proofKey,
                                                             adjudicator: catalogue == nil ? Sample.adjudicator : nil),
                               configuration: .init(address: .hostname("127.0.0.1", port: wanted)),

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import ZizhuCore
 import ZizhuWire
 
 /// The platform's HTTP API (Hummingbird), on two listeners. The kiosk API (`router`):
@@ -27,6 +28,8 @@ public enum CentralServer {
         /// Signs every proof issued (Ed25519); without it no proof is issued.
         var proofKey: Curve25519.Signing.PrivateKey?
         var appointments: @Sendable (AppointmentQuery) -> [AppointmentList.Item]
+        /// e-ID codes (电子身份证 / 粤省事码): whose a code is, on a day (demo data on this platform).
+        var identityCodes: @Sendable (String, CalendarDate) -> IdentityCodeCheck
         var catalogue: URL?
         /// The operator's catalogue-signing public key, handed to kiosks at enrolment.
         var catalogueKey: String?
@@ -38,6 +41,7 @@ public enum CentralServer {
                               records: @escaping @Sendable (String) -> RecordsResponse? = { _ in nil },
                               proofs: @escaping @Sendable (String) -> [ProofDocument] = { _ in [] },
                               appointments: @escaping @Sendable (AppointmentQuery) -> [AppointmentList.Item] = { _ in [] },
+                              identityCodes: @escaping @Sendable (String, CalendarDate) -> IdentityCodeCheck = { _, _ in .unknown },
                               catalogue: URL? = nil, catalogueKey: String? = nil,
                               proofKey: Curve25519.Signing.PrivateKey? = nil,
                               adjudicator: PlatformAdjudicator? = nil,
@@ -51,8 +55,8 @@ public enum CentralServer {
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         router.post("/v1/enrol") { request, _ -> Response in try await enrol(request, store: store, catalogueKey: catalogueKey) }
-        let sources = Sources(records: records, proofs: proofs, proofKey: proofKey, appointments: appointments, catalogue: catalogue,
-                              catalogueKey: catalogueKey)
+        let sources = Sources(records: records, proofs: proofs, proofKey: proofKey, appointments: appointments, identityCodes: identityCodes,
+                              catalogue: catalogue, catalogueKey: catalogueKey)
         // 证明核验: anyone holding a printed proof checks its QR here; the page shows what the
         // platform certified (what the paper shows), or that it is not genuine.
         router.get("/verify") { request, _ -> Response in

@@ -92,6 +92,29 @@ struct KioskRoutes {
             try await lookups.admit(kioskID: try context.kiosk(), action: "lookup.records", idNumber: query.idNumber, address: context.address)
             return CentralServer.json(.ok, sources.records(query.idNumber) ?? RecordsResponse(elicences: [], credit: "good"))
         }
+        // 身份核验 by e-ID code: whose a scanned code is. Limited and audited as a lookup of
+        // personal records (a kiosk guessing codes meets the same per-minute wall); the
+        // audit row names the code's holder masked, never the code.
+        kiosks.post("identity/code") { _, context -> Response in
+            let query = try context.decode(IdentityCodeRequest.self, limit: 4 << 10, tooLarge: "an e-ID code is small",
+                                           malformed: ("malformed request", "expected {code}: 1 to \(IdentityCodeRequest.maximumLength) printable ASCII characters"),
+                                           valid: { query in
+                                               (1...IdentityCodeRequest.maximumLength).contains(query.code.utf8.count)
+                                                   && query.code.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+                                           })
+            let check = sources.identityCodes(query.code, CalendarDate.localToday())
+            let holder: String
+            if case .verified(let person) = check { holder = person.idNumber.unmasked } else { holder = "" }
+            try await lookups.admit(kioskID: try context.kiosk(), action: "lookup.identity_code", idNumber: holder, address: context.address)
+            switch check {
+            case .verified(let person):
+                let gender = person.gender == .female ? "female" : person.gender == .male ? "male" : nil
+                return CentralServer.json(.ok, IdentityCodeAnswer(status: "verified", idNumber: person.idNumber.unmasked, name: person.name,
+                                                                  gender: gender, birthDate: person.birthDate?.description))
+            case .expired: return CentralServer.json(.ok, IdentityCodeAnswer(status: "expired"))
+            case .unknown, .unavailable: return CentralServer.json(.ok, IdentityCodeAnswer(status: "unknown"))
+            }
+        }
         // 查询进度 by ID card: the applicant's cases, newest first; or one case by its number.
         kiosks.post("progress") { _, context -> Response in
             let query = try context.applicant(ProofsRequest.self, what: "a progress request", number: \.idNumber)

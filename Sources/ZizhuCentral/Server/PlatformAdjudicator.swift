@@ -130,6 +130,7 @@ public final class PlatformAdjudicator: Sendable {
         switch cardKind {
         case "manual": return .manualEntry
         case "socialSecurityCard": return .socialSecurityCard
+        case "identityCode": return .identityCode
         default: return .cardReader
         }
     }

@@ -63,7 +63,8 @@ public struct ApplicationForm: Sendable, Hashable {
         origins = [:]
         committed = []
         self.records = records
-        cardRead = card?.source == .cardReader
+        // An e-ID code the platform verified stands for the card (电子身份证 is the ID card's own e-licence).
+        cardRead = card?.source == .cardReader || card?.source == .identityCode
         socialSecurityCardRead = card?.source == .socialSecurityCard
         for field in service.fields {
             guard let source = field.prefill else {

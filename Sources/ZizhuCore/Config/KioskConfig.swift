@@ -29,6 +29,9 @@ public struct KioskConfig: Sendable, Hashable {
     /// several readers, which one (nil: the first with a card). No profile: no 社保卡 reader.
     public var socialSecurityCardProfile: String?
     public var socialSecurityCardReader: String?
+    /// The e-ID QR scanner: a `Devices/qr/` profile and its port (nil: none fitted).
+    public var qrScannerProfile: String?
+    public var qrScannerPort: String?
     /// The CUPS queue receipts go to, its printer profile (`Devices/printers/`), and the
     /// CUPS server (a socket path or host:port; nil: `CUPS_SERVER`, else the system's).
     public var printerQueue = "zizhu-receipt"
@@ -70,8 +73,9 @@ public struct KioskConfig: Sendable, Hashable {
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
             "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician", "audio",
-                 "hall", "social_security_card"],
+                 "hall", "social_security_card", "qr_scanner"],
             "social_security_card": ["profile", "reader"],
+            "qr_scanner": ["profile", "port"],
             "hall": ["staffed_hours"],
             "audio": ["speak", "rate", "output"],
             "technician": ["pin_hash"],
@@ -205,6 +209,16 @@ public struct KioskConfig: Sendable, Hashable {
                                             "social_security_card.profile names a file in Devices/sscard/ (letters, digits, '-')"))
             }
         }
+        if let scanner = raw.qr_scanner {
+            config.qrScannerProfile = scanner.profile
+            config.qrScannerPort = scanner.port
+            if !scanner.profile.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+                problems.append(FileProblem(at("qr_scanner", "profile"), "qr_scanner.profile names a file in Devices/qr/ (letters, digits, '-')"))
+            }
+            if !scanner.port.hasPrefix("/") {
+                problems.append(FileProblem(at("qr_scanner", "port"), "qr_scanner.port is the scanner's device path, e.g. /dev/ttyACM0"))
+            }
+        }
         if !problems.isEmpty { throw FileProblems(problems) }
         return config
     }
@@ -273,7 +287,13 @@ struct KioskConfigFile: Decodable {
     var unifont: String?
     var reader: Reader?
     var social_security_card: SocialSecurityCard?
+    var qr_scanner: QRScanner?
     var printer: Printer?
+
+    struct QRScanner: Decodable {
+        var profile: String
+        var port: String
+    }
 
     struct Printer: Decodable {
         var queue: String?

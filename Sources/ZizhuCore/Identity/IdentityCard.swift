@@ -65,6 +65,9 @@ public struct IdentityCard: Sendable, Hashable, CustomStringConvertible {
         /// 社会保障卡 read through PC/SC: number, name, gender, nation and birth date,
         /// but no address, photo or ID card validity.
         case socialSecurityCard
+        /// An e-ID code (电子身份证 / 粤省事码) scanned at the kiosk and verified by the
+        /// platform: number, name, gender and birth date.
+        case identityCode
     }
 
     public init(kind: CardKind, name: String, englishName: String? = nil, gender: Gender, nationCode: String? = nil,

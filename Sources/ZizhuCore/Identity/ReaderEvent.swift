@@ -11,6 +11,8 @@ public enum CardReadFailure: Error, Sendable, Hashable {
     case socialSecurityCard(LocalizedText)
     /// A 社保卡 was read where the service needs the ID card itself.
     case socialSecurityCardNotAccepted
+    /// A scanned e-ID code did not identify anyone (expired, not an e-ID code, not checkable now).
+    case identityCode(LocalizedText)
 
     public var zh: String {
         switch self {
@@ -19,6 +21,7 @@ public enum CardReadFailure: Error, Sendable, Hashable {
         case .readerNotConnected: return "读卡器未连接，请呼叫工作人员"
         case .socialSecurityCard(let text): return text.zh
         case .socialSecurityCardNotAccepted: return "此事项须使用身份证核验身份，请取回社保卡，将身份证放在读卡区"
+        case .identityCode(let text): return text.zh
         }
     }
 
@@ -29,6 +32,7 @@ public enum CardReadFailure: Error, Sendable, Hashable {
         case .readerNotConnected: return "The card reader is not connected. Please call a member of staff"
         case .socialSecurityCard(let text): return text.en
         case .socialSecurityCardNotAccepted: return "This service needs your ID card. Take back your social security card and place your ID card on the reader"
+        case .identityCode(let text): return text.en
         }
     }
 }

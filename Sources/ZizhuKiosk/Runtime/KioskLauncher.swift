@@ -3,6 +3,7 @@ import ChineseInput
 import Foundation
 import IDCardReader
 import Logging
+import QRScanner
 import SocialSecurityCard
 import ZizhuOutbox
 import ZizhuCore
@@ -73,6 +74,22 @@ public enum KioskLauncher {
             }
         }
         defer { demoCards?.stop() }
+        // The e-ID QR scanner, where kiosk.yaml names one; the demo plays a serial one on a
+        // pseudo-terminal, driven through $ZIZHU_HOME/qr-scanner-control (`demo 1`, `scan TEXT`).
+        let scannerName = resources.config.qrScannerProfile ?? (demo ? "serial" : nil)
+        var scannerProfile: ScannerProfile?
+        var demoScanner: QRScannerSimulator?
+        if let scannerName {
+            let url = paths.shareRoot.appendingPathComponent("Devices/qr/\(scannerName).yaml")
+            do {
+                scannerProfile = try ScannerProfile.parse(try String(contentsOf: url, encoding: .utf8), file: url.path)
+                if demo { demoScanner = try DemoQRScanner.start(paths: paths, logger: logger) }
+            } catch {
+                printError("zizhu: cannot start: the QR scanner profile \(url.path):\n\(error)")
+                return StartupError.exitStatus
+            }
+        }
+        defer { demoScanner?.unplug() }
         let loaded = ContinuousClock.now
         logger.info("starting", metadata: [
             "load_ms": "\(milliseconds(launched.duration(to: loaded)))",
@@ -86,6 +103,7 @@ public enum KioskLauncher {
         settings.speaksPrompts = config.speech.enabled
         settings.staffedHours = config.staffedHours
         settings.socialSecurityCardReader = socialSecurityProfile != nil
+        settings.identityCodeScanner = scannerProfile != nil
         let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
         let inbox = EventInbox()
@@ -96,6 +114,11 @@ public enum KioskLauncher {
             socialSecurityCards = SocialSecurityCardWatcher(
                 profile: socialSecurityProfile, reader: demo ? nil : config.socialSecurityCardReader, inbox: inbox,
                 logger: Logger(label: "zizhu.sscard") { FileLogHandler(label: $0, sink: sink) }, prepare: prepare)
+        }
+        var identityCodes: IdentityCodeWatcher?
+        if let scannerProfile, let port = demoScanner?.path ?? config.qrScannerPort {
+            identityCodes = IdentityCodeWatcher(profile: scannerProfile, port: port, inbox: inbox,
+                                                logger: Logger(label: "zizhu.qr") { FileLogHandler(label: $0, sink: sink) })
         }
         // Opened after the first frame: creating or opening the outbox costs fsyncs.
         let services = { () -> KioskServices in
@@ -112,7 +135,7 @@ public enum KioskLauncher {
         let savedStandardError = StandardErrorCapture.redirect(to: paths.logs.appendingPathComponent("stderr.log"))
         let runtime = KioskRuntime(state: AppState(catalogue: .empty, settings: settings), context: context,
                                    terminal: terminal, logger: logger, unifontPath: config.unifontPath, launched: launched,
-                                   reader: reader, socialSecurityCards: socialSecurityCards,
+                                   reader: reader, socialSecurityCards: socialSecurityCards, identityCodes: identityCodes,
                                    printer: demo
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path,
                                                logger: logger)
@@ -163,6 +186,9 @@ public enum KioskLauncher {
                 services.records = RecordsSource.demo(records: records)
                 services.proofs = ProofDesk.demo(records: records)
                 services.appointments = AppointmentDesk.demo(records: records)
+                let codes = try KioskResources.readText(paths.shareRoot.appendingPathComponent("Devices/simulator/demo-identity-codes.yaml"))
+                let known = try DemoIdentityCodes.parse(codes, file: "demo-identity-codes.yaml")
+                services.identityCodes = { DemoIdentityCodes.check($0, in: known, today: CalendarDate.localToday()) }
             } catch {
                 logger.error("demo records unavailable: \(error)")
             }
@@ -193,6 +219,7 @@ public enum KioskLauncher {
                     services.records = RecordsSource.platform(quick)
                     services.proofs = ProofDesk.platform(quick)
                     services.appointments = AppointmentDesk.platform(quick)
+                    services.identityCodes = { await quick.identityCode($0) }
                 }
             } else {
                 logger.info("not enrolled: submissions stay in the outbox until `zizhu enroll`")

@@ -24,6 +24,7 @@ extension KioskRuntime {
                 mapper = InputMapper()
                 readerCommands?.yield(false)
                 socialSecurityCards?.setReading(false)
+                identityCodes?.setReading(false)
                 logger.info("session ended")
                 // The citizen has gone: what their visit allocated and freed goes back to
                 // the system, so the kiosk's memory is the same after every visit.
@@ -35,9 +36,11 @@ extension KioskRuntime {
             case .startCardReading:
                 readerCommands?.yield(true)
                 socialSecurityCards?.setReading(true)
+                identityCodes?.setReading(true)
             case .stopCardReading:
                 readerCommands?.yield(false)
                 socialSecurityCards?.setReading(false)
+                identityCodes?.setReading(false)
             case .checkPrinter:
                 guard let printer else {
                     inbox.post(.printerChecked(.queueMissing("no printer configured")))

@@ -47,6 +47,7 @@ public final class KioskRuntime {
     var readerCommands: AsyncStream<Bool>.Continuation?
     /// The 社保卡 reader, where one is configured: it follows the same start/stop as the ID reader.
     let socialSecurityCards: SocialSecurityCardWatcher?
+    let identityCodes: IdentityCodeWatcher?
     let printer: ReceiptPrinterLink?
     var receipts: SampleReceipts?
     var helpDesk: HelpDesk
@@ -56,6 +57,7 @@ public final class KioskRuntime {
     /// receipt templates, the pinyin dictionary); it runs right after the first frame.
     init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
          launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, socialSecurityCards: SocialSecurityCardWatcher? = nil,
+         identityCodes: IdentityCodeWatcher? = nil,
          printer: ReceiptPrinterLink? = nil,
          inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
          notifier: SystemdNotifier = SystemdNotifier(environment: [:]), speaker: Speaker? = nil,
@@ -72,6 +74,7 @@ public final class KioskRuntime {
         self.loadCatalogue = loadCatalogue
         self.reader = reader
         self.socialSecurityCards = socialSecurityCards
+        self.identityCodes = identityCodes
         self.state = state
         self.context = context
         self.terminal = terminal
@@ -95,6 +98,7 @@ public final class KioskRuntime {
         outbox = services.outbox
         helpDesk = services.helpDesk
         progressDesk = services.progressDesk
+        identityCodes?.setVerifier(services.identityCodes)
         receipts = services.receipts
         if let pinyin = services.pinyin { context.pinyin = pinyin }
         if let handwriting = services.handwriting { context.handwriting = handwriting }
@@ -160,6 +164,7 @@ public final class KioskRuntime {
     /// can never arrive the other way round.
     func startReader() {
         socialSecurityCards?.start()
+        identityCodes?.start()
         guard let reader else { return }
         let inbox = self.inbox
         let (commands, continuation) = AsyncStream.makeStream(of: Bool.self)
@@ -191,6 +196,7 @@ public final class KioskRuntime {
     public func shutdown() async {
         readerCommands?.finish()
         socialSecurityCards?.shutdown()
+        identityCodes?.shutdown()
         await reader?.shutdown()
         await printer?.shutdown()
         outbox?.stop()

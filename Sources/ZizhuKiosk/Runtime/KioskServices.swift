@@ -17,6 +17,8 @@ public struct KioskServices {
     public var outbox: KioskOutbox?
     public var helpDesk: HelpDesk
     public var progressDesk = ProgressDesk(worker: nil, outbox: nil)
+    /// Who verifies e-ID codes: the platform, the demo's file, or nobody (every code "cannot be checked now").
+    public var identityCodes: IdentityCodeWatcher.Verify = { _ in .unavailable }
     public var receipts: SampleReceipts?
     /// Phrase pinyin (librime) and handwriting (Zinnia), started in the background.
     public var pinyin: (any PinyinComposer)?

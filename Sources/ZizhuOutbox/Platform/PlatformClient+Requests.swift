@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import Logging
+import ZizhuCore
 import ZizhuWire
 
 /// The kiosk's questions to the platform besides delivering the outbox: heartbeat, help,
@@ -81,6 +82,27 @@ extension PlatformClient {
         guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(RecordsRequest(idNumber: idNumber)),
               let (status, data) = try? await signedPost("/v1/records", body: body, secret: secret), status == 200 else { return nil }
         return try? JSONDecoder().decode(RecordsResponse.self, from: data)
+    }
+
+    /// An e-ID code scanned at the kiosk, as the platform verifies it; `.unavailable` when it
+    /// cannot be asked (offline, refused, an answer that does not make sense).
+    public func identityCode(_ code: String) async -> IdentityCodeCheck {
+        guard let secret = enrolment.key, let body = try? CanonicalJSON.encode(IdentityCodeRequest(code: code)),
+              let (status, data) = try? await signedPost("/v1/identity/code", body: body, secret: secret), status == 200,
+              let answer = try? JSONDecoder().decode(IdentityCodeAnswer.self, from: data) else { return .unavailable }
+        switch answer.status {
+        case "expired": return .expired
+        case "unknown": return .unknown
+        case "verified":
+            guard let number = answer.idNumber.flatMap({ try? IDNumber(validating: $0) }), let name = answer.name, !name.isEmpty else {
+                return .unavailable
+            }
+            let gender: Gender = answer.gender == "female" ? .female : answer.gender == "male" ? .male : number.gender ?? .unknown
+            return .verified(IdentityCodeHolder(idNumber: number, name: name, gender: gender,
+                                                birthDate: answer.birthDate.flatMap { CalendarDate(iso: $0) },
+                                                validUntil: CalendarDate.localToday()))
+        default: return .unavailable
+        }
     }
 
     /// A case's progress from the platform; nil when it cannot be asked (offline), and

@@ -21,6 +21,8 @@ public struct SessionSettings: Sendable, Hashable {
     public var staffedHours = StaffedHours.office
     /// A 社保卡 reader is configured: services that take the card say so on the identify screen.
     public var socialSecurityCardReader = false
+    /// A QR scanner for e-ID codes (电子身份证 / 粤省事码) is configured: the identify screen offers it.
+    public var identityCodeScanner = false
 
     public init(idleTimeoutSeconds: Int = 60, countdownSeconds: Int = 10, defaultLanguage: Language = .zhHans,
                 minimumWidth: Int = 80, minimumHeight: Int = 24, allowsQuit: Bool = false,

@@ -10,6 +10,7 @@ enum ApplicationFeature {
         switch citizen.source {
         case .manualEntry: return "manual"
         case .socialSecurityCard: return "socialSecurityCard"
+        case .identityCode: return "identityCode"
         case .cardReader: return "\(citizen.kind)"
         }
     }

@@ -28,8 +28,8 @@ extension Canvas {
             return
         case .waitingForCard:
             let orSocialSecurityCard = service?.identity == .idCardOrSocialSecurityCard && state.settings.socialSecurityCardReader
-            cardPrompt(t(orSocialSecurityCard ? .identifyPlaceOrSocialSecurityCard : .identifyPlace), hint: t(.identifyPlaceHint),
-                       style: theme.heading, in: area)
+            cardPrompt(t(orSocialSecurityCard ? .identifyPlaceOrSocialSecurityCard : .identifyPlace),
+                       hint: t(state.settings.identityCodeScanner ? .identifyPlaceOrCodeHint : .identifyPlaceHint), style: theme.heading, in: area)
         case .reading:
             cardPrompt(t(.identifyReading), hint: t(.identifyPlaceHint), style: theme.warning, in: area)
         case .failed(let failure):
@@ -75,6 +75,7 @@ extension Canvas {
         switch citizen.source {
         case .cardReader: success = .identifySuccess
         case .socialSecurityCard: success = .identifySocialSecurityCardSuccess
+        case .identityCode: success = .identifyCodeSuccess
         case .manualEntry: success = .identifyFormatOK
         }
         grid.put(t(success), x: area.x, y: y, style: theme.heading, clip: area)
@@ -94,6 +95,8 @@ extension Canvas {
             y += 1
             grid.put(state.identify.cardTaken ? t(.identifyCardTaken) : t(.identifyTakeCard), x: area.x, y: y,
                      style: state.identify.cardTaken ? theme.muted : theme.warning, clip: area)
+        } else if citizen.source == .identityCode {
+            row(.identifyCardType, t(.identifyCodeKind))
         } else if citizen.source == .socialSecurityCard {
             row(.identifyCardType, t(.identifySocialSecurityCardKind))
             y += 1
