@@ -18,9 +18,11 @@ final class ProductionRig {
     let home: URL
     let link: String
     let control: String
+    /// The e-ID QR scanner's simulator (`zizhu qr sim`) and its control FIFO, when asked for.
+    var qrScanner: (pid: pid_t, control: String)?
     var scratch: URL { printer.folder }
 
-    init(records: Bool = false) async throws {
+    init(records: Bool = false, qrScanner: Bool = false) async throws {
         printer = try await PrinterCommandTests.Rig()
         let scratch = printer.folder
         home = scratch.appendingPathComponent("home")
@@ -32,10 +34,18 @@ final class ProductionRig {
             stdio: .files(stdout: scratch.appendingPathComponent("sim.out").path, stderr: scratch.appendingPathComponent("sim.err").path))
         central = SyncFaultTests.Central(scratch: scratch)
         if records {
-            central.extraArguments = ["--records", Built.repository.appendingPathComponent("Devices/simulator/demo-records.yaml").path]
+            central.extraArguments = ["--records", Built.repository.appendingPathComponent("Devices/simulator/demo-records.yaml").path,
+                                      "--identity-codes", Built.repository.appendingPathComponent("Devices/simulator/demo-identity-codes.yaml").path]
         }
         try await central.start()
+        var scannerLines = ""
+        if qrScanner {
+            let sim = try await QRScannerCommandTests.simulator(scratch)
+            self.qrScanner = (sim.pid, sim.control)
+            scannerLines = "\nqr_scanner:\n  profile: serial\n  port: \(sim.link)"
+        }
         try SyncFaultTests.writeConfig(home, [
+            "social_security_card:\n  profile: gen3": "social_security_card:\n  profile: gen3" + scannerLines,
             "profile: usb-0400-c35a": "profile: serial\n  port: \(link)",
             "catalogue: catalogue": "catalogue: \(Built.repository.path)/Kiosk/catalogue",
             "  profile: 80mm": "  profile: 80mm\n  server: \(printer.cups.socketPath)",
@@ -50,7 +60,14 @@ final class ProductionRig {
         try handle.close()
     }
 
+    /// A line to the QR scanner simulator (`demo 1`, `scan TEXT`, `garble`, `unplug`).
+    func scan(_ line: String) throws {
+        guard let qrScanner else { return }
+        try QRScannerCommandTests.say(line, to: qrScanner.control)
+    }
+
     func stop() {
+        if let qrScanner { ChildProcess.stop(qrScanner.pid) }
         ChildProcess.stop(simulator)
         let pid = central.pid
         Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start()
