@@ -28,7 +28,7 @@ struct DiagnoseTests {
 
     @Test func healthyThenPaperOutThenNoPlatformThenNoReader() async throws {
         // The reader simulator on a pty as a serial reader, a private cupsd, a local platform.
-        let rig = try await ProductionRig()
+        let rig = try await ProductionRig(qrScanner: true)
         defer { rig.stop() }
         let (printer, central, simulator, link) = (rig.printer, rig.central, rig.simulator, rig.link)
         #expect(await waitForFile(URL(fileURLWithPath: link)) != nil || FileManager.default.fileExists(atPath: link))
@@ -51,6 +51,8 @@ struct DiagnoseTests {
         #expect(report.check("reader")?.status == "ok" && report.check("reader")?.fact("SAM ID") == "05.01-20200101-0000000001-0000000002",
                 "\(healthy.stdout)")
         #expect(report.check("reader")?.fact("SSCard reader") == "Zizhu SSCard 00 00 (有卡 / card in)", "\(healthy.stdout)")
+        let qrLine = rig.scratch.appendingPathComponent("qr-line").path
+        #expect(report.check("reader")?.fact("QR scanner") == "serial: serial \(qrLine) 9600 8N1", "\(healthy.stdout)")
         #expect(report.check("printer")?.status == "ok" && report.check("printer")?.fact("Health") == "ready", "\(printer.cups.report())")
         let network = try #require(report.check("network"))
         #expect(network.status == "ok" && network.fact("Platform") == central.url, "\(healthy.stdout)")
@@ -86,6 +88,14 @@ struct DiagnoseTests {
         let warned = try JSONDecoder().decode(Report.self, from: Data(noPcscd.stdout.utf8))
         #expect(warned.check("reader")?.status == "warning" && warned.check("reader")?.fact("SSCard reader")?.contains("pcscd unavailable") == true,
                 "\(noPcscd.stdout)")
+        // The QR scanner's cable pulled: a warning that names the port; still healthy.
+        try rig.scan("unplug")
+        let gone = ContinuousClock.now + .seconds(10)
+        while FileManager.default.fileExists(atPath: qrLine) && ContinuousClock.now < gone { try await Task.sleep(for: .milliseconds(50)) }
+        let noScanner = try await diagnose()
+        #expect(noScanner.status == 0, "\(noScanner.stdout)")
+        let scannerWarned = try JSONDecoder().decode(Report.self, from: Data(noScanner.stdout.utf8))
+        #expect(scannerWarned.check("reader")?.fact("QR scanner fault")?.contains("not connected: \(qrLine)") == true, "\(noScanner.stdout)")
 
         // The platform goes away: the network check fails, the rest still answers.
         ChildProcess.stop(central.pid, signal: SIGKILL, grace: 5)

@@ -42,6 +42,9 @@ public enum KioskDiagnostics {
                                                         shareRoot: inputs.paths.shareRoot)
             readerCheck = reader(readerCheck, socialSecurityCard: cards)
         }
+        if let profile = inputs.config.qrScannerProfile {
+            readerCheck = reader(readerCheck, qrScanner: qrScanner(profile: profile, port: inputs.config.qrScannerPort, shareRoot: inputs.paths.shareRoot))
+        }
         var checks = [readerCheck]
         checks.append(await printer)
         checks.append(await network)
