@@ -170,6 +170,10 @@ struct DemoIdentifyTests {
         #expect(identified.contains("1101**********002X") && identified.contains("测试样本"), "\(identified)")
         #expect(!identified.contains("11010519491231002X"))
         #expect(try await tmux.waitForScreen { $0.contains("身份证已取回") }.contains("身份证已取回"))
+        // The demo has an e-ID QR scanner too (a serial one played on a pty): its line is open.
+        let demoLog = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(demoLog.contains("QR scanner connected: serial \(scratch.path)/qr-scanner") || demoLog.contains("QR scanner connected: serial /dev/pts/"),
+                "\(demoLog.suffix(2000))")
         // The form: two choices (证明用途, 查询期间), each a big numbered button.
         try tmux.sendKeys("1")
         #expect(try await tmux.waitForScreen { $0.contains("第 1/2 项") }.contains("证明用途"))
