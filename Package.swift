@@ -47,6 +47,10 @@ let package = Package(
         .systemLibrary(
             name: "CPCSCLite", path: "Sources/CPCSCLite",
             pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        // USB-HID QR scanners: their own input device through libevdev (exclusive grab).
+        .systemLibrary(
+            name: "CLibEvdev", path: "Sources/CLibEvdev",
+            pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
 
         // Pure core: what the kiosk decides. No I/O.
         .target(
@@ -78,7 +82,7 @@ let package = Package(
             name: "SocialSecurityCard",
             dependencies: ["CPCSCLite", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams")]),
         // QR code scanners (e-ID codes): serial/USB-CDC through termios; code assembly is pure.
-        .target(name: "QRScanner", dependencies: ["CPseudoTerminal", "ZizhuCore"]),
+        .target(name: "QRScanner", dependencies: ["CPseudoTerminal", "CLibEvdev", "ZizhuCore"]),
         .target(
             name: "ReceiptPrinter",
             dependencies: ["CCUPS", "CQREncode", "CSPNG", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams"),
@@ -179,7 +183,7 @@ let package = Package(
             dependencies: ["IDCardReader", "ZizhuCore", "ZizhuTestSupport",
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources", "ChineseInput"], exclude: ["__Snapshots__", "__Fixtures__"]),
-        .testTarget(name: "QRScannerTests", dependencies: ["QRScanner", "ZizhuCore"]),
+        .testTarget(name: "QRScannerTests", dependencies: ["QRScanner", "CLibEvdev", "ZizhuCore"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard", "ZizhuCore", "ZizhuProcess"]),
         .testTarget(name: "ChineseInputTests", dependencies: ["ChineseInput", "ZizhuUI"]),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "ZizhuOutbox"]),

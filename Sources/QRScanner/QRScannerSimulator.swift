@@ -79,6 +79,15 @@ public final class QRScannerSimulator: @unchecked Sendable {
     /// Serves a control FIFO (made if missing) until `shouldStop` says so (checked every
     /// 100 ms) or the scanner is unplugged.
     public func serve(control: String, demoCodes: [String], shouldStop: () -> Bool) throws(QRScannerFault) {
+        try Self.serveControl(control, shouldStop: { shouldStop() || !isPlugged }) { line in
+            perform(line, demoCodes: demoCodes)
+            return isPlugged
+        }
+    }
+
+    /// Reads lines from a control FIFO (made if missing) and hands each to `act` until
+    /// `shouldStop` says so or `act` answers false.
+    public static func serveControl(_ control: String, shouldStop: () -> Bool, act: (String) -> Bool) throws(QRScannerFault) {
         if access(control, F_OK) != 0, mkfifo(control, 0o600) != 0 {
             throw .notConnected("cannot make the control FIFO \(control): \(String(cString: strerror(errno)))")
         }
@@ -88,7 +97,7 @@ public final class QRScannerSimulator: @unchecked Sendable {
         defer { close(fd) }
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1024)
-        while !shouldStop() && isPlugged {
+        while !shouldStop() {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 100) > 0 else { continue }
             let count: Int = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -97,7 +106,7 @@ public final class QRScannerSimulator: @unchecked Sendable {
             while let end = pending.firstIndex(of: 0x0A) {
                 let line = String(decoding: pending[..<end], as: UTF8.self).trimmingCharacters(in: " \r\t")
                 pending.removeSubrange(...end)
-                if !line.isEmpty { perform(line, demoCodes: demoCodes) }
+                if !line.isEmpty && !act(line) { return }
             }
         }
     }

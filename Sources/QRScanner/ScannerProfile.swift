@@ -7,6 +7,8 @@ public struct ScannerProfile: Sendable, Hashable {
     public enum Transport: String, Sendable, Hashable {
         /// A serial line or USB-CDC port, read through termios.
         case serial
+        /// A USB-HID ("keyboard wedge") scanner: its own input device, grabbed through libevdev.
+        case hid
     }
 
     /// What a scanner sends after each code.
@@ -29,8 +31,12 @@ public struct ScannerProfile: Sendable, Hashable {
     public var terminator: Terminator
     /// A longer run of bytes without a terminator is a garbled scan, not a code.
     public var maxLength: Int
+    /// For `hid`: part of the name the input device reports (`evtest` lists them).
+    public var deviceName: String?
 
-    public init(name: LocalizedText, transport: Transport = .serial, baud: Int = 9600, terminator: Terminator = .cr, maxLength: Int = 512) {
+    public init(name: LocalizedText, transport: Transport = .serial, baud: Int = 9600, terminator: Terminator = .cr, maxLength: Int = 512,
+                deviceName: String? = nil) {
+        self.deviceName = deviceName
         self.name = name
         self.transport = transport
         self.baud = baud
@@ -44,9 +50,10 @@ public struct ScannerProfile: Sendable, Hashable {
         var baud: Int?
         var terminator: String?
         var max_length: Int?
+        var device_name: String?
     }
 
-    static let keys: [String: Set<String>] = ["": ["name", "transport", "baud", "terminator", "max_length"], "name": ["zh", "en"]]
+    static let keys: [String: Set<String>] = ["": ["name", "transport", "baud", "terminator", "max_length", "device_name"], "name": ["zh", "en"]]
     static let speeds: Set<Int> = [1200, 2400, 4800, 9600, 19_200, 38_400, 57_600, 115_200]
 
     /// Parses and checks a profile; every problem names `file:line:column`.
@@ -56,7 +63,10 @@ public struct ScannerProfile: Sendable, Hashable {
         let raw = loaded.value
         let transport = Transport(rawValue: raw.transport)
         if transport == nil {
-            problems.append(FileProblem(loaded.location(of: "transport"), "transport '\(raw.transport)' is not one of: serial"))
+            problems.append(FileProblem(loaded.location(of: "transport"), "transport '\(raw.transport)' is not one of: serial, hid"))
+        }
+        if transport == .hid && (raw.device_name ?? "").isEmpty {
+            problems.append(FileProblem(loaded.location(of: "transport"), "a hid scanner needs device_name: part of the name its input device reports"))
         }
         let baud = raw.baud ?? 9600
         if !speeds.contains(baud) {
@@ -71,6 +81,7 @@ public struct ScannerProfile: Sendable, Hashable {
             problems.append(FileProblem(loaded.location(of: "max_length"), "max_length must be 16 to 4096 characters, not \(maxLength)"))
         }
         guard problems.isEmpty, let transport, let terminator else { throw FileProblems(problems) }
-        return ScannerProfile(name: raw.name, transport: transport, baud: baud, terminator: terminator, maxLength: maxLength)
+        return ScannerProfile(name: raw.name, transport: transport, baud: baud, terminator: terminator, maxLength: maxLength,
+                              deviceName: raw.device_name)
     }
 }

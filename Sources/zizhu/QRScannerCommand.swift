@@ -39,7 +39,7 @@ struct QRScannerCommand: ParsableCommand {
         func run() throws {
             let config = try? KioskResources.load(paths: KioskPaths.resolve(), configPath: nil).config
             let loaded = try QRScannerCommand.profile(profile ?? config?.qrScannerProfile ?? "serial")
-            guard let port = port ?? config?.qrScannerPort else { throw ValidationError("give --port (or qr_scanner.port in kiosk.yaml)") }
+            let port = port ?? config?.qrScannerPort
             func say(_ fields: [String: String], _ text: String) {
                 if json {
                     let body = fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\(Self.escape($0.value))\"" }.joined(separator: ",")
@@ -49,9 +49,9 @@ struct QRScannerCommand: ParsableCommand {
                 }
                 fflush(nil)
             }
-            let scanner: SerialQRScanner
+            let scanner: any QRScannerLine
             do {
-                scanner = try SerialQRScanner(port: port, profile: loaded)
+                scanner = try QRScanners.open(loaded, port: port)
             } catch {
                 say(["event": "not_connected", "reason": error.description], "\(error)")
                 throw ExitCode(1)
@@ -92,6 +92,7 @@ struct QRScannerCommand: ParsableCommand {
                 """)
 
         @Option(help: "A symlink to the line (like /dev/ttyACM0).") var link: String?
+        @Option(help: "Be a USB-HID scanner instead: a uinput virtual keyboard with this name (needs /dev/uinput).") var uinput: String?
         @Option(help: "The control FIFO (created if missing).") var control: String
         @Option(help: "Exit when this process is gone.") var parent: Int32?
 
@@ -100,6 +101,27 @@ struct QRScannerCommand: ParsableCommand {
             let codes = try DemoIdentityCodes.orderedCodes(try String(contentsOf: file, encoding: .utf8), file: file.path)
             let sources = SimulatorStop.watchSignals()
             defer { sources.forEach { $0.cancel() } }
+            if let uinput {
+                let keyboard = try VirtualKeyboardScanner(name: uinput)
+                defer { keyboard.unplug() }
+                print("keyboard: \(keyboard.node ?? "?") \"\(uinput)\"")
+                fflush(nil)
+                let parent = self.parent
+                try QRScannerSimulator.serveControl(control, shouldStop: { SimulatorStop.requested(parent: parent) }) { line in
+                    let words = line.split(separator: " ", maxSplits: 1).map(String.init)
+                    switch (words.first ?? "", words.count > 1 ? words[1] : "") {
+                    case ("demo", let number):
+                        if let index = Int(number), codes.indices.contains(index - 1) { keyboard.scan(codes[index - 1]) }
+                    case ("scan", let text): keyboard.scan(text)
+                    case ("unplug", _):
+                        keyboard.unplug()
+                        return false
+                    default: break
+                    }
+                    return true
+                }
+                return
+            }
             let simulator = try QRScannerSimulator(link: link)
             defer { simulator.unplug() }
             print("line: \(link ?? simulator.path)")

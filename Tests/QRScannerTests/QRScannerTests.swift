@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLibEvdev
 import Testing
 import ZizhuCore
 @testable import QRScanner
@@ -28,6 +29,30 @@ struct QRScannerTests {
         // Longer than the profile allows: garbled, not cut to length.
         #expect(assembler.feed(Array(String(repeating: "A", count: 40).utf8) + [0x0D]) == [.garbled("longer than 16 characters without an end")])
         #expect(assembler.feed(Array("OK\r".utf8)) == [.code("OK")])
+    }
+
+    /// The key map against the kernel's own key codes (`<linux/input-event-codes.h>`), not
+    /// against itself: a HID scanner types what a US keyboard would.
+    @Test func theKeyboardLayoutIsTheKernelsUSLayout() {
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_A), shift: false) == UInt8(ascii: "a"))
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_A), shift: true) == UInt8(ascii: "A"))
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_1), shift: true) == UInt8(ascii: "!"))
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_0), shift: false) == UInt8(ascii: "0"))
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_SLASH), shift: true) == UInt8(ascii: "?"))
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_DOT), shift: false) == UInt8(ascii: "."))
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_MINUS), shift: true) == UInt8(ascii: "_"))
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_ENTER), shift: false) == 0x0D && KeyboardLayout.byte(for: UInt16(KEY_KPENTER), shift: false) == 0x0D)
+        #expect(KeyboardLayout.byte(for: UInt16(KEY_F1), shift: false) == nil)
+        #expect(KeyboardLayout.leftShift == UInt16(KEY_LEFTSHIFT) && KeyboardLayout.rightShift == UInt16(KEY_RIGHTSHIFT))
+        // Every printable ASCII character can be typed, and typing it reads back as itself.
+        for byte in UInt8(0x20)...UInt8(0x7E) {
+            let character = Character(Unicode.Scalar(byte))
+            guard let key = KeyboardLayout.key(for: character) else {
+                Issue.record("\(character) cannot be typed")
+                continue
+            }
+            #expect(KeyboardLayout.byte(for: key.code, shift: key.shift) == byte, "\(character)")
+        }
     }
 
     @Test func codesAreShownOnlyMasked() {

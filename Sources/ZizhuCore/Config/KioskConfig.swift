@@ -215,7 +215,7 @@ public struct KioskConfig: Sendable, Hashable {
             if !scanner.profile.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
                 problems.append(FileProblem(at("qr_scanner", "profile"), "qr_scanner.profile names a file in Devices/qr/ (letters, digits, '-')"))
             }
-            if !scanner.port.hasPrefix("/") {
+            if let port = scanner.port, !port.hasPrefix("/") {
                 problems.append(FileProblem(at("qr_scanner", "port"), "qr_scanner.port is the scanner's device path, e.g. /dev/ttyACM0"))
             }
         }
@@ -292,7 +292,8 @@ struct KioskConfigFile: Decodable {
 
     struct QRScanner: Decodable {
         var profile: String
-        var port: String
+        /// Serial scanners only (a HID one is found by its device name).
+        var port: String?
     }
 
     struct Printer: Decodable {

@@ -14,7 +14,7 @@ import ZizhuUI
 public final class IdentityCodeWatcher: @unchecked Sendable {
     public typealias Verify = @Sendable (String) async -> IdentityCodeCheck
     private let profile: ScannerProfile
-    private let port: String
+    private let port: String?
     private let inbox: EventInbox
     private let logger: Logger
     private let condition = NSCondition()
@@ -24,8 +24,9 @@ public final class IdentityCodeWatcher: @unchecked Sendable {
     private var verify: Verify = { _ in .unavailable }
     /// What the technician sees: connected, or why not.
     private var problem: String? = "not opened yet"
+    private var connected = ""
 
-    public init(profile: ScannerProfile, port: String, inbox: EventInbox, logger: Logger) {
+    public init(profile: ScannerProfile, port: String?, inbox: EventInbox, logger: Logger) {
         self.profile = profile
         self.port = port
         self.inbox = inbox
@@ -51,17 +52,21 @@ public final class IdentityCodeWatcher: @unchecked Sendable {
 
     /// "serial /dev/ttyACM0 9600 8N1", or why the scanner cannot be read.
     public var status: (connected: Bool, detail: String) {
-        condition.withLock { problem.map { (false, $0) } ?? (true, "serial \(port) \(profile.baud) 8N1") }
+        condition.withLock { problem.map { (false, $0) } ?? (true, connected) }
     }
 
     private func run() {
-        var scanner: SerialQRScanner?
+        var scanner: (any QRScannerLine)?
         while !condition.withLock({ stopped }) {
             if scanner == nil {
                 do {
-                    scanner = try SerialQRScanner(port: port, profile: profile)
-                    condition.withLock { problem = nil }
-                    logger.info("QR scanner connected: serial \(port) \(profile.baud) 8N1")
+                    let opened = try QRScanners.open(profile, port: port)
+                    scanner = opened
+                    condition.withLock {
+                        problem = nil
+                        connected = opened.description
+                    }
+                    logger.info("QR scanner connected: \(opened.description)")
                 } catch {
                     let first = condition.withLock { () -> Bool in
                         defer { problem = error.description }

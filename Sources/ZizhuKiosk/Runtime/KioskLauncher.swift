@@ -116,8 +116,8 @@ public enum KioskLauncher {
                 logger: Logger(label: "zizhu.sscard") { FileLogHandler(label: $0, sink: sink) }, prepare: prepare)
         }
         var identityCodes: IdentityCodeWatcher?
-        if let scannerProfile, let port = demoScanner?.path ?? config.qrScannerPort {
-            identityCodes = IdentityCodeWatcher(profile: scannerProfile, port: port, inbox: inbox,
+        if let scannerProfile {
+            identityCodes = IdentityCodeWatcher(profile: scannerProfile, port: demoScanner?.path ?? config.qrScannerPort, inbox: inbox,
                                                 logger: Logger(label: "zizhu.qr") { FileLogHandler(label: $0, sink: sink) })
         }
         // Opened after the first frame: creating or opening the outbox costs fsyncs.

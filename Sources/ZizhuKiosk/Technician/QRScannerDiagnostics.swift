@@ -21,12 +21,12 @@ extension KioskDiagnostics {
         } catch {
             return QRScannerStatus(profile: profile, transport: "-", problem: "profile \(url.path): \(error)")
         }
-        guard let port else { return QRScannerStatus(profile: profile, transport: "-", problem: "qr_scanner.port is not set") }
         do {
-            let scanner = try SerialQRScanner(port: port, profile: loaded)
+            let scanner = try QRScanners.open(loaded, port: port)
             return QRScannerStatus(profile: profile, transport: scanner.description, problem: nil)
         } catch {
-            return QRScannerStatus(profile: profile, transport: "serial \(port)", problem: error.description)
+            return QRScannerStatus(profile: profile, transport: port.map { "serial \($0)" } ?? "hid \(loaded.deviceName ?? "-")",
+                                   problem: error.description)
         }
     }
 

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+
+/// A USB-HID QR scanner through libevdev with an exclusive grab, in a QEMU guest (this host
+/// has no /dev/uinput): `zizhu qr sim --uinput` types codes as a uinput keyboard, `zizhu qr
+/// listen --profile hid` finds the device by name, grabs it and reads two codes (Shift for
+/// capitals and symbols), a second program cannot take it, nothing reaches a plain reader of
+/// the node, and pulling the device out ends the listen (Tests/EndToEndTests/VM/qr-hid-vm.sh).
+@Suite("QR scanner as a USB keyboard (libevdev, uinput) in a VM")
+struct QRScannerHIDVMTests {
+    @Test func codesAreReadFromAGrabbedKeyboardAndNothingLeaks() async throws {
+        let work = Built.temporaryDirectory("qr-hid-vm")
+        let script = Built.repository.appendingPathComponent("Tests/EndToEndTests/VM/qr-hid-vm.sh").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
+        let run = try await Run.program("/usr/bin/timeout", ["300", script, Built.zizhu, Built.repository.path, work.path],
+                                        environment: environment)
+        let console = run.stdout + run.stderr
+        #expect(console.contains("ZIZHU-VM-DONE"), "the guest did not finish (status \(run.status)):\n\(console.suffix(3000))")
+        func events(_ prefix: String) -> [[String: String]] {
+            console.split(whereSeparator: \.isNewline).compactMap { line -> [String: String]? in
+                guard let start = line.range(of: prefix + ": {") else { return nil }
+                let json = "{" + line[start.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+                return (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String]
+            }
+        }
+        let listened = events("QR")
+        #expect(listened.map { $0["event"] ?? "" } == ["listening", "code", "code", "exit"], "\(console.suffix(3000))")
+        #expect(listened.first?["transport"]?.contains("\"Zizhu QR Scanner (HID)\" (grabbed)") == true)
+        #expect(listened.dropFirst().first?["code"] == "ZZEI…(39 chars)")
+        // Capitals and shifted symbols come through as typed (a wrong Shift would garble it).
+        #expect(listened.dropFirst(2).first?["code"] == "Hell…(16 chars)" && listened.last?["status"] == "0")
+        let second = events("QR2")
+        #expect(second.first?["event"] == "not_connected" && second.first?["reason"]?.contains("held by another program") == true,
+                "\(second)")
+        #expect(console.contains("LEAK: 0"), "a grabbed scanner's keys reached another reader:\n\(console.suffix(2000))")
+        let unplugged = events("QR3")
+        #expect(unplugged.map { $0["event"] ?? "" } == ["listening", "unplugged", "exit"] && unplugged.last?["status"] == "1", "\(unplugged)")
+        #expect(!console.contains("440106198806150019"), "a code was printed whole")
+    }
+}
