@@ -50,6 +50,15 @@ public struct CodeAssembler: Sendable {
 
     /// Whether part of a scan is waiting for its end (a scanner unplugged mid-code).
     public var isPartial: Bool { !current.isEmpty || spoiled != nil }
+
+    /// Gives up the scan in progress (its end may have been lost): garbled if there was one.
+    public mutating func abandon(_ why: String) -> [Piece] {
+        defer {
+            current.removeAll(keepingCapacity: true)
+            spoiled = nil
+        }
+        return isPartial ? [.garbled(why)] : []
+    }
 }
 
 /// What a technician may see of a code: its length and first characters (an e-ID code is a

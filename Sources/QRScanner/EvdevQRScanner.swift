@@ -87,10 +87,14 @@ public final class EvdevQRScanner {
             var status = libevdev_next_event(device, flags, &event)
             while status == Int32(LIBEVDEV_READ_STATUS_SUCCESS.rawValue) || status == Int32(LIBEVDEV_READ_STATUS_SYNC.rawValue) {
                 // After SYN_DROPPED the kernel's buffer overflowed: what was lost cannot be a
-                // whole code, so the scan in progress is spoiled and the sync events drained.
+                // whole code (its Enter may be gone too), so the scan in progress is given up
+                // at once and the sync events drained; the next scan starts clean.
                 if status == Int32(LIBEVDEV_READ_STATUS_SYNC.rawValue) {
+                    if flags != UInt32(LIBEVDEV_READ_FLAG_SYNC.rawValue) {
+                        ready += assembler.abandon("key events were dropped (the scanner typed faster than it was read)")
+                        shifts.removeAll()
+                    }
                     flags = UInt32(LIBEVDEV_READ_FLAG_SYNC.rawValue)
-                    ready += assembler.feed([0x00])
                 } else {
                     handle(event)
                 }

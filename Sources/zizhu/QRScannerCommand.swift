@@ -35,10 +35,17 @@ struct QRScannerCommand: ParsableCommand {
         @Option(help: "Stop after this many codes.") var count: Int = 1
         @Option(help: "Stop after this many seconds.") var seconds: Double = 60
         @Flag(help: "One JSON object a line.") var json = false
+        @Flag(help: "Verify each code as the demo platform does (Devices/simulator/demo-identity-codes.yaml) and say whose it is, masked.")
+        var verifyDemo = false
 
         func run() throws {
             let config = try? KioskResources.load(paths: KioskPaths.resolve(), configPath: nil).config
             let loaded = try QRScannerCommand.profile(profile ?? config?.qrScannerProfile ?? "serial")
+            var demoCodes: [String: IdentityCodeHolder] = [:]
+            if verifyDemo {
+                let file = KioskPaths.resolve().shareRoot.appendingPathComponent("Devices/simulator/demo-identity-codes.yaml")
+                demoCodes = try DemoIdentityCodes.parse(try String(contentsOf: file, encoding: .utf8), file: file.path)
+            }
             let port = port ?? config?.qrScannerPort
             func say(_ fields: [String: String], _ text: String) {
                 if json {
@@ -65,6 +72,14 @@ struct QRScannerCommand: ParsableCommand {
                     case .code(let code)?:
                         codes += 1
                         say(["event": "code", "code": maskedCode(code), "length": String(code.count)], "code: \(maskedCode(code))")
+                        if verifyDemo {
+                            let check = DemoIdentityCodes.check(code, in: demoCodes, today: CalendarDate.localToday())
+                            if case .verified(let holder) = check {
+                                say(["event": "identified", "id": holder.idNumber.masked], "identified: \(holder.idNumber.masked)")
+                            } else {
+                                say(["event": "not_identified", "check": check.description], "not identified: \(check)")
+                            }
+                        }
                     case .garbled(let why)?:
                         say(["event": "garbled", "reason": why], "garbled scan: \(why)")
                     case nil:

@@ -29,6 +29,10 @@ struct QRScannerTests {
         // Longer than the profile allows: garbled, not cut to length.
         #expect(assembler.feed(Array(String(repeating: "A", count: 40).utf8) + [0x0D]) == [.garbled("longer than 16 characters without an end")])
         #expect(assembler.feed(Array("OK\r".utf8)) == [.code("OK")])
+        // Events lost mid-scan: given up at once, so the next scan is not swallowed.
+        #expect(assembler.feed(Array("HALF".utf8)).isEmpty)
+        #expect(assembler.abandon("dropped") == [.garbled("dropped")] && assembler.abandon("dropped").isEmpty)
+        #expect(assembler.feed(Array("NEXT\r".utf8)) == [.code("NEXT")])
     }
 
     /// The key map against the kernel's own key codes (`<linux/input-event-codes.h>`), not
