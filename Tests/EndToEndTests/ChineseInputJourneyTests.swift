@@ -44,6 +44,24 @@ struct ChineseInputJourneyTests {
         (1...first).first { screen.contains(" \($0)  \(text) ") }.map(String.init)
     }
 
+    /// On a text field's keyboard: 清空, then 广州市天河区中山路 by phrase pinyin (two phrases,
+    /// each the first candidate); the screen with the address typed.
+    static func replaceAddressByPinyin(_ tmux: Tmux) async throws -> String {
+        let keyboard = try await tmux.waitForScreen { $0.contains("输入文字") && $0.contains("清空") }
+        let clear = try #require(locate("清空", in: keyboard), "\(keyboard)")
+        try tmux.tap(x: clear.x + 1, y: clear.y)
+        _ = try await tmux.waitForScreen { $0.contains("│ _") }
+        try tmux.sendLiteral("guangzhoushitianhequ")
+        let phrase = try await tmux.waitForScreen { $0.contains("1  广州市天河区") }
+        #expect(phrase.contains("guangzhoushitianhequ"), "\(phrase)")
+        try tmux.sendKeys("1")
+        _ = try await tmux.waitForScreen { $0.contains("│ 广州市天河区_") }
+        try tmux.sendLiteral("zhongshanlu")
+        #expect(try await tmux.waitForScreen { $0.contains("1  中山路") }.contains("1  中山路"))
+        try tmux.sendKeys("1")
+        return try await tmux.waitForScreen { $0.contains("│ 广州市天河区中山路_") }
+    }
+
     @Test func aNameByHandwritingAndAnAddressByPhrasePinyin() async throws {
         let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-chinese-input")
         // 出生一件事 (302) → 我要办理 → the card → 继续办理 → 新生儿姓名 → 输入文字.
@@ -97,19 +115,7 @@ struct ChineseInputJourneyTests {
         try tmux.sendKeys("1")
         #expect(try await tmux.waitForScreen { $0.contains("户籍地址") }.contains("第 2/"))
         try tmux.sendKeys("2")
-        let addressKeyboard = try await tmux.waitForScreen { $0.contains("输入文字") && $0.contains("清空") }
-        let clear = try #require(Self.locate("清空", in: addressKeyboard), "\(addressKeyboard)")
-        try tmux.tap(x: clear.x + 1, y: clear.y)
-        _ = try await tmux.waitForScreen { $0.contains("│ _") }
-        try tmux.sendLiteral("guangzhoushitianhequ")
-        let phrase = try await tmux.waitForScreen { $0.contains("1  广州市天河区") }
-        #expect(phrase.contains("guangzhoushitianhequ"), "\(phrase)")
-        try tmux.sendKeys("1")
-        _ = try await tmux.waitForScreen { $0.contains("│ 广州市天河区_") }
-        try tmux.sendLiteral("zhongshanlu")
-        #expect(try await tmux.waitForScreen { $0.contains("1  中山路") }.contains("1  中山路"))
-        try tmux.sendKeys("1")
-        let address = try await tmux.waitForScreen { $0.contains("│ 广州市天河区中山路_") }
+        let address = try await Self.replaceAddressByPinyin(tmux)
         #expect(address.contains("广州市天河区中山路"), "\(address)")
         try tmux.sendKeys("#")
         let phone = try await tmux.waitForScreen { $0.contains("第 3/") }

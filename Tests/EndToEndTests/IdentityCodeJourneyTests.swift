@@ -15,9 +15,7 @@ struct IdentityCodeJourneyTests {
         let rig = try await ProductionRig(records: true, qrScanner: true)
         defer { rig.stop() }
         let (scratch, home) = (rig.scratch, rig.home)
-        let tmux = Tmux()
-        try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run")
-        #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
+        let tmux = try await rig.startKiosk()
 
         try await tmux.press("1", "5", "1", "0", "8", "#")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("边境旅游出入境通行证"))

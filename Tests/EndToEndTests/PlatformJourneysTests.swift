@@ -60,6 +60,14 @@ final class ProductionRig {
         try handle.close()
     }
 
+    /// The production kiosk (`zizhu run` with this rig's home) in a new tmux, on its home screen.
+    func startKiosk() async throws -> Tmux {
+        let tmux = Tmux()
+        try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run")
+        #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
+        return tmux
+    }
+
     /// A line to the QR scanner simulator (`demo 1`, `scan TEXT`, `garble`, `unplug`).
     func scan(_ line: String) throws {
         guard let qrScanner else { return }
@@ -88,9 +96,7 @@ struct PlatformJourneysTests {
         #expect(try await SyncFaultTests.zizhu(["sync", "--now"], home: home).status == 0)
 
         func say(_ line: String) throws { try rig.say(line) }
-        let tmux = Tmux()
-        try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run")
-        #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
+        let tmux = try await rig.startKiosk()
 
         // 打印证明: card 2 (演示用户); the platform's proofs; one printed with its verification code.
         try tmux.sendKeys("2")

@@ -11,14 +11,7 @@ import Testing
 @Suite("QR scanner as a USB keyboard (libevdev, uinput) in a VM")
 struct QRScannerHIDVMTests {
     @Test func codesAreReadFromAGrabbedKeyboardAndNothingLeaks() async throws {
-        let work = Built.temporaryDirectory("qr-hid-vm")
-        let script = Built.repository.appendingPathComponent("Tests/EndToEndTests/VM/qr-hid-vm.sh").path
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
-        let run = try await Run.program("/usr/bin/timeout", ["300", script, Built.zizhu, Built.repository.path, work.path],
-                                        environment: environment)
-        let console = run.stdout + run.stderr
-        #expect(console.contains("ZIZHU-VM-DONE"), "the guest did not finish (status \(run.status)):\n\(console.suffix(3000))")
+        let console = try await USBReaderVMTests.guest("qr-hid-vm.sh", label: "qr-hid-vm")
         func events(_ prefix: String) -> [[String: String]] {
             console.split(whereSeparator: \.isNewline).compactMap { line -> [String: String]? in
                 guard let start = line.range(of: prefix + ": {") else { return nil }

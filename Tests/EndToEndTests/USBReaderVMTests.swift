@@ -8,15 +8,23 @@ import Testing
 /// unplugged and plugged back in between (Tests/EndToEndTests/VM/usb-reader-vm.sh).
 @Suite("ID card reader over libusb in an emulated USB VM")
 struct USBReaderVMTests {
-    @Test func readsCardsThroughLibUSBAcrossAnUnplug() async throws {
-        let work = Built.temporaryDirectory("usb-vm")
-        let script = Built.repository.appendingPathComponent("Tests/EndToEndTests/VM/usb-reader-vm.sh").path
+    /// Runs a test guest (`Tests/EndToEndTests/VM/SCRIPT ZIZHU REPOSITORY WORK`, at most 300 s)
+    /// and returns its console; a guest that did not get to its end is an issue.
+    static func guest(_ script: String, label: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let work = Built.temporaryDirectory(label)
+        let path = Built.repository.appendingPathComponent("Tests/EndToEndTests/VM/\(script)").path
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
-        let run = try await Run.program("/usr/bin/timeout", ["300", script, Built.zizhu, Built.repository.path, work.path],
-                                  environment: environment)
+        let run = try await Run.program("/usr/bin/timeout", ["300", path, Built.zizhu, Built.repository.path, work.path],
+                                        environment: environment)
         let console = run.stdout + run.stderr
-        #expect(console.contains("ZIZHU-VM-DONE"), "the guest did not finish (status \(run.status)):\n\(console.suffix(3000))")
+        #expect(console.contains("ZIZHU-VM-DONE"), "the guest did not finish (status \(run.status)):\n\(console.suffix(3000))",
+                sourceLocation: sourceLocation)
+        return console
+    }
+
+    @Test func readsCardsThroughLibUSBAcrossAnUnplug() async throws {
+        let console = try await Self.guest("usb-reader-vm.sh", label: "usb-vm")
         let events = console.split(whereSeparator: \.isNewline).compactMap { line -> [String: Any]? in
             guard let start = line.range(of: "READER: ") else { return nil }
             // The serial console ends lines with CR LF.
