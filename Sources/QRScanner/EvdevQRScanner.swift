@@ -176,7 +176,8 @@ public final class VirtualKeyboardScanner {
         emit(EV_KEY, code, 0)
         if shift { emit(EV_KEY, KeyboardLayout.leftShift, 0) }
         emit(EV_SYN, UInt16(SYN_REPORT), 0)
-        usleep(2000)
+        // A full-speed USB HID scanner reports a key per 8 ms poll interval.
+        usleep(8000)
     }
 
     /// Types `text` and Enter; characters a US keyboard cannot type are left out.

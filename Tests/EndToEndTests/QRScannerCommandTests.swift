@@ -27,6 +27,25 @@ struct QRScannerCommandTests {
         try handle.close()
     }
 
+    /// `zizhu qr listen ARGS` started, and once it says it is listening, `act`; then its exit
+    /// status and output (it is stopped after 60 s).
+    static func listen(_ arguments: [String], in scratch: URL, then act: () throws -> Void) async throws -> (status: Int32, stdout: String) {
+        let out = scratch.appendingPathComponent("listen-\(UUID().uuidString.prefix(6)).out").path
+        let pid = try ChildProcess.spawn([Built.zizhu, "qr", "listen"] + arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"],
+                                         stdio: .files(stdout: out, stderr: out))
+        func output() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline && !output().contains("listening") && ChildProcess.poll(pid) == nil {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try act()
+        while ContinuousClock.now < deadline {
+            if let status = ChildProcess.poll(pid) { return (status, output()) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return (await ChildProcess.stopDetached(pid), output())
+    }
+
     static func events(_ output: String) -> [[String: String]] {
         output.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String] }
     }
@@ -35,15 +54,11 @@ struct QRScannerCommandTests {
         let scratch = Built.temporaryDirectory("qr-listen")
         let sim = try await Self.simulator(scratch)
         defer { _ = ChildProcess.stop(sim.pid) }
-        let listen = Task {
-            try await ChildProcess.runDetached([Built.zizhu, "qr", "listen", "--port", sim.link, "--json", "--count", "2", "--seconds", "30"],
-                                               environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        let heard = try await Self.listen(["--port", sim.link, "--json", "--count", "2", "--seconds", "30"], in: scratch) {
+            for line in ["garble", "demo 1", "scan https://example.com/x?y=1"] { try Self.say(line, to: sim.control) }
         }
-        try await Task.sleep(for: .seconds(1))
-        for line in ["garble", "demo 1", "scan https://example.com/x?y=1"] { try Self.say(line, to: sim.control) }
-        let heard = try await listen.value
         let events = Self.events(heard.stdout)
-        #expect(heard.status == 0, "\(heard.stdout)\(heard.stderr)")
+        #expect(heard.status == 0, "\(heard.stdout)")
         #expect(events.map { $0["event"] ?? "" } == ["listening", "garbled", "code", "code"], "\(heard.stdout)")
         #expect(events.first?["transport"] == "serial \(sim.link) 9600 8N1")
         #expect(events[safe: 1]?["reason"] == "byte 0x7 is not part of a code")
@@ -52,14 +67,10 @@ struct QRScannerCommandTests {
         #expect(!heard.stdout.contains("440106198806150019") && !heard.stdout.contains("7F3A91C2"), "a code was printed whole")
 
         // The cable pulled while listening: said, status 1.
-        let second = Task {
-            try await ChildProcess.runDetached([Built.zizhu, "qr", "listen", "--port", sim.link, "--json", "--seconds", "30"],
-                                               environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        let unplugged = try await Self.listen(["--port", sim.link, "--json", "--seconds", "30"], in: scratch) {
+            try Self.say("unplug", to: sim.control)
         }
-        try await Task.sleep(for: .seconds(1))
-        try Self.say("unplug", to: sim.control)
-        let unplugged = try await second.value
-        #expect(unplugged.status == 1 && Self.events(unplugged.stdout).last?["event"] == "unplugged", "\(unplugged.stdout)\(unplugged.stderr)")
+        #expect(unplugged.status == 1 && Self.events(unplugged.stdout).last?["event"] == "unplugged", "\(unplugged.stdout)")
         #expect(unplugged.stdout.contains("QR scanner unplugged"))
 
         // No scanner on that port at all.

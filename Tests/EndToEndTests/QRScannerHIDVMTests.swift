@@ -8,9 +8,8 @@ import Testing
 /// (Shift for capitals and symbols) — the e-ID one identifies 演示用户 as the demo platform
 /// verifies it —, a second program cannot take it, nothing reaches a plain reader of the
 /// node, and pulling the device out ends the listen (Tests/EndToEndTests/VM/qr-hid-vm.sh).
-@Suite("QR scanner as a USB keyboard (libevdev, uinput) in a VM")
-struct QRScannerHIDVMTests {
-    @Test func codesAreReadFromAGrabbedKeyboardAndNothingLeaks() async throws {
+extension USBReaderVMTests {
+    @Test func qrCodesAreReadFromAGrabbedKeyboardAndNothingLeaks() async throws {
         let console = try await USBReaderVMTests.guest("qr-hid-vm.sh", label: "qr-hid-vm")
         func events(_ prefix: String) -> [[String: String]] {
             console.split(whereSeparator: \.isNewline).compactMap { line -> [String: String]? in

@@ -6,7 +6,9 @@ import Testing
 /// emulation) with `dummy_hcd` and a configfs gadget 0400:C35A whose tty is served by
 /// `zizhu reader sim`; `zizhu reader read` reads two cards through libusb, with the reader
 /// unplugged and plugged back in between (Tests/EndToEndTests/VM/usb-reader-vm.sh).
-@Suite("ID card reader over libusb in an emulated USB VM")
+/// The device guests take a core each under emulation: one at a time (the power-cut guests
+/// run beside them), so the rest of the suite is not starved.
+@Suite("Devices in emulated VMs: the ID card reader over libusb, the QR scanner over evdev", .serialized)
 struct USBReaderVMTests {
     /// Runs a test guest (`Tests/EndToEndTests/VM/SCRIPT ZIZHU REPOSITORY WORK`, at most 300 s)
     /// and returns its console; a guest that did not get to its end is an issue.
@@ -17,7 +19,11 @@ struct USBReaderVMTests {
         environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin"
         let run = try await Run.program("/usr/bin/timeout", ["300", path, Built.zizhu, Built.repository.path, work.path],
                                         environment: environment)
-        let console = run.stdout + run.stderr
+        // Without the console's escape sequences and other control characters: a failure's
+        // message goes into the xunit report, which must stay well-formed XML.
+        let console = String(String.UnicodeScalarView((run.stdout + run.stderr).unicodeScalars.filter {
+            $0 == "\n" || $0 == "\t" || $0.value >= 0x20
+        }))
         #expect(console.contains("ZIZHU-VM-DONE"), "the guest did not finish (status \(run.status)):\n\(console.suffix(3000))",
                 sourceLocation: sourceLocation)
         return console

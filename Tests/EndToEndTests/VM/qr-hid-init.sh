@@ -11,7 +11,8 @@ export ZIZHU_SHARE=/zizhu HOME=/tmp LANG=C.UTF-8 ZIZHU_HOME=/tmp/zizhu
 stamp() { echo "GUEST: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 wait_for() { for i in $(seq 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
-# The scanner: a uinput keyboard named like a real one.
+# The scanner: a uinput keyboard named like a real one, typing a key per 8 ms as a USB HID
+# scanner does.
 /zizhu/zizhu qr sim --uinput "Zizhu QR Scanner (HID)" --control /tmp/qrc > /tmp/sim.log 2>&1 &
 wait_for /tmp/sim.log keyboard: || stamp "the virtual scanner did not start: $(cat /tmp/sim.log)"
 node=$(sed -n 's/^keyboard: \([^ ]*\).*/\1/p' /tmp/sim.log)
