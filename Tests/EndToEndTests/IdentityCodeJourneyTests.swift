@@ -12,7 +12,7 @@ import ZizhuProcess
 @Suite("e-ID code identification through the real kiosk and platform", .serialized)
 struct IdentityCodeJourneyTests {
     @Test func aScannedCodeIdentifiesThroughThePlatformAndOfflineTheCardIsOffered() async throws {
-        let rig = try await ProductionRig(records: true, qrScanner: true)
+        let rig = try await ProductionRig(records: true, qrScanner: true, socialSecurityCard: false)
         defer { rig.stop() }
         let (scratch, home) = (rig.scratch, rig.home)
         let tmux = try await rig.startKiosk()

@@ -13,7 +13,7 @@ import ZizhuProcess
 @Suite("证照寄递 through the real kiosk, printer, platform and dashboard", .serialized)
 struct MailedResultJourneyTests {
     @Test func aMailedResultShowsItsCourierNumberInProgress() async throws {
-        let rig = try await ProductionRig(records: true)
+        let rig = try await ProductionRig(records: true, socialSecurityCard: false)
         defer { rig.stop() }
         let (scratch, home) = (rig.scratch, rig.home)
         let tmux = try await rig.startKiosk()

@@ -22,7 +22,7 @@ final class ProductionRig {
     var qrScanner: (pid: pid_t, control: String)?
     var scratch: URL { printer.folder }
 
-    init(records: Bool = false, qrScanner: Bool = false) async throws {
+    init(records: Bool = false, qrScanner: Bool = false, socialSecurityCard: Bool = true) async throws {
         printer = try await PrinterCommandTests.Rig()
         let scratch = printer.folder
         home = scratch.appendingPathComponent("home")
@@ -38,14 +38,17 @@ final class ProductionRig {
                                       "--identity-codes", Built.repository.appendingPathComponent("Devices/simulator/demo-identity-codes.yaml").path]
         }
         try await central.start()
-        var scannerLines = ""
+        // `socialSecurityCard: false` leaves the 社保卡 reader out: the kiosk would read the
+        // machine's own pcscd, where another test's virtual card may come and go (and its
+        // removal would land on this kiosk's identify screen).
+        var cardReaders = socialSecurityCard ? ["social_security_card:\n  profile: gen3"] : []
         if qrScanner {
             let sim = try await QRScannerCommandTests.simulator(scratch)
             self.qrScanner = (sim.pid, sim.control)
-            scannerLines = "\nqr_scanner:\n  profile: serial\n  port: \(sim.link)"
+            cardReaders.append("qr_scanner:\n  profile: serial\n  port: \(sim.link)")
         }
         try SyncFaultTests.writeConfig(home, [
-            "social_security_card:\n  profile: gen3": "social_security_card:\n  profile: gen3" + scannerLines,
+            "social_security_card:\n  profile: gen3": cardReaders.joined(separator: "\n"),
             "profile: usb-0400-c35a": "profile: serial\n  port: \(link)",
             "catalogue: catalogue": "catalogue: \(Built.repository.path)/Kiosk/catalogue",
             "  profile: 80mm": "  profile: 80mm\n  server: \(printer.cups.socketPath)",
