@@ -60,15 +60,16 @@ extension PowerCutTests {
 
         var generator = SystemRandomNumberGenerator()
         var problems: [String] = []
+        var stalls = 0
         var lastEnrolled: String?          // the last id the guest said was enrolled
         var inFlight: Set<String> = []     // ids whose enrolment began after it, before the cut
         var lastInstalled = 0              // the highest version the guest said was installed
         var enrolments = 0, installs = 0, cutsMidEnrolment = 0, cutsMidUpdate = 0, boots = 0
         for cut in 0...Self.cuts {
-            let console = scratch.appendingPathComponent("update-boot-\(cut).log").path
-            let pid = try ChildProcess.spawn([Self.script, Built.repository.path, work.path, disk, "update", Built.zizhu, Built.central],
-                                             environment: Self.environment, stdio: .files(stdout: console, stderr: console))
-            let ready = try await Self.wait(for: console, seconds: 300) { $0.ready }
+            let guest = try await Self.powerOn([Built.repository.path, work.path, disk, "update", Built.zizhu, Built.central],
+                                               console: "update-boot-\(cut)", in: scratch)
+            let (pid, console, ready) = (guest.pid, guest.console, guest.ready)
+            stalls += guest.stalls
             var text = Self.read(console)
             guard ready else {
                 _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
@@ -150,6 +151,7 @@ extension PowerCutTests {
         let halfEnrolled = problems.filter { $0.contains("enrol") }.count
         print("power cuts during updates: \(Self.cuts) (\(cutsMidEnrolment) mid-enrolment, \(cutsMidUpdate) mid-catalogue-update); "
               + "enrolments done \(enrolments), catalogue versions installed \(installs) (last \(lastInstalled) of \(versions)); "
-              + "catalogues not one version whole \(mixed), enrolments lost or half \(halfEnrolled)")
+              + "catalogues not one version whole \(mixed), enrolments lost or half \(halfEnrolled); "
+              + "boots that stalled in the emulator before the guest's init and were powered on again: \(stalls)")
     }
 }

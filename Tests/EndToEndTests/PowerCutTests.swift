@@ -24,6 +24,8 @@ struct PowerCutTests {
         /// Control files written without fsync, and those found intact after the next boot.
         var controls: Set<String> = []
         var controlsKept: Set<String> = []
+        /// The guest's init ran its first line (the emulated machine got as far as our code).
+        var initStarted = false
         var ready = false
         var done = false
         /// Failing-disk mode: refused submits (status and message), and what the checks said.
@@ -44,7 +46,7 @@ struct PowerCutTests {
         init(console: String) {
             for raw in console.split(whereSeparator: \.isNewline) {
                 // The first line after boot carries the firmware's screen-clearing escapes.
-                let keyword = ["HELD ", "INTEGRITY ", "ACK ", "READY", "ZIZHU-VM-DONE", "CONTROL ", "CONTROLKEPT ", "STATS ",
+                let keyword = ["GUEST-INIT", "HELD ", "INTEGRITY ", "ACK ", "READY", "ZIZHU-VM-DONE", "CONTROL ", "CONTROLKEPT ", "STATS ",
                                "REFUSED ", "CHECK ", "DIAGNOSE ", "CATALOGUE ", "ENROLMENT ", "PROBE ",
                                "ENROLLING ", "ENROLLED ", "UPDATING ", "INSTALLED ", "SYNC "]
                     .compactMap { raw.range(of: $0) }.first
@@ -56,6 +58,7 @@ struct PowerCutTests {
                 case "INTEGRITY": integrity = words.dropFirst().joined(separator: " ")
                 case "ACK" where words.count >= 3: acknowledged.append((words[1], words[2]))
                 case "READY": ready = true
+                case "GUEST-INIT": initStarted = true
                 case "REFUSED" where words.count >= 2: refused.append((words[1], words.dropFirst(2).joined(separator: " ")))
                 case "CHECK": check = words.dropFirst().joined(separator: " ")
                 case "DIAGNOSE": diagnose = words.dropFirst().joined(separator: " ")
@@ -105,6 +108,43 @@ struct PowerCutTests {
         return false
     }
 
+    /// A guest powered on and waited for: its process, the console file of the boot that
+    /// counted, whether it printed READY, how long that took, and how many earlier attempts
+    /// stalled in the emulator.
+    struct PoweredOn {
+        let pid: pid_t
+        let console: String
+        let ready: Bool
+        let booted: Duration
+        let stalls: Int
+    }
+
+    /// Powers the guest on (power-cut-vm.sh with `arguments`) and waits up to `seconds` for
+    /// READY. A boot in which the emulated machine never reached the guest's init (no
+    /// GUEST-INIT line within 120 s: QEMU's TCG starved on a loaded 2-core host, before any
+    /// of our code runs; seen once on the clean-clone run as a console that stopped after
+    /// SeaBIOS) is powered off and tried again, at most twice, and counted in `stalls`. A boot
+    /// whose init started and then did not get ready is not retried: that is a finding.
+    static func powerOn(_ arguments: [String], console name: String, in scratch: URL,
+                        environment: [String: String] = Self.environment, seconds: Int = 300) async throws -> PoweredOn {
+        var stalls = 0
+        while true {
+            let console = scratch.appendingPathComponent(stalls == 0 ? "\(name).log" : "\(name)-stalled-\(stalls).log").path
+            let started = ContinuousClock.now
+            let pid = try ChildProcess.spawn([Self.script] + arguments, environment: environment,
+                                             stdio: .files(stdout: console, stderr: console))
+            let reachedInit = try await Self.wait(for: console, seconds: 120) { $0.initStarted }
+            if !reachedInit && stalls < 2 {
+                _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
+                stalls += 1
+                print("guest \(name) stalled before its init (attempt \(stalls)); powering on again")
+                continue
+            }
+            let ready = reachedInit ? try await Self.wait(for: console, seconds: seconds) { $0.ready } : false
+            return PoweredOn(pid: pid, console: console, ready: ready, booted: ContinuousClock.now - started, stalls: stalls)
+        }
+    }
+
     /// An ext4 image holding `folder`'s contents under `name` (made from the folder with
     /// `mke2fs -d`: no mount needed), and a work folder for the guest.
     static func disk(holding folder: URL, as name: String, in scratch: URL) async throws -> (disk: String, work: URL) {
@@ -141,18 +181,17 @@ struct PowerCutTests {
         var generator = SystemRandomNumberGenerator()
         var lost: [String] = []
         var problems: [String] = []
+        var stalls = 0
         var bootSeconds: [Double] = []
         var submitSeconds: [Double] = []
         var controlsWritten: Set<String> = []
         var controlsLost = 0
         for cut in 0..<Self.cuts {
-            let console = scratch.appendingPathComponent("boot-\(cut).log").path
-            let started = ContinuousClock.now
-            let pid = try ChildProcess.spawn([Self.script, Built.repository.path, work.path, disk, "submit", Built.zizhu],
-                                             environment: Self.environment, stdio: .files(stdout: console, stderr: console))
-            let ready = try await Self.wait(for: console, seconds: 300) { $0.ready }
-            let booted = ContinuousClock.now - started
-            bootSeconds.append(Self.seconds(booted))
+            let guest = try await Self.powerOn([Built.repository.path, work.path, disk, "submit", Built.zizhu],
+                                               console: "boot-\(cut)", in: scratch)
+            let (pid, console, ready) = (guest.pid, guest.console, guest.ready)
+            stalls += guest.stalls
+            bootSeconds.append(Self.seconds(guest.booted))
             // The power cut: once the first application of this boot is acknowledged, anywhere
             // in the next two submits' time, so most cuts land in the middle of one.
             if ready {
@@ -217,7 +256,8 @@ struct PowerCutTests {
         let submits = submitSeconds.map { String(format: "%.1f", $0) }.joined(separator: " ")
         print("power cuts: \(Self.cuts), acknowledged \(acknowledged.count), found \(stored.count), lost \(lost.count); "
               + "control files written without fsync and lost: \(controlsLost); "
-              + "platform \(stats); seconds to boot: \(boots); seconds to the first 已受理 of each boot: \(submits)")
+              + "platform \(stats); seconds to boot: \(boots); seconds to the first 已受理 of each boot: \(submits); "
+              + "boots that stalled in the emulator before the guest's init and were powered on again: \(stalls)")
     }
 
     /// 5 cuts of the platform in CI; `ZIZHU_PLATFORM_POWER_CUTS=30` (`make fault-long`) for more.
@@ -254,12 +294,14 @@ struct PowerCutTests {
 
         var generator = SystemRandomNumberGenerator()
         var problems: [String] = []
+        var stalls = 0
         var cutsMidSync = 0
         for cut in 0...Self.platformCuts {
-            let console = scratch.appendingPathComponent("platform-boot-\(cut).log").path
-            let pid = try ChildProcess.spawn([Self.script, Built.repository.path, work.path, disk, "central", Built.zizhu, Built.central],
-                                             environment: environment, stdio: .files(stdout: console, stderr: console))
-            guard try await Self.wait(for: console, seconds: 300, until: { $0.ready }) else {
+            let guest = try await Self.powerOn([Built.repository.path, work.path, disk, "central", Built.zizhu, Built.central],
+                                               console: "platform-boot-\(cut)", in: scratch, environment: environment)
+            let (pid, console) = (guest.pid, guest.console)
+            stalls += guest.stalls
+            guard guest.ready else {
                 _ = await ChildProcess.stopDetached(pid, signal: SIGKILL, grace: 5)
                 problems.append("platform boot \(cut) never got ready:\n\((Self.read(console)).suffix(3000))")
                 break
@@ -284,14 +326,15 @@ struct PowerCutTests {
             _ = await ChildProcess.stopDetached(sync, signal: SIGTERM, grace: 30)
         }
         // The rest delivered, then a clean look at what the platform holds.
-        let console = scratch.appendingPathComponent("platform-final.log").path
-        let serving = try ChildProcess.spawn([Self.script, Built.repository.path, work.path, disk, "central", Built.zizhu, Built.central],
-                                             environment: environment, stdio: .files(stdout: console, stderr: console))
-        if try await Self.wait(for: console, seconds: 300, until: { $0.ready }) {
+        let serving = try await Self.powerOn([Built.repository.path, work.path, disk, "central", Built.zizhu, Built.central],
+                                             console: "platform-final", in: scratch, environment: environment)
+        let console = serving.console
+        stalls += serving.stalls
+        if serving.ready {
             let drained = try await SyncFaultTests.zizhu(["sync", "--now"], home: home)
             #expect(drained.status == 0, "\(drained.stdout)\(drained.stderr)\nguest:\n\((Self.read(console)).suffix(3000))")
         }
-        _ = await ChildProcess.stopDetached(serving, signal: SIGKILL, grace: 5)
+        _ = await ChildProcess.stopDetached(serving.pid, signal: SIGKILL, grace: 5)
         let listed = try await Run.program("/usr/bin/timeout", ["300", Self.script, Built.repository.path, work.path, disk, "central-list",
                                                                 Built.zizhu, Built.central], environment: environment)
         let final = Boot(console: listed.stdout)
@@ -301,7 +344,8 @@ struct PowerCutTests {
         #expect(problems.isEmpty, "\(problems)")
         #expect(cutsMidSync > 0, "no cut came while a sync was under way")
         print("platform power cuts: \(Self.platformCuts) (\(cutsMidSync) mid-sync), \(applications) applications, "
-              + "stored \(final.stats["submissions"] ?? -1), lost \(applications - (final.stats["submissions"] ?? 0)); platform \(final.stats)")
+              + "stored \(final.stats["submissions"] ?? -1), lost \(applications - (final.stats["submissions"] ?? 0)); platform \(final.stats); "
+              + "boots that stalled in the emulator before the guest's init and were powered on again: \(stalls)")
     }
 
     /// A disk that fails under the outbox (device-mapper `error`, then `flakey` failing writes

@@ -40,11 +40,19 @@ struct PCSCReadTests {
         try SmartCardEmulation.cards(from: devices.appendingPathComponent("simulator/demo-sscards.yaml"))
     }
 
-    static func read(wait: Double = 5) async throws -> Result<PCSCReaders.Read, SmartCardFault> {
+    /// A read of a card already in the reader: the wait only matters when pcscd is slow to
+    /// power the card up (a loaded CI machine), so it is generous.
+    static func read(wait: Double = 20) async throws -> Result<PCSCReaders.Read, SmartCardFault> {
         let profile = try CardCodecTests.shippedProfile()
         return try await ChildProcess.detached {
             Result { () throws(SmartCardFault) -> PCSCReaders.Read in try PCSCReaders.read(profile, wait: wait) }
         }
+    }
+
+    /// The end of pcscd's log, printable, for a failure message: what pcscd saw of the card.
+    static func pcscdLog(_ emulation: SmartCardEmulation) -> String {
+        let text = (try? String(contentsOf: emulation.folder.appendingPathComponent("pcscd.log"), encoding: .utf8)) ?? "(no log)"
+        return String(text.suffix(1500).map { $0.isNewline || !$0.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) ? $0 : " " })
     }
 
     /// A private pcscd for the body, stopped afterwards however the body ends.
@@ -88,7 +96,7 @@ struct PCSCReadTests {
             try await emulation.inserting(card, removeAfter: 6)
             let result = try await Self.read()
             guard case .failure(let fault) = result, case .cardRemoved(let detail) = fault else {
-                Issue.record("expected the card to be reported removed, got \(result)")
+                Issue.record("expected the card to be reported removed, got \(result); pcscd's log:\n\(Self.pcscdLog(emulation))")
                 return
             }
             #expect(detail.contains("SCardTransmit"))

@@ -67,7 +67,9 @@ final class StaffClient: @unchecked Sendable {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        // Generous: a test asserts on answers, never on time, and on a loaded 2-core CI machine
+        // one sign-in's scrypt waits behind every other test's work (a 30 s deadline was hit once).
+        let response = try await client.execute(request, timeout: .seconds(120))
         let bytes = try await response.body.collect(upTo: 4 << 20)
         let headers = response.headers.map { ($0.name, $0.value) }
         for (name, value) in headers where name.lowercased() == "set-cookie" {
