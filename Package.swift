@@ -52,6 +52,14 @@ let package = Package(
             name: "CLibEvdev", path: "Sources/CLibEvdev",
             pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
 
+        // Scanners (SANE) and the codec their pages are kept in (WebP).
+        .systemLibrary(
+            name: "CSane", path: "Sources/CSane",
+            pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
+        .systemLibrary(
+            name: "CWebP", path: "Sources/CWebP",
+            pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+
         // Pure core: what the kiosk decides. No I/O.
         .target(
             name: "ZizhuCore",
@@ -83,6 +91,8 @@ let package = Package(
             dependencies: ["CPCSCLite", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams")]),
         // QR code scanners (e-ID codes): serial/USB-CDC through termios; code assembly is pure.
         .target(name: "QRScanner", dependencies: ["CPseudoTerminal", "CLibEvdev", "ZizhuCore"]),
+        // Paper materials: flatbed and sheet-fed scanners through SANE, pages checked and kept as WebP.
+        .target(name: "DocumentCapture", dependencies: ["CSane", "CWebP", "ZizhuCore"]),
         .target(
             name: "ReceiptPrinter",
             dependencies: ["CCUPS", "CQREncode", "CSPNG", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams"),
@@ -184,6 +194,7 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ZizhuUITests", dependencies: ["ZizhuUI", "ZizhuCore", "ZizhuResources", "ChineseInput"], exclude: ["__Snapshots__", "__Fixtures__"]),
         .testTarget(name: "QRScannerTests", dependencies: ["QRScanner", "CLibEvdev", "ZizhuCore"]),
+        .testTarget(name: "DocumentCaptureTests", dependencies: ["DocumentCapture", "ZizhuCore", "ZizhuProcess"]),
         .testTarget(name: "SocialSecurityCardTests", dependencies: ["SocialSecurityCard", "ZizhuCore", "ZizhuProcess"]),
         .testTarget(name: "ChineseInputTests", dependencies: ["ChineseInput", "ZizhuUI"]),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "ZizhuOutbox"]),

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+import DocumentCapture
+import Foundation
+import Testing
+import ZizhuCore
+import ZizhuProcess
+
+/// Pages scanned through the real libsane from SANE's `test` backend (its config rewritten
+/// before each scan), checked by the quality gate and kept as WebP.
+///
+/// libsane reads `SANE_CONFIG_DIR` once per process, so the tests share one config folder,
+/// one at a time.
+@Suite(.serialized)
+struct SaneScanTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let backend: SaneTestBackend? = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-sane-\(getpid())")
+        guard let backend = try? SaneTestBackend(folder: folder) else { return nil }
+        backend.activate()
+        return backend
+    }()
+
+    static func demoProfile() throws -> DocumentScannerProfile {
+        let file = root.appendingPathComponent("Devices/scanners/demo.yaml")
+        return try DocumentScannerProfile.parse(try String(contentsOf: file, encoding: .utf8), file: file.path)
+    }
+
+    /// A scan on a thread of its own (libsane blocks).
+    static func scan(_ picture: SaneTestBackend.Picture, then outcome: SaneTestBackend.Outcome = .scans,
+                     profile: DocumentScannerProfile? = nil) async throws -> Result<ScannedPage, CaptureFault> {
+        let backend = try #require(Self.backend)
+        try backend.load(picture, then: outcome)
+        let profile = try profile ?? Self.demoProfile()
+        return try await ChildProcess.detached {
+            Result { () throws(CaptureFault) -> ScannedPage in try SaneScanners.scan(profile) }
+        }
+    }
+
+    @Test func theTestBackendsScannersAreListed() async throws {
+        _ = try #require(Self.backend)
+        let devices = try await ChildProcess.detached { try SaneScanners.list() }
+        #expect(devices.map(\.name) == ["test:0", "test:1"])
+        #expect(devices.allSatisfy { $0.model == "frontend-tester" })
+    }
+
+    @Test func aPageIsScannedWholeAtTheProfilesResolutionAndPassesTheGate() async throws {
+        let page = try await Self.scan(.grid).get()
+        // A4 at 150 dpi: 210 mm × 297 mm is 1240 × 1754 dots (SANE rounds each side down).
+        #expect(page.dpi == 150)
+        #expect(abs(page.width - 1240) <= 1 && abs(page.height - 1754) <= 1, "\(page.width)×\(page.height)")
+        let report = PageQuality.check(page)
+        #expect(report.problems.isEmpty, "\(report)")
+        #expect(report.ink > 0.2 && report.ink < 0.8)
+        // Kept as WebP: a fraction of the raw dots, and it reads back as the same page.
+        let webp = try PageCodec.webp(page)
+        #expect(webp.count < page.pixels.count / 10, "\(webp.count) bytes for \(page.pixels.count) dots")
+        #expect(webp.starts(with: Array("RIFF".utf8)) && Array(webp[8..<12]) == Array("WEBP".utf8))
+        let back = try #require(PageCodec.page(fromWebP: webp))
+        #expect(back.width == page.width && back.height == page.height)
+        var difference = 0
+        for (a, b) in zip(back.pixels, page.pixels) { difference += abs(Int(a) - Int(b)) }
+        #expect(difference / page.pixels.count < 8, "mean difference \(difference / page.pixels.count)")
+        #expect(PageCodec.page(fromWebP: Array("RIFF0000WEBPVP8 garbage".utf8)) == nil)
+    }
+
+    @Test func aBlankPageAndADarkPageAreSentBackWithWhatToFix() async throws {
+        let blank = PageQuality.check(try await Self.scan(.white).get())
+        #expect(blank.problems == [.blank])
+        #expect(PageProblem.blank.zh.contains("有字的一面朝下"))
+        let dark = PageQuality.check(try await Self.scan(.black).get())
+        guard case .tooDark = dark.problems.first else {
+            Issue.record("expected too dark, got \(dark)")
+            return
+        }
+        #expect(dark.problems.first?.zh.contains("太暗") == true)
+    }
+
+    @Test(arguments: [
+        (SaneTestBackend.Outcome.noPaper, CaptureFault.noPaper),
+        (.jammed, .jammed),
+        (.coverOpen, .coverOpen),
+        (.busy, .busy),
+    ])
+    func theDevicesOwnFaultsAreSaidPlainly(outcome: SaneTestBackend.Outcome, fault: CaptureFault) async throws {
+        let result = try await Self.scan(.grid, then: outcome)
+        #expect(throws: fault) { try result.get() }
+        #expect(!fault.zh.isEmpty && !fault.en.isEmpty)
+        // The next page scans: the fault left nothing behind in the library.
+        #expect(try await Self.scan(.grid).get().width > 0)
+    }
+
+    @Test func aScannerThatStopsAnsweringDuringTheTransferKeepsNothing() async throws {
+        let result = try await Self.scan(.grid, then: .unplugged)
+        guard case .failure(.interrupted(let detail)) = result else {
+            Issue.record("expected the scan to be interrupted, got \(result)")
+            return
+        }
+        #expect(detail.contains("sane_read"))
+        #expect(CaptureFault.interrupted(detail: detail).zh.contains("没有保存"))
+    }
+
+    @Test func aMissingScannerOrABadOptionIsNamed() async throws {
+        var profile = try Self.demoProfile()
+        profile.device = "fujitsu"
+        let missing = try await Self.scan(.grid, profile: profile)
+        guard case .failure(.noScanner(let detail)) = missing else {
+            Issue.record("expected no scanner, got \(missing)")
+            return
+        }
+        #expect(detail.contains("test:0") && detail.contains("fujitsu"))
+        profile = try Self.demoProfile()
+        profile.options["test-picture"] = "Kittens"
+        let refused = try await Self.scan(.grid, profile: profile)
+        guard case .failure(.device(let why)) = refused else {
+            Issue.record("expected the option to be refused, got \(refused)")
+            return
+        }
+        #expect(why.contains("Kittens") && why.contains("Grid"))
+    }
+}
