@@ -104,7 +104,7 @@ let package = Package(
             name: "ZizhuKiosk",
             dependencies: [
                 "ZizhuCore", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "CPseudoTerminal", "CMalloc", "ZizhuOutbox", "ChineseInput",
-                "ZizhuWire", "ZizhuResources", "ZizhuProcess", "DurableFiles", "SocialSecurityCard", "QRScanner",
+                "ZizhuWire", "ZizhuResources", "ZizhuProcess", "DurableFiles", "SocialSecurityCard", "QRScanner", "DocumentCapture",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -167,7 +167,7 @@ let package = Package(
             name: "zizhu",
             dependencies: [
                 "ZizhuKiosk", "ZizhuResources", "ZizhuUI", "ZizhuTerminal", "IDCardReader", "ReceiptPrinter", "ZizhuCore", "ZizhuOutbox",
-                "ZizhuWire", "SocialSecurityCard", "QRScanner",
+                "ZizhuWire", "SocialSecurityCard", "QRScanner", "DocumentCapture",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ZizhuProcess", "ZizhuTestSupport", "zizhu", "zizhu-central", "ZizhuKiosk", "ZizhuResources", "ReceiptPrinter", "ZizhuUI", "ZizhuCore", "IDCardReader", "CPseudoTerminal",
-                           "ZizhuOutbox", "ZizhuWire", "SocialSecurityCard", "QRScanner",
+                           "ZizhuOutbox", "ZizhuWire", "SocialSecurityCard", "QRScanner", "DocumentCapture",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["VM"]),
     ]

@@ -19,7 +19,7 @@ struct Zizhu: AsyncParsableCommand {
             ~/.local/state/zizhu otherwise).
             """,
         version: VersionInfo.text,
-        subcommands: [Run.self, ReaderCommand.self, QRScannerCommand.self, PrinterCommand.self, ReceiptCommand.self, CatalogueCommand.self,
+        subcommands: [Run.self, ReaderCommand.self, QRScannerCommand.self, DocumentScannerCommand.self, PrinterCommand.self, ReceiptCommand.self, CatalogueCommand.self,
                       SubmitCommand.self, SyncCommand.self, QueueCommand.self, EnrollCommand.self, ProgressCommand.self, DiagnoseCommand.self,
                       TechnicianCommand.self, SocialSecurityCardCommand.self])
 }

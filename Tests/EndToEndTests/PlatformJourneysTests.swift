@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
+import DocumentCapture
 import ZizhuKiosk
 import ZizhuProcess
 
@@ -20,9 +21,13 @@ final class ProductionRig {
     let control: String
     /// The e-ID QR scanner's simulator (`zizhu qr sim`) and its control FIFO, when asked for.
     var qrScanner: (pid: pid_t, control: String)?
+    /// The document scanner (SANE's test backend, configured under the scratch folder), when asked for.
+    var documentScanner: SaneTestBackend?
     var scratch: URL { printer.folder }
+    /// What the kiosk's processes need in their environment (libsane's config folder).
+    var deviceEnvironment: [String: String] { documentScanner?.environment ?? [:] }
 
-    init(records: Bool = false, qrScanner: Bool = false, socialSecurityCard: Bool = true) async throws {
+    init(records: Bool = false, qrScanner: Bool = false, socialSecurityCard: Bool = true, documentScanner: Bool = false) async throws {
         printer = try await PrinterCommandTests.Rig()
         let scratch = printer.folder
         home = scratch.appendingPathComponent("home")
@@ -47,6 +52,10 @@ final class ProductionRig {
             self.qrScanner = (sim.pid, sim.control)
             cardReaders.append("qr_scanner:\n  profile: serial\n  port: \(sim.link)")
         }
+        if documentScanner {
+            self.documentScanner = try SaneTestBackend(folder: scratch.appendingPathComponent("sane"))
+            cardReaders.append("document_scanner:\n  profile: demo")
+        }
         try SyncFaultTests.writeConfig(home, [
             "social_security_card:\n  profile: gen3": cardReaders.joined(separator: "\n"),
             "profile: usb-0400-c35a": "profile: serial\n  port: \(link)",
@@ -66,7 +75,8 @@ final class ProductionRig {
     /// The production kiosk (`zizhu run` with this rig's home) in a new tmux, on its home screen.
     func startKiosk() async throws -> Tmux {
         let tmux = Tmux()
-        try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(Built.zizhu) run")
+        let devices = deviceEnvironment.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        try tmux.start("echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(home.path) \(devices) \(Built.zizhu) run")
         #expect(try await tmux.waitForScreen { $0.contains("欢迎使用") }.contains("办事"))
         return tmux
     }

@@ -32,6 +32,9 @@ public struct KioskConfig: Sendable, Hashable {
     /// The e-ID QR scanner: a `Devices/qr/` profile and its port (nil: none fitted).
     public var qrScannerProfile: String?
     public var qrScannerPort: String?
+    /// The document scanner for paper materials: a `Devices/scanners/` profile (nil: none
+    /// fitted; paper is then handed in at a counter).
+    public var documentScannerProfile: String?
     /// The CUPS queue receipts go to, its printer profile (`Devices/printers/`), and the
     /// CUPS server (a socket path or host:port; nil: `CUPS_SERVER`, else the system's).
     public var printerQueue = "zizhu-receipt"
@@ -73,8 +76,9 @@ public struct KioskConfig: Sendable, Hashable {
     public static func parse(_ text: String, file: String) throws(FileProblems) -> KioskConfig {
         let loaded = try YAMLDocument.load(KioskConfigFile.self, from: text, file: file, allowedKeys: [
             "": ["kiosk", "language", "idle", "screen", "catalogue", "unifont", "reader", "printer", "platform", "queue", "technician", "audio",
-                 "hall", "social_security_card", "qr_scanner"],
+                 "hall", "social_security_card", "qr_scanner", "document_scanner"],
             "social_security_card": ["profile", "reader"],
+            "document_scanner": ["profile"],
             "qr_scanner": ["profile", "port"],
             "hall": ["staffed_hours"],
             "audio": ["speak", "rate", "output"],
@@ -219,6 +223,13 @@ public struct KioskConfig: Sendable, Hashable {
                 problems.append(FileProblem(at("qr_scanner", "port"), "qr_scanner.port is the scanner's device path, e.g. /dev/ttyACM0"))
             }
         }
+        if let scanner = raw.document_scanner {
+            config.documentScannerProfile = scanner.profile
+            if !scanner.profile.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+                problems.append(FileProblem(at("document_scanner", "profile"),
+                                            "document_scanner.profile names a file in Devices/scanners/ (letters, digits, '-')"))
+            }
+        }
         if !problems.isEmpty { throw FileProblems(problems) }
         return config
     }
@@ -288,7 +299,12 @@ struct KioskConfigFile: Decodable {
     var reader: Reader?
     var social_security_card: SocialSecurityCard?
     var qr_scanner: QRScanner?
+    var document_scanner: DocumentScanner?
     var printer: Printer?
+
+    struct DocumentScanner: Decodable {
+        var profile: String
+    }
 
     struct QRScanner: Decodable {
         var profile: String

@@ -45,6 +45,9 @@ public enum KioskDiagnostics {
         if let profile = inputs.config.qrScannerProfile {
             readerCheck = reader(readerCheck, qrScanner: qrScanner(profile: profile, port: inputs.config.qrScannerPort, shareRoot: inputs.paths.shareRoot))
         }
+        if let profile = inputs.config.documentScannerProfile {
+            readerCheck = reader(readerCheck, documentScanner: await documentScanner(profile: profile, shareRoot: inputs.paths.shareRoot))
+        }
         var checks = [readerCheck]
         checks.append(await printer)
         checks.append(await network)

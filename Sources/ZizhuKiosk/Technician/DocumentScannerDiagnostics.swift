@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+import DocumentCapture
+import Foundation
+import ZizhuCore
+import ZizhuProcess
+
+extension KioskDiagnostics {
+    /// The document scanner as a technician checks it: the profile loads and SANE lists the
+    /// device it names (nothing is scanned: that moves paper and takes seconds; `zizhu scanner
+    /// scan` does it on request).
+    public struct DocumentScannerStatus: Sendable, Hashable {
+        public var profile: String
+        /// The SANE device the profile picks, as SANE describes it.
+        public var device: String
+        /// Why it cannot be used (a bad profile, SANE finds no such scanner).
+        public var problem: String?
+    }
+
+    public static func documentScanner(profile: String, shareRoot: URL) async -> DocumentScannerStatus {
+        let url = shareRoot.appendingPathComponent("Devices/scanners/\(profile).yaml")
+        let loaded: DocumentScannerProfile
+        do {
+            loaded = try DocumentScannerProfile.parse(try String(contentsOf: url, encoding: .utf8), file: url.path)
+        } catch {
+            return DocumentScannerStatus(profile: profile, device: "-", problem: "profile \(url.path): \(error)")
+        }
+        let listed = try? await ChildProcess.detached { () -> Result<[SaneScanners.Device], CaptureFault> in
+            Result { () throws(CaptureFault) in try SaneScanners.list() }
+        }
+        switch listed {
+        case .success(let devices)?:
+            let match = devices.first { $0.name == loaded.device } ?? devices.first { loaded.device.isEmpty || $0.name.hasPrefix(loaded.device) }
+            guard let match else {
+                let seen = devices.isEmpty ? "SANE lists no scanner" : "SANE lists \(devices.map(\.name).joined(separator: ", "))"
+                return DocumentScannerStatus(profile: profile, device: "-", problem: "no scanner '\(loaded.device)': \(seen)")
+            }
+            return DocumentScannerStatus(profile: profile, device: "\(match.name) (\(match.vendor) \(match.model))", problem: nil)
+        case .failure(let fault)?:
+            return DocumentScannerStatus(profile: profile, device: "-", problem: fault.description)
+        case nil:
+            return DocumentScannerStatus(profile: profile, device: "-", problem: "could not start a thread to ask SANE")
+        }
+    }
+
+    /// The reader check with the document scanner added (the kiosk's input devices share one
+    /// area): its facts, and a warning when it is fitted but unusable (citizens can still hand
+    /// paper in at a counter).
+    public static func reader(_ check: DiagnosticCheck, documentScanner status: DocumentScannerStatus?) -> DiagnosticCheck {
+        guard let status else { return check }
+        var check = check
+        check.facts.append(DiagnosticFact("文件扫描仪", "Document scanner", "\(status.profile): \(status.device)"))
+        if let problem = status.problem {
+            check.facts.append(DiagnosticFact("扫描仪故障", "Scanner fault", problem))
+            check.status = max(check.status, .warning)
+            check.summary = LocalizedText(zh: check.summary.zh + "；文件扫描仪不可用：检查扫描仪电源和 USB 线（纸质材料可到窗口提交）",
+                                          en: check.summary.en + "; the document scanner is unavailable: check its power and USB cable (paper can be handed in at a counter)")
+        } else if check.status == .skipped {
+            check.status = .ok
+            check.summary = LocalizedText(zh: "文件扫描仪已连接", en: "Document scanner connected")
+        }
+        return check
+    }
+}

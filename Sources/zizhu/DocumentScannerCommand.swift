@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import DocumentCapture
+import Foundation
+import ZizhuCore
+import ZizhuResources
+
+/// `zizhu scanner list|scan`: the document scanner for technicians, through SANE.
+struct DocumentScannerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scanner", abstract: "The document scanner for paper materials (SANE): list scanners, scan a page.",
+        subcommands: [List.self, Scan.self])
+
+    static func profile(_ name: String) throws -> DocumentScannerProfile {
+        let url = KioskPaths.resolve().shareRoot.appendingPathComponent("Devices/scanners/\(name).yaml")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw ValidationError("no scanner profile \(url.path) (profiles are in Devices/scanners/)")
+        }
+        do {
+            return try DocumentScannerProfile.parse(text, file: url.path)
+        } catch {
+            FileHandle.standardError.write(Data("zizhu: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
+    /// `--demo`: SANE's test backend in a folder of its own, showing `picture` and ending as `outcome`.
+    struct Demo: ParsableArguments {
+        @Flag(help: "Use SANE's test backend (no scanner needed), in a temporary config folder.") var demo = false
+        @Option(help: "With --demo, what the page shows: grid, white, black, pattern.") var picture = "grid"
+        @Option(help: "With --demo, how the scan ends: scans, no-paper, jammed, cover-open, unplugged, busy.") var outcome = "scans"
+
+        func activate() throws {
+            guard demo else { return }
+            let pictures: [String: SaneTestBackend.Picture] = ["grid": .grid, "white": .white, "black": .black, "pattern": .pattern]
+            let outcomes: [String: SaneTestBackend.Outcome] = ["scans": .scans, "no-paper": .noPaper, "jammed": .jammed,
+                                                               "cover-open": .coverOpen, "unplugged": .unplugged, "busy": .busy]
+            guard let picture = pictures[picture] else { throw ValidationError("--picture is one of \(pictures.keys.sorted().joined(separator: ", "))") }
+            guard let outcome = outcomes[outcome] else { throw ValidationError("--outcome is one of \(outcomes.keys.sorted().joined(separator: ", "))") }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-sane-demo-\(getpid())")
+            let backend = try SaneTestBackend(folder: folder)
+            try backend.load(picture, then: outcome)
+            backend.activate()
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The scanners SANE finds (local ones).",
+                                                        discussion: "Exit status: 0 with at least one scanner, 1 with none.")
+        @OptionGroup var demo: Demo
+        @Flag(help: "One JSON array.") var json = false
+
+        func run() throws {
+            try demo.activate()
+            let devices: [SaneScanners.Device]
+            do {
+                devices = try SaneScanners.list()
+            } catch {
+                print(json ? "[]" : "no scanner: \(error)")
+                throw ExitCode(1)
+            }
+            if json {
+                let data = try JSONEncoder().encode(devices)
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                if devices.isEmpty { print("no scanner: SANE lists none (unplugged, or no backend for it in dll.conf)") }
+                for device in devices { print("\(device.name)\t\(device.vendor) \(device.model) (\(device.type))") }
+            }
+            if devices.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scan one page: its size, the quality gate's verdict, a preview, and the page as WebP if asked.",
+            discussion: "Exit status: 0 for a page that passes the gate, 2 for one it sends back, 1 when the scanner fails, 78 for a bad profile.")
+
+        @OptionGroup var demo: Demo
+        @Option(help: "A profile in Devices/scanners/ (default: kiosk.yaml's document_scanner.profile, else flatbed-a4; demo with --demo).")
+        var profile: String?
+        @Option(help: "Write the page here as WebP.") var output: String?
+        @Flag(help: "Draw the page in the terminal (braille).") var preview = false
+        @Flag(help: "One JSON object.") var json = false
+
+        func run() throws {
+            try demo.activate()
+            let config = try? KioskResources.load(paths: KioskPaths.resolve(), configPath: nil).config
+            let loaded = try DocumentScannerCommand.profile(profile ?? (demo.demo ? "demo" : config?.documentScannerProfile ?? "flatbed-a4"))
+            let page: ScannedPage
+            do {
+                page = try SaneScanners.scan(loaded)
+            } catch {
+                if json {
+                    print(Self.object(["event": "fault", "fault": error.description, "zh": error.zh, "en": error.en]))
+                } else {
+                    print("scan failed: \(error)\n  \(error.zh)\n  \(error.en)")
+                }
+                throw ExitCode(1)
+            }
+            let report = PageQuality.check(page)
+            let webp = try PageCodec.webp(page)
+            if let output { try Data(webp).write(to: URL(fileURLWithPath: output), options: .atomic) }
+            if json {
+                print(Self.object(["event": "page", "width": String(page.width), "height": String(page.height), "dpi": String(page.dpi),
+                                   "webp_bytes": String(webp.count), "problems": report.problems.map(\.description).joined(separator: "; "),
+                                   "skew": report.skew.map { String(format: "%.2f", $0) } ?? ""]))
+            } else {
+                print("page: \(page.width)×\(page.height) dots at \(page.dpi) dpi, WebP \(webp.count) bytes"
+                      + (report.skew.map { String(format: ", lines at %.1f°", $0) } ?? ""))
+                print(report.problems.isEmpty ? "quality: ok" : "quality: " + report.problems.map { "\($0)\n  \($0.zh)\n  \($0.en)" }.joined(separator: "\n"))
+                if preview { PagePreview.braille(page, columns: 40, rows: 20).forEach { print($0) } }
+            }
+            if !report.problems.isEmpty { throw ExitCode(2) }
+        }
+
+        static func object(_ fields: [String: String]) -> String {
+            let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}
