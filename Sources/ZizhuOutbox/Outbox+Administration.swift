@@ -24,10 +24,12 @@ extension Outbox {
         let tombstoneCutoff = UTCTime.iso(now.addingTimeInterval(-Double(tombstoneDays) * 86_400))
         let ticketCutoff = now.timeIntervalSince1970 - Double(ticketDays) * 86_400
         return try writer.write { db in
-            try db.execute(sql: """
-                DELETE FROM entry WHERE state = 'confirmed' AND confirmed_at < ?
-                AND sequence < (SELECT MAX(sequence) FROM entry)
-                """, arguments: [tombstoneCutoff])
+            // A tombstone goes with its pages once they are all delivered (or refused); one
+            // whose pages still wait stays until they are through.
+            let old = "state = 'confirmed' AND confirmed_at < ? AND sequence < (SELECT MAX(sequence) FROM entry)"
+                + " AND NOT EXISTS (SELECT 1 FROM page WHERE page.entry_key = entry.key AND page.state = 'pending')"
+            try db.execute(sql: "DELETE FROM page WHERE entry_key IN (SELECT key FROM entry WHERE \(old))", arguments: [tombstoneCutoff])
+            try db.execute(sql: "DELETE FROM entry WHERE \(old)", arguments: [tombstoneCutoff])
             let tombstones = db.changesCount
             try db.execute(sql: "DELETE FROM ticket WHERE reserved_at < ? AND state != 'printing'", arguments: [ticketCutoff])
             return Pruned(tombstones: tombstones, tickets: db.changesCount)

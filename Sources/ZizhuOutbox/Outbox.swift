@@ -224,6 +224,27 @@ public final class Outbox: Sendable {
             try db.execute(sql: "ALTER TABLE ticket ADD COLUMN appointment TEXT")
             try db.execute(sql: "CREATE UNIQUE INDEX ticket_appointment ON ticket(day, appointment) WHERE appointment IS NOT NULL AND state != 'void'")
         }
+        migrator.registerMigration("v5-pages") { db in
+            // 扫描纸质材料: the pages of an application, sealed like it, stored in its transaction.
+            // `sent` is how much of the page the platform holds (the upload resumes there);
+            // once it holds all of it, the page's bytes are deleted here.
+            try db.execute(sql: """
+                CREATE TABLE page (
+                    id INTEGER PRIMARY KEY,
+                    entry_key TEXT NOT NULL REFERENCES entry(key),
+                    material TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    sealed BLOB,
+                    sent INTEGER NOT NULL DEFAULT 0,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    last_error TEXT,
+                    UNIQUE (entry_key, material, number)
+                );
+                CREATE INDEX page_pending ON page(state, entry_key);
+                """)
+        }
         return migrator
     }
 
@@ -242,13 +263,17 @@ public final class Outbox: Sendable {
 
     /// Stores one submission durably. Returns only after the commit is on disk; anything
     /// that says 已受理 must come after this returns.
-    public func submit(_ payload: SubmissionPayload, now: Date? = nil) throws(OutboxError) -> Accepted {
-        try enqueue(.submission, serviceID: payload.service, outcome: payload.decision.outcome, body: payload, now: now)
+    /// `pages` (扫描纸质材料) are stored in the same transaction, each sealed on its own; the
+    /// payload lists them (`SubmissionPayload.pages`).
+    public func submit(_ payload: SubmissionPayload, pages: [OutboxPage] = [], now: Date? = nil) throws(OutboxError) -> Accepted {
+        var payload = payload
+        if !pages.isEmpty { payload.pages = pages.map(\.manifest) }
+        return try enqueue(.submission, serviceID: payload.service, outcome: payload.decision.outcome, body: payload, pages: pages, now: now)
     }
 
     /// Stores a rating, ticket or check-in durably, with the same guarantees as an application.
     public func enqueue(_ kind: OutboxKind, serviceID: String, outcome: String = "", body: some Encodable,
-                        now: Date? = nil) throws(OutboxError) -> Accepted {
+                        pages: [OutboxPage] = [], now: Date? = nil) throws(OutboxError) -> Accepted {
         let now = now ?? clock.now()
         let key = UUIDv7.make(milliseconds: UInt64(max(0, now.timeIntervalSince1970 * 1000)))
         guard let number = AcceptanceNumber.from(key: key) else {
@@ -256,9 +281,14 @@ public final class Outbox: Sendable {
         }
         let canonical: Data
         let sealed: Data
+        var sealedPages: [(page: OutboxPage, sealed: Data)] = []
         do {
             canonical = try CanonicalJSON.encode(body)
             sealed = try AES.GCM.seal(canonical, using: self.key, authenticating: Data(key.utf8)).combined ?? Data()
+            for page in pages {
+                let box = try AES.GCM.seal(page.data, using: self.key, authenticating: Data(OutboxPage.context(key, page.material, page.number).utf8))
+                sealedPages.append((page, box.combined ?? Data()))
+            }
         } catch {
             throw OutboxError(kind: .key, zh: "加密失败，未能保存", en: "could not seal the entry: \(error)")
         }
@@ -270,6 +300,10 @@ public final class Outbox: Sendable {
                     INSERT INTO entry(key, sequence, acceptance_number, service_id, created_at, payload_hash, sealed, state, outcome, kind)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
                     """, arguments: [key, next, number, serviceID, created, canonical.sha256Hex, sealed, outcome, kind.rawValue])
+                for (page, sealed) in sealedPages {
+                    try db.execute(sql: "INSERT INTO page(entry_key, material, number, bytes, sha256, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                                   arguments: [key, page.material, page.number, page.data.count, page.manifest.sha256, sealed])
+                }
                 return next
             }
             return Accepted(key: key, acceptanceNumber: number, sequence: sequence)

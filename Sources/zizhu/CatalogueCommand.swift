@@ -98,6 +98,7 @@ enum DecisionReport {
         case .failed(let severity): return ("✗", "failed → \(severity.keyword)")
         case .notVerified: return ("?", "not verified → manual")
         case .notApplicable: return ("-", "not applicable")
+        case .scanned: return ("✓", "scanned at the kiosk, staff check it")
         case .committed(let deadline): return ("⧗", "committed, due \(deadline)")
         }
     }

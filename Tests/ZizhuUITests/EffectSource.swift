@@ -41,6 +41,9 @@ extension Effect {
         case .verifyTechnicianPIN(let pin): return ".verifyTechnicianPIN(\(text(pin)))"
         case .runDiagnostics: return ".runDiagnostics"
         case .syncNow: return ".syncNow"
+        case .scanPage(let material, let columns, let rows): return ".scanPage(materialID: \(text(material)), columns: \(columns), rows: \(rows))"
+        case .keepScannedPage(let token, let material): return ".keepScannedPage(token: \(token), materialID: \(text(material)))"
+        case .discardScannedPage(let token): return ".discardScannedPage(token: \(token))"
         case .submit, .printReceipt: return nil
         }
     }

@@ -22,6 +22,9 @@ struct ApplicationClaim: Sendable, Equatable {
     /// The overall outcome the kiosk reached (`decision.outcome`).
     var outcome: String
     var catalogueVersion: String?
+    /// 扫描纸质材料: pages scanned per material, as the payload lists them (a claim only: it can
+    /// send a case to a person, never approve one).
+    var scanned: [String: Int] = [:]
 
     /// nil when the value is not an application payload (a field missing or of another kind).
     init?(conforming value: JSONValue?) {
@@ -46,6 +49,12 @@ struct ApplicationClaim: Sendable, Equatable {
         case nil, .null?: catalogueVersion = nil
         case .string(let version)?: catalogueVersion = version
         default: return nil
+        }
+        if case .array(let pages)? = payload["pages"] {
+            for case .object(let page) in pages {
+                guard case .string(let material)? = page["material"] else { return nil }
+                scanned[material, default: 0] += 1
+            }
         }
         (self.service, self.idNumber, self.name, self.cardKind, self.fields, self.committed, self.outcome)
             = (service, idNumber, name, cardKind, fields, committed, outcome)

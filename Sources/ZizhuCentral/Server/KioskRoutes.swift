@@ -32,6 +32,33 @@ struct KioskRoutes {
             }
             return CentralServer.json(.ok, SubmissionBatchResult(results: Self.merge(batch, stored)))
         }
+        // 扫描纸质材料: a page of one of this kiosk's applications, chunk by chunk (see `PageChunk`).
+        kiosks.put("pages/{acceptance}/{material}/{number}") { request, context -> Response in
+            let query = request.uri.queryParameters
+            guard let acceptance = context.parameters.get("acceptance"), let material = context.parameters.get("material"),
+                  let number = context.parameters.get("number").flatMap({ Int($0) }), let offset = query.get("offset").flatMap({ Int($0) }),
+                  let size = query.get("size").flatMap({ Int($0) }), let sha256 = query.get("sha256") else {
+                throw Refusal(.badRequest, "malformed page chunk", "expected PUT /v1/pages/{acceptanceNumber}/{material}/{number}?offset=&size=&sha256=")
+            }
+            let chunk = PageChunk(acceptanceNumber: acceptance, material: material, number: number, offset: offset, size: size, sha256: sha256,
+                                  bytes: context.signedBody)
+            if let problem = chunk.problem { throw Refusal(.badRequest, "malformed page chunk", problem) }
+            let kioskID = try context.kiosk()
+            let outcome: PageChunkOutcome
+            do {
+                outcome = try await store.storePageChunk(chunk, from: kioskID)
+            } catch {
+                throw Refusal(.serviceUnavailable, "storage unavailable", "the platform cannot store this now; try again later")
+            }
+            switch outcome {
+            case .answer(let answer): return CentralServer.json(.ok, answer)
+            case .unknownCase: throw Refusal(.notFound, "unknown case", "no application has this 受理编号 yet: pages follow their application")
+            case .otherKiosk: throw Refusal(.forbidden, "not this kiosk's case", "a kiosk sends pages only for its own applications")
+            case .conflict: throw Refusal(.conflict, "page conflict", "this page was announced before with another size or SHA-256")
+            case .corrupt: throw Refusal(.unprocessableContent, "page corrupt", "the page's bytes do not match its SHA-256; it starts again from 0")
+            case .tooMany: throw Refusal(.contentTooLarge, "too many pages", "at most \(PageRules.mostPages) pages for one application")
+            }
+        }
         for kind in [OutboxKind.rating, .ticket] {
             kiosks.post(RouterPath(String(kind.path.dropFirst("/v1/".count)))) { _, context -> Response in
                 let batch = RequestSchemas.entries(context.signedBody, parsed: context.parsedBody, field: "entries")

@@ -120,6 +120,7 @@ public final class PlatformAdjudicator: Sendable {
             var form = ApplicationForm(service: part, card: card, records: held)
             for (id, value) in payload.fields where part.fields.contains(where: { $0.id == id }) { form.set(id, value) }
             form.committed = Set(payload.committed)
+            form.scanned = payload.scanned
             return Decider.decide(part, facts: form.facts(part, card: card, today: today), today: today)
         }
         return .success((Outcome.overall(decisions), decisions))

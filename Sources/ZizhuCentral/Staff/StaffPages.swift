@@ -12,6 +12,7 @@ enum StaffPages {
         .OK{background:#dff5df}.Warning{background:#fff3c4}.Error{background:#ffd6d6}.Offline{background:#e4e4e4}.Disabled{background:#e8dcff}
         nav{margin-bottom:1em;padding-bottom:.5em;border-bottom:1px solid #ccc}nav a,nav form{margin-right:1em;display:inline}
         form.inline{display:inline}.refusal{color:#a00}label{display:block;margin:.5em 0}
+        img.scanned-page{max-width:420px;border:1px solid #999}#pages figure{display:inline-block;margin:0 1em 1em 0}
         """
 
     static func escape(_ text: String) -> String { Dashboard.escape(text) }
@@ -76,11 +77,12 @@ enum StaffPages {
     /// A case's history for staff: where it stands, and every staff action on it (the
     /// reviewer's name is here; the citizen sees only the decision and its reason).
     static func caseHistory(number: String, answer: ProgressAnswer, application: SubmissionPayload?, history: [AuditEntry],
-                            viewer: StaffViewer) -> String {
+                            viewer: StaffViewer, pages: [CasePage] = []) -> String {
         var content = "<h1>案件 <small>Case \(escape(number))</small></h1><table id=\"case\">"
             + "<tr><th>Service</th><td>\(escape(answer.serviceID ?? ""))</td></tr><tr><th>Progress</th><td id=\"progress\">\(escape(answer.progress))</td></tr>"
             + "<tr><th>Reason</th><td>\(escape(answer.reason ?? ""))</td></tr></table>"
         if let application { content += Self.application(application) }
+        if !pages.isEmpty || !(application?.pages ?? []).isEmpty { content += Self.scannedPages(number: number, pages: pages, listed: application?.pages ?? []) }
         if let courier = answer.courier {
             let company = CourierCompany(rawValue: courier.company)?.chinese ?? courier.company
             content += "<p id=\"courier\">已寄出 Sent: \(escape(company)) \(escape(courier.number)) (\(escape(courier.sentAt ?? "")))</p>"
@@ -110,6 +112,24 @@ enum StaffPages {
             html += "<tr><th>承诺后补 Committed</th><td>\(escape(payload.committed.joined(separator: ", ")))</td></tr>"
         }
         return html + "</table>"
+    }
+
+    /// 扫描纸质材料: the pages scanned at the kiosk, as images, with what is still on its way
+    /// (the application lists its pages; they follow it).
+    static func scannedPages(number: String, pages: [CasePage], listed: [PageManifest]) -> String {
+        let whole = pages.filter(\.complete).count
+        var html = "<h2>扫描材料 Scanned materials</h2><p id=\"pages-count\">已收到 \(whole) / \(listed.count) 页 · \(whole) of \(listed.count) pages received</p><div id=\"pages\">"
+        for page in pages {
+            let name = "\(escape(page.material)) 第\(page.number)页 · page \(page.number)"
+            if page.complete {
+                let source = "/dashboard/cases/\(escape(number))/pages/\(escape(page.material))/\(page.number)"
+                html += "<figure><img class=\"scanned-page\" src=\"\(source)\" alt=\"\(name)\">"
+                    + "<figcaption>\(name) (\(page.size) bytes)</figcaption></figure>"
+            } else {
+                html += "<p class=\"page-on-its-way\">\(name): 上传中 on its way (\(page.received) / \(page.size) bytes)</p>"
+            }
+        }
+        return html + "</div>"
     }
 
     /// 证照寄递: the courier and tracking number of a mailed result (the case's number given

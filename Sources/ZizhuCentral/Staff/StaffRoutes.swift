@@ -45,8 +45,22 @@ struct StaffRoutes {
                 .flatMap { try? JSONDecoder().decode(SubmissionPayload.self, from: Data($0.utf8)) }
             try await audit(viewer, viewer.has(.reviewer) ? .reviewer : .auditor, "case.view", target: number, context: context)
             let history = try await store.auditTrail(AuditFilter(target: number))
+            let pages = try await store.casePages(acceptanceNumber: number)
             return StaffPages.html(.ok, StaffPages.caseHistory(number: number, answer: answer, application: application, history: history,
-                                                               viewer: viewer))
+                                                               viewer: viewer, pages: pages))
+        }
+        // 扫描纸质材料: one page of a case, for its reviewer (each look is in the audit trail).
+        signedIn.get("cases/{number}/pages/{material}/{page}") { _, context -> Response in
+            let viewer = try context.staff(anyOf: [.reviewer, .auditor])
+            guard let number = context.parameters.get("number"), let material = context.parameters.get("material"),
+                  let page = context.parameters.get("page").flatMap({ Int($0) }),
+                  let bytes = try await store.casePage(acceptanceNumber: number, material: material, number: page) else {
+                throw StaffRefusal(.notFound, "没有这一页 · No such page", "The case has no whole page by that name.")
+            }
+            try await audit(viewer, viewer.has(.reviewer) ? .reviewer : .auditor, "case.page.view", target: number,
+                            detail: "\(material) \(page)", context: context)
+            return Response(status: .ok, headers: [.contentType: "image/webp", .cacheControl: "no-store"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         signedIn.post("help/{id}/acknowledge") { _, context -> Response in
             let viewer = try context.staff(.helpdesk)

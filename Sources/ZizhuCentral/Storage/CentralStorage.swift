@@ -51,6 +51,12 @@ public protocol CentralStorage: StaffStorage {
     /// first). Whether the citizen chose 邮寄 is the caller's to check (it is in the sealed
     /// payload).
     func recordCourier(acceptanceNumber: String, _ dispatch: CourierDispatch) async throws -> CourierOutcome
+    /// 扫描纸质材料: one chunk of a page of an application `kioskID` submitted (see `PageChunk`).
+    func storePageChunk(_ chunk: PageChunk, from kioskID: String) async throws -> PageChunkOutcome
+    /// The pages of a case, whole or on their way.
+    func casePages(acceptanceNumber: String) async throws -> [CasePage]
+    /// One whole page, opened with the platform key (a reviewer's look at it); nil if not whole.
+    func casePage(acceptanceNumber: String, material: String, number: Int) async throws -> Data?
     /// A reviewer's decision on a case in manual review.
     func decide(acceptanceNumber: String, approve: Bool, reason: String) async throws -> ReviewOutcome
     /// Keeps the kiosk's latest heartbeat and adds it to the kiosk's day (`HeartbeatDay`), in

@@ -86,6 +86,8 @@ extension SQLiteCentralStore {
             guard let sealed = try PlatformSeal.resealed(row["secret"], context: PlatformSeal.secret(id), ring, &census) else { continue }
             try db.execute(sql: "UPDATE kiosk SET secret = ? WHERE id = ?", arguments: [sealed, id])
         }
+        // Pages are only ever stored sealed: only a rotation's pass has work there.
+        if everything { try resealPages(ring, db, &census) }
         return census
     }
 
@@ -151,6 +153,7 @@ extension PostgresCentralStore {
                 guard let sealed = try PlatformSeal.resealed(secret, context: PlatformSeal.secret(id), ring, &census) else { continue }
                 try await connection.query("UPDATE kiosk SET secret = \(sealed) WHERE id = \(id)", logger: logger)
             }
+            if everything { try await Self.resealPages(ring, connection, logger: logger, &census) }
             // A wrong key file fails here, with its reason, not at the first kiosk request.
             for try await (id, secret) in try await connection.query("SELECT id, secret FROM kiosk LIMIT 1", logger: logger).decode((String, String).self) {
                 _ = try PlatformSeal.openSecret(secret, kioskID: id, ring)

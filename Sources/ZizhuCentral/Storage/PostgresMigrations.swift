@@ -127,6 +127,8 @@ enum PostgresMigrations {
                 "ALTER TABLE submission ADD COLUMN IF NOT EXISTS courier TEXT",
                 "ALTER TABLE submission ADD COLUMN IF NOT EXISTS courier_at TIMESTAMPTZ",
             ]),
+            // 扫描纸质材料: pages scanned at kiosks, sealed once whole, and the chunks of those on their way.
+            PostgresCentralStore.pagesMigration,
         ]
     }
 

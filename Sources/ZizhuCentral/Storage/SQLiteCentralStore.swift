@@ -159,6 +159,7 @@ public final class SQLiteCentralStore: CentralStorage, StaffStorage {
                 """)
         }
         registerCourierMigration(&migrator)
+        registerPagesMigration(&migrator)
         return migrator
     }
 

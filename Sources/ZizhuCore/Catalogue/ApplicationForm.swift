@@ -50,6 +50,8 @@ public struct ApplicationForm: Sendable, Hashable {
     public var origins: [String: FieldOrigin]
     /// Tolerable materials the applicant committed to supply later (容缺).
     public var committed: Set<String>
+    /// Paper materials handed in as pages scanned at the kiosk: material id → pages kept.
+    public var scanned: [String: Int] = [:]
     public var records: ApplicantRecords
     /// Whether the ID card itself was read (an A-grade `id_card` e-licence).
     public var cardRead: Bool
@@ -150,6 +152,8 @@ public struct ApplicationForm: Sendable, Hashable {
             if let grade = grade(of: material) {
                 facts[names.present] = .bool(true)
                 facts[names.grade] = .grade(grade)
+            } else if case .paper = material.kind, (scanned[material.id] ?? 0) > 0 {
+                facts[names.present] = .bool(true)
             } else {
                 facts[names.present] = .bool(false)
             }

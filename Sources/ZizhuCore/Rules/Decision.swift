@@ -28,6 +28,9 @@ public struct Check: Sendable, Hashable, Identifiable {
         case notApplicable
         /// A missing material the applicant committed to supply (告知承诺/容缺).
         case committed(deadline: CalendarDate)
+        /// A paper material scanned at the kiosk (扫描纸质材料): handed in, and a person checks
+        /// the pages, so the application goes to staff.
+        case scanned
     }
 
     /// The rule's id, `material.<id>`, or a built-in check's name.
@@ -50,7 +53,7 @@ public struct Check: Sendable, Hashable, Identifiable {
     var severity: Severity? {
         switch status {
         case .failed(let severity): return severity
-        case .notVerified: return .manual
+        case .notVerified, .scanned: return .manual
         case .passed, .notApplicable, .committed: return nil
         }
     }
@@ -198,6 +201,9 @@ public enum Decider {
             return Check(id: id, requirement: requirement, status: .failed(.manual), remedy: remedy, shortfalls: ["\(names.present) (not found)"])
         case .paper:
             let requirement = LocalizedText(zh: "材料：\(material.name.zh)（纸质，须核验原件）", en: "Material: \(material.name.en) (paper, original to be checked)")
+            if facts[names.present] == .bool(true) {
+                return Check(id: id, requirement: requirement, status: .scanned)
+            }
             if committed, let tolerable = material.tolerable, let deadline = today.adding(days: tolerable.deadlineDays) {
                 return Check(id: id, requirement: requirement, status: .committed(deadline: deadline))
             }

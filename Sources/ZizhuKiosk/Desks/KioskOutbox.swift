@@ -126,7 +126,7 @@ public final class KioskOutbox: Sendable {
     }
 
     /// Stores the application; the answer says whether 已受理 may be said.
-    func commit(_ request: SubmissionRequest, catalogue: Catalogue) -> SubmitOutcome {
+    func commit(_ request: SubmissionRequest, catalogue: Catalogue, pages: [OutboxPage] = []) -> SubmitOutcome {
         guard let service = catalogue.service(id: request.serviceID) else {
             return .failed(zh: "事项已下线，申请未保存", en: "This service is no longer offered; nothing was saved")
         }
@@ -134,7 +134,7 @@ public final class KioskOutbox: Sendable {
                                           cardKind: request.cardKind, fields: request.fields, committed: request.committed,
                                           decisions: request.decisions, catalogueVersion: catalogue.version)
         do {
-            let accepted = try outbox.submit(payload)
+            let accepted = try outbox.submit(payload, pages: pages)
             kick?.yield()
             return .accepted(acceptanceNumber: accepted.acceptanceNumber, outcome: Outcome.overall(request.decisions),
                              owed: request.decisions.flatMap(\.owed))

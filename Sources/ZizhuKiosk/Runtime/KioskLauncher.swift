@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ChineseInput
+import DocumentCapture
 import Foundation
 import IDCardReader
 import Logging
@@ -90,6 +91,23 @@ public enum KioskLauncher {
             }
         }
         defer { demoScanner?.unplug() }
+        // 扫描纸质材料: the document scanner, where kiosk.yaml names a profile; the demo scans
+        // from SANE's test backend, configured under $ZIZHU_HOME/sane (its test.conf says
+        // what the next page shows: see SaneTestBackend).
+        var scans: ScanDesk?
+        if let name = resources.config.documentScannerProfile ?? (demo ? "demo" : nil) {
+            let url = paths.shareRoot.appendingPathComponent("Devices/scanners/\(name).yaml")
+            do {
+                let profile = try DocumentScannerProfile.parse(try String(contentsOf: url, encoding: .utf8), file: url.path)
+                if demo && environment["SANE_CONFIG_DIR"] == nil {
+                    try SaneTestBackend(folder: paths.home.appendingPathComponent("sane")).activate()
+                }
+                scans = ScanDesk(profile: profile, logger: Logger(label: "zizhu.scanner") { FileLogHandler(label: $0, sink: sink) })
+            } catch {
+                printError("zizhu: cannot start: the document scanner profile \(url.path):\n\(error)")
+                return StartupError.exitStatus
+            }
+        }
         let loaded = ContinuousClock.now
         logger.info("starting", metadata: [
             "load_ms": "\(milliseconds(launched.duration(to: loaded)))",
@@ -104,6 +122,7 @@ public enum KioskLauncher {
         settings.staffedHours = config.staffedHours
         settings.socialSecurityCardReader = socialSecurityProfile != nil
         settings.identityCodeScanner = scannerProfile != nil
+        settings.documentScanner = scans != nil
         let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
         let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
         let inbox = EventInbox()
@@ -135,7 +154,7 @@ public enum KioskLauncher {
         let savedStandardError = StandardErrorCapture.redirect(to: paths.logs.appendingPathComponent("stderr.log"))
         let runtime = KioskRuntime(state: AppState(catalogue: .empty, settings: settings), context: context,
                                    terminal: terminal, logger: logger, unifontPath: config.unifontPath, launched: launched,
-                                   reader: reader, socialSecurityCards: socialSecurityCards, identityCodes: identityCodes,
+                                   reader: reader, socialSecurityCards: socialSecurityCards, identityCodes: identityCodes, scans: scans,
                                    printer: demo
                                        ? .demo(home: paths.home, backend: paths.shareRoot.appendingPathComponent("Devices/cups/escposnet").path,
                                                logger: logger)

@@ -25,6 +25,7 @@ extension KioskRuntime {
                 readerCommands?.yield(false)
                 socialSecurityCards?.setReading(false)
                 identityCodes?.setReading(false)
+                scans?.wipe()
                 logger.info("session ended")
                 // The citizen has gone: what their visit allocated and freed goes back to
                 // the system, so the kiosk's memory is the same after every visit.
@@ -65,8 +66,24 @@ extension KioskRuntime {
                                                   en: "The kiosk's storage is unavailable: nothing was saved. Please go to a staffed counter")))
                     continue
                 }
-                let inbox = self.inbox, catalogue = state.catalogue
-                Task.detached { inbox.post(.submitted(outbox.commit(request, catalogue: catalogue))) }
+                let inbox = self.inbox, catalogue = state.catalogue, scans = self.scans
+                let pages = scans?.pages(for: request.scanned) ?? []
+                Task.detached {
+                    inbox.post(.submitted(outbox.commit(request, catalogue: catalogue, pages: pages)))
+                    // In the outbox (sealed) or not stored at all: either way the session's copies go.
+                    scans?.wipe()
+                }
+            case .scanPage(let materialID, let columns, let rows):
+                guard let scans else {
+                    inbox.post(.pageScanned(materialID: materialID, .failed(LocalizedText(zh: "本终端没有扫描仪", en: "This kiosk has no scanner"))))
+                    continue
+                }
+                let inbox = self.inbox
+                Task.detached { inbox.post(.pageScanned(materialID: materialID, await scans.scan(columns: columns, rows: rows))) }
+            case .keepScannedPage(let token, let materialID):
+                scans?.keep(token: token, materialID: materialID)
+            case .discardScannedPage(let token):
+                scans?.discard(token: token)
             case .printReceipt(let receipt):
                 guard let printer, let receipts else {
                     inbox.post(.receiptPrinted(.notPrinted(zh: "本终端未配置打印机", en: "No printer is configured")))

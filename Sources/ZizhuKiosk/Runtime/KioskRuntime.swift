@@ -48,6 +48,8 @@ public final class KioskRuntime {
     /// The 社保卡 reader, where one is configured: it follows the same start/stop as the ID reader.
     let socialSecurityCards: SocialSecurityCardWatcher?
     let identityCodes: IdentityCodeWatcher?
+    /// 扫描纸质材料: the document scanner's desk, where one is configured.
+    let scans: ScanDesk?
     let printer: ReceiptPrinterLink?
     var receipts: SampleReceipts?
     var helpDesk: HelpDesk
@@ -57,7 +59,7 @@ public final class KioskRuntime {
     /// receipt templates, the pinyin dictionary); it runs right after the first frame.
     init(state: AppState, context: ViewContext, terminal: NcursesTerminal, logger: Logger, unifontPath: String,
          launched: ContinuousClock.Instant = .now, reader: ReaderSession? = nil, socialSecurityCards: SocialSecurityCardWatcher? = nil,
-         identityCodes: IdentityCodeWatcher? = nil,
+         identityCodes: IdentityCodeWatcher? = nil, scans: ScanDesk? = nil,
          printer: ReceiptPrinterLink? = nil,
          inbox: EventInbox = EventInbox(), statusFile: KioskStatusWriter? = nil, technician: TechnicianDesk? = nil,
          notifier: SystemdNotifier = SystemdNotifier(environment: [:]), speaker: Speaker? = nil,
@@ -75,6 +77,7 @@ public final class KioskRuntime {
         self.reader = reader
         self.socialSecurityCards = socialSecurityCards
         self.identityCodes = identityCodes
+        self.scans = scans
         self.state = state
         self.context = context
         self.terminal = terminal

@@ -214,16 +214,16 @@ extension PlatformClient {
     /// request refused as stale because this kiosk's clock was wrong is signed again at once
     /// with the time just learned.
     func exchange(_ method: String, _ path: String, body: Data?, secret: SymmetricKey, limit: Int,
-                  headers extra: [(String, String)] = []) async throws -> (Int, Data) {
-        let first = try await exchangeOnce(method, path, body: body, secret: secret, limit: limit, headers: extra)
+                  headers extra: [(String, String)] = [], contentType: String = "application/json") async throws -> (Int, Data) {
+        let first = try await exchangeOnce(method, path, body: body, secret: secret, limit: limit, headers: extra, contentType: contentType)
         guard first.0 == 401, (try? JSONDecoder().decode(ProblemResponse.self, from: first.1))?.error == "stale request" else { return first }
         logger.warning("the platform refused a request as stale: this kiosk's clock is off; signing again with the platform's time",
                        metadata: ["offset_ms": "\(outbox.clock.appliedOffsetMilliseconds)"])
-        return try await exchangeOnce(method, path, body: body, secret: secret, limit: limit, headers: extra)
+        return try await exchangeOnce(method, path, body: body, secret: secret, limit: limit, headers: extra, contentType: contentType)
     }
 
     private func exchangeOnce(_ method: String, _ path: String, body: Data?, secret: SymmetricKey, limit: Int,
-                              headers extra: [(String, String)]) async throws -> (Int, Data) {
+                              headers extra: [(String, String)], contentType: String) async throws -> (Int, Data) {
         if let clientProblem { throw ProblemResponse(error: "no platform link", detail: clientProblem) }
         let clock = outbox.clock
         let signing = RequestSigning.headers(kioskID: enrolment.kioskID, secret: secret, method: method, path: path, body: body ?? Data(),
@@ -231,7 +231,7 @@ extension PlatformClient {
         var request = HTTPClientRequest(url: enrolment.central + path)
         request.method = .init(rawValue: method)
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(body)
         }
         for (name, value) in signing + extra { request.headers.add(name: name, value: value) }

@@ -64,6 +64,9 @@ public final class PlatformClient: Sendable {
         public var busy = false
         /// Entries set aside because their rows could not be read from the disk.
         public var unreadable = 0
+        /// 扫描纸质材料: pages the platform now holds whole (deleted here), and pages it refused.
+        public var pagesDelivered = 0
+        public var pagesRefused = 0
     }
 
     public struct Progress: Sendable {
@@ -156,6 +159,7 @@ public final class PlatformClient: Sendable {
                 }
             }
         }
+        try await uploadPages(secret: secret, report: &report)
         return report
     }
 

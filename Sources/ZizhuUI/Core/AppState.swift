@@ -23,6 +23,8 @@ public struct SessionSettings: Sendable, Hashable {
     public var socialSecurityCardReader = false
     /// A QR scanner for e-ID codes (电子身份证 / 粤省事码) is configured: the identify screen offers it.
     public var identityCodeScanner = false
+    /// A document scanner is configured: paper materials can be scanned at the kiosk (扫描纸质材料).
+    public var documentScanner = false
 
     public init(idleTimeoutSeconds: Int = 60, countdownSeconds: Int = 10, defaultLanguage: Language = .zhHans,
                 minimumWidth: Int = 80, minimumHeight: Int = 24, allowsQuit: Bool = false,

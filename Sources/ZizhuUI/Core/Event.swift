@@ -45,6 +45,9 @@ public enum Event: Sendable, Hashable {
     /// The platform answered the records lookup for the applicant (nil: it could not be
     /// asked, e.g. offline).
     case recordsLookedUp(ApplicantRecords?)
+    /// The scanner answered for the page of this material: captured (with its preview and
+    /// the quality gate's verdict) or failed (why, in the citizen's words).
+    case pageScanned(materialID: String, ScanStep.Phase)
     /// The outbox stored the application, or could not.
     case submitted(SubmitOutcome)
     /// The 受理回执 printed, or did not (zh/en reason).
@@ -102,6 +105,14 @@ public enum Effect: Sendable, Hashable {
     /// Load and check the service catalogue again; answered by `.catalogueLoaded` (the
     /// new one, or the last good one) and `.catalogueFailed` when the new one is refused.
     case reloadCatalogue
+    /// 扫描纸质材料: scan one page for this material and hold it (answered by `.pageScanned`
+    /// with a braille preview of at most `columns` × `rows` cells).
+    case scanPage(materialID: String, columns: Int, rows: Int)
+    /// Keep the held page (by its token) as the material's next page; it travels with the
+    /// application when it is submitted.
+    case keepScannedPage(token: Int, materialID: String)
+    /// Throw the held page away (retaken, or the citizen left the step).
+    case discardScannedPage(token: Int)
     /// Commit the application to the durable outbox (answered by `.submitted`). Nothing
     /// may say 已受理 before the answer.
     case submit(SubmissionRequest)

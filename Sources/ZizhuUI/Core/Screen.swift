@@ -58,6 +58,8 @@ public enum Screen: Sendable, Hashable {
     case materials(page: Int)
     /// 告知承诺: the commitment text for one tolerable material, confirmed or not.
     case commitment(materialID: String)
+    /// 扫描纸质材料: the pages of one paper material, scanned at the kiosk.
+    case scanMaterial(materialID: String)
     /// 核对信息: every field and material on one (paged) screen before the pre-check, each
     /// field editable from here and back.
     case review(page: Int)
@@ -118,6 +120,7 @@ public enum Screen: Sendable, Hashable {
         case .keyboard: return "keyboard"
         case .materials: return "materials"
         case .commitment: return "commitment"
+        case .scanMaterial: return "scan-material"
         case .review: return "review"
         case .precheck: return "precheck"
         case .submitted: return "submitted"
@@ -202,6 +205,16 @@ public enum ButtonID: Sendable, Hashable {
     case commit(String)
     /// Commitment screen: the applicant confirms the commitment.
     case confirmCommitment
+    /// Materials: scan this paper material at the kiosk (its id).
+    case scanMaterial(String)
+    /// 扫描纸质材料: scan the page on the glass now.
+    case startScan
+    /// 扫描纸质材料: keep the page just scanned.
+    case keepPage
+    /// 扫描纸质材料: throw the page just scanned away and scan again.
+    case retakePage
+    /// 扫描纸质材料: done with this material (back to the materials).
+    case finishScan
     /// Materials: go on to 核对信息.
     case toReview
     /// 核对信息: change this field (its index), then come back.

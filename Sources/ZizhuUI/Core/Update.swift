@@ -90,7 +90,7 @@ private func answer(_ state: inout AppState, _ event: Event) -> [Effect]? {
         return IdentifyFeature.reader(&state, reader)
     case .printerChecked, .receiptPreviewed, .testPageFinished:
         return PrinterDiagnosticsFeature.answer(&state, event)
-    case .submitted, .receiptPrinted, .recordsLookedUp:
+    case .submitted, .receiptPrinted, .recordsLookedUp, .pageScanned:
         return ApplicationFeature.answer(&state, event)
     case .helpUpdated(let status):
         return HelpFeature.updated(&state, status)

@@ -26,6 +26,7 @@ public func render(_ state: AppState, _ context: ViewContext) -> Frame {
     case .keyboard(let field): canvas.keyboard(field: field)
     case .materials(let page): canvas.materials(page: page)
     case .commitment(let id): canvas.commitment(materialID: id)
+    case .scanMaterial(let id): canvas.scanMaterial(materialID: id)
     case .review(let page): canvas.review(page: page)
     case .precheck(let page): canvas.precheck(page: page)
     case .submitted: canvas.submitted()

@@ -16,6 +16,7 @@ extension Screen {
         case .keyboard: return [.keyboardHeadline]
         case .materials: return [.materialsHeadline]
         case .commitment: return [.commitmentHeadline]
+        case .scanMaterial: return [.scanHeadline]
         case .review: return [.reviewHeadline, .reviewSubtitle]
         case .precheck: return [.precheckHeadline]
         case .submitted: return [.submittedHeadline]

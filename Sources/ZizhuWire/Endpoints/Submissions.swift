@@ -114,9 +114,14 @@ public struct SubmissionPayload: Codable, Sendable, Hashable {
     /// The catalogue the kiosk decided with (`CatalogueBundle.version` of its files): the
     /// platform decides again with the same one.
     public var catalogueVersion: String?
+    /// 扫描纸质材料: the pages scanned at the kiosk for paper materials (nil: none). They follow
+    /// the application in chunks once the platform holds it.
+    public var pages: [PageManifest]?
 
     public init(service: String, applicant: Applicant, fields: [String: String], committed: [String],
-                decisions: [String: DecisionSummary], decision: DecisionSummary, catalogueVersion: String? = nil) {
+                decisions: [String: DecisionSummary], decision: DecisionSummary, catalogueVersion: String? = nil,
+                pages: [PageManifest]? = nil) {
+        self.pages = pages
         self.catalogueVersion = catalogueVersion
         self.service = service
         self.applicant = applicant

@@ -42,6 +42,8 @@ public struct Application: Sendable, Hashable {
     public var receipt: ReceiptState?
     /// 好差评 for this case (one per case).
     public var rating: RatingState?
+    /// 扫描纸质材料: the material whose pages are being scanned, and where that stands.
+    public var scan: ScanStep?
 
     public init(service: Service, citizen: IdentityCard?, today: CalendarDate) {
         serviceID = service.id
@@ -63,6 +65,7 @@ public struct Application: Sendable, Hashable {
             fresh.origins[id] = .entered
         }
         fresh.committed = form.committed
+        fresh.scanned = form.scanned
         form = fresh
     }
 
@@ -112,10 +115,13 @@ public struct SubmissionRequest: Sendable, Hashable {
     public var decisions: [Decision]
     /// 领取方式, for the receipt (its values travel in `fields`).
     public var delivery: DeliveryChoice?
+    /// Paper materials scanned at the kiosk: material id → pages kept (the runtime holds the pages).
+    public var scanned: [String: Int]
 
     public init(serviceID: String, idNumber: IDNumber, name: String, cardKind: String, fields: [String: String],
-                committed: [String], decisions: [Decision], delivery: DeliveryChoice? = nil) {
+                committed: [String], decisions: [Decision], delivery: DeliveryChoice? = nil, scanned: [String: Int] = [:]) {
         self.delivery = delivery
+        self.scanned = scanned
         self.serviceID = serviceID
         self.idNumber = idNumber
         self.name = name
@@ -179,6 +185,8 @@ public enum MaterialStanding: Sendable, Hashable {
     case missing(tolerable: Bool)
     /// Paper that staff must see.
     case paper(tolerable: Bool)
+    /// Paper scanned at the kiosk: these pages travel with the application, staff check them.
+    case scanned(pages: Int)
     /// Committed to (告知承诺/容缺), due by the deadline.
     case committed(deadline: CalendarDate)
 
@@ -189,6 +197,7 @@ public enum MaterialStanding: Sendable, Hashable {
         }
         switch material.kind {
         case .paper:
+            if let pages = application.form.scanned[material.id], pages > 0 { return .scanned(pages: pages) }
             return .paper(tolerable: material.tolerable != nil)
         case .elicence(_, let minimum):
             guard let grade = application.form.grade(of: material) else { return .missing(tolerable: material.tolerable != nil) }
@@ -196,11 +205,19 @@ public enum MaterialStanding: Sendable, Hashable {
         }
     }
 
+    /// Whether it can be scanned at the kiosk (paper, not yet scanned or scanned in part).
+    var canScan: Bool {
+        switch self {
+        case .paper, .scanned: return true
+        case .found, .gradeTooLow, .missing, .committed: return false
+        }
+    }
+
     /// Whether a commitment can be offered for it now.
     var canCommit: Bool {
         switch self {
         case .missing(let tolerable), .paper(let tolerable): return tolerable
-        case .found, .gradeTooLow, .committed: return false
+        case .found, .gradeTooLow, .committed, .scanned: return false
         }
     }
 }

@@ -143,6 +143,11 @@ enum ApplicationFeature {
             state.goBack()
             return advance(&state, &application, from: index, service: service)
 
+        // MARK: 扫描纸质材料
+        case (.materials, .scanMaterial), (.scanMaterial, .startScan), (.scanMaterial, .keepPage), (.scanMaterial, .retakePage),
+             (.scanMaterial, .finishScan), (.scanMaterial, .back):
+            return ScanStep.activate(&state, &application, button, service: service)
+
         // MARK: Materials and 告知承诺
         case (.materials, .commit(let materialID)):
             guard let material = service.materialSpecs.first(where: { $0.id == materialID }),
@@ -200,7 +205,8 @@ enum ApplicationFeature {
             let request = SubmissionRequest(
                 serviceID: service.id, idNumber: citizen.idNumber, name: citizen.name, cardKind: Self.cardKind(citizen),
                 fields: application.form.submittedValues(service, card: citizen, today: application.today),
-                committed: application.form.committed.sorted(), decisions: decisions, delivery: application.delivery(service))
+                committed: application.form.committed.sorted(), decisions: decisions, delivery: application.delivery(service),
+                scanned: application.form.scanned)
             return [.log("submitting \(service.id)"), .submit(request)]
         case (.precheck(let page), .pageNext):
             state.screen = .precheck(page: page + 1)
@@ -317,6 +323,8 @@ enum ApplicationFeature {
             case .notPrinted(_, let en): return [.log("receipt not printed: \(en)")]
             case .printing: return []
             }
+        case .pageScanned(let materialID, let phase):
+            return ScanStep.answer(&state, materialID: materialID, phase)
         case .recordsLookedUp(let records):
             guard var application = state.application,
                   let service = state.catalogue.service(id: application.serviceID) else { return [] }

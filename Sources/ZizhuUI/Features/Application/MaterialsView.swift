@@ -33,6 +33,14 @@ extension Canvas {
                 textWidth -= width + 1
                 commitKey += 1
             }
+            // 扫描纸质材料: paper can be handed in here when the kiosk has a scanner.
+            if standing.canScan, state.settings.documentScanner, commitKey <= 6 {
+                let spec = ButtonSpec(.scanMaterial(material.id), keys: [.digit(commitKey)], label: t(.materialsScan))
+                let width = Canvas.buttonWidth(spec) + 2
+                button(spec, in: Rect(x: row.x + textWidth - width, y: row.y, width: width, height: 3))
+                textWidth -= width + 1
+                commitKey += 1
+            }
             let (mark, status, warning) = describe(standing, material)
             grid.put(TextWidth.truncate("\(number). " + t(material.name), toWidth: textWidth), x: row.x, y: row.y, style: theme.heading, clip: row)
             // The standing takes the third row too when no 容缺 deadline needs it (English runs long).
@@ -59,6 +67,7 @@ extension Canvas {
             return ("✗", t(.materialsGradeLow, ["grade": found.letter, "minimum": minimum.letter]), true)
         case .missing: return ("✗", t(.materialsMissing), true)
         case .paper: return ("!", t(.materialsPaper), true)
+        case .scanned(let pages): return ("✓", t(.materialsScanned, ["pages": String(pages)]), false)
         case .committed(let deadline): return ("✓", t(.materialsCommitted, ["date": deadline.description]), false)
         }
     }
@@ -163,6 +172,7 @@ extension Canvas {
                 case .notVerified: (mark, suffix, kind) = ("?", " (" + t(.precheckNotVerified) + ")", .other)
                 case .notApplicable: (mark, suffix, kind) = ("-", " (" + t(.precheckNotApplicable) + ")", .other)
                 case .committed(let deadline): (mark, suffix, kind) = ("✓", " (" + t(.precheckCommitted, ["date": deadline.description]) + ")", .passed)
+                case .scanned: (mark, suffix, kind) = ("✓", " (" + t(.precheckScanned) + ")", .passed)
                 }
                 let wrapped = TextWidth.wrap(t(check.requirement) + suffix, width: max(1, width - 4))
                 for (index, line) in wrapped.enumerated() {
