@@ -14,6 +14,8 @@ final class StaffClient: @unchecked Sendable {
         var status: Int
         var headers: [(String, String)]
         var body: String
+        /// The body as sent (an image is not text).
+        var bytes: [UInt8] = []
 
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         func headers(_ name: String) -> [String] { headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1) }
@@ -79,7 +81,7 @@ final class StaffClient: @unchecked Sendable {
             let cookieValue = parts.count > 1 ? parts[1] : ""
             if cookieValue.isEmpty || value.contains("Max-Age=0") { cookies[cookie] = nil } else { cookies[cookie] = cookieValue }
         }
-        return Answer(status: Int(response.status.code), headers: headers, body: String(buffer: bytes))
+        return Answer(status: Int(response.status.code), headers: headers, body: String(buffer: bytes), bytes: Array(bytes.readableBytesView))
     }
 
     static func encode(_ fields: [String: String]) -> String {
