@@ -59,6 +59,8 @@ let package = Package(
         .systemLibrary(
             name: "CWebP", path: "Sources/CWebP",
             pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        // Document cameras (高拍仪): Video4Linux2's ioctls, from the kernel's own header.
+        .systemLibrary(name: "CV4L2", path: "Sources/CV4L2", providers: [.apt(["linux-libc-dev"])]),
 
         // Pure core: what the kiosk decides. No I/O.
         .target(
@@ -92,7 +94,7 @@ let package = Package(
         // QR code scanners (e-ID codes): serial/USB-CDC through termios; code assembly is pure.
         .target(name: "QRScanner", dependencies: ["CPseudoTerminal", "CLibEvdev", "ZizhuCore"]),
         // Paper materials: flatbed and sheet-fed scanners through SANE, pages checked and kept as WebP.
-        .target(name: "DocumentCapture", dependencies: ["CSane", "CWebP", "ZizhuCore"]),
+        .target(name: "DocumentCapture", dependencies: ["CSane", "CWebP", "CV4L2", "ZizhuCore"]),
         .target(
             name: "ReceiptPrinter",
             dependencies: ["CCUPS", "CQREncode", "CSPNG", "ZizhuCore", "ZizhuProcess", .product(name: "Yams", package: "Yams"),

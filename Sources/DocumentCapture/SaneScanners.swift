@@ -16,6 +16,13 @@ public enum SaneScanners {
         public var vendor: String
         public var model: String
         public var type: String
+
+        public init(name: String, vendor: String, model: String, type: String) {
+            self.name = name
+            self.vendor = vendor
+            self.model = model
+            self.type = type
+        }
     }
 
     /// More than this for one page is not a document (A4 at 600 dpi in colour is 100 MiB).

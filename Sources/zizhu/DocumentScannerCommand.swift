@@ -45,25 +45,27 @@ struct DocumentScannerCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The scanners SANE finds (local ones).",
-                                                        discussion: "Exit status: 0 with at least one scanner, 1 with none.")
+        static let configuration = CommandConfiguration(abstract: "The scanners SANE finds (local ones) and the document cameras (V4L2).",
+                                                        discussion: "Exit status: 0 with at least one scanner or camera, 1 with none.")
         @OptionGroup var demo: Demo
         @Flag(help: "One JSON array.") var json = false
 
         func run() throws {
             try demo.activate()
-            let devices: [SaneScanners.Device]
+            var devices: [SaneScanners.Device]
             do {
                 devices = try SaneScanners.list()
             } catch {
-                print(json ? "[]" : "no scanner: \(error)")
-                throw ExitCode(1)
+                if !json { print("no SANE scanner: \(error)") }
+                devices = []
             }
+            // Document cameras, in the same shape: the device path, its driver and card, type "camera".
+            devices += DocumentCameras.list().map { SaneScanners.Device(name: $0.path, vendor: $0.driver, model: $0.name, type: "camera") }
             if json {
                 let data = try JSONEncoder().encode(devices)
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                if devices.isEmpty { print("no scanner: SANE lists none (unplugged, or no backend for it in dll.conf)") }
+                if devices.isEmpty { print("no scanner: SANE lists none (unplugged, or no backend for it in dll.conf), and no camera") }
                 for device in devices { print("\(device.name)\t\(device.vendor) \(device.model) (\(device.type))") }
             }
             if devices.isEmpty { throw ExitCode(1) }
@@ -72,7 +74,7 @@ struct DocumentScannerCommand: ParsableCommand {
 
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Scan one page: its size, the quality gate's verdict, a preview, and the page as WebP if asked.",
+            abstract: "Scan one page (or take one from a document camera): its size, the quality gate's verdict, a preview, the WebP if asked.",
             discussion: "Exit status: 0 for a page that passes the gate, 2 for one it sends back, 1 when the scanner fails, 78 for a bad profile.")
 
         @OptionGroup var demo: Demo
@@ -88,7 +90,7 @@ struct DocumentScannerCommand: ParsableCommand {
             let loaded = try DocumentScannerCommand.profile(profile ?? (demo.demo ? "demo" : config?.documentScannerProfile ?? "flatbed-a4"))
             let page: ScannedPage
             do {
-                page = try SaneScanners.scan(loaded)
+                page = try DocumentCapture.capture(loaded)
             } catch {
                 if json {
                     print(Self.object(["event": "fault", "fault": error.description, "zh": error.zh, "en": error.en]))

@@ -26,7 +26,7 @@ public final class ScanDesk: Sendable {
     func scan(columns: Int, rows: Int) async -> ScanStep.Phase {
         let profile = self.profile
         let scanned = try? await ChildProcess.detached { () -> Result<ScannedPage, CaptureFault> in
-            Result { () throws(CaptureFault) in try SaneScanners.scan(profile) }
+            Result { () throws(CaptureFault) in try DocumentCapture.capture(profile) }
         }
         switch scanned {
         case .success(let page)?:

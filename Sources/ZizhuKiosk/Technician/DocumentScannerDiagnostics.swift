@@ -24,6 +24,20 @@ extension KioskDiagnostics {
         } catch {
             return DocumentScannerStatus(profile: profile, device: "-", problem: "profile \(url.path): \(error)")
         }
+        if let camera = loaded.camera {
+            // A document camera: there and able to stream (nothing is captured).
+            if camera.device.hasPrefix("file:") {
+                let path = String(camera.device.dropFirst("file:".count))
+                return DocumentScannerStatus(profile: profile, device: camera.device,
+                                             problem: FileManager.default.fileExists(atPath: path) ? nil : "no frame file at \(path)")
+            }
+            let cameras = (try? await ChildProcess.detached { DocumentCameras.list() }) ?? []
+            guard let found = cameras.first(where: { $0.path == camera.device }) else {
+                let seen = cameras.isEmpty ? "no video capture device" : cameras.map(\.path).joined(separator: ", ")
+                return DocumentScannerStatus(profile: profile, device: camera.device, problem: "no camera at \(camera.device) (\(seen))")
+            }
+            return DocumentScannerStatus(profile: profile, device: "\(found.path) (\(found.driver) \(found.name))", problem: nil)
+        }
         let listed = try? await ChildProcess.detached { () -> Result<[SaneScanners.Device], CaptureFault> in
             Result { () throws(CaptureFault) in try SaneScanners.list() }
         }
