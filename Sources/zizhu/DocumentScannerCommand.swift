@@ -9,7 +9,7 @@ import ZizhuResources
 struct DocumentScannerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scanner", abstract: "The document scanner for paper materials (SANE): list scanners, scan a page.",
-        subcommands: [List.self, Scan.self])
+        subcommands: [List.self, Scan.self, Simulate.self])
 
     static func profile(_ name: String) throws -> DocumentScannerProfile {
         let url = KioskPaths.resolve().shareRoot.appendingPathComponent("Devices/scanners/\(name).yaml")
@@ -24,6 +24,32 @@ struct DocumentScannerCommand: ParsableCommand {
         }
     }
 
+    static let pictures: [String: SaneTestBackend.Picture] = ["grid": .grid, "white": .white, "black": .black, "pattern": .pattern]
+    static let outcomes: [String: SaneTestBackend.Outcome] = ["scans": .scans, "no-paper": .noPaper, "jammed": .jammed,
+                                                              "cover-open": .coverOpen, "unplugged": .unplugged, "busy": .busy]
+
+    /// `zizhu scanner sim`: what the demo kiosk's scanner (SANE's test backend, configured in
+    /// $ZIZHU_HOME/sane) gives at its next scan.
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sim", abstract: "Set what the demo kiosk's scanner gives next: a page (grid, white, black, pattern) or a fault.",
+            discussion: "Writes $ZIZHU_HOME/sane/test.conf, which SANE's test backend reads at every scan.")
+        @Option(help: "What the next page shows: grid, white (a page the wrong side up), black, pattern.") var picture = "grid"
+        @Option(help: "How the next scan ends: scans, no-paper, jammed, cover-open, unplugged, busy.") var outcome = "scans"
+
+        func run() throws {
+            guard let picture = DocumentScannerCommand.pictures[picture] else {
+                throw ValidationError("--picture is one of \(DocumentScannerCommand.pictures.keys.sorted().joined(separator: ", "))")
+            }
+            guard let outcome = DocumentScannerCommand.outcomes[outcome] else {
+                throw ValidationError("--outcome is one of \(DocumentScannerCommand.outcomes.keys.sorted().joined(separator: ", "))")
+            }
+            let folder = KioskPaths.resolve().home.appendingPathComponent("sane")
+            try SaneTestBackend(folder: folder).load(picture, then: outcome)
+            print("the demo scanner's next scan: \(picture.rawValue), \(outcome.rawValue) (\(folder.path)/test.conf)")
+        }
+    }
+
     /// `--demo`: SANE's test backend in a folder of its own, showing `picture` and ending as `outcome`.
     struct Demo: ParsableArguments {
         @Flag(help: "Use SANE's test backend (no scanner needed), in a temporary config folder.") var demo = false
@@ -32,9 +58,7 @@ struct DocumentScannerCommand: ParsableCommand {
 
         func activate() throws {
             guard demo else { return }
-            let pictures: [String: SaneTestBackend.Picture] = ["grid": .grid, "white": .white, "black": .black, "pattern": .pattern]
-            let outcomes: [String: SaneTestBackend.Outcome] = ["scans": .scans, "no-paper": .noPaper, "jammed": .jammed,
-                                                               "cover-open": .coverOpen, "unplugged": .unplugged, "busy": .busy]
+            let (pictures, outcomes) = (DocumentScannerCommand.pictures, DocumentScannerCommand.outcomes)
             guard let picture = pictures[picture] else { throw ValidationError("--picture is one of \(pictures.keys.sorted().joined(separator: ", "))") }
             guard let outcome = outcomes[outcome] else { throw ValidationError("--outcome is one of \(outcomes.keys.sorted().joined(separator: ", "))") }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zizhu-sane-demo-\(getpid())")

@@ -49,9 +49,14 @@ public enum ReceiptDocuments {
         public var uploaded: Bool
         /// 领取方式 (证照寄递), already shortened and masked: `邮寄：广东省广州市****，电话 138****5678`.
         public var delivery: LocalizedText?
+        /// 扫描纸质材料: the paper materials handed in as pages scanned at the kiosk, with their
+        /// page counts (`居民身份证受理回执（1页）`).
+        public var scanned: [LocalizedText]
 
         public init(site: LocalizedText, kioskID: String, service: LocalizedText, acceptanceNumber: String, time: String,
-                    maskedID: String, outcome: ReceiptOutcome, trackingURL: String?, uploaded: Bool, delivery: LocalizedText? = nil) {
+                    maskedID: String, outcome: ReceiptOutcome, trackingURL: String?, uploaded: Bool, delivery: LocalizedText? = nil,
+                    scanned: [LocalizedText] = []) {
+            self.scanned = scanned
             self.delivery = delivery
             self.site = site
             self.kioskID = kioskID
@@ -82,7 +87,7 @@ public enum ReceiptDocuments {
                 "acceptance_number": acceptanceNumber, "time": time, "masked_id": maskedID,
                 "outcome": outcomeText[language], "tracking": trackingURL ?? acceptanceNumber,
                 "offline": uploaded ? "" : "yes", "delivery": delivery?[language] ?? "",
-            ], lists: ["missing": missing])
+            ], lists: ["missing": missing, "scanned": scanned.map { $0[language] }])
         }
     }
 

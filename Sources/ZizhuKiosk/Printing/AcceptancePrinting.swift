@@ -22,7 +22,7 @@ public enum AcceptancePrinting {
         let document = ReceiptDocuments.Acceptance(site: site, kioskID: kioskID, service: receipt.service,
                                                    acceptanceNumber: receipt.acceptanceNumber, time: formatter.string(from: now),
                                                    maskedID: receipt.maskedID, outcome: outcome, trackingURL: nil, uploaded: false,
-                                                   delivery: receipt.delivery?.line)
+                                                   delivery: receipt.delivery?.line, scanned: receipt.scanned)
         let bytes = receipts.acceptance(document, language: receipt.language).bytes
         switch await printer.print(bytes, title: "receipt \(receipt.acceptanceNumber)") {
         case .printed: return .printed

@@ -150,9 +150,12 @@ public struct AcceptanceReceipt: Sendable, Hashable {
     public var language: Language
     /// 领取方式 (printed with the address shortened and the phone masked).
     public var delivery: DeliveryChoice?
+    /// 扫描纸质材料: each material handed in as scans, with its page count.
+    public var scanned: [LocalizedText]
 
     public init(service: LocalizedText, acceptanceNumber: String, maskedID: String, outcome: Outcome, owed: [OwedMaterial],
-                language: Language, delivery: DeliveryChoice? = nil) {
+                language: Language, delivery: DeliveryChoice? = nil, scanned: [LocalizedText] = []) {
+        self.scanned = scanned
         self.delivery = delivery
         self.service = service
         self.acceptanceNumber = acceptanceNumber

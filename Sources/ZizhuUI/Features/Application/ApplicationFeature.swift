@@ -307,8 +307,13 @@ enum ApplicationFeature {
                     return [.log("accepted \(number) \(decided.rawValue)")]
                 }
                 state.application?.receipt = .printing
+                let scanned = service.materialSpecs.compactMap { material -> LocalizedText? in
+                    guard let pages = application.form.scanned[material.id], pages > 0 else { return nil }
+                    return LocalizedText(zh: "\(material.name.zh)（\(pages)页）", en: "\(material.name.en) (\(pages) page\(pages == 1 ? "" : "s"))")
+                }
                 let receipt = AcceptanceReceipt(service: service.name, acceptanceNumber: number, maskedID: citizen.idNumber.masked,
-                                                outcome: decided, owed: owed, language: state.language, delivery: application.delivery(service))
+                                                outcome: decided, owed: owed, language: state.language, delivery: application.delivery(service),
+                                                scanned: scanned)
                 var effects: [Effect] = [.log("accepted \(number) \(decided.rawValue)"), .printReceipt(receipt)]
                 // 语音提示: the number read out, so it can be written down as it is heard.
                 if state.settings.speaksPrompts { effects.append(.speakCode(.submittedNumberSpoken, code: number, state.language)) }
