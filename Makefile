@@ -12,7 +12,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config libncurses-dev libusb-1.0-0-dev libcups2-dev cups libsqlite3-dev \
                 tmux unifont python3 python3-venv python3-pip postgresql chromium qemu-system-x86 busybox-static cpio binutils libqrencode-dev libspng-dev zbar-tools openssl curl faketime e2fsprogs haproxy \
                 systemd espeak-ng pcscd libpcsclite-dev vsmartcard-vpcd python3-virtualsmartcard libevdev-dev \
-                libsane-dev sane-utils libwebp-dev \
+                libsane-dev libwebp-dev \
                 librime-dev rime-data-luna-pinyin rime-prelude rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese
 # Only the benchmarks compare against a browser.
 BENCH_PACKAGES := chromium
