@@ -53,32 +53,31 @@ static inline int zz_v4l2_request_buffers(int fd, unsigned count, unsigned *give
 }
 
 /* Where buffer `index` maps (offset, length). */
-static inline int zz_v4l2_query_buffer(int fd, unsigned index, unsigned *offset, unsigned *length) {
+/* A capture buffer of memory-mapped kind, numbered `index`. */
+static inline struct v4l2_buffer zz_v4l2_buffer(unsigned index) {
     struct v4l2_buffer b;
     memset(&b, 0, sizeof b);
     b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     b.memory = V4L2_MEMORY_MMAP;
     b.index = index;
+    return b;
+}
+
+static inline int zz_v4l2_query_buffer(int fd, unsigned index, unsigned *offset, unsigned *length) {
+    struct v4l2_buffer b = zz_v4l2_buffer(index);
     int r = ioctl(fd, VIDIOC_QUERYBUF, &b);
     if (r == 0) { *offset = b.m.offset; *length = b.length; }
     return r;
 }
 
 static inline int zz_v4l2_queue(int fd, unsigned index) {
-    struct v4l2_buffer b;
-    memset(&b, 0, sizeof b);
-    b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-    b.memory = V4L2_MEMORY_MMAP;
-    b.index = index;
+    struct v4l2_buffer b = zz_v4l2_buffer(index);
     return ioctl(fd, VIDIOC_QBUF, &b);
 }
 
 /* A filled buffer: its index and how many bytes of it hold the frame. */
 static inline int zz_v4l2_dequeue(int fd, unsigned *index, unsigned *used) {
-    struct v4l2_buffer b;
-    memset(&b, 0, sizeof b);
-    b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-    b.memory = V4L2_MEMORY_MMAP;
+    struct v4l2_buffer b = zz_v4l2_buffer(0);
     int r = ioctl(fd, VIDIOC_DQBUF, &b);
     if (r == 0) { *index = b.index; *used = b.bytesused; }
     return r;

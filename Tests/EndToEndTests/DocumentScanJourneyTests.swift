@@ -13,22 +13,8 @@ import ZizhuProcess
 /// the dashboard in headless Chromium sees the page, and the kiosk no longer holds it.
 @Suite("扫描纸质材料 through the real kiosk, libsane, the platform and the dashboard", .serialized)
 struct DocumentScanJourneyTests {
-    @Test func aPaperMaterialScannedAtTheKioskReachesTheReviewer() async throws {
-        let rig = try await ProductionRig(records: true, socialSecurityCard: false, documentScanner: true)
-        defer { rig.stop() }
-        let sane = try #require(rig.documentScanner)
-        let (scratch, home) = (rig.scratch, rig.home)
-        let tmux = try await rig.startKiosk()
-
-        // 办事 → 按编号 107 → 我要办理 → card 2 (演示用户).
-        try await tmux.press("1", "5", "1", "0", "7", "#")
-        #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("临时居民身份证"))
-        try tmux.sendKeys("1")
-        _ = try await tmux.waitForScreen { $0.contains("请将身份证放在读卡区") }
-        try rig.say("place 2")
-        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }.contains("4401**********0019"))
-        try tmux.sendKeys("1")
-        // 申领原因, 户籍地址 (from the card, kept), 联系电话.
+    /// 临时居民身份证's form: 申领原因, 户籍地址 (from the card, kept), 联系电话; the materials screen it leads to.
+    static func fillTheForm(_ tmux: Tmux) async throws -> String {
         _ = try await tmux.waitForScreen { $0.contains("申领原因") }
         try tmux.sendKeys("1")
         _ = try await tmux.waitForScreen { $0.contains("户籍地址") && $0.contains("已从身份证读取") }
@@ -36,7 +22,19 @@ struct DocumentScanJourneyTests {
         _ = try await tmux.waitForScreen { $0.contains("联系电话") }
         for digit in "13800138000" { try tmux.sendKeys(String(digit)) }
         try tmux.sendKeys("#")
-        let materials = try await tmux.waitForScreen { $0.contains("申请材料") && $0.contains("下一步：核对信息") }
+        return try await tmux.waitForScreen { $0.contains("申请材料") && $0.contains("下一步：核对信息") }
+    }
+
+    @Test func aPaperMaterialScannedAtTheKioskReachesTheReviewer() async throws {
+        let rig = try await ProductionRig(records: true, socialSecurityCard: false, documentScanner: true)
+        defer { rig.stop() }
+        let sane = try #require(rig.documentScanner)
+        let (scratch, home) = (rig.scratch, rig.home)
+        let tmux = try await rig.startKiosk()
+
+        // 办事 → 按编号 107 → 我要办理 → card 2 (演示用户); the form.
+        try await rig.beginApplication("107", named: "临时居民身份证", on: tmux)
+        let materials = try await Self.fillTheForm(tmux)
         #expect(materials.contains("居民身份证受理回执") && materials.contains("在本机扫描"), "\(materials)")
 
         // The receipt placed the wrong side up: a blank page, sent back with what to fix.
@@ -121,14 +119,7 @@ struct DemoScanTests {
         try tmux.sendKeys("1")
         _ = try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }
         try tmux.sendKeys("1")
-        _ = try await tmux.waitForScreen { $0.contains("申领原因") }
-        try tmux.sendKeys("1")
-        _ = try await tmux.waitForScreen { $0.contains("户籍地址") && $0.contains("已从身份证读取") }
-        try tmux.sendKeys("#")
-        _ = try await tmux.waitForScreen { $0.contains("联系电话") }
-        for digit in "13800138000" { try tmux.sendKeys(String(digit)) }
-        try tmux.sendKeys("#")
-        #expect(try await tmux.waitForScreen { $0.contains("申请材料") && $0.contains("下一步：核对信息") }.contains("在本机扫描"))
+        #expect(try await DocumentScanJourneyTests.fillTheForm(tmux).contains("在本机扫描"))
         try tmux.sendKeys("1")
         _ = try await tmux.waitForScreen { $0.contains("开始扫描") }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import ZizhuTestSupport
 
 /// A loopback TCP proxy that misbehaves on purpose: per connection it drops it at once,
 /// stalls it, resets it after the request has reached the server (so the server stores a
@@ -17,16 +18,7 @@ final class FaultyProxy: @unchecked Sendable {
 
     init(upstreamPort: Int) throws {
         self.upstreamPort = upstreamPort
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = FaultyProxy.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        guard withUnsafePointer(to: &address, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }) == 0,
-              listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try Loopback.listener()
         Thread { [self] in acceptLoop() }.start()
     }
 
@@ -36,14 +28,6 @@ final class FaultyProxy: @unchecked Sendable {
         lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return address
     }
 
     private func acceptLoop() {
@@ -77,12 +61,7 @@ final class FaultyProxy: @unchecked Sendable {
         case .pass, .resetAfterRequest:
             break
         }
-        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = FaultyProxy.loopback(port: upstreamPort)
-        guard withUnsafePointer(to: &address, {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }) == 0 else {
-            close(upstream)
+        guard let upstream = Loopback.connect(port: upstreamPort) else {
             reset(client)
             return
         }
@@ -122,10 +101,5 @@ final class FaultyProxy: @unchecked Sendable {
         close(client)
     }
 
-    /// Close with RST (SO_LINGER 0), as a broken middlebox would.
-    private func reset(_ fd: Int32) {
-        var linger = linger(l_onoff: 1, l_linger: 0)
-        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
-        close(fd)
-    }
+    private func reset(_ fd: Int32) { Loopback.reset(fd) }
 }

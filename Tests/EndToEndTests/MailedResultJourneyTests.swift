@@ -19,13 +19,7 @@ struct MailedResultJourneyTests {
         let tmux = try await rig.startKiosk()
 
         // 办事 → 按编号 108 → 我要办理 → card 2 (演示用户).
-        try await tmux.press("1", "5", "1", "0", "8", "#")
-        #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("边境旅游出入境通行证"))
-        try tmux.sendKeys("1")
-        _ = try await tmux.waitForScreen { $0.contains("请将身份证放在读卡区") }
-        try rig.say("place 2")
-        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }.contains("4401**********0019"))
-        try tmux.sendKeys("1")
+        try await rig.beginApplication("108", named: "边境旅游出入境通行证", on: tmux)
         // 前往地区, 出发日期 (ten days on), 联系电话.
         #expect(try await tmux.waitForScreen { $0.contains("前往地区") }.contains("第 1/"))
         try tmux.sendKeys("1")

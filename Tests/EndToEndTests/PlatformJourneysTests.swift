@@ -81,6 +81,20 @@ final class ProductionRig {
         return tmux
     }
 
+    /// 办事 → 按编号 `code` → 我要办理 → card 2 (演示用户) on the reader → 身份核验成功 → on to
+    /// the application's first screen.
+    func beginApplication(_ code: String, named service: String, on tmux: Tmux) async throws {
+        try await tmux.press("1", "5")
+        for digit in code { try await tmux.press(String(digit)) }
+        try await tmux.press("#")
+        #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains(service))
+        try tmux.sendKeys("1")
+        _ = try await tmux.waitForScreen { $0.contains("请将身份证放在读卡区") }
+        try say("place 2")
+        #expect(try await tmux.waitForScreen(timeout: .seconds(30)) { $0.contains("身份核验成功") }.contains("4401**********0019"))
+        try tmux.sendKeys("1")
+    }
+
     /// A line to the QR scanner simulator (`demo 1`, `scan TEXT`, `garble`, `unplug`).
     func scan(_ line: String) throws {
         guard let qrScanner else { return }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import ZizhuCentral
 @testable import ZizhuOutbox
+import ZizhuTestSupport
 import ZizhuWire
 
 /// 扫描纸质材料 between kiosk and platform: pages sealed into the outbox with their
@@ -182,14 +183,7 @@ final class CuttingProxy: @unchecked Sendable {
         self.upstreamPort = upstreamPort
         self.cutInside = cutInside
         self.marker = Array(marker.utf8)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Self.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        guard withUnsafePointer(to: &address, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }) == 0,
-              listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try Loopback.listener()
         Thread { [self] in acceptLoop() }.start()
     }
 
@@ -199,14 +193,6 @@ final class CuttingProxy: @unchecked Sendable {
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return address
     }
 
     private func acceptLoop() {
@@ -222,12 +208,7 @@ final class CuttingProxy: @unchecked Sendable {
     }
 
     private func relay(_ client: Int32) {
-        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Self.loopback(port: upstreamPort)
-        guard withUnsafePointer(to: &address, {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }) == 0 else {
-            close(upstream)
+        guard let upstream = Loopback.connect(port: upstreamPort) else {
             close(client)
             return
         }

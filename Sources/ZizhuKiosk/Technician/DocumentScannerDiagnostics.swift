@@ -61,17 +61,10 @@ extension KioskDiagnostics {
     /// paper in at a counter).
     public static func reader(_ check: DiagnosticCheck, documentScanner status: DocumentScannerStatus?) -> DiagnosticCheck {
         guard let status else { return check }
-        var check = check
-        check.facts.append(DiagnosticFact("文件扫描仪", "Document scanner", "\(status.profile): \(status.device)"))
-        if let problem = status.problem {
-            check.facts.append(DiagnosticFact("扫描仪故障", "Scanner fault", problem))
-            check.status = max(check.status, .warning)
-            check.summary = LocalizedText(zh: check.summary.zh + "；文件扫描仪不可用：检查扫描仪电源和 USB 线（纸质材料可到窗口提交）",
-                                          en: check.summary.en + "; the document scanner is unavailable: check its power and USB cable (paper can be handed in at a counter)")
-        } else if check.status == .skipped {
-            check.status = .ok
-            check.summary = LocalizedText(zh: "文件扫描仪已连接", en: "Document scanner connected")
-        }
-        return check
+        return withInputDevice(check, [DiagnosticFact("文件扫描仪", "Document scanner", "\(status.profile): \(status.device)")],
+                               fault: ("扫描仪故障", "Scanner fault"), problem: status.problem,
+                               warning: LocalizedText(zh: "文件扫描仪不可用：检查扫描仪电源和 USB 线（纸质材料可到窗口提交）",
+                                                      en: "the document scanner is unavailable: check its power and USB cable (paper can be handed in at a counter)"),
+                               connected: LocalizedText(zh: "文件扫描仪已连接", en: "Document scanner connected"))
     }
 }

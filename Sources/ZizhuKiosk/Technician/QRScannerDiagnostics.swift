@@ -34,16 +34,27 @@ extension KioskDiagnostics {
     /// but unusable (citizens can still use their ID card).
     public static func reader(_ check: DiagnosticCheck, qrScanner status: QRScannerStatus?) -> DiagnosticCheck {
         guard let status else { return check }
+        return withInputDevice(check, [DiagnosticFact("扫码器", "QR scanner", "\(status.profile): \(status.transport)")],
+                               fault: ("扫码器故障", "QR scanner fault"), problem: status.problem,
+                               warning: LocalizedText(zh: "扫码器不可用：检查扫码器连接和 qr_scanner.port（市民仍可用身份证）",
+                                                      en: "the QR scanner is unavailable: check its cable and qr_scanner.port (citizens can still use their ID card)"),
+                               connected: LocalizedText(zh: "扫码器已连接", en: "QR scanner connected"))
+    }
+
+    /// The reader check (the kiosk's input devices share one area) with one more device: its
+    /// fact, and when it is fitted but unusable its fault and a warning saying what to do
+    /// (citizens have another way); a reader check with nothing else becomes OK.
+    static func withInputDevice(_ check: DiagnosticCheck, _ facts: [DiagnosticFact], fault: (zh: String, en: String), problem: String?,
+                                warning: LocalizedText, connected: LocalizedText) -> DiagnosticCheck {
         var check = check
-        check.facts.append(DiagnosticFact("扫码器", "QR scanner", "\(status.profile): \(status.transport)"))
-        if let problem = status.problem {
-            check.facts.append(DiagnosticFact("扫码器故障", "QR scanner fault", problem))
+        check.facts += facts
+        if let problem {
+            check.facts.append(DiagnosticFact(fault.zh, fault.en, problem))
             check.status = max(check.status, .warning)
-            check.summary = LocalizedText(zh: check.summary.zh + "；扫码器不可用：检查扫码器连接和 qr_scanner.port（市民仍可用身份证）",
-                                          en: check.summary.en + "; the QR scanner is unavailable: check its cable and qr_scanner.port (citizens can still use their ID card)")
+            check.summary = LocalizedText(zh: check.summary.zh + "；" + warning.zh, en: check.summary.en + "; " + warning.en)
         } else if check.status == .skipped {
             check.status = .ok
-            check.summary = LocalizedText(zh: "扫码器已连接", en: "QR scanner connected")
+            check.summary = connected
         }
         return check
     }

@@ -55,21 +55,12 @@ extension KioskDiagnostics {
     /// configured but unusable (citizens can still identify with their ID card).
     public static func reader(_ check: DiagnosticCheck, socialSecurityCard status: SocialSecurityCardReaders?) -> DiagnosticCheck {
         guard let status else { return check }
-        var check = check
-        check.facts.append(DiagnosticFact("社保卡配置", "SSCard profile", status.profile))
-        for reader in status.readers {
-            check.facts.append(DiagnosticFact("社保卡读卡器", "SSCard reader",
-                                              reader.name + (reader.cardPresent ? " (有卡 / card in)" : " (无卡 / empty)")))
+        let facts = [DiagnosticFact("社保卡配置", "SSCard profile", status.profile)] + status.readers.map {
+            DiagnosticFact("社保卡读卡器", "SSCard reader", $0.name + ($0.cardPresent ? " (有卡 / card in)" : " (无卡 / empty)"))
         }
-        if let problem = status.problem {
-            check.facts.append(DiagnosticFact("社保卡读卡器", "SSCard reader", IDNumber.maskNumbers(in: problem)))
-            check.status = max(check.status, .warning)
-            check.summary = LocalizedText(zh: check.summary.zh + "；社保卡读卡器不可用：检查 pcscd 服务和读卡器连接（市民仍可用身份证）",
-                                          en: check.summary.en + "; the social security card reader is unavailable: check pcscd and the reader's cable (citizens can still use their ID card)")
-        } else if check.status == .skipped {
-            check.status = .ok
-            check.summary = LocalizedText(zh: "社保卡读卡器已连接", en: "Social security card reader connected")
-        }
-        return check
+        return withInputDevice(check, facts, fault: ("社保卡读卡器", "SSCard reader"), problem: status.problem.map(IDNumber.maskNumbers(in:)),
+                               warning: LocalizedText(zh: "社保卡读卡器不可用：检查 pcscd 服务和读卡器连接（市民仍可用身份证）",
+                                                      en: "the social security card reader is unavailable: check pcscd and the reader's cable (citizens can still use their ID card)"),
+                               connected: LocalizedText(zh: "社保卡读卡器已连接", en: "Social security card reader connected"))
     }
 }
