@@ -142,6 +142,9 @@ extension Outbox {
         public var quarantined: Int
         /// Age in seconds of the oldest pending entry.
         public var oldestPendingSeconds: Double?
+        /// 扫描纸质材料: scanned pages still to upload, and pages the platform refused (kept here).
+        public var pagesPending = 0
+        public var pagesRefused = 0
 
         public init(pending: Int, confirmed: Int, dead: Int, quarantined: Int, oldestPendingSeconds: Double?) {
             self.pending = pending
@@ -158,12 +161,15 @@ extension Outbox {
     }
 
     public func depth(now: Date = Date()) throws -> Depth {
-        let counts = try writer.read { db in
-            var counts: [String: Int] = [:]
+        let (counts, pages) = try writer.read { db in
+            var counts: [String: Int] = [:], pages: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM entry GROUP BY state") {
                 counts[row["state"]] = row["n"]
             }
-            return counts
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM page GROUP BY state") {
+                pages[row["state"]] = row["n"]
+            }
+            return (counts, pages)
         }
         // The counts come from the `entry_due` index; the oldest entry's row may sit on a page
         // the disk cannot read, which leaves only its age unknown. (A read of its own: SQLite
@@ -177,7 +183,10 @@ extension Outbox {
             oldest = nil
         }
         let age = oldest.flatMap { ISO8601DateFormatter().date(from: $0) }.map { now.timeIntervalSince($0) }
-        return Depth(pending: counts["pending"] ?? 0, confirmed: counts["confirmed"] ?? 0, dead: counts["dead"] ?? 0,
-                     quarantined: counts["quarantined"] ?? 0, oldestPendingSeconds: age)
+        var depth = Depth(pending: counts["pending"] ?? 0, confirmed: counts["confirmed"] ?? 0, dead: counts["dead"] ?? 0,
+                          quarantined: counts["quarantined"] ?? 0, oldestPendingSeconds: age)
+        depth.pagesPending = pages["pending"] ?? 0
+        depth.pagesRefused = pages["refused"] ?? 0
+        return depth
     }
 }

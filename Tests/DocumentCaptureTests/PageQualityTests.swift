@@ -3,9 +3,13 @@ import DocumentCapture
 import Foundation
 import Testing
 import ZizhuCore
+import ZizhuProcess
 
 /// The quality gate on pages drawn here: lines of "text" (dark bars of varying length) on
-/// white paper, turned by a known angle.
+/// white paper, turned by a known angle. Drawing and checking a page is seconds of CPU in a
+/// debug build: it runs on a thread of its own (never on one of Swift concurrency's few
+/// threads, which every other test's waiting needs), one page at a time.
+@Suite(.serialized)
 struct PageQualityTests {
     /// A 150-dpi A5-ish page of text lines, turned by `degrees` about its centre.
     static func textPage(turnedBy degrees: Double, width: Int = 870, height: Int = 1240) -> ScannedPage? {
@@ -29,9 +33,8 @@ struct PageQualityTests {
     }
 
     @Test(arguments: [0.0, 1.0, 4.0, -6.0, 9.5])
-    func theSkewOfLinesOfTextIsFound(degrees: Double) throws {
-        let page = try #require(Self.textPage(turnedBy: degrees))
-        let report = PageQuality.check(page)
+    func theSkewOfLinesOfTextIsFound(degrees: Double) async throws {
+        let report = try #require(try await ChildProcess.detached { Self.textPage(turnedBy: degrees).map(PageQuality.check) })
         let skew = try #require(report.skew)
         // Rows fall to the right in page coordinates when the page turns clockwise (positive).
         #expect(abs(skew - degrees) <= 0.5, "found \(skew)° for \(degrees)°")
@@ -43,13 +46,15 @@ struct PageQualityTests {
         }
     }
 
-    @Test func aBlankPageWithSpeckleIsStillBlankAndADarkOneIsTooDark() throws {
-        var generator = SystemRandomNumberGenerator()
-        let speckled = (0..<(600 * 800)).map { _ in UInt8.random(in: 225...255, using: &generator) }
-        let blank = try #require(ScannedPage(width: 600, height: 800, dpi: 150, pixels: speckled))
-        #expect(PageQuality.check(blank).problems == [.blank])
-        let shadow = try #require(ScannedPage(width: 600, height: 800, dpi: 150, pixels: speckled.map { $0 / 5 }))
-        guard case .tooDark(let mean) = PageQuality.check(shadow).problems.first else {
+    @Test func aBlankPageWithSpeckleIsStillBlankAndADarkOneIsTooDark() async throws {
+        let (blank, shadow) = try await ChildProcess.detached { () -> (PageQuality.Report?, PageQuality.Report?) in
+            var generator = SystemRandomNumberGenerator()
+            let speckled = (0..<(600 * 800)).map { _ in UInt8.random(in: 225...255, using: &generator) }
+            return (ScannedPage(width: 600, height: 800, dpi: 150, pixels: speckled).map(PageQuality.check),
+                    ScannedPage(width: 600, height: 800, dpi: 150, pixels: speckled.map { $0 / 5 }).map(PageQuality.check))
+        }
+        #expect(blank?.problems == [.blank])
+        guard case .tooDark(let mean)? = shadow?.problems.first else {
             Issue.record("expected too dark")
             return
         }

@@ -205,7 +205,10 @@ struct HardeningTests {
         #expect(await thief.progress(idNumber: number) == nil, "every kind of lookup counts")
         #expect(await honest.records(idNumber: number) != nil)
         let trail = try await central.store.auditTrail(AuditFilter(actor: "kiosk:stolen-01", limit: 500))
-        #expect(trail.count == answered && trail.allSatisfy { $0.action == "lookup.records" && $0.target == "4401**********0019" })
+        // Every answered lookup is in the trail; on a loaded machine one the kiosk gave up
+        // waiting for (its 20 s deadline) may have been answered and audited all the same.
+        #expect(trail.count >= answered && trail.count <= LookupGuard.perMinute + 5, "\(trail.count) audited, \(answered) answered")
+        #expect(trail.allSatisfy { $0.action == "lookup.records" && $0.target == "4401**********0019" })
         let parser = ISO8601DateFormatter()
         parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let times = trail.compactMap { parser.date(from: $0.at) ?? ISO8601DateFormatter().date(from: $0.at) }.sorted()

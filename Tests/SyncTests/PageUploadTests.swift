@@ -44,11 +44,13 @@ struct PageUploadTests {
             #expect(bytes.range(of: first.prefix(64)) == nil && bytes.range(of: second.prefix(64)) == nil, "\(file) holds a page in the clear")
         }
         #expect(try client.outbox.pageCounts().holdingBytes == 2)
+        #expect(try client.outbox.depth().pagesPending == 2)
 
         let report = try await client.drain()
         #expect(report.delivered == 1 && report.pagesDelivered == 2 && report.pagesRefused == 0, "\(report)")
         // Deleted from the kiosk once the platform holds them.
         #expect(try client.outbox.pageCounts() == (["confirmed": 2], 0))
+        #expect(try client.outbox.depth().pagesPending == 0)
         let number = accepted.acceptanceNumber
         #expect(try await central.store.casePage(acceptanceNumber: number, material: "residence-registration", number: 1) == first)
         #expect(try await central.store.casePage(acceptanceNumber: number, material: "residence-registration", number: 2) == second)

@@ -139,6 +139,15 @@ struct DiagnosticCheckTests {
         #expect(KioskDiagnostics.outbox(depth: depth(oldest: 30), integrity: "ok").status == .ok)
         #expect(KioskDiagnostics.outbox(depth: depth(dead: 1), integrity: "ok").status == .warning)
         #expect(KioskDiagnostics.outbox(depth: depth(oldest: 4000), integrity: "ok").status == .warning)
+        // Scanned pages: counted once there are any; one the platform refused is a warning.
+        var pages = depth()
+        #expect(!KioskDiagnostics.outbox(depth: pages, integrity: "ok").facts.contains { $0.label.en == "Scanned pages to upload" })
+        pages.pagesPending = 2
+        let uploading = KioskDiagnostics.outbox(depth: pages, integrity: "ok")
+        #expect(uploading.status == .ok && uploading.facts.first { $0.label.en == "Scanned pages to upload" }?.value == "2")
+        pages.pagesRefused = 1
+        let refused = KioskDiagnostics.outbox(depth: pages, integrity: "ok")
+        #expect(refused.status == .warning && refused.summary.en.contains("page refused"))
         #expect(KioskDiagnostics.outbox(depth: depth(), integrity: "row 3 missing from index").status == .failed)
         // A page the disk could not read (the outbox opened anyway): the disk is named.
         let unreadable = KioskDiagnostics.outbox(depth: depth(), integrity: "I/O error reading the database (the disk may be failing): SQLite error 11")

@@ -22,28 +22,37 @@ public final class ScanDesk: Sendable {
         self.logger = logger
     }
 
-    /// One page: captured (with its preview and what the gate found) or why not.
+    /// What a scan came to, worked out on the scanning thread: the page as WebP with its
+    /// preview and the gate's verdict, or the fault.
+    struct Taken: Sendable {
+        var webp: [UInt8]
+        var width: Int
+        var height: Int
+        var dpi: Int
+        var preview: [String]
+        var problems: [PageProblem]
+    }
+
+    /// One page: captured (with its preview and what the gate found) or why not. The scan,
+    /// the gate, the preview and the encoding all run on a thread of their own (seconds of
+    /// blocking and CPU that must not hold one of Swift concurrency's threads).
     func scan(columns: Int, rows: Int) async -> ScanStep.Phase {
         let profile = self.profile
-        let scanned = try? await ChildProcess.detached { () -> Result<ScannedPage, CaptureFault> in
-            Result { () throws(CaptureFault) in try DocumentCapture.capture(profile) }
-        }
-        switch scanned {
-        case .success(let page)?:
-            let report = PageQuality.check(page)
-            let webp: [UInt8]
-            do {
-                webp = try PageCodec.webp(page)
-            } catch {
-                logger.error("scan: the page could not be encoded: \(error)")
-                return .failed(LocalizedText(zh: error.zh, en: error.en))
+        let taken = try? await ChildProcess.detached { () -> Result<Taken, CaptureFault> in
+            Result { () throws(CaptureFault) -> Taken in
+                let page = try DocumentCapture.capture(profile)
+                return Taken(webp: try PageCodec.webp(page), width: page.width, height: page.height, dpi: page.dpi,
+                             preview: PagePreview.braille(page, columns: columns, rows: rows), problems: PageQuality.check(page).problems)
             }
-            let token = held.hold(Data(webp))
-            logger.info("scan: page \(page.width)x\(page.height) at \(page.dpi) dpi, \(webp.count) bytes",
-                        metadata: ["quality": "\(report.problems.isEmpty ? "ok" : report.problems.map(\.description).joined(separator: "; "))"])
-            let keepable = report.problems.allSatisfy { if case .skewed = $0 { return true } else { return false } }
-            return .captured(CapturedPage(token: token, preview: PagePreview.braille(page, columns: columns, rows: rows),
-                                          problems: report.problems.map { LocalizedText(zh: $0.zh, en: $0.en) }, keepable: keepable))
+        }
+        switch taken {
+        case .success(let page)?:
+            let token = held.hold(Data(page.webp))
+            logger.info("scan: page \(page.width)x\(page.height) at \(page.dpi) dpi, \(page.webp.count) bytes",
+                        metadata: ["quality": "\(page.problems.isEmpty ? "ok" : page.problems.map(\.description).joined(separator: "; "))"])
+            let keepable = page.problems.allSatisfy { if case .skewed = $0 { return true } else { return false } }
+            return .captured(CapturedPage(token: token, preview: page.preview,
+                                          problems: page.problems.map { LocalizedText(zh: $0.zh, en: $0.en) }, keepable: keepable))
         case .failure(let fault)?:
             logger.warning("scan failed: \(fault)")
             return .failed(LocalizedText(zh: fault.zh, en: fault.en))

@@ -99,9 +99,9 @@ public enum KioskLauncher {
             let url = paths.shareRoot.appendingPathComponent("Devices/scanners/\(name).yaml")
             do {
                 let profile = try DocumentScannerProfile.parse(try String(contentsOf: url, encoding: .utf8), file: url.path)
-                if demo && environment["SANE_CONFIG_DIR"] == nil {
-                    try SaneTestBackend(folder: paths.home.appendingPathComponent("sane")).activate()
-                }
+                // The demo's own, whatever SANE_CONFIG_DIR it inherited (a test process may have
+                // pointed its own at another test backend): `zizhu scanner sim` writes here.
+                if demo { try SaneTestBackend(folder: paths.home.appendingPathComponent("sane")).activate() }
                 scans = ScanDesk(profile: profile, logger: Logger(label: "zizhu.scanner") { FileLogHandler(label: $0, sink: sink) })
             } catch {
                 printError("zizhu: cannot start: the document scanner profile \(url.path):\n\(error)")

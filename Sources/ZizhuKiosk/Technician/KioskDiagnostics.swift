@@ -192,13 +192,18 @@ public enum KioskDiagnostics {
 
     public static func outbox(depth: Outbox.Depth, integrity: String) -> DiagnosticCheck {
         let age = depth.oldestPendingSeconds.map { Self.duration($0) } ?? "-"
-        let facts = [DiagnosticFact("待上传", "Pending", String(depth.pending)),
+        var facts = [DiagnosticFact("待上传", "Pending", String(depth.pending)),
                      DiagnosticFact("最早一条已等待", "Oldest pending", age),
                      DiagnosticFact("已确认", "Confirmed", String(depth.confirmed)),
                      DiagnosticFact("退回（死信）", "Dead letters", String(depth.dead)),
                      DiagnosticFact("隔离", "Quarantined", String(depth.quarantined)),
                      integrity == "ok" ? DiagnosticFact("完整性", "Integrity", words: LocalizedText(zh: "正常", en: "ok"))
                                        : DiagnosticFact("完整性", "Integrity", integrity)]
+        // 扫描纸质材料: only on kiosks that have sent pages.
+        if depth.pagesPending + depth.pagesRefused > 0 {
+            facts.append(DiagnosticFact("待上传扫描页", "Scanned pages to upload", String(depth.pagesPending)))
+            facts.append(DiagnosticFact("被退回的扫描页", "Scanned pages refused", String(depth.pagesRefused)))
+        }
         if integrity.hasPrefix("I/O error") {
             return DiagnosticCheck(.outbox, .failed, zh: "磁盘读写出错：有的申请读不出来，终端磁盘可能正在损坏，请更换磁盘（读得出的照常上传）",
                                    en: "The disk could not read part of the outbox: it may be failing; replace it "
@@ -210,6 +215,10 @@ public enum KioskDiagnostics {
         if depth.dead > 0 || depth.quarantined > 0 {
             return DiagnosticCheck(.outbox, .warning, zh: "有被平台退回或隔离的条目：zizhu queue list 查看",
                                    en: "Some entries were refused or quarantined: see zizhu queue list", facts: facts)
+        }
+        if depth.pagesRefused > 0 {
+            return DiagnosticCheck(.outbox, .warning, zh: "有扫描页被平台退回，仍保存在本机：原因见日志（zizhu.log 中的 page refused）",
+                                   en: "The platform refused scanned pages; they are kept here: see \"page refused\" in zizhu.log", facts: facts)
         }
         if let oldest = depth.oldestPendingSeconds, oldest >= backlogWarningSeconds {
             return DiagnosticCheck(.outbox, .warning, zh: "有条目超过一小时未上传", en: "Entries have waited over an hour", facts: facts)
