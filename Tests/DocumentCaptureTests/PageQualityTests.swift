@@ -11,8 +11,9 @@ import ZizhuProcess
 /// threads, which every other test's waiting needs), one page at a time.
 @Suite(.serialized)
 struct PageQualityTests {
-    /// A 150-dpi A5-ish page of text lines, turned by `degrees` about its centre.
-    static func textPage(turnedBy degrees: Double, width: Int = 870, height: Int = 1240) -> ScannedPage? {
+    /// A page of text lines (about A5 at 100 dpi: the gate looks at pages shrunk to 600 dots
+    /// anyway), turned by `degrees` about its centre.
+    static func textPage(turnedBy degrees: Double, width: Int = 580, height: Int = 820) -> ScannedPage? {
         let angle = degrees * .pi / 180
         let (cosine, sine) = (cos(angle), sin(angle))
         let (cx, cy) = (Double(width) / 2, Double(height) / 2)

@@ -108,9 +108,8 @@ struct DocumentScanJourneyTests {
 }
 
 /// The demo kiosk (`make run`) scans too: SANE's test backend configured under its home, what
-/// the next page shows set with `zizhu scanner sim`.
-@Suite("扫描纸质材料 in the demo kiosk (tmux, SANE's test backend)")
-struct DemoScanTests {
+/// the next page shows set with `zizhu scanner sim`. In the journeys' suite: one kiosk at a time.
+extension DocumentScanJourneyTests {
     @Test func theDemoScansAPaperMaterialAndSendsABlankOneBack() async throws {
         let (tmux, scratch, _) = try await KioskInTmuxTests.demoAtHome("tmux-scan")
         // 办事 → 按编号 107 → 我要办理; the demo places its first card by itself.

@@ -6,7 +6,7 @@ import ZizhuProcess
 
 /// `zizhu scanner list|scan` and the scanner in `zizhu diagnose`, through the real binary and
 /// the real libsane, with SANE's test backend configured in a folder of the test's own.
-@Suite("Document scanner through SANE (zizhu scanner, zizhu diagnose)")
+@Suite("Document scanner through SANE (zizhu scanner, zizhu diagnose)", .serialized)
 struct DocumentScannerCommandTests {
     static func zizhu(_ arguments: [String], sane: SaneTestBackend?, home: URL) async throws -> Run {
         var environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "ZIZHU_HOME": home.path]

@@ -10,7 +10,9 @@ import ZizhuWire
 /// application, uploaded in chunks after it, resumed after the link is cut mid-page, deleted
 /// from the kiosk once the platform holds them whole, refused for another kiosk's case or a
 /// changed page, and shown to the case's reviewer — on SQLite and on PostgreSQL.
-@Suite("Scanned pages: chunked upload that resumes, sealed at both ends, shown to the reviewer")
+// One test at a time: each starts platforms on both stores, and the suite must not add to the
+// load every suite puts on the machine as the run starts.
+@Suite("Scanned pages: chunked upload that resumes, sealed at both ends, shown to the reviewer", .serialized)
 struct PageUploadTests {
     /// Bytes that do not repeat (a stand-in for a WebP page: the platform only checks its hash).
     static func page(_ size: Int, seed: UInt64) -> Data {
