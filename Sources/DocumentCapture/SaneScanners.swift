@@ -57,13 +57,25 @@ public enum SaneScanners {
         }
     }
 
+    /// SANE's backends hand frames over a pipe from a reader thread; cancelling a scan (a
+    /// fault, the citizen leaving) closes the pipe while the reader may still be writing, and
+    /// the SIGPIPE that raises would end the whole kiosk (it ended a test run once). libsane
+    /// ignores SIGPIPE only while its reader runs and then puts back what it found, so the
+    /// process takes broken pipes as EPIPE before, during and after every SANE call, as
+    /// network programs do.
+    static func brokenPipesAreErrors() { signal(SIGPIPE, SIG_IGN) }
+
     static func session<T>(_ body: () throws(CaptureFault) -> T) throws(CaptureFault) -> T {
         lock.lock()
         defer { lock.unlock() }
+        brokenPipesAreErrors()
         var version: SANE_Int = 0
         let status = sane_init(&version, nil)
         guard status == SANE_STATUS_GOOD else { throw .noScanner(detail: "sane_init: \(words(status))") }
-        defer { sane_exit() }
+        defer {
+            sane_exit()
+            brokenPipesAreErrors()
+        }
         return try body()
     }
 
@@ -97,7 +109,11 @@ public enum SaneScanners {
     static func read(_ handle: SANE_Handle, dpi: Int, shouldCancel: () -> Bool) throws(CaptureFault) -> ScannedPage {
         let started = sane_start(handle)
         guard started == SANE_STATUS_GOOD else { throw fault(started, "sane_start") }
-        defer { sane_cancel(handle) }
+        brokenPipesAreErrors()
+        defer {
+            sane_cancel(handle)
+            brokenPipesAreErrors()
+        }
         var parameters = SANE_Parameters()
         let asked = sane_get_parameters(handle, &parameters)
         guard asked == SANE_STATUS_GOOD else { throw fault(asked, "sane_get_parameters") }

@@ -107,6 +107,22 @@ struct SaneScanTests {
         #expect(CaptureFault.interrupted(detail: detail).zh.contains("没有保存"))
     }
 
+    /// A scan cancelled while the backend's reader thread still writes its pipe (a fault, a
+    /// citizen leaving) must not end the process: once SANE is used, a broken pipe is an error
+    /// (EPIPE), not a SIGPIPE. (It ended a whole test run once.)
+    @Test func aBrokenPipeIsAnErrorNotTheEndOfTheKiosk() async throws {
+        _ = try #require(Self.backend)
+        _ = try await ChildProcess.detached { try SaneScanners.list() }
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        close(ends[0])
+        let byte: [UInt8] = [1]
+        let written = write(ends[1], byte, 1)
+        let code = errno
+        close(ends[1])
+        #expect(written == -1 && code == EPIPE)
+    }
+
     @Test func aMissingScannerOrABadOptionIsNamed() async throws {
         var profile = try Self.demoProfile()
         profile.device = "fujitsu"
