@@ -69,6 +69,13 @@ public enum SaneScanners {
         lock.lock()
         defer { lock.unlock() }
         brokenPipesAreErrors()
+        // And SIGPIPE blocked on this thread, which the backend's reader thread inherits: its
+        // write to a closed pipe gets EPIPE whatever the process's disposition is by then.
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         var version: SANE_Int = 0
         let status = sane_init(&version, nil)
         guard status == SANE_STATUS_GOOD else { throw .noScanner(detail: "sane_init: \(words(status))") }
