@@ -10,6 +10,13 @@ public enum PageProblem: Sendable, Hashable, CustomStringConvertible {
     /// The lines of text run at an angle (degrees, positive: falling to the right).
     case skewed(degrees: Double)
 
+    /// Whether a page with this problem may still be kept: a crooked page is legible, a blank
+    /// or black one is not (it can only be scanned again).
+    public var leavesThePageLegible: Bool {
+        if case .skewed = self { return true }
+        return false
+    }
+
     public var zh: String {
         switch self {
         case .blank: return "这一页是空白的：请把有字的一面朝下放在玻璃上（高拍仪：有字的一面朝上）。"

@@ -50,7 +50,7 @@ public final class ScanDesk: Sendable {
             let token = held.hold(Data(page.webp))
             logger.info("scan: page \(page.width)x\(page.height) at \(page.dpi) dpi, \(page.webp.count) bytes",
                         metadata: ["quality": "\(page.problems.isEmpty ? "ok" : page.problems.map(\.description).joined(separator: "; "))"])
-            let keepable = page.problems.allSatisfy { if case .skewed = $0 { return true } else { return false } }
+            let keepable = page.problems.allSatisfy(\.leavesThePageLegible)
             return .captured(CapturedPage(token: token, preview: page.preview,
                                           problems: page.problems.map { LocalizedText(zh: $0.zh, en: $0.en) }, keepable: keepable))
         case .failure(let fault)?:
