@@ -44,18 +44,33 @@ struct SyncFaultTests {
                                          + extraArguments,
                                          environment: ProcessInfo.processInfo.environment.merging(launcherEnvironment) { $1 },
                                          stdio: .files(stdout: out, stderr: out))
-            let deadline = ContinuousClock.now + .seconds(30)
+            // Generous: in a full run's first minutes every suite starts its processes at
+            // once on two cores, and a start that took 30 s has been seen. A server that
+            // exits instead is reported at once, with what it said.
+            let deadline = ContinuousClock.now + .seconds(120)
+            var said = ""
             while ContinuousClock.now < deadline {
-                let lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
+                said = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+                let lines = said.split(separator: "\n")
                 if let line = lines.first(where: { $0.hasPrefix("listening on ") }),
                    let staff = lines.first(where: { $0.hasPrefix("staff side on ") }) {
                     url = String(line.dropFirst("listening on ".count))
                     staffURL = String(staff.dropFirst("staff side on ".count).dropLast("/dashboard".count))
                     return
                 }
+                if let status = ChildProcess.poll(pid) {
+                    said = (try? String(contentsOfFile: out, encoding: .utf8)) ?? said
+                    throw CentralProblem.didNotStart("\(out): \(ChildProcess.describe(status: status)): " + Self.plain(said))
+                }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            throw CentralProblem.didNotStart(out)
+            throw CentralProblem.didNotStart("\(out): still not listening after 120 s: " + Self.plain(said))
+        }
+
+        /// The last lines a server printed, on one line without control characters (a test
+        /// failure message must not carry them).
+        static func plain(_ text: String) -> String {
+            String(String.UnicodeScalarView(text.suffix(600).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? " " : $0 }))
         }
 
         var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
