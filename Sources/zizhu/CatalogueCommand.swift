@@ -21,15 +21,22 @@ struct CatalogueCommand: AsyncParsableCommand {
         return try KioskResources.load(paths: paths, configPath: nil).catalogueFolder
     }
 
+    /// The catalogue the kiosk runs on: the one installed from the platform, else the
+    /// shipped one the config names.
+    static func running(_ path: String?) throws -> URL {
+        if let path { return URL(fileURLWithPath: path) }
+        return try CatalogueKeeper(shipped: folder(nil), home: KioskPaths.resolve().home).folder
+    }
+
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate every file: each problem as file:line:column and what is wrong.",
             discussion: "Exits 0 when the catalogue is good, 1 when it has problems (they all go to standard error).")
 
-        @Argument(help: "The catalogue folder (default: the one the kiosk config names).") var path: String?
+        @Argument(help: "The catalogue folder (default: the one the kiosk runs on: $ZIZHU_HOME/catalogue once the platform has sent one, else the one the kiosk config names).") var path: String?
 
         func run() throws {
-            let folder = try CatalogueCommand.folder(path)
+            let folder = try CatalogueCommand.running(path)
             do {
                 let catalogue = try KioskResources.loadCatalogue(folder: folder)
                 let rules = catalogue.services.reduce(0) { $0 + $1.rules.count }
@@ -58,11 +65,11 @@ struct CatalogueCommand: AsyncParsableCommand {
 
         @Argument(help: "The service or bundle id.") var service: String
         @Option(help: "The facts (YAML).") var facts: String
-        @Option(help: "The catalogue folder (default: the one the kiosk config names).") var catalogue: String?
+        @Option(help: "The catalogue folder (default: the one the kiosk runs on).") var catalogue: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let loaded = try KioskResources.loadCatalogue(folder: try CatalogueCommand.folder(catalogue))
+            let loaded = try KioskResources.loadCatalogue(folder: try CatalogueCommand.running(catalogue))
             guard let target = loaded.service(id: service) else {
                 throw ValidationError("no service or bundle '\(service)' in the catalogue")
             }
@@ -137,15 +144,16 @@ extension CatalogueCommand {
         static let configuration = CommandConfiguration(
             abstract: "Install the catalogue the central platform distributes (checked first; swapped atomically).",
             discussion: "Exit 0: installed or already current; 1: refused (problems on standard error); 4: platform unreachable.")
-        @Option(help: "The catalogue folder to install into (default: the one the kiosk config names).") var path: String?
+        @Option(help: "The catalogue folder to install into (default: $ZIZHU_HOME/catalogue, which the kiosk then runs on instead of the shipped one).") var path: String?
 
         func run() async throws {
             let paths = KioskPaths.resolve()
             guard let enrolment = Enrolment.load(home: paths.home) else {
                 throw ValidationError("this kiosk is not enrolled: run `zizhu enroll --central URL --token TOKEN`")
             }
-            let folder = try CatalogueCommand.folder(path)
-            let keeper = CatalogueKeeper(folder: folder, home: paths.home)
+            let keeper = try path.map { CatalogueKeeper(installingInto: URL(fileURLWithPath: $0), home: paths.home) }
+                ?? CatalogueKeeper(shipped: CatalogueCommand.folder(nil), home: paths.home)
+            let folder = keeper.installed
             let outbox = try Outbox(home: paths.home, kioskID: enrolment.kioskID)
             let worker = PlatformClient(outbox: outbox, enrolment: enrolment, home: paths.home,
                                     logger: Logger(label: "zizhu.catalogue"), requestTimeoutSeconds: 20)

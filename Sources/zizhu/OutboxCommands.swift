@@ -17,7 +17,8 @@ struct KioskContext {
 
     static func load(_ option: KioskConfigOption) throws -> KioskContext {
         let (paths, resources) = try option.load()
-        return KioskContext(paths: paths, kioskID: resources.config.kioskID, catalogueFolder: resources.catalogueFolder)
+        return KioskContext(paths: paths, kioskID: resources.config.kioskID,
+                             catalogueFolder: CatalogueKeeper(shipped: resources.catalogueFolder, home: paths.home).folder)
     }
 
     func outbox() throws -> Outbox {

@@ -44,9 +44,11 @@ struct CatalogueOperator {
 }
 
 /// A platform distributing a signed copy of the shipped catalogue (`distributed`, version
-/// `number` by `signer`), and an enrolled kiosk home whose catalogue folder is `installed`.
+/// `number` by `signer`), and an enrolled kiosk home whose config names `shipped` (a copy of
+/// the project's catalogue when `installShipped`) and which installs updates into `installed`
+/// (`$ZIZHU_HOME/catalogue`).
 struct SignedCataloguePlatform {
-    let scratch: URL, distributed: URL, home: URL, installed: URL
+    let scratch: URL, distributed: URL, home: URL, shipped: URL, installed: URL
     let signer: CatalogueOperator
     let central: SyncFaultTests.Central
 
@@ -62,10 +64,11 @@ struct SignedCataloguePlatform {
         central.extraArguments = ["--catalogue", distributed.path, "--catalogue-public-key", signer.publicKey]
         try await central.start()
         home = scratch.appendingPathComponent("kiosk")
-        installed = scratch.appendingPathComponent("kiosk-catalogue")
+        shipped = scratch.appendingPathComponent("kiosk-catalogue")
+        installed = home.appendingPathComponent("catalogue")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        if installShipped { try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: installed) }
-        try SyncFaultTests.writeConfig(home, config.merging(["catalogue: catalogue": "catalogue: \(installed.path)"]) { $1 })
+        if installShipped { try FileManager.default.copyItem(at: Built.repository.appendingPathComponent("Kiosk/catalogue"), to: shipped) }
+        try SyncFaultTests.writeConfig(home, config.merging(["catalogue: catalogue": "catalogue: \(shipped.path)"]) { $1 })
         try await SyncFaultTests.enrol(home, with: central)
     }
 
@@ -134,6 +137,9 @@ extension SyncFaultTests {
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(try String(contentsOf: installed.appendingPathComponent(file), encoding: .utf8).contains("居住证申领（新版）"))
+        // It went under the kiosk's home: the shipped catalogue the config names is untouched.
+        #expect(try String(contentsOf: platform.shipped.appendingPathComponent(file), encoding: .utf8) == original)
+        #expect(!FileManager.default.fileExists(atPath: platform.shipped.appendingPathComponent(".version").path))
         // ...and citizens see it without a restart, once the screens have taken it over.
         let kioskLog = home.appendingPathComponent("logs/zizhu.log")
         func loads() -> Int {

@@ -2,6 +2,7 @@
 import Crypto
 import Foundation
 import Testing
+import ZizhuKiosk
 import ZizhuWire
 
 /// The kiosk's rules for a catalogue from the network (`CatalogueTrust`), on real Ed25519
@@ -94,5 +95,51 @@ struct CatalogueSigningTests {
         #expect(Base64URL.decode("+/8") == nil)
         #expect(Base64URL.decode("a") == nil)
         #expect(Base64URL.decode("-_9") == nil, "unused bits set: not the canonical text of any bytes")
+    }
+}
+
+/// Where a catalogue from the platform goes: under the kiosk's home, never beside the
+/// shipped files (a demo kiosk run from a checkout once wrote `.version` into
+/// `Kiosk/catalogue/`, and an installed kiosk would have replaced the package's files).
+@Suite("The installed catalogue")
+struct InstalledCatalogueTests {
+    @Test func anUpdateGoesUnderTheHomeAndTheShippedCatalogueIsOnlyTheSeed() throws {
+        let shipped = Scratch.folder("shipped-catalogue")
+        let home = Scratch.folder("kiosk-home")
+        let manager = FileManager.default
+        for name in try manager.contentsOfDirectory(atPath: Sample.catalogueFolder.path) where name.hasSuffix(".yaml") {
+            try manager.copyItem(at: Sample.catalogueFolder.appendingPathComponent(name), to: shipped.appendingPathComponent(name))
+        }
+        func snapshot(_ folder: URL) throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for name in try manager.contentsOfDirectory(atPath: folder.path) { files[name] = manager.contents(atPath: folder.appendingPathComponent(name).path) }
+            return files
+        }
+        let before = try snapshot(shipped)
+        let keeper = CatalogueKeeper(shipped: shipped, home: home)
+        // Until the platform sends one, the kiosk runs on the shipped catalogue.
+        #expect(keeper.folder == shipped && keeper.installedVersion == nil && keeper.load().catalogue != nil)
+
+        let key = Curve25519.Signing.PrivateKey()
+        var files = try CatalogueBundle.load(folder: shipped).files
+        files[0].text += "# 平台下发\n"
+        var bundle = CatalogueBundle(files: files)
+        bundle = bundle.signed(try CatalogueSignature.sign(bundle, number: 2, signer: "测试", at: "2026-12-06T10:00:00Z", key: key))
+        let result = keeper.install(bundle, trusting: key.publicKey.rawRepresentation.base64EncodedString())
+        guard case .installed = result else { Issue.record("not installed: \(result)"); return }
+
+        // The update is in $ZIZHU_HOME/catalogue, which the kiosk now runs on...
+        #expect(keeper.installed.standardizedFileURL.path == home.appendingPathComponent("catalogue").standardizedFileURL.path)
+        #expect(keeper.folder == keeper.installed)
+        #expect(keeper.installedVersion == bundle.etag)
+        let loaded = try #require(keeper.load().catalogue)
+        #expect(!loaded.services.isEmpty)
+        let installedText = try String(contentsOf: keeper.installed.appendingPathComponent(bundle.files[0].name), encoding: .utf8)
+        #expect(installedText.hasSuffix("# 平台下发\n"))
+        // ...and the shipped folder is byte for byte what it was: no .version, no signature.
+        #expect(try snapshot(shipped) == before)
+        #expect(!manager.fileExists(atPath: shipped.appendingPathComponent(".version").path))
+        // A kiosk with another home still runs on the shipped catalogue.
+        #expect(CatalogueKeeper(shipped: shipped, home: Scratch.folder("other-home")).folder == shipped)
     }
 }

@@ -197,7 +197,7 @@ struct CatalogueKeeperTests {
         let share = try Checkout.copyOfShare()
         let home = try Checkout.scratch("home")
         let folder = share.appendingPathComponent("Kiosk/catalogue")
-        let keeper = CatalogueKeeper(folder: folder, home: home)
+        let keeper = CatalogueKeeper(shipped: folder, home: home)
         // First start: a good catalogue is used and saved.
         let first = keeper.load()
         let good = try #require(first.catalogue)
@@ -224,7 +224,7 @@ struct CatalogueKeeperTests {
         let share = try Checkout.copyOfShare()
         let folder = share.appendingPathComponent("Kiosk/catalogue")
         try "id: [unclosed\n".write(to: folder.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
-        let outcome = CatalogueKeeper(folder: folder, home: try Checkout.scratch("home")).load()
+        let outcome = CatalogueKeeper(shipped: folder, home: try Checkout.scratch("home")).load()
         #expect(outcome.catalogue == nil && !outcome.usingLastGood)
         #expect(outcome.problem?.contains("broken.yaml:") == true, "\(outcome.problem ?? "")")
     }

@@ -9,14 +9,38 @@ import ZizhuWire
 /// Loads the service catalogue and keeps a copy of the last one that passed every check,
 /// so that a bad edit never takes the kiosk's services away: the kiosk refuses the bad
 /// catalogue, runs on the last good one and shows the problem to technicians.
+///
+/// Two folders: the **shipped** catalogue the config names (in the package or the
+/// checkout: read only, the first seed) and the **installed** one under `$ZIZHU_HOME`
+/// (`catalogue/`), where updates from the platform go. The kiosk runs on the installed one
+/// once the platform has sent one, and on the shipped one until then; nothing the kiosk
+/// writes lands beside the shipped files.
 public struct CatalogueKeeper: Sendable {
-    public var folder: URL
+    /// The catalogue the config names: read, never written.
+    public var shipped: URL
+    /// Where updates from the platform are installed (`$ZIZHU_HOME/catalogue`).
+    public var installed: URL
     /// `$ZIZHU_HOME/catalogue.last-good/`: the files of the last catalogue that loaded.
     public var lastGood: URL
 
-    public init(folder: URL, home: URL) {
-        self.folder = folder
+    /// The kiosk's keeper: updates go to `$ZIZHU_HOME/catalogue`, `shipped` seeds it.
+    public init(shipped: URL, home: URL) {
+        self.shipped = shipped
+        self.installed = home.appendingPathComponent("catalogue")
         self.lastGood = home.appendingPathComponent("catalogue.last-good")
+    }
+
+    /// A keeper that installs into `folder` and runs on it (`zizhu catalogue update --path`).
+    public init(installingInto folder: URL, home: URL) {
+        self.shipped = folder
+        self.installed = folder
+        self.lastGood = home.appendingPathComponent("catalogue.last-good")
+    }
+
+    /// The folder the kiosk runs on: the installed catalogue once the platform has sent
+    /// one (it carries `.version`), else the shipped one.
+    public var folder: URL {
+        FileManager.default.fileExists(atPath: installed.appendingPathComponent(".version").path) ? installed : shipped
     }
 
     /// What loading gave: the catalogue to run on (if any) and the problem to show (if any).
@@ -76,13 +100,13 @@ public struct CatalogueKeeper: Sendable {
 extension CatalogueKeeper {
     /// The version (ETag) of the catalogue in `folder`, when it came from the platform.
     public var installedVersion: String? {
-        (try? String(contentsOf: folder.appendingPathComponent(".version"), encoding: .utf8))?
+        (try? String(contentsOf: installed.appendingPathComponent(".version"), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The operator's signature of the installed catalogue, when it came from the platform.
     public var installedSignature: CatalogueSignature? {
-        FileManager.default.contents(atPath: folder.appendingPathComponent(".signature.json").path)
+        FileManager.default.contents(atPath: installed.appendingPathComponent(".signature.json").path)
             .flatMap { try? JSONDecoder().decode(CatalogueSignature.self, from: $0) }
     }
 
@@ -118,8 +142,8 @@ extension CatalogueKeeper {
             return .refused("catalogue \(bundle.version.prefix(12)) refused:\n" + error.description)
         }
         let manager = FileManager.default
-        let parent = folder.deletingLastPathComponent()
-        let incoming = parent.appendingPathComponent(".\(folder.lastPathComponent).incoming")
+        let parent = installed.deletingLastPathComponent()
+        let incoming = parent.appendingPathComponent(".\(installed.lastPathComponent).incoming")
         do {
             try? manager.removeItem(at: incoming)
             try manager.createDirectory(at: incoming, withIntermediateDirectories: true)
@@ -136,7 +160,7 @@ extension CatalogueKeeper {
             // or no folder at all (before, the old one was moved away and the new one moved
             // in by two renames, with nothing in place between them, and nothing fsync'd).
             try DurableFile.syncFolder(incoming)
-            try DurableFile.swap(incoming, into: folder)
+            try DurableFile.swap(incoming, into: installed)
             try? manager.removeItem(at: incoming)
             return .installed(trustedKey: trustedKey)
         } catch {

@@ -124,7 +124,7 @@ public enum KioskLauncher {
         settings.identityCodeScanner = scannerProfile != nil
         settings.documentScanner = scans != nil
         let context = ViewContext(strings: resources.strings, siteName: config.siteName, kioskID: config.kioskID)
-        let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
+        let keeper = CatalogueKeeper(shipped: resources.catalogueFolder, home: paths.home)
         let inbox = EventInbox()
         var socialSecurityCards: SocialSecurityCardWatcher?
         if let socialSecurityProfile {
