@@ -57,13 +57,7 @@ public enum SaneScanners {
         }
     }
 
-    /// SANE's backends hand frames over a pipe from a reader thread; cancelling a scan (a
-    /// fault, the citizen leaving) closes the pipe while the reader may still be writing, and
-    /// the SIGPIPE that raises would end the whole kiosk (it ended a test run once). libsane
-    /// ignores SIGPIPE only while its reader runs and then puts back what it found, so the
-    /// process takes broken pipes as EPIPE before, during and after every SANE call, as
-    /// network programs do.
-    static func brokenPipesAreErrors() { signal(SIGPIPE, SIG_IGN) }
+    static func brokenPipesAreErrors() { BrokenPipes.areErrors() }
 
     static func session<T>(_ body: () throws(CaptureFault) -> T) throws(CaptureFault) -> T {
         lock.lock()
@@ -161,4 +155,24 @@ public enum SaneScanners {
     }
 
     static func text(_ pointer: SANE_String_Const?) -> String { pointer.map { String(cString: $0) } ?? "" }
+}
+
+/// A write to a pipe or socket whose reader has gone fails with EPIPE instead of ending the
+/// process with SIGPIPE, as network programs arrange.
+///
+/// Not by ignoring the signal: libsane's reader thread (`sanei_thread`) sets SIGPIPE to
+/// ignored while it runs and, when a scan ends, puts it back to the default whenever it finds
+/// it ignored ("as we're going to shut down"), whoever had ignored it. So every scan left the
+/// process open to being ended by the next write to a closed pipe, on any thread (a
+/// scan-then-write test ended two test runs that way). A handler that does nothing is left
+/// alone by libsane, turns the signal into EPIPE all the same, and, unlike an ignored signal,
+/// is not inherited by the programs the kiosk starts.
+public enum BrokenPipes {
+    public static func areErrors() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGPIPE, &action, nil)
+    }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import DocumentCapture
 import Foundation
 import IDCardReader
 import ZizhuCore
@@ -41,6 +42,7 @@ struct Run: AsyncParsableCommand {
 
     @MainActor
     func run() async throws {
+        BrokenPipes.areErrors()
         let status = await KioskLauncher.run(demo: demo, configPath: kiosk.config)
         // Everything the kiosk keeps is on disk by now (the outbox commits, the log writes
         // unbuffered). Leave without C++ static destructors: librime's service, torn down

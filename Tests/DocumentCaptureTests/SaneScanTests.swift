@@ -113,6 +113,15 @@ struct SaneScanTests {
     @Test func aBrokenPipeIsAnErrorNotTheEndOfTheKiosk() async throws {
         _ = try #require(Self.backend)
         _ = try await ChildProcess.detached { try SaneScanners.list() }
+        #expect(try await Self.scan(.grid).get().width > 0)
+        // After a whole scan (libsane's reader thread started and joined, which puts an
+        // ignored SIGPIPE back to the default), the process still has its own handler: not
+        // the default (the process would die) and not ignored (libsane would reset it).
+        var current = sigaction()
+        #expect(sigaction(SIGPIPE, nil, &current) == 0)
+        let handler = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
+        #expect(handler != unsafeBitCast(SIG_DFL, to: Int.self) && handler != unsafeBitCast(SIG_IGN, to: Int.self),
+                "SIGPIPE is \(handler == 0 ? "the default" : "ignored") after a scan")
         var ends: [Int32] = [0, 0]
         #expect(pipe(&ends) == 0)
         close(ends[0])
