@@ -13,13 +13,14 @@ APT_PACKAGES := pkg-config libncurses-dev libusb-1.0-0-dev libcups2-dev cups lib
                 tmux unifont python3 python3-venv python3-pip postgresql chromium qemu-system-x86 busybox-static cpio binutils libqrencode-dev libspng-dev zbar-tools openssl curl faketime e2fsprogs haproxy \
                 systemd espeak-ng pcscd libpcsclite-dev vsmartcard-vpcd python3-virtualsmartcard libevdev-dev \
                 libsane-dev libwebp-dev \
+                dpkg-dev fakeroot file mmdebstrap lintian \
                 librime-dev rime-data-luna-pinyin rime-prelude rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese
 # Only the benchmarks compare against a browser.
 BENCH_PACKAGES := chromium
 ZIZHU_HOME ?= $(HOME)/.local/state/zizhu-demo
 TEST_RESULTS := .build/test-results
 
-.PHONY: run test bench fuzz fault-long deps bench-deps build build-release clean versions
+.PHONY: run test bench fuzz fault-long deps bench-deps build build-release deb clean versions
 
 ## Install whatever is missing, then start the kiosk (demo mode) on this terminal.
 run: deps build
@@ -28,8 +29,9 @@ run: deps build
 	ZIZHU_HOME="$(ZIZHU_HOME)" TERM="$$TERM" LANG="$$LANG" .build/debug/zizhu run --demo
 
 ## Install whatever is missing, then build and run every test; ends with "N passed, N failed".
-## The release build is part of it: the optimiser has crashed on code the debug build took.
-test: deps versions build-release
+## The release build and its Debian packages are part of it: the optimiser has crashed on code
+## the debug build took, and the packages are installed and purged by a test.
+test: deps versions deb
 	$(SWIFT) build --build-tests
 	@mkdir -p $(TEST_RESULTS); rm -f $(TEST_RESULTS)/*.xml; \
 	status=0; \
@@ -61,6 +63,11 @@ build:
 # halves the dynamic loading at start-up; a separate scratch path keeps the debug build warm.
 build-release:
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-release
+
+## The Debian packages zizhu and zizhu-central (stripped; debug symbols beside them), in
+## .build-release/debs: install with `apt-get install ./zizhu_*.deb ./zizhu-central_*.deb`.
+deb: build-release
+	Devices/debian/build-debs .build-release/release .build-release/debs
 
 ## Installs the Debian packages that are not installed yet (apt-get, as root or with sudo),
 ## and the escposnet CUPS backend (network ESC/POS printers with paper status).

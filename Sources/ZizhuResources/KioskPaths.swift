@@ -26,12 +26,21 @@ public struct KioskPaths: Sendable, Hashable {
     /// The demo platform's applicant records.
     public var demoRecords: URL { shareRoot.appendingPathComponent("Devices/simulator/demo-records.yaml") }
 
+    /// Where the operator's config lives when Zizhu is installed from its Debian package.
+    public static let installedShare = "/usr/share/zizhu"
+    public static let installedConfig = "/etc/zizhu/kiosk.yaml"
+
     /// The config to use: the one given, else `$ZIZHU_HOME/kiosk.yaml` if present, else
-    /// the shipped `Kiosk/kiosk.yaml`.
+    /// (installed from the package) `/etc/zizhu/kiosk.yaml`, else the shipped
+    /// `Kiosk/kiosk.yaml`. A checkout never reads `/etc/zizhu`, so an installed package
+    /// does not change what the tests and the demo run on.
     public func configFile(explicit: String?) -> URL {
         if let explicit { return URL(fileURLWithPath: explicit) }
         let local = home.appendingPathComponent("kiosk.yaml")
         if FileManager.default.fileExists(atPath: local.path) { return local }
+        if shareRoot.standardizedFileURL.path == Self.installedShare, FileManager.default.fileExists(atPath: Self.installedConfig) {
+            return URL(fileURLWithPath: Self.installedConfig)
+        }
         return kioskFolder.appendingPathComponent("kiosk.yaml")
     }
 
@@ -66,7 +75,7 @@ public struct KioskPaths: Sendable, Hashable {
             if parent.path == candidate.path { break }
             candidate = parent
         }
-        let installed = URL(fileURLWithPath: "/usr/share/zizhu")
+        let installed = URL(fileURLWithPath: installedShare)
         if isRoot(installed) { return installed }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }

@@ -130,6 +130,21 @@ func memory(of pids: [pid_t]) -> (rss: Int, pss: Int) {
     return (rss, pss)
 }
 
+/// Anonymous memory (heap, stacks: what is the process's own, not the mapped binary) in KiB.
+func anonymousMemory(of pid: pid_t) -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { return 0 }
+    for line in text.split(separator: "\n") {
+        let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+        if parts.count >= 2, parts[0] == "Anonymous:", let value = Int(parts[1]) { return value }
+    }
+    return 0
+}
+
+/// A file's size in bytes (0 when it cannot be read).
+func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+}
+
 /// CPU time (user + system) of processes, in seconds.
 func cpuSeconds(of pids: [pid_t]) -> Double {
     let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))

@@ -3,6 +3,7 @@ import Foundation
 import ZizhuCore
 import ZizhuKiosk
 import ZizhuResources
+import ZizhuProcess
 import ZizhuUI
 #if canImport(Glibc)
 import Glibc
@@ -101,6 +102,22 @@ struct StartupBench {
         return pid
     }
 
+    /// The release binary as built and as shipped (stripped, as `make deb` packs it: its
+    /// debug symbols go beside the package).
+    mutating func binarySize() throws {
+        let built = fileSize(zizhu)
+        report.add("zizhu release binary, as built", Double(built) / 1_048_576, unit: "MiB")
+        let stripped = scratch.appendingPathComponent("zizhu.stripped").path
+        let pid = try spawn(["/usr/bin/objcopy", "--strip-all", zizhu, stripped], environment: ["PATH": "/usr/bin:/bin"], stdio: nil)
+        guard ChildProcess.wait(pid) == 0 else {
+            report.note("objcopy (binutils) could not strip \(zizhu): no stripped size")
+            return
+        }
+        report.add("zizhu release binary, stripped (as packaged)", Double(fileSize(stripped)) / 1_048_576, unit: "MiB",
+                   note: String(format: "%.0f %% of as built", Double(fileSize(stripped)) / Double(max(built, 1)) * 100))
+        try? FileManager.default.removeItem(atPath: stripped)
+    }
+
     mutating func run() throws {
         report.section("Start-up, memory and idle CPU of the home screen (issue 2)")
         let start = try kioskStart()
@@ -112,6 +129,9 @@ struct StartupBench {
         let kioskMemory = memory(of: [pid])
         report.add("zizhu RSS on the home screen", Double(kioskMemory.rss) / 1024, unit: "MiB")
         report.add("zizhu PSS on the home screen", Double(kioskMemory.pss) / 1024, unit: "MiB")
+        report.add("zizhu anonymous memory on the home screen", Double(anonymousMemory(of: pid)) / 1024, unit: "MiB",
+                   note: "the rest of RSS is the mapped binary and libraries")
+        try binarySize()
 
         var chromiumStartup: Samples?
         var chromiumPid: pid_t?

@@ -47,7 +47,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         } catch {
             inputs.outboxProblem = "\(error)"
         }
-        let keeper = CatalogueKeeper(folder: resources.catalogueFolder, home: paths.home)
+        let keeper = CatalogueKeeper(shipped: resources.catalogueFolder, home: paths.home)
         inputs.catalogue = keeper.load()
         inputs.catalogueVersion = keeper.installedLabel
         let report = await KioskDiagnostics.collect(inputs)
@@ -55,7 +55,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(JSONReport(report)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(JSONReport(report, config: resources.configFile.path, catalogue: keeper.folder.path)), as: UTF8.self))
         } else {
             print(Self.text(report))
         }
@@ -109,8 +109,14 @@ struct DiagnoseCommand: AsyncParsableCommand {
         var healthy: Bool
         var status: DiagnosticStatus
         var checks: [DiagnosticCheck]
+        /// The config file read and the catalogue folder the kiosk runs on (installed from
+        /// the platform under the home, else the shipped one).
+        var config: String
+        var catalogue: String
 
-        init(_ report: DiagnosticReport) {
+        init(_ report: DiagnosticReport, config: String, catalogue: String) {
+            self.config = config
+            self.catalogue = catalogue
             kiosk = report.kioskID
             takenAt = report.takenAt
             healthy = report.healthy
@@ -118,7 +124,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             checks = report.checks
         }
 
-        enum CodingKeys: String, CodingKey { case kiosk, takenAt = "taken_at", healthy, status, checks }
+        enum CodingKeys: String, CodingKey { case kiosk, takenAt = "taken_at", healthy, status, config, catalogue, checks }
     }
 }
 

@@ -6,7 +6,7 @@ import ZizhuResources
 /// files takes it as `@OptionGroup var kiosk: KioskConfigOption`, so the option reads the
 /// same everywhere.
 struct KioskConfigOption: ParsableArguments {
-    @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else Kiosk/kiosk.yaml).")
+    @Option(help: "The kiosk config file (default: $ZIZHU_HOME/kiosk.yaml, else /etc/zizhu/kiosk.yaml when installed from the package, else Kiosk/kiosk.yaml).")
     var config: String?
 
     /// Where the kiosk's files are, and its config and string tables loaded from there.

@@ -72,14 +72,22 @@ struct SessionFilesTests {
         #expect(timer.contains("OnCalendar=*-*-* 03:30:00") && timer.contains("Persistent=true"))
     }
 
-    @Test func theInstallerIsValidShell() async throws {
-        for installer in ["systemd/install", "platform/install"] {
-            let run = try await Run.program("/bin/bash", ["-n", Self.devices.appendingPathComponent(installer).path], environment: [:])
-            #expect(run.status == 0, "\(installer): \(run.stderr)")
+    @Test func thePackageScriptsAreValidShell() async throws {
+        let debian = Self.devices.appendingPathComponent("debian")
+        let run = try await Run.program("/bin/bash", ["-n", debian.appendingPathComponent("build-debs").path], environment: [:])
+        #expect(run.status == 0, "build-debs: \(run.stderr)")
+        #expect(FileManager.default.isExecutableFile(atPath: debian.appendingPathComponent("build-debs").path))
+        // Maintainer scripts run under /bin/sh (dash on Debian), not bash.
+        for package in ["zizhu", "zizhu-central"] {
+            for script in ["postinst", "prerm", "postrm"] {
+                let path = debian.appendingPathComponent("\(package).\(script)").path
+                let checked = try await Run.program("/bin/dash", ["-n", path], environment: [:])
+                #expect(checked.status == 0, "\(package).\(script): \(checked.stderr)")
+                #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("#!/bin/sh\n"), "\(package).\(script)")
+            }
         }
-        #expect(FileManager.default.isExecutableFile(atPath: Self.devices.appendingPathComponent("systemd/install").path))
-        let installer = try String(contentsOf: Self.devices.appendingPathComponent("systemd/install"), encoding: .utf8)
-        #expect(installer.contains("Devices/systemd/cups.service.d/zizhu.conf /etc/systemd/system/cups.service.d/zizhu.conf"))
+        let builder = try String(contentsOf: debian.appendingPathComponent("build-debs"), encoding: .utf8)
+        #expect(builder.contains("Devices/systemd/cups.service.d/zizhu.conf \"$kiosk/lib/systemd/system/cups.service.d/zizhu.conf\""))
     }
 
     /// The drop-in that brings the hall's cupsd back however often it dies: systemd reads it

@@ -8,7 +8,7 @@ import Testing
 /// unplugged and plugged back in between (Tests/EndToEndTests/VM/usb-reader-vm.sh).
 /// The device guests take a core each under emulation: one at a time (the power-cut guests
 /// run beside them), so the rest of the suite is not starved.
-@Suite("Devices in emulated VMs: the ID card reader over libusb, the QR scanner over evdev, the document camera over V4L2", .serialized)
+@Suite("Devices in emulated VMs: the ID card reader over libusb, the QR scanner over evdev, the document camera over V4L2; the Debian packages in a fresh root", .serialized)
 struct USBReaderVMTests {
     /// Runs a test guest (`Tests/EndToEndTests/VM/SCRIPT ZIZHU REPOSITORY WORK`, at most 300 s)
     /// and returns its console; a guest that did not get to its end is an issue.
