@@ -294,15 +294,17 @@ public final class Outbox: Sendable {
         }
         let created = UTCTime.iso(now)
         do {
+            let hash = canonical.sha256Hex
+            // Prepared once per connection (cached statements): a submit compiles no SQL.
             let sequence = try writer.write { db -> Int64 in
-                let next = (try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM entry") ?? 0) + 1
-                try db.execute(sql: """
+                let next = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM entry")) ?? 0) + 1
+                try db.cachedStatement(sql: """
                     INSERT INTO entry(key, sequence, acceptance_number, service_id, created_at, payload_hash, sealed, state, outcome, kind)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-                    """, arguments: [key, next, number, serviceID, created, canonical.sha256Hex, sealed, outcome, kind.rawValue])
+                    """).execute(arguments: [key, next, number, serviceID, created, hash, sealed, outcome, kind.rawValue])
                 for (page, sealed) in sealedPages {
-                    try db.execute(sql: "INSERT INTO page(entry_key, material, number, bytes, sha256, sealed) VALUES (?, ?, ?, ?, ?, ?)",
-                                   arguments: [key, page.material, page.number, page.data.count, page.manifest.sha256, sealed])
+                    try db.cachedStatement(sql: "INSERT INTO page(entry_key, material, number, bytes, sha256, sealed) VALUES (?, ?, ?, ?, ?, ?)")
+                        .execute(arguments: [key, page.material, page.number, page.data.count, page.manifest.sha256, sealed])
                 }
                 return next
             }

@@ -2,6 +2,7 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import GRDB
 import Logging
 import ZizhuCentral
 import ZizhuKiosk
@@ -55,6 +56,7 @@ struct SyncBench {
         let size = try CanonicalJSON.encode(Self.payload).count
         report.add("durable submit (seal + hash + FULL commit): p50", ours.median, unit: "µs",
                    note: String(format: "p99 %.0f µs, %d submissions, %d-byte payload", ours.percentile(99), submits, size))
+        try submitStages(size: size)
 
         // The same workload through persist-queue in a venv of our own.
         let venv = scratch.appendingPathComponent("venv")
@@ -89,6 +91,48 @@ struct SyncBench {
         report.add("persist-queue 1.1.0 SQLiteAckQueue.put (WAL, FULL): p50", p50, unit: "µs",
                    note: String(format: "p99 %.0f µs; ours/theirs p50 %.2f, p99 %.2f (lower is faster)",
                                 p99, ours.median / p50, ours.percentile(99) / p99))
+    }
+
+    /// Where a submit's time goes: each step alone (median of many), and the floor, a bare
+    /// SQLite WAL commit of a row of the same size with synchronous=FULL (one prepared
+    /// statement, one transaction, nothing else): what a submit cannot go below.
+    mutating func submitStages(size: Int) throws {
+        let key = SymmetricKey(size: .bits256)
+        func median(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let start = now()
+                try body()
+                times.append((now() - start) * 1e6)
+            }
+            return Samples(values: times).median
+        }
+        var canonical = Data()
+        let encode = try median(2000) { canonical = try CanonicalJSON.encode(Self.payload) }
+        var sealed = Data()
+        let seal = try median(2000) { sealed = try AES.GCM.seal(canonical, using: key, authenticating: Data("key".utf8)).combined ?? Data() }
+        let hash = median(2000) { _ = canonical.sha256Hex }
+        report.add("  of which canonical JSON encoding", encode, unit: "µs")
+        report.add("  of which AES-GCM seal", seal, unit: "µs")
+        report.add("  of which SHA-256", hash, unit: "µs")
+
+        let path = scratch.appendingPathComponent("floor.sqlite").path
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS entry(id INTEGER PRIMARY KEY, sealed BLOB NOT NULL)")
+        }
+        var times: [Double] = []
+        for _ in 0..<submits {
+            let start = now()
+            try queue.write { db in try db.cachedStatement(sql: "INSERT INTO entry(sealed) VALUES (?)").execute(arguments: [sealed]) }
+            times.append((now() - start) * 1e6)
+        }
+        let floor = Samples(values: times)
+        report.add("floor: bare SQLite WAL commit of the same row (synchronous=FULL): p50", floor.median, unit: "µs",
+                   note: String(format: "p99 %.0f µs; a submit can go no lower", floor.percentile(99)))
     }
 
     /// A real `zizhu-central` (release) on loopback; 10,000 queued submissions drained by the sync worker.

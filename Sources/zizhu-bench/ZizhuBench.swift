@@ -54,7 +54,7 @@ struct ZizhuBench: AsyncParsableCommand {
     @Flag(help: "Province run: restart each instance in turn (SIGTERM) and then PostgreSQL mid-run, and print the latency spike.")
     var restarts = false
 
-    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules, sync, soak, province).")
+    @Option(help: "Only these sections (comma-separated: frame, startup, reader, printer, rules, sync, submit, soak, province; submit is sync's durable submit alone).")
     var only: String?
 
     @Option(help: "Also write the figures as JSON to this file.")
@@ -112,6 +112,12 @@ struct ZizhuBench: AsyncParsableCommand {
         if sections.contains("sync") {
             var sync = SyncBench(zizhu: zizhu, submits: submits, drain: drainCount, scratch: scratch, report: report)
             try await sync.run()
+            report = sync.report
+        }
+        if sections.contains("submit") && !sections.contains("sync") {
+            var sync = SyncBench(zizhu: zizhu, submits: submits, drain: drainCount, scratch: scratch, report: report)
+            sync.report.section("Durable submit (issue 22)")
+            try await sync.durableSubmit()
             report = sync.report
         }
         if sections.contains("soak") {
