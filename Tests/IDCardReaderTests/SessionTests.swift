@@ -22,7 +22,9 @@ final class EventLog: @unchecked Sendable {
     var all: [ReaderEvent] { lock.withLock { events } }
 
     /// Waits (up to `seconds`) until an event matches.
-    func wait(_ seconds: Double = 30, for predicate: (ReaderEvent) -> Bool) async -> ReaderEvent? {
+    /// Returns as soon as the event is there; the long bound is for a full run's first
+    /// minutes, when every suite starts at once on two cores (30 s was not always enough).
+    func wait(_ seconds: Double = 120, for predicate: (ReaderEvent) -> Bool) async -> ReaderEvent? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while true {
             if let match = all.first(where: predicate) { return match }

@@ -49,10 +49,11 @@ struct DashboardTests {
         return try await browser.html()
     }
 
-    static func worker(_ central: RunningCentral, _ kioskID: String) async throws -> (PlatformClient, URL) {
+    static func worker(_ central: RunningCentral, _ kioskID: String, requestTimeoutSeconds: Int64 = 20) async throws -> (PlatformClient, URL) {
         let home = Scratch.folder(kioskID)
         let outbox = try Outbox(home: home, kioskID: kioskID)
-        return (PlatformClient(outbox: outbox, enrolment: try await central.enrol(kioskID), home: home, logger: logger), home)
+        return (PlatformClient(outbox: outbox, enrolment: try await central.enrol(kioskID), home: home, logger: logger,
+                               requestTimeoutSeconds: requestTimeoutSeconds), home)
     }
 
     @Test func kioskStatesFaultsSkewSubmissionsAndHelpAreWhatStaffSee() async throws {

@@ -42,8 +42,10 @@ struct IdentityCodeTests {
         let central = try await RunningCentral(identityCodes: { DemoIdentityCodes.check($0, in: codes, today: $1) })
         defer { central.stop() }
         let enrolment = try await central.enrol("kiosk-a")
+        // A long request bound: the in-process platform shares two cores with every suite
+        // starting at once, and 20 s was not always enough in a full run's first minutes.
         let client = PlatformClient(outbox: try Outbox(home: Scratch.folder("eid-kiosk-a"), kioskID: "kiosk-a"), enrolment: enrolment,
-                                    home: Scratch.folder("eid-kiosk-a-home"), logger: DashboardTests.logger)
+                                    home: Scratch.folder("eid-kiosk-a-home"), logger: DashboardTests.logger, requestTimeoutSeconds: 120)
         guard case .verified(let holder) = await client.identityCode(Self.valid) else {
             Issue.record("the demo code was not verified")
             return

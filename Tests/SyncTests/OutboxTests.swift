@@ -610,8 +610,10 @@ struct SyncWorkerTests {
         let central = try await RunningCentral(records: { $0 == "440106198806150019" ? RecordsResponse(elicences: [licence], credit: "good") : nil })
         defer { central.stop() }
         let home = Scratch.folder("kiosk")
+        // A long request bound: the in-process platform shares two cores with every suite
+        // starting at once, and 20 s was not always enough in a full run's first minutes.
         let worker = PlatformClient(outbox: try Outbox(home: home, kioskID: "kiosk-a"), enrolment: try await central.enrol(), home: home,
-                                logger: Self.logger)
+                                logger: Self.logger, requestTimeoutSeconds: 120)
         let found = try #require(await worker.records(idNumber: "440106198806150019"))
         #expect(found.elicences == [licence] && found.credit == "good")
         #expect(await worker.records(idNumber: "110105199001010029")?.elicences == [])
