@@ -35,8 +35,8 @@ test: deps versions deb
 	$(SWIFT) build --build-tests
 	@mkdir -p $(TEST_RESULTS); rm -f $(TEST_RESULTS)/*.xml; \
 	status=0; \
-	LANG=C.UTF-8 $(SWIFT) test --skip-build --xunit-output $(TEST_RESULTS)/xunit.xml 2>&1 | tee $(TEST_RESULTS)/output.txt; \
-	status=$${PIPESTATUS[0]}; \
+	LANG=C.UTF-8 .ci/watch-tests $(TEST_RESULTS)/output.txt -- \
+	  stdbuf -oL -eL $(SWIFT) test --skip-build --xunit-output $(TEST_RESULTS)/xunit.xml || status=$$?; \
 	python3 .ci/test-summary.py $(TEST_RESULTS) || status=1; \
 	exit $$status
 
