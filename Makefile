@@ -13,14 +13,14 @@ APT_PACKAGES := pkg-config libncurses-dev libusb-1.0-0-dev libcups2-dev cups lib
                 tmux unifont python3 python3-venv python3-pip postgresql chromium qemu-system-x86 busybox-static cpio binutils libqrencode-dev libspng-dev zbar-tools openssl curl faketime e2fsprogs haproxy \
                 systemd espeak-ng pcscd libpcsclite-dev vsmartcard-vpcd python3-virtualsmartcard libevdev-dev \
                 libsane-dev libwebp-dev \
-                dpkg-dev fakeroot file mmdebstrap lintian \
+                dpkg-dev fakeroot file mmdebstrap lintian fdisk dosfstools mtools ovmf qemu-utils \
                 librime-dev rime-data-luna-pinyin rime-prelude rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese
 # Only the benchmarks compare against a browser.
 BENCH_PACKAGES := chromium
 ZIZHU_HOME ?= $(HOME)/.local/state/zizhu-demo
 TEST_RESULTS := .build/test-results
 
-.PHONY: run test bench fuzz fault-long deps bench-deps build build-release deb clean versions
+.PHONY: run test bench fuzz fault-long deps bench-deps build build-release deb image clean versions
 
 ## Install whatever is missing, then start the kiosk (demo mode) on this terminal.
 run: deps build
@@ -29,9 +29,10 @@ run: deps build
 	ZIZHU_HOME="$(ZIZHU_HOME)" TERM="$$TERM" LANG="$$LANG" .build/debug/zizhu run --demo
 
 ## Install whatever is missing, then build and run every test; ends with "N passed, N failed".
-## The release build and its Debian packages are part of it: the optimiser has crashed on code
-## the debug build took, and the packages are installed and purged by a test.
-test: deps versions deb
+## The release build, its Debian packages and the kiosk image are part of it: the optimiser has
+## crashed on code the debug build took, the packages are installed and purged by a test, and
+## the image is booted in QEMU by another.
+test: deps versions image
 	$(SWIFT) build --build-tests
 	@mkdir -p $(TEST_RESULTS); rm -f $(TEST_RESULTS)/*.xml; \
 	status=0; \
@@ -68,6 +69,11 @@ build-release:
 ## .build-release/debs: install with `apt-get install ./zizhu_*.deb ./zizhu-central_*.deb`.
 deb: build-release
 	Devices/debian/build-debs .build-release/release .build-release/debs
+
+## The kiosk image: a raw disk (GPT, UEFI) with Debian 12, the zizhu package, cage, foot and
+## CUPS, that powers on into the kiosk: write it to the kiosk's disk (see the README).
+image: deb
+	Devices/image/build-image .build-release/debs .build-release/zizhu-kiosk.img
 
 ## Installs the Debian packages that are not installed yet (apt-get, as root or with sudo),
 ## and the escposnet CUPS backend (network ESC/POS printers with paper status).
