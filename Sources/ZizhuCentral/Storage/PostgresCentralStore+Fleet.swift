@@ -54,11 +54,22 @@ extension PostgresCentralStore {
         return result
     }
 
+    /// One call, one row (see the SQLite store): the kiosk's calls take turns on its own
+    /// transaction lock, so a call sent again while the first is still being stored waits for
+    /// it and gets its number.
     public func createHelp(kioskID: String, _ request: HelpRequest) async throws -> Int64 {
-        let rows = try await client.query(
-            "INSERT INTO help(kiosk_id, screen, at) VALUES (\(kioskID), \(request.screen), \(request.at)) RETURNING id", logger: logger)
-        for try await id in rows.decode(Int64.self) { return id }
-        throw ProblemResponse(error: "storage", detail: "no id returned")
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection -> Int64 in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("help:" + kioskID)))", logger: logger)
+            for try await id in try await connection.query(
+                "SELECT id FROM help WHERE kiosk_id = \(kioskID) AND at = \(request.at) AND screen = \(request.screen) ORDER BY id LIMIT 1",
+                logger: logger).decode(Int64.self) { return id }
+            for try await id in try await connection.query(
+                "INSERT INTO help(kiosk_id, screen, at) VALUES (\(kioskID), \(request.screen), \(request.at)) RETURNING id", logger: logger).decode(Int64.self) {
+                return id
+            }
+            throw ProblemResponse(error: "storage", detail: "no id returned")
+        }
     }
 
     public func help(id: Int64, kioskID: String) async throws -> HelpTicket? {

@@ -70,8 +70,16 @@ extension SQLiteCentralStore {
         }
     }
 
+    /// One call, one row: a kiosk that sends its call again (its answer was lost, it timed out
+    /// while the platform was slow) gets the number it was given the first time. A call is its
+    /// kiosk, the moment it was made and the screen; the writer is serial, so the look and the
+    /// insert cannot interleave with another.
     public func createHelp(kioskID: String, _ request: HelpRequest) async throws -> Int64 {
         try await writer.write { db in
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM help WHERE kiosk_id = ? AND at = ? AND screen = ? ORDER BY id LIMIT 1",
+                                           arguments: [kioskID, request.at, request.screen]) {
+                return id
+            }
             try db.execute(sql: "INSERT INTO help(kiosk_id, screen, at) VALUES (?, ?, ?)", arguments: [kioskID, request.screen, request.at])
             return db.lastInsertedRowID
         }
