@@ -217,8 +217,11 @@ struct CUPSCrashTests {
     /// cupsd comes back (as systemd brings back a hall's), the job it restarts is not
     /// printed a second time, and the next receipt prints by itself.
     @Test func cupsdKilledMidJobIsReportedAndPrintingResumesWhenItIsBack() async throws {
-        let rig = try await PrintRig(state: .slow)
-        defer { rig.stop() }
+        let rig = try await PrintRig()
+        defer { rig.printer.releaseJobs(); rig.stop() }
+        // Mid-job for as long as the test needs: in a crowded run this task may wait seconds
+        // for a thread, and a timed slow job had finished before cupsd was killed.
+        rig.printer.holdJobs()
         let first = try acceptanceBytes()
         let client = rig.client
         let printing = Task { await client.print(first, title: "ticket A001", timeout: 20) }
@@ -227,6 +230,7 @@ struct CUPSCrashTests {
         while rig.printer.jobsStarted == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         try #require(rig.printer.jobsStarted == 1, "the job never reached the printer\n\(rig.report)")
         rig.cups.signal(SIGKILL)
+        rig.printer.releaseJobs()
         let outcome = await printing.value
         guard case .failed(let job?, .serviceDown(let reason), _) = outcome else {
             Issue.record("not reported as printer service down: \(outcome)\n\(rig.report)")
@@ -234,6 +238,9 @@ struct CUPSCrashTests {
         }
         #expect(PrinterHealth.serviceDown(reason).zh.contains("打印服务暂时中断"))
         #expect(await client.abandonedJobs == [job])
+        // The socket closes as the kernel tears cupsd down, a moment before it can be reaped.
+        let reaped = ContinuousClock.now + .seconds(10)
+        while rig.cups.isRunning && ContinuousClock.now < reaped { try await Task.sleep(for: .milliseconds(10)) }
         #expect(!rig.cups.isRunning)
         #expect(rig.cups.report().contains("killed by signal 9 (SIGKILL)"), "\(rig.report)")
         // Down: every check says so, nothing is printed.

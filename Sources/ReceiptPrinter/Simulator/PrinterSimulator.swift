@@ -32,6 +32,7 @@ public final class PrinterSimulator: @unchecked Sendable {
     public private(set) var port: UInt16 = 0
     private var jobCount = 0
     private var jobStarts = 0
+    private var holding = false
     private var running = false
     private var thread: Thread?
     /// A file whose first word, if present, overrides the state (set by tests or a technician).
@@ -61,6 +62,15 @@ public final class PrinterSimulator: @unchecked Sendable {
     public var jobsReceived: Int { lock.withLock { jobCount } }
     /// Jobs whose data began to arrive (a job still printing counts here, not above).
     public var jobsStarted: Int { lock.withLock { jobStarts } }
+
+    /// Holds every job from now on: its data is taken in but the connection stays open and the
+    /// paper does not come out until `releaseJobs()` (at most `holdLimitSeconds`). A test that
+    /// must act mid-job holds it rather than race a timer it may not be scheduled in time for.
+    public func holdJobs() { lock.withLock { holding = true } }
+    /// Lets a held job (and every later one) finish.
+    public func releaseJobs() { lock.withLock { holding = false } }
+    /// The longest a job is held: a test that never releases does not leave a thread behind.
+    public static let holdLimitSeconds = 120
 
     /// Starts listening on 127.0.0.1 (port 0: the kernel picks one). Returns the port.
     @discardableResult
@@ -142,6 +152,10 @@ public final class PrinterSimulator: @unchecked Sendable {
             }
         }
         guard statusConnection == false || (statusConnection == nil && !data.isEmpty) else { return }
+        let held = ContinuousClock.now
+        while lock.withLock({ holding }) && ContinuousClock.now - held < .seconds(Self.holdLimitSeconds) {
+            usleep(10_000)
+        }
         if currentState == .slow { sleep(Self.slowJobSeconds) }
         let number = lock.withLock { () -> Int in jobCount += 1; return jobCount }
         let name = String(format: "job-%04d.bin", number)
