@@ -157,11 +157,11 @@ final class Tmux {
 }
 
 /// Waits for a file to appear (with a deadline) and returns its contents.
-func waitForFile(_ url: URL, timeout: Duration = .seconds(15)) async -> String? {
+func waitForFile(_ url: URL, timeout: Duration = .seconds(15), until done: (String) -> Bool = { _ in true }) async -> String? {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while true {
-        if let data = FileManager.default.contents(atPath: url.path), !data.isEmpty {
+        if let data = FileManager.default.contents(atPath: url.path), !data.isEmpty, done(String(decoding: data, as: UTF8.self)) {
             return String(decoding: data, as: UTF8.self)
         }
         if clock.now >= deadline { return nil }

@@ -91,3 +91,70 @@ struct WatchdogTests {
         #expect(await kioskExitStatus(scratch) == "0")
     }
 }
+
+/// A package update while the kiosk runs: the newer program takes over only at a session
+/// boundary. The pane restarts the kiosk whenever it exits, as the unit's `Restart=always`
+/// does, and the program is "installed" the way dpkg installs it (a new file renamed over
+/// the old path).
+@Suite("Updates take over at a session boundary")
+struct UpdateAtSessionBoundaryTests {
+    @Test func aNewerProgramWaitsForTheCitizenThenTakesOver() async throws {
+        let scratch = Built.temporaryDirectory("update")
+        let notify = try WatchdogTests.NotifySocket(path: scratch.appendingPathComponent("notify.sock").path)
+        let bin = scratch.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let program = bin.appendingPathComponent("zizhu")
+        // The installed program: a link to the built one (the same file, no copy).
+        if link(Built.zizhu, program.path) != 0 { try FileManager.default.copyItem(atPath: Built.zizhu, toPath: program.path) }
+        let stop = scratch.appendingPathComponent("stop")
+        let runs = scratch.appendingPathComponent("runs")
+        let inner = "echo $$ > \(scratch.path)/pid; exec env TERM=xterm-256color LANG=C.UTF-8 ZIZHU_HOME=\(scratch.path) "
+            + "ZIZHU_SHARE=\(Built.repository.path) NOTIFY_SOCKET=\(notify.path) \(program.path) run --demo"
+        let script = "n=0; while [ ! -e \(stop.path) ] && [ $n -lt 5 ]; do n=$((n+1)); sh -c '\(inner)'; "
+            + "echo \"run $n exited $?\" >> \(runs.path); done; sleep 60"
+        let tmux = Tmux()
+        try tmux.start(script)
+        defer { try? "stop".write(to: stop, atomically: true, encoding: .utf8) }
+        let home = try #require(Built.snapshot("home-100x30"))
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let first = try await ChildProcess.detached { notify.messages(until: { $0.hasPrefix("READY=1") }, within: 30) }
+        #expect(first.contains { $0.hasPrefix("READY=1") }, "\(first)")
+        let before = try #require(await KioskInTmuxTests.pid(scratch))
+        // A citizen is taking a queue ticket.
+        try tmux.sendKeys("3")
+        let choosing = try await tmux.waitForScreen { $0.contains("请选择要办理的业务") }
+        #expect(choosing.contains("社保医保"))
+        // The package is upgraded: the new program is written beside the old and renamed over it.
+        let unpacked = bin.appendingPathComponent("zizhu.dpkg-new")
+        try FileManager.default.copyItem(atPath: Built.zizhu, toPath: unpacked.path)
+        #expect(rename(unpacked.path, program.path) == 0)
+        // Longer than the update's settling and the attract screen's check together: the
+        // citizen's screen stays, the kiosk is not restarted under them.
+        let waited = try await ChildProcess.detached { notify.messages(for: 2 * 5 + 4) }
+        #expect(!waited.contains("STOPPING=1"), "\(waited)")
+        #expect(!FileManager.default.fileExists(atPath: runs.path), "restarted during a session")
+        #expect(try tmux.capture().contains("请选择要办理的业务"))
+        #expect(await KioskInTmuxTests.pid(scratch) == before)
+        // The citizen leaves: at the attract screen the newer program takes over.
+        try tmux.sendKeys("9")
+        let ended = try await ChildProcess.detached { notify.messages(until: { $0 == "STOPPING=1" }, within: 30) }
+        #expect(ended.contains { $0.hasPrefix("STATUS=restarting into the newer program") }, "\(ended)")
+        #expect(ended.contains("STOPPING=1"), "\(ended)")
+        let ran = await waitForFile(runs, timeout: .seconds(15))
+        #expect(ran?.contains("run 1 exited 0") == true, "\(ran ?? "the kiosk did not exit")")
+        let again = try await ChildProcess.detached { notify.messages(until: { $0.hasPrefix("READY=1") }, within: 60) }
+        #expect(again.contains { $0.hasPrefix("READY=1") }, "\(again)")
+        #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let after = await KioskInTmuxTests.pid(scratch)
+        #expect(after != nil && after != before, "the same kiosk process is still running")
+        let log = try String(contentsOf: scratch.appendingPathComponent("logs/zizhu.log"), encoding: .utf8)
+        #expect(log.contains("a newer program is installed at \(program.path): restarting into it at this session boundary"), "\(log)")
+        // The new program has nothing newer to restart into: it stays.
+        let settled = try await ChildProcess.detached { notify.messages(for: 2 * 5 + 2) }
+        #expect(!settled.contains("STOPPING=1"), "\(settled)")
+        try "stop".write(to: stop, atomically: true, encoding: .utf8)
+        try tmux.sendKeys("F10")
+        let runsAtEnd = await waitForFile(runs, timeout: .seconds(15)) { $0.contains("run 2 exited") }
+        #expect(runsAtEnd?.contains("run 2 exited 0") == true, "\(runsAtEnd ?? "")")
+    }
+}

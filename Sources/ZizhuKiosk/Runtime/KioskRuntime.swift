@@ -34,6 +34,12 @@ public final class KioskRuntime {
     let notifier: SystemdNotifier
     let speaker: Speaker?
     var nextWatchdog: ContinuousClock.Instant?
+    /// The program file, watched for a package update while a supervisor (systemd) is there
+    /// to start the kiosk again; nil otherwise (a kiosk run by hand keeps running).
+    var installedProgram: InstalledProgram?
+    var nextUpdateCheck: ContinuousClock.Instant?
+    /// How often the attract screen looks whether a newer program was installed.
+    static let updateCheckInterval: Duration = .seconds(5)
     var records = RecordsSource.unavailable
     var proofDesk = ProofDesk.unavailable
     var appointmentDesk = AppointmentDesk.unavailable
@@ -83,6 +89,7 @@ public final class KioskRuntime {
         self.terminal = terminal
         self.logger = logger
         self.unifontPath = unifontPath
+        self.installedProgram = notifier.isActive ? InstalledProgram.current() : nil
     }
 
     /// Runs until quit or SIGTERM; returns the exit status.
@@ -124,6 +131,10 @@ public final class KioskRuntime {
             notifier.watchdog()
             logger.info("systemd watchdog: a ping every \(interval)")
         }
+        if let program = installedProgram {
+            nextUpdateCheck = clock.now.advanced(by: Self.updateCheckInterval)
+            logger.info("restarts into a newer program installed at \(program.path), at a session boundary")
+        }
         defer { notifier.stopping() }
         while true {
             let inputs = terminal.nextInputs(timeoutMilliseconds: timeout())
@@ -157,6 +168,7 @@ public final class KioskRuntime {
                 frame = render(state, prepareContext())   // the next input maps against what is now shown
             }
             for event in events where perform(update(&state, event)) { return 0 }
+            if restartsForUpdate() { return 0 }
             scheduleTicks()
             if changed || !inputs.isEmpty { frame = draw() }
         }
@@ -208,11 +220,30 @@ public final class KioskRuntime {
         speaker?.stop()
     }
 
+    /// A newer program installed (a package update) takes over at a session boundary: on the
+    /// untouched attract screen the kiosk exits cleanly and its supervisor starts the new one;
+    /// while a citizen is anywhere in a visit it waits (the catalogue updates wait the same way).
+    func restartsForUpdate() -> Bool {
+        guard installedProgram != nil else { return false }
+        guard state.isPristine else {
+            nextUpdateCheck = nil
+            return false
+        }
+        let now = clock.now
+        if let due = nextUpdateCheck, now < due { return false }
+        nextUpdateCheck = now.advanced(by: Self.updateCheckInterval)
+        guard installedProgram?.newerInstalled(now: now) == true else { return false }
+        let path = installedProgram?.path ?? "zizhu"
+        logger.notice("a newer program is installed at \(path): restarting into it at this session boundary")
+        notifier.status("restarting into the newer program installed at \(path)")
+        return true
+    }
+
     /// Milliseconds until the next tick or watchdog ping, or -1 to block until input
     /// (the attract screen without a watchdog: no wake-ups at all).
     func timeout() -> Int32 {
         scheduleTicks()
-        let due = [nextTick, nextWatchdog].compactMap { $0 }.min()
+        let due = [nextTick, nextWatchdog, nextUpdateCheck].compactMap { $0 }.min()
         guard let due else { return -1 }
         let remaining = clock.now.duration(to: due)
         let ms = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
