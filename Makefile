@@ -20,7 +20,7 @@ BENCH_PACKAGES := chromium
 ZIZHU_HOME ?= $(HOME)/.local/state/zizhu-demo
 TEST_RESULTS := .build/test-results
 
-.PHONY: run test bench fuzz fault-long deps bench-deps build build-release deb image clean versions
+.PHONY: run test bench fuzz fault-long boot-long deps bench-deps build build-release deb image clean versions
 
 ## Install whatever is missing, then start the kiosk (demo mode) on this terminal.
 run: deps build
@@ -56,6 +56,12 @@ fault-long: deps
 	$(SWIFT) build --build-tests
 	ZIZHU_FAULT_TRIALS=1000 ZIZHU_POWER_CUTS=100 ZIZHU_PLATFORM_POWER_CUTS=30 LANG=C.UTF-8 $(SWIFT) test --skip-build \
 	  --filter 'killedAtRandomMomentsEveryAcceptedSubmissionArrivesExactlyOnce|PowerCutTests'
+
+## The longer boot run of the kiosk image in QEMU (about ten minutes): a hang restarted by the
+## watchdog, a package update taken at a session boundary, a power cut with the outbox intact.
+boot-long: deps image
+	$(SWIFT) build --build-tests
+	ZIZHU_BOOT_LONG=1 LANG=C.UTF-8 $(SWIFT) test --skip-build --filter theBootedKioskComesBackFromAHangAnUpdateAndAPowerCut
 
 build:
 	$(SWIFT) build

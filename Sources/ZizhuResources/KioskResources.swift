@@ -26,13 +26,24 @@ public struct KioskResources: Sendable {
     /// Loads the config and string tables; collects every problem it finds.
     public static func load(paths: KioskPaths, configPath: String?) throws(StartupError) -> KioskResources {
         let configURL = paths.configFile(explicit: configPath)
-        let config: KioskConfig
+        var config: KioskConfig
         do {
             config = try KioskConfig.parse(try readText(configURL), file: configURL.path)
         } catch let problems as FileProblems {
             throw StartupError(problems.description)
         } catch {
             throw StartupError("\(configURL.path): \(error)")
+        }
+        // The site this kiosk was set up for (`zizhu setup`), over the operator's file.
+        let siteURL = paths.home.appendingPathComponent(KioskSite.fileName)
+        if FileManager.default.fileExists(atPath: siteURL.path) {
+            do {
+                config = try KioskSite.parse(try readText(siteURL), file: siteURL.path).applied(to: config)
+            } catch let problems as FileProblems {
+                throw StartupError(problems.description)
+            } catch {
+                throw StartupError("\(siteURL.path): \(error)")
+            }
         }
         let strings = try loadStrings(assets: paths.assets)
         let catalogueURL = resolve(config.cataloguePath, relativeTo: configURL.deletingLastPathComponent())

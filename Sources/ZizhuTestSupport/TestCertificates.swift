@@ -3,7 +3,8 @@ import Foundation
 import ZizhuProcess
 
 /// A throw-away PKI for tests and benchmarks, made with `openssl`: a CA, a second CA nobody
-/// trusts, and a server certificate for 127.0.0.1 signed by the first (P-256, 30 days).
+/// trusts, and a server certificate for 127.0.0.1 signed by the first (P-256, 30 days); also
+/// for 10.0.2.2, the address a QEMU guest on user networking reaches this machine's loopback at.
 ///
 /// ```swift
 /// let pki = try await TestCertificates.make(in: scratch)
@@ -32,7 +33,7 @@ public enum TestCertificates {
                 -subj "/CN=Zizhu test $name" -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
             done
             openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
-            printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=serverAuth\\n' > server.ext
+            printf 'subjectAltName=IP:127.0.0.1,IP:10.0.2.2\\nbasicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=serverAuth\\n' > server.ext
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 30 -extfile server.ext
             cat server.pem server.key > server-bundle.pem
             chmod 600 server-bundle.pem

@@ -22,7 +22,7 @@ struct Zizhu: AsyncParsableCommand {
         version: VersionInfo.text,
         subcommands: [Run.self, ReaderCommand.self, QRScannerCommand.self, DocumentScannerCommand.self, PrinterCommand.self, ReceiptCommand.self, CatalogueCommand.self,
                       SubmitCommand.self, SyncCommand.self, QueueCommand.self, EnrollCommand.self, ProgressCommand.self, DiagnoseCommand.self,
-                      TechnicianCommand.self, SocialSecurityCardCommand.self])
+                      TechnicianCommand.self, SocialSecurityCardCommand.self, SetupCommand.self])
 }
 
 /// `zizhu run`: the kiosk itself.

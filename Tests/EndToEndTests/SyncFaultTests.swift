@@ -110,6 +110,27 @@ struct SyncFaultTests {
             return result.stdout
         }
 
+        /// A one-time enrolment token (`zizhu-central token create`).
+        func enrolmentToken() async throws -> String {
+            try #require(try await run(["token", "create"]).split(separator: " ").last).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// A platform serving TLS with a throw-away CA's certificate (127.0.0.1 and 10.0.2.2),
+        /// stopped with SIGKILL when `stop` is called.
+        static func overTLS(in scratch: URL) async throws -> (central: Central, pki: TestCertificates.Made) {
+            let pki = try await TestCertificates.make(in: scratch)
+            let central = Central(scratch: scratch)
+            central.extraArguments = ["--tls-cert", pki.cert.path, "--tls-key", pki.key.path]
+            try await central.start()
+            return (central, pki)
+        }
+
+        /// Stops the server without waiting for it (a test's `defer`).
+        func stopInBackground() {
+            let pid = self.pid
+            Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start()
+        }
+
         func stats() async throws -> [String: Int] {
             let text = try await run(["stats", "--json"])
             return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Int]) ?? [:]

@@ -9,33 +9,20 @@ import ZizhuTestSupport
 /// HTTP is refused anywhere but this machine.
 @Suite("TLS between kiosk and platform")
 struct TLSTests {
-    /// A CA, a server certificate for 127.0.0.1 signed by it, and a second CA that signed nothing here.
-    static func makeCertificates(in folder: URL) async throws -> (ca: URL, otherCA: URL, cert: URL, key: URL) {
-        let made = try await TestCertificates.make(in: folder)
-        return (made.ca, made.otherCA, made.cert, made.key)
-    }
-
     @Test func enrolmentAndSyncGoOverTLSTrustingOnlyThePlatformsCA() async throws {
         let scratch = Built.temporaryDirectory("tls")
-        let pki = try await Self.makeCertificates(in: scratch)
-        let central = SyncFaultTests.Central(scratch: scratch)
-        central.extraArguments = ["--tls-cert", pki.cert.path, "--tls-key", pki.key.path]
-        try await central.start()
-        defer { let pid = central.pid; Thread { _ = ChildProcess.stop(pid, signal: SIGKILL, grace: 5) }.start() }
+        let (central, pki) = try await SyncFaultTests.Central.overTLS(in: scratch)
+        defer { central.stopInBackground() }
         #expect(central.url.hasPrefix("https://127.0.0.1:") && central.staffURL.hasPrefix("https://"), "\(central.url)")
-        func token() async throws -> String {
-            try #require(try await central.run(["token", "create"]).split(separator: " ").last).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
         // A certificate from a CA the kiosk was not given: refused, nothing saved.
         let stranger = scratch.appendingPathComponent("stranger")
         try FileManager.default.createDirectory(at: stranger, withIntermediateDirectories: true)
-        let refused = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await token(),
+        let refused = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await central.enrolmentToken(),
                                                       "--ca-file", pki.otherCA.path], home: stranger)
         #expect(refused.status != 0 && refused.stderr.contains("enrolment refused"), "\(refused.stdout)\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: stranger.appendingPathComponent("enrolment.json").path))
         // Without any CA the system's roots do not know this platform either.
-        let noCA = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await token()], home: stranger)
+        let noCA = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await central.enrolmentToken()], home: stranger)
         #expect(noCA.status != 0)
         // Plain HTTP to another machine is refused before anything is sent.
         let plain = try await SyncFaultTests.zizhu(["enroll", "--central", "http://192.0.2.10:8080", "--token", "zzt-x"], home: stranger)
@@ -44,7 +31,7 @@ struct TLSTests {
         // With the platform's CA: enrolled, the CA kept with the enrolment, and a sync delivers.
         let home = scratch.appendingPathComponent("kiosk")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let enrolled = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await token(),
+        let enrolled = try await SyncFaultTests.zizhu(["enroll", "--central", central.url, "--token", try await central.enrolmentToken(),
                                                        "--ca-file", pki.ca.path], home: home)
         #expect(enrolled.status == 0, "\(enrolled.stdout)\(enrolled.stderr)")
         let saved = try String(contentsOf: home.appendingPathComponent("enrolment.json"), encoding: .utf8)

@@ -188,10 +188,14 @@ public final class KioskRuntime {
             await reader.start()
         }
         let statusFile = self.statusFile
+        let logger = self.logger
         Task.detached {
             for await event in reader.events {
                 inbox.post(.reader(event))
                 switch event {
+                case .cardRead(let card):
+                    // For the technician's log: that a card was read and whose, masked.
+                    logger.info("ID card read: \(card.kind) \(card.idNumber.masked)")
                 case .connected, .disconnected:
                     let info = await reader.currentInfo
                     statusFile?.update { $0.reader = info }
