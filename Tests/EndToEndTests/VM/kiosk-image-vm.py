@@ -445,6 +445,18 @@ def main():
                 call("input-send-event", {"events": event})
                 time.sleep(0.3)
 
+    def touch_named(*names):
+        """Touches the named points of WORK/touch-points in turn (NAME X Y lines), 4 s apart;
+        returns the first name it has no point for."""
+        with open(os.path.join(work, "touch-points")) as handle:
+            points = {line.split()[0]: (float(line.split()[1]), float(line.split()[2])) for line in handle if len(line.split()) == 3}
+        for name in names:
+            if name not in points:
+                return name
+            touch(*points[name])
+            time.sleep(4)
+        return None
+
     def touch_ticket():
         status, text = agent.run(f"lpadmin -p zizhu-receipt -E -v escposnet://10.0.2.2:{printer_port}/ "
                                  f"-o printer-error-policy=stop-printer 2>&1; echo $?")
@@ -464,13 +476,9 @@ def main():
             if time.time() - asked > 120:
                 return fail("no touch points from the test")
             time.sleep(0.5)
-        with open(points_path) as handle:
-            points = {line.split()[0]: (float(line.split()[1]), float(line.split()[2])) for line in handle if len(line.split()) == 3}
-        for name in ("ticket", "queue"):
-            if name not in points:
-                return fail(f"no touch point for {name}")
-            touch(*points[name])
-            time.sleep(4)
+        missing = touch_named("ticket", "queue")
+        if missing:
+            return fail(f"no touch point for {missing}")
         started, tickets = time.time(), []
         while time.time() - started < 90:
             status, text = kiosk("queue list")
@@ -501,13 +509,9 @@ def main():
             return fail(f"no home screen after the kiosk was given the serial reader (last difference {score:.3f})")
         while agent.run("systemctl is-active zizhu-kiosk")[1].strip() != "active" and time.time() - restarted < 180:
             time.sleep(1)
-        with open(os.path.join(work, "touch-points")) as handle:
-            points = {line.split()[0]: (float(line.split()[1]), float(line.split()[2])) for line in handle if len(line.split()) == 3}
-        for name in ("progress", "card"):
-            if name not in points:
-                return fail(f"no touch point for {name}")
-            touch(*points[name])
-            time.sleep(4)
+        missing = touch_named("progress", "card")
+        if missing:
+            return fail(f"no touch point for {missing}")
         while not os.path.exists(control) and time.time() - restarted < 240:
             time.sleep(0.2)
         with open(control, "w") as fifo:
