@@ -75,11 +75,13 @@ extension USBReaderVMTests {
 
     static var kioskPackage: URL { Built.repository.appendingPathComponent(".build-release/debs/zizhu_0.1.0_amd64.deb") }
 
-    /// The longer boot run (`make boot-long`, about ten minutes, not part of `make test`): the
-    /// booted kiosk hangs (SIGSTOP) and systemd's watchdog restarts it; the zizhu package is
-    /// installed again while it idles, and it restarts into the new program at that session
-    /// boundary; applications wait in its outbox when the power is cut (QEMU killed) and are
-    /// all there after the next boot, which comes up on the home screen by itself.
+    /// The longer boot run (`make boot-long`, about 7.5 minutes here, not part of `make test`):
+    /// the technician's set-up file enrols the kiosk at first boot; a queue ticket is taken by
+    /// touch and printed on the printer on this machine; a card is read from the reader
+    /// simulator on a serial port; the booted kiosk hangs (SIGSTOP) and systemd's watchdog
+    /// restarts it; the zizhu package is installed again while it idles, and it restarts into
+    /// the new program at that session boundary; applications wait in its outbox when the power
+    /// is cut (QEMU killed), are all there after the next boot and reach the platform once.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["ZIZHU_BOOT_LONG"] == "1", "the longer boot run: make boot-long"))
     func theBootedKioskComesBackFromAHangAnUpdateAndAPowerCut() async throws {
         try #require(FileManager.default.fileExists(atPath: Self.kioskImage.path), "no kiosk image at \(Self.kioskImage.path): run 'make image'")
