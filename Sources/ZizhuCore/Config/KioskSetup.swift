@@ -43,10 +43,8 @@ public struct KioskSetup: Sendable, Equatable {
             "": ["kiosk_id", "site_name", "central", "token", "ca", "technician_pin"],
             "site_name": ["zh", "en"],
         ])
-        let raw = loaded.value, root = loaded.root
-        func at(_ key: String) -> SourceLocation {
-            root.mapping?[key].map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
-        }
+        let raw = loaded.value
+        func at(_ key: String) -> SourceLocation { topLevelLocation(key, in: loaded.root, file: file) }
         var problems = loaded.problems
         let central = raw.central?.trimmingWhitespace ?? ""
         if central.isEmpty { problems.append(FileProblem(at("central"), "central: the platform's address (https://...) is missing")) }
@@ -99,10 +97,8 @@ public struct KioskSite: Sendable, Equatable {
             "": ["kiosk_id", "site_name", "technician_pin_hash"],
             "site_name": ["zh", "en"],
         ])
-        let raw = loaded.value, root = loaded.root
-        func at(_ key: String) -> SourceLocation {
-            root.mapping?[key].map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
-        }
+        let raw = loaded.value
+        func at(_ key: String) -> SourceLocation { topLevelLocation(key, in: loaded.root, file: file) }
         var problems = loaded.problems
         var site = KioskSite(kioskID: raw.kiosk_id, siteName: raw.site_name)
         if let id = raw.kiosk_id, !isKioskID(id) { problems.append(FileProblem(at("kiosk_id"), "kiosk_id is not a kiosk id: \(id)")) }
@@ -138,4 +134,9 @@ public struct KioskSite: Sendable, Equatable {
         if let technicianPIN { config.technicianPIN = technicianPIN }
         return config
     }
+}
+
+/// Where a top-level key of a small settings file is (its first line when the key is absent).
+private func topLevelLocation(_ key: String, in root: Node, file: String) -> SourceLocation {
+    root.mapping?[key].map { YAMLDocument.location(of: $0, file: file) } ?? SourceLocation(file: file, line: 1, column: 1)
 }
