@@ -42,8 +42,9 @@ let package = Package(
         .systemLibrary(
             name: "CQREncode", path: "Sources/CQREncode",
             pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        .systemLibrary(name: "CRime", path: "Sources/CRime", pkgConfig: "rime", providers: [.apt(["librime-dev"])]),
-        .systemLibrary(name: "CZinnia", path: "Sources/CZinnia", pkgConfig: "zinnia", providers: [.apt(["libzinnia-dev"])]),
+        // Headers only (librime-dev, libzinnia-dev): the libraries are opened on first use.
+        .systemLibrary(name: "CRime", path: "Sources/CRime"),
+        .systemLibrary(name: "CZinnia", path: "Sources/CZinnia"),
         .systemLibrary(
             name: "CPCSCLite", path: "Sources/CPCSCLite",
             pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),

@@ -36,6 +36,8 @@ public final class RimePinyin: PinyinComposer, @unchecked Sendable {
     /// Where Debian installs the schemas and their prebuilt dictionaries.
     public static let debianData = URL(fileURLWithPath: "/usr/share/rime-data")
     public static let schema = "luna_pinyin_simp"
+    /// Debian's librime (package librime1), opened when pinyin is first needed.
+    public static let debianLibrary = "librime.so.1"
     /// Letters beyond this are not converted (an address is well under it).
     public static let maximumLetters = 40
 
@@ -85,7 +87,10 @@ public final class RimePinyin: PinyinComposer, @unchecked Sendable {
         } catch {
             throw .cannotWrite(workFolder.path)
         }
-        guard let api = rime_get_api() else { throw .schemaUnavailable("rime_get_api returned nothing") }
+        var problem: UnsafePointer<CChar>?
+        guard let api = zz_rime_load(Self.debianLibrary, &problem) else {
+            throw .schemaUnavailable("cannot open \(Self.debianLibrary): \(problem.map { String(cString: $0) } ?? "unknown")")
+        }
         self.api = api
         var traits = zz_rime_traits()
         // librime keeps these pointers for the life of the process: never freed.

@@ -62,8 +62,31 @@ struct ChineseInputJourneyTests {
         return try await tmux.waitForScreen { $0.contains("│ 广州市天河区中山路_") }
     }
 
+    /// Whether the kiosk has the handwriting model and the pinyin dictionaries mapped.
+    static func inputMethodsMapped(_ pid: Int32) -> (handwriting: Bool, pinyin: Bool)? {
+        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else { return nil }
+        return (maps.contains("/usr/share/tegaki/"), maps.contains("/usr/share/rime-data/"))
+    }
+
+    /// Polls until the kiosk's mappings are as asked (or 15 s passed); what they were last.
+    static func waitForMapped(_ pid: Int32, handwriting: Bool) async -> (handwriting: Bool, pinyin: Bool)? {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(15))
+        var mapped = inputMethodsMapped(pid)
+        while mapped?.handwriting != handwriting && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+            mapped = inputMethodsMapped(pid)
+        }
+        return mapped
+    }
+
     @Test func aNameByHandwritingAndAnAddressByPhrasePinyin() async throws {
         let (tmux, scratch, home) = try await KioskInTmuxTests.demoAtHome("tmux-chinese-input")
+        // The attract screen holds no input method: they start with a visit and the
+        // handwriting model (26 MiB) goes when it ends.
+        let pid = try #require(await KioskInTmuxTests.pid(scratch))
+        try await Task.sleep(for: .seconds(1))
+        let idle = try #require(Self.inputMethodsMapped(pid))
+        #expect(!idle.handwriting && !idle.pinyin, "\(idle)")
         // 出生一件事 (302) → 我要办理 → the card → 继续办理 → 新生儿姓名 → 输入文字.
         try await tmux.press("1", "5", "3", "0", "2", "#")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("出生一件事"))
@@ -102,9 +125,12 @@ struct ChineseInputJourneyTests {
 
         // 临时身份证 (107): 户籍地址 is prefilled from the card; 清空, then phrase pinyin.
         // (The date field takes 9 as a digit: 首页 is touched.)
+        #expect(Self.inputMethodsMapped(pid)?.handwriting == true)
         let homeButton = try #require(Self.locate("首页", in: next), "\(next)")
         try tmux.tap(x: homeButton.x + 1, y: homeButton.y)
         #expect(try await tmux.waitForScreen { $0 == home } == home)
+        let released = await Self.waitForMapped(pid, handwriting: false)
+        #expect(released?.handwriting == false, "the handwriting model is unmapped once the visit is over: \(String(describing: released))")
         try await tmux.press("1", "5", "1", "0", "7", "#")
         #expect(try await tmux.waitForScreen { $0.contains("我要办理") }.contains("临时"))
         try tmux.sendKeys("1")

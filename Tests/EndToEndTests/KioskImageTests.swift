@@ -162,6 +162,9 @@ extension USBReaderVMTests {
         // and the kiosk read the card placed on it (its log names the card, masked).
         let read = report["card_read"] ?? "none"
         #expect(read != "none" && read.contains("**********"), "no card was read on the booted kiosk: \(said)")
+        // Those visits started pinyin and handwriting from the packages the image installs.
+        #expect(report["input_ready"].flatMap(Int.init).map { $0 >= 2 } == true && report["input_unavailable"] == "0",
+                "the input methods did not start on the booted kiosk: \(said)")
         // The hang: systemd's watchdog (WatchdogSec=30) counted a restart and said why; the
         // home screen came back. The bound is the watchdog's 30 s and a stop's 10 s plus a
         // slow emulator's margin, not a speed figure.

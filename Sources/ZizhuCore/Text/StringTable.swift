@@ -26,7 +26,9 @@ public struct StringTable: Sendable {
                              requiredKeys: Set<String>) throws(FileProblems) -> StringTable {
         let node: Node
         do {
-            node = try YAMLDocument.compose(text, file: file)
+            // All text: no scalar needs telling from a number (which took a fifth of the
+            // kiosk's start before its first frame, in Yams' regular expressions).
+            node = try YAMLDocument.compose(text, file: file, resolver: .basic)
         } catch {
             throw FileProblems([error])
         }

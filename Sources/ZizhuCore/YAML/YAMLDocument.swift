@@ -53,9 +53,13 @@ public enum YAMLDocument {
     }
 
     /// Parses YAML text into a node tree that remembers line and column of every node.
-    public static func compose(_ text: String, file: String) throws(FileProblem) -> Node {
+    /// `resolver` decides what a plain scalar is: `.default` tells numbers, booleans and null
+    /// from text (each scalar tried against YAML 1.1's patterns, with regular expressions);
+    /// `.basic` takes every scalar as text, for files of nothing else (the string tables,
+    /// which the kiosk reads before its first frame).
+    public static func compose(_ text: String, file: String, resolver: Resolver = .default) throws(FileProblem) -> Node {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, resolver) else {
                 throw FileProblem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")
             }
             return node

@@ -188,12 +188,24 @@ public enum KioskLauncher {
                              logger: Logger) -> KioskServices {
         var services = KioskServices(helpDesk: HelpDesk(worker: nil, logger: logger))
         let inputFolder = paths.inputMethod
-        services.pinyin = StartedInBackground({ try RimePinyin.shared(workFolder: inputFolder) }, whenDone: { result in
-            if case .failure(let problem) = result { logger.warning("pinyin input unavailable: \(problem)") }
+        // Started when a citizen begins a visit and let go when it ends (see KioskRuntime).
+        let pinyin = StartedOnDemand({ try RimePinyin.shared(workFolder: inputFolder) }, whenDone: { result in
+            switch result {
+            case .success: logger.info("pinyin input ready")
+            case .failure(let problem): logger.warning("pinyin input unavailable: \(problem)")
+            }
+            inbox.post(.inputMethodReady)
         })
-        services.handwriting = StartedInBackground({ try ZinniaHandwriting() }, whenDone: { result in
-            if case .failure(let problem) = result { logger.warning("handwriting input unavailable: \(problem)") }
+        let handwriting = StartedOnDemand({ try ZinniaHandwriting() }, whenDone: { result in
+            switch result {
+            case .success: logger.info("handwriting input ready")
+            case .failure(let problem): logger.warning("handwriting input unavailable: \(problem)")
+            }
+            inbox.post(.inputMethodReady)
         })
+        services.pinyin = pinyin
+        services.handwriting = handwriting
+        services.inputMethods = [pinyin, handwriting]
         do {
             services.divisions = try KioskResources.loadDivisions(assets: paths.assets)
         } catch {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ChineseInput
 import CMalloc
 import Foundation
 import IDCardReader
@@ -58,6 +59,9 @@ public final class KioskRuntime {
     let scans: ScanDesk?
     let printer: ReceiptPrinterLink?
     var receipts: SampleReceipts?
+    /// Pinyin and handwriting: prepared while a visit is on, released on the attract screen.
+    var inputMethods: [any InputMethodLifecycle] = []
+    var inputMethodsPrepared = false
     var helpDesk: HelpDesk
     var progressDesk = ProgressDesk(worker: nil, outbox: nil)
 
@@ -112,6 +116,7 @@ public final class KioskRuntime {
         receipts = services.receipts
         if let pinyin = services.pinyin { context.pinyin = pinyin }
         if let handwriting = services.handwriting { context.handwriting = handwriting }
+        inputMethods = services.inputMethods
         if let divisions = services.divisions { _ = perform(update(&state, .divisionsLoaded(divisions))) }
         if outbox == nil {
             // 暂停服务: without its storage the kiosk must not start a journey it cannot finish.
@@ -168,6 +173,7 @@ public final class KioskRuntime {
                 frame = render(state, prepareContext())   // the next input maps against what is now shown
             }
             for event in events where perform(update(&state, event)) { return 0 }
+            followVisit()
             if restartsForUpdate() { return 0 }
             scheduleTicks()
             if changed || !inputs.isEmpty { frame = draw() }
@@ -222,6 +228,21 @@ public final class KioskRuntime {
         helpDesk.stop()
         statusFile?.remove()
         speaker?.stop()
+    }
+
+    /// The input methods follow the visits: they start when a citizen begins one (the first
+    /// touch leaves the untouched attract screen) and go when the kiosk is back on it, so the
+    /// attract screen, where a kiosk spends most of its life, holds neither. A visit reaches
+    /// a text field seconds after its first touch; the engines are ready in well under one.
+    func followVisit() {
+        guard state.isPristine == inputMethodsPrepared else { return }
+        inputMethodsPrepared.toggle()
+        if inputMethodsPrepared {
+            for method in inputMethods { method.prepare() }
+        } else {
+            for method in inputMethods { method.release() }
+            KioskAllocator.releaseFreed()
+        }
     }
 
     /// A newer program installed (a package update) takes over at a session boundary: on the

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ChineseInput
 import CMalloc
 import Foundation
 import IDCardReader
@@ -20,9 +21,11 @@ public struct KioskServices {
     /// Who verifies e-ID codes: the platform, the demo's file, or nobody (every code "cannot be checked now").
     public var identityCodes: IdentityCodeWatcher.Verify = { _ in .unavailable }
     public var receipts: SampleReceipts?
-    /// Phrase pinyin (librime) and handwriting (Zinnia), started in the background.
+    /// Phrase pinyin (librime) and handwriting (Zinnia), started when a visit begins.
     public var pinyin: (any PinyinComposer)?
     public var handwriting: (any HandwritingRecognizer)?
+    /// The same input methods, for the loop to prepare and release with each visit.
+    public var inputMethods: [any InputMethodLifecycle] = []
     /// 行政区划代码 (`Assets/divisions.tsv`): region fields are checked against it.
     public var divisions: AdministrativeDivisions?
 

@@ -23,6 +23,8 @@ public enum Event: Sendable, Hashable {
     case hallStaffed(Bool)
     /// The terminal is now this size.
     case resized(width: Int, height: Int)
+    /// An input method (pinyin, handwriting) finished starting: what offers it is drawn again.
+    case inputMethodReady
     /// The demo's quit key was pressed (not available in production citizen mode).
     case quitRequested
     /// The service catalogue was loaded and checked.

@@ -70,6 +70,8 @@ private func answer(_ state: inout AppState, _ event: Event) -> [Effect]? {
         state.height = height
         state.clampPage()
         return []
+    case .inputMethodReady:
+        return []
     case .quitRequested:
         return state.settings.allowsQuit ? [.log("quit requested"), .quit] : []
     case .clock(let today):

@@ -524,6 +524,9 @@ def main():
                 break
             time.sleep(2)
         say("card_read", line.split("ID card read: ")[-1] if line else "none")
+        # The visits started the input methods from the packages the image installs.
+        say("input_ready", agent.run("grep -c 'input ready' /var/lib/zizhu/logs/zizhu.log")[1].strip())
+        say("input_unavailable", agent.run("grep -c 'input unavailable' /var/lib/zizhu/logs/zizhu.log")[1].strip())
         say("card_reader", agent.run("grep -o '\"reader\"[^}]*' /var/lib/zizhu/run/kiosk.json | head -1")[1].strip()[:200])
         with open(control, "w") as fifo:
             fifo.write("remove\n")
