@@ -21,6 +21,8 @@ struct StartupBench {
 
     /// The marker that ends the home screen's first frame: the footer's last words.
     static let homeMarker = Array("F10 退出演示".utf8)
+    /// A production kiosk's footer ends with the hotline (it offers no way out).
+    static let productionHomeMarker = Array("便民热线 12345".utf8)
 
     func kioskEnvironment(home: URL) -> [String: String] {
         ["TERM": "xterm-256color", "LANG": "C.UTF-8", "ZIZHU_HOME": home.path, "PATH": "/usr/bin:/bin",
@@ -102,6 +104,25 @@ struct StartupBench {
         return pid
     }
 
+    /// The production kiosk (`zizhu run`, no `--demo`: the shipped kiosk.yaml, no device
+    /// attached, not enrolled) on its home screen, as the package runs it: no simulator
+    /// shares its binary's pages, so its PSS is close to its RSS.
+    mutating func productionMemory() throws {
+        let pty = try PseudoTerminal(width: 100, height: 30)
+        let pid = try spawn([zizhu, "run"], environment: kioskEnvironment(home: scratch.appendingPathComponent("production")),
+                            stdio: pty.slavePath)
+        defer { stop(pid) }
+        guard pty.waitFor(Self.productionHomeMarker, deadline: now() + 10) != nil else {
+            throw BenchError.failed("the production kiosk drew no home screen")
+        }
+        pty.drain(for: 2)
+        let production = memory(of: [pid])
+        report.add("production zizhu (no --demo, no devices) RSS on the home screen", Double(production.rss) / 1024, unit: "MiB",
+                   note: "goal <= 20 MiB (issue 22)")
+        report.add("production zizhu PSS on the home screen", Double(production.pss) / 1024, unit: "MiB")
+        report.add("production zizhu anonymous memory on the home screen", Double(anonymousMemory(of: pid)) / 1024, unit: "MiB")
+    }
+
     /// The release binary as built and as shipped (stripped, as `make deb` packs it: its
     /// debug symbols go beside the package).
     mutating func binarySize() throws {
@@ -123,6 +144,9 @@ struct StartupBench {
         let start = try kioskStart()
         report.add("zizhu exec -> first frame (median of \(runs))", start.median, unit: "ms",
                    note: String(format: "min %.1f, max %.1f", start.min, start.max))
+        // Alone: another zizhu process (the demo's simulators are zizhu too) would share the
+        // binary's pages and halve its PSS.
+        try productionMemory()
 
         let (pid, pty) = try kioskOnHome()
         pty.drain(for: 1)
