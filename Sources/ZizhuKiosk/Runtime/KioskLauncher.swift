@@ -188,21 +188,19 @@ public enum KioskLauncher {
                              logger: Logger) -> KioskServices {
         var services = KioskServices(helpDesk: HelpDesk(worker: nil, logger: logger))
         let inputFolder = paths.inputMethod
-        // Started when a citizen begins a visit and let go when it ends (see KioskRuntime).
-        let pinyin = StartedOnDemand({ try RimePinyin.shared(workFolder: inputFolder) }, whenDone: { result in
-            switch result {
-            case .success: logger.info("pinyin input ready")
-            case .failure(let problem): logger.warning("pinyin input unavailable: \(problem)")
+        // Started when a citizen begins a visit and let go when it ends (see KioskRuntime);
+        // once started (or not), the log says so and the screen is drawn again.
+        func announce<Engine>(_ name: String) -> @Sendable (Result<Engine, any Error>) -> Void {
+            { result in
+                switch result {
+                case .success: logger.info("\(name) input ready")
+                case .failure(let problem): logger.warning("\(name) input unavailable: \(problem)")
+                }
+                inbox.post(.inputMethodReady)
             }
-            inbox.post(.inputMethodReady)
-        })
-        let handwriting = StartedOnDemand({ try ZinniaHandwriting() }, whenDone: { result in
-            switch result {
-            case .success: logger.info("handwriting input ready")
-            case .failure(let problem): logger.warning("handwriting input unavailable: \(problem)")
-            }
-            inbox.post(.inputMethodReady)
-        })
+        }
+        let pinyin = StartedOnDemand({ try RimePinyin.shared(workFolder: inputFolder) }, whenDone: announce("pinyin"))
+        let handwriting = StartedOnDemand({ try ZinniaHandwriting() }, whenDone: announce("handwriting"))
         services.pinyin = pinyin
         services.handwriting = handwriting
         services.inputMethods = [pinyin, handwriting]
